@@ -198,7 +198,7 @@ def Seq_RecurrenceOp : Seq_Op<"recurrence", [
     (`init` `(` $init^ `:` type($init) `)`)?
     (`weights` `(` $weights^ `:` type($weights) `)`)?
     attr-dict-with-keyword
-    `->` `(` type($outputs) `)` `final` `(` type($final_states) `)`
+    `->` (`(` type($outputs)^ `)`)? `final` `(` type($final_states) `)`
     $body
   }];
   let hasVerifier = 1;

@@ -1,0 +1,782 @@
+// One case per verifier error of the seq dialect.
+// RUN: seq-opt %s -split-input-file -verify-diagnostics
+
+//===----------------------------------------------------------------------===//
+// #seq.form
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{form parameter 'chunk_size' must be positive, got 0}}
+func.func @form_nonpositive_parameter() attributes {f = #seq.form<chunkwise, chunk_size = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'variant' applies to the sequential form only, not to 'chunkwise'}}
+func.func @form_variant_not_sequential() attributes {f = #seq.form<chunkwise, variant = fused>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'chunk_size' applies to the chunkwise and prefix forms only, not to 'parallel'}}
+func.func @form_chunk_size_on_parallel() attributes {f = #seq.form<parallel, chunk_size = 4>} { return }
+
+// -----
+
+func.func @form_invalid_for_op(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{'seq.recurrence' op cannot be computed in the 'chunkwise' form; valid forms: sequential}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) attributes {form = #seq.form<chunkwise>} -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %xt : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @form_prefix_needs_time_invariant_query(%q: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{cannot be computed in the 'prefix' form; valid forms: sequential, chunkwise, parallel}}
+  %o, %kc, %vc = seq.softmax_attention %q, %q, %q {form = #seq.form<prefix>}
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// seq.scan
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @scan_no_inputs() {
+  // expected-error @+1 {{needs at least one input sequence}}
+  "seq.scan"() ({
+  ^bb0:
+    "seq.yield"() : () -> ()
+  }) {operandSegmentSizes = array<i32: 0, 0>, resultSegmentSizes = array<i32: 0, 0>} : () -> ()
+  return
+}
+
+// -----
+
+func.func @scan_input_shapes_differ(%a: tensor<2x8x4xf32>, %b: tensor<2x8x5xf32>) {
+  // expected-error @+1 {{input #1 must have the shape of input #0, [2, 8, 4], got [2, 8, 5]}}
+  %o:2, %f:2 = seq.scan ins(%a, %b : tensor<2x8x4xf32>, tensor<2x8x5xf32>)
+      -> (tensor<2x8x4xf32>, tensor<2x8x5xf32>) final (tensor<2x4xf32>, tensor<2x5xf32>) {
+  ^bb0(%a1: f32, %b1: f32, %a2: f32, %b2: f32):
+    seq.yield %a2, %b2 : f32, f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_init_count(%a: tensor<2x8x4xf32>, %b: tensor<2x8x4xf32>, %i: tensor<2x4xf32>) {
+  // expected-error @+1 {{takes no init values or one per input (2), got 1}}
+  %o:2, %f:2 = seq.scan ins(%a, %b : tensor<2x8x4xf32>, tensor<2x8x4xf32>) init(%i : tensor<2x4xf32>)
+      -> (tensor<2x8x4xf32>, tensor<2x8x4xf32>) final (tensor<2x4xf32>, tensor<2x4xf32>) {
+  ^bb0(%a1: f32, %b1: f32, %a2: f32, %b2: f32):
+    seq.yield %a2, %b2 : f32, f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_exclusive_without_init(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{an exclusive scan needs 'init': it is out_0 and the identity of the combiner}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) exclusive -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    %s = arith.addf %l, %r : f32
+    seq.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_output_count(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{must return one output sequence per input (1), got 2}}
+  %o:2, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>, tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_final_count(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{must return one final state per input (1), got 2}}
+  %o, %f:2 = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>, tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_output_type(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{output #0 must be 'tensor<2x8x4xf32>' (the type of input #0), got 'tensor<2x8x4xf16>'}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf16>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_final_type(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{final state #0 must be 'tensor<2x4xf32>' (input #0 without the time dimension), got 'tensor<2x8xf32>'}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x8xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_init_type(%x: tensor<2x8x4xf32>, %i: tensor<4xf32>) {
+  // expected-error @+1 {{init #0 must be 'tensor<2x4xf32>' (input #0 without the time dimension), got 'tensor<4xf32>'}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) init(%i : tensor<4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_combiner_arity(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{combiner must take 2 scalar arguments (lhs then rhs of each of the 1 inputs), got 1}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32):
+    seq.yield %l : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_combiner_argument_type(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{combiner argument #1 must be 'f32' (the element type of input #0), got 'f16'}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f16):
+    seq.yield %l : f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_yield_count(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{combiner must yield 1 values (one per input), got 2}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %l, %r : f32, f32
+  }
+  return
+}
+
+// -----
+
+func.func @scan_yield_type(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{combiner yield #0 must be 'f32', got 'f16'}}
+  %o, %f = seq.scan ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%l: f32, %r: f32):
+    %t = arith.truncf %l : f32 to f16
+    seq.yield %t : f16
+  }
+  return
+}
+
+// -----
+
+func.func @scan_rank_too_small(%x: tensor<8xf32>) {
+  // expected-error @+1 {{operand #0 must be variadic of ranked tensor of rank >= 2 laid out [B, T, ...]}}
+  %o, %f = seq.scan ins(%x : tensor<8xf32>) -> (tensor<8xf32>) final (tensor<f32>) {
+  ^bb0(%l: f32, %r: f32):
+    seq.yield %r : f32
+  }
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// seq.yield
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @yield_outside_scan() {
+  // expected-error @+1 {{expects parent op to be one of 'seq.scan, seq.recurrence'}}
+  seq.yield
+}
+
+//===----------------------------------------------------------------------===//
+// seq.linear_scan
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @linear_scan_shapes_differ(%a: tensor<2x8x4xf32>, %b: tensor<2x8x3xf32>) {
+  // expected-error @+1 {{operands 'a' and 'b' must have the same shape, got [2, 8, 4] and [2, 8, 3]}}
+  %h, %f = seq.linear_scan %a, %b : (tensor<2x8x4xf32>, tensor<2x8x3xf32>) -> (tensor<2x8x4xf32>, tensor<2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_element_types_differ(%a: tensor<2x8x4xf32>, %b: tensor<2x8x4xbf16>) {
+  // expected-error @+1 {{operands 'a' and 'b' must have the same element type, got 'f32' and 'bf16'}}
+  %h, %f = seq.linear_scan %a, %b : (tensor<2x8x4xf32>, tensor<2x8x4xbf16>) -> (tensor<2x8x4xf32>, tensor<2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_h_shape(%a: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{result 'h' must have shape [2, 8, 4] (the shape of 'a'), got [2, 7, 4]}}
+  %h, %f = seq.linear_scan %a, %a : (tensor<2x8x4xf32>, tensor<2x8x4xf32>) -> (tensor<2x7x4xf32>, tensor<2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_state_precision(%a: tensor<2x8x4xbf16>) {
+  // expected-error @+1 {{result 'h' must have element type f32 or 'bf16' (that of the inputs), got 'f16'}}
+  %h, %f = seq.linear_scan %a, %a : (tensor<2x8x4xbf16>, tensor<2x8x4xbf16>) -> (tensor<2x8x4xf16>, tensor<2x4xf16>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_final_shape(%a: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{result 'final_state' must have shape [2, 4] ([B, ...]: 'a' without the time dimension), got [2, 8]}}
+  %h, %f = seq.linear_scan %a, %a : (tensor<2x8x4xf32>, tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>, tensor<2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_final_element_type(%a: tensor<2x8x4xbf16>) {
+  // expected-error @+1 {{result 'final_state' must have element type 'f32', got 'bf16'}}
+  %h, %f = seq.linear_scan %a, %a : (tensor<2x8x4xbf16>, tensor<2x8x4xbf16>) -> (tensor<2x8x4xf32>, tensor<2x4xbf16>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_init_rank(%a: tensor<2x8x4xf32>, %h0: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{operand 'init' must have shape [2, 4] ([B, ...]: 'a' without the time dimension), got [2, 8, 4]}}
+  %h, %f = seq.linear_scan %a, %a init %h0 : (tensor<2x8x4xf32>, tensor<2x8x4xf32>, tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>, tensor<2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_init_element_type(%a: tensor<2x8x4xbf16>, %h0: tensor<2x4xbf16>) {
+  // expected-error @+1 {{operand 'init' must have element type 'f32', got 'bf16'}}
+  %h, %f = seq.linear_scan %a, %a init %h0 : (tensor<2x8x4xbf16>, tensor<2x8x4xbf16>, tensor<2x4xbf16>) -> (tensor<2x8x4xf32>, tensor<2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_scan_integer_elements(%a: tensor<2x8x4xi32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of f32/f16/bf16/complex<f32> values, rank >= 2, laid out [B, T, ...]}}
+  %h, %f = seq.linear_scan %a, %a : (tensor<2x8x4xi32>, tensor<2x8x4xi32>) -> (tensor<2x8x4xi32>, tensor<2x4xi32>)
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// seq.recurrence
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @recurrence_no_inputs(%h0: tensor<2x4xf32>) {
+  // expected-error @+1 {{needs at least one input sequence (it fixes B and T)}}
+  %h = "seq.recurrence"(%h0) ({
+  ^bb0(%s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }) {operandSegmentSizes = array<i32: 0, 1, 0>, resultSegmentSizes = array<i32: 0, 1>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @recurrence_no_state(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{needs at least one state}}
+  %y = "seq.recurrence"(%x) ({
+  ^bb0(%xt: tensor<2x4xf32>):
+    seq.yield %xt : tensor<2x4xf32>
+  }) {operandSegmentSizes = array<i32: 1, 0, 0>, resultSegmentSizes = array<i32: 1, 0>} : (tensor<2x8x4xf32>) -> tensor<2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @recurrence_inputs_disagree(%x: tensor<2x8x4xf32>, %z: tensor<2x9x4xf32>) {
+  // expected-error @+1 {{input #1 must be [B, T, ...] with B = 2, T = 8 of input #0, got [2, 9, 4]}}
+  %h = seq.recurrence ins(%x, %z : tensor<2x8x4xf32>, tensor<2x9x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %zt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_output_time(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{output #0 must be [B, T, ...] with B = 2, T = 8 of input #0, got [2, 4, 4]}}
+  %y, %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> (tensor<2x4x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s, %s : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_state_batch(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{state #0 must lead with the batch dimension B = 2, got [3, 4]}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> final (tensor<3x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<3x4xf32>):
+    seq.yield %s : tensor<3x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_init_count(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>) {
+  // expected-error @+1 {{takes no init values or one per state (2), got 1}}
+  %h, %c = seq.recurrence ins(%x : tensor<2x8x4xf32>) init(%h0 : tensor<2x4xf32>) -> final (tensor<2x4xf32>, tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %t: tensor<2x4xf32>):
+    seq.yield %s, %t : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_init_type(%x: tensor<2x8x4xf32>, %h0: tensor<2x5xf32>) {
+  // expected-error @+1 {{init #0 must be 'tensor<2x4xf32>' (the type of final state #0), got 'tensor<2x5xf32>'}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) init(%h0 : tensor<2x5xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_body_arity(%x: tensor<2x8x4xf32>, %r: tensor<4x4xf32>) {
+  // expected-error @+1 {{body must take 3 arguments (1 input slices, then 1 states, then 1 weights), got 2}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) weights(%r : tensor<4x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_body_input_slice(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{body argument #0 must be 'tensor<2x4xf32>' (the per-step slice of input #0), got 'tensor<2x8x4xf32>'}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x8x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_body_state(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{body argument #1 must be 'tensor<2x4xf32>' (state #0), got 'tensor<2x4xf16>'}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf16>):
+    seq.yield %xt : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_body_weight(%x: tensor<2x8x4xf32>, %r: tensor<4x4xf32>) {
+  // expected-error @+1 {{body argument #2 must be 'tensor<4x4xf32>' (weight #0), got 'tensor<4x8xf32>'}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) weights(%r : tensor<4x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %w: tensor<4x8xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_yield_count(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{body must yield 2 values (1 next states, then 1 per-step outputs), got 1}}
+  %y, %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_yield_state_type(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{body yield #0 must be 'tensor<2x4xf32>' (next value of state #0), got 'tensor<2x4xf16>'}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    %t = arith.truncf %s : tensor<2x4xf32> to tensor<2x4xf16>
+    seq.yield %t : tensor<2x4xf16>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_yield_output_type(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{body yield #1 must be 'tensor<2x3xf32>' (the per-step value of output #0), got 'tensor<2x4xf32>'}}
+  %y, %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) -> (tensor<2x8x3xf32>) final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s, %s : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// The attention family: q, k, v
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @attention_query_rank(%q: tensor<8x4xf32>, %k: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{operand 'q' must be [B, T, H, dk] (one query per step) or [B, H, dk] (a time-invariant query), got rank 2}}
+  %o, %kc, %vc = seq.softmax_attention %q, %k, %k : (tensor<8x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_steps_differ(%q: tensor<1x8x2x4xf32>, %k: tensor<1x9x2x4xf32>) {
+  // expected-error @+1 {{operands 'q' and 'k' must have the same number of steps, got [1, 8, 2, 4] and [1, 9, 2, 4]}}
+  %o, %s = seq.linear_attention %q, %k, %k : (tensor<1x8x2x4xf32>, tensor<1x9x2x4xf32>, tensor<1x9x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_head_dims_disagree(%q: tensor<1x8x2x4xf32>, %k: tensor<1x8x2x6xf32>) {
+  // expected-error @+1 {{head dims of 'q' and 'k' disagree: 'q' has dk = 4, 'k' has dk = 6}}
+  %o, %s = seq.linear_attention %q, %k, %q : (tensor<1x8x2x4xf32>, tensor<1x8x2x6xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_key_heads(%q: tensor<1x8x2x4xf32>, %k: tensor<1x8x3x4xf32>) {
+  // expected-error @+1 {{operand 'k' must have shape [1, 8, 2, 4] ([B, T, H, dk] with B, H, dk of 'q'), got [1, 8, 3, 4]}}
+  %o, %s = seq.linear_attention %q, %k, %q : (tensor<1x8x2x4xf32>, tensor<1x8x3x4xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_value_batch(%q: tensor<1x8x2x4xf32>, %v: tensor<2x8x2x4xf32>) {
+  // expected-error @+1 {{operand 'v' must have shape [1, 8, 2, 4] ([B, T, H, dv] with B, T, H of 'q' and 'k'), got [2, 8, 2, 4]}}
+  %o, %s = seq.linear_attention %q, %q, %v : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<2x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_element_types(%q: tensor<1x8x2x4xf32>, %v: tensor<1x8x2x4xbf16>) {
+  // expected-error @+1 {{operands 'q', 'k' and 'v' must have one element type, got 'f32', 'f32' and 'bf16'}}
+  %o, %s = seq.linear_attention %q, %q, %v : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xbf16>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_output_shape(%q: tensor<1x8x2x4xf32>, %v: tensor<1x8x2x3xf32>) {
+  // expected-error @+1 {{result 'output' must have shape [1, 8, 2, 3] ([B, T, H, dv]), got [1, 8, 2, 4]}}
+  %o, %s = seq.linear_attention %q, %q, %v : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x3xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_output_precision(%q: tensor<1x8x2x4xbf16>) {
+  // expected-error @+1 {{result 'output' must have element type f32 or 'bf16' (that of the inputs), got 'f16'}}
+  %o, %s = seq.linear_attention %q, %q, %q : (tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>)
+      -> (tensor<1x8x2x4xf16>, tensor<1x2x4x4xf32>)
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// seq.linear_attention: gates and matrix states
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @linear_attention_gate_with_kind_none(%q: tensor<1x8x2x4xf32>, %g: tensor<1x8x2xf32>) {
+  // expected-error @+1 {{gate_kind <none> takes no gate operand; a gate needs gate_kind <scalar> ([B, T, H]) or <vector> ([B, T, H, dk])}}
+  %o, %s = seq.linear_attention %q, %q, %q gate <none> %g
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_attention_kind_without_gate(%q: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{gate_kind <scalar> needs a gate operand of shape [B, T, H] for gate_kind <scalar>}}
+  %o, %s = "seq.linear_attention"(%q, %q, %q) {gate_kind = #seq.gate_kind<scalar>, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>}
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>) -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_attention_gate_shape_for_kind(%q: tensor<1x8x2x4xf32>, %g: tensor<1x8x2xf32>) {
+  // expected-error @+1 {{operand 'gate' must have shape [1, 8, 2, 4] ([B, T, H, dk] for gate_kind <vector>), got [1, 8, 2]}}
+  %o, %s = seq.linear_attention %q, %q, %q gate <vector> %g
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_attention_gate_precision(%q: tensor<1x8x2x4xbf16>, %g: tensor<1x8x2xf16>) {
+  // expected-error @+1 {{operand 'gate' must have element type f32 or 'bf16' (that of the inputs), got 'f16'}}
+  %o, %s = seq.linear_attention %q, %q, %q gate <scalar> %g
+      : (tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2xf16>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @matrix_state_shape(%q: tensor<1x8x2x4xf32>, %v: tensor<1x8x2x3xf32>) {
+  // expected-error @+1 {{result 'final_state' must have shape [1, 2, 4, 3] ([B, H, dk, dv]), got [1, 2, 3, 4]}}
+  %o, %s = seq.linear_attention %q, %q, %v : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x3xf32>)
+      -> (tensor<1x8x2x3xf32>, tensor<1x2x3x4xf32>)
+  return
+}
+
+// -----
+
+func.func @matrix_state_precision(%q: tensor<1x8x2x4xbf16>) {
+  // expected-error @+1 {{result 'final_state' must have element type f32 or 'bf16' (that of the inputs), got 'f16'}}
+  %o, %s = seq.linear_attention %q, %q, %q : (tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf16>)
+  return
+}
+
+// -----
+
+func.func @matrix_init_rank_wrong(%q: tensor<1x8x2x4xf32>, %s0: tensor<2x1x4x4xf32>) {
+  // expected-error @+1 {{operand 'init' must have shape [1, 2, 4, 4] ([B, H, dk, dv]), got [2, 1, 4, 4]}}
+  %o, %s = seq.linear_attention %q, %q, %q init %s0
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<2x1x4x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @matrix_init_precision(%q: tensor<1x8x2x4xbf16>, %s0: tensor<1x2x4x4xbf16>) {
+  // expected-error @+1 {{operand 'init' must have element type 'f32', got 'bf16'}}
+  %o, %s = seq.linear_attention %q, %q, %q init %s0
+      : (tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x2x4x4xbf16>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_scale_not_positive(%q: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{attribute 'scale' failed to satisfy constraint: 64-bit float attribute whose value is finite and positive}}
+  %o, %s = seq.linear_attention %q, %q, %q {scale = -1.0 : f64}
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// seq.delta_rule
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @delta_rule_beta_shape(%q: tensor<1x8x2x4xf32>, %beta: tensor<1x8x4xf32>) {
+  // expected-error @+1 {{operand 'beta' must have shape [1, 8, 2] ([B, T, H]: one write strength per head and step), got [1, 8, 4]}}
+  %o, %s = seq.delta_rule %q, %q, %q, %beta
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @delta_rule_gate_shape(%q: tensor<1x8x2x4xf32>, %beta: tensor<1x8x2xf32>, %g: tensor<1x7x2xf32>) {
+  // expected-error @+1 {{operand 'gate' must have shape [1, 8, 2] ([B, T, H]: one log decay per head and step), got [1, 7, 2]}}
+  %o, %s = seq.delta_rule %q, %q, %q, %beta gate %g
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<1x7x2xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @delta_rule_parallel_form(%q: tensor<1x8x2x4xf32>, %beta: tensor<1x8x2xf32>) {
+  // expected-error @+1 {{'seq.delta_rule' op cannot be computed in the 'parallel' form; valid forms: sequential, chunkwise}}
+  %o, %s = seq.delta_rule %q, %q, %q, %beta {form = #seq.form<parallel>}
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x4xf32>)
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// seq.softmax_attention states
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @softmax_scan_init_count(%q: tensor<1x2x4xf32>, %k: tensor<1x8x2x4xf32>, %m: tensor<1x2xf32>) {
+  // expected-error @+1 {{with a time-invariant query, 'init' is absent or (running max m [B, H], denominator u [B, H], numerator w [B, H, dv]), got 1 values}}
+  %o, %m2, %u2, %w2 = seq.softmax_attention %q, %k, %k init(%m)
+      : (tensor<1x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x2xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_scan_final_count(%q: tensor<1x2x4xf32>, %k: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{with a time-invariant query, the final states are (running max m [B, H], denominator u [B, H], numerator w [B, H, dv]), got 2 values}}
+  %o, %kc, %vc = seq.softmax_attention %q, %k, %k
+      : (tensor<1x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_scan_state_shape(%q: tensor<1x2x4xf32>, %k: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{final state 'w' must have shape [1, 2, 4] (running max m [B, H], denominator u [B, H], numerator w [B, H, dv]), got [1, 2]}}
+  %o, %m, %u, %w = seq.softmax_attention %q, %k, %k
+      : (tensor<1x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_scan_state_precision(%q: tensor<1x2x4xbf16>, %k: tensor<1x8x2x4xbf16>) {
+  // expected-error @+1 {{final state 'm' must have element type f32 or 'bf16' (that of the inputs), got 'f16'}}
+  %o, %m, %u, %w = seq.softmax_attention %q, %k, %k
+      : (tensor<1x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2xf16>, tensor<1x2xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_scan_init_type(%q: tensor<1x2x4xf32>, %k: tensor<1x8x2x4xf32>, %m0: tensor<1x2xf32>, %w0: tensor<1x2x3xf32>) {
+  // expected-error @+1 {{init 'w' must be 'tensor<1x2x4xf32>' (the type of the final state), got 'tensor<1x2x3xf32>'}}
+  %o, %m, %u, %w = seq.softmax_attention %q, %k, %k init(%m0, %m0, %w0)
+      : (tensor<1x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x3xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_init_count(%q: tensor<1x8x2x4xf32>, %kc: tensor<1x3x2x4xf32>) {
+  // expected-error @+1 {{with a per-step query, 'init' is absent or (keys [B, P, H, dk], values [B, P, H, dv]), got 1 values}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %q init(%kc)
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x3x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x11x2x4xf32>, tensor<1x11x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_final_count(%q: tensor<1x8x2x4xf32>) {
+  // expected-error @+1 {{with a per-step query, the final states are the extended caches (keys [B, P + T, H, dk], values [B, P + T, H, dv]), got 0 values}}
+  %o = seq.softmax_attention %q, %q, %q
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>) -> tensor<1x8x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_cache_init_keys(%q: tensor<1x8x2x4xf32>, %kc: tensor<1x3x1x4xf32>, %vc: tensor<1x3x2x4xf32>) {
+  // expected-error @+1 {{init keys must have shape [1, 3, 2, 4] (keys [B, P, H, dk], values [B, P, H, dv]), got [1, 3, 1, 4]}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %q init(%kc, %vc)
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x3x1x4xf32>, tensor<1x3x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x11x2x4xf32>, tensor<1x11x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_init_values(%q: tensor<1x8x2x4xf32>, %kc: tensor<1x3x2x4xf32>, %vc: tensor<1x2x2x4xf32>) {
+  // expected-error @+1 {{init values must have shape [1, 3, 2, 4] (keys [B, P, H, dk], values [B, P, H, dv]), got [1, 2, 2, 4]}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %q init(%kc, %vc)
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x3x2x4xf32>, tensor<1x2x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x11x2x4xf32>, tensor<1x11x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_init_precision(%q: tensor<1x8x2x4xbf16>, %kc: tensor<1x3x2x4xf32>) {
+  // expected-error @+1 {{init keys must have element type 'bf16', got 'f32'}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %q init(%kc, %kc)
+      : (tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x3x2x4xf32>, tensor<1x3x2x4xf32>)
+      -> (tensor<1x8x2x4xbf16>, tensor<1x11x2x4xbf16>, tensor<1x11x2x4xbf16>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_final_length(%q: tensor<1x8x2x4xf32>, %kc: tensor<1x3x2x4xf32>) {
+  // expected-error @+1 {{final keys must have shape [1, 11, 2, 4] (the caches extended by this call: keys [B, P + T, H, dk], values [B, P + T, H, dv]), got [1, 8, 2, 4]}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %q init(%kc, %kc)
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x3x2x4xf32>, tensor<1x3x2x4xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_final_values(%q: tensor<1x8x2x4xf32>, %v: tensor<1x8x2x3xf32>) {
+  // expected-error @+1 {{final values must have shape [1, 8, 2, 3] (the caches extended by this call: keys [B, P + T, H, dk], values [B, P + T, H, dv]), got [1, 8, 2, 4]}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %v
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x3xf32>)
+      -> (tensor<1x8x2x3xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @softmax_cache_final_precision(%q: tensor<1x8x2x4xbf16>) {
+  // expected-error @+1 {{final keys must have element type 'bf16', got 'f32'}}
+  %o, %k2, %v2 = seq.softmax_attention %q, %q, %q
+      : (tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>, tensor<1x8x2x4xbf16>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xbf16>)
+  return
+}

@@ -1,0 +1,22 @@
+# -*- Python -*-
+# lit configuration of the seqc regression suite.
+import os
+
+import lit.formats
+
+config.name = "seqc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
+
+# Our tools first, then LLVM 22's (FileCheck, not, count). Unsuffixed tools
+# elsewhere on PATH are LLVM 14 on Debian 12 and must not be picked up.
+path = os.pathsep.join(
+    [config.seqc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]
+)
+config.environment["PATH"] = path
+
+config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
+config.substitutions.append(("%examples", os.path.join(config.seqc_src_root, "examples")))
