@@ -74,14 +74,16 @@ LogicalResult verifyStateElement(Operation *op, StringRef what, Value state,
 
 /// Size per head of a projection's columns, `[M, heads*width]`.
 FailureOr<int64_t> widthPerHead(Operation *op, StringRef name, Value weight,
-                                int64_t heads, StringRef width) {
+                                int64_t heads, StringRef width,
+                                StringRef divisor = "heads") {
   int64_t columns = dim(weight, 1);
   if (ShapedType::isDynamic(columns))
     return kAnyDim;
   if (columns % heads != 0)
     return op->emitOpError()
-           << "heads (" << heads << ") must divide the columns of '" << name
-           << "' (heads*" << width << " = " << columns << ")";
+           << divisor << " (" << heads << ") must divide the columns of '"
+           << name << "' (" << divisor << "*" << width << " = " << columns
+           << ")";
   return columns / heads;
 }
 
@@ -401,28 +403,36 @@ LogicalResult Mamba2Op::verify() {
   if (heads % groups != 0)
     return emitOpError() << "groups (" << groups << ") must divide heads ("
                          << heads << ")";
-  // B and C play the roles of keys and queries, x w_x the values.
-  FailureOr<AttentionDims> dims = verifyProjections(
-      *this, getX(), getWB(), getWX(), getWO(), getY(), groups);
-  if (failed(dims))
+  // B and C play the roles of keys and queries (shared by the heads of a
+  // group), x w_x the values.
+  AttentionDims dims{dim(getX(), 0), dim(getX(), 1), dim(getX(), 2), heads,
+                     0, 0};
+  FailureOr<int64_t> stateSize =
+      widthPerHead(*this, "w_b", getWB(), groups, "N", "groups");
+  if (failed(stateSize))
     return failure();
-  int64_t stateSize = dims->keyDim;
   FailureOr<int64_t> headDim = widthPerHead(*this, "w_x", getWX(), heads, "P");
   if (failed(headDim))
     return failure();
-  dims->heads = heads;
-  dims->valueDim = *headDim;
-  int64_t model = dims->model;
+  dims.keyDim = *stateSize;
+  dims.valueDim = *headDim;
+  int64_t model = dims.model;
   if (failed(verifyShapes(
           *this,
-          {{"operand 'w_c'", getWC(), {model, mulDims(groups, stateSize)},
+          {{"operand 'w_b'", getWB(), {model, mulDims(groups, *stateSize)},
+            "[M, groups*N]"},
+           {"operand 'w_c'", getWC(), {model, mulDims(groups, *stateSize)},
             "[M, groups*N] like 'w_b'"},
+           {"operand 'w_x'", getWX(), {model, mulDims(heads, *headDim)},
+            "[M, heads*P]"},
            {"operand 'w_dt'", getWDt(), {model, heads}, "[M, heads]"},
            {"operand 'dt_bias'", getDtBias(), {heads}, "[heads]"},
            {"operand 'a_log'", getALog(), {heads}, "[heads]"},
            {"operand 'd'", getD(), {heads}, "[heads]"},
            {"operand 'w_o'", getWO(), {mulDims(heads, *headDim), model},
-            "[heads*P, M]"}})) ||
+            "[heads*P, M]"},
+           {"result 'y'", getY(), {dims.batch, dims.time, model},
+            "[B, T, M]"}})) ||
       failed(verifyWeightElementTypes(
           *this, getX(),
           {{"w_b", getWB()}, {"w_c", getWC()}, {"w_x", getWX()},
@@ -430,7 +440,7 @@ LogicalResult Mamba2Op::verify() {
            {"a_log", getALog()}, {"d", getD()}, {"w_o", getWO()},
            {"y", getY()}})))
     return failure();
-  return verifyMatrixState(*this, getX(), getInit(), getFinalState(), *dims,
+  return verifyMatrixState(*this, getX(), getInit(), getFinalState(), dims,
                            "[B, heads, N, P]");
 }
 
