@@ -7,7 +7,7 @@ import lit.formats
 config.name = "seqc"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "check_examples.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
 
@@ -20,3 +20,4 @@ config.environment["PATH"] = path
 
 config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
 config.substitutions.append(("%examples", os.path.join(config.seqc_src_root, "examples")))
+config.substitutions.append(("%python", config.python_executable))
