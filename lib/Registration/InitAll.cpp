@@ -3,6 +3,10 @@
 
 #include "dialects/Seq/IR/SeqDialect.h"
 #include "dialects/SeqNN/IR/SeqNNDialect.h"
+#include "seqc/Conversion/SeqToLoops.h"
+#include "seqc/Pipelines/CpuPipeline.h"
+
+#include "mlir/InitAllPasses.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -11,6 +15,8 @@ void seqc::registerAllDialects(mlir::DialectRegistry &registry) {
 }
 
 void seqc::registerAllPasses() {
-  // Passes and pipelines register here as they are added (Passes.td of
-  // each dialect's Transforms, and lib/Pipelines).
+  // The named pipelines are built from upstream passes by name.
+  mlir::registerAllPasses();
+  registerSeqcConversionPasses();
+  registerCpuPipeline();
 }

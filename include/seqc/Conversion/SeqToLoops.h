@@ -1,0 +1,41 @@
+//===- SeqToLoops.h - lowering seq ops by form to loops --------*- C++ -*-===//
+#ifndef SEQC_CONVERSION_SEQTOLOOPS_H
+#define SEQC_CONVERSION_SEQTOLOOPS_H
+
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace mlir {
+class RewritePatternSet;
+namespace func {
+class FuncOp;
+} // namespace func
+} // namespace mlir
+
+namespace seqc {
+
+/// Whether `op` is a seq op to be computed in the sequential form: its form
+/// is `sequential`, or it has none.
+bool hasSequentialForm(mlir::Operation *op);
+
+/// Sequential form of seq.scan, seq.linear_scan and seq.recurrence: an
+/// scf.for over time, parallel over batch and channels in each step.
+void populateSequentialScanPatterns(mlir::RewritePatternSet &patterns);
+
+/// Sequential form of seq.linear_attention, seq.delta_rule and
+/// seq.softmax_attention.
+void populateSequentialAttentionPatterns(mlir::RewritePatternSet &patterns);
+
+/// All sequential-form lowerings.
+void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_DECL
+#include "lib/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lib/Conversion/Passes.h.inc"
+
+} // namespace seqc
+
+#endif // SEQC_CONVERSION_SEQTOLOOPS_H

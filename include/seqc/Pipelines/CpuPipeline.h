@@ -1,0 +1,46 @@
+//===- CpuPipeline.h - the named CPU compilation pipeline ------*- C++ -*-===//
+//
+// seq (+ upstream tensor IR) -> loops -> buffers -> LLVM dialect. The same
+// functions build the pipeline for `seqc` and for `seq-opt
+// --seqc-cpu-pipeline`, so every driver run can be reproduced with seq-opt.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_PIPELINES_CPUPIPELINE_H
+#define SEQC_PIPELINES_CPUPIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <optional>
+
+namespace seqc {
+
+/// The stages of the CPU pipeline, in order. `--emit=<stage>` prints the IR
+/// after one of them.
+enum class CpuStage {
+  /// seq ops lowered by form to scf/linalg/tensor (seq-lower-forms).
+  loops,
+  /// One-shot bufferized; results turned into caller-allocated out
+  /// parameters; temporaries deallocated.
+  buffers,
+  /// Everything in the LLVM dialect, with C-interface wrappers.
+  llvm,
+};
+
+/// Stage names as the driver spells them: "loops", "buffers", "llvm".
+llvm::StringRef cpuStageName(CpuStage stage);
+std::optional<CpuStage> parseCpuStage(llvm::StringRef name);
+
+/// Appends the passes of `stage` to `pm`. Requires the upstream passes to be
+/// registered (seqc::registerAllPasses does it).
+mlir::LogicalResult addCpuStage(mlir::OpPassManager &pm, CpuStage stage);
+
+/// Appends every stage up to and including `last`.
+mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
+                                     CpuStage last = CpuStage::llvm);
+
+/// Registers `seqc-cpu-pipeline` with the pass pipeline registry.
+void registerCpuPipeline();
+
+} // namespace seqc
+
+#endif // SEQC_PIPELINES_CPUPIPELINE_H

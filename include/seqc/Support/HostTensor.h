@@ -1,0 +1,61 @@
+//===- HostTensor.h - typed host buffers and .npy files --------*- C++ -*-===//
+//
+// The buffers the driver and the runners hand to compiled code: a shape, an
+// element type and contiguous row-major bytes. No MLIR dependency, so that
+// standalone runners link it.
+//
+// .npy: version 1.0/2.0 files, little endian, C order. f32 is '<f4', f16
+// '<f2', complex<f32> '<c8'. NumPy has no bfloat16: bf16 is stored as its
+// 16-bit pattern with descr '<u2' (what `x.view(np.uint16)` of an ml_dtypes
+// or torch bfloat16 array writes) and also read from '|V2'.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_SUPPORT_HOSTTENSOR_H
+#define SEQC_SUPPORT_HOSTTENSOR_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace seqc {
+
+enum class ElementType { f32, f16, bf16, complexF32 };
+
+/// "f32", "f16", "bf16", "complex<f32>".
+const char *elementTypeName(ElementType type);
+/// Bytes per element.
+int64_t elementSize(ElementType type);
+
+struct HostTensor {
+  ElementType type = ElementType::f32;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+
+  HostTensor() = default;
+  HostTensor(ElementType type, std::vector<int64_t> shape);
+
+  int64_t numElements() const;
+  void *data() { return bytes.data(); }
+  const void *data() const { return bytes.data(); }
+
+  /// Element i as a double (complex: the real part; see getComplex).
+  double get(int64_t i) const;
+  /// Sets element i, rounding to the element type (round to nearest even).
+  void set(int64_t i, double value);
+  void getComplex(int64_t i, double &re, double &im) const;
+  void setComplex(int64_t i, double re, double im);
+
+  /// "tensor<2x3xf32>"-like description for messages.
+  std::string describe() const;
+};
+
+/// Reads an .npy file. On failure returns false and sets `error` to a
+/// one-line reason.
+bool readNpy(const std::string &path, HostTensor &tensor, std::string &error);
+/// Writes an .npy file. On failure returns false and sets `error`.
+bool writeNpy(const std::string &path, const HostTensor &tensor,
+              std::string &error);
+
+} // namespace seqc
+
+#endif // SEQC_SUPPORT_HOSTTENSOR_H

@@ -1,0 +1,53 @@
+//===- CpuExecutable.h - JIT execution and object emission -----*- C++ -*-===//
+#ifndef SEQC_TARGET_CPU_CPUEXECUTABLE_H
+#define SEQC_TARGET_CPU_CPUEXECUTABLE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace seqc {
+
+/// A contiguous row-major buffer passed to a compiled function.
+struct MemRefArgument {
+  void *data;
+  llvm::ArrayRef<int64_t> shape;
+};
+
+/// A module in the LLVM dialect, JIT-compiled for the host CPU.
+class CpuExecutable {
+public:
+  ~CpuExecutable();
+
+  /// Translates `module` (LLVM dialect, functions with C-interface
+  /// wrappers) to LLVM IR and compiles it at -O`optLevel` for the host.
+  static llvm::Expected<std::unique_ptr<CpuExecutable>>
+  create(mlir::ModuleOp module, unsigned optLevel = 3);
+
+  /// Calls `function` through its `_mlir_ciface_` wrapper with the buffers
+  /// in signature order: inputs, then the out parameters for the results.
+  llvm::Error call(llvm::StringRef function,
+                   llvm::ArrayRef<MemRefArgument> arguments);
+
+private:
+  CpuExecutable() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+/// Compiles `module` (LLVM dialect) at -O3 for the host and writes a
+/// relocatable object file.
+llvm::Error emitHostObjectFile(mlir::ModuleOp module, llvm::StringRef path);
+
+/// The MLIR C runner utilities (memrefCopy and friends) that compiled code
+/// may call; the JIT loads them and `seqc compile` links them.
+llvm::StringRef runnerUtilsLibrary();
+
+} // namespace seqc
+
+#endif // SEQC_TARGET_CPU_CPUEXECUTABLE_H

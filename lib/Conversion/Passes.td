@@ -1,0 +1,45 @@
+//===- Passes.td - seqc conversion passes ------------------*- tablegen -*-===//
+#ifndef SEQC_CONVERSION_PASSES_TD
+#define SEQC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SeqLowerForms : Pass<"seq-lower-forms", "mlir::ModuleOp"> {
+  let summary = "Lower seq ops to loops over tiles, by the form each carries";
+  let description = [{
+    Rewrites every seq op into target-independent upstream IR (scf, linalg,
+    tensor, arith, math, complex) according to its `#seq.form<...>`. An op
+    without a form is lowered in the sequential form. This version provides
+    the sequential form of every op; an op whose form has no lowering yet is
+    reported as an error at its location.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::cf::ControlFlowDialect",
+    "mlir::complex::ComplexDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
+  ];
+}
+
+def SeqReadOnlyArguments : Pass<"seq-readonly-arguments", "mlir::func::FuncOp"> {
+  let summary = "Mark tensor arguments of public functions read-only";
+  let description = [{
+    Sets `bufferization.writable = false` on every tensor argument of a
+    public function, so that one-shot bufferization never updates a
+    caller's input buffer in place (the compiled functions' C ABI promises
+    that inputs are not modified).
+  }];
+}
+
+def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Bufferization copies state slices into output sequences with
+    memref.copy, which the LLVM lowering turns into a call to the generic,
+    element-at-a-time `memrefCopy` runtime function for strided views. As
+    linalg.copy the copy becomes an inline loop nest that LLVM vectorizes.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+#endif // SEQC_CONVERSION_PASSES_TD

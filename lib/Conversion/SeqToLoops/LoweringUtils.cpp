@@ -1,0 +1,139 @@
+//===- LoweringUtils.cpp - IR building shared by the form lowerings -------===//
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+Value LoopBuilder::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value LoopBuilder::dim(Value tensor, int64_t d) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (!type.isDynamicDim(d))
+    return index(type.getDimSize(d));
+  return tensor::DimOp::create(b, loc, tensor, d);
+}
+
+SmallVector<OpFoldResult> LoopBuilder::sizesOf(Value tensor, int64_t dropped) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, tensor);
+  if (dropped >= 0)
+    sizes.erase(sizes.begin() + dropped);
+  return sizes;
+}
+
+Value LoopBuilder::extractTimeSlice(Value seq, Value t) {
+  auto type = cast<RankedTensorType>(seq.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  offsets[1] = t;
+  SmallVector<OpFoldResult> sizes = sizesOf(seq);
+  sizes[1] = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  SmallVector<int64_t> sliceShape(type.getShape());
+  sliceShape.erase(sliceShape.begin() + 1);
+  auto sliceType = RankedTensorType::get(sliceShape, type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, sliceType, seq, offsets, sizes,
+                                        strides);
+}
+
+Value LoopBuilder::insertTimeSlice(Value slice, Value seq, Value t) {
+  auto type = cast<RankedTensorType>(seq.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  offsets[1] = t;
+  SmallVector<OpFoldResult> sizes = sizesOf(seq);
+  sizes[1] = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(b, loc, slice, seq, offsets, sizes,
+                                       strides);
+}
+
+Value LoopBuilder::empty(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dynamic;
+  for (auto [dimIndex, size] : llvm::enumerate(sizes))
+    if (type.isDynamicDim(dimIndex))
+      dynamic.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  return tensor::EmptyOp::create(b, loc, type, dynamic);
+}
+
+Value LoopBuilder::scalar(Type type, double value) {
+  if (auto complexType = dyn_cast<ComplexType>(type)) {
+    auto part = cast<FloatType>(complexType.getElementType());
+    auto attr = b.getArrayAttr(
+        {b.getFloatAttr(part, value), b.getFloatAttr(part, 0.0)});
+    return complex::ConstantOp::create(b, loc, complexType, attr);
+  }
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
+}
+
+Value LoopBuilder::filled(RankedTensorType type, ArrayRef<OpFoldResult> sizes,
+                          TypedAttr value) {
+  Value init = empty(type, sizes);
+  Value fillValue;
+  if (auto floatAttr = dyn_cast<FloatAttr>(value))
+    fillValue = scalar(type.getElementType(), floatAttr.getValueAsDouble());
+  else
+    fillValue = arith::ConstantOp::create(b, loc, value);
+  return linalg::FillOp::create(b, loc, fillValue, init).getResult(0);
+}
+
+Value LoopBuilder::zeros(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  Value init = empty(type, sizes);
+  Value zero = scalar(type.getElementType(), 0.0);
+  return linalg::FillOp::create(b, loc, zero, init).getResult(0);
+}
+
+Value LoopBuilder::convert(Value value, Type to) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  auto fromFloat = cast<FloatType>(from), toFloat = cast<FloatType>(to);
+  if (fromFloat.getWidth() < toFloat.getWidth())
+    return arith::ExtFOp::create(b, loc, to, value);
+  return arith::TruncFOp::create(b, loc, to, value);
+}
+
+ValueRange LoopBuilder::generic(
+    ValueRange inputs, ValueRange outputs,
+    ArrayRef<SmallVector<unsigned>> inputDims,
+    ArrayRef<SmallVector<unsigned>> outputDims, unsigned numDims,
+    ArrayRef<unsigned> reductionDims,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  auto mapOf = [&](ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(numDims, 0, exprs, ctx);
+  };
+  for (const auto &dims : inputDims)
+    maps.push_back(mapOf(dims));
+  for (const auto &dims : outputDims)
+    maps.push_back(mapOf(dims));
+  SmallVector<utils::IteratorType> iterators(numDims,
+                                             utils::IteratorType::parallel);
+  for (unsigned d : reductionDims)
+    iterators[d] = utils::IteratorType::reduction;
+  SmallVector<Type> resultTypes;
+  for (Value output : outputs)
+    resultTypes.push_back(output.getType());
+  auto op = linalg::GenericOp::create(b, loc, resultTypes, inputs, outputs,
+                                      maps, iterators, body);
+  return op.getResults();
+}
+
+Type computeType(Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    if (floatType.getWidth() < 32)
+      return Float32Type::get(type.getContext());
+  return type;
+}
+
+} // namespace seqc

@@ -1,0 +1,93 @@
+//===- CpuPipeline.cpp - the named CPU compilation pipeline ---------------===//
+#include "seqc/Pipelines/CpuPipeline.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+StringRef cpuStageName(CpuStage stage) {
+  switch (stage) {
+  case CpuStage::loops:
+    return "loops";
+  case CpuStage::buffers:
+    return "buffers";
+  case CpuStage::llvm:
+    return "llvm";
+  }
+  return "";
+}
+
+std::optional<CpuStage> parseCpuStage(StringRef name) {
+  for (CpuStage stage : {CpuStage::loops, CpuStage::buffers, CpuStage::llvm})
+    if (cpuStageName(stage) == name)
+      return stage;
+  return std::nullopt;
+}
+
+/// The passes of each stage, as a textual pipeline: each is an upstream or
+/// seqc pass that seq-opt runs under the same name.
+static StringRef stagePipeline(CpuStage stage) {
+  switch (stage) {
+  case CpuStage::loops:
+    return "seq-lower-forms,canonicalize,cse";
+  case CpuStage::buffers:
+    // Inputs are read-only (the C ABI promises not to modify them); results
+    // become out parameters the caller allocates, so that a compiled
+    // function never returns memory it allocated.
+    return "func.func(seq-readonly-arguments),"
+           "one-shot-bufferize{bufferize-function-boundaries "
+           "function-boundary-type-conversion=identity-layout-map},"
+           "canonicalize,"
+           "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
+           "func.func(buffer-loop-hoisting),"
+           "buffer-deallocation-pipeline,canonicalize,cse,"
+           "func.func(seq-copies-to-linalg)";
+  case CpuStage::llvm:
+    // bf16 conversions are expanded to integer arithmetic (the host has no
+    // bf16 instructions and the JIT has no soft-float runtime); math ops
+    // without an LLVM intrinsic (tanh) become libm calls.
+    return "convert-linalg-to-loops,expand-strided-metadata,lower-affine,"
+           "arith-expand{include-bf16=true},"
+           "convert-math-to-llvm,convert-math-to-libm,convert-complex-to-llvm,"
+           "convert-scf-to-cf,convert-cf-to-llvm,convert-arith-to-llvm,"
+           "convert-index-to-llvm,finalize-memref-to-llvm,"
+           "func.func(llvm-request-c-wrappers),convert-func-to-llvm,"
+           "convert-cf-to-llvm,reconcile-unrealized-casts";
+  }
+  return "";
+}
+
+LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage) {
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (failed(parsePassPipeline(stagePipeline(stage), pm, os))) {
+    llvm::errs() << "seqc: internal error: CPU pipeline stage '"
+                 << cpuStageName(stage) << "' does not parse: " << errors
+                 << "\n";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last) {
+  for (CpuStage stage : {CpuStage::loops, CpuStage::buffers, CpuStage::llvm}) {
+    if (failed(addCpuStage(pm, stage)))
+      return failure();
+    if (stage == last)
+      break;
+  }
+  return success();
+}
+
+void registerCpuPipeline() {
+  PassPipelineRegistration<>(
+      "seqc-cpu-pipeline",
+      "Lower seq ops through loops and buffers to the LLVM dialect for the "
+      "host CPU (what `seqc run/compile --target=cpu` runs)",
+      [](OpPassManager &pm) { (void)buildCpuPipeline(pm); });
+}
+
+} // namespace seqc

@@ -1,0 +1,319 @@
+//===- HostTensor.cpp - typed host buffers and .npy files -----------------===//
+#include "seqc/Support/HostTensor.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace seqc {
+
+const char *elementTypeName(ElementType type) {
+  switch (type) {
+  case ElementType::f32:
+    return "f32";
+  case ElementType::f16:
+    return "f16";
+  case ElementType::bf16:
+    return "bf16";
+  case ElementType::complexF32:
+    return "complex<f32>";
+  }
+  return "?";
+}
+
+int64_t elementSize(ElementType type) {
+  switch (type) {
+  case ElementType::f32:
+    return 4;
+  case ElementType::f16:
+  case ElementType::bf16:
+    return 2;
+  case ElementType::complexF32:
+    return 8;
+  }
+  return 0;
+}
+
+HostTensor::HostTensor(ElementType type, std::vector<int64_t> shape)
+    : type(type), shape(std::move(shape)) {
+  bytes.assign(numElements() * elementSize(type), 0);
+}
+
+int64_t HostTensor::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+namespace {
+
+float bitsToFloat(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+uint32_t floatToBits(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits;
+}
+
+uint16_t toBF16(double value) {
+  float f = static_cast<float>(value);
+  uint32_t bits = floatToBits(f);
+  if (std::isnan(f))
+    return 0x7FC0;
+  bits += 0x7FFF + ((bits >> 16) & 1);
+  return static_cast<uint16_t>(bits >> 16);
+}
+double fromBF16(uint16_t bits) { return bitsToFloat(uint32_t(bits) << 16); }
+
+uint16_t toF16(double value) {
+  float f = static_cast<float>(value);
+  uint32_t x = floatToBits(f);
+  uint32_t sign = (x >> 16) & 0x8000;
+  uint32_t magnitude = x & 0x7FFFFFFF;
+  if (magnitude > 0x7F800000) // NaN
+    return static_cast<uint16_t>(sign | 0x7E00);
+  if (magnitude >= 0x477FF000) // rounds to >= 65520: infinity
+    return static_cast<uint16_t>(sign | 0x7C00);
+  if (magnitude < 0x38800000) { // subnormal in f16
+    // Round |f| * 2^24 to the nearest integer, ties to even.
+    double scaled = std::fabs(static_cast<double>(f)) * 16777216.0;
+    return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(scaled)));
+  }
+  uint32_t exponent = ((magnitude >> 23) - 112) << 10;
+  uint32_t mantissa = (magnitude >> 13) & 0x3FF;
+  uint32_t result = exponent | mantissa;
+  uint32_t rest = magnitude & 0x1FFF;
+  if (rest > 0x1000 || (rest == 0x1000 && (result & 1)))
+    ++result;
+  return static_cast<uint16_t>(sign | result);
+}
+double fromF16(uint16_t h) {
+  uint32_t sign = (h & 0x8000) ? 1 : 0;
+  uint32_t exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+  double value;
+  if (exponent == 0)
+    value = std::ldexp(static_cast<double>(mantissa), -24);
+  else if (exponent == 31)
+    value = mantissa ? NAN : INFINITY;
+  else
+    value = std::ldexp(1.0 + mantissa / 1024.0, int(exponent) - 15);
+  return sign ? -value : value;
+}
+
+} // namespace
+
+double HostTensor::get(int64_t i) const {
+  switch (type) {
+  case ElementType::f32: {
+    float f;
+    std::memcpy(&f, bytes.data() + 4 * i, 4);
+    return f;
+  }
+  case ElementType::f16: {
+    uint16_t h;
+    std::memcpy(&h, bytes.data() + 2 * i, 2);
+    return fromF16(h);
+  }
+  case ElementType::bf16: {
+    uint16_t h;
+    std::memcpy(&h, bytes.data() + 2 * i, 2);
+    return fromBF16(h);
+  }
+  case ElementType::complexF32: {
+    double re, im;
+    getComplex(i, re, im);
+    return re;
+  }
+  }
+  return 0;
+}
+
+void HostTensor::set(int64_t i, double value) {
+  switch (type) {
+  case ElementType::f32: {
+    float f = static_cast<float>(value);
+    std::memcpy(bytes.data() + 4 * i, &f, 4);
+    return;
+  }
+  case ElementType::f16: {
+    uint16_t h = toF16(value);
+    std::memcpy(bytes.data() + 2 * i, &h, 2);
+    return;
+  }
+  case ElementType::bf16: {
+    uint16_t h = toBF16(value);
+    std::memcpy(bytes.data() + 2 * i, &h, 2);
+    return;
+  }
+  case ElementType::complexF32:
+    setComplex(i, value, 0.0);
+    return;
+  }
+}
+
+void HostTensor::getComplex(int64_t i, double &re, double &im) const {
+  float parts[2];
+  std::memcpy(parts, bytes.data() + 8 * i, 8);
+  re = parts[0];
+  im = parts[1];
+}
+
+void HostTensor::setComplex(int64_t i, double re, double im) {
+  float parts[2] = {static_cast<float>(re), static_cast<float>(im)};
+  std::memcpy(bytes.data() + 8 * i, parts, 8);
+}
+
+std::string HostTensor::describe() const {
+  std::ostringstream os;
+  os << "tensor<";
+  for (int64_t d : shape)
+    os << d << "x";
+  os << elementTypeName(type) << ">";
+  return os.str();
+}
+
+//===----------------------------------------------------------------------===//
+// .npy
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The value of `key` in the header dict, e.g. "'<f4'" or "(2, 3)".
+bool headerField(const std::string &header, const std::string &key,
+                 std::string &value) {
+  size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos)
+    return false;
+  size_t colon = header.find(':', at);
+  if (colon == std::string::npos)
+    return false;
+  size_t begin = header.find_first_not_of(' ', colon + 1);
+  if (begin == std::string::npos)
+    return false;
+  size_t end;
+  if (header[begin] == '(')
+    end = header.find(')', begin) + 1;
+  else if (header[begin] == '\'')
+    end = header.find('\'', begin + 1) + 1;
+  else
+    end = header.find_first_of(",}", begin);
+  if (end == std::string::npos || end <= begin)
+    return false;
+  value = header.substr(begin, end - begin);
+  return true;
+}
+
+} // namespace
+
+bool readNpy(const std::string &path, HostTensor &tensor, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  char magic[8];
+  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
+    error = "'" + path + "' is not an .npy file (bad magic)";
+    return false;
+  }
+  uint32_t headerLength = 0;
+  if (magic[6] == 1) {
+    uint16_t length;
+    in.read(reinterpret_cast<char *>(&length), 2);
+    headerLength = length;
+  } else {
+    in.read(reinterpret_cast<char *>(&headerLength), 4);
+  }
+  std::string header(headerLength, '\0');
+  if (!in.read(header.data(), headerLength)) {
+    error = "'" + path + "': truncated .npy header";
+    return false;
+  }
+  std::string descr, order, shapeText;
+  if (!headerField(header, "descr", descr) ||
+      !headerField(header, "fortran_order", order) ||
+      !headerField(header, "shape", shapeText)) {
+    error = "'" + path + "': malformed .npy header";
+    return false;
+  }
+  if (order.find("True") != std::string::npos) {
+    error = "'" + path + "': Fortran-ordered arrays are not supported; save "
+            "with np.ascontiguousarray";
+    return false;
+  }
+  ElementType type;
+  if (descr == "'<f4'")
+    type = ElementType::f32;
+  else if (descr == "'<f2'")
+    type = ElementType::f16;
+  else if (descr == "'<u2'" || descr == "'|V2'" || descr == "'<V2'")
+    type = ElementType::bf16;
+  else if (descr == "'<c8'")
+    type = ElementType::complexF32;
+  else {
+    error = "'" + path + "': unsupported dtype " + descr +
+            " (expected '<f4' f32, '<f2' f16, '<u2' bf16 bits, '<c8' "
+            "complex64)";
+    return false;
+  }
+  std::vector<int64_t> shape;
+  std::string digits;
+  for (char c : shapeText) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (!digits.empty()) {
+      shape.push_back(std::stoll(digits));
+      digits.clear();
+    }
+  }
+  tensor = HostTensor(type, shape);
+  if (!in.read(reinterpret_cast<char *>(tensor.bytes.data()),
+               static_cast<std::streamsize>(tensor.bytes.size()))) {
+    error = "'" + path + "': file ends before its " +
+            std::to_string(tensor.numElements()) + " elements";
+    return false;
+  }
+  return true;
+}
+
+bool writeNpy(const std::string &path, const HostTensor &tensor,
+              std::string &error) {
+  const char *descr = tensor.type == ElementType::f32    ? "<f4"
+                      : tensor.type == ElementType::f16  ? "<f2"
+                      : tensor.type == ElementType::bf16 ? "<u2"
+                                                         : "<c8";
+  std::ostringstream dict;
+  dict << "{'descr': '" << descr << "', 'fortran_order': False, 'shape': (";
+  for (size_t i = 0; i < tensor.shape.size(); ++i)
+    dict << tensor.shape[i] << (tensor.shape.size() == 1 || i + 1 < tensor.shape.size() ? ", " : "");
+  dict << "), }";
+  std::string header = dict.str();
+  // Pad so that magic (6) + version (2) + length (2) + header is a
+  // multiple of 64, ending in a newline.
+  size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    error = "cannot write '" + path + "'";
+    return false;
+  }
+  out.write("\x93NUMPY\x01\x00", 8);
+  uint16_t length = static_cast<uint16_t>(header.size());
+  out.write(reinterpret_cast<const char *>(&length), 2);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(reinterpret_cast<const char *>(tensor.bytes.data()),
+            static_cast<std::streamsize>(tensor.bytes.size()));
+  if (!out) {
+    error = "failed writing '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+} // namespace seqc

@@ -1,0 +1,129 @@
+//===- CpuExecutable.cpp - JIT execution and object emission --------------===//
+#include "seqc/Target/CPU/CpuExecutable.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+CpuExecutable::~CpuExecutable() = default;
+
+StringRef runnerUtilsLibrary() {
+  return "/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so";
+}
+
+static void initializeHostTarget(MLIRContext *context) {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  context->appendDialectRegistry(registry);
+}
+
+llvm::Expected<std::unique_ptr<CpuExecutable>>
+CpuExecutable::create(ModuleOp module, unsigned optLevel) {
+  initializeHostTarget(module.getContext());
+  ExecutionEngineOptions options;
+  options.transformer = makeOptimizingTransformer(optLevel, 0, nullptr);
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  StringRef libraries[] = {runnerUtilsLibrary()};
+  if (llvm::sys::fs::exists(libraries[0]))
+    options.sharedLibPaths = libraries;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return engine.takeError();
+  std::unique_ptr<CpuExecutable> executable(new CpuExecutable());
+  executable->engine = std::move(*engine);
+  return executable;
+}
+
+llvm::Error CpuExecutable::call(StringRef function,
+                                ArrayRef<MemRefArgument> arguments) {
+  // A ranked memref descriptor: allocated and aligned pointers, offset,
+  // sizes, strides (row-major, contiguous).
+  std::vector<std::vector<int64_t>> descriptors;
+  descriptors.reserve(arguments.size());
+  for (const MemRefArgument &argument : arguments) {
+    size_t rank = argument.shape.size();
+    std::vector<int64_t> descriptor(3 + 2 * rank);
+    descriptor[0] = reinterpret_cast<int64_t>(argument.data);
+    descriptor[1] = reinterpret_cast<int64_t>(argument.data);
+    descriptor[2] = 0;
+    int64_t stride = 1;
+    for (size_t d = rank; d-- > 0;) {
+      descriptor[3 + d] = argument.shape[d];
+      descriptor[3 + rank + d] = stride;
+      stride *= argument.shape[d];
+    }
+    descriptors.push_back(std::move(descriptor));
+  }
+  std::vector<void *> descriptorPointers;
+  for (auto &descriptor : descriptors)
+    descriptorPointers.push_back(descriptor.data());
+  std::vector<void *> packed;
+  for (void *&pointer : descriptorPointers)
+    packed.push_back(&pointer);
+  return engine->invokePacked(("_mlir_ciface_" + function).str(), packed);
+}
+
+llvm::Error emitHostObjectFile(ModuleOp module, StringRef path) {
+  initializeHostTarget(module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return llvm::createStringError("cannot translate the module to LLVM IR");
+
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return llvm::createStringError("no LLVM target for the host: " + error);
+  llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
+  std::string features;
+  for (auto &feature : hostFeatures)
+    features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features, targetOptions,
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  llvmModule->setTargetTriple(triple);
+  llvmModule->setDataLayout(machine->createDataLayout());
+
+  auto optimize = makeOptimizingTransformer(3, 0, machine.get());
+  if (llvm::Error err = optimize(llvmModule.get()))
+    return err;
+
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return llvm::createStringError("cannot write '" + path.str() +
+                                   "': " + ec.message());
+  llvm::legacy::PassManager passes;
+  if (machine->addPassesToEmitFile(passes, out, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError("the host target cannot emit objects");
+  passes.run(*llvmModule);
+  return llvm::Error::success();
+}
+
+} // namespace seqc

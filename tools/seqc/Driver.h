@@ -1,0 +1,70 @@
+//===- Driver.h - shared pieces of the seqc driver -------------*- C++ -*-===//
+#ifndef SEQC_TOOLS_SEQC_DRIVER_H
+#define SEQC_TOOLS_SEQC_DRIVER_H
+
+#include "seqc/Reference/Reference.h"
+#include "seqc/Support/HostTensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace seqc::driver {
+
+/// Prints "seqc: error: <message>" and returns 1, for `return fail(...)`.
+int fail(const llvm::Twine &message);
+
+/// A parsed, verified input file with the function to run.
+struct Program {
+  llvm::SourceMgr sourceMgr;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  mlir::func::FuncOp function;
+  /// Source names of the function's arguments (`%x` gives "x").
+  std::vector<std::string> argumentNames;
+};
+
+/// Parses and verifies `path` (diagnostics with locations go to stderr) and
+/// selects `functionName`, or the first public function when empty.
+/// Returns non-zero after printing an error.
+int loadProgram(mlir::MLIRContext &context, const std::string &path,
+                const std::string &functionName, Program &program);
+
+/// The element type of a tensor type, or an error for unsupported ones.
+std::optional<ElementType> toElementType(mlir::Type type);
+
+/// Checks that every argument and result is a statically shaped tensor of
+/// a supported element type. Returns non-zero after printing an error.
+int checkStaticSignature(const Program &program);
+
+/// Inputs for every argument: from `--input NAME=file.npy` where given,
+/// otherwise random with a distribution that suits the argument's role
+/// (decays in (-1, 1), log gates negative, betas in range, unit-norm keys).
+int makeInputs(const Program &program, const std::vector<std::string> &files,
+               uint64_t seed, std::vector<HostTensor> &inputs);
+
+/// Evaluates the function with the reference interpreter.
+int evaluateReference(const Program &program,
+                      const std::vector<ref::Tensor> &arguments,
+                      std::vector<ref::Tensor> &results);
+
+/// Converts between host buffers and reference tensors.
+ref::Tensor toReference(const HostTensor &tensor);
+
+/// Compares one output with its reference; prints a line; true on PASS.
+bool compareOutput(const std::string &name, const HostTensor &actual,
+                   const ref::Tensor &expected);
+
+/// Writes DIR/<stem>.o, DIR/<stem>.h, DIR/<stem>_abi.c and
+/// DIR/lib<stem>.so for every public function of `source` (seq level,
+/// static signatures), compiled from `lowered` (LLVM dialect).
+int writeCpuBundle(mlir::ModuleOp source, mlir::ModuleOp lowered,
+                   const std::string &stem, const std::string &directory);
+
+} // namespace seqc::driver
+
+#endif // SEQC_TOOLS_SEQC_DRIVER_H

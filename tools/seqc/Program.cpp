@@ -1,0 +1,130 @@
+//===- Program.cpp - loading input files for the driver -------------------===//
+#include "Driver.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace seqc::driver {
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "seqc: error: " << message << "\n";
+  return 1;
+}
+
+int loadProgram(MLIRContext &context, const std::string &path,
+                const std::string &functionName, Program &program) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return fail("cannot open '" + path + "': " + buffer.getError().message());
+  program.sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  SourceMgrDiagnosticHandler handler(program.sourceMgr, &context);
+
+  Block block;
+  AsmParserState asmState;
+  ParserConfig config(&context);
+  if (failed(parseAsmSourceFile(program.sourceMgr, &block, config,
+                                &asmState)))
+    return 1;
+  if (block.empty() || !isa<ModuleOp>(block.front()) ||
+      std::next(block.begin()) != block.end()) {
+    // Top-level ops without a module: wrap them, as the MLIR tools do.
+    auto module = ModuleOp::create(UnknownLoc::get(&context));
+    module.getBody()->getOperations().splice(module.getBody()->begin(),
+                                             block.getOperations());
+    program.module = OwningOpRef<ModuleOp>(module);
+  } else {
+    program.module = OwningOpRef<ModuleOp>(cast<ModuleOp>(block.front()));
+    program.module->getOperation()->remove();
+  }
+  if (failed(verify(*program.module)))
+    return 1;
+
+  for (auto function : program.module->getOps<func::FuncOp>()) {
+    if (function.isExternal())
+      continue;
+    if (functionName.empty() ? function.isPublic()
+                             : function.getSymName() == functionName) {
+      program.function = function;
+      break;
+    }
+  }
+  if (!program.function) {
+    if (functionName.empty())
+      return fail("'" + path + "' defines no public function to run");
+    std::string available;
+    for (auto function : program.module->getOps<func::FuncOp>())
+      available += (available.empty() ? "" : ", ") +
+                   function.getSymName().str();
+    return fail("no function '" + functionName + "' in '" + path +
+                "' (functions: " + available + ")");
+  }
+
+  // Argument names as written in the source.
+  Block &entry = func::FuncOp(program.function).getBody().front();
+  const AsmParserState::BlockDefinition *definition =
+      asmState.getBlockDef(&entry);
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    std::string name = "arg" + std::to_string(i);
+    if (definition && i < definition->arguments.size()) {
+      llvm::SMRange range = definition->arguments[i].loc;
+      llvm::StringRef text(range.Start.getPointer(),
+                           range.End.getPointer() - range.Start.getPointer());
+      if (text.consume_front("%") && !text.empty())
+        name = text.str();
+    }
+    program.argumentNames.push_back(name);
+  }
+  return 0;
+}
+
+std::optional<ElementType> toElementType(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (element.isF32())
+    return ElementType::f32;
+  if (element.isF16())
+    return ElementType::f16;
+  if (element.isBF16())
+    return ElementType::bf16;
+  if (auto complex = dyn_cast<ComplexType>(element))
+    if (complex.getElementType().isF32())
+      return ElementType::complexF32;
+  return std::nullopt;
+}
+
+int checkStaticSignature(const Program &program) {
+  FunctionType type = func::FuncOp(program.function).getFunctionType();
+  auto check = [&](Type t, const std::string &what) -> int {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << t;
+    if (!tensor)
+      return fail(what + " has type " + text +
+                  "; seqc runs functions of ranked tensors only");
+    if (!tensor.hasStaticShape())
+      return fail(what + " has the dynamic shape " + text +
+                  "; seqc run/compile need static shapes");
+    if (!toElementType(tensor))
+      return fail(what + " has type " + text +
+                  "; supported element types are f32, f16, bf16 and "
+                  "complex<f32>");
+    return 0;
+  };
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    if (int rc = check(type.getInput(i),
+                       "argument '" + program.argumentNames[i] + "'"))
+      return rc;
+  for (unsigned i = 0; i < type.getNumResults(); ++i)
+    if (int rc = check(type.getResult(i), "result #" + std::to_string(i)))
+      return rc;
+  return 0;
+}
+
+} // namespace seqc::driver

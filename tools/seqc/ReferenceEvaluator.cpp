@@ -1,0 +1,383 @@
+//===- ReferenceEvaluator.cpp - run a function on the reference -----------===//
+//
+// Walks the seq-level function and evaluates each op with lib/Reference:
+// the seq primitives directly, and the small set of upstream ops that
+// models put around and inside them (elementwise arith/math, constants,
+// fills, matmuls, slices, reshapes). Combiner and recurrence bodies are
+// evaluated by the same walker, on scalars and per-step tensors.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using seqc::ref::Tensor;
+
+namespace seqc::driver {
+namespace {
+
+std::vector<int64_t> shapeOf(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return std::vector<int64_t>(shaped.getShape());
+  return {};
+}
+
+class Evaluator {
+public:
+  /// Evaluates the ops of `block` with its arguments bound to `arguments`;
+  /// returns the terminator's operands.
+  FailureOr<std::vector<Tensor>> runBlock(Block &block,
+                                          const std::vector<Tensor> &arguments) {
+    for (auto [arg, value] : llvm::zip(block.getArguments(), arguments))
+      values[arg] = value;
+    for (Operation &op : block.without_terminator())
+      if (failed(evaluate(op)))
+        return failure();
+    std::vector<Tensor> results;
+    for (Value v : block.getTerminator()->getOperands())
+      results.push_back(values.lookup(v));
+    return results;
+  }
+
+private:
+  llvm::DenseMap<Value, Tensor> values;
+
+  const Tensor &get(Value v) { return values[v]; }
+  std::optional<Tensor> getOptional(Value v) {
+    if (!v)
+      return std::nullopt;
+    return values[v];
+  }
+  std::vector<Tensor> getAll(ValueRange range) {
+    std::vector<Tensor> result;
+    for (Value v : range)
+      result.push_back(values[v]);
+    return result;
+  }
+  void setResults(Operation &op, const ref::ScanResult &r) {
+    unsigned i = 0;
+    for (const Tensor &t : r.outputs)
+      values[op.getResult(i++)] = t;
+    for (const Tensor &t : r.finalStates)
+      values[op.getResult(i++)] = t;
+  }
+  static std::optional<double> scaleOf(FloatAttr attr) {
+    if (!attr)
+      return std::nullopt;
+    return attr.getValueAsDouble();
+  }
+
+  LogicalResult unsupported(Operation &op, StringRef why = "") {
+    InFlightDiagnostic diag = op.emitError()
+                              << "the reference interpreter cannot evaluate '"
+                              << op.getName() << "'";
+    if (!why.empty())
+      diag << ": " << why;
+    return diag;
+  }
+
+  /// Elementwise op over operands of one shape (scalars are rank 0).
+  LogicalResult elementwise(Operation &op,
+                            llvm::function_ref<double(ArrayRef<double>)> fn) {
+    std::vector<const Tensor *> operands;
+    for (Value v : op.getOperands())
+      operands.push_back(&values[v]);
+    Tensor result(shapeOf(op.getResult(0).getType()));
+    std::vector<double> args(operands.size());
+    for (int64_t i = 0; i < result.numElements(); ++i) {
+      for (size_t k = 0; k < operands.size(); ++k)
+        args[k] = operands[k]->data.size() == 1 ? operands[k]->data[0]
+                                                 : operands[k]->data[i];
+      result.data[i] = fn(args);
+    }
+    values[op.getResult(0)] = std::move(result);
+    return success();
+  }
+
+  LogicalResult evaluateCompare(arith::CmpFOp op) {
+    auto predicate = op.getPredicate();
+    return elementwise(*op, [&](ArrayRef<double> a) -> double {
+      switch (predicate) {
+      case arith::CmpFPredicate::OGT:
+      case arith::CmpFPredicate::UGT:
+        return a[0] > a[1];
+      case arith::CmpFPredicate::OGE:
+      case arith::CmpFPredicate::UGE:
+        return a[0] >= a[1];
+      case arith::CmpFPredicate::OLT:
+      case arith::CmpFPredicate::ULT:
+        return a[0] < a[1];
+      case arith::CmpFPredicate::OLE:
+      case arith::CmpFPredicate::ULE:
+        return a[0] <= a[1];
+      case arith::CmpFPredicate::OEQ:
+      case arith::CmpFPredicate::UEQ:
+        return a[0] == a[1];
+      default:
+        return a[0] != a[1];
+      }
+    });
+  }
+
+  LogicalResult evaluateConstant(arith::ConstantOp op) {
+    Attribute value = op.getValue();
+    if (auto f = dyn_cast<FloatAttr>(value)) {
+      values[op] = Tensor({}, f.getValueAsDouble());
+      return success();
+    }
+    if (auto dense = dyn_cast<DenseFPElementsAttr>(value)) {
+      Tensor t(shapeOf(op.getType()));
+      int64_t i = 0;
+      for (APFloat v : dense.getValues<APFloat>())
+        t.data[i++] = v.convertToDouble();
+      if (dense.isSplat())
+        std::fill(t.data.begin(), t.data.end(), t.data[0]);
+      values[op] = std::move(t);
+      return success();
+    }
+    if (isa<IntegerAttr>(value)) {
+      // Index and integer constants only feed ops the walker skips.
+      return success();
+    }
+    return unsupported(*op, "only float constants are modelled");
+  }
+
+  LogicalResult evaluateMatmul(linalg::MatmulOp op) {
+    const Tensor &a = get(op.getInputs()[0]), &b = get(op.getInputs()[1]);
+    Tensor c = get(op.getOutputs()[0]);
+    int64_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double sum = c.data[i * n + j];
+        for (int64_t l = 0; l < k; ++l)
+          sum += a.data[i * k + l] * b.data[l * n + j];
+        c.data[i * n + j] = sum;
+      }
+    values[op.getResult(0)] = std::move(c);
+    return success();
+  }
+
+  LogicalResult evaluateExtractSlice(tensor::ExtractSliceOp op) {
+    if (!op.getOffsets().empty() || !op.getSizes().empty() ||
+        !op.getStrides().empty())
+      return unsupported(*op, "only static slices are modelled");
+    const Tensor &source = get(op.getSource());
+    ArrayRef<int64_t> offsets = op.getStaticOffsets(),
+                      sizes = op.getStaticSizes(),
+                      strides = op.getStaticStrides();
+    int64_t rank = source.rank();
+    std::vector<int64_t> sourceStrides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      sourceStrides[d] = sourceStrides[d + 1] * source.shape[d + 1];
+    Tensor result(shapeOf(op.getType()));
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t i = 0; i < result.numElements(); ++i) {
+      int64_t linear = 0, rem = i;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        index[d] = rem % sizes[d];
+        rem /= sizes[d];
+        linear += (offsets[d] + index[d] * strides[d]) * sourceStrides[d];
+      }
+      result.data[i] = source.data[linear];
+    }
+    values[op] = std::move(result);
+    return success();
+  }
+
+  LogicalResult evaluate(Operation &op) {
+    return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
+        // The seq primitives.
+        .Case([&](seq::LinearScanOp o) -> LogicalResult {
+          if (isa<ComplexType>(o.getA().getType().getElementType()))
+            return unsupported(op, "complex linear scans are not modelled yet");
+          setResults(op, ref::linearScan(get(o.getA()), get(o.getB()),
+                                         getOptional(o.getInit())));
+          return success();
+        })
+        .Case([&](seq::LinearAttentionOp o) {
+          ref::GateKind kind = o.getGateKind() == seq::GateKind::none
+                                   ? ref::GateKind::none
+                               : o.getGateKind() == seq::GateKind::scalar
+                                   ? ref::GateKind::scalar
+                                   : ref::GateKind::vector;
+          setResults(op, ref::linearAttention(
+                             get(o.getQ()), get(o.getK()), get(o.getV()), kind,
+                             getOptional(o.getGate()), getOptional(o.getInit()),
+                             scaleOf(o.getScaleAttr())));
+          return success();
+        })
+        .Case([&](seq::DeltaRuleOp o) {
+          setResults(op, ref::deltaRule(get(o.getQ()), get(o.getK()),
+                                        get(o.getV()), get(o.getBeta()),
+                                        getOptional(o.getGate()),
+                                        getOptional(o.getInit()),
+                                        scaleOf(o.getScaleAttr())));
+          return success();
+        })
+        .Case([&](seq::SoftmaxAttentionOp o) {
+          setResults(op, ref::softmaxAttention(get(o.getQ()), get(o.getK()),
+                                               get(o.getV()),
+                                               getAll(o.getInit()),
+                                               scaleOf(o.getScaleAttr())));
+          return success();
+        })
+        .Case([&](seq::ScanOp o) -> LogicalResult {
+          Block &combiner = o.getCombiner().front();
+          size_t n = o.getInputs().size();
+          bool ok = true;
+          ref::Combiner combine = [&](const double *lhs, const double *rhs,
+                                      double *out) {
+            std::vector<Tensor> args;
+            for (size_t i = 0; i < n; ++i)
+              args.emplace_back(std::vector<int64_t>{}, lhs[i]);
+            for (size_t i = 0; i < n; ++i)
+              args.emplace_back(std::vector<int64_t>{}, rhs[i]);
+            Evaluator inner;
+            auto results = inner.runBlock(combiner, args);
+            if (failed(results)) {
+              ok = false;
+              return;
+            }
+            for (size_t i = 0; i < n; ++i)
+              out[i] = (*results)[i].data[0];
+          };
+          ref::ScanResult r = ref::scan(getAll(o.getInputs()),
+                                        getAll(o.getInit()), o.getReverse(),
+                                        o.getExclusive(), combine);
+          if (!ok)
+            return failure();
+          setResults(op, r);
+          return success();
+        })
+        .Case([&](seq::RecurrenceOp o) -> LogicalResult {
+          Block &body = o.getBody().front();
+          std::vector<Tensor> weights = getAll(o.getWeights());
+          std::vector<std::vector<int64_t>> stateShapes;
+          for (Value s : o.getFinalStates())
+            stateShapes.push_back(shapeOf(s.getType()));
+          bool ok = true;
+          ref::RecurrenceStep step = [&](const std::vector<Tensor> &slices,
+                                         const std::vector<Tensor> &states) {
+            std::vector<Tensor> args(slices);
+            args.insert(args.end(), states.begin(), states.end());
+            args.insert(args.end(), weights.begin(), weights.end());
+            Evaluator inner;
+            auto results = inner.runBlock(body, args);
+            if (failed(results)) {
+              ok = false;
+              std::vector<Tensor> zeros;
+              for (Value v : body.getTerminator()->getOperands())
+                zeros.emplace_back(shapeOf(v.getType()));
+              return zeros;
+            }
+            return *results;
+          };
+          ref::ScanResult r =
+              ref::recurrence(getAll(o.getInputs()), getAll(o.getInit()),
+                              stateShapes, o.getOutputs().size(), step);
+          if (!ok)
+            return failure();
+          setResults(op, r);
+          return success();
+        })
+        // Elementwise arithmetic on scalars and tensors.
+        .Case([&](arith::AddFOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return a[0] + a[1]; });
+        })
+        .Case([&](arith::SubFOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return a[0] - a[1]; });
+        })
+        .Case([&](arith::MulFOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return a[0] * a[1]; });
+        })
+        .Case([&](arith::DivFOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return a[0] / a[1]; });
+        })
+        .Case([&](arith::NegFOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return -a[0]; });
+        })
+        .Case<arith::MaximumFOp, arith::MaxNumFOp>([&](Operation *) {
+          return elementwise(op, [](ArrayRef<double> a) {
+            return std::max(a[0], a[1]);
+          });
+        })
+        .Case<arith::MinimumFOp, arith::MinNumFOp>([&](Operation *) {
+          return elementwise(op, [](ArrayRef<double> a) {
+            return std::min(a[0], a[1]);
+          });
+        })
+        .Case<arith::ExtFOp, arith::TruncFOp>([&](Operation *) {
+          // Values are kept exactly; precision is the tolerance's business.
+          return elementwise(op, [](ArrayRef<double> a) { return a[0]; });
+        })
+        .Case([&](arith::SelectOp) {
+          return elementwise(op, [](ArrayRef<double> a) {
+            return a[0] != 0 ? a[1] : a[2];
+          });
+        })
+        .Case([&](arith::CmpFOp o) { return evaluateCompare(o); })
+        .Case([&](math::ExpOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return std::exp(a[0]); });
+        })
+        .Case([&](math::LogOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return std::log(a[0]); });
+        })
+        .Case([&](math::TanhOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return std::tanh(a[0]); });
+        })
+        .Case([&](math::SqrtOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return std::sqrt(a[0]); });
+        })
+        .Case([&](math::AbsFOp) {
+          return elementwise(op, [](ArrayRef<double> a) { return std::fabs(a[0]); });
+        })
+        .Case([&](arith::ConstantOp o) { return evaluateConstant(o); })
+        // Tensor plumbing.
+        .Case([&](tensor::EmptyOp o) {
+          values[o] = Tensor(shapeOf(o.getType()));
+          return success();
+        })
+        .Case([&](linalg::FillOp o) {
+          Tensor t(shapeOf(o.getResult(0).getType()),
+                   get(o.getInputs()[0]).data[0]);
+          values[o.getResult(0)] = std::move(t);
+          return success();
+        })
+        .Case([&](linalg::MatmulOp o) { return evaluateMatmul(o); })
+        .Case([&](tensor::ExtractSliceOp o) { return evaluateExtractSlice(o); })
+        .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+            [&](Operation *reshape) {
+              Tensor t = get(reshape->getOperand(0));
+              t.shape = shapeOf(reshape->getResult(0).getType());
+              values[reshape->getResult(0)] = std::move(t);
+              return success();
+            })
+        .Default([&](Operation *) { return unsupported(op); });
+  }
+};
+
+} // namespace
+
+int evaluateReference(const Program &program,
+                      const std::vector<ref::Tensor> &arguments,
+                      std::vector<ref::Tensor> &results) {
+  Evaluator evaluator;
+  auto outputs =
+      evaluator.runBlock(func::FuncOp(program.function).getBody().front(), arguments);
+  if (failed(outputs))
+    return 1;
+  results = std::move(*outputs);
+  return 0;
+}
+
+} // namespace seqc::driver

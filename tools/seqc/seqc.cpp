@@ -1,0 +1,299 @@
+//===- seqc.cpp - the seqc driver -----------------------------------------===//
+//
+//   seqc run FILE.mlir [--func NAME] --target=cpu [--check] [--seed N]
+//            [--input NAME=x.npy ...] [--dump-outputs DIR] [--repeat N]
+//   seqc compile FILE.mlir --target=cpu -o DIR
+//   common: --emit=<seq|loops|buffers|llvm|llvm-ir>, --print-ir-after-all
+//
+// Every compilation step is a pipeline function that seq-opt also runs
+// (`seq-opt --seqc-cpu-pipeline`), so any driver output can be reproduced
+// pass by pass.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver.h"
+
+#include "seqc/InitAll.h"
+#include "seqc/Pipelines/CpuPipeline.h"
+#include "seqc/Target/CPU/CpuExecutable.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::driver;
+namespace cl = llvm::cl;
+
+static cl::SubCommand runCommand("run", "Compile a function, run it on "
+                                        "generated or given inputs, and "
+                                        "optionally check it");
+static cl::SubCommand compileCommand("compile",
+                                     "Compile a module to an object, a shared "
+                                     "library with a C ABI and a C header");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                                      cl::desc("<input.mlir>"),
+                                      cl::sub(runCommand),
+                                      cl::sub(compileCommand));
+static cl::opt<std::string> functionName(
+    "func", cl::desc("Function to run (default: the first public one)"),
+    cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<std::string> targetName("target", cl::init("cpu"),
+                                       cl::desc("cpu | sm_80 | sm_90"),
+                                       cl::sub(runCommand),
+                                       cl::sub(compileCommand));
+static cl::opt<std::string> emitStage(
+    "emit",
+    cl::desc("Print the IR after a stage and stop: seq (parsed and "
+             "verified), loops, buffers, llvm (LLVM dialect), llvm-ir"),
+    cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                                     cl::desc("Print the IR after every pass"),
+                                     cl::sub(runCommand),
+                                     cl::sub(compileCommand));
+static cl::opt<bool> check("check",
+                           cl::desc("Compare every output with the reference "
+                                    "interpreter"),
+                           cl::sub(runCommand));
+static cl::opt<uint64_t> seed("seed", cl::init(0),
+                              cl::desc("Seed of the generated inputs"),
+                              cl::sub(runCommand));
+static cl::list<std::string>
+    inputFiles("input", cl::desc("NAME=file.npy: the value of an argument"),
+               cl::sub(runCommand));
+static cl::opt<std::string>
+    dumpOutputs("dump-outputs",
+                cl::desc("Write every output to DIR/<func>_out<i>.npy"),
+                cl::sub(runCommand));
+static cl::opt<unsigned> repeats("repeat", cl::init(3),
+                                 cl::desc("Timed runs after one warm-up"),
+                                 cl::sub(runCommand));
+static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
+                                      cl::value_desc("DIR"),
+                                      cl::sub(compileCommand));
+
+namespace {
+
+int checkTarget() {
+  if (targetName == "cpu")
+    return 0;
+  if (targetName == "sm_80" || targetName == "sm_90")
+    return fail("target '" + targetName +
+                "' is not supported yet: GPU code generation is not built; "
+                "use --target=cpu");
+  return fail("unknown target '" + targetName +
+              "' (expected cpu, sm_80 or sm_90)");
+}
+
+/// Runs the CPU pipeline on `module` in place, up to `last`.
+int lowerForCpu(ModuleOp module, CpuStage last) {
+  PassManager pm(module.getContext());
+  if (printIRAfterAll) {
+    module.getContext()->disableMultithreading();
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [](Pass *, Operation *) { return true; },
+                        /*printModuleScope=*/true,
+                        /*printAfterOnlyOnChange=*/false);
+  }
+  if (failed(buildCpuPipeline(pm, last)))
+    return 1;
+  if (failed(pm.run(module)))
+    return fail("compilation failed (see the diagnostics above)");
+  return 0;
+}
+
+/// Handles --emit: prints the IR after the requested stage. Returns true
+/// when the caller should stop (rc holds the exit status).
+bool handleEmit(ModuleOp module, int &rc) {
+  if (emitStage.empty())
+    return false;
+  rc = 0;
+  if (emitStage == "seq") {
+    module.print(llvm::outs());
+    return true;
+  }
+  if (emitStage == "llvm-ir") {
+    if ((rc = lowerForCpu(module, CpuStage::llvm)))
+      return true;
+    DialectRegistry registry;
+    registerBuiltinDialectTranslation(registry);
+    registerLLVMDialectTranslation(registry);
+    module.getContext()->appendDialectRegistry(registry);
+    llvm::LLVMContext llvmContext;
+    auto llvmModule = translateModuleToLLVMIR(module, llvmContext);
+    if (!llvmModule) {
+      rc = fail("cannot translate to LLVM IR");
+      return true;
+    }
+    llvmModule->print(llvm::outs(), nullptr);
+    return true;
+  }
+  std::optional<CpuStage> stage = parseCpuStage(emitStage);
+  if (!stage) {
+    rc = fail("unknown --emit stage '" + emitStage +
+              "' (expected seq, loops, buffers, llvm, llvm-ir)");
+    return true;
+  }
+  if ((rc = lowerForCpu(module, *stage)))
+    return true;
+  module.print(llvm::outs());
+  return true;
+}
+
+int runMain(MLIRContext &context) {
+  if (int rc = checkTarget())
+    return rc;
+  Program program;
+  if (int rc = loadProgram(context, inputFile, functionName, program))
+    return rc;
+  int rc;
+  if (handleEmit(*program.module, rc))
+    return rc;
+  if ((rc = checkStaticSignature(program)))
+    return rc;
+
+  std::vector<HostTensor> inputs;
+  if ((rc = makeInputs(program, inputFiles, seed, inputs)))
+    return rc;
+  // The reference sees exactly the values the compiled code sees.
+  std::vector<ref::Tensor> referenceInputs;
+  for (const HostTensor &input : inputs)
+    referenceInputs.push_back(toReference(input));
+
+  std::string name = func::FuncOp(program.function).getSymName().str();
+  FunctionType signature = func::FuncOp(program.function).getFunctionType();
+  OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
+  auto compileStart = std::chrono::steady_clock::now();
+  if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
+    return rc;
+  auto executable = CpuExecutable::create(*lowered);
+  if (!executable)
+    return fail("JIT compilation failed: " +
+                llvm::toString(executable.takeError()));
+  double compileMs = std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - compileStart)
+                         .count();
+
+  std::vector<HostTensor> outputs;
+  for (Type type : signature.getResults()) {
+    auto tensor = cast<RankedTensorType>(type);
+    outputs.emplace_back(*toElementType(tensor),
+                         std::vector<int64_t>(tensor.getShape()));
+  }
+  std::vector<MemRefArgument> arguments;
+  for (HostTensor &t : inputs)
+    arguments.push_back({t.data(), t.shape});
+  for (HostTensor &t : outputs)
+    arguments.push_back({t.data(), t.shape});
+
+  // One warm-up run (it also touches every output page), then the timed
+  // runs on the same buffers.
+  std::vector<double> times;
+  for (unsigned i = 0; i <= repeats; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    if (llvm::Error err = (*executable)->call(name, arguments))
+      return fail("running '" + name + "' failed: " +
+                  llvm::toString(std::move(err)));
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    if (i > 0)
+      times.push_back(ms);
+  }
+  std::sort(times.begin(), times.end());
+  double median = times.empty() ? 0.0 : times[times.size() / 2];
+  llvm::outs() << "seqc: ran @" << name << " on cpu: "
+               << llvm::format("%.3f", median) << " ms (median of "
+               << times.size() << " runs after a warm-up; compile "
+               << llvm::format("%.0f", compileMs) << " ms)\n";
+
+  if (!dumpOutputs.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(dumpOutputs))
+      return fail("cannot create '" + dumpOutputs + "': " + ec.message());
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      std::string path = (llvm::Twine(dumpOutputs) + "/" + name + "_out" +
+                          llvm::Twine(i) + ".npy")
+                             .str();
+      std::string error;
+      if (!writeNpy(path, outputs[i], error))
+        return fail(error);
+    }
+    llvm::outs() << "seqc: wrote " << outputs.size() << " outputs to "
+                 << dumpOutputs << "\n";
+  }
+
+  if (!check)
+    return 0;
+  std::vector<ref::Tensor> expected;
+  if ((rc = evaluateReference(program, referenceInputs, expected)))
+    return fail("--check: the reference interpreter could not run @" + name);
+  llvm::outs() << "seqc: check against the reference interpreter (f64):\n";
+  bool allPass = true;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    allPass &= compareOutput("output #" + std::to_string(i), outputs[i],
+                             expected[i]);
+  llvm::outs() << "seqc: check " << (allPass ? "PASSED" : "FAILED") << "\n";
+  return allPass ? 0 : 1;
+}
+
+} // namespace
+
+namespace {
+int compileMain(MLIRContext &context) {
+  if (int rc = checkTarget())
+    return rc;
+  if (outputDir.empty())
+    return fail("seqc compile needs an output directory: -o DIR");
+  Program program;
+  if (int rc = loadProgram(context, inputFile, functionName, program))
+    return rc;
+  int rc;
+  if (handleEmit(*program.module, rc))
+    return rc;
+  if ((rc = checkStaticSignature(program)))
+    return rc;
+  std::string stem = llvm::sys::path::stem(inputFile).str();
+  OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
+  if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
+    return rc;
+  return writeCpuBundle(*program.module, *lowered, stem, outputDir);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  seqc::registerAllPasses();
+  DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  seqc::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  cl::ParseCommandLineOptions(argc, argv, "seqc: a compiler for sequence "
+                                          "models\n");
+  if (runCommand)
+    return runMain(context);
+  if (compileCommand)
+    return compileMain(context);
+  llvm::errs() << "seqc: error: expected a subcommand: run or compile (see "
+                  "seqc --help)\n";
+  return 1;
+}
