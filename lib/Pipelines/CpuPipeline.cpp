@@ -32,13 +32,17 @@ std::optional<CpuStage> parseCpuStage(StringRef name) {
 static StringRef stagePipeline(CpuStage stage) {
   switch (stage) {
   case CpuStage::loops:
-    return "seq-lower-forms,canonicalize,cse";
+    // Elementwise arith/math on whole tensors (recurrence bodies, model
+    // glue) become linalg.generic, which bufferizes.
+    return "seq-lower-forms,func.func(convert-elementwise-to-linalg),"
+           "canonicalize,cse";
   case CpuStage::buffers:
     // Inputs are read-only (the C ABI promises not to modify them); results
     // become out parameters the caller allocates, so that a compiled
     // function never returns memory it allocated.
     return "func.func(seq-readonly-arguments),"
            "one-shot-bufferize{bufferize-function-boundaries "
+           "allow-return-allocs-from-loops "
            "function-boundary-type-conversion=identity-layout-map},"
            "canonicalize,"
            "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"

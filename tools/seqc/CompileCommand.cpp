@@ -76,8 +76,8 @@ std::string prototype(func::FuncOp function) {
 
 } // namespace
 
-int writeCpuBundle(ModuleOp source, ModuleOp lowered, const std::string &stem,
-                   const std::string &directory) {
+int writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
+                   const std::string &stem, const std::string &directory) {
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
     return fail("cannot create '" + directory + "': " + ec.message());
   std::string base = directory + "/" + stem;
@@ -89,10 +89,6 @@ int writeCpuBundle(ModuleOp source, ModuleOp lowered, const std::string &stem,
     return fail("cannot emit '" + object + "': " +
                 llvm::toString(std::move(err)));
 
-  std::vector<func::FuncOp> functions;
-  for (auto function : source.getOps<func::FuncOp>())
-    if (function.isPublic() && !function.isExternal())
-      functions.push_back(function);
 
   std::string guard = "SEQC_" + llvm::StringRef(stem).upper() + "_H";
   for (char &c : guard)

@@ -40,6 +40,8 @@ std::optional<ElementType> toElementType(mlir::Type type);
 /// Checks that every argument and result is a statically shaped tensor of
 /// a supported element type. Returns non-zero after printing an error.
 int checkStaticSignature(const Program &program);
+int checkStaticSignature(mlir::func::FuncOp function,
+                         const std::vector<std::string> &argumentNames);
 
 /// Inputs for every argument: from `--input NAME=file.npy` where given,
 /// otherwise random with a distribution that suits the argument's role
@@ -60,10 +62,11 @@ bool compareOutput(const std::string &name, const HostTensor &actual,
                    const ref::Tensor &expected);
 
 /// Writes DIR/<stem>.o, DIR/<stem>.h, DIR/<stem>_abi.c and
-/// DIR/lib<stem>.so for every public function of `source` (seq level,
-/// static signatures), compiled from `lowered` (LLVM dialect).
-int writeCpuBundle(mlir::ModuleOp source, mlir::ModuleOp lowered,
-                   const std::string &stem, const std::string &directory);
+/// DIR/lib<stem>.so exporting `functions` (seq level, static
+/// signatures), compiled from `lowered` (LLVM dialect).
+int writeCpuBundle(llvm::ArrayRef<mlir::func::FuncOp> functions,
+                   mlir::ModuleOp lowered, const std::string &stem,
+                   const std::string &directory);
 
 } // namespace seqc::driver
 

@@ -99,7 +99,12 @@ std::optional<ElementType> toElementType(Type type) {
 }
 
 int checkStaticSignature(const Program &program) {
-  FunctionType type = func::FuncOp(program.function).getFunctionType();
+  return checkStaticSignature(program.function, program.argumentNames);
+}
+
+int checkStaticSignature(func::FuncOp function,
+                         const std::vector<std::string> &argumentNames) {
+  FunctionType type = function.getFunctionType();
   auto check = [&](Type t, const std::string &what) -> int {
     auto tensor = dyn_cast<RankedTensorType>(t);
     std::string text;
@@ -119,10 +124,16 @@ int checkStaticSignature(const Program &program) {
   };
   for (unsigned i = 0; i < type.getNumInputs(); ++i)
     if (int rc = check(type.getInput(i),
-                       "argument '" + program.argumentNames[i] + "'"))
+                       "argument '" +
+                           (i < argumentNames.size()
+                                ? argumentNames[i]
+                                : "#" + std::to_string(i)) +
+                           "' of @" + function.getSymName().str()))
       return rc;
   for (unsigned i = 0; i < type.getNumResults(); ++i)
-    if (int rc = check(type.getResult(i), "result #" + std::to_string(i)))
+    if (int rc = check(type.getResult(i), "result #" + std::to_string(i) +
+                                              " of @" +
+                                              function.getSymName().str()))
       return rc;
   return 0;
 }

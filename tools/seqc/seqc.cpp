@@ -206,7 +206,8 @@ int runMain(MLIRContext &context) {
   // One warm-up run (it also touches every output page), then the timed
   // runs on the same buffers.
   std::vector<double> times;
-  for (unsigned i = 0; i <= repeats; ++i) {
+  unsigned timedRuns = std::max(1u, unsigned(repeats));
+  for (unsigned i = 0; i <= timedRuns; ++i) {
     auto start = std::chrono::steady_clock::now();
     if (llvm::Error err = (*executable)->call(name, arguments))
       return fail("running '" + name + "' failed: " +
@@ -218,7 +219,7 @@ int runMain(MLIRContext &context) {
       times.push_back(ms);
   }
   std::sort(times.begin(), times.end());
-  double median = times.empty() ? 0.0 : times[times.size() / 2];
+  double median = times[times.size() / 2];
   llvm::outs() << "seqc: ran @" << name << " on cpu: "
                << llvm::format("%.3f", median) << " ms (median of "
                << times.size() << " runs after a warm-up; compile "
@@ -267,13 +268,27 @@ int compileMain(MLIRContext &context) {
   int rc;
   if (handleEmit(*program.module, rc))
     return rc;
-  if ((rc = checkStaticSignature(program)))
-    return rc;
+  // With --func, the bundle exports that function; otherwise every public
+  // one, each of which needs a static signature.
+  std::vector<func::FuncOp> functions;
+  if (!functionName.empty()) {
+    functions.push_back(program.function);
+  } else {
+    for (auto function : program.module->getOps<func::FuncOp>())
+      if (function.isPublic() && !function.isExternal())
+        functions.push_back(function);
+  }
+  for (func::FuncOp function : functions)
+    if ((rc = checkStaticSignature(
+             function, function == program.function
+                           ? program.argumentNames
+                           : std::vector<std::string>())))
+      return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
   if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
     return rc;
-  return writeCpuBundle(*program.module, *lowered, stem, outputDir);
+  return writeCpuBundle(functions, *lowered, stem, outputDir);
 }
 } // namespace
 
