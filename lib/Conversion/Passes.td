@@ -31,6 +31,16 @@ def SeqReadOnlyArguments : Pass<"seq-readonly-arguments", "mlir::func::FuncOp"> 
   }];
 }
 
+def SeqNoAliasArguments : Pass<"seq-noalias-arguments", "mlir::func::FuncOp"> {
+  let summary = "Mark memref arguments of public functions llvm.noalias";
+  let description = [{
+    The C ABI of compiled functions requires every buffer (inputs and
+    outputs) to be distinct. Saying so to LLVM (`noalias` on each pointer)
+    lets it vectorize the per-step loops without runtime overlap checks.
+    Runs after bufferization, when results have become out parameters.
+  }];
+}
+
 def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

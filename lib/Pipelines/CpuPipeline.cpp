@@ -48,7 +48,7 @@ static StringRef stagePipeline(CpuStage stage) {
            "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
            "func.func(buffer-loop-hoisting),"
            "buffer-deallocation-pipeline,canonicalize,cse,"
-           "func.func(seq-copies-to-linalg)";
+           "func.func(seq-copies-to-linalg,seq-noalias-arguments)";
   case CpuStage::llvm:
     // bf16 conversions are expanded to integer arithmetic (the host has no
     // bf16 instructions and the JIT has no soft-float runtime); math ops

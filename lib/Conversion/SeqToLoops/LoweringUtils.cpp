@@ -27,31 +27,40 @@ SmallVector<OpFoldResult> LoopBuilder::sizesOf(Value tensor, int64_t dropped) {
   return sizes;
 }
 
-Value LoopBuilder::extractTimeSlice(Value seq, Value t) {
-  auto type = cast<RankedTensorType>(seq.getType());
+Value LoopBuilder::extractSlice(Value source, unsigned dim, Value index) {
+  auto type = cast<RankedTensorType>(source.getType());
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-  offsets[1] = t;
-  SmallVector<OpFoldResult> sizes = sizesOf(seq);
-  sizes[1] = b.getIndexAttr(1);
+  offsets[dim] = index;
+  SmallVector<OpFoldResult> sizes = sizesOf(source);
+  sizes[dim] = b.getIndexAttr(1);
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
   SmallVector<int64_t> sliceShape(type.getShape());
-  sliceShape.erase(sliceShape.begin() + 1);
+  sliceShape.erase(sliceShape.begin() + dim);
   auto sliceType = RankedTensorType::get(sliceShape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, sliceType, seq, offsets, sizes,
-                                        strides);
+  return tensor::ExtractSliceOp::create(b, loc, sliceType, source, offsets,
+                                        sizes, strides);
+}
+
+Value LoopBuilder::insertSlice(Value slice, Value dest, unsigned dim,
+                               Value index) {
+  auto type = cast<RankedTensorType>(dest.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  offsets[dim] = index;
+  SmallVector<OpFoldResult> sizes = sizesOf(dest);
+  sizes[dim] = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+                                       strides);
+}
+
+Value LoopBuilder::extractTimeSlice(Value seq, Value t) {
+  return extractSlice(seq, 1, t);
 }
 
 Value LoopBuilder::insertTimeSlice(Value slice, Value seq, Value t) {
-  auto type = cast<RankedTensorType>(seq.getType());
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-  offsets[1] = t;
-  SmallVector<OpFoldResult> sizes = sizesOf(seq);
-  sizes[1] = b.getIndexAttr(1);
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(b, loc, slice, seq, offsets, sizes,
-                                       strides);
+  return insertSlice(slice, seq, 1, t);
 }
 
 Value LoopBuilder::empty(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {

@@ -22,6 +22,12 @@ public:
   /// The size of dimension `dim` of `tensor` as an index value.
   mlir::Value dim(mlir::Value tensor, int64_t dim);
 
+  /// The slice at `index` of dimension `dim`, as a tensor of rank one less.
+  mlir::Value extractSlice(mlir::Value source, unsigned dim, mlir::Value index);
+  /// Writes `slice` at `index` of dimension `dim` of `dest`.
+  mlir::Value insertSlice(mlir::Value slice, mlir::Value dest, unsigned dim,
+                          mlir::Value index);
+
   /// `seq[:, t, ...]` as a tensor of rank one less.
   mlir::Value extractTimeSlice(mlir::Value seq, mlir::Value t);
   /// `seq[:, t, ...] = slice`, returning the updated sequence.

@@ -6,6 +6,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -14,6 +15,9 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+
+#include <cstdlib>
+#include <functional>
 
 using namespace mlir;
 
@@ -41,16 +45,34 @@ static void initializeHostTarget(MLIRContext *context) {
 llvm::Expected<std::unique_ptr<CpuExecutable>>
 CpuExecutable::create(ModuleOp module, unsigned optLevel) {
   initializeHostTarget(module.getContext());
+  // The optimizer needs the host's target machine: without it the loop
+  // vectorizer sees no vector registers and leaves every loop scalar.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  std::unique_ptr<CpuExecutable> executable(new CpuExecutable());
+  executable->machine = std::move(*machine);
+  // `transformer` is a function_ref: the callable must outlive create().
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(optLevel, 0, executable->machine.get());
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(optLevel, 0, nullptr);
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   StringRef libraries[] = {runnerUtilsLibrary()};
   if (llvm::sys::fs::exists(libraries[0]))
     options.sharedLibPaths = libraries;
+  // SEQC_JIT_OBJECT=path writes the JIT-compiled object, to inspect the
+  // machine code that `seqc run` and the benchmarks execute.
+  const char *objectPath = std::getenv("SEQC_JIT_OBJECT");
+  options.enableObjectDump = objectPath != nullptr;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
-  std::unique_ptr<CpuExecutable> executable(new CpuExecutable());
+  if (objectPath)
+    (*engine)->dumpToObjectFile(objectPath);
   executable->engine = std::move(*engine);
   return executable;
 }

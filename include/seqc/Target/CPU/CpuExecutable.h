@@ -8,6 +8,10 @@
 
 #include <memory>
 
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
 namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
@@ -37,6 +41,7 @@ public:
 
 private:
   CpuExecutable() = default;
+  std::unique_ptr<llvm::TargetMachine> machine;
   std::unique_ptr<mlir::ExecutionEngine> engine;
 };
 
