@@ -17,8 +17,9 @@
 
 // Results are caller-allocated out parameters; the output sequence is
 // written in place (no allocation, no final copy), temporaries are freed.
+// Every buffer of the C ABI is distinct (noalias).
 // BUFFERS-LABEL: func.func @elman
-// BUFFERS-SAME:  (%{{.*}}: memref<2x6x4xf32>, %{{.*}}: memref<4x4xf32>, %[[OUT:.*]]: memref<2x6x4xf32>, %[[LAST:.*]]: memref<2x4xf32>)
+// BUFFERS-SAME:  (%{{.*}}: memref<2x6x4xf32> {llvm.noalias}, %{{.*}}: memref<4x4xf32> {llvm.noalias}, %[[OUT:.*]]: memref<2x6x4xf32> {llvm.noalias}, %[[LAST:.*]]: memref<2x4xf32> {llvm.noalias})
 // BUFFERS-NOT:   memref.alloc() {{.*}} : memref<2x6x4xf32>
 // BUFFERS:       scf.for
 // BUFFERS:         memref.subview %[[OUT]]
@@ -29,7 +30,7 @@
 // LLVM-NOT: func.func
 // LLVM:     llvm.func @elman(
 // LLVM:     llvm.intr.tanh
-// LLVM:     llvm.func @_mlir_ciface_elman(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) attributes {llvm.emit_c_interface}
+// LLVM:     llvm.func @_mlir_ciface_elman(%{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias}) attributes {llvm.emit_c_interface}
 
 // IR: define void @_mlir_ciface_elman(ptr %0, ptr %1, ptr %2, ptr %3)
 

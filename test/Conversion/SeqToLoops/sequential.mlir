@@ -2,21 +2,31 @@
 // states and the output sequences, each step parallel over the rest.
 // RUN: seq-opt %s -seq-lower-forms -canonicalize -split-input-file | FileCheck %s
 
+// Batch outermost: each sequence streams through its own [T, D] block.
 // CHECK-LABEL: func.func @linear_scan
 // CHECK-SAME: (%[[A:.*]]: tensor<2x37x8xbf16>, %[[B:.*]]: tensor<2x37x8xbf16>)
 // No init: the state starts at zero, in f32.
 // CHECK:      %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x8xf32>)
-// CHECK:      %[[LOOP:.*]]:2 = scf.for %[[T:.*]] = %c0 to %c37 step %c1 iter_args(%[[H:.*]] = %[[ZERO]], %[[OUT:.*]] = %{{.*}}) -> (tensor<2x8xf32>, tensor<2x37x8xf32>)
-// CHECK-DAG:    %[[AT:.*]] = tensor.extract_slice %[[A]][0, %[[T]], 0] [2, 1, 8] [1, 1, 1] : tensor<2x37x8xbf16> to tensor<2x8xbf16>
-// CHECK-DAG:    %[[BT:.*]] = tensor.extract_slice %[[B]][0, %[[T]], 0] [2, 1, 8] [1, 1, 1] : tensor<2x37x8xbf16> to tensor<2x8xbf16>
-// The state is updated in place: h = a * h + b, computed in f32.
-// CHECK:        %[[NEXT:.*]] = linalg.generic {{.*}} ins(%[[AT]], %[[BT]] : {{.*}}) outs(%[[H]] : tensor<2x8xf32>)
-// CHECK:          arith.extf
-// CHECK:          arith.mulf
-// CHECK:          arith.addf
-// CHECK:        %[[W:.*]] = tensor.insert_slice %[[NEXT]] into %[[OUT]][0, %[[T]], 0] [2, 1, 8]
-// CHECK:        scf.yield %[[NEXT]], %[[W]]
-// CHECK:      return %[[LOOP]]#1, %[[LOOP]]#0
+// CHECK:      %[[BATCH:.*]]:2 = scf.for %[[N:.*]] = %c0 to %c2 step %c1 iter_args(%[[HS:.*]] = %{{.*}}, %[[LASTS:.*]] = %{{.*}}) -> (tensor<2x37x8xf32>, tensor<2x8xf32>)
+// CHECK-DAG:    %[[AN:.*]] = tensor.extract_slice %[[A]][%[[N]], 0, 0] [1, 37, 8] [1, 1, 1] : tensor<2x37x8xbf16> to tensor<37x8xbf16>
+// CHECK-DAG:    %[[BN:.*]] = tensor.extract_slice %[[B]][%[[N]], 0, 0] [1, 37, 8] [1, 1, 1] : tensor<2x37x8xbf16> to tensor<37x8xbf16>
+// The initial state is copied, so that the in-place update never writes
+// into the caller's init.
+// CHECK:        %[[H0:.*]] = linalg.copy
+// CHECK:        %[[TIME:.*]]:2 = scf.for %[[T:.*]] = %c0 to %c37 step %c1 iter_args(%[[H:.*]] = %[[H0]], %[[OUT:.*]] = %{{.*}}) -> (tensor<8xf32>, tensor<37x8xf32>)
+// CHECK-DAG:      %[[AT:.*]] = tensor.extract_slice %[[AN]][%[[T]], 0] [1, 8] [1, 1] : tensor<37x8xbf16> to tensor<8xbf16>
+// CHECK-DAG:      %[[BT:.*]] = tensor.extract_slice %[[BN]][%[[T]], 0] [1, 8] [1, 1] : tensor<37x8xbf16> to tensor<8xbf16>
+// h = a * h + b in f32, written to the state (in place) and the output
+// slice in one loop.
+// CHECK:          %[[NEXT:.*]]:2 = linalg.generic {{.*}} ins(%[[AT]], %[[BT]] : {{.*}}) outs(%[[H]], %{{.*}} : tensor<8xf32>, tensor<8xf32>)
+// CHECK:            arith.extf
+// CHECK:            arith.mulf
+// CHECK:            arith.addf
+// CHECK:          %[[W:.*]] = tensor.insert_slice %[[NEXT]]#1 into %[[OUT]][%[[T]], 0] [1, 8]
+// CHECK:          scf.yield %[[NEXT]]#0, %[[W]]
+// CHECK:        tensor.insert_slice %[[TIME]]#1 into %[[HS]][%[[N]], 0, 0] [1, 37, 8]
+// CHECK:        tensor.insert_slice %[[TIME]]#0 into %[[LASTS]][%[[N]], 0] [1, 8]
+// CHECK:      return %[[BATCH]]#0, %[[BATCH]]#1
 func.func @linear_scan(%a: tensor<2x37x8xbf16>, %b: tensor<2x37x8xbf16>) -> (tensor<2x37x8xf32>, tensor<2x8xf32>) {
   %h, %last = seq.linear_scan %a, %b {form = #seq.form<sequential>}
       : (tensor<2x37x8xbf16>, tensor<2x37x8xbf16>) -> (tensor<2x37x8xf32>, tensor<2x8xf32>)
