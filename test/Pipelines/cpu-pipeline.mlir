@@ -32,7 +32,7 @@
 // LLVM:     llvm.intr.tanh
 // LLVM:     llvm.func @_mlir_ciface_elman(%{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias}) attributes {llvm.emit_c_interface}
 
-// IR: define void @_mlir_ciface_elman(ptr %0, ptr %1, ptr %2, ptr %3)
+// IR: define void @_mlir_ciface_elman(ptr noalias %0, ptr noalias %1, ptr noalias %2, ptr noalias %3)
 
 // READONLY: func.func @elman(%{{.*}}: tensor<2x6x4xf32> {bufferization.writable = false}, %{{.*}}: tensor<4x4xf32> {bufferization.writable = false})
 
