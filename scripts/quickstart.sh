@@ -4,13 +4,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${SEQC_BUILD_DIR:-$ROOT/build}"
-EXAMPLE="${1:-$ROOT/examples/lstm.mlir}"
+EXAMPLE="${1:-$ROOT/examples/seq/lstm.mlir}"
 
 "$ROOT/scripts/setup-deps.sh"
 "$ROOT/scripts/build.sh"
 
-echo "== $EXAMPLE: parsed, verified and printed by seq-opt =="
-"$BUILD/bin/seq-opt" "$EXAMPLE"
-echo "== the same model in generic form, parsed back and verified again =="
-"$BUILD/bin/seq-opt" "$EXAMPLE" --mlir-print-op-generic | "$BUILD/bin/seq-opt" -o /dev/null
-echo "seqc: $EXAMPLE round-trips"
+echo "== compile $EXAMPLE for the CPU, run it, check it against the reference =="
+"$BUILD/bin/seqc" run "$EXAMPLE" --target=cpu --check
+echo "== the same model as a shared library with a C ABI =="
+"$BUILD/bin/seqc" compile "$EXAMPLE" --target=cpu -o "$BUILD/quickstart"
