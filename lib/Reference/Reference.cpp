@@ -251,6 +251,36 @@ struct HeadShape {
 HeadShape headShape(const Tensor &k, const Tensor &v) {
   return {k.dim(0), k.dim(1), k.dim(2), k.dim(3), v.dim(3)};
 }
+
+/// Copies the [dk, dv] state of batch b, head h into S (row-major).
+template <typename A>
+void loadHeadState(const Tensor &state, int64_t b, int64_t h,
+                   const HeadShape &s, std::vector<A> &S) {
+  for (int64_t i = 0; i < s.keyDim; ++i)
+    for (int64_t j = 0; j < s.valueDim; ++j)
+      S[i * s.valueDim + j] = static_cast<A>(state.at({b, h, i, j}));
+}
+
+template <typename A>
+void storeHeadState(const std::vector<A> &S, int64_t b, int64_t h,
+                    const HeadShape &s, Tensor &state) {
+  for (int64_t i = 0; i < s.keyDim; ++i)
+    for (int64_t j = 0; j < s.valueDim; ++j)
+      state.at({b, h, i, j}) = S[i * s.valueDim + j];
+}
+
+/// o_t = S_t^T (scale q_t) for batch b, head h, step t.
+template <typename A>
+void readOut(const std::vector<A> &S, const Tensor &q, int64_t b, int64_t t,
+             int64_t h, const HeadShape &s, double scale, Tensor &o) {
+  for (int64_t j = 0; j < s.valueDim; ++j) {
+    A sum = A(0);
+    for (int64_t i = 0; i < s.keyDim; ++i)
+      sum += S[i * s.valueDim + j] *
+             (static_cast<A>(scale) * static_cast<A>(q.at({b, t, h, i})));
+    o.at({b, t, h, j}) = sum;
+  }
+}
 } // namespace
 
 template <typename A>
@@ -269,9 +299,7 @@ static ScanResult linearAttentionImpl(const Tensor &q, const Tensor &k,
   std::vector<A> S(s.keyDim * s.valueDim);
   for (int64_t b = 0; b < s.batch; ++b) {
     for (int64_t h = 0; h < s.heads; ++h) {
-      for (int64_t i = 0; i < s.keyDim; ++i)
-        for (int64_t j = 0; j < s.valueDim; ++j)
-          S[i * s.valueDim + j] = static_cast<A>(state.at({b, h, i, j}));
+      loadHeadState(state, b, h, s, S);
       for (int64_t t = 0; t < s.steps; ++t) {
         // S_t = diag(exp(g_t)) S_{t-1} + k_t v_t^T
         for (int64_t i = 0; i < s.keyDim; ++i) {
@@ -285,18 +313,9 @@ static ScanResult linearAttentionImpl(const Tensor &q, const Tensor &k,
             S[i * s.valueDim + j] = alpha * S[i * s.valueDim + j] +
                                     key * static_cast<A>(v.at({b, t, h, j}));
         }
-        // o_t = S_t^T (scale q_t)
-        for (int64_t j = 0; j < s.valueDim; ++j) {
-          A sum = A(0);
-          for (int64_t i = 0; i < s.keyDim; ++i)
-            sum += S[i * s.valueDim + j] *
-                   (static_cast<A>(scale) * static_cast<A>(q.at({b, t, h, i})));
-          o.at({b, t, h, j}) = sum;
-        }
+        readOut(S, q, b, t, h, s, scale, o);
       }
-      for (int64_t i = 0; i < s.keyDim; ++i)
-        for (int64_t j = 0; j < s.valueDim; ++j)
-          state.at({b, h, i, j}) = S[i * s.valueDim + j];
+      storeHeadState(S, b, h, s, state);
     }
   }
   result.finalStates.push_back(std::move(state));
@@ -333,9 +352,7 @@ static ScanResult deltaRuleImpl(const Tensor &q, const Tensor &k,
   std::vector<A> S(s.keyDim * s.valueDim), kS(s.valueDim);
   for (int64_t b = 0; b < s.batch; ++b) {
     for (int64_t h = 0; h < s.heads; ++h) {
-      for (int64_t i = 0; i < s.keyDim; ++i)
-        for (int64_t j = 0; j < s.valueDim; ++j)
-          S[i * s.valueDim + j] = static_cast<A>(state.at({b, h, i, j}));
+      loadHeadState(state, b, h, s, S);
       for (int64_t t = 0; t < s.steps; ++t) {
         A alpha = gate ? std::exp(static_cast<A>(gate->at({b, t, h}))) : A(1);
         A strength = static_cast<A>(beta.at({b, t, h}));
@@ -355,17 +372,9 @@ static ScanResult deltaRuleImpl(const Tensor &q, const Tensor &k,
                     strength * key * static_cast<A>(v.at({b, t, h, j}));
           }
         }
-        for (int64_t j = 0; j < s.valueDim; ++j) {
-          A sum = A(0);
-          for (int64_t i = 0; i < s.keyDim; ++i)
-            sum += S[i * s.valueDim + j] *
-                   (static_cast<A>(scale) * static_cast<A>(q.at({b, t, h, i})));
-          o.at({b, t, h, j}) = sum;
-        }
+        readOut(S, q, b, t, h, s, scale, o);
       }
-      for (int64_t i = 0; i < s.keyDim; ++i)
-        for (int64_t j = 0; j < s.valueDim; ++j)
-          state.at({b, h, i, j}) = S[i * s.valueDim + j];
+      storeHeadState(S, b, h, s, state);
     }
   }
   result.finalStates.push_back(std::move(state));

@@ -85,6 +85,45 @@ Value initialMatrixState(LoopBuilder &lb, Value init, RankedTensorType type,
   return lb.zeros(type, {qs[0], qs[2], qs[3], vs[3]});
 }
 
+/// How one step updates the matrix state: given the step's slices and the
+/// current state, returns the next state.
+using MatrixStateUpdate = llvm::function_ref<Value(
+    LoopBuilder &, Value t, Value state, Type compute, Type stateElement)>;
+
+/// The loop linear attention and the delta rule share: the state
+/// [B, H, dk, dv] and the output sequence are carried over time; each step
+/// updates the state, then reads out o = scale * S^T q.
+LogicalResult lowerMatrixStateLoop(Operation *op, PatternRewriter &rewriter,
+                                   Value q, Value k, Value v, Value init,
+                                   RankedTensorType stateType,
+                                   RankedTensorType outputType,
+                                   FloatAttr scaleAttr,
+                                   MatrixStateUpdate update) {
+  FailureOr<double> scale = scaleFactor(op, scaleAttr, k);
+  if (failed(scale))
+    return failure();
+  Location loc = op->getLoc();
+  LoopBuilder lb(rewriter, loc);
+  Type stateElement = stateType.getElementType();
+  Type compute = computeType(stateElement);
+  Type outElement = outputType.getElementType();
+  Value state = initialMatrixState(lb, init, stateType, q, v);
+  Value outputs = lb.empty(outputType, lb.sizesOf(v));
+  auto loop = scf::ForOp::create(
+      rewriter, loc, lb.index(0), lb.dim(q, 1), lb.index(1),
+      ValueRange{state, outputs},
+      [&](OpBuilder &nb, Location l, Value t, ValueRange iter) {
+        LoopBuilder ib(nb, l);
+        Value next = update(ib, t, iter[0], compute, stateElement);
+        Value out = readOut(ib, next, ib.extractTimeSlice(q, t), compute,
+                            outElement, *scale, ib.extractTimeSlice(v, t));
+        Value written = ib.insertTimeSlice(out, iter[1], t);
+        scf::YieldOp::create(nb, l, ValueRange{next, written});
+      });
+  rewriter.replaceOp(op, {loop.getResult(1), loop.getResult(0)});
+  return success();
+}
+
 struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -92,56 +131,39 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
                                 PatternRewriter &rewriter) const override {
     if (!hasSequentialForm(op))
       return failure();
-    FailureOr<double> scale = scaleFactor(op, op.getScaleAttr(), op.getK());
-    if (failed(scale))
-      return failure();
-    Location loc = op.getLoc();
-    LoopBuilder lb(rewriter, loc);
-    Value q = op.getQ(), k = op.getK(), v = op.getV(), gate = op.getGate();
+    Value k = op.getK(), v = op.getV(), gate = op.getGate();
     GateKind kind = op.getGateKind();
-    RankedTensorType stateType = op.getFinalState().getType();
-    Type stateElement = stateType.getElementType();
-    Type compute = computeType(stateElement);
-    Type outElement = op.getOutput().getType().getElementType();
-    Value init = initialMatrixState(lb, op.getInit(), stateType, q, v);
-    Value outputs = lb.empty(op.getOutput().getType(), lb.sizesOf(v));
-
-    auto loop = scf::ForOp::create(
-        rewriter, loc, lb.index(0), lb.dim(q, 1), lb.index(1),
-        ValueRange{init, outputs},
-        [&](OpBuilder &nb, Location l, Value t, ValueRange iter) {
-          LoopBuilder ib(nb, l);
-          Value qT = ib.extractTimeSlice(q, t), kT = ib.extractTimeSlice(k, t),
-                vT = ib.extractTimeSlice(v, t);
-          SmallVector<Value> ins = {kT, vT};
-          SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3}};
-          if (gate) {
-            ins.push_back(ib.extractTimeSlice(gate, t));
-            maps.push_back(kind == GateKind::scalar ? Dims{0, 1}
-                                                    : Dims{0, 1, 2});
-          }
-          Value state = ib.generic(
-              ins, {iter[0]}, maps, {Dims{0, 1, 2, 3}}, 4, {},
-              [&](OpBuilder &eb, Location el, ValueRange args) {
-                LoopBuilder sb(eb, el);
-                Value s = sb.convert(args.back(), compute);
-                if (gate) {
-                  Value alpha =
-                      math::ExpOp::create(eb, el, sb.convert(args[2], compute));
-                  s = arith::MulFOp::create(eb, el, s, alpha);
-                }
-                Value kv = arith::MulFOp::create(
-                    eb, el, sb.convert(args[0], compute),
-                    sb.convert(args[1], compute));
-                Value next = arith::AddFOp::create(eb, el, s, kv);
-                linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
-              })[0];
-          Value out = readOut(ib, state, qT, compute, outElement, *scale, vT);
-          Value written = ib.insertTimeSlice(out, iter[1], t);
-          scf::YieldOp::create(nb, l, ValueRange{state, written});
-        });
-    rewriter.replaceOp(op, {loop.getResult(1), loop.getResult(0)});
-    return success();
+    // S = diag(exp(g)) S + k v^T, in place.
+    auto update = [&](LoopBuilder &ib, Value t, Value state, Type compute,
+                      Type stateElement) {
+      SmallVector<Value> ins = {ib.extractTimeSlice(k, t),
+                                ib.extractTimeSlice(v, t)};
+      SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3}};
+      if (gate) {
+        ins.push_back(ib.extractTimeSlice(gate, t));
+        maps.push_back(kind == GateKind::scalar ? Dims{0, 1} : Dims{0, 1, 2});
+      }
+      return ib.generic(
+          ins, {state}, maps, {Dims{0, 1, 2, 3}}, 4, {},
+          [&](OpBuilder &eb, Location el, ValueRange args) {
+            LoopBuilder sb(eb, el);
+            Value s = sb.convert(args.back(), compute);
+            if (gate) {
+              Value alpha =
+                  math::ExpOp::create(eb, el, sb.convert(args[2], compute));
+              s = arith::MulFOp::create(eb, el, s, alpha);
+            }
+            Value kv = arith::MulFOp::create(eb, el,
+                                             sb.convert(args[0], compute),
+                                             sb.convert(args[1], compute));
+            Value next = arith::AddFOp::create(eb, el, s, kv);
+            linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
+          })[0];
+    };
+    return lowerMatrixStateLoop(op, rewriter, op.getQ(), k, v, op.getInit(),
+                                op.getFinalState().getType(),
+                                op.getOutput().getType(), op.getScaleAttr(),
+                                update);
   }
 };
 
@@ -152,77 +174,59 @@ struct LowerDeltaRule : OpRewritePattern<DeltaRuleOp> {
                                 PatternRewriter &rewriter) const override {
     if (!hasSequentialForm(op))
       return failure();
-    FailureOr<double> scale = scaleFactor(op, op.getScaleAttr(), op.getK());
-    if (failed(scale))
-      return failure();
-    Location loc = op.getLoc();
-    LoopBuilder lb(rewriter, loc);
-    Value q = op.getQ(), k = op.getK(), v = op.getV(), beta = op.getBeta(),
+    Value k = op.getK(), v = op.getV(), beta = op.getBeta(),
           gate = op.getGate();
-    RankedTensorType stateType = op.getFinalState().getType();
-    Type stateElement = stateType.getElementType();
-    Type compute = computeType(stateElement);
-    Type outElement = op.getOutput().getType().getElementType();
-    Value init = initialMatrixState(lb, op.getInit(), stateType, q, v);
-    Value outputs = lb.empty(op.getOutput().getType(), lb.sizesOf(v));
-
-    auto loop = scf::ForOp::create(
-        rewriter, loc, lb.index(0), lb.dim(q, 1), lb.index(1),
-        ValueRange{init, outputs},
-        [&](OpBuilder &nb, Location l, Value t, ValueRange iter) {
-          LoopBuilder ib(nb, l);
-          Value qT = ib.extractTimeSlice(q, t), kT = ib.extractTimeSlice(k, t),
-                vT = ib.extractTimeSlice(v, t),
-                betaT = ib.extractTimeSlice(beta, t);
-          // kS[b, h, j] = sum_i k[b, h, i] S[b, h, i, j]
-          auto vType = cast<RankedTensorType>(vT.getType());
-          Value kS = ib.generic(
-              {kT, iter[0]},
-              {ib.zeros(RankedTensorType::get(vType.getShape(), compute),
-                        ib.sizesOf(vT))},
-              {Dims{0, 1, 3}, Dims{0, 1, 3, 2}}, {Dims{0, 1, 2}}, 4, {3},
-              [&](OpBuilder &eb, Location el, ValueRange args) {
-                LoopBuilder sb(eb, el);
-                Value prod = arith::MulFOp::create(
-                    eb, el, sb.convert(args[0], compute),
-                    sb.convert(args[1], compute));
-                linalg::YieldOp::create(
-                    eb, el, ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
-              })[0];
-          SmallVector<Value> ins = {kT, vT, kS, betaT};
-          SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3},
-                                    Dims{0, 1, 3}, Dims{0, 1}};
-          if (gate) {
-            ins.push_back(ib.extractTimeSlice(gate, t));
-            maps.push_back(Dims{0, 1});
-          }
-          // S = alpha (S - beta k kS) + beta k v
-          Value state = ib.generic(
-              ins, {iter[0]}, maps, {Dims{0, 1, 2, 3}}, 4, {},
-              [&](OpBuilder &eb, Location el, ValueRange args) {
-                LoopBuilder sb(eb, el);
-                Value key = sb.convert(args[0], compute);
-                Value value = sb.convert(args[1], compute);
-                Value strength = sb.convert(args[3], compute);
-                Value s = sb.convert(args.back(), compute);
-                Value betaKey = arith::MulFOp::create(eb, el, strength, key);
-                Value erase = arith::MulFOp::create(eb, el, betaKey, args[2]);
-                Value kept = arith::SubFOp::create(eb, el, s, erase);
-                if (gate) {
-                  Value alpha = math::ExpOp::create(
-                      eb, el, sb.convert(args[4], compute));
-                  kept = arith::MulFOp::create(eb, el, alpha, kept);
-                }
-                Value write = arith::MulFOp::create(eb, el, betaKey, value);
-                Value next = arith::AddFOp::create(eb, el, kept, write);
-                linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
-              })[0];
-          Value out = readOut(ib, state, qT, compute, outElement, *scale, vT);
-          Value written = ib.insertTimeSlice(out, iter[1], t);
-          scf::YieldOp::create(nb, l, ValueRange{state, written});
-        });
-    rewriter.replaceOp(op, {loop.getResult(1), loop.getResult(0)});
-    return success();
+    auto update = [&](LoopBuilder &ib, Value t, Value state, Type compute,
+                      Type stateElement) {
+      Value kT = ib.extractTimeSlice(k, t), vT = ib.extractTimeSlice(v, t);
+      // kS[b, h, j] = sum_i k[b, h, i] S[b, h, i, j]
+      auto vType = cast<RankedTensorType>(vT.getType());
+      Value kS = ib.generic(
+          {kT, state},
+          {ib.zeros(RankedTensorType::get(vType.getShape(), compute),
+                    ib.sizesOf(vT))},
+          {Dims{0, 1, 3}, Dims{0, 1, 3, 2}}, {Dims{0, 1, 2}}, 4, {3},
+          [&](OpBuilder &eb, Location el, ValueRange args) {
+            LoopBuilder sb(eb, el);
+            Value prod = arith::MulFOp::create(eb, el,
+                                               sb.convert(args[0], compute),
+                                               sb.convert(args[1], compute));
+            linalg::YieldOp::create(
+                eb, el, ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
+          })[0];
+      SmallVector<Value> ins = {kT, vT, kS, ib.extractTimeSlice(beta, t)};
+      SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3}, Dims{0, 1, 3},
+                                Dims{0, 1}};
+      if (gate) {
+        ins.push_back(ib.extractTimeSlice(gate, t));
+        maps.push_back(Dims{0, 1});
+      }
+      // S = alpha (S - beta k kS) + beta k v, in place.
+      return ib.generic(
+          ins, {state}, maps, {Dims{0, 1, 2, 3}}, 4, {},
+          [&](OpBuilder &eb, Location el, ValueRange args) {
+            LoopBuilder sb(eb, el);
+            Value key = sb.convert(args[0], compute);
+            Value value = sb.convert(args[1], compute);
+            Value strength = sb.convert(args[3], compute);
+            Value s = sb.convert(args.back(), compute);
+            Value betaKey = arith::MulFOp::create(eb, el, strength, key);
+            Value erase = arith::MulFOp::create(eb, el, betaKey, args[2]);
+            Value kept = arith::SubFOp::create(eb, el, s, erase);
+            if (gate) {
+              Value alpha =
+                  math::ExpOp::create(eb, el, sb.convert(args[4], compute));
+              kept = arith::MulFOp::create(eb, el, alpha, kept);
+            }
+            Value write = arith::MulFOp::create(eb, el, betaKey, value);
+            Value next = arith::AddFOp::create(eb, el, kept, write);
+            linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
+          })[0];
+    };
+    return lowerMatrixStateLoop(op, rewriter, op.getQ(), k, v, op.getInit(),
+                                op.getFinalState().getType(),
+                                op.getOutput().getType(), op.getScaleAttr(),
+                                update);
   }
 };
 
