@@ -48,3 +48,8 @@ func.func @elman(%x: tensor<2x6x4xf32>, %w: tensor<4x4xf32>) -> (tensor<2x6x4xf3
   }
   return %hs, %h : tensor<2x6x4xf32>, tensor<2x4xf32>
 }
+
+// --print-ir-after-all passes through to the pass manager.
+// RUN: seqc run %s --emit=loops --print-ir-after-all 2>&1 | FileCheck %s --check-prefix=AFTERALL
+// AFTERALL: IR Dump After SeqLowerForms (seq-lower-forms)
+// AFTERALL: IR Dump After ConvertElementwiseToLinalgPass (convert-elementwise-to-linalg)
