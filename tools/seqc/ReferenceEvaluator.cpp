@@ -32,6 +32,53 @@ std::vector<int64_t> shapeOf(Type type) {
   return {};
 }
 
+/// The value of an elementwise arith/math op on scalar operands, or none
+/// when the op is not one the reference models.
+std::optional<double> scalarOp(Operation &op, ArrayRef<double> a) {
+  return llvm::TypeSwitch<Operation *, std::optional<double>>(&op)
+      .Case([&](arith::AddFOp) { return a[0] + a[1]; })
+      .Case([&](arith::SubFOp) { return a[0] - a[1]; })
+      .Case([&](arith::MulFOp) { return a[0] * a[1]; })
+      .Case([&](arith::DivFOp) { return a[0] / a[1]; })
+      .Case([&](arith::NegFOp) { return -a[0]; })
+      .Case<arith::MaximumFOp, arith::MaxNumFOp>(
+          [&](Operation *) { return std::max(a[0], a[1]); })
+      .Case<arith::MinimumFOp, arith::MinNumFOp>(
+          [&](Operation *) { return std::min(a[0], a[1]); })
+      // Values are kept exactly; precision is the tolerance's business.
+      .Case<arith::ExtFOp, arith::TruncFOp>([&](Operation *) { return a[0]; })
+      .Case([&](arith::SelectOp) { return a[0] != 0 ? a[1] : a[2]; })
+      .Case([&](arith::CmpFOp cmp) -> std::optional<double> {
+        switch (cmp.getPredicate()) {
+        case arith::CmpFPredicate::OGT:
+        case arith::CmpFPredicate::UGT:
+          return a[0] > a[1];
+        case arith::CmpFPredicate::OGE:
+        case arith::CmpFPredicate::UGE:
+          return a[0] >= a[1];
+        case arith::CmpFPredicate::OLT:
+        case arith::CmpFPredicate::ULT:
+          return a[0] < a[1];
+        case arith::CmpFPredicate::OLE:
+        case arith::CmpFPredicate::ULE:
+          return a[0] <= a[1];
+        case arith::CmpFPredicate::OEQ:
+        case arith::CmpFPredicate::UEQ:
+          return a[0] == a[1];
+        default:
+          return a[0] != a[1];
+        }
+      })
+      .Case([&](math::ExpOp) { return std::exp(a[0]); })
+      .Case([&](math::LogOp) { return std::log(a[0]); })
+      .Case([&](math::Log1pOp) { return std::log1p(a[0]); })
+      .Case([&](math::TanhOp) { return std::tanh(a[0]); })
+      .Case([&](math::SqrtOp) { return std::sqrt(a[0]); })
+      .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(a[0]); })
+      .Case([&](math::AbsFOp) { return std::fabs(a[0]); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
 class Evaluator {
 public:
   /// Evaluates the ops of `block` with its arguments bound to `arguments`;
@@ -87,8 +134,7 @@ private:
   }
 
   /// Elementwise op over operands of one shape (scalars are rank 0).
-  LogicalResult elementwise(Operation &op,
-                            llvm::function_ref<double(ArrayRef<double>)> fn) {
+  LogicalResult elementwise(Operation &op) {
     std::vector<const Tensor *> operands;
     for (Value v : op.getOperands())
       operands.push_back(&values[v]);
@@ -98,35 +144,10 @@ private:
       for (size_t k = 0; k < operands.size(); ++k)
         args[k] = operands[k]->data.size() == 1 ? operands[k]->data[0]
                                                  : operands[k]->data[i];
-      result.data[i] = fn(args);
+      result.data[i] = *scalarOp(op, args);
     }
     values[op.getResult(0)] = std::move(result);
     return success();
-  }
-
-  LogicalResult evaluateCompare(arith::CmpFOp op) {
-    auto predicate = op.getPredicate();
-    return elementwise(*op, [&](ArrayRef<double> a) -> double {
-      switch (predicate) {
-      case arith::CmpFPredicate::OGT:
-      case arith::CmpFPredicate::UGT:
-        return a[0] > a[1];
-      case arith::CmpFPredicate::OGE:
-      case arith::CmpFPredicate::UGE:
-        return a[0] >= a[1];
-      case arith::CmpFPredicate::OLT:
-      case arith::CmpFPredicate::ULT:
-        return a[0] < a[1];
-      case arith::CmpFPredicate::OLE:
-      case arith::CmpFPredicate::ULE:
-        return a[0] <= a[1];
-      case arith::CmpFPredicate::OEQ:
-      case arith::CmpFPredicate::UEQ:
-        return a[0] == a[1];
-      default:
-        return a[0] != a[1];
-      }
-    });
   }
 
   LogicalResult evaluateConstant(arith::ConstantOp op) {
@@ -150,6 +171,111 @@ private:
       return success();
     }
     return unsupported(*op, "only float constants are modelled");
+  }
+
+  /// linalg.generic, point by point over its (static) iteration space; the
+  /// body is evaluated on scalars.
+  LogicalResult evaluateGeneric(linalg::GenericOp op) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      return unsupported(*op, "dynamic iteration spaces are not modelled");
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    size_t numInputs = op.getInputs().size();
+    std::vector<const Tensor *> inputs;
+    for (Value v : op.getInputs())
+      inputs.push_back(&values[v]);
+    std::vector<Tensor> outputs;
+    for (Value v : op.getOutputs())
+      outputs.push_back(values[v]);
+    auto offsetOf = [](const Tensor &t, ArrayRef<int64_t> index) {
+      int64_t linear = 0;
+      for (size_t d = 0; d < index.size(); ++d)
+        linear = linear * t.shape[d] + index[d];
+      return linear;
+    };
+    Block &body = op.getRegion().front();
+    llvm::DenseMap<Value, double> scalars;
+    SmallVector<int64_t> point(ranges.size(), 0);
+    int64_t total = 1;
+    for (int64_t r : ranges)
+      total *= r;
+    std::vector<int64_t> outputOffsets(outputs.size());
+    for (int64_t flat = 0; flat < total; ++flat) {
+      int64_t rem = flat;
+      for (int64_t d = ranges.size() - 1; d >= 0; --d) {
+        point[d] = rem % ranges[d];
+        rem /= ranges[d];
+      }
+      scalars.clear();
+      for (size_t i = 0; i < numInputs; ++i) {
+        const Tensor &t = *inputs[i];
+        scalars[body.getArgument(i)] =
+            t.data.size() == 1 && t.rank() == 0
+                ? t.data[0]
+                : t.data[offsetOf(t, maps[i].compose(point))];
+      }
+      for (size_t o = 0; o < outputs.size(); ++o) {
+        outputOffsets[o] =
+            offsetOf(outputs[o], maps[numInputs + o].compose(point));
+        scalars[body.getArgument(numInputs + o)] =
+            outputs[o].data[outputOffsets[o]];
+      }
+      for (Operation &inner : body.without_terminator()) {
+        if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+          scalars[index] = static_cast<double>(point[index.getDim()]);
+          continue;
+        }
+        if (auto constant = dyn_cast<arith::ConstantOp>(inner)) {
+          if (auto f = dyn_cast<FloatAttr>(constant.getValue()))
+            scalars[constant] = f.getValueAsDouble();
+          else if (auto i = dyn_cast<IntegerAttr>(constant.getValue()))
+            scalars[constant] = static_cast<double>(i.getInt());
+          continue;
+        }
+        if (auto cmp = dyn_cast<arith::CmpIOp>(inner)) {
+          double l = scalars[cmp.getLhs()], r = scalars[cmp.getRhs()];
+          bool result = false;
+          switch (cmp.getPredicate()) {
+          case arith::CmpIPredicate::ule:
+          case arith::CmpIPredicate::sle:
+            result = l <= r;
+            break;
+          case arith::CmpIPredicate::ult:
+          case arith::CmpIPredicate::slt:
+            result = l < r;
+            break;
+          case arith::CmpIPredicate::uge:
+          case arith::CmpIPredicate::sge:
+            result = l >= r;
+            break;
+          case arith::CmpIPredicate::ugt:
+          case arith::CmpIPredicate::sgt:
+            result = l > r;
+            break;
+          case arith::CmpIPredicate::eq:
+            result = l == r;
+            break;
+          case arith::CmpIPredicate::ne:
+            result = l != r;
+            break;
+          }
+          scalars[cmp] = result;
+          continue;
+        }
+        std::vector<double> args;
+        for (Value v : inner.getOperands())
+          args.push_back(scalars.lookup(v));
+        std::optional<double> result = scalarOp(inner, args);
+        if (!result || inner.getNumResults() != 1)
+          return unsupported(inner, "inside linalg.generic");
+        scalars[inner.getResult(0)] = *result;
+      }
+      for (auto [o, v] : llvm::enumerate(body.getTerminator()->getOperands()))
+        outputs[o].data[outputOffsets[o]] = scalars.lookup(v);
+    }
+    for (size_t o = 0; o < outputs.size(); ++o)
+      values[op.getResult(o)] = std::move(outputs[o]);
+    return success();
   }
 
   LogicalResult evaluateMatmul(linalg::MatmulOp op) {
@@ -290,57 +416,6 @@ private:
           setResults(op, r);
           return success();
         })
-        // Elementwise arithmetic on scalars and tensors.
-        .Case([&](arith::AddFOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return a[0] + a[1]; });
-        })
-        .Case([&](arith::SubFOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return a[0] - a[1]; });
-        })
-        .Case([&](arith::MulFOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return a[0] * a[1]; });
-        })
-        .Case([&](arith::DivFOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return a[0] / a[1]; });
-        })
-        .Case([&](arith::NegFOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return -a[0]; });
-        })
-        .Case<arith::MaximumFOp, arith::MaxNumFOp>([&](Operation *) {
-          return elementwise(op, [](ArrayRef<double> a) {
-            return std::max(a[0], a[1]);
-          });
-        })
-        .Case<arith::MinimumFOp, arith::MinNumFOp>([&](Operation *) {
-          return elementwise(op, [](ArrayRef<double> a) {
-            return std::min(a[0], a[1]);
-          });
-        })
-        .Case<arith::ExtFOp, arith::TruncFOp>([&](Operation *) {
-          // Values are kept exactly; precision is the tolerance's business.
-          return elementwise(op, [](ArrayRef<double> a) { return a[0]; });
-        })
-        .Case([&](arith::SelectOp) {
-          return elementwise(op, [](ArrayRef<double> a) {
-            return a[0] != 0 ? a[1] : a[2];
-          });
-        })
-        .Case([&](arith::CmpFOp o) { return evaluateCompare(o); })
-        .Case([&](math::ExpOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return std::exp(a[0]); });
-        })
-        .Case([&](math::LogOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return std::log(a[0]); });
-        })
-        .Case([&](math::TanhOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return std::tanh(a[0]); });
-        })
-        .Case([&](math::SqrtOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return std::sqrt(a[0]); });
-        })
-        .Case([&](math::AbsFOp) {
-          return elementwise(op, [](ArrayRef<double> a) { return std::fabs(a[0]); });
-        })
         .Case([&](arith::ConstantOp o) { return evaluateConstant(o); })
         // Tensor plumbing.
         .Case([&](tensor::EmptyOp o) {
@@ -362,7 +437,13 @@ private:
               values[reshape->getResult(0)] = std::move(t);
               return success();
             })
-        .Default([&](Operation *) { return unsupported(op); });
+        .Case([&](linalg::GenericOp o) { return evaluateGeneric(o); })
+        .Default([&](Operation *) -> LogicalResult {
+          std::vector<double> probe(op.getNumOperands(), 1.0);
+          if (op.getNumResults() == 1 && scalarOp(op, probe))
+            return elementwise(op);
+          return unsupported(op);
+        });
   }
 };
 

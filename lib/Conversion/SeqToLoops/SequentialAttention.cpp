@@ -11,7 +11,7 @@
 // Arithmetic is in f32 for low-precision inputs, states in their own type.
 //
 //===----------------------------------------------------------------------===//
-#include "LoweringUtils.h"
+#include "lib/Utils/LoopBuilder.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"

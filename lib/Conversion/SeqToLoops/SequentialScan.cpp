@@ -6,7 +6,7 @@
 // channels (a linalg.generic, or the recurrence body itself).
 //
 //===----------------------------------------------------------------------===//
-#include "LoweringUtils.h"
+#include "lib/Utils/LoopBuilder.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"

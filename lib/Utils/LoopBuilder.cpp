@@ -1,5 +1,5 @@
-//===- LoweringUtils.cpp - IR building shared by the form lowerings -------===//
-#include "LoweringUtils.h"
+//===- LoopBuilder.cpp - tensor-level IR building for lowerings -----------===//
+#include "lib/Utils/LoopBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"

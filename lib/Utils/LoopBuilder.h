@@ -1,6 +1,6 @@
-//===- LoweringUtils.h - IR building shared by the form lowerings -*- C++ -*-===//
-#ifndef SEQC_CONVERSION_SEQTOLOOPS_LOWERINGUTILS_H
-#define SEQC_CONVERSION_SEQTOLOOPS_LOWERINGUTILS_H
+//===- LoopBuilder.h - tensor-level IR building for lowerings --*- C++ -*-===//
+#ifndef SEQC_UTILS_LOOPBUILDER_H
+#define SEQC_UTILS_LOOPBUILDER_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -75,4 +75,4 @@ mlir::Type computeType(mlir::Type type);
 
 } // namespace seqc
 
-#endif // SEQC_CONVERSION_SEQTOLOOPS_LOWERINGUTILS_H
+#endif // SEQC_UTILS_LOOPBUILDER_H
