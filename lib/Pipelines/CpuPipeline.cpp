@@ -10,6 +10,8 @@ namespace seqc {
 
 StringRef cpuStageName(CpuStage stage) {
   switch (stage) {
+  case CpuStage::seq:
+    return "seq";
   case CpuStage::loops:
     return "loops";
   case CpuStage::buffers:
@@ -21,7 +23,8 @@ StringRef cpuStageName(CpuStage stage) {
 }
 
 std::optional<CpuStage> parseCpuStage(StringRef name) {
-  for (CpuStage stage : {CpuStage::loops, CpuStage::buffers, CpuStage::llvm})
+  for (CpuStage stage :
+       {CpuStage::seq, CpuStage::loops, CpuStage::buffers, CpuStage::llvm})
     if (cpuStageName(stage) == name)
       return stage;
   return std::nullopt;
@@ -31,6 +34,8 @@ std::optional<CpuStage> parseCpuStage(StringRef name) {
 /// seqc pass that seq-opt runs under the same name.
 static StringRef stagePipeline(CpuStage stage) {
   switch (stage) {
+  case CpuStage::seq:
+    return "seqnn-expand,canonicalize,cse";
   case CpuStage::loops:
     // Elementwise arith/math on whole tensors (recurrence bodies, model
     // glue) become linalg.generic, which bufferizes.
@@ -76,8 +81,12 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage) {
   return success();
 }
 
-LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last) {
-  for (CpuStage stage : {CpuStage::loops, CpuStage::buffers, CpuStage::llvm}) {
+LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last,
+                               CpuStage first) {
+  for (CpuStage stage :
+       {CpuStage::seq, CpuStage::loops, CpuStage::buffers, CpuStage::llvm}) {
+    if (stage < first)
+      continue;
     if (failed(addCpuStage(pm, stage)))
       return failure();
     if (stage == last)

@@ -3,6 +3,7 @@
 
 #include "dialects/Seq/IR/SeqDialect.h"
 #include "dialects/SeqNN/IR/SeqNNDialect.h"
+#include "dialects/SeqNN/Transforms/Passes.h"
 #include "seqc/Conversion/SeqToLoops.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 
@@ -18,5 +19,6 @@ void seqc::registerAllPasses() {
   // The named pipelines are built from upstream passes by name.
   mlir::registerAllPasses();
   registerSeqcConversionPasses();
+  seqnn::registerSeqNNPasses();
   registerCpuPipeline();
 }

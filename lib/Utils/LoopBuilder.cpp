@@ -126,6 +126,14 @@ ValueRange LoopBuilder::generic(
     maps.push_back(mapOf(dims));
   for (const auto &dims : outputDims)
     maps.push_back(mapOf(dims));
+  return generic(inputs, outputs, maps, reductionDims, body);
+}
+
+ValueRange LoopBuilder::generic(
+    ValueRange inputs, ValueRange outputs, ArrayRef<AffineMap> maps,
+    ArrayRef<unsigned> reductionDims,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  unsigned numDims = maps.front().getNumDims();
   SmallVector<utils::IteratorType> iterators(numDims,
                                              utils::IteratorType::parallel);
   for (unsigned d : reductionDims)

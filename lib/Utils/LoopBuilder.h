@@ -64,6 +64,16 @@ public:
                               mlir::ValueRange)>
           body);
 
+  /// linalg.generic with explicit indexing maps (which may hold constants,
+  /// e.g. to read one gate block of a [B, G, H, D] tensor).
+  mlir::ValueRange
+  generic(mlir::ValueRange inputs, mlir::ValueRange outputs,
+          llvm::ArrayRef<mlir::AffineMap> maps,
+          llvm::ArrayRef<unsigned> reductionDims,
+          llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
+                                  mlir::ValueRange)>
+              body);
+
 private:
   mlir::OpBuilder &b;
   mlir::Location loc;

@@ -9,8 +9,10 @@
 #include "Driver.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/SeqNN/IR/SeqNNDialect.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,13 +31,31 @@ enum class Role {
   betaNegative, // U(0, 2): allow_negative_eigenvalues
   unitKey,      // L2-normalized over the last dim
   positive,     // U(0.5, 2): softmax-scan denominators
-  weight,       // N(0, 1/fan_in)
+  weight,       // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), torch.nn's default
 };
+
+/// Whether `value` is an initial state of the seqnn layer `op`.
+bool isInitialState(Operation *op, Value value) {
+  using namespace seqnn;
+  return llvm::TypeSwitch<Operation *, bool>(op)
+      .Case<ElmanOp, LSTMOp, GRUOp, SLSTMOp, AarenOp, AttentionOp>(
+          [&](auto layer) { return llvm::is_contained(layer.getInit(), value); })
+      .Case<LRUOp, S4DOp, MambaOp, RetNetOp, GLAOp, Mamba2Op, DeltaNetOp,
+            GatedDeltaNetOp>([&](auto layer) { return layer.getInit() == value; })
+      .Default([](Operation *) { return false; });
+}
 
 Role roleOf(BlockArgument argument) {
   for (OpOperand &use : argument.getUses()) {
     Operation *user = use.getOwner();
     Value value = use.get();
+    // The weight matrices of a layer (every matrix operand after the input);
+    // vectors (biases, log decays) stay N(0, 1).
+    if (isa<seqnn::SeqNNDialect>(user->getDialect()) &&
+        use.getOperandNumber() > 0 &&
+        cast<RankedTensorType>(value.getType()).getRank() >= 2 &&
+        !isInitialState(user, value))
+      return Role::weight;
     if (auto op = dyn_cast<seq::LinearScanOp>(user)) {
       if (value == op.getA())
         return Role::decay;
@@ -98,7 +118,7 @@ void fill(HostTensor &tensor, Role role, std::mt19937_64 &rng) {
       int64_t fanIn = tensor.shape.size() >= 2
                           ? tensor.shape[tensor.shape.size() - 2]
                           : std::max<int64_t>(last, 1);
-      values[i] = normal(rng) / std::sqrt(double(fanIn));
+      values[i] = (2.0 * uniform(rng) - 1.0) / std::sqrt(double(fanIn));
       break;
     }
     }

@@ -173,6 +173,16 @@ private:
     return unsupported(*op, "only float constants are modelled");
   }
 
+  /// A scalar in a linalg.generic body: defined in the body, or captured
+  /// from above (constants hoisted by canonicalization).
+  double scalarValue(const llvm::DenseMap<Value, double> &scalars, Value v) {
+    auto it = scalars.find(v);
+    if (it != scalars.end())
+      return it->second;
+    const Tensor &outer = values[v];
+    return outer.data.empty() ? 0.0 : outer.data[0];
+  }
+
   /// linalg.generic, point by point over its (static) iteration space; the
   /// body is evaluated on scalars.
   LogicalResult evaluateGeneric(linalg::GenericOp op) {
@@ -233,7 +243,8 @@ private:
           continue;
         }
         if (auto cmp = dyn_cast<arith::CmpIOp>(inner)) {
-          double l = scalars[cmp.getLhs()], r = scalars[cmp.getRhs()];
+          double l = scalarValue(scalars, cmp.getLhs()),
+                 r = scalarValue(scalars, cmp.getRhs());
           bool result = false;
           switch (cmp.getPredicate()) {
           case arith::CmpIPredicate::ule:
@@ -264,14 +275,14 @@ private:
         }
         std::vector<double> args;
         for (Value v : inner.getOperands())
-          args.push_back(scalars.lookup(v));
+          args.push_back(scalarValue(scalars, v));
         std::optional<double> result = scalarOp(inner, args);
         if (!result || inner.getNumResults() != 1)
           return unsupported(inner, "inside linalg.generic");
         scalars[inner.getResult(0)] = *result;
       }
       for (auto [o, v] : llvm::enumerate(body.getTerminator()->getOperands()))
-        outputs[o].data[outputOffsets[o]] = scalars.lookup(v);
+        outputs[o].data[outputOffsets[o]] = scalarValue(scalars, v);
     }
     for (size_t o = 0; o < outputs.size(); ++o)
       values[op.getResult(o)] = std::move(outputs[o]);

@@ -61,8 +61,9 @@ static cl::opt<std::string> targetName("target", cl::init("cpu"),
                                        cl::sub(compileCommand));
 static cl::opt<std::string> emitStage(
     "emit",
-    cl::desc("Print the IR after a stage and stop: seq (parsed and "
-             "verified), loops, buffers, llvm (LLVM dialect), llvm-ir"),
+    cl::desc("Print the IR after a stage and stop: input (parsed and "
+             "verified), seq (layers expanded), loops, buffers, llvm (LLVM "
+             "dialect), llvm-ir"),
     cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> printIRAfterAll("print-ir-after-all",
                                      cl::desc("Print the IR after every pass"),
@@ -102,8 +103,9 @@ int checkTarget() {
               "' (expected cpu, sm_80 or sm_90)");
 }
 
-/// Runs the CPU pipeline on `module` in place, up to `last`.
-int lowerForCpu(ModuleOp module, CpuStage last) {
+/// Runs the CPU pipeline on `module` in place, from `first` up to `last`.
+int lowerForCpu(ModuleOp module, CpuStage last,
+                CpuStage first = CpuStage::seq) {
   PassManager pm(module.getContext());
   if (printIRAfterAll) {
     module.getContext()->disableMultithreading();
@@ -112,7 +114,7 @@ int lowerForCpu(ModuleOp module, CpuStage last) {
                         /*printModuleScope=*/true,
                         /*printAfterOnlyOnChange=*/false);
   }
-  if (failed(buildCpuPipeline(pm, last)))
+  if (failed(buildCpuPipeline(pm, last, first)))
     return 1;
   if (failed(pm.run(module)))
     return fail("compilation failed (see the diagnostics above)");
@@ -125,7 +127,7 @@ bool handleEmit(ModuleOp module, int &rc) {
   if (emitStage.empty())
     return false;
   rc = 0;
-  if (emitStage == "seq") {
+  if (emitStage == "input") {
     module.print(llvm::outs());
     return true;
   }
@@ -148,7 +150,7 @@ bool handleEmit(ModuleOp module, int &rc) {
   std::optional<CpuStage> stage = parseCpuStage(emitStage);
   if (!stage) {
     rc = fail("unknown --emit stage '" + emitStage +
-              "' (expected seq, loops, buffers, llvm, llvm-ir)");
+              "' (expected input, seq, loops, buffers, llvm, llvm-ir)");
     return true;
   }
   if ((rc = lowerForCpu(module, *stage)))
@@ -179,9 +181,14 @@ int runMain(MLIRContext &context) {
 
   std::string name = func::FuncOp(program.function).getSymName().str();
   FunctionType signature = func::FuncOp(program.function).getFunctionType();
-  OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
   auto compileStart = std::chrono::steady_clock::now();
-  if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
+  // Layers are expanded first: the reference interpreter checks the seq
+  // level, the rest of the pipeline lowers it.
+  if ((rc = lowerForCpu(*program.module, CpuStage::seq, CpuStage::seq)))
+    return rc;
+  program.function = program.module->lookupSymbol<func::FuncOp>(name);
+  OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
+  if ((rc = lowerForCpu(*lowered, CpuStage::llvm, CpuStage::loops)))
     return rc;
   auto executable = CpuExecutable::create(*lowered);
   if (!executable)

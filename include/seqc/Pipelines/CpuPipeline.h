@@ -17,6 +17,9 @@ namespace seqc {
 /// The stages of the CPU pipeline, in order. `--emit=<stage>` prints the IR
 /// after one of them.
 enum class CpuStage {
+  /// seqnn layers expanded into seq primitives (seqnn-expand): the level
+  /// the reference interpreter checks.
+  seq,
   /// seq ops lowered by form to scf/linalg/tensor (seq-lower-forms).
   loops,
   /// One-shot bufferized; results turned into caller-allocated out
@@ -26,7 +29,7 @@ enum class CpuStage {
   llvm,
 };
 
-/// Stage names as the driver spells them: "loops", "buffers", "llvm".
+/// Stage names as the driver spells them: "seq", "loops", "buffers", "llvm".
 llvm::StringRef cpuStageName(CpuStage stage);
 std::optional<CpuStage> parseCpuStage(llvm::StringRef name);
 
@@ -34,9 +37,10 @@ std::optional<CpuStage> parseCpuStage(llvm::StringRef name);
 /// registered (seqc::registerAllPasses does it).
 mlir::LogicalResult addCpuStage(mlir::OpPassManager &pm, CpuStage stage);
 
-/// Appends every stage up to and including `last`.
+/// Appends the stages from `first` up to and including `last`.
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
-                                     CpuStage last = CpuStage::llvm);
+                                     CpuStage last = CpuStage::llvm,
+                                     CpuStage first = CpuStage::seq);
 
 /// Registers `seqc-cpu-pipeline` with the pass pipeline registry.
 void registerCpuPipeline();

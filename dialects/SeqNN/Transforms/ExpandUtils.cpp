@@ -1,0 +1,191 @@
+//===- ExpandUtils.cpp - IR building shared by the seqnn expansions -------===//
+#include "ExpandUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace seqc::seqnn {
+
+SmallVector<int64_t> shapeOf(Value value) {
+  return SmallVector<int64_t>(
+      cast<RankedTensorType>(value.getType()).getShape());
+}
+
+Type ExpandBuilder::f32() { return builder().getF32Type(); }
+
+RankedTensorType ExpandBuilder::tensorOf(ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, f32());
+}
+
+Value ExpandBuilder::zerosOf(ArrayRef<int64_t> shape) {
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d : shape)
+    sizes.push_back(builder().getIndexAttr(d));
+  return zeros(tensorOf(shape), sizes);
+}
+
+Value ExpandBuilder::project(Value x, Value w) {
+  OpBuilder &b = builder();
+  SmallVector<int64_t> xs = shapeOf(x), ws = shapeOf(w);
+  // [B, T, M] -> [B*T, M]: one GEMM for every step of every sequence.
+  Value rows = merge(x, 0, 2);
+  Value product =
+      linalg::MatmulOp::create(b, location(), ValueRange{rows, w},
+                               ValueRange{zerosOf({xs[0] * xs[1], ws[1]})})
+          .getResult(0);
+  return split(product, 0, {xs[0], xs[1]});
+}
+
+Value ExpandBuilder::addBias(Value y, Value bias) {
+  SmallVector<int64_t> shape = shapeOf(y);
+  unsigned rank = shape.size();
+  SmallVector<unsigned> all, last = {rank - 1};
+  for (unsigned d = 0; d < rank; ++d)
+    all.push_back(d);
+  return generic({y, bias}, {empty(tensorOf(shape), sizesOf(y))}, {all, last},
+                 {all}, rank, {},
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   LoopBuilder sb(b, loc);
+                   Value sum = arith::AddFOp::create(
+                       b, loc, sb.convert(args[0], f32()),
+                       sb.convert(args[1], f32()));
+                   linalg::YieldOp::create(b, loc, sum);
+                 })[0];
+}
+
+Value ExpandBuilder::map(
+    ValueRange inputs,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> fn) {
+  SmallVector<int64_t> shape = shapeOf(inputs.front());
+  unsigned rank = shape.size();
+  SmallVector<unsigned> all;
+  for (unsigned d = 0; d < rank; ++d)
+    all.push_back(d);
+  SmallVector<SmallVector<unsigned>> maps(inputs.size(), all);
+  return generic(inputs, {empty(tensorOf(shape), sizesOf(inputs.front()))},
+                 maps, {all}, rank, {},
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   LoopBuilder sb(b, loc);
+                   SmallVector<Value> converted;
+                   for (Value a : args.drop_back())
+                     converted.push_back(sb.convert(a, b.getF32Type()));
+                   linalg::YieldOp::create(b, loc, fn(b, loc, converted));
+                 })[0];
+}
+
+Value ExpandBuilder::toType(Value value, Type element) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == element)
+    return value;
+  SmallVector<unsigned> all;
+  for (unsigned d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return generic({value},
+                 {empty(RankedTensorType::get(type.getShape(), element),
+                        sizesOf(value))},
+                 {all}, {all}, type.getRank(), {},
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   LoopBuilder sb(b, loc);
+                   linalg::YieldOp::create(b, loc, sb.convert(args[0], element));
+                 })[0];
+}
+
+Value ExpandBuilder::split(Value value, unsigned dim, ArrayRef<int64_t> sizes) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> groups;
+  int64_t next = 0;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    ReassociationIndices group;
+    if (d == dim) {
+      for (int64_t s : sizes) {
+        shape.push_back(s);
+        group.push_back(next++);
+      }
+    } else {
+      shape.push_back(type.getDimSize(d));
+      group.push_back(next++);
+    }
+    groups.push_back(group);
+  }
+  return tensor::ExpandShapeOp::create(
+      builder(), location(), RankedTensorType::get(shape, type.getElementType()),
+      value, groups);
+}
+
+Value ExpandBuilder::merge(Value value, unsigned dim, unsigned count) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank();) {
+    ReassociationIndices group;
+    unsigned take = d == dim ? count : 1;
+    for (unsigned i = 0; i < take; ++i)
+      group.push_back(d++);
+    groups.push_back(group);
+  }
+  return tensor::CollapseShapeOp::create(builder(), location(), value, groups);
+}
+
+Value ExpandBuilder::orZeros(Value value, ArrayRef<int64_t> shape) {
+  if (!value)
+    return zerosOf(shape);
+  return toType(value, f32());
+}
+
+Value ExpandBuilder::normalizeRows(Value value) {
+  SmallVector<int64_t> shape = shapeOf(value);
+  unsigned rank = shape.size();
+  SmallVector<unsigned> all, rows;
+  for (unsigned d = 0; d < rank; ++d)
+    all.push_back(d);
+  rows.assign(all.begin(), all.end() - 1);
+  SmallVector<int64_t> rowShape(shape.begin(), shape.end() - 1);
+  Value sumSquares = generic(
+      {value}, {zerosOf(rowShape)}, {all}, {rows}, rank, {rank - 1},
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        LoopBuilder sb(b, loc);
+        Value v = sb.convert(args[0], b.getF32Type());
+        Value sq = arith::MulFOp::create(b, loc, v, v);
+        linalg::YieldOp::create(b, loc,
+                                ValueRange{arith::AddFOp::create(b, loc, args[1], sq)});
+      })[0];
+  return generic({value, sumSquares}, {empty(tensorOf(shape), sizesOf(value))},
+                 {all, rows}, {all}, rank, {},
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   LoopBuilder sb(b, loc);
+                   // x / sqrt(sum x^2 + eps): eps keeps a zero row finite.
+                   Value eps = constant(b, loc, 1e-12);
+                   Value norm = math::SqrtOp::create(
+                       b, loc, arith::AddFOp::create(b, loc, args[1], eps));
+                   Value v = sb.convert(args[0], b.getF32Type());
+                   linalg::YieldOp::create(
+                       b, loc, ValueRange{arith::DivFOp::create(b, loc, v, norm)});
+                 })[0];
+}
+
+Value ExpandBuilder::constant(OpBuilder &b, Location loc, double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32Type(),
+                                   b.getF32FloatAttr(value));
+}
+
+Value ExpandBuilder::sigmoid(OpBuilder &b, Location loc, Value v) {
+  Value one = constant(b, loc, 1.0);
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, e));
+}
+
+Value ExpandBuilder::softplus(OpBuilder &b, Location loc, Value v) {
+  Value zero = constant(b, loc, 0.0);
+  Value positive = arith::MaximumFOp::create(b, loc, v, zero);
+  Value magnitude = math::AbsFOp::create(b, loc, v);
+  Value tail = math::Log1pOp::create(
+      b, loc, math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, magnitude)));
+  return arith::AddFOp::create(b, loc, positive, tail);
+}
+
+} // namespace seqc::seqnn

@@ -1,0 +1,60 @@
+//===- ExpandUtils.h - IR building shared by the seqnn expansions -*- C++ -*-===//
+#ifndef SEQC_DIALECTS_SEQNN_TRANSFORMS_EXPANDUTILS_H
+#define SEQC_DIALECTS_SEQNN_TRANSFORMS_EXPANDUTILS_H
+
+#include "lib/Utils/LoopBuilder.h"
+
+namespace seqc::seqnn {
+
+/// Builders for the layer expansions, on top of the loop builder. Layers
+/// are computed in f32 ("the compute type"); `toType` converts results to
+/// the declared element types at the end.
+class ExpandBuilder : public LoopBuilder {
+public:
+  using LoopBuilder::LoopBuilder;
+
+  mlir::Type f32();
+  /// A static tensor type of the compute type.
+  mlir::RankedTensorType tensorOf(llvm::ArrayRef<int64_t> shape);
+
+  /// x [B, T, M] times w [M, N] for all B*T steps in one matmul, in f32.
+  mlir::Value project(mlir::Value x, mlir::Value w);
+  /// y [..., N] + bias [N], in f32.
+  mlir::Value addBias(mlir::Value y, mlir::Value bias);
+  /// Elementwise map over tensors of one shape; inputs may be of any float
+  /// type (converted to f32 before `fn`), the result is f32 of `shape`.
+  mlir::Value map(mlir::ValueRange inputs,
+                  llvm::function_ref<mlir::Value(mlir::OpBuilder &,
+                                                 mlir::Location,
+                                                 llvm::ArrayRef<mlir::Value>)>
+                      fn);
+  /// `value` converted (elementwise) to element type `element`.
+  mlir::Value toType(mlir::Value value, mlir::Type element);
+  /// Reshape by splitting dimension `dim` into `sizes` (expand_shape).
+  mlir::Value split(mlir::Value value, unsigned dim,
+                    llvm::ArrayRef<int64_t> sizes);
+  /// Reshape by merging dimensions [dim, dim + count) (collapse_shape).
+  mlir::Value merge(mlir::Value value, unsigned dim, unsigned count);
+  /// Zeros of the compute type.
+  mlir::Value zerosOf(llvm::ArrayRef<int64_t> shape);
+  /// The f32 tensor `value`, or zeros of `shape` when `value` is null.
+  mlir::Value orZeros(mlir::Value value, llvm::ArrayRef<int64_t> shape);
+  /// The L2-normalized rows (last dimension) of `value`.
+  mlir::Value normalizeRows(mlir::Value value);
+
+  // Scalar helpers for linalg.generic bodies (f32).
+  static mlir::Value sigmoid(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value v);
+  /// softplus(v) = max(v, 0) + log1p(exp(-|v|)), without overflow.
+  static mlir::Value softplus(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value v);
+  static mlir::Value constant(mlir::OpBuilder &b, mlir::Location loc,
+                              double value);
+};
+
+/// Static sizes of a ranked tensor value.
+llvm::SmallVector<int64_t> shapeOf(mlir::Value value);
+
+} // namespace seqc::seqnn
+
+#endif // SEQC_DIALECTS_SEQNN_TRANSFORMS_EXPANDUTILS_H
