@@ -14,9 +14,9 @@ func.func @lru(
     %c_re: tensor<64x128xf32>,
     %c_im: tensor<64x128xf32>,
     %d: tensor<128xf32>)
-    -> (tensor<4x256x128xf32>, tensor<4x64xcomplex<f32>>) {
-  %y, %h_final = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d
+    -> (tensor<4x256x128xf32>, tensor<4x64xf32>, tensor<4x64xf32>) {
+  %y, %h_final_re, %h_final_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d
       : (tensor<4x256x128xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<128x64xf32>, tensor<128x64xf32>, tensor<64x128xf32>, tensor<64x128xf32>, tensor<128xf32>)
-      -> (tensor<4x256x128xf32>, tensor<4x64xcomplex<f32>>)
-  return %y, %h_final : tensor<4x256x128xf32>, tensor<4x64xcomplex<f32>>
+      -> (tensor<4x256x128xf32>, tensor<4x64xf32>, tensor<4x64xf32>)
+  return %y, %h_final_re, %h_final_im : tensor<4x256x128xf32>, tensor<4x64xf32>, tensor<4x64xf32>
 }

@@ -14,9 +14,9 @@ func.func @s4d(
     %c_re: tensor<128x32xf32>,
     %c_im: tensor<128x32xf32>,
     %d: tensor<128xf32>)
-    -> (tensor<4x256x128xf32>, tensor<4x128x32xcomplex<f32>>) {
-  %y, %h_final = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d
+    -> (tensor<4x256x128xf32>, tensor<4x128x32xf32>, tensor<4x128x32xf32>) {
+  %y, %h_final_re, %h_final_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d
       : (tensor<4x256x128xf32>, tensor<128xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<128xf32>)
-      -> (tensor<4x256x128xf32>, tensor<4x128x32xcomplex<f32>>)
-  return %y, %h_final : tensor<4x256x128xf32>, tensor<4x128x32xcomplex<f32>>
+      -> (tensor<4x256x128xf32>, tensor<4x128x32xf32>, tensor<4x128x32xf32>)
+  return %y, %h_final_re, %h_final_im : tensor<4x256x128xf32>, tensor<4x128x32xf32>, tensor<4x128x32xf32>
 }

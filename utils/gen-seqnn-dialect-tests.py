@@ -37,12 +37,12 @@ base = {
  "lru": attn("lru", [("x", t([B, T, M]), None), ("nu_log", t([16]), None), ("theta_log", t([16]), None),
                      ("gamma_log", t([16]), None), ("b_re", t([M, 16]), None), ("b_im", t([M, 16]), None),
                      ("c_re", t([16, M]), None), ("c_im", t([16, M]), None), ("d", t([M]), None),
-                     ("init", t([B, 16], C), "init")],
-             [("y", t([B, T, M])), ("f", t([B, 16], C))]),
+                     ("init_re", t([B, 16]), "init"), ("init_im", t([B, 16]), "init")],
+             [("y", t([B, T, M])), ("f_re", t([B, 16])), ("f_im", t([B, 16]))]),
  "s4d": attn("s4d", [("x", t([B, T, M]), None), ("log_dt", t([M]), None)] +
              [(n, t([M, 8]), None) for n in ["a_real_log", "a_imag", "b_re", "b_im", "c_re", "c_im"]] +
-             [("d", t([M]), None), ("init", t([B, M, 8], C), "init")],
-             [("y", t([B, T, M])), ("f", t([B, M, 8], C))], extra="discretization <bilinear>"),
+             [("d", t([M]), None), ("init_re", t([B, M, 8]), "init"), ("init_im", t([B, M, 8]), "init")],
+             [("y", t([B, T, M])), ("f_re", t([B, M, 8])), ("f_im", t([B, M, 8]))], extra="discretization <bilinear>"),
  "mamba": attn("mamba", [("u", t([B, T, M]), None), ("a_log", t([M, 16]), None), ("x_proj", t([M, 36]), None),
                          ("dt_proj", t([4, M]), None), ("dt_bias", t([M]), None), ("d", t([M]), None),
                          ("init", t([B, M, 16]), "init")],
@@ -90,7 +90,7 @@ def render(op, fn):
         if k not in (None, "init"):
             s += " %s %%%s" % (k, n)
     if inits:
-        if op["name"] in ("lru", "s4d", "mamba", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet"):
+        if op["name"] in ("mamba", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet"):
             s += " init %" + inits[0]
         else:
             s += " init(" + ", ".join("%" + n for n in inits) + ")"
@@ -203,21 +203,27 @@ case("lru", "lru_c_re", with_type(b["lru"], "c_re", t([M, 16])), "operand 'c_re'
 case("lru", "lru_c_im", with_type(b["lru"], "c_im", t([16, 8])), "operand 'c_im' must have shape [16, 32] ([N, D]), got [16, 8]")
 case("lru", "lru_d", with_type(b["lru"], "d", t([16])), "operand 'd' must have shape [32] ([D]), got [16]")
 case("lru", "lru_y", with_type(b["lru"], "y", t([B, T, 16])), "result 'y' must have shape [2, 16, 32] ([B, T, D]), got [2, 16, 16]")
-case("lru", "lru_final", with_type(with_type(b["lru"], "f", t([B, 8], C)), "init", t([B, 8], C)),
-     "result 'final_state' must have shape [2, 16] ([B, N]), got [2, 8]")
-case("lru", "lru_init_type", with_type(b["lru"], "init", t([B, 16, 1], C)),
-     "init #0 must have the type of final state #0, 'tensor<2x16xcomplex<f32>>', got 'tensor<2x16x1xcomplex<f32>>'")
+case("lru", "lru_final", with_type(with_type(b["lru"], "f_re", t([B, 8])), "init_re", t([B, 8])),
+     "result 'final_re' must have shape [2, 16] ([B, N]), got [2, 8]")
+case("lru", "lru_final_im", with_type(with_type(b["lru"], "f_im", t([B, 8])), "init_im", t([B, 8])),
+     "result 'final_im' must have shape [2, 16] ([B, N]), got [2, 8]")
+case("lru", "lru_init_type", with_type(b["lru"], "init_im", t([B, 16], "bf16")),
+     "'init' parts must have the type of the final state parts, 'tensor<2x16xf32>', got 'tensor<2x16xf32>' and 'tensor<2x16xbf16>'")
+case("lru", "lru_state_parts_differ", with_type(with_type(b["lru"], "f_im", t([B, 16], "bf16")), "init_im", t([B, 16], "bf16")),
+     "results 'final_re' and 'final_im' must have one type, got 'tensor<2x16xf32>' and 'tensor<2x16xbf16>'")
+case("lru", "lru_state_precision", with_type(with_type(with_type(with_type(b["lru"], "f_re", t([B, 16], "f16")), "f_im", t([B, 16], "f16")), "init_re", t([B, 16], "f16")), "init_im", t([B, 16], "f16")),
+     "result 'final_re' must have element type f32 or 'f32' (that of the input), got 'f16'")
 case("lru", "lru_weight_precision", with_type(b["lru"], "nu_log", t([16], "f16")),
      "operand 'nu_log' must have element type 'f32' (that of the input), got 'f16'")
-case("lru", "lru_real_state", with_type(with_type(b["lru"], "f", t([B, 16])), "init", t([B, 16])),
-     "operand #9 must be 2D/3D tensor of complex type with 32-bit float elements values")
 # S4D.
 case("s4d", "s4d_log_dt", with_type(b["s4d"], "log_dt", t([8])), "operand 'log_dt' must have shape [32] ([D]), got [8]")
 case("s4d", "s4d_modes", with_type(b["s4d"], "a_imag", t([M, 4])), "operand 'a_imag' must have shape [32, 8] ([D, N]), got [32, 4]")
 case("s4d", "s4d_c_im", with_type(b["s4d"], "c_im", t([8, M])), "operand 'c_im' must have shape [32, 8] ([D, N]), got [8, 32]")
 case("s4d", "s4d_d", with_type(b["s4d"], "d", t([8])), "operand 'd' must have shape [32] ([D]), got [8]")
-case("s4d", "s4d_final", with_type(with_type(b["s4d"], "f", t([B, 8], C)), "init", t([B, 8], C)),
-     "result 'final_state' must have shape [2, 32, 8] ([B, D, N]), got [2, 8]")
+case("s4d", "s4d_final", with_type(with_type(b["s4d"], "f_re", t([B, 8])), "init_re", t([B, 8])),
+     "result 'final_re' must have shape [2, 32, 8] ([B, D, N]), got [2, 8]")
+case("s4d", "s4d_final_im", with_type(with_type(b["s4d"], "f_im", t([B, 32, 4])), "init_im", t([B, 32, 4])),
+     "result 'final_im' must have shape [2, 32, 8] ([B, D, N]), got [2, 32, 4]")
 case("s4d", "s4d_y", with_type(b["s4d"], "y", t([B, 8, M])), "result 'y' must have shape [2, 16, 32] ([B, T, D]), got [2, 8, 32]")
 # Mamba.
 case("mamba", "mamba_a_log", with_type(b["mamba"], "a_log", t([16, 16])), "operand 'a_log' must have shape [32, 16] ([D, N]), got [16, 16]")

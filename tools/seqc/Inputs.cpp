@@ -40,8 +40,11 @@ bool isInitialState(Operation *op, Value value) {
   return llvm::TypeSwitch<Operation *, bool>(op)
       .Case<ElmanOp, LSTMOp, GRUOp, SLSTMOp, AarenOp, AttentionOp>(
           [&](auto layer) { return llvm::is_contained(layer.getInit(), value); })
-      .Case<LRUOp, S4DOp, MambaOp, RetNetOp, GLAOp, Mamba2Op, DeltaNetOp,
-            GatedDeltaNetOp>([&](auto layer) { return layer.getInit() == value; })
+      .Case<LRUOp, S4DOp>([&](auto layer) {
+        return layer.getInitRe() == value || layer.getInitIm() == value;
+      })
+      .Case<MambaOp, RetNetOp, GLAOp, Mamba2Op, DeltaNetOp, GatedDeltaNetOp>(
+          [&](auto layer) { return layer.getInit() == value; })
       .Default([](Operation *) { return false; });
 }
 
@@ -49,6 +52,10 @@ Role roleOf(BlockArgument argument) {
   for (OpOperand &use : argument.getUses()) {
     Operation *user = use.getOwner();
     Value value = use.get();
+    // The sLSTM normalizer n divides the cell state: it must be positive.
+    if (auto slstm = dyn_cast<seqnn::SLSTMOp>(user))
+      if (slstm.getInit().size() == 4 && value == slstm.getInit()[2])
+        return Role::positive;
     // The weight matrices of a layer (every matrix operand after the input);
     // vectors (biases, log decays) stay N(0, 1).
     if (isa<seqnn::SeqNNDialect>(user->getDialect()) &&

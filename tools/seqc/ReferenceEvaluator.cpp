@@ -73,6 +73,8 @@ std::optional<double> scalarOp(Operation &op, ArrayRef<double> a) {
       .Case([&](math::LogOp) { return std::log(a[0]); })
       .Case([&](math::Log1pOp) { return std::log1p(a[0]); })
       .Case([&](math::TanhOp) { return std::tanh(a[0]); })
+      .Case([&](math::CosOp) { return std::cos(a[0]); })
+      .Case([&](math::SinOp) { return std::sin(a[0]); })
       .Case([&](math::SqrtOp) { return std::sqrt(a[0]); })
       .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(a[0]); })
       .Case([&](math::AbsFOp) { return std::fabs(a[0]); })

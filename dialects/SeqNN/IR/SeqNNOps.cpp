@@ -107,6 +107,30 @@ LogicalResult verifyInitMatchesFinal(Operation *op, ValueRange init,
   return success();
 }
 
+/// A complex state carried as (re, im): init given as both parts or
+/// neither, each of the type of its final part, in f32 or the input type.
+LogicalResult verifyComplexInit(Operation *op, Value initRe, Value initIm,
+                                Value finalRe, Value finalIm, Value x) {
+  if (finalRe.getType() != finalIm.getType())
+    return op->emitOpError() << "results 'final_re' and 'final_im' must have "
+                                "one type, got "
+                             << finalRe.getType() << " and "
+                             << finalIm.getType();
+  if (failed(verifyStateElement(op, "result 'final_re'", finalRe, x)))
+    return failure();
+  if (bool(initRe) != bool(initIm))
+    return op->emitOpError("'init' gives both parts of the complex state "
+                           "(re, im) or neither");
+  if (initRe && (initRe.getType() != finalRe.getType() ||
+                 initIm.getType() != finalIm.getType()))
+    return op->emitOpError() << "'init' parts must have the type of the final "
+                                "state parts, "
+                             << finalRe.getType() << ", got "
+                             << initRe.getType() << " and "
+                             << initIm.getType();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Classic RNNs
 //===----------------------------------------------------------------------===//
@@ -255,10 +279,8 @@ LogicalResult LRUOp::verify() {
            {"operand 'c_im'", getCIm(), {stateSize, width}, "[N, D]"},
            {"operand 'd'", getD(), {width}, "[D]"},
            {"result 'y'", getY(), {batch, time, width}, "[B, T, D]"},
-           {"result 'final_state'",
-            getFinalState(),
-            {batch, stateSize},
-            "[B, N]"}})) ||
+           {"result 'final_re'", getFinalRe(), {batch, stateSize}, "[B, N]"},
+           {"result 'final_im'", getFinalIm(), {batch, stateSize}, "[B, N]"}})) ||
       failed(verifyWeightElementTypes(
           *this, x,
           {{"nu_log", getNuLog()}, {"theta_log", getThetaLog()},
@@ -266,9 +288,8 @@ LogicalResult LRUOp::verify() {
            {"b_im", getBIm()}, {"c_re", getCRe()}, {"c_im", getCIm()},
            {"d", getD()}, {"y", getY()}})))
     return failure();
-  return verifyInitMatchesFinal(*this, getInit() ? ValueRange(getInit())
-                                                 : ValueRange(),
-                                getFinalState(), "h");
+  return verifyComplexInit(*this, getInitRe(), getInitIm(), getFinalRe(),
+                           getFinalIm(), x);
 }
 
 LogicalResult S4DOp::verify() {
@@ -287,9 +308,9 @@ LogicalResult S4DOp::verify() {
            {"operand 'c_im'", getCIm(), modes, "[D, N]"},
            {"operand 'd'", getD(), {width}, "[D]"},
            {"result 'y'", getY(), {batch, time, width}, "[B, T, D]"},
-           {"result 'final_state'",
-            getFinalState(),
-            {batch, width, stateSize},
+           {"result 'final_re'", getFinalRe(), {batch, width, stateSize},
+            "[B, D, N]"},
+           {"result 'final_im'", getFinalIm(), {batch, width, stateSize},
             "[B, D, N]"}})) ||
       failed(verifyWeightElementTypes(
           *this, x,
@@ -298,9 +319,8 @@ LogicalResult S4DOp::verify() {
            {"c_re", getCRe()}, {"c_im", getCIm()}, {"d", getD()},
            {"y", getY()}})))
     return failure();
-  return verifyInitMatchesFinal(*this, getInit() ? ValueRange(getInit())
-                                                 : ValueRange(),
-                                getFinalState(), "h");
+  return verifyComplexInit(*this, getInitRe(), getInitIm(), getFinalRe(),
+                           getFinalIm(), x);
 }
 
 LogicalResult MambaOp::verify() {

@@ -15,7 +15,6 @@ def SeqNN_Matrix : TensorRankOf<[F32, F16, BF16], [2]>;
 // Block-diagonal recurrent weights [heads, D/heads, gates*D/heads].
 def SeqNN_RecurrentWeights : TensorRankOf<[F32, F16, BF16], [3]>;
 def SeqNN_State : RankedTensorOf<[F32, F16, BF16]>;
-def SeqNN_ComplexState : TensorRankOf<[Complex<F32>], [2, 3]>;
 def SeqNN_MatrixState : TensorRankOf<[F32, F16, BF16], [4]>;
 
 def SeqNN_HeadsAttr : DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
@@ -115,7 +114,7 @@ def SeqNN_SLSTMOp : SeqNN_ClassicRNN<"slstm", 4, "h, c, n, m"> {
 // Diagonal state-space models
 //===----------------------------------------------------------------------===//
 
-def SeqNN_LRUOp : SeqNN_Op<"lru", [Pure]> {
+def SeqNN_LRUOp : SeqNN_Op<"lru", [Pure, AttrSizedOperandSegments]> {
   let summary = "linear recurrent unit (complex diagonal)";
   let description = [{
     From "Resurrecting Recurrent Neural Networks for Long Sequences". With N
@@ -126,24 +125,29 @@ def SeqNN_LRUOp : SeqNN_Op<"lru", [Pure]> {
 
     Operands: `x` `[B, T, D]`; `nu_log`, `theta_log`, `gamma_log` `[N]`;
     `b_re`, `b_im` `[D, N]`; `c_re`, `c_im` `[N, D]`; `d` `[D]`; optional
-    `init` `[B, N]` complex<f32>. Results: `y` `[B, T, D]` and the final
-    state `[B, N]` complex<f32>.
+    `init(h_re, h_im)`, each `[B, N]`. Results: `y` `[B, T, D]` and the
+    final state's real and imaginary parts, each `[B, N]`.
+
+    The complex state is carried as (real, imaginary) pairs: every target
+    then computes in real arithmetic, and the C ABI has no complex type.
+    (`seq.linear_scan` itself also accepts complex<f32>.)
   }];
   let arguments = (ins
     SeqNN_Sequence:$x, SeqNN_Vector:$nu_log, SeqNN_Vector:$theta_log,
     SeqNN_Vector:$gamma_log, SeqNN_Matrix:$b_re, SeqNN_Matrix:$b_im,
     SeqNN_Matrix:$c_re, SeqNN_Matrix:$c_im, SeqNN_Vector:$d,
-    Optional<SeqNN_ComplexState>:$init);
-  let results = (outs SeqNN_Sequence:$y, SeqNN_ComplexState:$final_state);
+    Optional<SeqNN_State>:$init_re, Optional<SeqNN_State>:$init_im);
+  let results = (outs SeqNN_Sequence:$y, SeqNN_State:$final_re,
+                      SeqNN_State:$final_im);
   let assemblyFormat = [{
     $x `,` $nu_log `,` $theta_log `,` $gamma_log `,` $b_re `,` $b_im `,`
-    $c_re `,` $c_im `,` $d (`init` $init^)? attr-dict
+    $c_re `,` $c_im `,` $d (`init` `(` $init_re^ `,` $init_im `)`)? attr-dict
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
 
-def SeqNN_S4DOp : SeqNN_Op<"s4d", [Pure]> {
+def SeqNN_S4DOp : SeqNN_Op<"s4d", [Pure, AttrSizedOperandSegments]> {
   let summary = "S4D: diagonal structured state space, recurrent mode";
   let description = [{
     From "On the Parameterization and Initialization of Diagonal State Space
@@ -155,21 +159,23 @@ def SeqNN_S4DOp : SeqNN_Op<"s4d", [Pure]> {
     `h_t = A' h_{t-1} + B' x_t`, `y_t = 2 Re(sum_n C_n h_{t,n}) + d x_t`.
 
     Operands: `x` `[B, T, D]`; `log_dt` `[D]`; `a_real_log`, `a_imag`,
-    `b_re`, `b_im`, `c_re`, `c_im` `[D, N]`; `d` `[D]`; optional `init`
-    `[B, D, N]` complex<f32>. Results: `y` `[B, T, D]`, final state
-    `[B, D, N]` complex<f32>.
+    `b_re`, `b_im`, `c_re`, `c_im` `[D, N]`; `d` `[D]`; optional
+    `init(h_re, h_im)`, each `[B, D, N]`. Results: `y` `[B, T, D]` and the
+    final state's real and imaginary parts, each `[B, D, N]` (the complex
+    state is carried as real pairs, as for `seqnn.lru`).
   }];
   let arguments = (ins
     SeqNN_Sequence:$x, SeqNN_Vector:$log_dt, SeqNN_Matrix:$a_real_log,
     SeqNN_Matrix:$a_imag, SeqNN_Matrix:$b_re, SeqNN_Matrix:$b_im,
     SeqNN_Matrix:$c_re, SeqNN_Matrix:$c_im, SeqNN_Vector:$d,
-    Optional<SeqNN_ComplexState>:$init,
+    Optional<SeqNN_State>:$init_re, Optional<SeqNN_State>:$init_im,
     DefaultValuedAttr<SeqNN_DiscretizationAttr,
                       "::seqc::seqnn::Discretization::zoh">:$discretization);
-  let results = (outs SeqNN_Sequence:$y, SeqNN_ComplexState:$final_state);
+  let results = (outs SeqNN_Sequence:$y, SeqNN_State:$final_re,
+                      SeqNN_State:$final_im);
   let assemblyFormat = [{
     $x `,` $log_dt `,` $a_real_log `,` $a_imag `,` $b_re `,` $b_im `,`
-    $c_re `,` $c_im `,` $d (`init` $init^)?
+    $c_re `,` $c_im `,` $d (`init` `(` $init_re^ `,` $init_im `)`)?
     (`discretization` $discretization^)? attr-dict
     `:` functional-type(operands, results)
   }];

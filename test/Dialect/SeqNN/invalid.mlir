@@ -140,181 +140,211 @@ func.func @classic_heads_positive(%x: tensor<2x16x32xf32>, %w: tensor<32x192xf32
 
 // -----
 
-func.func @lru_theta(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<8xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_theta(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<8xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'theta_log' must have shape [16] ([N]), got [8]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<8xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<8xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_gamma(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<8xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_gamma(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<8xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'gamma_log' must have shape [16] ([N]), got [8]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<8xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<8xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_b_re(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<16x32xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_b_re(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<16x32xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'b_re' must have shape [32, 16] ([D, N]), got [16, 32]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16x32xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16x32xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_b_im(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_b_im(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'b_im' must have shape [32, 16] ([D, N]), got [32, 8]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_c_re(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<32x16xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_c_re(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<32x16xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'c_re' must have shape [16, 32] ([N, D]), got [32, 16]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_c_im(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x8xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_c_im(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'c_im' must have shape [16, 32] ([N, D]), got [16, 8]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x8xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x8xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_d(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<16xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_d(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<16xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'd' must have shape [32] ([D]), got [16]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<16xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_y(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_y(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{result 'y' must have shape [2, 16, 32] ([B, T, D]), got [2, 16, 16]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x16xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_final(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x8xcomplex<f32>>) {
-  // expected-error @+1 {{result 'final_state' must have shape [2, 16] ([B, N]), got [2, 8]}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x8xcomplex<f32>>)
+func.func @lru_final(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x8xf32>, %init_im: tensor<2x16xf32>) {
+  // expected-error @+1 {{result 'final_re' must have shape [2, 16] ([B, N]), got [2, 8]}}
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x8xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x8xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_init_type(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16x1xcomplex<f32>>) {
-  // expected-error @+1 {{init #0 must have the type of final state #0, 'tensor<2x16xcomplex<f32>>', got 'tensor<2x16x1xcomplex<f32>>'}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16x1xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+func.func @lru_final_im(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x8xf32>) {
+  // expected-error @+1 {{result 'final_im' must have shape [2, 16] ([B, N]), got [2, 8]}}
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x8xf32>)
   return
 }
 
 // -----
 
-func.func @lru_weight_precision(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf16>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
+func.func @lru_init_type(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xbf16>) {
+  // expected-error @+1 {{'init' parts must have the type of the final state parts, 'tensor<2x16xf32>', got 'tensor<2x16xf32>' and 'tensor<2x16xbf16>'}}
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xbf16>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+  return
+}
+
+// -----
+
+func.func @lru_state_parts_differ(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xbf16>) {
+  // expected-error @+1 {{results 'final_re' and 'final_im' must have one type, got 'tensor<2x16xf32>' and 'tensor<2x16xbf16>'}}
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xbf16>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xbf16>)
+  return
+}
+
+// -----
+
+func.func @lru_state_precision(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf16>, %init_im: tensor<2x16xf16>) {
+  // expected-error @+1 {{result 'final_re' must have element type f32 or 'f32' (that of the input), got 'f16'}}
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf16>, tensor<2x16xf16>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf16>, tensor<2x16xf16>)
+  return
+}
+
+// -----
+
+func.func @lru_weight_precision(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf16>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
   // expected-error @+1 {{operand 'nu_log' must have element type 'f32' (that of the input), got 'f16'}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf16>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf16>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // -----
 
-func.func @lru_real_state(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xf32>) {
-  // expected-error @+1 {{operand #9 must be 2D/3D tensor of complex type with 32-bit float elements values}}
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xf32>)
-  return
-}
-
-// -----
-
-func.func @s4d_log_dt(%x: tensor<2x16x32xf32>, %log_dt: tensor<8xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init: tensor<2x32x8xcomplex<f32>>) {
+func.func @s4d_log_dt(%x: tensor<2x16x32xf32>, %log_dt: tensor<8xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x8xf32>) {
   // expected-error @+1 {{operand 'log_dt' must have shape [32] ([D]), got [8]}}
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
 // -----
 
-func.func @s4d_modes(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x4xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init: tensor<2x32x8xcomplex<f32>>) {
+func.func @s4d_modes(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x4xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x8xf32>) {
   // expected-error @+1 {{operand 'a_imag' must have shape [32, 8] ([D, N]), got [32, 4]}}
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x4xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x4xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
 // -----
 
-func.func @s4d_c_im(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<8x32xf32>, %d: tensor<32xf32>, %init: tensor<2x32x8xcomplex<f32>>) {
+func.func @s4d_c_im(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<8x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x8xf32>) {
   // expected-error @+1 {{operand 'c_im' must have shape [32, 8] ([D, N]), got [8, 32]}}
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<8x32xf32>, tensor<32xf32>, tensor<2x32x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<8x32xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
 // -----
 
-func.func @s4d_d(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<8xf32>, %init: tensor<2x32x8xcomplex<f32>>) {
+func.func @s4d_d(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<8xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x8xf32>) {
   // expected-error @+1 {{operand 'd' must have shape [32] ([D]), got [8]}}
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<8xf32>, tensor<2x32x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<8xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
 // -----
 
-func.func @s4d_final(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init: tensor<2x8xcomplex<f32>>) {
-  // expected-error @+1 {{result 'final_state' must have shape [2, 32, 8] ([B, D, N]), got [2, 8]}}
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x8xcomplex<f32>>)
+func.func @s4d_final(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x8xf32>, %init_im: tensor<2x32x8xf32>) {
+  // expected-error @+1 {{result 'final_re' must have shape [2, 32, 8] ([B, D, N]), got [2, 8]}}
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
 // -----
 
-func.func @s4d_y(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init: tensor<2x32x8xcomplex<f32>>) {
+func.func @s4d_final_im(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x4xf32>) {
+  // expected-error @+1 {{result 'final_im' must have shape [2, 32, 8] ([B, D, N]), got [2, 32, 4]}}
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x4xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x4xf32>)
+  return
+}
+
+// -----
+
+func.func @s4d_y(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x8xf32>) {
   // expected-error @+1 {{result 'y' must have shape [2, 16, 32] ([B, T, D]), got [2, 8, 32]}}
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xcomplex<f32>>)
-      -> (tensor<2x8x32xf32>, tensor<2x32x8xcomplex<f32>>)
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x8x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 

@@ -40,20 +40,20 @@ func.func @slstm_full(%x: tensor<2x16x32xf32>, %w: tensor<32x256xf32>, %r: tenso
 }
 
 // CHECK-LABEL: func.func @lru_full
-// CHECK: seqnn.lru %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} init %{{.*}} : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>) -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
-func.func @lru_full(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init: tensor<2x16xcomplex<f32>>) {
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init %init
-      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+// CHECK: seqnn.lru %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} init(%{{.*}}, %{{.*}}) : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>) -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+func.func @lru_full(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>, %init_re: tensor<2x16xf32>, %init_im: tensor<2x16xf32>) {
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im)
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // CHECK-LABEL: func.func @s4d_full
-// CHECK: seqnn.s4d %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} init %{{.*}} discretization <bilinear> : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xcomplex<f32>>) -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
-func.func @s4d_full(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init: tensor<2x32x8xcomplex<f32>>) {
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init %init discretization <bilinear>
-      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xcomplex<f32>>)
-      -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+// CHECK: seqnn.s4d %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} init(%{{.*}}, %{{.*}}) discretization <bilinear> : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>) -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+func.func @s4d_full(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>, %init_re: tensor<2x32x8xf32>, %init_im: tensor<2x32x8xf32>) {
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d init(%init_re, %init_im) discretization <bilinear>
+      : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
@@ -166,20 +166,20 @@ func.func @slstm_minimal(%x: tensor<2x16x32xf32>, %w: tensor<32x256xf32>, %r: te
 }
 
 // CHECK-LABEL: func.func @lru_minimal
-// CHECK: seqnn.lru %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>) -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+// CHECK: seqnn.lru %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>) -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
 func.func @lru_minimal(%x: tensor<2x16x32xf32>, %nu_log: tensor<16xf32>, %theta_log: tensor<16xf32>, %gamma_log: tensor<16xf32>, %b_re: tensor<32x16xf32>, %b_im: tensor<32x16xf32>, %c_re: tensor<16x32xf32>, %c_im: tensor<16x32xf32>, %d: tensor<32xf32>) {
-  %y, %f = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d
+  %y, %f_re, %f_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d
       : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>)
-      -> (tensor<2x16x32xf32>, tensor<2x16xcomplex<f32>>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
   return
 }
 
 // CHECK-LABEL: func.func @s4d_minimal
-// CHECK: seqnn.s4d %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>) -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+// CHECK: seqnn.s4d %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>) -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
 func.func @s4d_minimal(%x: tensor<2x16x32xf32>, %log_dt: tensor<32xf32>, %a_real_log: tensor<32x8xf32>, %a_imag: tensor<32x8xf32>, %b_re: tensor<32x8xf32>, %b_im: tensor<32x8xf32>, %c_re: tensor<32x8xf32>, %c_im: tensor<32x8xf32>, %d: tensor<32xf32>) {
-  %y, %f = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d
+  %y, %f_re, %f_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d
       : (tensor<2x16x32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>)
-      -> (tensor<2x16x32xf32>, tensor<2x32x8xcomplex<f32>>)
+      -> (tensor<2x16x32xf32>, tensor<2x32x8xf32>, tensor<2x32x8xf32>)
   return
 }
 
