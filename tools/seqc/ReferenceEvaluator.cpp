@@ -291,6 +291,47 @@ private:
     return success();
   }
 
+  LogicalResult evaluateBatchMatmul(linalg::BatchMatmulOp op) {
+    if (op.hasUserDefinedMaps())
+      return unsupported(*op, "only the default indexing maps are modelled");
+    const Tensor &a = get(op.getInputs()[0]), &b = get(op.getInputs()[1]);
+    Tensor c = get(op.getOutputs()[0]);
+    int64_t batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(2);
+    for (int64_t p = 0; p < batch; ++p)
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          double sum = c.data[(p * m + i) * n + j];
+          for (int64_t l = 0; l < k; ++l)
+            sum += a.data[(p * m + i) * k + l] * b.data[(p * k + l) * n + j];
+          c.data[(p * m + i) * n + j] = sum;
+        }
+    values[op.getResult(0)] = std::move(c);
+    return success();
+  }
+
+  LogicalResult evaluateTranspose(linalg::TransposeOp op) {
+    const Tensor &source = get(op.getInput());
+    ArrayRef<int64_t> permutation = op.getPermutation();
+    Tensor result(shapeOf(op.getResult()[0].getType()));
+    int64_t rank = source.rank();
+    std::vector<int64_t> sourceStrides(rank, 1), index(rank);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      sourceStrides[d] = sourceStrides[d + 1] * source.shape[d + 1];
+    for (int64_t i = 0; i < result.numElements(); ++i) {
+      int64_t rem = i, linear = 0;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        index[d] = rem % result.shape[d];
+        rem /= result.shape[d];
+      }
+      // result[i0, ..] = source[..] with result dim d = source dim perm[d].
+      for (int64_t d = 0; d < rank; ++d)
+        linear += index[d] * sourceStrides[permutation[d]];
+      result.data[i] = source.data[linear];
+    }
+    values[op.getResult()[0]] = std::move(result);
+    return success();
+  }
+
   LogicalResult evaluateMatmul(linalg::MatmulOp op) {
     const Tensor &a = get(op.getInputs()[0]), &b = get(op.getInputs()[1]);
     Tensor c = get(op.getOutputs()[0]);
@@ -374,21 +415,36 @@ private:
           Block &combiner = o.getCombiner().front();
           size_t n = o.getInputs().size();
           bool ok = true;
+          // The combiner runs once per element and step: evaluate it on
+          // plain doubles, with one map reused across calls.
+          llvm::DenseMap<Value, double> scalars;
           ref::Combiner combine = [&](const double *lhs, const double *rhs,
                                       double *out) {
-            std::vector<Tensor> args;
-            for (size_t i = 0; i < n; ++i)
-              args.emplace_back(std::vector<int64_t>{}, lhs[i]);
-            for (size_t i = 0; i < n; ++i)
-              args.emplace_back(std::vector<int64_t>{}, rhs[i]);
-            Evaluator inner;
-            auto results = inner.runBlock(combiner, args);
-            if (failed(results)) {
-              ok = false;
-              return;
+            scalars.clear();
+            for (size_t i = 0; i < n; ++i) {
+              scalars[combiner.getArgument(i)] = lhs[i];
+              scalars[combiner.getArgument(n + i)] = rhs[i];
+            }
+            for (Operation &inner : combiner.without_terminator()) {
+              if (auto constant = dyn_cast<arith::ConstantOp>(inner)) {
+                if (auto f = dyn_cast<FloatAttr>(constant.getValue()))
+                  scalars[constant] = f.getValueAsDouble();
+                continue;
+              }
+              std::vector<double> args;
+              for (Value v : inner.getOperands())
+                args.push_back(scalars.lookup(v));
+              std::optional<double> result = scalarOp(inner, args);
+              if (!result || inner.getNumResults() != 1) {
+                if (ok)
+                  (void)unsupported(inner, "inside a seq.scan combiner");
+                ok = false;
+                return;
+              }
+              scalars[inner.getResult(0)] = *result;
             }
             for (size_t i = 0; i < n; ++i)
-              out[i] = (*results)[i].data[0];
+              out[i] = scalars.lookup(combiner.getTerminator()->getOperand(i));
           };
           ref::ScanResult r = ref::scan(getAll(o.getInputs()),
                                         getAll(o.getInit()), o.getReverse(),
@@ -442,6 +498,8 @@ private:
           return success();
         })
         .Case([&](linalg::MatmulOp o) { return evaluateMatmul(o); })
+        .Case([&](linalg::BatchMatmulOp o) { return evaluateBatchMatmul(o); })
+        .Case([&](linalg::TransposeOp o) { return evaluateTranspose(o); })
         .Case([&](tensor::ExtractSliceOp o) { return evaluateExtractSlice(o); })
         .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
             [&](Operation *reshape) {

@@ -2,7 +2,8 @@
 //
 //   xw = x W + b (+ b_r)          one matmul over all B*T steps, [B, T, G*D]
 //   seq.recurrence over xw viewed as [B, T, G, H, Dh], states [B, H, Dh]:
-//     hr[b, g, h, j] = sum_k s[b, h, k] R[h, k, g*Dh + j]   (block-diagonal)
+//     hr = h R per head: a batched matmul [H, B, Dh] x [H, Dh, G*Dh]
+//     (the block-diagonal R never materializes)
 //     one elementwise cell over (b, h, j) reading gate g of xw_t and hr
 //
 // Gate blocks are gate-major along G*D (PyTorch's order), the recurrent
@@ -158,17 +159,18 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
       ExpandBuilder ib(rewriter, loc);
       MLIRContext *ctx = rewriter.getContext();
       auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-      // hr[b, g, h, j] = sum_k s[b, h, k] R[h, k, g, j]: dims (b, g, h, j, k)
-      Value hr = ib.generic(
-          {states[0], rArg}, {ib.zerosOf({B, G, H, Dh})},
-          {AffineMap::get(5, 0, {d(0), d(2), d(4)}, ctx),
-           AffineMap::get(5, 0, {d(2), d(4), d(1), d(3)}, ctx),
-           AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx)},
-          {4}, [&](OpBuilder &b, Location l, ValueRange args) {
-            Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
-            linalg::YieldOp::create(
-                b, l, ValueRange{arith::AddFOp::create(b, l, args[2], prod)});
-          })[0];
+      // hr = h R per head, one batched matmul over heads:
+      // [H, B, Dh] x [H, Dh, G*Dh] -> [H, B, G*Dh], viewed as [H, B, G, Dh].
+      Value hT = linalg::TransposeOp::create(
+                     rewriter, loc, states[0], ib.zerosOf({H, B, Dh}),
+                     ArrayRef<int64_t>{1, 0, 2})
+                     .getResult()[0];
+      Value rFlat = ib.merge(rArg, 2, 2);
+      Value hr = linalg::BatchMatmulOp::create(
+                     rewriter, loc, ValueRange{hT, rFlat},
+                     ValueRange{ib.zerosOf({H, B, G * Dh})})
+                     .getResult(0);
+      hr = ib.split(hr, 2, {G, Dh});
       // The cell over (b, h, j), reading gate g through constant map
       // entries: G blocks of xw_t, G of hr, (G of b_r), then the states.
       SmallVector<Value> ins;
@@ -182,7 +184,8 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
       }
       for (int64_t g = 0; g < G; ++g) {
         ins.push_back(hr);
-        maps.push_back(gateMap(g));
+        maps.push_back(AffineMap::get(
+            3, 0, {d(1), d(0), getAffineConstantExpr(g, ctx), d(2)}, ctx));
       }
       if (rbArg)
         for (int64_t g = 0; g < G; ++g) {
