@@ -8,7 +8,7 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   clang-22 lld-22 ccache cmake ninja-build pkgconf g++
   libfmt-dev libz3-dev libsqlite3-dev libgtest-dev
-  python3 python3-numpy
+  python3 python3-numpy python3-torch
 )
 
 missing=()
