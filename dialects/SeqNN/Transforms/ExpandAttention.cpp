@@ -81,6 +81,36 @@ void replaceMatrixLayer(PatternRewriter &rewriter, ExpandBuilder &eb,
                           eb.toType(state, sElement)});
 }
 
+/// q, k and v of a layer, each [B, T, H, d].
+struct Projections {
+  Value q, k, v;
+  SmallVector<int64_t> qShape, vShape;
+};
+
+Projections projectQKV(ExpandBuilder &eb, Value x, Value wQ, Value wK,
+                       Value wV, int64_t heads) {
+  Projections p;
+  p.q = projectHeads(eb, x, wQ, heads);
+  p.k = projectHeads(eb, x, wK, heads);
+  p.v = projectHeads(eb, x, wV, heads);
+  p.qShape = shapeOf(p.q);
+  p.vShape = shapeOf(p.v);
+  return p;
+}
+
+/// Replaces a layer with gated linear attention over its projections.
+void replaceWithLinearAttention(PatternRewriter &rewriter, ExpandBuilder &eb,
+                                Operation *op, const Projections &p,
+                                Value gate, seq::GateKind kind, Value init,
+                                Value wO) {
+  ArrayRef<int64_t> qs = p.qShape, vs = p.vShape;
+  auto la = seq::LinearAttentionOp::create(
+      rewriter, eb.location(), eb.tensorOf(vs),
+      eb.tensorOf({qs[0], qs[2], qs[3], vs[3]}), p.q, p.k, p.v, gate,
+      initState(eb, init), kind, scaleFor(rewriter, qs[3]), nullptr);
+  replaceMatrixLayer(rewriter, eb, op, la.getOutput(), la.getFinalState(), wO);
+}
+
 struct ExpandRetNet : OpRewritePattern<RetNetOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RetNetOp op,
@@ -88,10 +118,9 @@ struct ExpandRetNet : OpRewritePattern<RetNetOp> {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
     int64_t H = op.getHeads();
-    Value q = projectHeads(eb, op.getX(), op.getWQ(), H);
-    Value k = projectHeads(eb, op.getX(), op.getWK(), H);
-    Value v = projectHeads(eb, op.getX(), op.getWV(), H);
-    SmallVector<int64_t> qs = shapeOf(q), vs = shapeOf(v);
+    Projections p = projectQKV(eb, op.getX(), op.getWQ(), op.getWK(),
+                               op.getWV(), H);
+    ArrayRef<int64_t> qs = p.qShape;
     // log(gamma_h) for every step: gamma_h = 1 - 2^(-5-h) unless given.
     SmallVector<float> logDecay;
     for (int64_t h = 0; h < H; ++h) {
@@ -107,12 +136,8 @@ struct ExpandRetNet : OpRewritePattern<RetNetOp> {
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               linalg::YieldOp::create(b, l, args[0]);
                             })[0];
-    auto la = seq::LinearAttentionOp::create(
-        rewriter, loc, eb.tensorOf(vs), eb.tensorOf({qs[0], H, qs[3], vs[3]}), q,
-        k, v, gate, initState(eb, op.getInit()), seq::GateKind::scalar,
-        scaleFor(rewriter, qs[3]), nullptr);
-    replaceMatrixLayer(rewriter, eb, op, la.getOutput(), la.getFinalState(),
-                       op.getWO());
+    replaceWithLinearAttention(rewriter, eb, op, p, gate, seq::GateKind::scalar,
+                               op.getInit(), op.getWO());
     return success();
   }
 };
@@ -124,10 +149,8 @@ struct ExpandGLA : OpRewritePattern<GLAOp> {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
     int64_t H = op.getHeads();
-    Value q = projectHeads(eb, op.getX(), op.getWQ(), H);
-    Value k = projectHeads(eb, op.getX(), op.getWK(), H);
-    Value v = projectHeads(eb, op.getX(), op.getWV(), H);
-    SmallVector<int64_t> qs = shapeOf(q), vs = shapeOf(v);
+    Projections p = projectQKV(eb, op.getX(), op.getWQ(), op.getWK(),
+                               op.getWV(), H);
     // log alpha = logsigmoid(x Wd Wu + b) / tau = -softplus(-z) / tau
     Value z = eb.addBias(eb.project(eb.project(op.getX(), op.getWGateDown()),
                                     op.getWGateUp()),
@@ -139,13 +162,9 @@ struct ExpandGLA : OpRewritePattern<GLAOp> {
                                    ExpandBuilder::constant(b, l, tau))
           .getResult();
     });
-    Value gate = eb.split(logAlpha, 2, {H, qs[3]});
-    auto la = seq::LinearAttentionOp::create(
-        rewriter, loc, eb.tensorOf(vs), eb.tensorOf({qs[0], H, qs[3], vs[3]}), q,
-        k, v, gate, initState(eb, op.getInit()), seq::GateKind::vector,
-        scaleFor(rewriter, qs[3]), nullptr);
-    replaceMatrixLayer(rewriter, eb, op, la.getOutput(), la.getFinalState(),
-                       op.getWO());
+    Value gate = eb.split(logAlpha, 2, {H, p.qShape[3]});
+    replaceWithLinearAttention(rewriter, eb, op, p, gate, seq::GateKind::vector,
+                               op.getInit(), op.getWO());
     return success();
   }
 };
@@ -305,10 +324,10 @@ struct ExpandAttention : OpRewritePattern<AttentionOp> {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
     int64_t H = op.getHeads();
-    Value q = projectHeads(eb, op.getX(), op.getWQ(), H);
-    Value k = projectHeads(eb, op.getX(), op.getWK(), H);
-    Value v = projectHeads(eb, op.getX(), op.getWV(), H);
-    SmallVector<int64_t> ks = shapeOf(k), vs = shapeOf(v);
+    Projections p = projectQKV(eb, op.getX(), op.getWQ(), op.getWK(),
+                               op.getWV(), H);
+    Value q = p.q, k = p.k, v = p.v;
+    ArrayRef<int64_t> ks = p.qShape, vs = p.vShape;
     SmallVector<Value> init;
     for (Value s : op.getInit())
       init.push_back(eb.toType(s, eb.f32()));
