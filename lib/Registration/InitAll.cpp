@@ -2,6 +2,7 @@
 #include "seqc/InitAll.h"
 
 #include "dialects/Seq/IR/SeqDialect.h"
+#include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/SeqNN/IR/SeqNNDialect.h"
 #include "dialects/SeqNN/Transforms/Passes.h"
 #include "seqc/Conversion/SeqToLoops.h"
@@ -20,5 +21,6 @@ void seqc::registerAllPasses() {
   mlir::registerAllPasses();
   registerSeqcConversionPasses();
   seqnn::registerSeqNNPasses();
+  seq::registerSeqPasses();
   registerCpuPipeline();
 }

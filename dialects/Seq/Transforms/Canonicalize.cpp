@@ -1,0 +1,249 @@
+//===- Canonicalize.cpp - seq-canonicalize: affine-state detection --------===//
+//
+// Classifies every value of a recurrence body by its dependence on the
+// state h: independent of h, affine (a (.) h + b, elementwise, with a and b
+// independent of h), or neither. If the next state is affine, the
+// recurrence is a diagonal linear recurrence and becomes seq.linear_scan,
+// whose a and b are the body's state-free ops applied to whole sequences.
+//
+//===----------------------------------------------------------------------===//
+#include "Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace seqc::seq {
+#define GEN_PASS_DEF_SEQCANONICALIZE
+#include "dialects/Seq/Transforms/Passes.h.inc"
+} // namespace seqc::seq
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace {
+
+/// A body value as a function of the state: `coefficient (.) h + offset`,
+/// each a value of the rewritten (whole-sequence) IR, null meaning 0 for the
+/// offset and "independent of h" for the coefficient.
+struct Affine {
+  Value coefficient, offset;
+};
+
+class AffineAnalysis {
+public:
+  AffineAnalysis(RecurrenceOp op, OpBuilder &builder)
+      : op(op), b(builder), loc(op.getLoc()) {}
+
+  /// Builds a and b for `h' = a (.) h + b` over whole sequences, or returns
+  /// failure with `reason` naming what is not affine.
+  LogicalResult run(Value &a, Value &bValue, std::string &reason) {
+    Block &body = op.getBody().front();
+    unsigned numInputs = op.getInputs().size();
+    BlockArgument state = body.getArgument(numInputs);
+    stateType = cast<RankedTensorType>(state.getType());
+    sequenceType = cast<RankedTensorType>(op.getOutputs().empty()
+                                              ? op.getInputs()[0].getType()
+                                              : op.getOutputs()[0].getType());
+    SmallVector<int64_t> shape(stateType.getShape());
+    shape.insert(shape.begin() + 1, cast<RankedTensorType>(
+                                        op.getInputs()[0].getType())
+                                        .getDimSize(1));
+    sequenceType = RankedTensorType::get(shape, stateType.getElementType());
+    // Per-step slices of the inputs are the inputs themselves, whole.
+    for (unsigned i = 0; i < numInputs; ++i) {
+      if (body.getArgument(i).getType() != stateType) {
+        reason = "input #" + std::to_string(i) +
+                 " is not shaped like the state";
+        return failure();
+      }
+      values[body.getArgument(i)] = {Value(), op.getInputs()[i]};
+    }
+    values[state] = {one(), Value()};
+    for (Operation &inner : body.without_terminator())
+      if (failed(visit(inner, reason)))
+        return failure();
+    Affine next = values.lookup(body.getTerminator()->getOperand(0));
+    if (!next.coefficient) {
+      reason = "the next state does not depend on the state";
+      return failure();
+    }
+    a = next.coefficient;
+    bValue = next.offset ? next.offset : zero();
+    return success();
+  }
+
+private:
+  RecurrenceOp op;
+  OpBuilder &b;
+  Location loc;
+  RankedTensorType stateType, sequenceType;
+  llvm::DenseMap<Value, Affine> values;
+  /// State-free constants that cannot be widened to whole sequences.
+  llvm::DenseSet<Value> opaque;
+
+  Value splat(double v) {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(sequenceType,
+                                       b.getFloatAttr(sequenceType.getElementType(), v)));
+  }
+  Value one() { return splat(1.0); }
+  Value zero() { return splat(0.0); }
+  Value add(Value x, Value y) {
+    if (!x)
+      return y;
+    if (!y)
+      return x;
+    return arith::AddFOp::create(b, loc, x, y);
+  }
+  Value neg(Value x) { return x ? arith::NegFOp::create(b, loc, x) : x; }
+  Value mul(Value x, Value c) { return x ? arith::MulFOp::create(b, loc, x, c) : x; }
+  Value div(Value x, Value c) { return x ? arith::DivFOp::create(b, loc, x, c) : x; }
+
+  /// The whole-sequence value of a state-free body value.
+  Value independent(Value v) { return values.lookup(v).offset; }
+
+  LogicalResult visit(Operation &inner, std::string &reason) {
+    auto name = [&] { return inner.getName().getStringRef().str(); };
+    // Constants: splats of the state's shape become splats of the
+    // sequence's shape.
+    if (auto constant = dyn_cast<arith::ConstantOp>(inner)) {
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!dense || !dense.isSplat() || constant.getType() != stateType) {
+        // Fine as long as nothing needs it over whole sequences.
+        opaque.insert(constant);
+        return success();
+      }
+      values[constant] = {Value(), splat(dense.getSplatValue<APFloat>().convertToDouble())};
+      return success();
+    }
+    bool dependsOnState = llvm::any_of(inner.getOperands(), [&](Value v) {
+      return bool(values.lookup(v).coefficient);
+    });
+    bool elementwise = inner.getNumResults() == 1 &&
+                       inner.getResult(0).getType() == stateType &&
+                       llvm::all_of(inner.getOperandTypes(),
+                                    [&](Type t) { return t == stateType; }) &&
+                       OpTrait::hasElementwiseMappableTraits(&inner);
+    if (!elementwise) {
+      reason = "'" + name() + "' is not an elementwise op on the state's "
+               "shape (a channel-mixing op makes the recurrence non-diagonal)";
+      return failure();
+    }
+    if (!dependsOnState) {
+      for (Value v : inner.getOperands())
+        if (opaque.contains(v)) {
+          reason = "'" + name() + "' uses a constant not shaped like the state";
+          return failure();
+        }
+      // Re-applied to whole sequences: same op, sequence-shaped operands.
+      IRMapping mapping;
+      for (Value v : inner.getOperands())
+        mapping.map(v, independent(v));
+      Operation *clone = b.clone(inner, mapping);
+      clone->getResult(0).setType(sequenceType);
+      values[inner.getResult(0)] = {Value(), clone->getResult(0)};
+      return success();
+    }
+    Affine x = values.lookup(inner.getOperand(0));
+    Affine y = inner.getNumOperands() > 1 ? values.lookup(inner.getOperand(1))
+                                          : Affine{};
+    Affine result;
+    if (isa<arith::AddFOp>(inner)) {
+      result = {add(x.coefficient, y.coefficient), add(x.offset, y.offset)};
+    } else if (isa<arith::SubFOp>(inner)) {
+      result = {add(x.coefficient, neg(y.coefficient)), add(x.offset, neg(y.offset))};
+    } else if (isa<arith::NegFOp>(inner)) {
+      result = {neg(x.coefficient), neg(x.offset)};
+    } else if (isa<arith::MulFOp>(inner) && (!x.coefficient || !y.coefficient)) {
+      Affine affine = x.coefficient ? x : y;
+      Value factor = x.coefficient ? y.offset : x.offset;
+      result = {mul(affine.coefficient, factor), mul(affine.offset, factor)};
+    } else if (isa<arith::DivFOp>(inner) && !y.coefficient) {
+      result = {div(x.coefficient, y.offset), div(x.offset, y.offset)};
+    } else {
+      reason = "'" + name() + "' is not affine in the state";
+      return failure();
+    }
+    values[inner.getResult(0)] = result;
+    return success();
+  }
+};
+
+/// Rewrites `op` into seq.linear_scan when its body is affine in its state;
+/// otherwise leaves it and, with `remarks`, says why.
+struct AffineRecurrenceToLinearScan {
+  bool remarks;
+
+  LogicalResult rewrite(RecurrenceOp op, RewriterBase &rewriter) const {
+    auto reject = [&](const Twine &why) {
+      if (remarks)
+        op.emitRemark() << "stays a recurrence: " << why;
+      return failure();
+    };
+    if (op.getFormAttr() &&
+        op.getFormAttr().getKind() != FormKind::sequential)
+      return failure();
+    if (op.getFinalStates().size() != 1)
+      return reject("it has " + Twine(op.getFinalStates().size()) +
+                    " states (one state is detected)");
+    if (!op.getWeights().empty())
+      return reject("it captures weights (not analyzed yet)");
+    Block &body = op.getBody().front();
+    Value nextState = body.getTerminator()->getOperand(0);
+    // Per-step outputs must be the new state itself.
+    for (Value output : body.getTerminator()->getOperands().drop_front())
+      if (output != nextState)
+        return reject("a per-step output is not the new state");
+    if (!isa<FloatType>(getElementTypeOrSelf(nextState.getType())))
+      return reject("the state is not a float tensor");
+
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(op);
+    // Build into a scratch block first: a failed analysis leaves no IR.
+    Block scratch;
+    OpBuilder scratchBuilder(op.getContext());
+    scratchBuilder.setInsertionPointToStart(&scratch);
+    AffineAnalysis analysis(op, scratchBuilder);
+    Value a, b;
+    std::string reason;
+    if (failed(analysis.run(a, b, reason))) {
+      while (!scratch.empty())
+        scratch.back().erase();
+      return reject(reason);
+    }
+    // Move the a/b computation before the op.
+    rewriter.getInsertionBlock()->getOperations().splice(
+        rewriter.getInsertionPoint(), scratch.getOperations());
+    Value init = op.getInit().empty() ? Value() : op.getInit()[0];
+    auto hType = cast<RankedTensorType>(a.getType());
+    auto scan = LinearScanOp::create(rewriter, op.getLoc(), hType,
+                                     cast<RankedTensorType>(
+                                         op.getFinalStates()[0].getType()),
+                                     a, b, init, op.getFormAttr());
+    SmallVector<Value> results(op.getOutputs().size(), scan.getH());
+    results.push_back(scan.getFinalState());
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct SeqCanonicalizePass
+    : seqc::seq::impl::SeqCanonicalizeBase<SeqCanonicalizePass> {
+  using SeqCanonicalizeBase::SeqCanonicalizeBase;
+  void runOnOperation() override {
+    // One decision per recurrence (a greedy driver would revisit, and
+    // repeat the remarks).
+    SmallVector<RecurrenceOp> recurrences;
+    getOperation()->walk([&](RecurrenceOp op) { recurrences.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    AffineRecurrenceToLinearScan converter{remarks};
+    for (RecurrenceOp op : recurrences)
+      (void)converter.rewrite(op, rewriter);
+  }
+};
+
+} // namespace
