@@ -338,6 +338,18 @@ case("attention", "attention_cache_precision", with_type(b["attention"], "f_v", 
 
 print("// One case per verifier error of the seqnn dialect.")
 print("// RUN: seq-opt %s -split-input-file -verify-diagnostics")
+# Only the generic form can give one part of a complex initial state.
+print("""
+func.func @lru_init_one_part(%x: tensor<2x16x32xf32>, %v: tensor<16xf32>, %b: tensor<32x16xf32>, %c: tensor<16x32xf32>, %d: tensor<32xf32>, %h: tensor<2x16xf32>) {
+  // expected-error @+1 {{'init' gives both parts of the complex state (re, im) or neither}}
+  %y, %re, %im = "seqnn.lru"(%x, %v, %v, %v, %b, %b, %c, %c, %d, %h) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0>}
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+  return
+}
+
+// -----
+""")
 first = True
 for layer, fn, op, msg in cases:
     if not first:

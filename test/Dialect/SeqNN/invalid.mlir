@@ -1,5 +1,16 @@
 // One case per verifier error of the seqnn dialect.
 // RUN: seq-opt %s -split-input-file -verify-diagnostics
+
+func.func @lru_init_one_part(%x: tensor<2x16x32xf32>, %v: tensor<16xf32>, %b: tensor<32x16xf32>, %c: tensor<16x32xf32>, %d: tensor<32xf32>, %h: tensor<2x16xf32>) {
+  // expected-error @+1 {{'init' gives both parts of the complex state (re, im) or neither}}
+  %y, %re, %im = "seqnn.lru"(%x, %v, %v, %v, %b, %b, %c, %c, %d, %h) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0>}
+      : (tensor<2x16x32xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>, tensor<2x16xf32>)
+  return
+}
+
+// -----
+
 func.func @classic_w_columns(%x: tensor<2x16x32xf32>, %w: tensor<32x250xf32>, %r: tensor<4x16x64xf32>, %bias: tensor<256xf32>, %init_h: tensor<2x64xf32>, %init_c: tensor<2x64xf32>) {
   // expected-error @+1 {{operand 'w' must be [I, G*D] with G = 4 gates, got 250 columns, not a multiple of 4}}
   %y, %f_h, %f_c = seqnn.lstm %x, %w, %r bias %bias init(%init_h, %init_c) {heads = 4}
