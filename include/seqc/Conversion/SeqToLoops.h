@@ -27,6 +27,9 @@ void populateSequentialScanPatterns(mlir::RewritePatternSet &patterns);
 /// seq.softmax_attention.
 void populateSequentialAttentionPatterns(mlir::RewritePatternSet &patterns);
 
+/// Chunkwise form of seq.linear_attention (all gate kinds).
+void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
+
 /// All sequential-form lowerings.
 void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);
 

@@ -32,6 +32,7 @@ struct SeqLowerFormsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     seqc::populateSequentialFormPatterns(patterns);
+    seqc::populateChunkwiseFormPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below
     // reports whatever no pattern could take.
     GreedyRewriteConfig config;
