@@ -111,6 +111,21 @@ void replaceWithLinearAttention(PatternRewriter &rewriter, ExpandBuilder &eb,
   replaceMatrixLayer(rewriter, eb, op, la.getOutput(), la.getFinalState(), wO);
 }
 
+/// Replaces a layer with its output projection and the softmax-attention
+/// states, in the declared element types.
+void replaceSoftmaxLayer(PatternRewriter &rewriter, ExpandBuilder &eb,
+                         Operation *op, seq::SoftmaxAttentionOp attention,
+                         Value wO) {
+  auto elementOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getElementType();
+  };
+  SmallVector<Value> results = {outputProjection(
+      eb, attention.getOutput(), wO, elementOf(op->getResult(0)))};
+  for (auto [s, state] : llvm::enumerate(attention.getFinalStates()))
+    results.push_back(eb.toType(state, elementOf(op->getResult(s + 1))));
+  rewriter.replaceOp(op, results);
+}
+
 struct ExpandRetNet : OpRewritePattern<RetNetOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RetNetOp op,
@@ -306,13 +321,7 @@ struct ExpandAaren : OpRewritePattern<AarenOp> {
     auto attention = seq::SoftmaxAttentionOp::create(
         rewriter, loc, eb.tensorOf(vs), stateTypes, q, k, v, init,
         scaleFor(rewriter, ks[3]), nullptr);
-    SmallVector<Value> results = {outputProjection(
-        eb, attention.getOutput(), op.getWO(),
-        op.getY().getType().getElementType())};
-    for (auto [s, finalState] : llvm::enumerate(op.getFinalStates()))
-      results.push_back(eb.toType(attention.getFinalStates()[s],
-                                  cast<RankedTensorType>(finalState.getType()).getElementType()));
-    rewriter.replaceOp(op, results);
+    replaceSoftmaxLayer(rewriter, eb, op, attention, op.getWO());
     return success();
   }
 };
@@ -337,13 +346,7 @@ struct ExpandAttention : OpRewritePattern<AttentionOp> {
     auto attention = seq::SoftmaxAttentionOp::create(
         rewriter, loc, eb.tensorOf(vs), cacheTypes, q, k, v, init,
         scaleFor(rewriter, ks[3]), nullptr);
-    SmallVector<Value> results = {outputProjection(
-        eb, attention.getOutput(), op.getWO(),
-        op.getY().getType().getElementType())};
-    for (auto [s, finalState] : llvm::enumerate(op.getFinalStates()))
-      results.push_back(eb.toType(attention.getFinalStates()[s],
-                                  cast<RankedTensorType>(finalState.getType()).getElementType()));
-    rewriter.replaceOp(op, results);
+    replaceSoftmaxLayer(rewriter, eb, op, attention, op.getWO());
     return success();
   }
 };
