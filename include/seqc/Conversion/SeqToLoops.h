@@ -30,6 +30,9 @@ void populateSequentialAttentionPatterns(mlir::RewritePatternSet &patterns);
 /// Chunkwise form of seq.linear_attention (all gate kinds).
 void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
 
+/// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
+void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
+
 /// All sequential-form lowerings.
 void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);
 

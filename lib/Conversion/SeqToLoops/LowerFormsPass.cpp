@@ -33,6 +33,7 @@ struct SeqLowerFormsPass
     RewritePatternSet patterns(&getContext());
     seqc::populateSequentialFormPatterns(patterns);
     seqc::populateChunkwiseFormPatterns(patterns);
+    seqc::populatePrefixFormPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below
     // reports whatever no pattern could take.
     GreedyRewriteConfig config;

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""seq.linear_scan on the CPU: the sequential form against the prefix form
+(reduce-then-scan over chunks), at a small B*D (B=1, D=64, T=65536) and a
+large one (B=16, D=1024, T=4096), f32, each compiled and timed by
+`seqc run` (median of --repeats runs after a warm-up, same inputs).
+
+Usage: linear_scan_forms.py [--seqc build/bin/seqc] [--repeats N] [--csv FILE]
+"""
+import argparse
+import os
+import re
+import subprocess
+import tempfile
+
+
+def model(b, t, d, form):
+    s = "tensor<%dx%dx%dxf32>" % (b, t, d)
+    st = "tensor<%dx%dxf32>" % (b, d)
+    return ("func.func @scan(%%a: %s, %%b: %s) -> (%s, %s) {\n"
+            "  %%h, %%l = seq.linear_scan %%a, %%b {form = %s} : (%s, %s) -> (%s, %s)\n"
+            "  return %%h, %%l : %s, %s\n}\n" % (s, s, s, st, form, s, s, s, st, s, st))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seqc", default="build/bin/seqc")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--csv", default="")
+    args = parser.parse_args()
+    shapes = [(1, 65536, 64), (16, 4096, 1024)]
+    forms = [("sequential", "#seq.form<sequential>"),
+             ("prefix C=256", "#seq.form<prefix, chunk_size = 256>"),
+             ("prefix C=1024", "#seq.form<prefix, chunk_size = 1024>")]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for b, t, d in shapes:
+            for name, form in forms:
+                path = os.path.join(tmp, "scan.mlir")
+                with open(path, "w") as f:
+                    f.write(model(b, t, d, form))
+                out = subprocess.run([args.seqc, "run", path, "--seed=1",
+                                      "--repeat=%d" % args.repeats],
+                                     check=True, capture_output=True, text=True).stdout
+                rows.append((b, t, d, name, float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))))
+    print("seq.linear_scan f32 on the CPU, median of %d runs" % args.repeats)
+    print("%-22s %-14s %10s %10s" % ("B x T x D", "form", "ms", "speedup"))
+    for b, t, d, name, ms in rows:
+        base = next(r[4] for r in rows if r[:3] == (b, t, d))
+        print("%-22s %-14s %10.2f %10.2f" % ("%dx%dx%d" % (b, t, d), name, ms, base / ms))
+    if args.csv:
+        with open(args.csv, "w") as f:
+            f.write("B,T,D,form,ms,speedup_over_sequential\n")
+            for b, t, d, name, ms in rows:
+                base = next(r[4] for r in rows if r[:3] == (b, t, d))
+                f.write("%d,%d,%d,%s,%.3f,%.3f\n" % (b, t, d, name, ms, base / ms))
+        print("wrote", args.csv)
+
+
+if __name__ == "__main__":
+    main()
