@@ -35,7 +35,9 @@ std::optional<CpuStage> parseCpuStage(StringRef name) {
 static StringRef stagePipeline(CpuStage stage) {
   switch (stage) {
   case CpuStage::seq:
-    return "seqnn-expand,canonicalize,cse";
+    // Forms are chosen for the host by the cost model; ops that carry a
+    // form keep it.
+    return "seqnn-expand,seq-select-form{target=cpu},canonicalize,cse";
   case CpuStage::loops:
     // Elementwise arith/math on whole tensors (recurrence bodies, model
     // glue) become linalg.generic, which bufferizes.

@@ -13,6 +13,7 @@
 #include "Driver.h"
 
 #include "seqc/InitAll.h"
+#include "dialects/Seq/Transforms/CostModel.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
 
@@ -21,6 +22,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -44,6 +46,9 @@ namespace cl = llvm::cl;
 static cl::SubCommand runCommand("run", "Compile a function, run it on "
                                         "generated or given inputs, and "
                                         "optionally check it");
+static cl::SubCommand explainCommand("explain",
+                                     "Print, per seq op, every valid form with "
+                                     "its predicted cost and the one chosen");
 static cl::SubCommand compileCommand("compile",
                                      "Compile a module to an object, a shared "
                                      "library with a C ABI and a C header");
@@ -51,14 +56,16 @@ static cl::SubCommand compileCommand("compile",
 static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
                                       cl::desc("<input.mlir>"),
                                       cl::sub(runCommand),
-                                      cl::sub(compileCommand));
+                                      cl::sub(compileCommand),
+                                      cl::sub(explainCommand));
 static cl::opt<std::string> functionName(
     "func", cl::desc("Function to run (default: the first public one)"),
     cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> targetName("target", cl::init("cpu"),
                                        cl::desc("cpu | sm_80 | sm_90"),
                                        cl::sub(runCommand),
-                                       cl::sub(compileCommand));
+                                       cl::sub(compileCommand),
+                                       cl::sub(explainCommand));
 static cl::opt<std::string> emitStage(
     "emit",
     cl::desc("Print the IR after a stage and stop: input (parsed and "
@@ -297,6 +304,59 @@ int compileMain(MLIRContext &context) {
     return rc;
   return writeCpuBundle(functions, *lowered, stem, outputDir);
 }
+/// `seqc explain`: the cost model's view of every seq op after expansion.
+int explainMain(MLIRContext &context) {
+  std::optional<seq::HardwareModel> hw = seq::hardwareModel(targetName);
+  if (!hw)
+    return fail("unknown target '" + targetName +
+                "' (expected cpu, sm_80, sm_90 or h200)");
+  Program program;
+  if (int rc = loadProgram(context, inputFile, functionName, program))
+    return rc;
+  // Expand only: forms the input carries are shown as set, the others as
+  // the cost model ranks them.
+  PassManager pm(&context);
+  if (failed(parsePassPipeline("seqnn-expand,canonicalize,cse",
+                               pm)) ||
+      failed(pm.run(*program.module)))
+    return fail("expanding the layers failed (see the diagnostics above)");
+  llvm::outs() << "seqc explain: target " << hw->name << " ("
+               << llvm::format("%.0f", hw->bandwidth / 1e9) << " GB/s, "
+               << llvm::format("%.0f", hw->peakFlops / 1e9)
+               << " GFLOP/s peak)\n";
+  program.module->walk([&](seq::FormOpInterface op) {
+    std::string location;
+    llvm::raw_string_ostream ls(location);
+    op->getLoc().print(ls);
+    llvm::outs() << "\n" << op->getName() << " at " << location << "\n";
+    if (seq::FormAttr form = op.getFormAttr()) {
+      llvm::outs() << "  form set in the IR: " << form
+                   << " (seq-select-form keeps it)\n";
+      return;
+    }
+    std::vector<seq::FormCost> costs = seq::costForms(op, *hw);
+    std::optional<seq::FormCost> best = seq::cheapest(costs);
+    llvm::outs() << llvm::format("  %-12s %6s %12s %12s %8s %12s\n", "form",
+                                 "chunk", "MB moved", "MFLOP", "steps",
+                                 "predicted");
+    for (const seq::FormCost &c : costs) {
+      std::string chunk = c.chunkSize ? std::to_string(*c.chunkSize) : "-";
+      std::string kind = seq::stringifyFormKind(c.kind).str();
+      if (!c.unavailable.empty()) {
+        llvm::outs() << llvm::format("  %-12s %6s   (%s)\n", kind.c_str(),
+                                     chunk.c_str(), c.unavailable.c_str());
+        continue;
+      }
+      bool chosen = best && best->kind == c.kind && best->chunkSize == c.chunkSize;
+      llvm::outs() << llvm::format("  %-12s %6s %12.2f %12.2f %8.0f %9.3f ms%s\n",
+                                   kind.c_str(), chunk.c_str(), c.bytes / 1e6,
+                                   c.flops / 1e6, c.steps, c.seconds * 1e3,
+                                   chosen ? "  <- chosen" : "");
+    }
+  });
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -315,7 +375,9 @@ int main(int argc, char **argv) {
     return runMain(context);
   if (compileCommand)
     return compileMain(context);
-  llvm::errs() << "seqc: error: expected a subcommand: run or compile (see "
+  if (explainCommand)
+    return explainMain(context);
+  llvm::errs() << "seqc: error: expected a subcommand: run, compile or explain (see "
                   "seqc --help)\n";
   return 1;
 }

@@ -1,0 +1,174 @@
+//===- CostModel.cpp - predicted cost of each form of a seq op ------------===//
+#include "CostModel.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+std::optional<HardwareModel> hardwareModel(StringRef name) {
+  // CPU: this project's machines, one thread (the lowerings are serial);
+  // bandwidth and the efficiencies measured by the benchmarks.
+  if (name == "cpu")
+    return HardwareModel{"cpu", 24e9, 96e9, 2e-9, 0.0, 0.05, 0.004, 0.004};
+  // GPUs: HBM bandwidth, dense bf16 tensor-core peak, a dependent step
+  // within a persistent kernel, a launch. No GPU lowering exists yet; these
+  // rank the forms for the later code generation.
+  if (name == "sm_80")
+    return HardwareModel{"sm_80", 1.5e12, 312e12, 1e-6, 5e-6, 0.05, 0.5, 0.5};
+  if (name == "sm_90")
+    return HardwareModel{"sm_90", 3.35e12, 989e12, 0.8e-6, 4e-6, 0.05, 0.5, 0.5};
+  if (name == "h200")
+    return HardwareModel{"h200", 4.8e12, 989e12, 0.8e-6, 4e-6, 0.05, 0.5, 0.5};
+  return std::nullopt;
+}
+
+namespace {
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= ShapedType::isDynamic(d) ? 1 : d;
+  return n;
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+double elementBytes(Value v) {
+  Type element = getElementTypeOrSelf(v.getType());
+  if (auto complex = dyn_cast<ComplexType>(element))
+    return 2 * complex.getElementType().getIntOrFloatBitWidth() / 8.0;
+  return element.getIntOrFloatBitWidth() / 8.0;
+}
+
+void finish(FormCost &c, const HardwareModel &hw) {
+  double efficiency = c.kind == FormKind::sequential ? hw.sequentialEfficiency
+                      : c.kind == FormKind::prefix   ? hw.prefixEfficiency
+                                                     : hw.chunkwiseEfficiency;
+  c.seconds = std::max(c.bytes / hw.bandwidth,
+                       c.flops / (hw.peakFlops * efficiency)) +
+              c.steps * hw.stepLatency + c.launches * hw.launchLatency;
+}
+
+const int64_t kChunkSizes[] = {16, 32, 64, 128, 256};
+
+/// linear_scan: h = a h + b over B x T x R elements.
+std::vector<FormCost> costLinearScan(LinearScanOp op, const HardwareModel &hw) {
+  ArrayRef<int64_t> shape = shapeOf(op.getA());
+  double steps = ShapedType::isDynamic(shape[1]) ? 1024 : shape[1];
+  double elements = product(shape);
+  double io = elements * (2 * elementBytes(op.getA()) + elementBytes(op.getH()));
+  std::vector<FormCost> costs;
+  FormCost seq(FormKind::sequential, std::nullopt);
+  seq.bytes = io;
+  seq.flops = 2 * elements;
+  seq.steps = steps;
+  seq.launches = 1;
+  finish(seq, hw);
+  costs.push_back(seq);
+  for (int64_t c : kChunkSizes) {
+    if (c > std::max<double>(steps, kChunkSizes[0]))
+      break; // one chunk already covers the sequence
+    // Local scans and the fix-up read and write the sequence twice more.
+    FormCost prefix(FormKind::prefix, c);
+    prefix.bytes = io * 3;
+    prefix.flops = 5 * elements;
+    prefix.steps = c + std::ceil(steps / c);
+    prefix.launches = 3;
+    finish(prefix, hw);
+    costs.push_back(prefix);
+  }
+  FormCost chunkwise(FormKind::chunkwise, std::nullopt);
+  chunkwise.unavailable = "no lowering yet";
+  costs.push_back(chunkwise);
+  return costs;
+}
+
+/// linear_attention: state dk x dv per batch and head.
+std::vector<FormCost> costLinearAttention(LinearAttentionOp op,
+                                          const HardwareModel &hw) {
+  ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
+  double B = q[0], T = ShapedType::isDynamic(q[1]) ? 1024 : q[1], H = q[2],
+         dk = q[3], dv = v[3];
+  double io = B * T * H * (2 * dk + 2 * dv) * elementBytes(op.getQ());
+  std::vector<FormCost> costs;
+  FormCost seq(FormKind::sequential, std::nullopt);
+  seq.bytes = io;
+  seq.flops = 4 * B * H * T * dk * dv;
+  seq.steps = T;
+  seq.launches = 1;
+  finish(seq, hw);
+  costs.push_back(seq);
+  for (int64_t c : kChunkSizes) {
+    if (c > std::max<double>(T, kChunkSizes[0]))
+      break; // one chunk already covers the sequence
+    FormCost chunk(FormKind::chunkwise, c);
+    double chunks = std::ceil(T / c);
+    chunk.bytes = io;
+    // Scores C x C x dk, A V, Q S and the state update per chunk.
+    chunk.flops = 2 * B * H * chunks *
+                  (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
+    chunk.steps = chunks;
+    chunk.launches = 1;
+    finish(chunk, hw);
+    costs.push_back(chunk);
+  }
+  FormCost parallel(FormKind::parallel, std::nullopt);
+  parallel.unavailable = "no lowering yet";
+  costs.push_back(parallel);
+  return costs;
+}
+
+/// The ops whose only lowering is the sequential form today.
+std::vector<FormCost> sequentialOnly(Operation *op, const HardwareModel &hw) {
+  std::vector<FormCost> costs;
+  FormCost seq(FormKind::sequential, std::nullopt);
+  Value first = op->getOperand(0);
+  ArrayRef<int64_t> shape = shapeOf(first);
+  seq.steps = shape.size() > 1 && !ShapedType::isDynamic(shape[1])
+                  ? shape[1]
+                  : 1024;
+  for (Value operand : op->getOperands())
+    seq.bytes += product(shapeOf(operand)) * elementBytes(operand);
+  seq.launches = 1;
+  finish(seq, hw);
+  costs.push_back(seq);
+  for (FormKind kind : cast<FormOpInterface>(op).getValidFormKinds())
+    if (kind != FormKind::sequential) {
+      FormCost other{kind, std::nullopt};
+      other.unavailable = "no lowering yet";
+      costs.push_back(other);
+    }
+  return costs;
+}
+
+} // namespace
+
+std::vector<FormCost> costForms(Operation *op, const HardwareModel &hw) {
+  return llvm::TypeSwitch<Operation *, std::vector<FormCost>>(op)
+      .Case([&](LinearScanOp o) {
+        if (!isa<FloatType>(o.getH().getType().getElementType()))
+          return sequentialOnly(op, hw);
+        return costLinearScan(o, hw);
+      })
+      .Case([&](LinearAttentionOp o) { return costLinearAttention(o, hw); })
+      .Default([&](Operation *) { return sequentialOnly(op, hw); });
+}
+
+std::optional<FormCost> cheapest(const std::vector<FormCost> &costs) {
+  std::optional<FormCost> best;
+  for (const FormCost &c : costs)
+    if (c.unavailable.empty() && (!best || c.seconds < best->seconds))
+      best = c;
+  return best;
+}
+
+} // namespace seqc::seq

@@ -1,0 +1,49 @@
+// seq-select-form writes the cost model's choice as #seq.form, never
+// overrides a form already set, and `force` sets one form wherever valid.
+// RUN: seq-opt %s -seq-select-form=target=cpu | FileCheck %s --check-prefix=CPU
+// RUN: seq-opt %s -seq-select-form=target=sm_90 | FileCheck %s --check-prefix=GPU
+// RUN: seq-opt %s '-seq-select-form=force=chunkwise:32' | FileCheck %s --check-prefix=FORCE
+// RUN: not seq-opt %s -seq-select-form=target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not seq-opt %s -seq-select-form=force=sideways 2>&1 | FileCheck %s --check-prefix=BADFORCE
+
+// On one CPU thread the sequential forms win (the prefix and chunkwise
+// lowerings are scalar today); on an H100 the parallel forms do.
+// CPU-LABEL: func.func @gla
+// CPU: seq.linear_attention {{.*}} {form = #seq.form<sequential>}
+// GPU-LABEL: func.func @gla
+// GPU: seq.linear_attention {{.*}} {form = #seq.form<chunkwise, chunk_size = {{[0-9]+}}>}
+// FORCE-LABEL: func.func @gla
+// FORCE: seq.linear_attention {{.*}} {form = #seq.form<chunkwise, chunk_size = 32>}
+func.func @gla(%q: tensor<2x512x4x32xf32>, %g: tensor<2x512x4x32xf32>) -> tensor<2x512x4x32xf32> {
+  %o, %s = seq.linear_attention %q, %q, %q gate <vector> %g
+      : (tensor<2x512x4x32xf32>, tensor<2x512x4x32xf32>, tensor<2x512x4x32xf32>, tensor<2x512x4x32xf32>)
+      -> (tensor<2x512x4x32xf32>, tensor<2x4x32x32xf32>)
+  return %o : tensor<2x512x4x32xf32>
+}
+
+// CPU-LABEL: func.func @scan
+// CPU: seq.linear_scan {{.*}} {form = #seq.form<sequential>}
+// GPU-LABEL: func.func @scan
+// GPU: seq.linear_scan {{.*}} {form = #seq.form<prefix, chunk_size = {{[0-9]+}}>}
+// A forced form that does not apply (chunkwise linear_scan has no
+// lowering) leaves the op alone.
+// FORCE-LABEL: func.func @scan
+// FORCE-NOT: form =
+// FORCE: return
+func.func @scan(%a: tensor<1x65536x64xf32>) -> tensor<1x65536x64xf32> {
+  %h, %f = seq.linear_scan %a, %a : (tensor<1x65536x64xf32>, tensor<1x65536x64xf32>) -> (tensor<1x65536x64xf32>, tensor<1x64xf32>)
+  return %h : tensor<1x65536x64xf32>
+}
+
+// A form someone wrote is kept.
+// CPU-LABEL: func.func @user_form
+// CPU: {form = #seq.form<prefix, chunk_size = 8>}
+// GPU-LABEL: func.func @user_form
+// GPU: {form = #seq.form<prefix, chunk_size = 8>}
+func.func @user_form(%a: tensor<1x64x4xf32>) -> tensor<1x64x4xf32> {
+  %h, %f = seq.linear_scan %a, %a {form = #seq.form<prefix, chunk_size = 8>} : (tensor<1x64x4xf32>, tensor<1x64x4xf32>) -> (tensor<1x64x4xf32>, tensor<1x4xf32>)
+  return %h : tensor<1x64x4xf32>
+}
+
+// TARGET: error: seq-select-form: unknown target 'tpu' (expected cpu, sm_80, sm_90, h200)
+// BADFORCE: error: seq-select-form: cannot parse force='sideways' (expected sequential, prefix, chunkwise[:C] or parallel)
