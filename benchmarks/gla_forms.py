@@ -11,6 +11,17 @@ import re
 import subprocess
 import tempfile
 
+
+def chosen_form(seqc, text, tmp):
+    """The form seq-select-form picks for the CPU (from seqc explain)."""
+    path = os.path.join(tmp, "unformed.mlir")
+    with open(path, "w") as f:
+        f.write(re.sub(r" \{form = [^}]*\}", "", text))
+    out = subprocess.run([seqc, "explain", path, "--target=cpu"], check=True,
+                         capture_output=True, text=True).stdout
+    line = next(l for l in out.splitlines() if "<- chosen" in l).split()
+    return line[0] if line[1] == "-" else "%s C=%s" % (line[0], line[1])
+
 B, T, H, D = 2, 4096, 4, 64
 
 
@@ -43,11 +54,15 @@ def main():
                                  check=True, capture_output=True, text=True).stdout
             ms = float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))
             rows.append((name, ms))
+        picked = chosen_form(args.seqc, model(forms[0][1]), tmp)
     base = rows[0][1]
+    fastest = min(rows, key=lambda r: r[1])[0]
     print("GLA B=%d H=%d T=%d dk=dv=%d f32, CPU, median of %d runs" % (B, H, T, D, args.repeats))
     print("%-18s %10s %12s" % ("form", "ms", "speedup"))
     for name, ms in rows:
         print("%-18s %10.1f %12.2f" % (name, ms, base / ms))
+    print("seq-select-form picks: %s; measured fastest: %s (%s)"
+          % (picked, fastest, "hit" if picked == fastest else "miss"))
     if args.csv:
         with open(args.csv, "w") as f:
             f.write("form,B,H,T,dk,dv,ms,speedup_over_sequential\n")

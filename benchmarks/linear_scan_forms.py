@@ -13,6 +13,17 @@ import subprocess
 import tempfile
 
 
+def chosen_form(seqc, text, tmp):
+    """The form seq-select-form picks for the CPU (from seqc explain)."""
+    path = os.path.join(tmp, "unformed.mlir")
+    with open(path, "w") as f:
+        f.write(re.sub(r" \{form = [^}]*\}", "", text))
+    out = subprocess.run([seqc, "explain", path, "--target=cpu"], check=True,
+                         capture_output=True, text=True).stdout
+    line = next(l for l in out.splitlines() if "<- chosen" in l).split()
+    return line[0] if line[1] == "-" else "%s C=%s" % (line[0], line[1])
+
+
 def model(b, t, d, form):
     s = "tensor<%dx%dx%dxf32>" % (b, t, d)
     st = "tensor<%dx%dxf32>" % (b, d)
@@ -31,7 +42,7 @@ def main():
     forms = [("sequential", "#seq.form<sequential>"),
              ("prefix C=256", "#seq.form<prefix, chunk_size = 256>"),
              ("prefix C=1024", "#seq.form<prefix, chunk_size = 1024>")]
-    rows = []
+    rows, picks = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         for b, t, d in shapes:
             for name, form in forms:
@@ -42,11 +53,18 @@ def main():
                                       "--repeat=%d" % args.repeats],
                                      check=True, capture_output=True, text=True).stdout
                 rows.append((b, t, d, name, float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))))
+            picks[(b, t, d)] = chosen_form(args.seqc, model(b, t, d, forms[0][1]), tmp)
     print("seq.linear_scan f32 on the CPU, median of %d runs" % args.repeats)
     print("%-22s %-14s %10s %10s" % ("B x T x D", "form", "ms", "speedup"))
     for b, t, d, name, ms in rows:
         base = next(r[4] for r in rows if r[:3] == (b, t, d))
         print("%-22s %-14s %10.2f %10.2f" % ("%dx%dx%d" % (b, t, d), name, ms, base / ms))
+    hits = 0
+    for shape, picked in picks.items():
+        fastest = min((r for r in rows if r[:3] == shape), key=lambda r: r[4])[3]
+        hits += picked == fastest
+        print("%s: seq-select-form picks %s; measured fastest %s" % ("x".join(map(str, shape)), picked, fastest))
+    print("selection hit rate: %d/%d" % (hits, len(picks)))
     if args.csv:
         with open(args.csv, "w") as f:
             f.write("B,T,D,form,ms,speedup_over_sequential\n")
