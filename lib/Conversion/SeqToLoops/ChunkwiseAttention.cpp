@@ -139,12 +139,19 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
                        linalg::IndexOp::create(b, bl, i))
                 .getResult();
           };
-          // L[b, i, h, d] = sum_{j <= i} g[b, j, h, d]: dims (b, i, h, d, j)
+          // L[b, i, h, d] = sum_{j <= i} g[b, j, h, d]: dims (b, i, h, d, j),
+          // accumulated in f64: the exponents are differences L_i - L_j of
+          // sums that grow with C, and f32 would cancel them away for long
+          // chunks.
+          Type f64 = nb.getF64Type();
           Value L = ib.generic(
-              {gc}, {zerosOf(ib, {B, C, H, DK})}, {Dims{0, 4, 2, 3}},
-              {Dims{0, 1, 2, 3}}, 5, {4},
+              {gc},
+              {ib.zeros(RankedTensorType::get({B, C, H, DK}, f64),
+                        indexSizes(nb, {B, C, H, DK}))},
+              {Dims{0, 4, 2, 3}}, {Dims{0, 1, 2, 3}}, 5, {4},
               [&](OpBuilder &b, Location bl, ValueRange args) {
-                Value sum = add(b, bl, args[1], args[0]);
+                LoopBuilder sb(b, bl);
+                Value sum = add(b, bl, args[1], sb.convert(args[0], f64));
                 linalg::YieldOp::create(
                     b, bl, ValueRange{arith::SelectOp::create(
                                b, bl, below(b, bl, 4, 1), sum, args[1])});
@@ -158,8 +165,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
                Dims{0, 3, 1, 4}},
               {Dims{0, 1, 2, 3}}, 5, {4},
               [&](OpBuilder &b, Location bl, ValueRange args) {
+                LoopBuilder sb(b, bl);
                 Value decay = math::ExpOp::create(
-                    b, bl, arith::SubFOp::create(b, bl, args[2], args[3]));
+                    b, bl, sb.convert(arith::SubFOp::create(b, bl, args[2], args[3]), f32));
                 Value term = mul(b, bl, mul(b, bl, args[0], args[1]), decay);
                 Value sum = add(b, bl, args[4], term);
                 linalg::YieldOp::create(
@@ -172,7 +180,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
               {Dims{0, 1, 2, 4}, Dims{0, 1, 2, 4}, Dims{0, 2, 4, 3}},
               {Dims{0, 1, 2, 3}}, 5, {4},
               [&](OpBuilder &b, Location bl, ValueRange args) {
-                Value w = mul(b, bl, args[0], math::ExpOp::create(b, bl, args[1]));
+                LoopBuilder sb(b, bl);
+                Value w = mul(b, bl, args[0],
+                              math::ExpOp::create(b, bl, sb.convert(args[1], f32)));
                 linalg::YieldOp::create(
                     b, bl, ValueRange{add(b, bl, args[3], mul(b, bl, w, args[2]))});
               })[0];
@@ -197,8 +207,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
               {last, S}, {zerosOf(ib, {B, H, DK, DV})},
               {Dims{0, 1, 2}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
               [&](OpBuilder &b, Location bl, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, bl, ValueRange{mul(b, bl, math::ExpOp::create(b, bl, args[0]), args[1])});
+                LoopBuilder sb(b, bl);
+                Value decay = math::ExpOp::create(b, bl, sb.convert(args[0], f32));
+                linalg::YieldOp::create(b, bl, ValueRange{mul(b, bl, decay, args[1])});
               })[0];
           Value next = ib.generic(
               {kc, last, L, vc}, {decayed},
@@ -206,8 +217,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
                Dims{0, 4, 1, 3}},
               {Dims{0, 1, 2, 3}}, 5, {4},
               [&](OpBuilder &b, Location bl, ValueRange args) {
+                LoopBuilder sb(b, bl);
                 Value decay = math::ExpOp::create(
-                    b, bl, arith::SubFOp::create(b, bl, args[1], args[2]));
+                    b, bl, sb.convert(arith::SubFOp::create(b, bl, args[1], args[2]), f32));
                 Value term = mul(b, bl, mul(b, bl, args[0], decay), args[3]);
                 linalg::YieldOp::create(b, bl, ValueRange{add(b, bl, args[4], term)});
               })[0];

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Property test: every implemented non-sequential form agrees with the
+reference interpreter on randomized shapes and adversarial values.
+
+Cases are drawn from a seeded generator: T in {1, 2, 37, 64, 1000, 16384}
+(the longest only in --soak), chunk sizes that do and do not divide T,
+several heads and head dims, f32 and bf16, and adversarial inputs written as
+.npy: decays near +-1 over long T and negative, log gates strongly negative
+and near zero. Each case runs `seqc run --check`; a failing case prints its
+seed so that `forms_agree.py SEQC --seed S --cases 1` replays it (with
+--soak if it came from a soak run).
+
+Usage: forms_agree.py SEQC [--cases N] [--seed S] [--soak]
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+
+def to_bf16_bits(x):
+    bits = np.asarray(x, dtype=np.float32).view(np.uint32)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def save(path, value, dtype):
+    np.save(path, to_bf16_bits(value) if dtype == "bf16" else value.astype(np.float32))
+
+
+def t(shape, el):
+    return "tensor<" + "x".join(str(d) for d in shape) + "x" + el + ">"
+
+
+def linear_scan_case(rng, lengths):
+    T = rng.choice(lengths)
+    C = rng.choice([1, 3, 16, 64, 256, max(1, T)])
+    B, D = rng.choice([1, 2]), rng.choice([1, 4, 8])
+    dtype = rng.choice(["f32", "bf16"])
+    mode = rng.choice(["near_one", "negative", "mixed"])
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    if mode == "near_one":
+        a = 1.0 - nrng.uniform(0, 1e-3, (B, T, D))
+    elif mode == "negative":
+        a = -nrng.uniform(0.9, 0.999, (B, T, D))
+    else:
+        a = nrng.uniform(-0.999, 0.999, (B, T, D))
+    b = nrng.standard_normal((B, T, D))
+    s, st, o = t((B, T, D), dtype), t((B, D), "f32"), t((B, T, D), "f32")
+    text = ("func.func @case(%%a: %s, %%b: %s) -> (%s, %s) {\n"
+            "  %%h, %%l = seq.linear_scan %%a, %%b {form = #seq.form<prefix, chunk_size = %d>}"
+            " : (%s, %s) -> (%s, %s)\n  return %%h, %%l : %s, %s\n}\n"
+            % (s, s, o, st, C, s, s, o, st, o, st))
+    return "linear_scan prefix T=%d C=%d B=%d D=%d %s %s" % (T, C, B, D, dtype, mode), text, \
+        {"a": a, "b": b}, dtype
+
+
+def linear_attention_case(rng, lengths):
+    T = rng.choice(lengths)
+    C = rng.choice([1, 5, 16, 64, max(1, T)])
+    H, dk, dv = rng.choice([1, 2]), rng.choice([4, 8]), rng.choice([4, 8])
+    gate = rng.choice(["none", "scalar", "vector"])
+    dtype = rng.choice(["f32", "bf16"])
+    mode = rng.choice(["strong_decay", "weak_decay", "mixed"])
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    q, k, v = (nrng.standard_normal((1, T, H, d)) / np.sqrt(d) for d in (dk, dk, dv))
+    gshape = (1, T, H) if gate == "scalar" else (1, T, H, dk)
+    if mode == "strong_decay":
+        g = -nrng.uniform(5, 30, gshape)
+    elif mode == "weak_decay":
+        g = -nrng.uniform(0, 1e-4, gshape)
+    else:
+        g = -nrng.exponential(1.0, gshape)
+    el = dtype
+    args = ["%%q: %s" % t((1, T, H, dk), el), "%%k: %s" % t((1, T, H, dk), el),
+            "%%v: %s" % t((1, T, H, dv), el)]
+    types = [t((1, T, H, dk), el), t((1, T, H, dk), el), t((1, T, H, dv), el)]
+    inputs = {"q": q, "k": k, "v": v}
+    gate_text = ""
+    if gate != "none":
+        args.append("%%g: %s" % t(gshape, "f32"))
+        types.append(t(gshape, "f32"))
+        gate_text = " gate <%s> %%g" % gate
+        inputs["g"] = g
+    o, st = t((1, T, H, dv), "f32"), t((1, H, dk, dv), "f32")
+    text = ("func.func @case(%s) -> (%s, %s) {\n"
+            "  %%o, %%s = seq.linear_attention %%q, %%k, %%v%s {form = #seq.form<chunkwise, chunk_size = %d>}"
+            " : (%s) -> (%s, %s)\n  return %%o, %%s : %s, %s\n}\n"
+            % (", ".join(args), o, st, gate_text, C, ", ".join(types), o, st, o, st))
+    return "linear_attention chunkwise T=%d C=%d H=%d dk=%d dv=%d gate=%s %s %s" % (
+        T, C, H, dk, dv, gate, dtype, mode), text, inputs, dtype
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("seqc")
+    parser.add_argument("--cases", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--soak", action="store_true", help="long sequences, more cases")
+    args = parser.parse_args()
+    lengths = [1, 2, 37, 64, 1000] + ([16384] if args.soak else [])
+    cases = args.cases * (10 if args.soak else 1)
+    failures = 0
+    for index in range(cases):
+        seed = args.seed + index
+        rng = random.Random(seed)
+        make = linear_scan_case if seed % 2 == 0 else linear_attention_case
+        name, text, inputs, dtype = make(rng, lengths)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "case.mlir")
+            with open(path, "w") as f:
+                f.write(text)
+            command = [args.seqc, "run", path, "--check", "--repeat=1"]
+            for key, value in inputs.items():
+                file = os.path.join(tmp, key + ".npy")
+                save(file, value, dtype if key != "g" else "f32")
+                command += ["--input", "%s=%s" % (key, file)]
+            result = subprocess.run(command, capture_output=True, text=True)
+        ok = result.returncode == 0 and "nan" not in result.stdout.lower()
+        if not ok:
+            failures += 1
+            print("FAIL seed %d: %s\n%s%s" % (seed, name, result.stdout, result.stderr))
+    print("%d cases, %d failures" % (cases, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
