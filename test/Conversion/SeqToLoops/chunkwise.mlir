@@ -11,8 +11,10 @@
 // The in-chunk cumulative sum and the masked intra-chunk scores.
 // CHECK:        linalg.index 4
 // CHECK:        arith.cmpi ule
-// CHECK:        %[[DIFF:.*]] = arith.subf
-// CHECK-NEXT:   math.exp %[[DIFF]]
+// The exponent is a difference of cumulative sums kept in f64.
+// CHECK:        %[[DIFF:.*]] = arith.subf %{{.*}}, %{{.*}} : f64
+// CHECK-NEXT:   %[[NARROW:.*]] = arith.truncf %[[DIFF]] : f64 to f32
+// CHECK-NEXT:   math.exp %[[NARROW]] : f32
 // CHECK:        scf.yield
 // Only the first 37 steps are returned.
 // CHECK:      tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 37, 2, 8] [1, 1, 1, 1] : tensor<1x48x2x8xf32> to tensor<1x37x2x8xf32>
