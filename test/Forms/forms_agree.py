@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Property test: every implemented non-sequential form agrees with the
-reference interpreter on randomized shapes and adversarial values.
+"""Property test: every implemented non-sequential form (prefix linear_scan,
+chunkwise linear_attention, prefix softmax scan) agrees with the reference
+interpreter on randomized shapes and adversarial values.
 
 Cases are drawn from a seeded generator: T in {1, 2, 37, 64, 1000, 16384}
 (the longest only in --soak), chunk sizes that do and do not divide T,
@@ -94,6 +95,30 @@ def linear_attention_case(rng, lengths):
         T, C, H, dk, dv, gate, dtype, mode), text, inputs, dtype
 
 
+def aaren_case(rng, lengths):
+    T = rng.choice(lengths)
+    C = rng.choice([1, 4, 16, 256, max(1, T)])
+    H, dk, dv = rng.choice([1, 2]), rng.choice([4, 8]), rng.choice([4, 8])
+    dtype = rng.choice(["f32", "bf16"])
+    mode = rng.choice(["peaked", "flat", "mixed"])
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    q = nrng.standard_normal((1, H, dk))
+    # peaked: scores of magnitude ~50 (one key dominates); flat: ~0.
+    magnitude = {"peaked": 20.0, "flat": 1e-3, "mixed": 1.0}[mode]
+    k = nrng.standard_normal((1, T, H, dk)) * magnitude
+    v = nrng.standard_normal((1, T, H, dv))
+    o, m, w = t((1, T, H, dv), "f32"), t((1, H), "f32"), t((1, H, dv), "f32")
+    text = ("func.func @case(%%q: %s, %%k: %s, %%v: %s) -> (%s, %s, %s, %s) {\n"
+            "  %%o, %%m, %%u, %%w = seq.softmax_attention %%q, %%k, %%v"
+            " {form = #seq.form<prefix, chunk_size = %d>} : (%s, %s, %s) -> (%s, %s, %s, %s)\n"
+            "  return %%o, %%m, %%u, %%w : %s, %s, %s, %s\n}\n"
+            % (t((1, H, dk), dtype), t((1, T, H, dk), dtype), t((1, T, H, dv), dtype),
+               o, m, m, w, C, t((1, H, dk), dtype), t((1, T, H, dk), dtype),
+               t((1, T, H, dv), dtype), o, m, m, w, o, m, m, w))
+    return "softmax_attention (Aaren) prefix T=%d C=%d H=%d dk=%d dv=%d %s %s" % (
+        T, C, H, dk, dv, dtype, mode), text, {"q": q, "k": k, "v": v}, dtype
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("seqc")
@@ -107,7 +132,7 @@ def main():
     for index in range(cases):
         seed = args.seed + index
         rng = random.Random(seed)
-        make = linear_scan_case if seed % 2 == 0 else linear_attention_case
+        make = [linear_scan_case, linear_attention_case, aaren_case][seed % 3]
         name, text, inputs, dtype = make(rng, lengths)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "case.mlir")

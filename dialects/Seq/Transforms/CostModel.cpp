@@ -127,6 +127,38 @@ std::vector<FormCost> costLinearAttention(LinearAttentionOp op,
   return costs;
 }
 
+/// Aaren's softmax scan (time-invariant query): element (m, u, w).
+std::vector<FormCost> costSoftmaxScan(SoftmaxAttentionOp op,
+                                      const HardwareModel &hw) {
+  ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
+  double B = k[0], T = ShapedType::isDynamic(k[1]) ? 1024 : k[1], H = k[2],
+         dk = k[3], dv = v[3];
+  double io = B * T * H * (dk + 2 * dv) * elementBytes(op.getK());
+  std::vector<FormCost> costs;
+  FormCost seq(FormKind::sequential, std::nullopt);
+  seq.bytes = io;
+  seq.flops = B * T * H * (2 * dk + 4 * dv);
+  seq.steps = T;
+  seq.launches = 1;
+  finish(seq, hw);
+  costs.push_back(seq);
+  for (int64_t c : kChunkSizes) {
+    if (c > std::max<double>(T, kChunkSizes[0]))
+      break;
+    FormCost prefix(FormKind::prefix, c);
+    prefix.bytes = io * 3;
+    prefix.flops = B * T * H * (2 * dk + 10 * dv);
+    prefix.steps = c + std::ceil(T / c);
+    prefix.launches = 3;
+    finish(prefix, hw);
+    costs.push_back(prefix);
+  }
+  FormCost chunkwise(FormKind::chunkwise, std::nullopt);
+  chunkwise.unavailable = "no lowering yet";
+  costs.push_back(chunkwise);
+  return costs;
+}
+
 /// The ops whose only lowering is the sequential form today.
 std::vector<FormCost> sequentialOnly(Operation *op, const HardwareModel &hw) {
   std::vector<FormCost> costs;
@@ -160,6 +192,11 @@ std::vector<FormCost> costForms(Operation *op, const HardwareModel &hw) {
         return costLinearScan(o, hw);
       })
       .Case([&](LinearAttentionOp o) { return costLinearAttention(o, hw); })
+      .Case([&](SoftmaxAttentionOp o) {
+        if (o.hasTimeInvariantQuery())
+          return costSoftmaxScan(o, hw);
+        return sequentialOnly(op, hw);
+      })
       .Default([&](Operation *) { return sequentialOnly(op, hw); });
 }
 
