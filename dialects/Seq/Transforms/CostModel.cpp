@@ -60,35 +60,54 @@ void finish(FormCost &c, const HardwareModel &hw) {
 
 const int64_t kChunkSizes[] = {16, 32, 64, 128, 256};
 
+FormCost candidate(FormKind kind, std::optional<int64_t> chunk, double bytes,
+                   double flops, double steps, double launches,
+                   const HardwareModel &hw) {
+  FormCost c(kind, chunk);
+  c.bytes = bytes;
+  c.flops = flops;
+  c.steps = steps;
+  c.launches = launches;
+  finish(c, hw);
+  return c;
+}
+
+FormCost noLowering(FormKind kind) {
+  FormCost c(kind, std::nullopt);
+  c.unavailable = "no lowering yet";
+  return c;
+}
+
+/// The chunk sizes worth trying for `steps` (one chunk covering the whole
+/// sequence is the largest).
+std::vector<int64_t> chunkSizes(double steps) {
+  std::vector<int64_t> sizes;
+  for (int64_t c : kChunkSizes)
+    if (c <= std::max<double>(steps, kChunkSizes[0]))
+      sizes.push_back(c);
+  return sizes;
+}
+
+/// A reduce-then-scan prefix form over `elements` scan elements of `io`
+/// bytes: the local scans and the fix-up read and write the sequence twice
+/// more than the sequential form, and the critical path is C + T / C.
+void addPrefixCandidates(std::vector<FormCost> &costs, double io, double flops,
+                         double steps, const HardwareModel &hw) {
+  for (int64_t c : chunkSizes(steps))
+    costs.push_back(candidate(FormKind::prefix, c, 3 * io, flops,
+                              c + std::ceil(steps / c), 3, hw));
+}
+
 /// linear_scan: h = a h + b over B x T x R elements.
 std::vector<FormCost> costLinearScan(LinearScanOp op, const HardwareModel &hw) {
   ArrayRef<int64_t> shape = shapeOf(op.getA());
   double steps = ShapedType::isDynamic(shape[1]) ? 1024 : shape[1];
   double elements = product(shape);
   double io = elements * (2 * elementBytes(op.getA()) + elementBytes(op.getH()));
-  std::vector<FormCost> costs;
-  FormCost seq(FormKind::sequential, std::nullopt);
-  seq.bytes = io;
-  seq.flops = 2 * elements;
-  seq.steps = steps;
-  seq.launches = 1;
-  finish(seq, hw);
-  costs.push_back(seq);
-  for (int64_t c : kChunkSizes) {
-    if (c > std::max<double>(steps, kChunkSizes[0]))
-      break; // one chunk already covers the sequence
-    // Local scans and the fix-up read and write the sequence twice more.
-    FormCost prefix(FormKind::prefix, c);
-    prefix.bytes = io * 3;
-    prefix.flops = 5 * elements;
-    prefix.steps = c + std::ceil(steps / c);
-    prefix.launches = 3;
-    finish(prefix, hw);
-    costs.push_back(prefix);
-  }
-  FormCost chunkwise(FormKind::chunkwise, std::nullopt);
-  chunkwise.unavailable = "no lowering yet";
-  costs.push_back(chunkwise);
+  std::vector<FormCost> costs = {
+      candidate(FormKind::sequential, std::nullopt, io, 2 * elements, steps, 1, hw)};
+  addPrefixCandidates(costs, io, 5 * elements, steps, hw);
+  costs.push_back(noLowering(FormKind::chunkwise));
   return costs;
 }
 
@@ -99,31 +118,16 @@ std::vector<FormCost> costLinearAttention(LinearAttentionOp op,
   double B = q[0], T = ShapedType::isDynamic(q[1]) ? 1024 : q[1], H = q[2],
          dk = q[3], dv = v[3];
   double io = B * T * H * (2 * dk + 2 * dv) * elementBytes(op.getQ());
-  std::vector<FormCost> costs;
-  FormCost seq(FormKind::sequential, std::nullopt);
-  seq.bytes = io;
-  seq.flops = 4 * B * H * T * dk * dv;
-  seq.steps = T;
-  seq.launches = 1;
-  finish(seq, hw);
-  costs.push_back(seq);
-  for (int64_t c : kChunkSizes) {
-    if (c > std::max<double>(T, kChunkSizes[0]))
-      break; // one chunk already covers the sequence
-    FormCost chunk(FormKind::chunkwise, c);
+  std::vector<FormCost> costs = {candidate(FormKind::sequential, std::nullopt,
+                                           io, 4 * B * H * T * dk * dv, T, 1, hw)};
+  for (int64_t c : chunkSizes(T)) {
     double chunks = std::ceil(T / c);
-    chunk.bytes = io;
     // Scores C x C x dk, A V, Q S and the state update per chunk.
-    chunk.flops = 2 * B * H * chunks *
-                  (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
-    chunk.steps = chunks;
-    chunk.launches = 1;
-    finish(chunk, hw);
-    costs.push_back(chunk);
+    double flops = 2 * B * H * chunks *
+                   (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
+    costs.push_back(candidate(FormKind::chunkwise, c, io, flops, chunks, 1, hw));
   }
-  FormCost parallel(FormKind::parallel, std::nullopt);
-  parallel.unavailable = "no lowering yet";
-  costs.push_back(parallel);
+  costs.push_back(noLowering(FormKind::parallel));
   return costs;
 }
 
@@ -134,28 +138,11 @@ std::vector<FormCost> costSoftmaxScan(SoftmaxAttentionOp op,
   double B = k[0], T = ShapedType::isDynamic(k[1]) ? 1024 : k[1], H = k[2],
          dk = k[3], dv = v[3];
   double io = B * T * H * (dk + 2 * dv) * elementBytes(op.getK());
-  std::vector<FormCost> costs;
-  FormCost seq(FormKind::sequential, std::nullopt);
-  seq.bytes = io;
-  seq.flops = B * T * H * (2 * dk + 4 * dv);
-  seq.steps = T;
-  seq.launches = 1;
-  finish(seq, hw);
-  costs.push_back(seq);
-  for (int64_t c : kChunkSizes) {
-    if (c > std::max<double>(T, kChunkSizes[0]))
-      break;
-    FormCost prefix(FormKind::prefix, c);
-    prefix.bytes = io * 3;
-    prefix.flops = B * T * H * (2 * dk + 10 * dv);
-    prefix.steps = c + std::ceil(T / c);
-    prefix.launches = 3;
-    finish(prefix, hw);
-    costs.push_back(prefix);
-  }
-  FormCost chunkwise(FormKind::chunkwise, std::nullopt);
-  chunkwise.unavailable = "no lowering yet";
-  costs.push_back(chunkwise);
+  std::vector<FormCost> costs = {candidate(FormKind::sequential, std::nullopt,
+                                           io, B * T * H * (2 * dk + 4 * dv), T,
+                                           1, hw)};
+  addPrefixCandidates(costs, io, B * T * H * (2 * dk + 10 * dv), T, hw);
+  costs.push_back(noLowering(FormKind::chunkwise));
   return costs;
 }
 
