@@ -1,6 +1,8 @@
 //===- CostModel.cpp - predicted cost of each form of a seq op ------------===//
 #include "CostModel.h"
 
+#include "seqc/Conversion/SeqToLoops.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -107,7 +109,6 @@ std::vector<FormCost> costLinearScan(LinearScanOp op, const HardwareModel &hw) {
   std::vector<FormCost> costs = {
       candidate(FormKind::sequential, std::nullopt, io, 2 * elements, steps, 1, hw)};
   addPrefixCandidates(costs, io, 5 * elements, steps, hw);
-  costs.push_back(noLowering(FormKind::chunkwise));
   return costs;
 }
 
@@ -127,7 +128,6 @@ std::vector<FormCost> costLinearAttention(LinearAttentionOp op,
                    (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
     costs.push_back(candidate(FormKind::chunkwise, c, io, flops, chunks, 1, hw));
   }
-  costs.push_back(noLowering(FormKind::parallel));
   return costs;
 }
 
@@ -142,11 +142,10 @@ std::vector<FormCost> costSoftmaxScan(SoftmaxAttentionOp op,
                                            io, B * T * H * (2 * dk + 4 * dv), T,
                                            1, hw)};
   addPrefixCandidates(costs, io, B * T * H * (2 * dk + 10 * dv), T, hw);
-  costs.push_back(noLowering(FormKind::chunkwise));
   return costs;
 }
 
-/// The ops whose only lowering is the sequential form today.
+/// The ops the model knows only a sequential cost for.
 std::vector<FormCost> sequentialOnly(Operation *op, const HardwareModel &hw) {
   std::vector<FormCost> costs;
   FormCost seq(FormKind::sequential, std::nullopt);
@@ -160,24 +159,15 @@ std::vector<FormCost> sequentialOnly(Operation *op, const HardwareModel &hw) {
   seq.launches = 1;
   finish(seq, hw);
   costs.push_back(seq);
-  for (FormKind kind : cast<FormOpInterface>(op).getValidFormKinds())
-    if (kind != FormKind::sequential) {
-      FormCost other{kind, std::nullopt};
-      other.unavailable = "no lowering yet";
-      costs.push_back(other);
-    }
   return costs;
 }
 
 } // namespace
 
 std::vector<FormCost> costForms(Operation *op, const HardwareModel &hw) {
-  return llvm::TypeSwitch<Operation *, std::vector<FormCost>>(op)
-      .Case([&](LinearScanOp o) {
-        if (!isa<FloatType>(o.getH().getType().getElementType()))
-          return sequentialOnly(op, hw);
-        return costLinearScan(o, hw);
-      })
+  std::vector<FormCost> costs =
+      llvm::TypeSwitch<Operation *, std::vector<FormCost>>(op)
+      .Case([&](LinearScanOp o) { return costLinearScan(o, hw); })
       .Case([&](LinearAttentionOp o) { return costLinearAttention(o, hw); })
       .Case([&](SoftmaxAttentionOp o) {
         if (o.hasTimeInvariantQuery())
@@ -185,6 +175,15 @@ std::vector<FormCost> costForms(Operation *op, const HardwareModel &hw) {
         return sequentialOnly(op, hw);
       })
       .Default([&](Operation *) { return sequentialOnly(op, hw); });
+  // Only what seq-lower-forms can lower is a candidate; every other valid
+  // form is listed as such.
+  for (FormCost &c : costs)
+    if (!seqc::hasFormLowering(op, c.kind))
+      c.unavailable = "no lowering yet";
+  for (FormKind kind : cast<FormOpInterface>(op).getValidFormKinds())
+    if (llvm::none_of(costs, [&](const FormCost &c) { return c.kind == kind; }))
+      costs.push_back(noLowering(kind));
+  return costs;
 }
 
 std::optional<FormCost> cheapest(const std::vector<FormCost> &costs) {

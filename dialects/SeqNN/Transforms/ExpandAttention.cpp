@@ -55,7 +55,7 @@ Value headScalars(ExpandBuilder &eb, Value x, Value w, Value bias,
     ins.push_back(perHead);
     maps.push_back(Dims{2});
   }
-  return eb.generic(ins, {eb.zerosOf(shape)}, maps, {Dims{0, 1, 2}}, 3, {},
+  return eb.generic(ins, {eb.emptyOf(shape)}, maps, {Dims{0, 1, 2}}, 3, {},
                     [&](OpBuilder &b, Location l, ValueRange args) {
                       LoopBuilder sb(b, l);
                       Value h = perHead ? sb.convert(args[1], b.getF32Type())
@@ -146,7 +146,7 @@ struct ExpandRetNet : OpRewritePattern<RetNetOp> {
     }
     Value decay = arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::get(eb.tensorOf({H}), ArrayRef(logDecay)));
-    Value gate = eb.generic({decay}, {eb.zerosOf({qs[0], qs[1], H})}, {Dims{2}},
+    Value gate = eb.generic({decay}, {eb.emptyOf({qs[0], qs[1], H})}, {Dims{2}},
                             {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               linalg::YieldOp::create(b, l, args[0]);
@@ -199,7 +199,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
                              return ExpandBuilder::softplus(b, l, z);
                            });
     // g = dt * -exp(a_log)
-    Value gate = eb.generic({dt, op.getALog()}, {eb.zerosOf(shapeOf(dt))},
+    Value gate = eb.generic({dt, op.getALog()}, {eb.emptyOf(shapeOf(dt))},
                             {Dims{0, 1, 2}, Dims{2}}, {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               LoopBuilder sb(b, l);
@@ -218,7 +218,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
         4, 0, {d(0), d(1), d(2).floorDiv(H / G), d(3)}, ctx);
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
     auto broadcastGroups = [&](Value grouped) {
-      return eb.generic({grouped}, {eb.zerosOf({B, T, H, N})},
+      return eb.generic({grouped}, {eb.emptyOf({B, T, H, N})},
                         {groupOfHead, identity}, {},
                         [&](OpBuilder &b, Location l, ValueRange args) {
                           linalg::YieldOp::create(b, l, args[0]);
@@ -226,7 +226,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
     };
     Value k = broadcastGroups(groupB), q = broadcastGroups(groupC);
     // v = dt * x W_x
-    Value v = eb.generic({dt, xv}, {eb.zerosOf({B, T, H, P})},
+    Value v = eb.generic({dt, xv}, {eb.emptyOf({B, T, H, P})},
                          {Dims{0, 1, 2}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}},
                          4, {}, [&](OpBuilder &b, Location l, ValueRange args) {
                            linalg::YieldOp::create(b, l, ValueRange{arith::MulFOp::create(b, l, args[0], args[1])});
@@ -237,7 +237,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
         rewriter.getF64FloatAttr(1.0), nullptr);
     // o += d_h * x W_x
     Value o = eb.generic({la.getOutput(), op.getD(), xv},
-                         {eb.zerosOf({B, T, H, P})},
+                         {eb.emptyOf({B, T, H, P})},
                          {Dims{0, 1, 2, 3}, Dims{2}, Dims{0, 1, 2, 3}},
                          {Dims{0, 1, 2, 3}}, 4, {},
                          [&](OpBuilder &b, Location l, ValueRange args) {
@@ -307,7 +307,7 @@ struct ExpandAaren : OpRewritePattern<AarenOp> {
     SmallVector<int64_t> ks = shapeOf(k), vs = shapeOf(v);
     int64_t B = ks[0];
     // The learned query [H, dk], the same for every sequence: [B, H, dk].
-    Value q = eb.generic({op.getQuery()}, {eb.zerosOf({B, H, ks[3]})},
+    Value q = eb.generic({op.getQuery()}, {eb.emptyOf({B, H, ks[3]})},
                          {Dims{1, 2}}, {Dims{0, 1, 2}}, 3, {},
                          [&](OpBuilder &b, Location l, ValueRange args) {
                            LoopBuilder sb(b, l);

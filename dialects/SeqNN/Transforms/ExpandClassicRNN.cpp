@@ -162,7 +162,7 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
       // hr = h R per head, one batched matmul over heads:
       // [H, B, Dh] x [H, Dh, G*Dh] -> [H, B, G*Dh], viewed as [H, B, G, Dh].
       Value hT = linalg::TransposeOp::create(
-                     rewriter, loc, states[0], ib.zerosOf({H, B, Dh}),
+                     rewriter, loc, states[0], ib.emptyOf({H, B, Dh}),
                      ArrayRef<int64_t>{1, 0, 2})
                      .getResult()[0];
       Value rFlat = ib.merge(rArg, 2, 2);

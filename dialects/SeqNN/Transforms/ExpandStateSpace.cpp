@@ -61,7 +61,7 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
 
     using Dims = SmallVector<unsigned>;
     RankedTensorType scanType = eb.tensorOf({B, T, D, N});
-    Value empty = eb.empty(scanType, eb.sizesOf(eb.zerosOf({B, T, D, N})));
+    Value empty = eb.emptyOf({B, T, D, N});
     // a = exp(dt * -exp(a_log)), b = dt * B_t * u over (b, t, d, n).
     ValueRange ab = eb.generic(
         {dt, op.getALog(), inB, u}, {empty, empty},
@@ -81,7 +81,7 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
                                           eb.tensorOf({B, D, N}), ab[0], ab[1],
                                           init, nullptr);
     // y[b, t, d] = d_d u[b, t, d] + sum_n C[b, t, n] h[b, t, d, n]
-    Value skip = eb.generic({op.getD(), u}, {eb.zerosOf({B, T, D})},
+    Value skip = eb.generic({op.getD(), u}, {eb.emptyOf({B, T, D})},
                             {Dims{2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               LoopBuilder sb(b, l);
@@ -191,7 +191,7 @@ struct ExpandLRU : OpRewritePattern<LRUOp> {
     Value bxIm = eb.project(op.getX(), op.getBIm());
     using Dims = SmallVector<unsigned>;
     // a = lambda = exp(-exp(nu) + i exp(theta)), b = exp(gamma_log) x B.
-    Value empty = eb.zerosOf({B, T, N});
+    Value empty = eb.emptyOf({B, T, N});
     ValueRange ab = eb.generic(
         {op.getNuLog(), op.getThetaLog(), op.getGammaLog(), bxRe, bxIm},
         {empty, empty, empty, empty},
@@ -216,7 +216,7 @@ struct ExpandLRU : OpRewritePattern<LRUOp> {
     Value real = eb.project(h[0], op.getCRe());
     Value imag = eb.project(h[1], op.getCIm());
     Value y = eb.generic(
-        {real, imag, op.getD(), op.getX()}, {eb.zerosOf({B, T, D})},
+        {real, imag, op.getD(), op.getX()}, {eb.emptyOf({B, T, D})},
         {Dims{0, 1, 2}, Dims{0, 1, 2}, Dims{2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}},
         3, {}, [&](OpBuilder &b, Location l, ValueRange args) {
           LoopBuilder sb(b, l);
@@ -245,7 +245,7 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
     bool zoh = op.getDiscretization() == Discretization::zoh;
     using Dims = SmallVector<unsigned>;
     // The discretized A' and B' per channel and mode, [D, N] each part.
-    Value modes = eb.zerosOf({D, N});
+    Value modes = eb.emptyOf({D, N});
     ValueRange discrete = eb.generic(
         {op.getLogDt(), op.getARealLog(), op.getAImag(), op.getBRe(), op.getBIm()},
         {modes, modes, modes, modes},
@@ -278,7 +278,7 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
           linalg::YieldOp::create(b, l, ValueRange{aBar.re, aBar.im, bBar.re, bBar.im});
         });
     // a = A' for every step, b = B' x_t, [B, T, D, N].
-    Value steps = eb.zerosOf({B, T, D, N});
+    Value steps = eb.emptyOf({B, T, D, N});
     ValueRange ab = eb.generic(
         {discrete[0], discrete[1], discrete[2], discrete[3], op.getX()},
         {steps, steps, steps, steps},
@@ -296,7 +296,7 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
         rewriter, eb, ab[0], ab[1], ab[2], ab[3],
         optionalF32(eb, op.getInitRe()), optionalF32(eb, op.getInitIm()));
     // y = 2 Re(sum_n C h) + d x
-    Value skip = eb.generic({op.getD(), op.getX()}, {eb.zerosOf({B, T, D})},
+    Value skip = eb.generic({op.getD(), op.getX()}, {eb.emptyOf({B, T, D})},
                             {Dims{2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               LoopBuilder sb(b, l);

@@ -21,6 +21,13 @@ RankedTensorType ExpandBuilder::tensorOf(ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, f32());
 }
 
+Value ExpandBuilder::emptyOf(ArrayRef<int64_t> shape) {
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d : shape)
+    sizes.push_back(builder().getIndexAttr(d));
+  return empty(tensorOf(shape), sizes);
+}
+
 Value ExpandBuilder::zerosOf(ArrayRef<int64_t> shape) {
   SmallVector<OpFoldResult> sizes;
   for (int64_t d : shape)

@@ -35,7 +35,10 @@ public:
                     llvm::ArrayRef<int64_t> sizes);
   /// Reshape by merging dimensions [dim, dim + count) (collapse_shape).
   mlir::Value merge(mlir::Value value, unsigned dim, unsigned count);
-  /// Zeros of the compute type.
+  /// An uninitialized tensor of the compute type, for outputs that a
+  /// parallel linalg.generic overwrites.
+  mlir::Value emptyOf(llvm::ArrayRef<int64_t> shape);
+  /// Zeros of the compute type (for accumulators).
   mlir::Value zerosOf(llvm::ArrayRef<int64_t> shape);
   /// The f32 tensor `value`, or zeros of `shape` when `value` is null.
   mlir::Value orZeros(mlir::Value value, llvm::ArrayRef<int64_t> shape);

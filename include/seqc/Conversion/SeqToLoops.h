@@ -4,7 +4,10 @@
 
 #include "mlir/Pass/Pass.h"
 
+#include "dialects/Seq/IR/SeqDialect.h"
+
 #include <memory>
+#include <string>
 
 namespace mlir {
 class RewritePatternSet;
@@ -15,9 +18,18 @@ class FuncOp;
 
 namespace seqc {
 
-/// Whether `op` is a seq op to be computed in the sequential form: its form
-/// is `sequential`, or it has none.
+/// Whether `op` is a seq op to be computed in the sequential form (its form
+/// is `sequential`, or it has none) that the sequential lowering accepts.
 bool hasSequentialForm(mlir::Operation *op);
+
+/// Whether seq-lower-forms has a lowering of `op` in form `kind` (shapes
+/// aside).
+bool hasFormLowering(mlir::Operation *op, seq::FormKind kind);
+
+/// Why seq-lower-forms cannot lower `op` in the form it carries (no
+/// lowering for that form, dynamic shapes, ...), or an empty string. The
+/// patterns check it before building IR; the pass reports it.
+std::string formLoweringBlocker(mlir::Operation *op);
 
 /// Sequential form of seq.scan, seq.linear_scan and seq.recurrence: an
 /// scf.for over time, parallel over batch and channels in each step.

@@ -43,13 +43,8 @@ struct SeqLowerFormsPass
       return signalPassFailure();
     bool failedAny = false;
     getOperation()->walk([&](seqc::seq::FormOpInterface op) {
-      seqc::seq::FormAttr form = op.getFormAttr();
-      if (form && form.getKind() != seqc::seq::FormKind::sequential)
-        op->emitOpError() << "has no lowering for the '"
-                          << seqc::seq::stringifyFormKind(form.getKind())
-                          << "' form yet; use #seq.form<sequential>";
-      else
-        op->emitOpError("could not be lowered in the sequential form");
+      std::string blocker = seqc::formLoweringBlocker(op);
+      op->emitOpError() << (blocker.empty() ? "could not be lowered" : blocker);
       failedAny = true;
     });
     if (failedAny)

@@ -48,14 +48,11 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
   LogicalResult matchAndRewrite(LinearScanOp op,
                                 PatternRewriter &rewriter) const override {
     FormAttr form = op.getFormAttr();
-    if (!form || form.getKind() != FormKind::prefix)
+    if (!form || form.getKind() != FormKind::prefix ||
+        !formLoweringBlocker(op).empty())
       return failure();
     RankedTensorType aType = op.getA().getType();
-    if (!aType.hasStaticShape())
-      return op.emitOpError("the prefix form needs static shapes");
     Type element = op.getH().getType().getElementType();
-    if (!isa<FloatType>(element))
-      return op.emitOpError("the prefix form supports real element types");
     Location loc = op.getLoc();
     LoopBuilder lb(rewriter, loc);
     SmallVector<int64_t> shape(aType.getShape());
@@ -206,11 +203,9 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
                                 PatternRewriter &rewriter) const override {
     FormAttr form = op.getFormAttr();
     if (!form || form.getKind() != FormKind::prefix ||
-        !op.hasTimeInvariantQuery())
+        !formLoweringBlocker(op).empty())
       return failure();
     RankedTensorType kType = op.getK().getType(), vType = op.getV().getType();
-    if (!kType.hasStaticShape() || !vType.hasStaticShape())
-      return op.emitOpError("the prefix form needs static shapes");
     Location loc = op.getLoc();
     LoopBuilder lb(rewriter, loc);
     Type f32 = rewriter.getF32Type();

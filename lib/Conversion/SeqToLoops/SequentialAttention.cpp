@@ -36,13 +36,11 @@ Type elementOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getElementType();
 }
 
-/// The `scale` attribute, or 1/sqrt(dk) for a static dk.
-FailureOr<double> scaleFactor(Operation *op, FloatAttr scale, Value key) {
+/// The `scale` attribute, or 1/sqrt(dk) (static, see formLoweringBlocker).
+double scaleFactor(FloatAttr scale, Value key) {
   if (scale)
     return scale.getValueAsDouble();
   int64_t keyDim = cast<RankedTensorType>(key.getType()).getDimSize(3);
-  if (ShapedType::isDynamic(keyDim))
-    return op->emitOpError("needs an explicit 'scale' when dk is dynamic");
   return 1.0 / std::sqrt(static_cast<double>(keyDim));
 }
 
@@ -99,9 +97,7 @@ LogicalResult lowerMatrixStateLoop(Operation *op, PatternRewriter &rewriter,
                                    RankedTensorType outputType,
                                    FloatAttr scaleAttr,
                                    MatrixStateUpdate update) {
-  FailureOr<double> scale = scaleFactor(op, scaleAttr, k);
-  if (failed(scale))
-    return failure();
+  double scale = scaleFactor(scaleAttr, k);
   Location loc = op->getLoc();
   LoopBuilder lb(rewriter, loc);
   Type stateElement = stateType.getElementType();
@@ -116,7 +112,7 @@ LogicalResult lowerMatrixStateLoop(Operation *op, PatternRewriter &rewriter,
         LoopBuilder ib(nb, l);
         Value next = update(ib, t, iter[0], compute, stateElement);
         Value out = readOut(ib, next, ib.extractTimeSlice(q, t), compute,
-                            outElement, *scale, ib.extractTimeSlice(v, t));
+                            outElement, scale, ib.extractTimeSlice(v, t));
         Value written = ib.insertTimeSlice(out, iter[1], t);
         scf::YieldOp::create(nb, l, ValueRange{next, written});
       });
@@ -237,13 +233,11 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
                                 PatternRewriter &rewriter) const override {
     if (!hasSequentialForm(op))
       return failure();
-    FailureOr<double> scale = scaleFactor(op, op.getScaleAttr(), op.getK());
-    if (failed(scale))
-      return failure();
+    double scale = scaleFactor(op.getScaleAttr(), op.getK());
     if (op.hasTimeInvariantQuery())
-      lowerTimeInvariantQuery(op, rewriter, *scale);
+      lowerTimeInvariantQuery(op, rewriter, scale);
     else
-      lowerPerStepQuery(op, rewriter, *scale);
+      lowerPerStepQuery(op, rewriter, scale);
     return success();
   }
 
@@ -285,6 +279,8 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
     Value outputs = lb.empty(op.getOutput().getType(), lb.sizesOf(v));
     SmallVector<OpFoldResult> ks = lb.sizesOf(keys), vs = lb.sizesOf(values);
     OpFoldResult batch = ks[0], heads = ks[2], valueDim = vs[3];
+    SmallVector<int64_t> stepShape(op.getOutput().getType().getShape());
+    stepShape.erase(stepShape.begin() + 1); // [B, H, dv]
 
     auto loop = scf::ForOp::create(
         rewriter, loc, lb.index(0), steps, lb.index(1), ValueRange{outputs},
@@ -362,10 +358,9 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
                 linalg::YieldOp::create(
                     eb, el, ValueRange{arith::AddFOp::create(eb, el, args[3], prod)});
               })[0];
-          auto vSlice = cast<RankedTensorType>(ib.extractTimeSlice(v, t).getType());
           Value out = ib.generic(
               {numerators, denominators},
-              {ib.empty(RankedTensorType::get(vSlice.getShape(), outElement),
+              {ib.empty(RankedTensorType::get(stepShape, outElement),
                         {batch, heads, valueDim})},
               {Dims{0, 1, 2}, Dims{0, 1}}, {Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &eb, Location el, ValueRange args) {

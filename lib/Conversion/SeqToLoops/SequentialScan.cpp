@@ -239,17 +239,14 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
     LoopBuilder lb(rewriter, loc);
     Value first = op.getInputs()[0];
     Value batch = lb.dim(first, 0), steps = lb.dim(first, 1);
-    // Dynamic sizes other than B and T cannot be read off any operand.
-    auto sizesWithBatch = [&](RankedTensorType type, bool withTime)
-        -> FailureOr<SmallVector<OpFoldResult>> {
+    // B and T from the first input; every other size is static.
+    auto sizesWithBatch = [&](RankedTensorType type, bool withTime) {
       SmallVector<OpFoldResult> sizes;
       for (int64_t d = 0; d < type.getRank(); ++d) {
         if (d == 0)
           sizes.push_back(batch);
         else if (d == 1 && withTime)
           sizes.push_back(steps);
-        else if (type.isDynamicDim(d))
-          return failure();
         else
           sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
       }
@@ -262,20 +259,13 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
     } else {
       for (Value state : op.getFinalStates()) {
         auto type = cast<RankedTensorType>(state.getType());
-        auto sizes = sizesWithBatch(type, /*withTime=*/false);
-        if (failed(sizes))
-          return op.emitOpError("needs 'init' for a state with dynamic "
-                                "sizes other than the batch");
-        iterInit.push_back(lb.zeros(type, *sizes));
+        // Static beyond the batch: checked by formLoweringBlocker.
+        iterInit.push_back(lb.zeros(type, sizesWithBatch(type, false)));
       }
     }
     for (Value output : op.getOutputs()) {
       auto type = cast<RankedTensorType>(output.getType());
-      auto sizes = sizesWithBatch(type, /*withTime=*/true);
-      if (failed(sizes))
-        return op.emitOpError("cannot size an output with dynamic sizes "
-                              "other than batch and time");
-      iterInit.push_back(lb.empty(type, *sizes));
+      iterInit.push_back(lb.empty(type, sizesWithBatch(type, true)));
     }
 
     size_t numStates = op.getFinalStates().size();
@@ -317,7 +307,8 @@ bool seqc::hasSequentialForm(Operation *op) {
   if (!formOp)
     return false;
   FormAttr form = formOp.getFormAttr();
-  return !form || form.getKind() == FormKind::sequential;
+  return (!form || form.getKind() == FormKind::sequential) &&
+         formLoweringBlocker(op).empty();
 }
 
 void seqc::populateSequentialScanPatterns(RewritePatternSet &patterns) {
