@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -22,6 +23,10 @@ int fail(const llvm::Twine &message);
 /// A parsed, verified input file with the function to run.
 struct Program {
   llvm::SourceMgr sourceMgr;
+  /// Prints every diagnostic about the program (parsing, verification,
+  /// lowering, the reference) with its source line, for as long as the
+  /// program lives.
+  std::unique_ptr<mlir::SourceMgrDiagnosticHandler> diagnostics;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   mlir::func::FuncOp function;
   /// Source names of the function's arguments (`%x` gives "x").

@@ -24,7 +24,8 @@ int loadProgram(MLIRContext &context, const std::string &path,
   if (!buffer)
     return fail("cannot open '" + path + "': " + buffer.getError().message());
   program.sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  SourceMgrDiagnosticHandler handler(program.sourceMgr, &context);
+  program.diagnostics = std::make_unique<SourceMgrDiagnosticHandler>(
+      program.sourceMgr, &context);
 
   Block block;
   AsmParserState asmState;

@@ -146,7 +146,10 @@ private:
       for (size_t k = 0; k < operands.size(); ++k)
         args[k] = operands[k]->data.size() == 1 ? operands[k]->data[0]
                                                  : operands[k]->data[i];
-      result.data[i] = *scalarOp(op, args);
+      std::optional<double> value = scalarOp(op, args);
+      if (!value)
+        return unsupported(op);
+      result.data[i] = *value;
     }
     values[op.getResult(0)] = std::move(result);
     return success();
@@ -509,11 +512,11 @@ private:
               return success();
             })
         .Case([&](linalg::GenericOp o) { return evaluateGeneric(o); })
+        // Everything else must be an elementwise op of the scalar table.
         .Default([&](Operation *) -> LogicalResult {
-          std::vector<double> probe(op.getNumOperands(), 1.0);
-          if (op.getNumResults() == 1 && scalarOp(op, probe))
-            return elementwise(op);
-          return unsupported(op);
+          if (op.getNumResults() != 1)
+            return unsupported(op);
+          return elementwise(op);
         });
   }
 };

@@ -184,11 +184,26 @@ TEST(Reference, LearnedQueryMatchesAPerStepQueryRepeated) {
   ScanResult direct = softmaxAttention(q4, k, v, {}, 0.7);
   for (size_t i = 0; i < direct.outputs[0].data.size(); ++i)
     EXPECT_NEAR(scanForm.outputs[0].data[i], direct.outputs[0].data[i], 1e-12);
-  // Continuing from the (m, u, w) state equals one call over both halves.
-  ScanResult first = softmaxAttention(q3, wave({2, 9, 3, 4}, 0.8),
-                                      wave({2, 9, 3, 5}, 1.9), {}, 0.7);
-  ScanResult second = softmaxAttention(q3, k, v, first.finalStates, 0.7);
-  EXPECT_TRUE(std::isfinite(second.outputs[0].data.back()));
+  // Continuing from the (m, u, w) state after 4 steps gives the outputs and
+  // final state of one call over all 9.
+  auto steps = [](const Tensor &x, int64_t begin, int64_t end) {
+    std::vector<int64_t> shape = x.shape;
+    shape[1] = end - begin;
+    Tensor part(shape);
+    for (int64_t s = begin; s < end; ++s)
+      part.setTimeSlice(s - begin, x.timeSlice(s));
+    return part;
+  };
+  ScanResult head = softmaxAttention(q3, steps(k, 0, 4), steps(v, 0, 4), {}, 0.7);
+  ScanResult tail = softmaxAttention(q3, steps(k, 4, 9), steps(v, 4, 9),
+                                     head.finalStates, 0.7);
+  Tensor expectedTail = steps(scanForm.outputs[0], 4, 9);
+  for (size_t i = 0; i < expectedTail.data.size(); ++i)
+    EXPECT_NEAR(tail.outputs[0].data[i], expectedTail.data[i], 1e-12);
+  for (size_t s = 0; s < 3; ++s)
+    for (size_t i = 0; i < tail.finalStates[s].data.size(); ++i)
+      EXPECT_NEAR(tail.finalStates[s].data[i], scanForm.finalStates[s].data[i],
+                  1e-9);
 }
 
 TEST(Reference, KeyValueCacheContinuesASequence) {
