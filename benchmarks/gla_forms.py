@@ -6,21 +6,10 @@ timed by `seqc run` (median of --repeats runs after a warm-up, same inputs).
 Usage: gla_forms.py [--seqc build/bin/seqc] [--repeats N] [--csv FILE]
 """
 import argparse
-import os
-import re
-import subprocess
 import tempfile
 
+from seqc_timing import chosen_form, run_ms
 
-def chosen_form(seqc, text, tmp):
-    """The form seq-select-form picks for the CPU (from seqc explain)."""
-    path = os.path.join(tmp, "unformed.mlir")
-    with open(path, "w") as f:
-        f.write(re.sub(r" \{form = [^}]*\}", "", text))
-    out = subprocess.run([seqc, "explain", path, "--target=cpu"], check=True,
-                         capture_output=True, text=True).stdout
-    line = next(l for l in out.splitlines() if "<- chosen" in l).split()
-    return line[0] if line[1] == "-" else "%s C=%s" % (line[0], line[1])
 
 B, T, H, D = 2, 4096, 4, 64
 
@@ -47,13 +36,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, form in forms:
-            path = os.path.join(tmp, "gla.mlir")
-            with open(path, "w") as f:
-                f.write(model(form))
-            out = subprocess.run([args.seqc, "run", path, "--seed=1", "--repeat=%d" % args.repeats],
-                                 check=True, capture_output=True, text=True).stdout
-            ms = float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))
-            rows.append((name, ms))
+            rows.append((name, run_ms(args.seqc, model(form), tmp, args.repeats)))
         picked = chosen_form(args.seqc, model(forms[0][1]), tmp)
     base = rows[0][1]
     fastest = min(rows, key=lambda r: r[1])[0]

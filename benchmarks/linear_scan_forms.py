@@ -7,21 +7,10 @@ large one (B=16, D=1024, T=4096), f32, each compiled and timed by
 Usage: linear_scan_forms.py [--seqc build/bin/seqc] [--repeats N] [--csv FILE]
 """
 import argparse
-import os
-import re
-import subprocess
 import tempfile
 
+from seqc_timing import chosen_form, run_ms
 
-def chosen_form(seqc, text, tmp):
-    """The form seq-select-form picks for the CPU (from seqc explain)."""
-    path = os.path.join(tmp, "unformed.mlir")
-    with open(path, "w") as f:
-        f.write(re.sub(r" \{form = [^}]*\}", "", text))
-    out = subprocess.run([seqc, "explain", path, "--target=cpu"], check=True,
-                         capture_output=True, text=True).stdout
-    line = next(l for l in out.splitlines() if "<- chosen" in l).split()
-    return line[0] if line[1] == "-" else "%s C=%s" % (line[0], line[1])
 
 
 def model(b, t, d, form):
@@ -46,13 +35,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for b, t, d in shapes:
             for name, form in forms:
-                path = os.path.join(tmp, "scan.mlir")
-                with open(path, "w") as f:
-                    f.write(model(b, t, d, form))
-                out = subprocess.run([args.seqc, "run", path, "--seed=1",
-                                      "--repeat=%d" % args.repeats],
-                                     check=True, capture_output=True, text=True).stdout
-                rows.append((b, t, d, name, float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))))
+                rows.append((b, t, d, name,
+                             run_ms(args.seqc, model(b, t, d, form), tmp, args.repeats)))
             picks[(b, t, d)] = chosen_form(args.seqc, model(b, t, d, forms[0][1]), tmp)
     print("seq.linear_scan f32 on the CPU, median of %d runs" % args.repeats)
     print("%-22s %-14s %10s %10s" % ("B x T x D", "form", "ms", "speedup"))
