@@ -105,21 +105,16 @@ int main(int argc, char **argv) {
                                             {b.data(), seqShape},
                                             {h.data(), seqShape},
                                             {last.data(), stateShape}};
-  bool failedCall = false;
-  double compiled = medianMs([&] {
-    if (llvm::Error err = (*executable)->call("scan", args)) {
-      llvm::consumeError(std::move(err));
-      failedCall = true;
-    }
-  });
+  auto call = (*executable)->prepare("scan", args);
+  if (!call) {
+    llvm::errs() << "benchmark: " << llvm::toString(call.takeError()) << "\n";
+    return 1;
+  }
+  double compiled = medianMs([&] { call->run(); });
   double hand = medianMs(
       [&] { handLinearScan(a.data(), b.data(), h2.data(), last2.data(), B, T, D); });
   double add = medianMs([&] { streamAdd(a.data(), b.data(), h2.data(), n); });
   double copy = medianMs([&] { std::memcpy(h2.data(), a.data(), n * 4); });
-  if (failedCall) {
-    llvm::errs() << "benchmark: calling the compiled scan failed\n";
-    return 1;
-  }
   // The compiled result must match the hand loop exactly (same operations
   // in the same order).
   handLinearScan(a.data(), b.data(), h2.data(), last2.data(), B, T, D);

@@ -217,15 +217,17 @@ int runMain(MLIRContext &context) {
   for (HostTensor &t : outputs)
     arguments.push_back({t.data(), t.shape});
 
+  auto call = (*executable)->prepare(name, arguments);
+  if (!call)
+    return fail("running '" + name + "' failed: " +
+                llvm::toString(call.takeError()));
   // One warm-up run (it also touches every output page), then the timed
   // runs on the same buffers.
   std::vector<double> times;
   unsigned timedRuns = std::max(1u, unsigned(repeats));
   for (unsigned i = 0; i <= timedRuns; ++i) {
     auto start = std::chrono::steady_clock::now();
-    if (llvm::Error err = (*executable)->call(name, arguments))
-      return fail("running '" + name + "' failed: " +
-                  llvm::toString(std::move(err)));
+    call->run();
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();

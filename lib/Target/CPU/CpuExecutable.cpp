@@ -77,12 +77,15 @@ CpuExecutable::create(ModuleOp module, unsigned optLevel) {
   return executable;
 }
 
-llvm::Error CpuExecutable::call(StringRef function,
-                                ArrayRef<MemRefArgument> arguments) {
+llvm::Expected<PreparedCall>
+CpuExecutable::prepare(StringRef function, ArrayRef<MemRefArgument> arguments) {
+  PreparedCall call;
+  auto entry = engine->lookupPacked(("_mlir_ciface_" + function).str());
+  if (!entry)
+    return entry.takeError();
+  call.function = *entry;
   // A ranked memref descriptor: allocated and aligned pointers, offset,
   // sizes, strides (row-major, contiguous).
-  std::vector<std::vector<int64_t>> descriptors;
-  descriptors.reserve(arguments.size());
   for (const MemRefArgument &argument : arguments) {
     size_t rank = argument.shape.size();
     std::vector<int64_t> descriptor(3 + 2 * rank);
@@ -95,15 +98,15 @@ llvm::Error CpuExecutable::call(StringRef function,
       descriptor[3 + rank + d] = stride;
       stride *= argument.shape[d];
     }
-    descriptors.push_back(std::move(descriptor));
+    call.descriptors.push_back(std::move(descriptor));
   }
-  std::vector<void *> descriptorPointers;
-  for (auto &descriptor : descriptors)
-    descriptorPointers.push_back(descriptor.data());
-  std::vector<void *> packed;
-  for (void *&pointer : descriptorPointers)
-    packed.push_back(&pointer);
-  return engine->invokePacked(("_mlir_ciface_" + function).str(), packed);
+  // The packed wrapper takes a pointer to each argument, here a pointer to
+  // each descriptor; both vectors are complete before addresses are taken.
+  for (auto &descriptor : call.descriptors)
+    call.descriptorPointers.push_back(descriptor.data());
+  for (void *&pointer : call.descriptorPointers)
+    call.packed.push_back(&pointer);
+  return call;
 }
 
 llvm::Error emitHostObjectFile(ModuleOp module, StringRef path) {

@@ -7,6 +7,7 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <vector>
 
 namespace llvm {
 class TargetMachine;
@@ -24,6 +25,21 @@ struct MemRefArgument {
   llvm::ArrayRef<int64_t> shape;
 };
 
+/// A call of one compiled function on fixed buffers, prepared once (symbol
+/// looked up, memref descriptors built) so that repeated, timed runs do
+/// nothing but call.
+class PreparedCall {
+public:
+  void run() { function(packed.data()); }
+
+private:
+  friend class CpuExecutable;
+  void (*function)(void **) = nullptr;
+  std::vector<std::vector<int64_t>> descriptors;
+  std::vector<void *> descriptorPointers;
+  std::vector<void *> packed;
+};
+
 /// A module in the LLVM dialect, JIT-compiled for the host CPU.
 class CpuExecutable {
 public:
@@ -34,10 +50,11 @@ public:
   static llvm::Expected<std::unique_ptr<CpuExecutable>>
   create(mlir::ModuleOp module, unsigned optLevel = 3);
 
-  /// Calls `function` through its `_mlir_ciface_` wrapper with the buffers
-  /// in signature order: inputs, then the out parameters for the results.
-  llvm::Error call(llvm::StringRef function,
-                   llvm::ArrayRef<MemRefArgument> arguments);
+  /// Prepares calls of `function` through its `_mlir_ciface_` wrapper with
+  /// the buffers in signature order: inputs, then the out parameters for
+  /// the results. The buffers must outlive the call.
+  llvm::Expected<PreparedCall> prepare(llvm::StringRef function,
+                                       llvm::ArrayRef<MemRefArgument> arguments);
 
 private:
   CpuExecutable() = default;
