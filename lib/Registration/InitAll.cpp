@@ -5,8 +5,10 @@
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/SeqNN/IR/SeqNNDialect.h"
 #include "dialects/SeqNN/Transforms/Passes.h"
+#include "seqc/Conversion/SeqToGPU.h"
 #include "seqc/Conversion/SeqToLoops.h"
 #include "seqc/Pipelines/CpuPipeline.h"
+#include "seqc/Pipelines/GpuPipeline.h"
 
 #include "mlir/InitAllPasses.h"
 
@@ -20,7 +22,9 @@ void seqc::registerAllPasses() {
   // The named pipelines are built from upstream passes by name.
   mlir::registerAllPasses();
   registerSeqcConversionPasses();
+  registerSeqcGPUPasses();
   seqnn::registerSeqNNPasses();
   seq::registerSeqPasses();
   registerCpuPipeline();
+  registerGpuPipeline();
 }

@@ -1,0 +1,71 @@
+//===- GPUPasses.td - seqc passes toward GPU code ----------*- tablegen -*-===//
+#ifndef SEQC_CONVERSION_GPUPASSES_TD
+#define SEQC_CONVERSION_GPUPASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SeqLowerToGPUKernels : Pass<"seq-lower-to-gpu-kernels", "mlir::ModuleOp"> {
+  let summary = "Lower seq ops that have a hand-shaped GPU kernel to gpu.launch";
+  let description = [{
+    Rewrites the seq ops whose form has a dedicated GPU kernel into
+    `gpu.launch` ops on buffers (`bufferization.to_buffer` of the operands,
+    freshly allocated results wrapped back with `bufferization.to_tensor`),
+    with the grid, block and unrolling taken from `#seq.form<...>`. Each
+    launch is tagged `seq.kernel = "<op>_<form>[_<phase>]"`. Today:
+    `seq.linear_scan` (real element types) in the sequential and prefix
+    forms. Ops without a kernel here are left for `seq-lower-forms`, whose
+    loop nests reach the GPU through `seq-parallel-loops-to-gpu`.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::gpu::GPUDialect", "mlir::memref::MemRefDialect",
+    "mlir::scf::SCFDialect"
+  ];
+}
+
+def SeqSplatConstantsToFill : Pass<"seq-splat-constants-to-fill", "mlir::func::FuncOp"> {
+  let summary = "Replace splat tensor constants by linalg.fill";
+  let description = [{
+    Bufferized, a tensor constant becomes a global in host memory, which a
+    kernel cannot read. A splat constant (the zero accumulator of a matmul,
+    a tensor of ones) becomes `tensor.empty` + `linalg.fill`, computed on
+    the device. Any other dense tensor constant is an error at its
+    location for GPU targets.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncOp"> {
+  let summary = "Launch every host-level scf.parallel as one GPU kernel";
+  let description = [{
+    Each outermost `scf.parallel` outside a kernel (from linalg ops and the
+    target-independent seq lowerings) becomes a `gpu.launch` with one thread
+    per iteration: the iteration space is linearized, cut into blocks of
+    `block-threads` threads, and each thread recovers its indices by
+    delinearization, so that the innermost loop dimension runs across
+    consecutive threads (coalesced for row-major buffers). Parallel loops
+    with reductions are reported as errors.
+  }];
+  let options = [
+    Option<"blockThreads", "block-threads", "int64_t", /*default=*/"256",
+           "threads per block">
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::arith::ArithDialect"];
+}
+
+def SeqDeviceBuffers : Pass<"seq-device-buffers", "mlir::func::FuncOp"> {
+  let summary = "Place host-level buffers in device memory";
+  let description = [{
+    After kernels are formed, every buffer the host code allocates is used
+    by kernels only: `memref.alloc`/`memref.dealloc` outside kernels become
+    `gpu.alloc`/`gpu.dealloc`. Host code that would still touch device
+    memory (a load, store, copy or a host global) is an error at its
+    location, never a segfault at run time. Buffers of `index` or `i1`
+    elements are the buffer deallocation pipeline's host bookkeeping
+    (pointer lists, ownership flags) and stay on the host.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+#endif // SEQC_CONVERSION_GPUPASSES_TD

@@ -1,0 +1,302 @@
+//===- LinearScanKernels.cpp - seq.linear_scan as GPU kernels -------------===//
+//
+// A diagonal linear scan is memory-bound: the kernels below read a and b
+// once (sequential form) or twice (prefix form) and write h once, with
+// consecutive threads on consecutive channels so that every warp access is
+// one coalesced transaction per step.
+//
+// sequential: grid (ceil(C / block_threads), B), one thread per channel
+//   walks all T steps. The step loop is unrolled by items_per_thread with
+//   all loads of an unrolled group issued before its multiply-adds, so a
+//   thread has that many loads in flight instead of one.
+// prefix (reduce-then-scan over chunks of L = chunk_size steps):
+//   1. aggregate: grid (ceil(C / bt), N, B), one thread per (channel,
+//      chunk): the chunk's product of a and its scan from zero;
+//   2. carry: grid (ceil(C / bt), B), one thread per channel scans the N
+//      aggregates from init, writing the state entering each chunk over the
+//      chunk's own aggregate, and the final state;
+//   3. apply: grid as 1, each chunk rescanned from its carried-in state.
+//   5 passes over [B, T, C] instead of 3, for B*C*N-way parallelism
+//   instead of B*C: the form the cost model picks when B*C alone cannot
+//   fill the GPU.
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Conversion/SeqToGPU.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::seq;
+
+namespace {
+
+/// Builds the body of kernels that walk [B, T, C] buffers.
+struct ScanKernelBuilder {
+  ImplicitLocOpBuilder &b;
+  Type stateType;
+
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value floatConst(double v) {
+    return arith::ConstantOp::create(b, b.getFloatAttr(stateType, v));
+  }
+  Value toState(Value v) {
+    if (v.getType() == stateType)
+      return v;
+    return arith::ExtFOp::create(b, stateType, v);
+  }
+
+  /// A launch of grid (gx, gy, gz) x block (threads); the body gets the
+  /// channel index (block x * threads + thread x), block y and block z, and
+  /// runs only for channels below `channels`.
+  void launch(StringRef name, int64_t gx, int64_t gy, int64_t gz,
+              int64_t threads, int64_t channels,
+              function_ref<void(Value c, Value y, Value z)> body) {
+    auto launchOp = gpu::LaunchOp::create(b, index(gx), index(gy), index(gz),
+                                          index(threads), index(1), index(1));
+    launchOp->setAttr("seq.kernel", b.getStringAttr(name));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launchOp.getBody().front());
+    Value channel = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, launchOp.getBlockIds().x, index(threads)),
+        launchOp.getThreadIds().x);
+    Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                          channel, index(channels));
+    auto guardIf = scf::IfOp::create(b, inRange, /*withElse=*/false);
+    b.setInsertionPointToStart(&guardIf.getThenRegion().front());
+    body(channel, launchOp.getBlockIds().y, launchOp.getBlockIds().z);
+    b.setInsertionPointToEnd(&launchOp.getBody().front());
+    gpu::TerminatorOp::create(b);
+  }
+
+  /// Steps t in [lo, hi) of h = a h + b from `h`, in groups of `unroll`
+  /// whose loads are all issued first; `step(t, a, b, h)` returns the new
+  /// state (and may store it). Returns the state after the last step.
+  Value scanSteps(Value lo, Value hi, Value h, int64_t unroll,
+                  function_ref<Value(Value t)> loadA,
+                  function_ref<Value(Value t)> loadB,
+                  function_ref<Value(Value t, Value a, Value bv, Value h)> step) {
+    Value one = index(1);
+    if (unroll > 1) {
+      // hiMain = lo + (hi - lo) / unroll * unroll
+      Value span = arith::SubIOp::create(b, hi, lo);
+      Value groups = arith::DivUIOp::create(b, span, index(unroll));
+      Value hiMain = arith::AddIOp::create(
+          b, lo, arith::MulIOp::create(b, groups, index(unroll)));
+      auto main = scf::ForOp::create(b, lo, hiMain, index(unroll), h);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(main.getBody());
+        Value t0 = main.getInductionVar();
+        SmallVector<Value> ts, as, bs;
+        for (int64_t u = 0; u < unroll; ++u)
+          ts.push_back(u ? arith::AddIOp::create(b, t0, index(u)).getResult()
+                         : t0);
+        for (Value t : ts) {
+          as.push_back(loadA(t));
+          bs.push_back(loadB(t));
+        }
+        Value state = main.getRegionIterArg(0);
+        for (int64_t u = 0; u < unroll; ++u)
+          state = step(ts[u], as[u], bs[u], state);
+        scf::YieldOp::create(b, state);
+      }
+      lo = hiMain;
+      h = main.getResult(0);
+    }
+    auto tail = scf::ForOp::create(b, lo, hi, one, h);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(tail.getBody());
+    Value t = tail.getInductionVar();
+    scf::YieldOp::create(
+        b, step(t, loadA(t), loadB(t), tail.getRegionIterArg(0)));
+    return tail.getResult(0);
+  }
+
+  Value fma(Value a, Value bv, Value h) {
+    return arith::AddFOp::create(b, arith::MulFOp::create(b, a, h), bv);
+  }
+};
+
+/// `value` (a tensor) as a memref of `shape` collapsed to [prefix..., C].
+Value collapsedBuffer(ImplicitLocOpBuilder &b, Value buffer,
+                      unsigned leadingDims) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.getRank() == leadingDims + 1)
+    return buffer;
+  SmallVector<ReassociationIndices> groups;
+  for (unsigned d = 0; d < leadingDims; ++d)
+    groups.push_back({int64_t(d)});
+  ReassociationIndices rest;
+  for (unsigned d = leadingDims; d < type.getRank(); ++d)
+    rest.push_back(d);
+  groups.push_back(rest);
+  return memref::CollapseShapeOp::create(b, buffer, groups);
+}
+
+Value bufferOf(ImplicitLocOpBuilder &b, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return bufferization::ToBufferOp::create(
+      b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true);
+}
+
+struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearScanOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType aType = op.getA().getType();
+    RankedTensorType hType = op.getH().getType();
+    if (!aType.hasStaticShape() || !isa<FloatType>(aType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "complex or dynamic shapes");
+    FormAttr form = op.getFormAttr();
+    FormKind kind = form ? form.getKind() : FormKind::sequential;
+    if (kind != FormKind::sequential && kind != FormKind::prefix)
+      return rewriter.notifyMatchFailure(op, "no GPU kernel for this form");
+
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    Type stateType = hType.getElementType();
+    ScanKernelBuilder kb{b, stateType};
+    ArrayRef<int64_t> shape = aType.getShape();
+    int64_t B = shape[0], T = shape[1], C = 1;
+    for (int64_t d : shape.drop_front(2))
+      C *= d;
+    int64_t threads = 256, unroll = 4;
+    if (form && form.getBlockThreads())
+      threads = *form.getBlockThreads();
+    if (form && form.getItemsPerThread())
+      unroll = *form.getItemsPerThread();
+    int64_t gridX = (C + threads - 1) / threads;
+
+    Value a = collapsedBuffer(b, bufferOf(b, op.getA()), 2);
+    Value bb = collapsedBuffer(b, bufferOf(b, op.getB()), 2);
+    Value init =
+        op.getInit() ? collapsedBuffer(b, bufferOf(b, op.getInit()), 1)
+                     : Value();
+    auto hBuffer = memref::AllocOp::create(
+        b, MemRefType::get(hType.getShape(), stateType));
+    RankedTensorType finalType = op.getFinalState().getType();
+    auto finalBuffer = memref::AllocOp::create(
+        b, MemRefType::get(finalType.getShape(), stateType));
+    Value h = collapsedBuffer(b, hBuffer, 2);
+    Value last = collapsedBuffer(b, finalBuffer, 1);
+
+    auto initialState = [&](Value batch, Value c) -> Value {
+      if (!init)
+        return kb.floatConst(0.0);
+      return kb.toState(memref::LoadOp::create(b, init, ValueRange{batch, c}));
+    };
+    auto loader = [&](Value buffer, Value batch, Value c) {
+      return [&b, &kb, buffer, batch, c](Value t) -> Value {
+        return kb.toState(
+            memref::LoadOp::create(b, buffer, ValueRange{batch, t, c}));
+      };
+    };
+    auto storingStep = [&](Value batch, Value c) {
+      return [&, batch, c](Value t, Value av, Value bv, Value state) {
+        Value next = kb.fma(av, bv, state);
+        memref::StoreOp::create(b, next, h, ValueRange{batch, t, c});
+        return next;
+      };
+    };
+
+    if (kind == FormKind::sequential) {
+      kb.launch("linear_scan_sequential", gridX, B, 1, threads, C,
+                [&](Value c, Value batch, Value) {
+                  Value state = kb.scanSteps(
+                      kb.index(0), kb.index(T), initialState(batch, c), unroll,
+                      loader(a, batch, c), loader(bb, batch, c),
+                      storingStep(batch, c));
+                  memref::StoreOp::create(b, state, last,
+                                          ValueRange{batch, c});
+                });
+    } else {
+      int64_t L = form.getChunkSize().value_or(64);
+      int64_t N = (T + L - 1) / L;
+      auto aggType = MemRefType::get({B, N, C}, stateType);
+      Value product = memref::AllocOp::create(b, aggType);
+      Value local = memref::AllocOp::create(b, aggType);
+      auto chunkBounds = [&](Value n) -> std::pair<Value, Value> {
+        Value lo = arith::MulIOp::create(b, n, kb.index(L));
+        Value hi = arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, lo, kb.index(L)), kb.index(T));
+        return {lo, hi};
+      };
+      kb.launch("linear_scan_prefix_aggregate", gridX, N, B, threads, C,
+                [&](Value c, Value n, Value batch) {
+                  auto [lo, hi] = chunkBounds(n);
+                  // Carry (product, local) through the chunk as one scan.
+                  auto loop = scf::ForOp::create(
+                      b, lo, hi, kb.index(1),
+                      ValueRange{kb.floatConst(1.0), kb.floatConst(0.0)});
+                  {
+                    OpBuilder::InsertionGuard guard(b);
+                    b.setInsertionPointToStart(loop.getBody());
+                    Value t = loop.getInductionVar();
+                    Value av = loader(a, batch, c)(t);
+                    Value bv = loader(bb, batch, c)(t);
+                    Value p = arith::MulFOp::create(
+                        b, av, loop.getRegionIterArg(0));
+                    Value s = kb.fma(av, bv, loop.getRegionIterArg(1));
+                    scf::YieldOp::create(b, ValueRange{p, s});
+                  }
+                  memref::StoreOp::create(b, loop.getResult(0), product,
+                                          ValueRange{batch, n, c});
+                  memref::StoreOp::create(b, loop.getResult(1), local,
+                                          ValueRange{batch, n, c});
+                });
+      kb.launch("linear_scan_prefix_carry", gridX, B, 1, threads, C,
+                [&](Value c, Value batch, Value) {
+                  auto loop = scf::ForOp::create(b, kb.index(0), kb.index(N),
+                                                 kb.index(1),
+                                                 initialState(batch, c));
+                  {
+                    OpBuilder::InsertionGuard guard(b);
+                    b.setInsertionPointToStart(loop.getBody());
+                    Value n = loop.getInductionVar();
+                    Value carry = loop.getRegionIterArg(0);
+                    ValueRange at{batch, n, c};
+                    Value p = memref::LoadOp::create(b, product, at);
+                    Value s = memref::LoadOp::create(b, local, at);
+                    memref::StoreOp::create(b, carry, local, at);
+                    scf::YieldOp::create(b, kb.fma(p, s, carry));
+                  }
+                  memref::StoreOp::create(b, loop.getResult(0), last,
+                                          ValueRange{batch, c});
+                });
+      kb.launch("linear_scan_prefix_apply", gridX, N, B, threads, C,
+                [&](Value c, Value n, Value batch) {
+                  auto [lo, hi] = chunkBounds(n);
+                  Value carry = memref::LoadOp::create(
+                      b, local, ValueRange{batch, n, c});
+                  kb.scanSteps(lo, hi, carry, unroll, loader(a, batch, c),
+                               loader(bb, batch, c), storingStep(batch, c));
+                });
+      // Freed by the buffer deallocation pipeline (it accepts no
+      // deallocations written before it).
+    }
+
+    Value hTensor = bufferization::ToTensorOp::create(
+        b, hType, hBuffer, /*restrict=*/true, /*writable=*/true);
+    Value finalTensor = bufferization::ToTensorOp::create(
+        b, finalType, finalBuffer, /*restrict=*/true, /*writable=*/true);
+    rewriter.replaceOp(op, {hTensor, finalTensor});
+    return success();
+  }
+};
+
+} // namespace
+
+void seqc::populateLinearScanKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearScanToKernels>(patterns.getContext());
+}

@@ -1,0 +1,33 @@
+//===- LowerToGPUKernelsPass.cpp - seq-lower-to-gpu-kernels ---------------===//
+#include "seqc/Conversion/SeqToGPU.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQLOWERTOGPUKERNELS
+#include "lib/Conversion/GPUPasses.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+struct SeqLowerToGPUKernelsPass
+    : seqc::impl::SeqLowerToGPUKernelsBase<SeqLowerToGPUKernelsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    seqc::populateLinearScanKernelPatterns(patterns);
+    // Only the seq ops change; nothing else is to be folded here.
+    GreedyRewriteConfig config;
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
+      return signalPassFailure();
+  }
+};
+} // namespace

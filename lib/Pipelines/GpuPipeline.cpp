@@ -1,0 +1,145 @@
+//===- GpuPipeline.cpp - the named GPU compilation pipeline ---------------===//
+#include "seqc/Pipelines/GpuPipeline.h"
+#include "seqc/Pipelines/CpuPipeline.h"
+
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+StringRef gpuStageName(GpuStage stage) {
+  switch (stage) {
+  case GpuStage::seq:
+    return "seq";
+  case GpuStage::loops:
+    return "loops";
+  case GpuStage::buffers:
+    return "buffers";
+  case GpuStage::kernels:
+    return "kernels";
+  case GpuStage::llvm:
+    return "llvm";
+  }
+  return "";
+}
+
+static constexpr GpuStage kGpuStages[] = {GpuStage::seq, GpuStage::loops,
+                                          GpuStage::buffers, GpuStage::kernels,
+                                          GpuStage::llvm};
+
+std::optional<GpuStage> parseGpuStage(StringRef name) {
+  for (GpuStage stage : kGpuStages)
+    if (gpuStageName(stage) == name)
+      return stage;
+  return std::nullopt;
+}
+
+bool isGpuTarget(StringRef target) { return !gpuChipOf(target).empty(); }
+
+std::string gpuChipOf(StringRef target) {
+  return llvm::StringSwitch<std::string>(target)
+      .Case("sm_80", "sm_80")
+      .Cases({"sm_90", "h100", "h200"}, "sm_90")
+      .Default("");
+}
+
+static std::string stagePipeline(GpuStage stage, StringRef target) {
+  std::string chip = gpuChipOf(target);
+  switch (stage) {
+  case GpuStage::seq:
+    return "seqnn-expand,seq-select-form{target=" + target.str() +
+           "},canonicalize,cse";
+  case GpuStage::loops:
+    // Elementwise chains are fused into one generic each (one kernel per
+    // chain instead of one per op); splat constants are computed on the
+    // device instead of living in host globals.
+    return "seq-lower-to-gpu-kernels,seq-lower-forms,"
+           "func.func(convert-elementwise-to-linalg,seq-splat-constants-to-"
+           "fill),linalg-fuse-elementwise-ops,canonicalize,cse";
+  case GpuStage::buffers:
+    return ""; // the CPU pipeline's, see addGpuStage
+  case GpuStage::kernels:
+    return "func.func(convert-linalg-to-parallel-loops,"
+           "seq-parallel-loops-to-gpu,seq-device-buffers,"
+           "gpu-launch-sink-index-computations),"
+           "gpu-kernel-outlining,canonicalize,cse";
+  case GpuStage::llvm:
+    // Kernels: NVVM for the chip (PTX 8.0: sm_90 needs it; upstream's
+    // default +ptx60 aborts). Host: launches on the caller's stream without
+    // intermediate synchronization (gpu-async-region), then the LLVM
+    // dialect with C-interface wrappers.
+    return "nvvm-attach-target{chip=" + chip +
+           " features=+ptx80 O=3},"
+           "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+           "reconcile-unrealized-casts),"
+           "func.func(gpu-async-region),"
+           "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+           "convert-cf-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
+           "finalize-memref-to-llvm,func.func(llvm-request-c-wrappers),"
+           "convert-func-to-llvm,gpu-to-llvm,reconcile-unrealized-casts";
+  }
+  return "";
+}
+
+LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
+                          StringRef target) {
+  if (!isGpuTarget(target)) {
+    llvm::errs() << "seqc: '" << target << "' is not a GPU target\n";
+    return failure();
+  }
+  // Bufferization is target-independent: the CPU pipeline's stage.
+  if (stage == GpuStage::buffers)
+    return addCpuStage(pm, CpuStage::buffers);
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (failed(parsePassPipeline(stagePipeline(stage, target), pm, os))) {
+    llvm::errs() << "seqc: internal error: GPU pipeline stage '"
+                 << gpuStageName(stage) << "' does not parse: " << errors
+                 << "\n";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult buildGpuPipeline(OpPassManager &pm, StringRef target,
+                               GpuStage last, GpuStage first) {
+  for (GpuStage stage : kGpuStages) {
+    if (stage < first)
+      continue;
+    if (failed(addGpuStage(pm, stage, target)))
+      return failure();
+    if (stage == last)
+      break;
+  }
+  return success();
+}
+
+namespace {
+struct GpuPipelineOptions : PassPipelineOptions<GpuPipelineOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("sm_80, sm_90, h100 or h200"),
+                             llvm::cl::init("sm_90")};
+  Option<std::string> stop{*this, "stop",
+                           llvm::cl::desc("last stage to run"),
+                           llvm::cl::init("llvm")};
+};
+} // namespace
+
+void registerGpuPipeline() {
+  PassPipelineRegistration<GpuPipelineOptions>(
+      "seqc-gpu-pipeline",
+      "Lower seq ops to GPU kernels (NVVM) and host code calling the seqc "
+      "runtime (what `seqc compile --target=sm_80|sm_90` runs, before "
+      "serialization)",
+      [](OpPassManager &pm, const GpuPipelineOptions &options) {
+        std::optional<GpuStage> last = parseGpuStage(options.stop);
+        (void)buildGpuPipeline(pm, options.target,
+                               last.value_or(GpuStage::llvm));
+      });
+}
+
+} // namespace seqc
