@@ -68,4 +68,15 @@ def SeqDeviceBuffers : Pass<"seq-device-buffers", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
+def SeqMergeGPUModules : Pass<"seq-merge-gpu-modules", "mlir::ModuleOp"> {
+  let summary = "Put every outlined kernel into one gpu.module";
+  let description = [{
+    gpu-kernel-outlining makes one gpu.module per kernel, all kernels named
+    after the host function. One module per compiled file gives one PTX
+    file and one cubin (one `cuModuleLoadData` at load time): the kernels
+    move into `gpu.module @seqc_kernels`, each renamed after its former
+    module (unique), and every `gpu.launch_func` follows.
+  }];
+}
+
 #endif // SEQC_CONVERSION_GPUPASSES_TD

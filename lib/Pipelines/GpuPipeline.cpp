@@ -66,7 +66,7 @@ static std::string stagePipeline(GpuStage stage, StringRef target) {
     return "func.func(convert-linalg-to-parallel-loops,"
            "seq-parallel-loops-to-gpu,seq-device-buffers,"
            "gpu-launch-sink-index-computations),"
-           "gpu-kernel-outlining,canonicalize,cse";
+           "gpu-kernel-outlining,seq-merge-gpu-modules,canonicalize,cse";
   case GpuStage::llvm:
     // Kernels: NVVM for the chip (PTX 8.0: sm_90 needs it; upstream's
     // default +ptx60 aborts). Host: launches on the caller's stream without

@@ -1,6 +1,7 @@
 //===- HostTensor.cpp - typed host buffers and .npy files -----------------===//
 #include "seqc/Support/HostTensor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -316,4 +317,32 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   return true;
 }
 
+} // namespace seqc
+
+namespace seqc {
+Comparison compareToReference(const HostTensor &actual,
+                              const std::vector<double> &expected) {
+  Comparison c;
+  c.rtol = actual.type == ElementType::bf16  ? 3e-2
+           : actual.type == ElementType::f16 ? 5e-3
+                                             : 2e-4;
+  double sumSquares = 0;
+  for (double r : expected)
+    sumSquares += r * r;
+  double rms =
+      expected.empty() ? 0.0 : std::sqrt(sumSquares / double(expected.size()));
+  for (int64_t i = 0; i < actual.numElements(); ++i) {
+    double y = actual.get(i), r = expected[i];
+    if (!std::isfinite(y)) {
+      ++c.nonFinite;
+      continue;
+    }
+    double err = std::fabs(y - r);
+    c.maxAbs = std::max(c.maxAbs, err);
+    c.maxRel = std::max(c.maxRel, err / std::max(std::fabs(r) + rms, 1e-30));
+    if (err > c.rtol * (std::fabs(r) + rms))
+      ++c.outOfTolerance;
+  }
+  return c;
+}
 } // namespace seqc

@@ -23,7 +23,6 @@
 using namespace mlir;
 
 namespace seqc::driver {
-namespace {
 
 const char *cTypeOf(ElementType type) {
   switch (type) {
@@ -44,12 +43,6 @@ std::string shapeText(ArrayRef<int64_t> shape) {
   return text;
 }
 
-struct Parameter {
-  std::string name;
-  RankedTensorType type;
-  bool isOutput;
-};
-
 std::vector<Parameter> parametersOf(func::FuncOp function) {
   std::vector<Parameter> parameters;
   FunctionType type = function.getFunctionType();
@@ -62,9 +55,13 @@ std::vector<Parameter> parametersOf(func::FuncOp function) {
   return parameters;
 }
 
-std::string prototype(func::FuncOp function) {
+std::string prototype(func::FuncOp function, bool withStream) {
   std::string text = "int seqc_" + function.getSymName().str() + "(";
   bool first = true;
+  if (withStream) {
+    text += "void *stream";
+    first = false;
+  }
   for (const Parameter &p : parametersOf(function)) {
     text += first ? "" : ", ";
     first = false;
@@ -74,7 +71,99 @@ std::string prototype(func::FuncOp function) {
   return text + ")";
 }
 
-} // namespace
+void emitDescriptorTypes(llvm::raw_ostream &os,
+                         ArrayRef<func::FuncOp> functions) {
+  std::set<int64_t> ranks;
+  for (func::FuncOp function : functions)
+    for (const Parameter &p : parametersOf(function))
+      ranks.insert(p.type.getRank());
+  for (int64_t rank : ranks) {
+    if (rank == 0)
+      os << "typedef struct { void *allocated, *aligned; int64_t offset; } "
+            "seqc_memref_0;\n";
+    else
+      os << "typedef struct { void *allocated, *aligned; int64_t offset, "
+            "sizes[" << rank << "], strides[" << rank << "]; } seqc_memref_"
+         << rank << ";\n";
+  }
+}
+
+void emitDescriptors(llvm::raw_ostream &os,
+                     const std::vector<Parameter> &parameters) {
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const Parameter &p = parameters[i];
+    ArrayRef<int64_t> shape = p.type.getShape();
+    os << "  seqc_memref_" << shape.size() << " d" << i << " = {(void *)"
+       << p.name << ", (void *)" << p.name << ", 0";
+    if (!shape.empty()) {
+      std::vector<int64_t> strides(shape.size(), 1);
+      for (size_t d = shape.size() - 1; d > 0; --d)
+        strides[d - 1] = strides[d] * shape[d];
+      os << ", {";
+      for (size_t d = 0; d < shape.size(); ++d)
+        os << (d ? ", " : "") << shape[d];
+      os << "}, {";
+      for (size_t d = 0; d < shape.size(); ++d)
+        os << (d ? ", " : "") << strides[d];
+      os << "}";
+    }
+    os << "};\n";
+  }
+}
+
+void emitCifaceDeclaration(llvm::raw_ostream &os, func::FuncOp function) {
+  std::vector<Parameter> parameters = parametersOf(function);
+  os << "\nvoid _mlir_ciface_" << function.getSymName() << "(";
+  for (size_t i = 0; i < parameters.size(); ++i)
+    os << (i ? ", " : "") << "seqc_memref_" << parameters[i].type.getRank()
+       << " *";
+  os << ");\n";
+}
+
+void emitCifaceCall(llvm::raw_ostream &os, func::FuncOp function) {
+  os << "  _mlir_ciface_" << function.getSymName() << "(";
+  for (size_t i = 0; i < parametersOf(function).size(); ++i)
+    os << (i ? ", " : "") << "&d" << i;
+  os << ");\n";
+}
+
+int linkSharedLibrary(const std::string &library,
+                      const std::vector<std::string> &inputs) {
+  auto compiler = llvm::sys::findProgramByName("clang-22");
+  if (!compiler)
+    return fail("cannot link '" + library +
+                "': clang-22 not found on PATH (apt-get install clang-22)");
+  std::vector<std::string> args = {*compiler, "-shared", "-fPIC", "-O2", "-o",
+                                   library};
+  args.insert(args.end(), inputs.begin(), inputs.end());
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*compiler, argRefs, std::nullopt, {},
+                                         0, 0, &message);
+  if (status != 0)
+    return fail("linking '" + library + "' failed" +
+                (message.empty() ? "" : ": " + message));
+  return 0;
+}
+
+std::string headerGuard(const std::string &stem) {
+  std::string guard = "SEQC_" + llvm::StringRef(stem).upper() + "_H";
+  for (char &c : guard)
+    if (!isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  return guard;
+}
+
+void emitParameterComment(llvm::raw_ostream &os, func::FuncOp function) {
+  os << "/* @" << function.getSymName() << "\n";
+  for (const Parameter &p : parametersOf(function)) {
+    std::string typeText;
+    llvm::raw_string_ostream ts(typeText);
+    ts << p.type;
+    os << " *   " << p.name << ": " << typeText << "\n";
+  }
+  os << " */\n";
+}
 
 int writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
                    const std::string &stem, const std::string &directory) {
@@ -90,10 +179,7 @@ int writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
                 llvm::toString(std::move(err)));
 
 
-  std::string guard = "SEQC_" + llvm::StringRef(stem).upper() + "_H";
-  for (char &c : guard)
-    if (!isalnum(static_cast<unsigned char>(c)))
-      c = '_';
+  std::string guard = headerGuard(stem);
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(header, ec);
@@ -108,14 +194,8 @@ int writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
        << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
        << "#endif\n\n";
     for (func::FuncOp function : functions) {
-      os << "/* @" << function.getSymName() << "\n";
-      for (const Parameter &p : parametersOf(function)) {
-        std::string typeText;
-        llvm::raw_string_ostream ts(typeText);
-        ts << p.type;
-        os << " *   " << p.name << ": " << typeText << "\n";
-      }
-      os << " */\n" << prototype(function) << ";\n\n";
+      emitParameterComment(os, function);
+      os << prototype(function, /*withStream=*/false) << ";\n\n";
     }
     os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   }
@@ -126,70 +206,23 @@ int writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
       return fail("cannot write '" + adapter + "': " + ec.message());
     os << "/* Generated by seqc: plain pointers to MLIR memref descriptors. "
           "*/\n#include \"" << stem << ".h\"\n\n";
-    std::set<int64_t> ranks;
-    for (func::FuncOp function : functions)
-      for (const Parameter &p : parametersOf(function))
-        ranks.insert(p.type.getRank());
-    for (int64_t rank : ranks) {
-      if (rank == 0)
-        os << "typedef struct { void *allocated, *aligned; int64_t offset; } "
-              "seqc_memref_0;\n";
-      else
-        os << "typedef struct { void *allocated, *aligned; int64_t offset, "
-              "sizes[" << rank << "], strides[" << rank << "]; } seqc_memref_"
-           << rank << ";\n";
-    }
+    emitDescriptorTypes(os, functions);
     for (func::FuncOp function : functions) {
-      std::vector<Parameter> parameters = parametersOf(function);
-      std::string name = function.getSymName().str();
-      os << "\nvoid _mlir_ciface_" << name << "(";
-      for (size_t i = 0; i < parameters.size(); ++i)
-        os << (i ? ", " : "") << "seqc_memref_" << parameters[i].type.getRank()
-           << " *";
-      os << ");\n\n" << prototype(function) << " {\n";
-      for (size_t i = 0; i < parameters.size(); ++i) {
-        const Parameter &p = parameters[i];
-        ArrayRef<int64_t> shape = p.type.getShape();
-        os << "  seqc_memref_" << shape.size() << " d" << i << " = {(void *)"
-           << p.name << ", (void *)" << p.name << ", 0";
-        if (!shape.empty()) {
-          std::vector<int64_t> strides(shape.size(), 1);
-          for (size_t d = shape.size() - 1; d > 0; --d)
-            strides[d - 1] = strides[d] * shape[d];
-          os << ", {";
-          for (size_t d = 0; d < shape.size(); ++d)
-            os << (d ? ", " : "") << shape[d];
-          os << "}, {";
-          for (size_t d = 0; d < shape.size(); ++d)
-            os << (d ? ", " : "") << strides[d];
-          os << "}";
-        }
-        os << "};\n";
-      }
-      os << "  _mlir_ciface_" << name << "(";
-      for (size_t i = 0; i < parameters.size(); ++i)
-        os << (i ? ", " : "") << "&d" << i;
-      os << ");\n  return 0;\n}\n";
+      emitCifaceDeclaration(os, function);
+      os << "\n" << prototype(function, /*withStream=*/false) << " {\n";
+      emitDescriptors(os, parametersOf(function));
+      emitCifaceCall(os, function);
+      os << "  return 0;\n}\n";
     }
   }
 
-  auto compiler = llvm::sys::findProgramByName("clang-22");
-  if (!compiler)
-    return fail("cannot link '" + library +
-                "': clang-22 not found on PATH (apt-get install clang-22)");
   std::string runtimeDir =
       llvm::sys::path::parent_path(runnerUtilsLibrary()).str();
-  std::vector<std::string> args = {*compiler, "-shared", "-fPIC", "-O2",
-                                   "-o", library, object, adapter,
-                                   "-L" + runtimeDir, "-lmlir_c_runner_utils",
-                                   "-Wl,-rpath," + runtimeDir, "-lm"};
-  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(*compiler, argRefs, std::nullopt, {},
-                                         0, 0, &message);
-  if (status != 0)
-    return fail("linking '" + library + "' failed" +
-                (message.empty() ? "" : ": " + message));
+  if (int rc = linkSharedLibrary(
+          library, {object, adapter, "-L" + runtimeDir,
+                    "-lmlir_c_runner_utils", "-Wl,-rpath," + runtimeDir,
+                    "-lm"}))
+    return rc;
   llvm::outs() << "seqc: wrote " << object << ", " << header << ", "
                << adapter << ", " << library << " ("
                << functions.size() << " function"

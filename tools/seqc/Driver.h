@@ -73,6 +73,40 @@ int writeCpuBundle(llvm::ArrayRef<mlir::func::FuncOp> functions,
                    mlir::ModuleOp lowered, const std::string &stem,
                    const std::string &directory);
 
+/// Pieces shared by the CPU and GPU bundles (CompileCommand.cpp).
+struct Parameter {
+  std::string name; // in<i> or out<i>
+  mlir::RankedTensorType type;
+  bool isOutput;
+};
+std::vector<Parameter> parametersOf(mlir::func::FuncOp function);
+const char *cTypeOf(ElementType type);
+/// `int seqc_<f>([void *stream, ]const T *in0, ..., T *out0, ...)`.
+std::string prototype(mlir::func::FuncOp function, bool withStream);
+std::string headerGuard(const std::string &stem);
+void emitParameterComment(llvm::raw_ostream &os, mlir::func::FuncOp function);
+/// The memref descriptor structs of every rank the functions use, the
+/// descriptors `d<i>` of one function's parameters, and the call of its
+/// `_mlir_ciface_` wrapper with them.
+void emitDescriptorTypes(llvm::raw_ostream &os,
+                         llvm::ArrayRef<mlir::func::FuncOp> functions);
+void emitDescriptors(llvm::raw_ostream &os,
+                     const std::vector<Parameter> &parameters);
+void emitCifaceDeclaration(llvm::raw_ostream &os, mlir::func::FuncOp function);
+void emitCifaceCall(llvm::raw_ostream &os, mlir::func::FuncOp function);
+/// clang-22 -shared -o library inputs...
+int linkSharedLibrary(const std::string &library,
+                      const std::vector<std::string> &inputs);
+
+/// Writes the GPU bundle of `functions` (see GpuCompileCommand.cpp).
+/// `program` is at the seq level (expanded, forms chosen for `target`);
+/// with `checkVectors`, seeded inputs and the reference interpreter's
+/// outputs for the program's function are written under DIR/check.
+int writeGpuBundle(Program &program, llvm::ArrayRef<mlir::func::FuncOp> functions,
+                   const std::string &target, const std::string &stem,
+                   const std::string &directory, bool checkVectors,
+                   uint64_t seed);
+
 } // namespace seqc::driver
 
 #endif // SEQC_TOOLS_SEQC_DRIVER_H

@@ -214,43 +214,18 @@ ref::Tensor toReference(const HostTensor &tensor) {
 
 bool compareOutput(const std::string &name, const HostTensor &actual,
                    const ref::Tensor &expected) {
-  // Elementwise |y - r| <= rtol * (|r| + rms(r)): relative where values are
-  // large, with a floor at the output's typical magnitude so that entries
-  // near zero are not held to an impossible relative bound.
-  double rtol = actual.type == ElementType::bf16  ? 3e-2
-                : actual.type == ElementType::f16 ? 5e-3
-                                                  : 2e-4;
-  double sumSquares = 0;
-  for (double r : expected.data)
-    sumSquares += r * r;
-  double rms = expected.data.empty()
-                   ? 0.0
-                   : std::sqrt(sumSquares / double(expected.data.size()));
-  double maxAbs = 0, maxRel = 0;
-  int64_t bad = 0, nonFinite = 0;
-  for (int64_t i = 0; i < actual.numElements(); ++i) {
-    double y = actual.get(i), r = expected.data[i];
-    if (!std::isfinite(y)) {
-      ++nonFinite;
-      continue;
-    }
-    double err = std::fabs(y - r);
-    maxAbs = std::max(maxAbs, err);
-    maxRel = std::max(maxRel, err / std::max(std::fabs(r) + rms, 1e-30));
-    if (err > rtol * (std::fabs(r) + rms))
-      ++bad;
-  }
-  bool pass = bad == 0 && nonFinite == 0;
+  Comparison c = compareToReference(actual, expected.data);
   llvm::outs() << llvm::format("  %-14s %-26s max abs err %.3e  max rel err "
                                "%.3e  (tolerance rtol %.0e)  %s",
-                               name.c_str(), actual.describe().c_str(), maxAbs,
-                               maxRel, rtol, pass ? "PASS" : "FAIL");
-  if (nonFinite)
-    llvm::outs() << "  (" << nonFinite << " NaN/Inf)";
-  if (bad)
-    llvm::outs() << "  (" << bad << " elements out of tolerance)";
+                               name.c_str(), actual.describe().c_str(),
+                               c.maxAbs, c.maxRel, c.rtol,
+                               c.pass() ? "PASS" : "FAIL");
+  if (c.nonFinite)
+    llvm::outs() << "  (" << c.nonFinite << " NaN/Inf)";
+  if (c.outOfTolerance)
+    llvm::outs() << "  (" << c.outOfTolerance << " elements out of tolerance)";
   llvm::outs() << "\n";
-  return pass;
+  return c.pass();
 }
 
 } // namespace seqc::driver

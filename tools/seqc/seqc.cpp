@@ -15,6 +15,7 @@
 #include "seqc/InitAll.h"
 #include "dialects/Seq/Transforms/CostModel.h"
 #include "seqc/Pipelines/CpuPipeline.h"
+#include "seqc/Pipelines/GpuPipeline.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -23,8 +24,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -82,7 +82,12 @@ static cl::opt<bool> check("check",
                            cl::sub(runCommand));
 static cl::opt<uint64_t> seed("seed", cl::init(0),
                               cl::desc("Seed of the generated inputs"),
-                              cl::sub(runCommand));
+                              cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<bool> checkVectors(
+    "check-vectors", cl::init(true),
+    cl::desc("GPU targets: write seeded inputs and the reference "
+             "interpreter's outputs to DIR/check for seqc-gpu-check"),
+    cl::sub(compileCommand));
 static cl::list<std::string>
     inputFiles("input", cl::desc("NAME=file.npy: the value of an argument"),
                cl::sub(runCommand));
@@ -99,15 +104,21 @@ static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
 
 namespace {
 
-int checkTarget() {
+/// `allowGpu`: seqc compile writes GPU bundles; seqc run executes on the
+/// host only.
+int checkTarget(bool allowGpu) {
   if (targetName == "cpu")
     return 0;
-  if (targetName == "sm_80" || targetName == "sm_90")
-    return fail("target '" + targetName +
-                "' is not supported yet: GPU code generation is not built; "
-                "use --target=cpu");
+  if (isGpuTarget(targetName)) {
+    if (allowGpu)
+      return 0;
+    return fail("seqc run executes on the host CPU only; for '" +
+                targetName + "' write a bundle with `seqc compile FILE "
+                "--target=" + targetName + " -o DIR` and run it on a GPU "
+                "machine with `seqc-gpu-check DIR`");
+  }
   return fail("unknown target '" + targetName +
-              "' (expected cpu, sm_80 or sm_90)");
+              "' (expected cpu, sm_80, sm_90, h100 or h200)");
 }
 
 /// Runs the CPU pipeline on `module` in place, from `first` up to `last`.
@@ -141,10 +152,6 @@ bool handleEmit(ModuleOp module, int &rc) {
   if (emitStage == "llvm-ir") {
     if ((rc = lowerForCpu(module, CpuStage::llvm)))
       return true;
-    DialectRegistry registry;
-    registerBuiltinDialectTranslation(registry);
-    registerLLVMDialectTranslation(registry);
-    module.getContext()->appendDialectRegistry(registry);
     llvm::LLVMContext llvmContext;
     auto llvmModule = translateModuleToLLVMIR(module, llvmContext);
     if (!llvmModule) {
@@ -167,7 +174,7 @@ bool handleEmit(ModuleOp module, int &rc) {
 }
 
 int runMain(MLIRContext &context) {
-  if (int rc = checkTarget())
+  if (int rc = checkTarget(/*allowGpu=*/false))
     return rc;
   Program program;
   if (int rc = loadProgram(context, inputFile, functionName, program))
@@ -274,7 +281,7 @@ int runMain(MLIRContext &context) {
 
 namespace {
 int compileMain(MLIRContext &context) {
-  if (int rc = checkTarget())
+  if (int rc = checkTarget(/*allowGpu=*/true))
     return rc;
   if (outputDir.empty())
     return fail("seqc compile needs an output directory: -o DIR");
@@ -301,6 +308,24 @@ int compileMain(MLIRContext &context) {
                            : std::vector<std::string>())))
       return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
+  if (isGpuTarget(targetName)) {
+    // Expanded and forms chosen for the chip: the level the reference
+    // checks and the GPU pipeline continues from.
+    std::vector<std::string> names;
+    for (func::FuncOp function : functions)
+      names.push_back(function.getSymName().str());
+    std::string selected = program.function.getSymName().str();
+    PassManager pm(&context);
+    if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq)) ||
+        failed(pm.run(*program.module)))
+      return fail("compilation failed (see the diagnostics above)");
+    program.function = program.module->lookupSymbol<func::FuncOp>(selected);
+    functions.clear();
+    for (const std::string &name : names)
+      functions.push_back(program.module->lookupSymbol<func::FuncOp>(name));
+    return writeGpuBundle(program, functions, targetName, stem, outputDir,
+                          checkVectors, seed);
+  }
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
   if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
     return rc;
@@ -368,6 +393,8 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   seqc::registerAllDialects(registry);
+  // LLVM IR export of host code, and of kernels for gpu-module-to-binary.
+  mlir::registerAllToLLVMIRTranslations(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 

@@ -58,4 +58,21 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
 
 } // namespace seqc
 
+namespace seqc {
+
+/// An output compared elementwise with its reference values:
+/// |y - r| <= rtol * (|r| + rms(r)), relative where values are large, with
+/// a floor at the output's typical magnitude so that entries near zero are
+/// not held to an impossible relative bound. rtol follows the output's
+/// element type (f32 2e-4, f16 5e-3, bf16 3e-2). NaN/Inf never pass.
+struct Comparison {
+  double maxAbs = 0, maxRel = 0, rtol = 0;
+  int64_t outOfTolerance = 0, nonFinite = 0;
+  bool pass() const { return outOfTolerance == 0 && nonFinite == 0; }
+};
+Comparison compareToReference(const HostTensor &actual,
+                              const std::vector<double> &expected);
+
+} // namespace seqc
+
 #endif // SEQC_SUPPORT_HOSTTENSOR_H

@@ -109,7 +109,8 @@ CpuExecutable::prepare(StringRef function, ArrayRef<MemRefArgument> arguments) {
   return call;
 }
 
-llvm::Error emitHostObjectFile(ModuleOp module, StringRef path) {
+llvm::Error emitHostObjectFile(ModuleOp module, StringRef path,
+                               bool portable) {
   initializeHostTarget(module.getContext());
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
@@ -123,13 +124,13 @@ llvm::Error emitHostObjectFile(ModuleOp module, StringRef path) {
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return llvm::createStringError("no LLVM target for the host: " + error);
-  llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
   std::string features;
-  for (auto &feature : hostFeatures)
-    features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  if (!portable)
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features, targetOptions,
+      triple, portable ? "x86-64" : llvm::sys::getHostCPUName(), features, targetOptions,
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());

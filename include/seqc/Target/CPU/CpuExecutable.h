@@ -64,7 +64,10 @@ private:
 
 /// Compiles `module` (LLVM dialect) at -O3 for the host and writes a
 /// relocatable object file.
-llvm::Error emitHostObjectFile(mlir::ModuleOp module, llvm::StringRef path);
+/// With `portable`, the object targets generic x86-64 instead of this
+/// machine's CPU: a GPU bundle's host code runs on another machine.
+llvm::Error emitHostObjectFile(mlir::ModuleOp module, llvm::StringRef path,
+                               bool portable = false);
 
 /// The MLIR C runner utilities (memrefCopy and friends) that compiled code
 /// may call; the JIT loads them and `seqc compile` links them.
