@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""GPU benchmarks of seqc bundles against their PyTorch peers (issue 6).
+
+    python3 benchmarks/gpu/bench.py BUNDLES_DIR [--csv FILE]
+
+BUNDLES_DIR holds the bundles compiled from benchmarks/gpu/models.py
+(`seqc compile M.mlir --target=sm_90 -o BUNDLES_DIR/<name>`). Each case
+checks seqc's outputs against an independent PyTorch computation, then times
+both with CUDA events (warm-up, repeats, median) and prints the ratio.
+"""
+import argparse
+import csv
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+import seqc  # noqa: E402
+
+
+def median_ms(fn, warmup=3, repeat=15):
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(repeat):
+        start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        stop.record()
+        stop.synchronize()
+        times.append(start.elapsed_time(stop))
+    times.sort()
+    return times[len(times) // 2]
+
+
+def rel_err(got, ref):
+    got, ref = got.double(), ref.double()
+    if not torch.isfinite(got).all():
+        return float("inf")
+    return (torch.linalg.vector_norm(got - ref) / torch.linalg.vector_norm(ref)).item()
+
+
+ROWS = []
+
+
+def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note=""):
+    ok = err <= tol
+    ratio = peer_ms / ours_ms if ours_ms and peer_ms else float("nan")
+    ROWS.append(dict(case=case, sizes=sizes, seqc_ms="%.4f" % ours_ms, peer=peer,
+                     peer_ms="%.4f" % peer_ms if peer_ms else "", speedup="%.3f" % ratio,
+                     rel_err="%.2e" % err, check="PASS" if ok else "FAIL", note=note))
+    print("%-24s %-28s seqc %9.3f ms  %-22s %9s ms  seqc speedup %6.3fx  rel err %.2e %s %s"
+          % (case, sizes, ours_ms, peer, "%.3f" % peer_ms if peer_ms else "-", ratio, err,
+             "PASS" if ok else "FAIL", note), flush=True)
+
+
+def linear_scan(bundles):
+    B, T, D = 16, 4096, 1024
+    g = torch.Generator(device="cuda").manual_seed(0)
+    mag = 0.5 + 0.499 * torch.rand(B, T, D, device="cuda", generator=g)
+    sign = torch.where(torch.rand(B, T, D, device="cuda", generator=g) < 0.25, -1.0, 1.0)
+    a = (mag * sign).contiguous()
+    b = torch.randn(B, T, D, device="cuda", generator=g)
+    # Reference: the recurrence step by step in float64.
+    h = torch.zeros(B, D, device="cuda", dtype=torch.float64)
+    ref = torch.empty(B, T, D, device="cuda", dtype=torch.float64)
+    a64, b64 = a.double(), b.double()
+    for t in range(T):
+        h = a64[:, t] * h + b64[:, t]
+        ref[:, t] = h
+    # Peer: a device copy of the bytes a scan must move (read a and b,
+    # write h), counted as read + write.
+    src = torch.empty(2 * B * T * D, device="cuda")
+    dst = torch.empty_like(src)
+    copy_ms = median_ms(lambda: dst.copy_(src))
+    copy_gbs = 2 * src.numel() * 4 / (copy_ms * 1e-3) / 1e9
+    for form in ("sequential", "prefix"):
+        name = "linear_scan_" + form
+        if not os.path.isdir(os.path.join(bundles, name)):
+            continue
+        fn = seqc.load(os.path.join(bundles, name)).linear_scan
+        out = fn(a, b)
+        err = max(rel_err(out[0], ref), rel_err(out[1], ref[:, -1]))
+        ms = median_ms(lambda: fn(a, b, out=out))
+        gbs = 3 * B * T * D * 4 / (ms * 1e-3) / 1e9
+        # "Speedup" against the copy that moves as many bytes.
+        copy_equiv_ms = 3 * B * T * D * 4 / (copy_gbs * 1e9) * 1e3
+        row(name, "B%d T%d D%d f32" % (B, T, D), ms, "device copy %.0f GB/s" % copy_gbs,
+            copy_equiv_ms, err, 1e-4, "%.0f GB/s effective" % gbs)
+
+
+def lstm(bundles):
+    B, T, H = 16, 1024, 768
+    torch.manual_seed(0)
+    net = torch.nn.LSTM(H, H, batch_first=True).cuda().to(torch.bfloat16)
+    x = torch.randn(B, T, H, device="cuda", dtype=torch.bfloat16)
+    h0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
+    c0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
+    with torch.no_grad():
+        y_ref, (h_ref, c_ref) = net(x, (h0, c0))
+        torch_ms = median_ms(lambda: net(x, (h0, c0)))
+        # float32 reference for the error of both
+        net32 = torch.nn.LSTM(H, H, batch_first=True).cuda()
+        net32.load_state_dict({k: v.float() for k, v in net.state_dict().items()})
+        y32, (h32, c32) = net32(x.float(), (h0.float(), c0.float()))
+    w = net.weight_ih_l0.detach().t().contiguous()
+    r = net.weight_hh_l0.detach().t().contiguous()[None]
+    bias, rbias = net.bias_ih_l0.detach().contiguous(), net.bias_hh_l0.detach().contiguous()
+    fn = seqc.load(os.path.join(bundles, "lstm_h768_1head")).lstm
+    args = (x, w, r, bias, rbias, h0[0].contiguous(), c0[0].contiguous())
+    out = fn(*args)
+    err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
+    torch_err = rel_err(y_ref, y32)
+    ms = median_ms(lambda: fn(*args, out=out))
+    row("lstm 1 head", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
+        err, 5e-2, "cuDNN rel err %.2e" % torch_err)
+    name = "lstm_h768_12heads"
+    if os.path.isdir(os.path.join(bundles, name)):
+        fn = seqc.load(os.path.join(bundles, name)).lstm
+        d = H // 12
+        r12 = (torch.randn(12, d, 4 * d, device="cuda") / d ** 0.5).to(torch.bfloat16)
+        args = (x, w, r12, bias, rbias, h0[0].contiguous(), c0[0].contiguous())
+        out = fn(*args)
+        finite = bool(torch.isfinite(out[0]).all())
+        ms = median_ms(lambda: fn(*args, out=out))
+        row("lstm 12 heads x 64", "B%d T%d H%d bf16" % (B, T, H), ms, "(no torch peer)", 0.0,
+            0.0 if finite else float("inf"), 1.0, "outputs finite" if finite else "NaN/Inf")
+
+
+def gla_chunk_torch(q, k, v, g, C=64):
+    """GLA forward, chunkwise with matmuls (DESIGN.md's chunk form), float32."""
+    B, T, H, d = q.shape
+    q, k, v, g = (t.transpose(1, 2) for t in (q, k, v, g))  # [B, H, T, d]
+    S = torch.zeros(B, H, d, v.shape[-1], device=q.device, dtype=q.dtype)
+    out = torch.empty_like(v)
+    mask = torch.tril(torch.ones(C, C, device=q.device, dtype=torch.bool))
+    for s in range(0, T, C):
+        qc, kc, vc, gc = (t[:, :, s:s + C] for t in (q, k, v, g))
+        L = torch.cumsum(gc, dim=2)
+        Lc = L[:, :, -1:]
+        # exponents relative to the chunk's first step stay bounded for C=64
+        A = torch.einsum("bhid,bhjd->bhij", qc * torch.exp(L), kc * torch.exp(-L))
+        A = A.masked_fill(~mask[:qc.shape[2], :qc.shape[2]], 0)
+        out[:, :, s:s + C] = (qc * torch.exp(L)) @ S + A @ vc
+        S = torch.exp(Lc).transpose(-1, -2) * S + (kc * torch.exp(Lc - L)).transpose(-1, -2) @ vc
+    return out.transpose(1, 2).contiguous(), S
+
+
+def gla(bundles):
+    B, T, H, d = 2, 4096, 4, 64
+    torch.manual_seed(0)
+    q = torch.randn(B, T, H, d, device="cuda")
+    k = torch.nn.functional.normalize(torch.randn(B, T, H, d, device="cuda"), dim=-1)
+    v = torch.randn(B, T, H, d, device="cuda")
+    g = torch.log(0.85 + 0.149 * torch.rand(B, T, H, d, device="cuda"))
+    # Reference: the recurrence step by step in float64.
+    S = torch.zeros(B, H, d, d, device="cuda", dtype=torch.float64)
+    ref = torch.empty(B, T, H, d, device="cuda", dtype=torch.float64)
+    q64, k64, v64, a64 = q.double(), k.double(), v.double(), torch.exp(g.double())
+    for t in range(T):
+        S = a64[:, t, :, :, None] * S + k64[:, t, :, :, None] * v64[:, t, :, None, :]
+        ref[:, t] = torch.einsum("bhd,bhde->bhe", q64[:, t], S)
+    fn = seqc.load(os.path.join(bundles, "gla")).gla
+    out = fn(q, k, v, g)
+    err = max(rel_err(out[0], ref), rel_err(out[1], S))
+    o_t, S_t = gla_chunk_torch(q, k, v, g)
+    torch_err = rel_err(o_t, ref)
+    ms = median_ms(lambda: fn(q, k, v, g, out=out))
+    torch_ms = median_ms(lambda: gla_chunk_torch(q, k, v, g))
+    row("gla (chunkwise form)", "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
+        "torch chunked GLA", torch_ms, err, 1e-3, "torch rel err %.2e" % torch_err)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bundles")
+    parser.add_argument("--csv")
+    args = parser.parse_args()
+    print("device:", torch.cuda.get_device_name(), "torch", torch.__version__, flush=True)
+    for case in (linear_scan, lstm, gla):
+        try:
+            case(args.bundles)
+        except Exception as e:  # keep the other cases' numbers
+            print("%s: ERROR %s: %s" % (case.__name__, type(e).__name__, e), flush=True)
+            ROWS.append(dict(case=case.__name__, check="ERROR", note=str(e)[:200]))
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            fields = ["case", "sizes", "seqc_ms", "peer", "peer_ms", "speedup", "rel_err", "check", "note"]
+            w = csv.DictWriter(f, fieldnames=fields)
+            w.writeheader()
+            for r in ROWS:
+                w.writerow({k: r.get(k, "") for k in fields})
+    return 0 if all(r.get("check") == "PASS" for r in ROWS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes the seq/seqnn models of the GPU benchmarks (sizes of issue 6).
+
+    python3 benchmarks/gpu/models.py OUTDIR
+"""
+import os
+import sys
+
+
+def t(shape, dtype="f32"):
+    return "tensor<%sx%s>" % ("x".join(str(d) for d in shape), dtype)
+
+
+def lstm(heads, B=16, T=1024, H=768, dtype="bf16"):
+    I = H
+    d = H // heads
+    args = [("x", (B, T, I)), ("w", (I, 4 * H)), ("r", (heads, d, 4 * d)),
+            ("bias", (4 * H,)), ("recurrent_bias", (4 * H,)), ("h0", (B, H)), ("c0", (B, H))]
+    outs = [(B, T, H), (B, H), (B, H)]
+    sig = ", ".join("%%%s: %s" % (n, t(s, dtype)) for n, s in args)
+    rt = ", ".join(t(s, dtype) for s in outs)
+    heads_attr = " {heads = %d}" % heads if heads > 1 else ""
+    return ("func.func @lstm(%s) -> (%s) {\n"
+            "  %%y, %%h, %%c = seqnn.lstm %%x, %%w, %%r bias %%bias recurrent_bias %%recurrent_bias "
+            "init(%%h0, %%c0)%s\n      : (%s) -> (%s)\n"
+            "  return %%y, %%h, %%c : %s\n}\n" % (
+                sig, rt, heads_attr, ", ".join(t(s, dtype) for _, s in args), rt, rt))
+
+
+def linear_scan(form, B=16, T=4096, D=1024):
+    ty = t((B, T, D))
+    st = t((B, D))
+    return ("func.func @linear_scan(%%a: %s, %%b: %s) -> (%s, %s) {\n"
+            "  %%h, %%last = seq.linear_scan %%a, %%b {form = %s}\n"
+            "      : (%s, %s) -> (%s, %s)\n"
+            "  return %%h, %%last : %s, %s\n}\n" % (ty, ty, ty, st, form, ty, ty, ty, st, ty, st))
+
+
+def gla(B=2, T=4096, H=4, dk=64):
+    ty = t((B, T, H, dk))
+    st = t((B, H, dk, dk))
+    return ("func.func @gla(%%q: %s, %%k: %s, %%v: %s, %%g: %s) -> (%s, %s) {\n"
+            "  %%o, %%s = seq.linear_attention %%q, %%k, %%v gate <vector> %%g\n"
+            "      : (%s, %s, %s, %s) -> (%s, %s)\n"
+            "  return %%o, %%s : %s, %s\n}\n" % ((ty,) * 4 + (ty, st) + (ty,) * 4 + (ty, st, ty, st)))
+
+
+MODELS = {
+    "lstm_h768_1head": lstm(1),
+    "lstm_h768_12heads": lstm(12),
+    "linear_scan_sequential": linear_scan("#seq.form<sequential, items_per_thread = 8>"),
+    "linear_scan_prefix": linear_scan("#seq.form<prefix, chunk_size = 64, items_per_thread = 4>"),
+    "gla": gla(),
+}
+
+if __name__ == "__main__":
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name, text in MODELS.items():
+        with open(os.path.join(out, name + ".mlir"), "w") as f:
+            f.write(text)
+        print(os.path.join(out, name + ".mlir"))

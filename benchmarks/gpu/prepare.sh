@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds (here, no GPU needed) everything the GPU check carries, into
+# .device/ (ignored by git): seqc-gpu-check and the runtime, the bundles of
+# every example (with check vectors) and of the benchmark models.
+#   benchmarks/gpu/prepare.sh [sm_90|sm_80]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TARGET=${1:-sm_90}
+OUT=.device
+rm -rf "$OUT" && mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/examples" "$OUT/bench" "$OUT/models"
+cp build/bin/seqc-gpu-check "$OUT/bin/"
+cp build/lib/libseqc_gpu_runtime.so "$OUT/lib/"
+for f in examples/*.mlir examples/seq/*.mlir; do
+  name=$(basename "$f" .mlir)
+  [[ $f == examples/seq/* ]] && name="seq_$name"
+  if ! build/bin/seqc compile "$f" --target="$TARGET" -o "$OUT/examples/$name" >/dev/null 2>"$OUT/$name.error"; then
+    echo "prepare: $f does not compile for $TARGET: $(head -1 "$OUT/$name.error")"
+    rm -rf "$OUT/examples/$name"
+  fi
+  rm -f "$OUT/$name.error"
+done
+python3 benchmarks/gpu/models.py "$OUT/models" >/dev/null
+for m in "$OUT"/models/*.mlir; do
+  name=$(basename "$m" .mlir)
+  build/bin/seqc compile "$m" --target="$TARGET" -o "$OUT/bench/$name" --check-vectors=false >/dev/null
+done
+rm -f "$OUT"/examples/*/*.o "$OUT"/bench/*/*.o
+du -sh "$OUT"
