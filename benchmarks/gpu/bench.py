@@ -130,8 +130,10 @@ def lstm(bundles):
 
 
 def gla_chunk_torch(q, k, v, g, C=64):
-    """GLA forward, chunkwise with matmuls (DESIGN.md's chunk form), float32."""
+    """GLA forward, chunkwise with matmuls (DESIGN.md's chunk form), float32;
+    q scaled by 1/sqrt(dk) as seq.linear_attention does by default."""
     B, T, H, d = q.shape
+    q = q * d ** -0.5
     q, k, v, g = (t.transpose(1, 2) for t in (q, k, v, g))  # [B, H, T, d]
     S = torch.zeros(B, H, d, v.shape[-1], device=q.device, dtype=q.dtype)
     out = torch.empty_like(v)
@@ -161,7 +163,7 @@ def gla(bundles):
     q64, k64, v64, a64 = q.double(), k.double(), v.double(), torch.exp(g.double())
     for t in range(T):
         S = a64[:, t, :, :, None] * S + k64[:, t, :, :, None] * v64[:, t, :, None, :]
-        ref[:, t] = torch.einsum("bhd,bhde->bhe", q64[:, t], S)
+        ref[:, t] = torch.einsum("bhd,bhde->bhe", q64[:, t], S) * d ** -0.5
     fn = seqc.load(os.path.join(bundles, "gla")).gla
     out = fn(q, k, v, g)
     err = max(rel_err(out[0], ref), rel_err(out[1], S))

@@ -100,11 +100,13 @@ int linkSharedLibrary(const std::string &library,
 
 /// Writes the GPU bundle of `functions` (see GpuCompileCommand.cpp).
 /// `program` is at the seq level (expanded, forms chosen for `target`);
-/// with `checkVectors`, seeded inputs and the reference interpreter's
+/// with `checkVectors`, `inputs` (made from the program before expansion,
+/// when argument roles are still visible) and the reference interpreter's
 /// outputs for the program's function are written under DIR/check.
 int writeGpuBundle(Program &program, llvm::ArrayRef<mlir::func::FuncOp> functions,
                    const std::string &target, const std::string &stem,
-                   const std::string &directory, bool checkVectors,
+                   const std::string &directory,
+                   const std::vector<HostTensor> &inputs, bool checkVectors,
                    uint64_t seed);
 
 } // namespace seqc::driver

@@ -154,7 +154,8 @@ int64_t constantOf(Value v) {
 
 int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
                    const std::string &target, const std::string &stem,
-                   const std::string &directory, bool checkVectors,
+                   const std::string &directory,
+                   const std::vector<HostTensor> &inputs, bool checkVectors,
                    uint64_t seed) {
   std::string chip = gpuChipOf(target);
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
@@ -166,9 +167,6 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
   std::vector<std::string> checkFiles;
   std::string checkedFunction;
   if (checkVectors) {
-    std::vector<HostTensor> inputs;
-    if ((rc = makeInputs(program, {}, seed, inputs)))
-      return rc;
     std::vector<ref::Tensor> referenceInputs, expected;
     for (const HostTensor &input : inputs)
       referenceInputs.push_back(toReference(input));
@@ -290,7 +288,9 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
        << " * Every pointer is a device pointer to a contiguous row-major\n"
        << " * buffer; inputs are not modified; buffers must not overlap.\n"
        << " * Work is queued on `stream` (a CUstream; NULL: the default\n"
-       << " * stream) and complete when the function returns. Each function\n"
+       << " * stream): a call returns once its work is queued, like any CUDA\n"
+       << " * library call; synchronize the stream before reading outputs on\n"
+       << " * the host. Each function\n"
        << " * returns 0 or a SEQC_RT_* code (1 no CUDA driver, 2 no device,\n"
        << " * 3 driver error); seqc_last_error() says what failed.\n"
        << " * bf16/f16 elements are their 16-bit patterns (uint16_t). */\n"

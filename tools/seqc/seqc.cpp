@@ -315,6 +315,10 @@ int compileMain(MLIRContext &context) {
     for (func::FuncOp function : functions)
       names.push_back(function.getSymName().str());
     std::string selected = program.function.getSymName().str();
+    // Inputs by role need the layers (a weight is a weight of seqnn.lstm).
+    std::vector<HostTensor> inputs;
+    if (checkVectors && (rc = makeInputs(program, {}, seed, inputs)))
+      return rc;
     PassManager pm(&context);
     if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq)) ||
         failed(pm.run(*program.module)))
@@ -324,7 +328,7 @@ int compileMain(MLIRContext &context) {
     for (const std::string &name : names)
       functions.push_back(program.module->lookupSymbol<func::FuncOp>(name));
     return writeGpuBundle(program, functions, targetName, stem, outputDir,
-                          checkVectors, seed);
+                          inputs, checkVectors, seed);
   }
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
   if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
