@@ -1,6 +1,8 @@
 # -*- Python -*-
 # lit configuration of the seqc regression suite.
+import ctypes
 import os
+import shutil
 
 import lit.formats
 
@@ -8,7 +10,7 @@ config.name = "seqc"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "check_examples.py"]
-config.excludes += ["Inputs", "oracle.py", "torch_parity.py", "forms_agree.py"]
+config.excludes += ["Inputs", "oracle.py", "torch_parity.py", "forms_agree.py", "check_bundles.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
 
@@ -22,3 +24,18 @@ config.environment["PATH"] = path
 config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
 config.substitutions.append(("%examples", os.path.join(config.seqc_src_root, "examples")))
 config.substitutions.append(("%python", config.python_executable))
+
+# GPU code generation is checked without a GPU: ptxas assembles and reports
+# on every kernel. Tests of the no-driver paths are skipped where a CUDA
+# driver is installed.
+ptxas = "/usr/local/cuda/bin/ptxas"
+if not os.access(ptxas, os.X_OK):
+    ptxas = shutil.which("ptxas")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass

@@ -29,8 +29,8 @@ def SeqSplatConstantsToFill : Pass<"seq-splat-constants-to-fill", "mlir::func::F
     Bufferized, a tensor constant becomes a global in host memory, which a
     kernel cannot read. A splat constant (the zero accumulator of a matmul,
     a tensor of ones) becomes `tensor.empty` + `linalg.fill`, computed on
-    the device. Any other dense tensor constant is an error at its
-    location for GPU targets.
+    the device instead of copied. Other constants stay; seq-device-buffers
+    copies their globals to the device.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
@@ -59,9 +59,11 @@ def SeqDeviceBuffers : Pass<"seq-device-buffers", "mlir::func::FuncOp"> {
   let description = [{
     After kernels are formed, every buffer the host code allocates is used
     by kernels only: `memref.alloc`/`memref.dealloc` outside kernels become
-    `gpu.alloc`/`gpu.dealloc`. Host code that would still touch device
-    memory (a load, store, copy or a host global) is an error at its
-    location, never a segfault at run time. Buffers of `index` or `i1`
+    `gpu.alloc`/`gpu.dealloc`, and a constant global read by kernels is
+    copied into a device buffer (`gpu.alloc` + `gpu.memcpy`, freed before
+    the function returns). Host code that would still touch device memory
+    (a load, store or copy) is an error at its location, never a segfault
+    at run time. Buffers of `index` or `i1`
     elements are the buffer deallocation pipeline's host bookkeeping
     (pointer lists, ownership flags) and stay on the host.
   }];

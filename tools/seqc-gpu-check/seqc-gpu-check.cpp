@@ -264,6 +264,32 @@ int main(int argc, char **argv) {
     for (const std::string &path : found)
       manifests.push_back({directory, path});
   }
+  // Every manifest is read before the device is touched: a bad bundle is
+  // reported the same with or without a GPU.
+  std::vector<nlohmann::json> parsed;
+  for (const auto &[directory, path] : manifests) {
+    try {
+      std::ifstream in(path);
+      parsed.push_back(nlohmann::json::parse(in));
+      const nlohmann::json &m = parsed.back();
+      if (m.value("format", "") != "seqc-gpu-bundle-1")
+        throw std::runtime_error("format is not seqc-gpu-bundle-1");
+      for (const auto &function : m.at("functions"))
+        for (const auto &p : function.at("parameters")) {
+          std::string dtype = p.at("dtype");
+          if (dtype != "f32" && dtype != "f16" && dtype != "bf16" &&
+              dtype != "complex64")
+            throw std::runtime_error("unknown dtype '" + dtype + "'");
+          p.at("shape").get<std::vector<int64_t>>();
+        }
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "seqc-gpu-check: %s is not a valid bundle manifest: "
+                           "%s\n",
+                   path.c_str(), e.what());
+      return 2;
+    }
+  }
+
   if (int status = seqc_rt_init()) {
     seqc_rt_begin(nullptr); // records the reason on this thread
     std::fprintf(stderr, "seqc-gpu-check: %s\n", seqc_rt_last_message());
@@ -277,26 +303,15 @@ int main(int argc, char **argv) {
 
   std::vector<Row> rows;
   bool allPass = true;
-  for (const auto &[directory, path] : manifests) {
-    nlohmann::json manifest;
-    try {
-      std::ifstream in(path);
-      manifest = nlohmann::json::parse(in);
-    } catch (const std::exception &e) {
-      std::fprintf(stderr, "seqc-gpu-check: %s is not a bundle manifest: %s\n",
-                   path.c_str(), e.what());
-      return 2;
-    }
-    if (manifest.value("format", "") != "seqc-gpu-bundle-1") {
-      std::fprintf(stderr, "seqc-gpu-check: %s: unknown manifest format\n",
-                   path.c_str());
-      return 2;
-    }
+  for (size_t m = 0; m < manifests.size(); ++m) {
+    const std::string &directory = manifests[m].first;
+    const nlohmann::json &manifest = parsed[m];
     std::string chip = manifest.value("chip", "");
     std::string want = "sm_" + std::to_string(major) + std::to_string(minor);
     std::string library =
         directory + "/" + manifest.value("library", "");
-    if (chip != want && !(chip == "sm_80" && major >= 8)) {
+    // A cubin runs only on its own architecture.
+    if (chip != want) {
       Row row{manifest.value("module", "?"), "*", false};
       row.note = "bundle is for " + chip + ", the device is " + want;
       rows.push_back(row);

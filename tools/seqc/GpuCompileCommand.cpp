@@ -56,7 +56,7 @@ const char *dtypeName(ElementType type) {
   return "?";
 }
 
-int runPipeline(ModuleOp module, StringRef pipeline) {
+int runPipeline(ModuleOp module, const std::string &pipeline) {
   PassManager pm(module.getContext());
   std::string errors;
   llvm::raw_string_ostream os(errors);
@@ -233,8 +233,17 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
 
   // PTX (kept for inspection and for drivers newer than the cubin's chip)
   // and the cubin that the host code embeds.
+  // ptxas and libdevice (math functions) come from the CUDA toolkit, named
+  // explicitly so that MLIR's serializer finds them whatever PATH says.
+  std::string ptxas = findPtxas();
+  if (ptxas.empty())
+    return fail("ptxas not found (looked in /usr/local/cuda/bin and PATH): "
+                "the CUDA toolkit is needed to build GPU bundles");
+  std::string toolkit =
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
   OwningOpRef<ModuleOp> forPtx(cast<ModuleOp>(lowered->clone()));
-  if ((rc = runPipeline(*forPtx, "gpu-module-to-binary{format=isa}")))
+  if ((rc = runPipeline(*forPtx, "gpu-module-to-binary{format=isa toolkit=" +
+                                     toolkit + "}")))
     return rc;
   std::optional<std::string> ptx = binaryObject(*forPtx);
   if (!ptx)
@@ -242,11 +251,8 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
   std::string ptxPath = base + ".ptx";
   if ((rc = writeFile(ptxPath, *ptx)))
     return rc;
-  std::string ptxas = findPtxas();
-  if (ptxas.empty())
-    return fail("ptxas not found (looked in /usr/local/cuda/bin and PATH): "
-                "the CUDA toolkit is needed to build cubins");
-  if ((rc = runPipeline(*lowered, "gpu-module-to-binary{format=bin}")))
+  if ((rc = runPipeline(*lowered, "gpu-module-to-binary{format=bin toolkit=" +
+                                      toolkit + "}")))
     return rc;
   std::optional<std::string> cubin = binaryObject(*lowered);
   if ((rc = writeFile(base + ".cubin", cubin.value_or(""))))

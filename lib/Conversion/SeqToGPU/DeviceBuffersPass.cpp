@@ -57,8 +57,32 @@ struct SeqDeviceBuffersPass
         gpu::DeallocOp::create(b, dealloc.getLoc(), /*asyncToken=*/Type(),
                                ValueRange{}, dealloc.getMemref());
         dealloc.erase();
+      } else if (auto global = dyn_cast<memref::GetGlobalOp>(op)) {
+        // A constant (a per-head decay table, say): copied to the device
+        // where it is read, freed at every return.
+        b.setInsertionPointAfter(global);
+        auto device = gpu::AllocOp::create(
+            b, global.getLoc(), global.getType(), /*asyncToken=*/Type(),
+            ValueRange{}, ValueRange{}, ValueRange{}, /*hostShared=*/nullptr);
+        gpu::MemcpyOp::create(b, global.getLoc(), /*asyncToken=*/Type(),
+                              ValueRange{}, device.getMemref(),
+                              global.getResult());
+        global.getResult().replaceAllUsesExcept(device.getMemref(),
+                                                device->getNextNode());
+        if (!isa<func::FuncOp>(global->getParentOp())) {
+          global.emitOpError("reads a constant inside a loop or branch; GPU "
+                             "targets copy constants to the device only at "
+                             "the function's top level");
+          failedAny = true;
+          continue;
+        }
+        global->getParentOp()->walk([&](func::ReturnOp ret) {
+          OpBuilder rb(ret);
+          gpu::DeallocOp::create(rb, ret.getLoc(), /*asyncToken=*/Type(),
+                                 ValueRange{}, device.getMemref());
+        });
       } else if (isa<memref::LoadOp, memref::StoreOp, memref::CopyOp,
-                     memref::GetGlobalOp, memref::AllocaOp>(op)) {
+                     memref::AllocaOp>(op)) {
         op->emitOpError()
             << "would run on the host against device memory; seqc has no "
                "kernel for it on GPU targets";

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -152,6 +153,11 @@ struct ScanKernelBuilder {
       }
       lo = hiMain;
       h = main.getResult(0);
+      // No remainder loop when the step count is a known multiple.
+      std::optional<int64_t> first = getConstantIntValue(main.getLowerBound());
+      std::optional<int64_t> last = getConstantIntValue(hi);
+      if (first && last && (*last - *first) % unroll == 0)
+        return h;
     }
     auto tail = scf::ForOp::create(b, lo, hi, one, h);
     OpBuilder::InsertionGuard guard(b);
