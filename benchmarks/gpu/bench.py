@@ -57,38 +57,46 @@ def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note=""):
 
 
 def linear_scan(bundles):
-    B, T, D = 16, 4096, 1024
-    g = torch.Generator(device="cuda").manual_seed(0)
-    mag = 0.5 + 0.499 * torch.rand(B, T, D, device="cuda", generator=g)
-    sign = torch.where(torch.rand(B, T, D, device="cuda", generator=g) < 0.25, -1.0, 1.0)
-    a = (mag * sign).contiguous()
-    b = torch.randn(B, T, D, device="cuda", generator=g)
-    # Reference: the recurrence step by step in float64.
-    h = torch.zeros(B, D, device="cuda", dtype=torch.float64)
-    ref = torch.empty(B, T, D, device="cuda", dtype=torch.float64)
-    a64, b64 = a.double(), b.double()
-    for t in range(T):
-        h = a64[:, t] * h + b64[:, t]
-        ref[:, t] = h
-    # Peer: a device copy of the bytes a scan must move (read a and b,
-    # write h), counted as read + write.
-    src = torch.empty(2 * B * T * D, device="cuda")
-    dst = torch.empty_like(src)
-    copy_ms = median_ms(lambda: dst.copy_(src))
-    copy_gbs = 2 * src.numel() * 4 / (copy_ms * 1e-3) / 1e9
-    for form in ("sequential", "prefix"):
-        name = "linear_scan_" + form
-        if not os.path.isdir(os.path.join(bundles, name)):
-            continue
-        fn = seqc.load(os.path.join(bundles, name)).linear_scan
-        out = fn(a, b)
-        err = max(rel_err(out[0], ref), rel_err(out[1], ref[:, -1]))
-        ms = median_ms(lambda: fn(a, b, out=out))
-        gbs = 3 * B * T * D * 4 / (ms * 1e-3) / 1e9
-        # "Speedup" against the copy that moves as many bytes.
-        copy_equiv_ms = 3 * B * T * D * 4 / (copy_gbs * 1e9) * 1e3
-        row(name, "B%d T%d D%d f32" % (B, T, D), ms, "device copy %.0f GB/s" % copy_gbs,
-            copy_equiv_ms, err, 1e-4, "%.0f GB/s effective" % gbs)
+    for size, (B, T, D) in (("large", (16, 4096, 1024)), ("small", (1, 65536, 64))):
+        g = torch.Generator(device="cuda").manual_seed(0)
+        mag = 0.5 + 0.499 * torch.rand(B, T, D, device="cuda", generator=g)
+        sign = torch.where(torch.rand(B, T, D, device="cuda", generator=g) < 0.25, -1.0, 1.0)
+        a = (mag * sign).contiguous()
+        b = torch.randn(B, T, D, device="cuda", generator=g)
+        # Reference: the recurrence step by step in float64.
+        h = torch.zeros(B, D, device="cuda", dtype=torch.float64)
+        ref = torch.empty(B, T, D, device="cuda", dtype=torch.float64)
+        a64, b64 = a.double(), b.double()
+        for t in range(T):
+            h = a64[:, t] * h + b64[:, t]
+            ref[:, t] = h
+        # Peer: a device copy of as many bytes as a scan must move (read a
+        # and b, write h), counted as read + write.
+        src = torch.empty(3 * B * T * D // 2, device="cuda")
+        dst = torch.empty_like(src)
+        copy_ms = median_ms(lambda: dst.copy_(src))
+        copy_gbs = 2 * src.numel() * 4 / (copy_ms * 1e-3) / 1e9
+        times = {}
+        for name in sorted(os.listdir(bundles)):
+            prefix = "linear_scan_%s_" % size
+            if not name.startswith(prefix):
+                continue
+            variant = name[len(prefix):]
+            fn = seqc.load(os.path.join(bundles, name)).linear_scan
+            out = fn(a, b)
+            err = max(rel_err(out[0], ref), rel_err(out[1], ref[:, -1]))
+            ms = median_ms(lambda: fn(a, b, out=out))
+            times[variant] = ms
+            gbs = 3 * B * T * D * 4 / (ms * 1e-3) / 1e9
+            row("linear_scan " + variant, "B%d T%d D%d f32" % (B, T, D), ms,
+                "device copy %.0f GB/s" % copy_gbs, copy_ms, err, 1e-4,
+                "%.0f GB/s effective" % gbs)
+        if "auto" in times and len(times) > 1:
+            fastest = min((v for v in times if v != "auto"), key=times.get)
+            print("linear_scan %s: the cost model's pick runs in %.4f ms, the fastest form (%s) "
+                  "in %.4f ms: pick/fastest = %.2f" % (size, times["auto"], fastest,
+                                                     times[fastest], times["auto"] / times[fastest]),
+                  flush=True)
 
 
 def lstm(bundles):

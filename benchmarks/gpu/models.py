@@ -27,13 +27,15 @@ def lstm(heads, B=16, T=1024, H=768, dtype="bf16"):
                 sig, rt, heads_attr, ", ".join(t(s, dtype) for _, s in args), rt, rt))
 
 
-def linear_scan(form, B=16, T=4096, D=1024):
+def linear_scan(form, B, T, D):
+    """form None: seq-select-form picks (what `seqc explain` shows)."""
     ty = t((B, T, D))
     st = t((B, D))
+    attr = " {form = %s}" % form if form else ""
     return ("func.func @linear_scan(%%a: %s, %%b: %s) -> (%s, %s) {\n"
-            "  %%h, %%last = seq.linear_scan %%a, %%b {form = %s}\n"
+            "  %%h, %%last = seq.linear_scan %%a, %%b%s\n"
             "      : (%s, %s) -> (%s, %s)\n"
-            "  return %%h, %%last : %s, %s\n}\n" % (ty, ty, ty, st, form, ty, ty, ty, st, ty, st))
+            "  return %%h, %%last : %s, %s\n}\n" % (ty, ty, ty, st, attr, ty, ty, ty, st, ty, st))
 
 
 def gla(B=2, T=4096, H=4, dk=64):
@@ -45,13 +47,26 @@ def gla(B=2, T=4096, H=4, dk=64):
             "  return %%o, %%s : %s, %s\n}\n" % ((ty,) * 4 + (ty, st) + (ty,) * 4 + (ty, st, ty, st)))
 
 
+# Linear scans at a large and a small B*D, in each form and as the cost
+# model picks (the hit rate compares the pick with the fastest).
+SCAN_SIZES = {"large": (16, 4096, 1024), "small": (1, 65536, 64)}
+SCAN_FORMS = {
+    "auto": None,
+    "sequential_u4": "#seq.form<sequential, items_per_thread = 4>",
+    "sequential_u8": "#seq.form<sequential, items_per_thread = 8>",
+    "sequential_u16": "#seq.form<sequential, items_per_thread = 16>",
+    "prefix_c64": "#seq.form<prefix, chunk_size = 64, items_per_thread = 4>",
+    "prefix_c256": "#seq.form<prefix, chunk_size = 256, items_per_thread = 8>",
+}
+
 MODELS = {
     "lstm_h768_1head": lstm(1),
     "lstm_h768_12heads": lstm(12),
-    "linear_scan_sequential": linear_scan("#seq.form<sequential, items_per_thread = 8>"),
-    "linear_scan_prefix": linear_scan("#seq.form<prefix, chunk_size = 64, items_per_thread = 4>"),
     "gla": gla(),
 }
+for size, shape in SCAN_SIZES.items():
+    for form, attr in SCAN_FORMS.items():
+        MODELS["linear_scan_%s_%s" % (size, form)] = linear_scan(attr, *shape)
 
 if __name__ == "__main__":
     out = sys.argv[1]
