@@ -54,6 +54,29 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::arith::ArithDialect"];
 }
 
+def SeqPromoteKernelAccumulators : Pass<"seq-promote-kernel-accumulators", "mlir::func::FuncOp"> {
+  let summary = "Carry kernel reductions in registers and unroll them";
+  let description = [{
+    A reduction from a linalg op reaches a kernel as an `scf.for` that
+    loads its output element, adds to it and stores it back every step: a
+    chain through memory (kernel arguments may alias, so neither LLVM nor
+    ptxas can keep it in a register) that makes a 768-long dot product wait
+    768 times for the cache. Inside every `gpu.launch`, an innermost loop
+    whose loads and stores of one buffer all use the same loop-invariant
+    indices carries that element as an iteration argument instead (one load
+    before, one store after), and is then unrolled by `unroll` so that the
+    loads of several steps are in flight at once.
+
+    Linalg semantics make this exact: an output element is accessed only
+    through its own indices within the reduction.
+  }];
+  let options = [
+    Option<"unroll", "unroll", "int64_t", /*default=*/"4",
+           "unroll factor of the promoted reduction loops (1: none)">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect"];
+}
+
 def SeqDeviceBuffers : Pass<"seq-device-buffers", "mlir::func::FuncOp"> {
   let summary = "Place host-level buffers in device memory";
   let description = [{

@@ -64,7 +64,8 @@ static std::string stagePipeline(GpuStage stage, StringRef target) {
     return ""; // the CPU pipeline's, see addGpuStage
   case GpuStage::kernels:
     return "func.func(convert-linalg-to-parallel-loops,"
-           "seq-parallel-loops-to-gpu,seq-device-buffers,"
+           "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"
+           "seq-device-buffers,"
            "gpu-launch-sink-index-computations),"
            "gpu-kernel-outlining,seq-merge-gpu-modules,canonicalize,cse";
   case GpuStage::llvm:
