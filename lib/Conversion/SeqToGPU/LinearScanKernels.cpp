@@ -12,9 +12,9 @@
 // prefix (reduce-then-scan over chunks of L = chunk_size steps):
 //   1. aggregate: grid (ceil(C / bt), N, B), one thread per (channel,
 //      chunk): the chunk's product of a and its scan from zero;
-//   2. carry: grid (ceil(C / bt), B), one thread per channel scans the N
-//      aggregates from init, writing the state entering each chunk over the
-//      chunk's own aggregate, and the final state;
+//   2. carry: one warp per channel scans the N aggregates from init with
+//      shfl.up (see emitWarpCarry), writing the state entering each chunk
+//      over the chunk's own aggregate, and the final state;
 //   3. apply: grid as 1, each chunk rescanned from its carried-in state.
 //   5 passes over [B, T, C] instead of 3, for B*C*N-way parallelism
 //   instead of B*C: the form the cost model picks when B*C alone cannot
@@ -168,6 +168,7 @@ struct ScanKernelBuilder {
     return tail.getResult(0);
   }
 
+  /// a * h + bv: one step of h -> a h + b.
   Value fma(Value a, Value bv, Value h) {
     return arith::AddFOp::create(b, arith::MulFOp::create(b, a, h), bv);
   }
@@ -194,6 +195,113 @@ Value bufferOf(ImplicitLocOpBuilder &b, Value tensor) {
   return bufferization::ToBufferOp::create(
       b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
       /*read_only=*/true);
+}
+
+/// Step 2 of the prefix form: one warp per channel scans the N chunk
+/// aggregates (p_n, s_n), each meaning h -> p_n h + s_n. Lane l composes
+/// its ceil(N / 32) consecutive chunks sequentially, the warp scans the 32
+/// lane composites with shfl.up (5 steps of the composition
+/// (p1, s1) then (p2, s2) = (p2 p1, p2 s1 + s2)), and each lane rescans its
+/// chunks from its carried-in state, overwriting s_n with the state
+/// entering chunk n. The last lane writes the final state. Latency: 2N/32
+/// + 5 dependent steps instead of N.
+void emitWarpCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
+                   Value local, Value init, Value last, int64_t B, int64_t N,
+                   int64_t C) {
+  ScanKernelBuilder kb{b, stateType, 1};
+  constexpr int64_t kWarp = 32, kWarpsPerBlock = 4;
+  auto launch = gpu::LaunchOp::create(
+      b, kb.index((C + kWarpsPerBlock - 1) / kWarpsPerBlock), kb.index(B),
+      kb.index(1), kb.index(kWarp * kWarpsPerBlock), kb.index(1),
+      kb.index(1));
+  launch->setAttr("seq.kernel", b.getStringAttr("linear_scan_prefix_carry"));
+  launch->setAttr("seq.vector_width", b.getI64IntegerAttr(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value tid = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(b, tid, kb.index(kWarp));
+  Value channel = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, launch.getBlockIds().x,
+                               kb.index(kWarpsPerBlock)),
+      arith::DivUIOp::create(b, tid, kb.index(kWarp)));
+  Value batch = launch.getBlockIds().y;
+  // A whole warp shares its channel: the guard never splits a warp.
+  auto inRange = scf::IfOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, channel,
+                               kb.index(C)),
+      /*withElse=*/false);
+  b.setInsertionPointToStart(&inRange.getThenRegion().front());
+  int64_t perLane = (N + kWarp - 1) / kWarp;
+  Value lo = arith::MinUIOp::create(
+      b, arith::MulIOp::create(b, lane, kb.index(perLane)), kb.index(N));
+  Value hi = arith::MinUIOp::create(
+      b, arith::AddIOp::create(b, lo, kb.index(perLane)), kb.index(N));
+  Value one = kb.index(1);
+  // The lane's composite.
+  auto compose = scf::ForOp::create(
+      b, lo, hi, one, ValueRange{kb.floatConst(1.0), kb.floatConst(0.0)});
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(compose.getBody());
+    SmallVector<Value> at{batch, compose.getInductionVar(), channel};
+    Value p = memref::LoadOp::create(b, product, at);
+    Value sv = memref::LoadOp::create(b, local, at);
+    scf::YieldOp::create(
+        b, ValueRange{arith::MulFOp::create(b, p, compose.getRegionIterArg(0)),
+                      kb.fma(p, sv, compose.getRegionIterArg(1))});
+  }
+  Value P = compose.getResult(0), S = compose.getResult(1);
+  // Inclusive warp scan of the composites.
+  for (int32_t offset = 1; offset < kWarp; offset *= 2) {
+    auto up = [&](Value v) {
+      return gpu::ShuffleOp::create(b, v, offset, kWarp,
+                                    gpu::ShuffleMode::UP)
+          .getShuffleResult();
+    };
+    Value Pu = up(P), Su = up(S);
+    Value active = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, lane,
+                                         kb.index(offset));
+    Value Pn = arith::MulFOp::create(b, P, Pu);
+    Value Sn = kb.fma(P, S, Su);
+    P = arith::SelectOp::create(b, active, Pn, P);
+    S = arith::SelectOp::create(b, active, Sn, S);
+  }
+  // Exclusive: the composite of the lanes before this one.
+  Value Pe = gpu::ShuffleOp::create(b, P, 1, kWarp, gpu::ShuffleMode::UP)
+                 .getShuffleResult();
+  Value Se = gpu::ShuffleOp::create(b, S, 1, kWarp, gpu::ShuffleMode::UP)
+                 .getShuffleResult();
+  Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
+                                      kb.index(0));
+  Pe = arith::SelectOp::create(b, first, kb.floatConst(1.0), Pe);
+  Se = arith::SelectOp::create(b, first, kb.floatConst(0.0), Se);
+  Value h0 = init ? memref::LoadOp::create(b, init, ValueRange{batch, channel})
+                        .getResult()
+                  : kb.floatConst(0.0);
+  if (h0.getType() != stateType)
+    h0 = arith::ExtFOp::create(b, stateType, h0);
+  Value carry = kb.fma(Pe, Se, h0);
+  auto rescan = scf::ForOp::create(b, lo, hi, one, carry);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(rescan.getBody());
+    SmallVector<Value> at{batch, rescan.getInductionVar(), channel};
+    Value h = rescan.getRegionIterArg(0);
+    Value p = memref::LoadOp::create(b, product, at);
+    Value sv = memref::LoadOp::create(b, local, at);
+    memref::StoreOp::create(b, h, local, at);
+    scf::YieldOp::create(b, kb.fma(p, sv, h));
+  }
+  auto isLast = scf::IfOp::create(
+      b,
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
+                            kb.index(kWarp - 1)),
+      /*withElse=*/false);
+  b.setInsertionPointToStart(&isLast.getThenRegion().front());
+  memref::StoreOp::create(b, rescan.getResult(0), last,
+                          ValueRange{batch, channel});
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b);
 }
 
 struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
@@ -297,24 +405,7 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
                   kb.store(loop.getResult(0), product, ValueRange{batch, n, c});
                   kb.store(loop.getResult(1), local, ValueRange{batch, n, c});
                 });
-      kb.launch("linear_scan_prefix_carry", gridX, B, 1, threads, C,
-                [&](Value c, Value batch, Value) {
-                  auto loop = scf::ForOp::create(b, kb.index(0), kb.index(N),
-                                                 kb.index(1),
-                                                 initialState(batch, c));
-                  {
-                    OpBuilder::InsertionGuard guard(b);
-                    b.setInsertionPointToStart(loop.getBody());
-                    Value n = loop.getInductionVar();
-                    Value carry = loop.getRegionIterArg(0);
-                    SmallVector<Value> at{batch, n, c};
-                    Value p = kb.load(product, at);
-                    Value s = kb.load(local, at);
-                    kb.store(carry, local, at);
-                    scf::YieldOp::create(b, kb.fma(p, s, carry));
-                  }
-                  kb.store(loop.getResult(0), last, ValueRange{batch, c});
-                });
+      emitWarpCarry(b, stateType, product, local, init, last, B, N, C);
       kb.launch("linear_scan_prefix_apply", gridX, N, B, threads, C,
                 [&](Value c, Value n, Value batch) {
                   auto [lo, hi] = chunkBounds(n);

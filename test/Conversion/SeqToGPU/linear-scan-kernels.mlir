@@ -32,9 +32,15 @@ func.func @sequential(%a: tensor<16x64x1024xf32>, %b: tensor<16x64x1024xf32>)
 // CHECK:           memref.load {{.*}} : memref<2x100x30xbf16>
 // CHECK:           arith.extf {{.*}} : bf16 to f32
 // CHECK:         } {seq.kernel = "linear_scan_prefix_aggregate", seq.vector_width = 1 : i64}
-// CHECK:         gpu.launch
+// The carry: a warp per channel (4 per block of 128 threads), lane
+// composites, a 5-step shfl.up scan, the exclusive composite, a rescan.
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c8, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c128
+// CHECK:           scf.for
+// CHECK-COUNT-12:  gpu.shuffle  up {{.*}}, %c32_i32 : f32
 // CHECK:           memref.load %{{.*}}[%{{.*}}] : memref<2x30xf32>
-// CHECK:           scf.for %{{.*}} = %c0 to %c7
+// CHECK:           scf.for
+// CHECK:           scf.if
+// CHECK:             memref.store {{.*}} : memref<2x30xf32>
 // CHECK:         } {seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
 // CHECK:         gpu.launch
 // CHECK:         } {seq.kernel = "linear_scan_prefix_apply", seq.vector_width = 1 : i64}
