@@ -55,15 +55,22 @@ static std::string stagePipeline(GpuStage stage, StringRef target) {
            "},canonicalize,cse";
   case GpuStage::loops:
     // Elementwise chains are fused into one generic each (one kernel per
-    // chain instead of one per op); splat constants are computed on the
-    // device instead of living in host globals.
+    // chain instead of one per op), and, with named ops generalized, into
+    // the contractions that read them (the per-step transpose of an RNN
+    // state folds into the h R product); splat constants are computed on
+    // the device instead of living in host globals.
     return "seq-lower-to-gpu-kernels,seq-lower-forms,"
            "func.func(convert-elementwise-to-linalg,seq-splat-constants-to-"
-           "fill),linalg-fuse-elementwise-ops,canonicalize,cse";
+           "fill,linalg-generalize-named-ops),linalg-fuse-elementwise-ops,"
+           "canonicalize,cse";
   case GpuStage::buffers:
     return ""; // the CPU pipeline's, see addGpuStage
   case GpuStage::kernels:
+    // Adjacent loop nests over the same space with matching accesses (a
+    // fill and the reduction into it, a cell and the copy of its output)
+    // fuse into one kernel before kernels are formed.
     return "func.func(convert-linalg-to-parallel-loops,"
+           "scf-parallel-loop-fusion,"
            "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"
            "seq-device-buffers,"
            "gpu-launch-sink-index-computations),"
