@@ -42,14 +42,27 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
     Each outermost `scf.parallel` outside a kernel (from linalg ops and the
     target-independent seq lowerings) becomes a `gpu.launch` with one thread
     per iteration: the iteration space is linearized, cut into blocks of
-    `block-threads` threads, and each thread recovers its indices by
+    `block-threads` threads (fewer, down to a warp, when that leaves fewer
+    than `min-blocks` blocks), and each thread recovers its indices by
     delinearization, so that the innermost loop dimension runs across
     consecutive threads (coalesced for row-major buffers). Parallel loops
     with reductions are reported as errors.
+
+    A nest that holds a reduction loop may run one small dimension (constant
+    trip count up to `coarsen-max`, not the innermost) inside each thread
+    when a load of the reduction does not depend on it: the loop is marked
+    `seq.coarsened` (the launch `seq.coarsened_dim`) and
+    seq-promote-kernel-accumulators jams it into the reduction, so that the
+    value is loaded once for all its uses.
   }];
   let options = [
     Option<"blockThreads", "block-threads", "int64_t", /*default=*/"256",
-           "threads per block">
+           "threads per block">,
+    Option<"coarsenMax", "coarsen-max", "int64_t", /*default=*/"16",
+           "largest trip count of a dimension run inside each thread (0: none)">,
+    Option<"minBlocks", "min-blocks", "int64_t", /*default=*/"128",
+           "halve the block (down to a warp) while a constant-size launch has "
+           "fewer blocks than this">
   ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::arith::ArithDialect"];
 }
@@ -65,7 +78,10 @@ def SeqPromoteKernelAccumulators : Pass<"seq-promote-kernel-accumulators", "mlir
     whose loads and stores of one buffer all use the same loop-invariant
     indices carries that element as an iteration argument instead (one load
     before, one store after), and is then unrolled by `unroll` so that the
-    loads of several steps are in flight at once.
+    loads of several steps are in flight at once. A loop that
+    seq-parallel-loops-to-gpu marked `seq.coarsened` around such a
+    reduction is unrolled and jammed into it: one pass over the reduction
+    updates every accumulator, sharing the loads that do not depend on it.
 
     Linalg semantics make this exact: an output element is accessed only
     through its own indices within the reduction.

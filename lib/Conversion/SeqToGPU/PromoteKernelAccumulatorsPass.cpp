@@ -56,6 +56,11 @@ void promote(IRRewriter &rewriter, scf::ForOp loop, int64_t unroll) {
   auto pairs = accumulators(loop);
   if (pairs.empty())
     return;
+  // Jammed into a coarsened loop around it, the reduction is unrolled
+  // there: keep it rolled here.
+  if (auto parent = dyn_cast<scf::ForOp>(loop->getParentOp());
+      parent && parent->hasAttr("seq.coarsened"))
+    unroll = 1;
   rewriter.setInsertionPoint(loop);
   SmallVector<Value> inits;
   for (auto [load, store] : pairs)
@@ -102,6 +107,20 @@ struct SeqPromoteKernelAccumulatorsPass
     IRRewriter rewriter(&getContext());
     for (scf::ForOp loop : innermost)
       promote(rewriter, loop, unroll);
+    // Coarsened loops: fully unrolled and jammed into their reduction.
+    SmallVector<scf::ForOp> coarsened;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr("seq.coarsened"))
+        coarsened.push_back(loop);
+    });
+    for (scf::ForOp loop : coarsened) {
+      std::optional<int64_t> trip = loop.getStaticTripCount()
+                                        ? std::optional<int64_t>(
+                                              loop.getStaticTripCount()->getSExtValue())
+                                        : std::nullopt;
+      if (trip && *trip > 1)
+        (void)loopUnrollJamByFactor(loop, *trip);
+    }
   }
 };
 } // namespace

@@ -1,5 +1,5 @@
 // RUN: seq-opt %s -split-input-file -verify-diagnostics \
-// RUN:   -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu{block-threads=128}))' | FileCheck %s
+// RUN:   -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu{block-threads=128 min-blocks=1}))' | FileCheck %s
 
 // A 3-D loop nest (5 x 7 x 300, steps 1, 1, 2 from 0, 0, 10) becomes one
 // launch of ceil(5*7*145 / 128) blocks; the innermost dimension varies
@@ -52,3 +52,4 @@ func.func @reduction(%in: memref<64xf32>) -> f32 {
   }
   return %sum : f32
 }
+
