@@ -49,8 +49,9 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
     with reductions are reported as errors.
 
     A nest that holds a reduction loop may run one small dimension (constant
-    trip count up to `coarsen-max`, not the innermost) inside each thread
-    when a load of the reduction does not depend on it: the loop is marked
+    trip count up to `coarsen-max`, not the innermost, trip count times
+    reduction length up to `coarsen-work`) inside each thread when a load
+    of the reduction does not depend on it: the loop is marked
     `seq.coarsened` (the launch `seq.coarsened_dim`) and
     seq-promote-kernel-accumulators jams it into the reduction, so that the
     value is loaded once for all its uses.
@@ -60,6 +61,9 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
            "threads per block">,
     Option<"coarsenMax", "coarsen-max", "int64_t", /*default=*/"16",
            "largest trip count of a dimension run inside each thread (0: none)">,
+    Option<"coarsenWork", "coarsen-work", "int64_t", /*default=*/"2048",
+           "largest trip count x reduction length a coarsened thread may "
+           "walk">,
     Option<"minBlocks", "min-blocks", "int64_t", /*default=*/"128",
            "halve the block (down to a warp) while a constant-size launch has "
            "fewer blocks than this">
