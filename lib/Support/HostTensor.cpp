@@ -36,6 +36,18 @@ int64_t elementSize(ElementType type) {
   return 0;
 }
 
+const char *dtypeName(ElementType type) {
+  return type == ElementType::complexF32 ? "complex64" : elementTypeName(type);
+}
+
+std::optional<ElementType> parseDtypeName(const std::string &name) {
+  for (ElementType type : {ElementType::f32, ElementType::f16,
+                           ElementType::bf16, ElementType::complexF32})
+    if (name == dtypeName(type))
+      return type;
+  return std::nullopt;
+}
+
 HostTensor::HostTensor(ElementType type, std::vector<int64_t> shape)
     : type(type), shape(std::move(shape)) {
   bytes.assign(numElements() * elementSize(type), 0);

@@ -49,19 +49,6 @@ int usage() {
   return 2;
 }
 
-size_t elementBytes(ElementType type) {
-  switch (type) {
-  case ElementType::f32:
-    return 4;
-  case ElementType::f16:
-  case ElementType::bf16:
-    return 2;
-  case ElementType::complexF32:
-    return 8;
-  }
-  return 4;
-}
-
 std::vector<std::string> manifestsIn(const std::string &directory) {
   std::vector<std::string> found;
   if (DIR *dir = opendir(directory.c_str())) {
@@ -127,13 +114,10 @@ bool runFunction(const Options &options, const std::string &directory,
   size_t inputIndex = 0;
   for (const auto &p : parameters) {
     std::vector<int64_t> shape = p.at("shape").get<std::vector<int64_t>>();
-    std::string dtype = p.at("dtype");
-    ElementType type = dtype == "bf16"  ? ElementType::bf16
-                       : dtype == "f16" ? ElementType::f16
-                       : dtype == "complex64" ? ElementType::complexF32
-                                              : ElementType::f32;
+    // Validated when the manifest was read.
+    ElementType type = *seqc::parseDtypeName(p.at("dtype"));
     HostTensor host(type, shape);
-    size_t bytes = host.numElements() * elementBytes(type);
+    size_t bytes = host.numElements() * seqc::elementSize(type);
     bytesMoved += bytes;
     void *device = nullptr;
     ok &= seqc_rt_malloc(&device, bytes) == SEQC_RT_SUCCESS;
@@ -173,7 +157,7 @@ bool runFunction(const Options &options, const std::string &directory,
       continue;
     HostTensor &out = outputs[outputIndex];
     seqc_rt_copy_to_host(out.data(), buffers[i],
-                         out.numElements() * elementBytes(out.type));
+                         out.numElements() * seqc::elementSize(out.type));
     std::vector<double> reference(expected[outputIndex].numElements());
     for (size_t j = 0; j < reference.size(); ++j)
       reference[j] = expected[outputIndex].get(j);
@@ -277,8 +261,7 @@ int main(int argc, char **argv) {
       for (const auto &function : m.at("functions"))
         for (const auto &p : function.at("parameters")) {
           std::string dtype = p.at("dtype");
-          if (dtype != "f32" && dtype != "f16" && dtype != "bf16" &&
-              dtype != "complex64")
+          if (!seqc::parseDtypeName(dtype))
             throw std::runtime_error("unknown dtype '" + dtype + "'");
           p.at("shape").get<std::vector<int64_t>>();
         }
@@ -290,7 +273,7 @@ int main(int argc, char **argv) {
     }
   }
 
-  if (int status = seqc_rt_init()) {
+  if (seqc_rt_init() != SEQC_RT_SUCCESS) {
     seqc_rt_begin(nullptr); // records the reason on this thread
     std::fprintf(stderr, "seqc-gpu-check: %s\n", seqc_rt_last_message());
     return 2;
@@ -312,7 +295,9 @@ int main(int argc, char **argv) {
         directory + "/" + manifest.value("library", "");
     // A cubin runs only on its own architecture.
     if (chip != want) {
-      Row row{manifest.value("module", "?"), "*", false};
+      Row row;
+      row.bundle = manifest.value("module", "?");
+      row.function = "*";
       row.note = "bundle is for " + chip + ", the device is " + want;
       rows.push_back(row);
       allPass = false;

@@ -42,20 +42,6 @@ using namespace mlir;
 namespace seqc::driver {
 namespace {
 
-const char *dtypeName(ElementType type) {
-  switch (type) {
-  case ElementType::f32:
-    return "f32";
-  case ElementType::f16:
-    return "f16";
-  case ElementType::bf16:
-    return "bf16";
-  case ElementType::complexF32:
-    return "complex64";
-  }
-  return "?";
-}
-
 int runPipeline(ModuleOp module, const std::string &pipeline) {
   PassManager pm(module.getContext());
   std::string errors;
@@ -366,7 +352,7 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
       parameters.push_back(llvm::json::Object{
           {"name", p.name},
           {"direction", p.isOutput ? "out" : "in"},
-          {"dtype", dtypeName(*toElementType(p.type))},
+          {"dtype", seqc::dtypeName(*toElementType(p.type))},
           {"shape", std::move(shape)}});
     }
     llvm::json::Object entry{{"name", name},

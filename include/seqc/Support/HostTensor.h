@@ -14,6 +14,7 @@
 #define SEQC_SUPPORT_HOSTTENSOR_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ enum class ElementType { f32, f16, bf16, complexF32 };
 const char *elementTypeName(ElementType type);
 /// Bytes per element.
 int64_t elementSize(ElementType type);
+/// The NumPy/PyTorch-style name in GPU bundle manifests: "f32", "f16",
+/// "bf16", "complex64"; and back (nullopt for any other name).
+const char *dtypeName(ElementType type);
+std::optional<ElementType> parseDtypeName(const std::string &name);
 
 struct HostTensor {
   ElementType type = ElementType::f32;
