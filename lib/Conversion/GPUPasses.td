@@ -82,7 +82,8 @@ def SeqPromoteKernelAccumulators : Pass<"seq-promote-kernel-accumulators", "mlir
     whose loads and stores of one buffer all use the same loop-invariant
     indices carries that element as an iteration argument instead (one load
     before, one store after), and is then unrolled by `unroll` so that the
-    loads of several steps are in flight at once. A loop that
+    loads of several steps are in flight at once (a thread's dot product is
+    latency-bound: one step in flight waits a cache round trip per step). A loop that
     seq-parallel-loops-to-gpu marked `seq.coarsened` around such a
     reduction is unrolled and jammed into it: one pass over the reduction
     updates every accumulator, sharing the loads that do not depend on it.
@@ -91,7 +92,7 @@ def SeqPromoteKernelAccumulators : Pass<"seq-promote-kernel-accumulators", "mlir
     through its own indices within the reduction.
   }];
   let options = [
-    Option<"unroll", "unroll", "int64_t", /*default=*/"4",
+    Option<"unroll", "unroll", "int64_t", /*default=*/"16",
            "unroll factor of the promoted reduction loops (1: none)">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect"];
