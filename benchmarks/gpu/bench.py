@@ -58,6 +58,7 @@ def rel_err(got, ref):
 
 
 ROWS = []
+PROFILE = False
 
 
 def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None):
@@ -142,6 +143,14 @@ def lstm(bundles):
     torch_err = rel_err(y_ref, y32)
     ms = median_ms(lambda: fn(*args, out=out))
     graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
+    if PROFILE:
+        # Device time per kernel of one call (CUPTI sees the bundle's
+        # launches too).
+        from torch.profiler import ProfilerActivity, profile
+        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+            fn(*args, out=out)
+            torch.cuda.synchronize()
+        print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=12), flush=True)
     row("lstm 1 head", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
         err, 5e-2, "cuDNN rel err %.2e" % torch_err, graph)
     name = "lstm_h768_12heads"
@@ -209,9 +218,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bundles")
     parser.add_argument("--csv")
+    parser.add_argument("--cases", default="linear_scan,lstm,gla",
+                        help="comma-separated subset of linear_scan, lstm, gla")
+    parser.add_argument("--profile", action="store_true",
+                        help="print the device time per kernel of one LSTM call")
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
     print("device:", torch.cuda.get_device_name(), "torch", torch.__version__, flush=True)
     for case in (linear_scan, lstm, gla):
+        if case.__name__ not in args.cases.split(","):
+            continue
         try:
             case(args.bundles)
         except Exception as e:  # keep the other cases' numbers
