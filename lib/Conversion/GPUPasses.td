@@ -48,22 +48,22 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
     consecutive threads (coalesced for row-major buffers). Parallel loops
     with reductions are reported as errors.
 
-    A nest that holds a reduction loop may run one small dimension (constant
-    trip count up to `coarsen-max`, not the innermost, trip count times
-    reduction length up to `coarsen-work`) inside each thread when a load
-    of the reduction does not depend on it: the loop is marked
-    `seq.coarsened` (the launch `seq.coarsened_dim`) and
+    A nest that holds a reduction loop may run `factor` consecutive
+    iterations of one dimension (not the innermost) inside each thread when
+    a load of the reduction does not depend on it: the largest divisor of
+    its trip count up to `coarsen-max` that leaves at least `min-threads`
+    threads. The loop is marked `seq.coarsened` (the launch
+    `seq.coarsened_dim` and `seq.coarsened_factor`) and
     seq-promote-kernel-accumulators jams it into the reduction, so that the
-    value is loaded once for all its uses.
+    value is loaded once for `factor` uses.
   }];
   let options = [
     Option<"blockThreads", "block-threads", "int64_t", /*default=*/"256",
            "threads per block">,
     Option<"coarsenMax", "coarsen-max", "int64_t", /*default=*/"16",
-           "largest trip count of a dimension run inside each thread (0: none)">,
-    Option<"coarsenWork", "coarsen-work", "int64_t", /*default=*/"2048",
-           "largest trip count x reduction length a coarsened thread may "
-           "walk">,
+           "most iterations of a dimension run inside each thread (1: none)">,
+    Option<"minThreads", "min-threads", "int64_t", /*default=*/"8192",
+           "threads a coarsened launch must keep">,
     Option<"minBlocks", "min-blocks", "int64_t", /*default=*/"128",
            "halve the block (down to a warp) while a constant-size launch has "
            "fewer blocks than this">

@@ -27,38 +27,46 @@ using namespace mlir;
 
 namespace {
 
-/// The loop dimension to run inside each thread instead of across threads,
-/// or -1: a dimension other than the innermost with a small constant trip
-/// count whose induction variable some load inside a reduction loop does
-/// not use. A thread then walks that dimension and reuses the loaded value
-/// (an RNN step's h R: each thread computes all B rows of its column and
-/// reads R once, instead of B threads each reading it from L2). Only while
-/// a thread's serial work (trip count times reduction length) stays within
-/// `maxWork`: on the H200, 16 rows x 768-long dot products per thread ran
-/// 2x slower than one row per thread (too few warps to hide latency),
-/// 16 x 64 ran faster.
-int64_t coarsenedDim(scf::ParallelOp loop, int64_t maxTrip, int64_t maxWork) {
+/// A loop dimension to run partly inside each thread: `factor` consecutive
+/// iterations of `dim` per thread. Chosen among the dimensions other than
+/// the innermost with a constant trip count whose induction variable some
+/// load inside a reduction loop does not use: a thread then reuses that
+/// loaded value `factor` times (an RNN step's h R: each thread computes
+/// `factor` batch rows of its column, R is read B / factor times instead of
+/// B times). The factor is the largest divisor of the trip count up to
+/// `maxFactor` that leaves at least `minThreads` threads: on the H200, 16
+/// rows per thread of a 16 x 768 x 3072 step ran 2x slower than 1 (3072
+/// threads cannot hide latency).
+struct Coarsening {
+  int64_t dim = -1, factor = 1;
+};
+Coarsening chooseCoarsening(scf::ParallelOp loop, int64_t maxFactor,
+                            int64_t minThreads) {
   int64_t rank = loop.getInductionVars().size();
-  int64_t reductionLength = 0;
-  bool unknownLength = false;
-  loop.getBody()->walk([&](scf::ForOp inner) {
-    if (std::optional<APInt> trip = inner.getStaticTripCount())
-      reductionLength = std::max(reductionLength, trip->getSExtValue());
-    else
-      unknownLength = true;
-  });
-  if (reductionLength == 0 || unknownLength || rank < 2)
-    return -1;
-  int64_t best = -1, bestTrip = 1;
-  for (int64_t d = 0; d + 1 < rank; ++d) {
+  bool hasReduction = false;
+  loop.getBody()->walk([&](scf::ForOp) { hasReduction = true; });
+  if (!hasReduction || rank < 2)
+    return {};
+  SmallVector<int64_t> trips;
+  int64_t total = 1;
+  for (int64_t d = 0; d < rank; ++d) {
     std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()[d]);
     std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound()[d]);
     std::optional<int64_t> st = getConstantIntValue(loop.getStep()[d]);
     if (!lb || !ub || !st || *st <= 0)
-      continue;
-    int64_t trip = (*ub - *lb + *st - 1) / *st;
-    if (trip < 2 || trip > maxTrip || trip <= bestTrip ||
-        trip * reductionLength > maxWork)
+      return {};
+    trips.push_back((*ub - *lb + *st - 1) / *st);
+    total *= trips.back();
+  }
+  Coarsening best;
+  for (int64_t d = 0; d + 1 < rank; ++d) {
+    int64_t factor = 1;
+    for (int64_t f = std::min(maxFactor, trips[d]); f >= 2; --f)
+      if (trips[d] % f == 0 && total / f >= minThreads) {
+        factor = f;
+        break;
+      }
+    if (factor <= best.factor)
       continue;
     Value iv = loop.getInductionVars()[d];
     bool reuse = false;
@@ -70,16 +78,14 @@ int64_t coarsenedDim(scf::ParallelOp loop, int64_t maxTrip, int64_t maxWork) {
           reuse = true;
       });
     });
-    if (reuse) {
-      best = d;
-      bestTrip = trip;
-    }
+    if (reuse)
+      best = {d, factor};
   }
   return best;
 }
 
 LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
-                                 int64_t coarsenMax, int64_t coarsenWork,
+                                 int64_t coarsenMax, int64_t minThreads,
                                  int64_t minBlocks) {
   if (!loop.getInitVals().empty())
     return loop.emitOpError()
@@ -89,7 +95,8 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);
   };
-  int64_t coarsened = coarsenedDim(loop, coarsenMax, coarsenWork);
+  Coarsening coarsening = chooseCoarsening(loop, coarsenMax, minThreads);
+  int64_t coarsened = coarsening.dim;
   SmallVector<Value> trips;
   Value total = index(1);
   std::optional<int64_t> staticTotal = 1;
@@ -98,15 +105,17 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
     auto [lb, ub, step] = bounds;
     Value span = arith::SubIOp::create(b, ub, lb);
     Value trip = arith::CeilDivUIOp::create(b, span, step);
-    trips.push_back(trip);
+    // The coarsened dimension is walked `factor` iterations per thread.
     if (int64_t(d) == coarsened)
-      continue;
+      trip = arith::DivUIOp::create(b, trip, index(coarsening.factor));
+    trips.push_back(trip);
     total = arith::MulIOp::create(b, total, trip);
     std::optional<int64_t> l = getConstantIntValue(lb),
                            u = getConstantIntValue(ub),
                            st = getConstantIntValue(step);
     if (staticTotal && l && u && st && *st > 0)
-      *staticTotal *= (*u - *l + *st - 1) / *st;
+      *staticTotal *= (*u - *l + *st - 1) / *st /
+                      (int64_t(d) == coarsened ? coarsening.factor : 1);
     else
       staticTotal.reset();
   }
@@ -135,15 +144,16 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
   b.setInsertionPointToStart(&guard.getThenRegion().front());
   IRMapping mapping;
   Value rest = linear;
-  int64_t outermost = coarsened == 0 ? 1 : 0;
+  Value coarsePosition;
   for (int64_t d = trips.size() - 1; d >= 0; --d) {
-    if (d == coarsened)
-      continue;
-    Value position = d != outermost
-                         ? arith::RemUIOp::create(b, rest, trips[d]).getResult()
-                         : rest;
-    if (d != outermost)
+    Value position = d ? arith::RemUIOp::create(b, rest, trips[d]).getResult()
+                       : rest;
+    if (d)
       rest = arith::DivUIOp::create(b, rest, trips[d]);
+    if (d == coarsened) {
+      coarsePosition = position;
+      continue;
+    }
     Value iv = arith::AddIOp::create(
         b, loop.getLowerBound()[d],
         arith::MulIOp::create(b, position, loop.getStep()[d]));
@@ -152,13 +162,23 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
   if (coarsened >= 0) {
     // The coarsened dimension: a loop inside the thread, unrolled and
     // jammed into the reduction by seq-promote-kernel-accumulators.
-    auto inner = scf::ForOp::create(b, loop.getLowerBound()[coarsened],
-                                    loop.getUpperBound()[coarsened],
-                                    loop.getStep()[coarsened]);
+    auto inner = scf::ForOp::create(b, index(0), index(coarsening.factor),
+                                    index(1));
     inner->setAttr("seq.coarsened", b.getUnitAttr());
     launch->setAttr("seq.coarsened_dim", b.getI64IntegerAttr(coarsened));
-    mapping.map(loop.getInductionVars()[coarsened], inner.getInductionVar());
+    launch->setAttr("seq.coarsened_factor",
+                    b.getI64IntegerAttr(coarsening.factor));
     b.setInsertionPointToStart(inner.getBody());
+    // iv = lb + step * (position * factor + i)
+    Value iteration = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, coarsePosition, index(coarsening.factor)),
+        inner.getInductionVar());
+    mapping.map(loop.getInductionVars()[coarsened],
+                arith::AddIOp::create(
+                    b, loop.getLowerBound()[coarsened],
+                    arith::MulIOp::create(b, iteration,
+                                          loop.getStep()[coarsened])));
   }
   for (Operation &op : loop.getBody()->without_terminator())
     b.clone(op, mapping);
@@ -182,7 +202,7 @@ struct SeqParallelLoopsToGPUPass
     });
     for (scf::ParallelOp loop : outermost)
       if (failed(launchParallelLoop(loop, blockThreads, coarsenMax,
-                                    coarsenWork, minBlocks)))
+                                    minThreads, minBlocks)))
         return signalPassFailure();
   }
 };
