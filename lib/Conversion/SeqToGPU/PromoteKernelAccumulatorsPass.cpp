@@ -114,13 +114,30 @@ struct SeqPromoteKernelAccumulatorsPass
         coarsened.push_back(loop);
     });
     for (scf::ForOp loop : coarsened) {
-      std::optional<int64_t> trip = loop.getStaticTripCount()
-                                        ? std::optional<int64_t>(
-                                              loop.getStaticTripCount()->getSExtValue())
-                                        : std::nullopt;
-      if (trip && *trip > 1)
-        (void)loopUnrollJamByFactor(loop, *trip);
+      std::optional<APInt> trip = loop.getStaticTripCount();
+      if (!trip || trip->getSExtValue() <= 1)
+        continue;
+      // Tag the reductions: the jam rewrites (and may erase) `loop`.
+      loop.getBody()->walk([&](scf::ForOp inner) {
+        inner->setAttr("seq.jammed", rewriter.getUnitAttr());
+      });
+      (void)loopUnrollJamByFactor(loop, trip->getSExtValue());
     }
+    // The jammed reduction updates every accumulator per step; it is
+    // unrolled like any other (H200: left rolled, a 16 x 768 x 3072 RNN
+    // step with 4 rows per thread ran 2.2x slower than uncoarsened).
+    SmallVector<scf::ForOp> jammed;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->removeAttr("seq.jammed"))
+        jammed.push_back(loop);
+    });
+    if (unroll > 1)
+      for (scf::ForOp loop : jammed) {
+        bool hasInnerLoop = false;
+        loop.getBody()->walk([&](scf::ForOp) { hasInnerLoop = true; });
+        if (!hasInnerLoop)
+          (void)loopUnrollByFactor(loop, unroll);
+      }
   }
 };
 } // namespace
