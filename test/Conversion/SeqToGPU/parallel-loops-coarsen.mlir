@@ -1,4 +1,4 @@
-// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu{min-threads=96},seq-promote-kernel-accumulators))' | FileCheck %s
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu{min-threads=96},seq-promote-kernel-accumulators{unroll=1}))' | FileCheck %s
 
 // A reduction whose R operand does not depend on the batch dimension (4
 // rows): 4 rows run inside each thread (seq.coarsened; min-threads 96
