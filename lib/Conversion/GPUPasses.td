@@ -52,7 +52,7 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
     iterations of one dimension (not the innermost) inside each thread when
     a load of the reduction does not depend on it: the largest divisor of
     its trip count up to `coarsen-max` that leaves at least `min-threads`
-    threads. The loop is marked `seq.coarsened` (the launch
+    threads or keeps factor x reduction length within `coarsen-work`. The loop is marked `seq.coarsened` (the launch
     `seq.coarsened_dim` and `seq.coarsened_factor`) and
     seq-promote-kernel-accumulators jams it into the reduction, so that the
     value is loaded once for `factor` uses.
@@ -62,8 +62,11 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
            "threads per block">,
     Option<"coarsenMax", "coarsen-max", "int64_t", /*default=*/"16",
            "most iterations of a dimension run inside each thread (1: none)">,
-    Option<"minThreads", "min-threads", "int64_t", /*default=*/"8192",
-           "threads a coarsened launch must keep">,
+    Option<"minThreads", "min-threads", "int64_t", /*default=*/"65536",
+           "threads a coarsened launch keeps (unless coarsen-work allows)">,
+    Option<"coarsenWork", "coarsen-work", "int64_t", /*default=*/"1024",
+           "factor x reduction length a thread may walk whatever the thread "
+           "count">,
     Option<"minBlocks", "min-blocks", "int64_t", /*default=*/"128",
            "halve the block (down to a warp) while a constant-size launch has "
            "fewer blocks than this">

@@ -35,9 +35,14 @@ func.func @rows_times_matrix(%h: memref<4x64xf32>, %r: memref<64x96xf32>, %out: 
   return
 }
 
-// With the default 8192 threads to keep, a 16 x 768 x 3072 step runs 4 rows
-// per thread (12288 threads) rather than all 16 (3072).
-// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu))' | FileCheck %s --check-prefix=PARTIAL
+// Keeping 8192 threads, a 16 x 768 x 3072 step runs 4 rows per thread
+// (12288 threads) rather than all 16 (3072); with the defaults (65536
+// threads, or at most 1024 multiply-adds per thread) it is not coarsened.
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu{min-threads=8192}))' | FileCheck %s --check-prefix=PARTIAL
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu))' | FileCheck %s --check-prefix=DEFAULT
+// DEFAULT-LABEL: func.func @rnn_step
+// DEFAULT-NOT:     seq.coarsened
+// DEFAULT:       } {seq.kernel = "parallel_loop"}
 // PARTIAL-LABEL: func.func @rnn_step
 // PARTIAL:         scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c1
 // PARTIAL:         } {seq.coarsened}
