@@ -4,8 +4,8 @@
     bundle = seqc.load("build/bundles/lstm")        # the seqc compile -o DIR
     y, h, c = bundle.lstm(x, w, r, b, rb, h0, c0)   # CUDA tensors
 
-Each call checks every input (a CUDA tensor, contiguous, of the manifest's
-dtype and shape) before anything is launched, allocates the outputs with
+Each call checks every input (a CUDA tensor, contiguous, 16-byte aligned,
+of the manifest's dtype and shape) before anything is launched, allocates the outputs with
 torch.empty (or fills `out=`), and queues the work on the current CUDA
 stream of PyTorch. A failed launch raises RuntimeError with the runtime's
 message (e.g. "no CUDA driver", a CUDA error name).
@@ -48,6 +48,11 @@ class BundleFunction:
                              % (where, list(parameter["shape"]), list(tensor.shape)))
         if not tensor.is_contiguous():
             raise ValueError("%s: expected a contiguous tensor" % where)
+        # Kernels move 4 channels per 16-byte access (cudaMalloc and
+        # PyTorch's allocator give 256-byte alignment; views may not).
+        if tensor.data_ptr() % 16:
+            raise ValueError("%s: expected a 16-byte aligned tensor (a view at an offset? "
+                             "pass .clone())" % where)
 
     def __call__(self, *inputs, out=None):
         import torch
