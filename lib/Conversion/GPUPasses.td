@@ -117,6 +117,16 @@ def SeqDeviceBuffers : Pass<"seq-device-buffers", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
+def SeqLowerBlockBarriers : Pass<"seq-lower-block-barriers", "mlir::func::FuncOp"> {
+  let summary = "Turn seq.block_barrier into gpu.barrier";
+  let description = [{
+    Runs once buffers are final (after the deallocation pipeline, which
+    accepts only ops with declared memory effects, as `seq.block_barrier`
+    is and `gpu.barrier` is not) and before kernels are outlined.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
 def SeqMergeGPUModules : Pass<"seq-merge-gpu-modules", "mlir::ModuleOp"> {
   let summary = "Put every outlined kernel into one gpu.module";
   let description = [{

@@ -72,7 +72,7 @@ static std::string stagePipeline(GpuStage stage, StringRef target) {
     return "func.func(convert-linalg-to-parallel-loops,"
            "scf-parallel-loop-fusion,"
            "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"
-           "seq-device-buffers,"
+           "seq-device-buffers,seq-lower-block-barriers,"
            "gpu-launch-sink-index-computations),"
            "gpu-kernel-outlining,seq-merge-gpu-modules,canonicalize,cse";
   case GpuStage::llvm:

@@ -5,6 +5,13 @@
 // RUN: seq-opt %s '--seqc-gpu-pipeline=target=sm_90 stop=kernels' | FileCheck %s --check-prefix=KERNELS
 // RUN: seq-opt %s '--seqc-gpu-pipeline=target=sm_80' | FileCheck %s --check-prefix=LLVM
 // RUN: seq-opt %s '--seqc-gpu-pipeline=target=sm_90' -gpu-module-to-binary=format=isa | FileCheck %s --check-prefix=PTX
+// RUN: seq-opt %S/Inputs/many-chunks.mlir '--seqc-gpu-pipeline=target=sm_90' -gpu-module-to-binary=format=isa | FileCheck %s --check-prefix=BLOCK
+
+// A prefix scan over many chunks: the block-level carry synchronizes its
+// warps with bar.sync.
+// BLOCK: gpu.binary @seqc_kernels
+// BLOCK-SAME: shfl.sync.up.b32
+// BLOCK-SAME: bar.sync
 
 // KERNELS-LABEL: func.func @scan_then_scale
 // KERNELS-SAME:    %{{.*}}: memref<4x32x64xf32> {llvm.noalias}

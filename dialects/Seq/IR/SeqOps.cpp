@@ -578,3 +578,17 @@ LogicalResult SoftmaxAttentionOp::verify() {
     return failure();
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// BlockBarrierOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult seqc::seq::BlockBarrierOp::verify() {
+  // The launch is found by name: the seq dialect does not depend on gpu.
+  for (Operation *parent = (*this)->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (parent->getName().getStringRef() == "gpu.launch")
+      return success();
+  return emitOpError("synchronizes the threads of a GPU block and must be "
+                     "inside a gpu.launch");
+}

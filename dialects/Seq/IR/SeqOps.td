@@ -350,4 +350,23 @@ def Seq_YieldOp : Seq_Op<"yield", [
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
+//===----------------------------------------------------------------------===//
+// Kernel-level helpers
+//===----------------------------------------------------------------------===//
+
+def Seq_BlockBarrierOp : Seq_Op<"block_barrier", [
+    MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "a barrier of the threads of a GPU block, as a memory effect";
+  let description = [{
+    `gpu.barrier` inside the hand-shaped kernels that seq-lower-to-gpu-kernels
+    builds before bufferization. Unlike `gpu.barrier`, it declares its memory
+    effects (it orders the block's shared-memory reads and writes), which
+    the buffer deallocation pipeline requires of every op it walks through;
+    seq-lower-block-barriers turns it into `gpu.barrier` once buffers are
+    final. Only valid inside `gpu.launch`.
+  }];
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
 #endif // SEQ_OPS_TD

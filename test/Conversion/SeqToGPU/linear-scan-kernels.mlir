@@ -53,6 +53,29 @@ func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: ten
 
 // -----
 
+// Many chunks (T = 1000 in chunks of 8: 125): the carry takes a block of
+// two warps per channel, whose composites meet after a block barrier.
+// CHECK-LABEL: func.func @many_chunks
+// CHECK:         gpu.launch
+// CHECK:         } {seq.kernel = "linear_scan_prefix_aggregate"
+// CHECK:         %[[P:.*]] = memref.alloc() : memref<2x8x2xf32>
+// CHECK:         %[[S:.*]] = memref.alloc() : memref<2x8x2xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c8, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c64
+// CHECK-COUNT-10:  gpu.shuffle  up
+// CHECK:           memref.store {{.*}}, %[[P]]
+// CHECK:           seq.block_barrier
+// CHECK:           memref.load %[[P]]
+// CHECK:         } {seq.kernel = "linear_scan_prefix_block_carry", seq.vector_width = 1 : i64}
+// CHECK:         } {seq.kernel = "linear_scan_prefix_apply"
+func.func @many_chunks(%a: tensor<2x1000x8xf32>, %b: tensor<2x1000x8xf32>)
+    -> (tensor<2x1000x8xf32>, tensor<2x8xf32>) {
+  %h, %last = seq.linear_scan %a, %b {form = #seq.form<prefix, chunk_size = 8>}
+      : (tensor<2x1000x8xf32>, tensor<2x1000x8xf32>) -> (tensor<2x1000x8xf32>, tensor<2x8xf32>)
+  return %h, %last : tensor<2x1000x8xf32>, tensor<2x8xf32>
+}
+
+// -----
+
 // Complex scans and other ops are left to seq-lower-forms.
 // CHECK-LABEL: func.func @complex
 // CHECK:         seq.linear_scan
