@@ -14,7 +14,7 @@
 //      chunk): the chunk's product of a and its scan from zero;
 //   2. carry: one warp per channel (one block of warps when N > 64) scans
 //      the N aggregates from init with shfl.up (and a block barrier across
-//      warps; see emitWarpCarry, emitBlockCarry), writing the state
+//      warps; see emitCarry), writing the state
 //      entering each chunk over the chunk's own aggregate, and the final
 //      state;
 //   3. apply: grid as 1, each chunk rescanned from its carried-in state.
@@ -199,145 +199,45 @@ Value bufferOf(ImplicitLocOpBuilder &b, Value tensor) {
       /*read_only=*/true);
 }
 
-/// Step 2 of the prefix form: one warp per channel scans the N chunk
-/// aggregates (p_n, s_n), each meaning h -> p_n h + s_n. Lane l composes
-/// its ceil(N / 32) consecutive chunks sequentially, the warp scans the 32
-/// lane composites with shfl.up (5 steps of the composition
-/// (p1, s1) then (p2, s2) = (p2 p1, p2 s1 + s2)), and each lane rescans its
-/// chunks from its carried-in state, overwriting s_n with the state
-/// entering chunk n. The last lane writes the final state. Latency: 2N/32
-/// + 5 dependent steps instead of N.
-void emitWarpCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
-                   Value local, Value init, Value last, int64_t B, int64_t N,
-                   int64_t C) {
-  ScanKernelBuilder kb{b, stateType, 1};
-  constexpr int64_t kWarp = 32, kWarpsPerBlock = 4;
-  auto launch = gpu::LaunchOp::create(
-      b, kb.index((C + kWarpsPerBlock - 1) / kWarpsPerBlock), kb.index(B),
-      kb.index(1), kb.index(kWarp * kWarpsPerBlock), kb.index(1),
-      kb.index(1));
-  launch->setAttr("seq.kernel", b.getStringAttr("linear_scan_prefix_carry"));
-  launch->setAttr("seq.vector_width", b.getI64IntegerAttr(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value tid = launch.getThreadIds().x;
-  Value lane = arith::RemUIOp::create(b, tid, kb.index(kWarp));
-  Value channel = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, launch.getBlockIds().x,
-                               kb.index(kWarpsPerBlock)),
-      arith::DivUIOp::create(b, tid, kb.index(kWarp)));
-  Value batch = launch.getBlockIds().y;
-  // A whole warp shares its channel: the guard never splits a warp.
-  auto inRange = scf::IfOp::create(
-      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, channel,
-                               kb.index(C)),
-      /*withElse=*/false);
-  b.setInsertionPointToStart(&inRange.getThenRegion().front());
-  int64_t perLane = (N + kWarp - 1) / kWarp;
-  Value lo = arith::MinUIOp::create(
-      b, arith::MulIOp::create(b, lane, kb.index(perLane)), kb.index(N));
-  Value hi = arith::MinUIOp::create(
-      b, arith::AddIOp::create(b, lo, kb.index(perLane)), kb.index(N));
-  Value one = kb.index(1);
-  // The lane's composite.
-  auto compose = scf::ForOp::create(
-      b, lo, hi, one, ValueRange{kb.floatConst(1.0), kb.floatConst(0.0)});
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(compose.getBody());
-    SmallVector<Value> at{batch, compose.getInductionVar(), channel};
-    Value p = memref::LoadOp::create(b, product, at);
-    Value sv = memref::LoadOp::create(b, local, at);
-    scf::YieldOp::create(
-        b, ValueRange{arith::MulFOp::create(b, p, compose.getRegionIterArg(0)),
-                      kb.fma(p, sv, compose.getRegionIterArg(1))});
-  }
-  Value P = compose.getResult(0), S = compose.getResult(1);
-  // Inclusive warp scan of the composites.
-  for (int32_t offset = 1; offset < kWarp; offset *= 2) {
-    auto up = [&](Value v) {
-      return gpu::ShuffleOp::create(b, v, offset, kWarp,
-                                    gpu::ShuffleMode::UP)
-          .getShuffleResult();
-    };
-    Value Pu = up(P), Su = up(S);
-    Value active = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, lane,
-                                         kb.index(offset));
-    Value Pn = arith::MulFOp::create(b, P, Pu);
-    Value Sn = kb.fma(P, S, Su);
-    P = arith::SelectOp::create(b, active, Pn, P);
-    S = arith::SelectOp::create(b, active, Sn, S);
-  }
-  // Exclusive: the composite of the lanes before this one.
-  Value Pe = gpu::ShuffleOp::create(b, P, 1, kWarp, gpu::ShuffleMode::UP)
-                 .getShuffleResult();
-  Value Se = gpu::ShuffleOp::create(b, S, 1, kWarp, gpu::ShuffleMode::UP)
-                 .getShuffleResult();
-  Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
-                                      kb.index(0));
-  Pe = arith::SelectOp::create(b, first, kb.floatConst(1.0), Pe);
-  Se = arith::SelectOp::create(b, first, kb.floatConst(0.0), Se);
-  Value h0 = init ? memref::LoadOp::create(b, init, ValueRange{batch, channel})
-                        .getResult()
-                  : kb.floatConst(0.0);
-  if (h0.getType() != stateType)
-    h0 = arith::ExtFOp::create(b, stateType, h0);
-  Value carry = kb.fma(Pe, Se, h0);
-  auto rescan = scf::ForOp::create(b, lo, hi, one, carry);
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(rescan.getBody());
-    SmallVector<Value> at{batch, rescan.getInductionVar(), channel};
-    Value h = rescan.getRegionIterArg(0);
-    Value p = memref::LoadOp::create(b, product, at);
-    Value sv = memref::LoadOp::create(b, local, at);
-    memref::StoreOp::create(b, h, local, at);
-    scf::YieldOp::create(b, kb.fma(p, sv, h));
-  }
-  auto isLast = scf::IfOp::create(
-      b,
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
-                            kb.index(kWarp - 1)),
-      /*withElse=*/false);
-  b.setInsertionPointToStart(&isLast.getThenRegion().front());
-  memref::StoreOp::create(b, rescan.getResult(0), last,
-                          ValueRange{batch, channel});
-  b.setInsertionPointToEnd(&launch.getBody().front());
-  gpu::TerminatorOp::create(b);
-}
-
 /// The affine composition of h -> p1 h + s1 then h -> p2 h + s2.
 std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1,
                                       Value s1, Value p2, Value s2) {
   return {arith::MulFOp::create(kb.b, p2, p1), kb.fma(p2, s2, s1)};
 }
 
-/// Step 2 of the prefix form when there are many chunks: one block of
-/// `warps` warps per channel. Each thread composes ceil(N / (32 warps))
-/// consecutive chunks; each warp scans its lanes with shfl.up; lane 31
-/// publishes the warp's composite in `scratch` ([B, C, warps], two
-/// buffers); after a barrier (which orders the block's global writes too)
-/// every thread composes the composites of the warps before its own, then
-/// the lanes before it, and rescans its chunks from the carried-in state.
-/// Latency: 2N/(32 warps) chunk steps, 6 shuffles and one barrier
-/// (seq.block_barrier, which becomes gpu.barrier after bufferization).
+/// Step 2 of the prefix form: one block of `warps` warps per channel scans
+/// the N chunk aggregates (p_n, s_n), each meaning h -> p_n h + s_n. Each
+/// thread composes ceil(N / (32 warps)) consecutive chunks; each warp
+/// scans its lanes' composites with shfl.up (5 steps); with several warps,
+/// lane 31 publishes its warp's composite in a scratch buffer ([B, C,
+/// warps], two of them) and after a barrier (which orders the block's
+/// global writes too) every thread composes the composites of the warps
+/// before its own; then the lanes before it (one more shuffle), and it
+/// rescans its chunks from the carried-in state, overwriting s_n with the
+/// state entering chunk n. The last thread writes the final state.
+/// Latency: 2N/(32 warps) chunk steps, 6 shuffles and (warps > 1) one
+/// barrier (seq.block_barrier, which becomes gpu.barrier after
+/// bufferization).
 /// The scratch is global memory, not shared: the buffer deallocation
 /// pipeline, which runs after this lowering, does not understand
 /// gpu.launch's workgroup attributions.
-void emitBlockCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
+void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
                     Value local, Value init, Value last, int64_t B, int64_t N,
                     int64_t C, int64_t warps) {
   ScanKernelBuilder kb{b, stateType, 1};
   constexpr int64_t kWarp = 32;
-  auto scratchType = MemRefType::get({B, C, warps}, stateType);
-  Value sharedP = memref::AllocOp::create(b, scratchType);
-  Value sharedS = memref::AllocOp::create(b, scratchType);
+  Value sharedP, sharedS;
+  if (warps > 1) {
+    auto scratchType = MemRefType::get({B, C, warps}, stateType);
+    sharedP = memref::AllocOp::create(b, scratchType);
+    sharedS = memref::AllocOp::create(b, scratchType);
+  }
   auto launch = gpu::LaunchOp::create(
       b, kb.index(C), kb.index(B), kb.index(1), kb.index(kWarp * warps),
       kb.index(1), kb.index(1));
-  launch->setAttr("seq.kernel",
-                  b.getStringAttr("linear_scan_prefix_block_carry"));
+  launch->setAttr("seq.kernel", b.getStringAttr("linear_scan_prefix_carry"));
   launch->setAttr("seq.vector_width", b.getI64IntegerAttr(1));
+  launch->setAttr("seq.carry_warps", b.getI64IntegerAttr(warps));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value tid = launch.getThreadIds().x;
@@ -375,41 +275,44 @@ void emitBlockCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
     P = arith::SelectOp::create(b, active, Pn, P);
     S = arith::SelectOp::create(b, active, Sn, S);
   }
-  // Lane 31 holds its warp's composite.
-  auto isLastLane = scf::IfOp::create(
-      b,
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
-                            kb.index(kWarp - 1)),
-      /*withElse=*/false);
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&isLastLane.getThenRegion().front());
-    memref::StoreOp::create(b, P, sharedP, ValueRange{batch, channel, warp});
-    memref::StoreOp::create(b, S, sharedS, ValueRange{batch, channel, warp});
-  }
-  BlockBarrierOp::create(b);
-  // The warps before this one, in order.
-  auto before = scf::ForOp::create(b, kb.index(0), warp, one,
-                                   ValueRange{unit, zero});
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(before.getBody());
-    Value j = before.getInductionVar();
-    auto [p, sv] = composeAffine(kb, before.getRegionIterArg(0),
-                                 before.getRegionIterArg(1),
-                                 memref::LoadOp::create(
-                                     b, sharedP, ValueRange{batch, channel, j}),
-                                 memref::LoadOp::create(
-                                     b, sharedS, ValueRange{batch, channel, j}));
-    scf::YieldOp::create(b, ValueRange{p, sv});
+  // The warps before this one, through the scratch buffers.
+  Value Pw = unit, Sw = zero;
+  if (warps > 1) {
+    auto isLastLane = scf::IfOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
+                              kb.index(kWarp - 1)),
+        /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&isLastLane.getThenRegion().front());
+      memref::StoreOp::create(b, P, sharedP, ValueRange{batch, channel, warp});
+      memref::StoreOp::create(b, S, sharedS, ValueRange{batch, channel, warp});
+    }
+    BlockBarrierOp::create(b);
+    auto before = scf::ForOp::create(b, kb.index(0), warp, one,
+                                     ValueRange{unit, zero});
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(before.getBody());
+      Value j = before.getInductionVar();
+      auto [p, sv] = composeAffine(kb, before.getRegionIterArg(0),
+                                   before.getRegionIterArg(1),
+                                   memref::LoadOp::create(
+                                       b, sharedP, ValueRange{batch, channel, j}),
+                                   memref::LoadOp::create(
+                                       b, sharedS, ValueRange{batch, channel, j}));
+      scf::YieldOp::create(b, ValueRange{p, sv});
+    }
+    Pw = before.getResult(0);
+    Sw = before.getResult(1);
   }
   // Then the lanes before this one.
   Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
                                       kb.index(0));
   Value Pe = arith::SelectOp::create(b, first, unit, up(P, 1));
   Value Se = arith::SelectOp::create(b, first, zero, up(S, 1));
-  auto [Pt, St] = composeAffine(kb, before.getResult(0), before.getResult(1),
-                                Pe, Se);
+  auto [Pt, St] = composeAffine(kb, Pw, Sw, Pe, Se);
   Value h0 = init ? memref::LoadOp::create(b, init, ValueRange{batch, channel})
                         .getResult()
                   : zero;
@@ -539,14 +442,10 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
                   kb.store(loop.getResult(0), product, ValueRange{batch, n, c});
                   kb.store(loop.getResult(1), local, ValueRange{batch, n, c});
                 });
-      // Up to 2 chunks per lane a warp per channel; beyond, a block of up
-      // to 8 warps per channel, combined after a block barrier.
-      constexpr int64_t kWarpChunks = 64;
-      if (N <= kWarpChunks)
-        emitWarpCarry(b, stateType, product, local, init, last, B, N, C);
-      else
-        emitBlockCarry(b, stateType, product, local, init, last, B, N, C,
-                       std::min<int64_t>(8, (N + kWarpChunks - 1) / kWarpChunks));
+      // A warp per 64 chunks (2 per lane), up to a block of 8 warps.
+      constexpr int64_t kChunksPerWarp = 64;
+      emitCarry(b, stateType, product, local, init, last, B, N, C,
+                std::min<int64_t>(8, (N + kChunksPerWarp - 1) / kChunksPerWarp));
       kb.launch("linear_scan_prefix_apply", gridX, N, B, threads, C,
                 [&](Value c, Value n, Value batch) {
                   auto [lo, hi] = chunkBounds(n);

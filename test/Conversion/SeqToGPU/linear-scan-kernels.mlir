@@ -32,16 +32,18 @@ func.func @sequential(%a: tensor<16x64x1024xf32>, %b: tensor<16x64x1024xf32>)
 // CHECK:           memref.load {{.*}} : memref<2x100x30xbf16>
 // CHECK:           arith.extf {{.*}} : bf16 to f32
 // CHECK:         } {seq.kernel = "linear_scan_prefix_aggregate", seq.vector_width = 1 : i64}
-// The carry: a warp per channel (4 per block of 128 threads), lane
-// composites, a 5-step shfl.up scan, the exclusive composite, a rescan.
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c8, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c128
+// The carry over 7 chunks: one warp per channel (a block of 32 threads),
+// lane composites, a 5-step shfl.up scan, the exclusive composite, a
+// rescan; one warp needs no barrier.
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c30, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c32
 // CHECK:           scf.for
 // CHECK-COUNT-12:  gpu.shuffle  up {{.*}}, %c32_i32 : f32
+// CHECK-NOT:       seq.block_barrier
 // CHECK:           memref.load %{{.*}}[%{{.*}}] : memref<2x30xf32>
 // CHECK:           scf.for
 // CHECK:           scf.if
 // CHECK:             memref.store {{.*}} : memref<2x30xf32>
-// CHECK:         } {seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
+// CHECK:         } {seq.carry_warps = 1 : i64, seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
 // CHECK:         gpu.launch
 // CHECK:         } {seq.kernel = "linear_scan_prefix_apply", seq.vector_width = 1 : i64}
 func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: tensor<2x30xf32>)
@@ -65,7 +67,7 @@ func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: ten
 // CHECK:           memref.store {{.*}}, %[[P]]
 // CHECK:           seq.block_barrier
 // CHECK:           memref.load %[[P]]
-// CHECK:         } {seq.kernel = "linear_scan_prefix_block_carry", seq.vector_width = 1 : i64}
+// CHECK:         } {seq.carry_warps = 2 : i64, seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
 // CHECK:         } {seq.kernel = "linear_scan_prefix_apply"
 func.func @many_chunks(%a: tensor<2x1000x8xf32>, %b: tensor<2x1000x8xf32>)
     -> (tensor<2x1000x8xf32>, tensor<2x8xf32>) {
