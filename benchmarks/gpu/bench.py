@@ -61,7 +61,9 @@ ROWS = []
 PROFILE = False
 
 
-def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None):
+def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None, verdict=None):
+    """verdict overrides PASS/FAIL for rows that are not compared with a
+    reference (e.g. "FINITE" when only NaN/Inf are checked)."""
     ok = err <= tol
     ratio = peer_ms / ours_ms if ours_ms and peer_ms else float("nan")
     if graph:
@@ -69,10 +71,11 @@ def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None):
     ROWS.append(dict(case=case, sizes=sizes, seqc_ms="%.4f" % ours_ms,
                      seqc_graph_ms="%.4f" % graph if graph else "", peer=peer,
                      peer_ms="%.4f" % peer_ms if peer_ms else "", speedup="%.3f" % ratio,
-                     rel_err="%.2e" % err, check="PASS" if ok else "FAIL", note=note))
+                     rel_err="%.2e" % err,
+                     check=verdict or ("PASS" if ok else "FAIL"), note=note))
     print("%-24s %-28s seqc %9.3f ms  %-22s %9s ms  seqc speedup %6.3fx  rel err %.2e %s %s"
           % (case, sizes, ours_ms, peer, "%.3f" % peer_ms if peer_ms else "-", ratio, err,
-             "PASS" if ok else "FAIL", note), flush=True)
+             verdict or ("PASS" if ok else "FAIL"), note), flush=True)
 
 
 def linear_scan(bundles):
@@ -163,8 +166,10 @@ def lstm(bundles):
         finite = bool(torch.isfinite(out[0]).all())
         ms = median_ms(lambda: fn(*args, out=out))
         graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
+        # No peer computes a block-diagonal LSTM: only NaN/Inf are checked.
         row("lstm 12 heads x 64", "B%d T%d H%d bf16" % (B, T, H), ms, "(no torch peer)", 0.0,
-            0.0 if finite else float("inf"), 1.0, "outputs finite" if finite else "NaN/Inf", graph)
+            0.0 if finite else float("inf"), 1.0, "not compared with a reference",
+            graph, verdict="FINITE" if finite else "FAIL")
 
 
 def gla_chunk_torch(q, k, v, g, C=64):
@@ -242,7 +247,7 @@ def main():
             w.writeheader()
             for r in ROWS:
                 w.writerow({k: r.get(k, "") for k in fields})
-    return 0 if all(r.get("check") == "PASS" for r in ROWS) else 1
+    return 0 if all(r.get("check") in ("PASS", "FINITE") for r in ROWS) else 1
 
 
 if __name__ == "__main__":

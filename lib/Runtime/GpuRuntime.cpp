@@ -217,16 +217,10 @@ std::string moduleLoadError;
 extern "C" {
 
 int seqc_rt_init(void) {
-  int saved = firstError;
-  std::string savedMessage = errorMessage;
+  // Not inside a call: this thread's error is the initialization's.
   firstError = SEQC_RT_SUCCESS;
-  bool ok = ready();
-  int code = firstError;
-  if (saved != SEQC_RT_SUCCESS) {
-    firstError = saved;
-    errorMessage = savedMessage;
-  }
-  return ok ? SEQC_RT_SUCCESS : code;
+  errorMessage.clear();
+  return ready() ? SEQC_RT_SUCCESS : firstError;
 }
 
 const char *seqc_rt_last_message(void) { return errorMessage.c_str(); }

@@ -119,8 +119,11 @@ bool runFunction(const Options &options, const std::string &directory,
     HostTensor host(type, shape);
     size_t bytes = host.numElements() * seqc::elementSize(type);
     bytesMoved += bytes;
+    // Allocated in whole 32-bit words, so that every output byte, an odd
+    // trailing 16-bit element too, is poisoned.
+    size_t allocated = (bytes + 3) / 4 * 4;
     void *device = nullptr;
-    ok &= seqc_rt_malloc(&device, bytes) == SEQC_RT_SUCCESS;
+    ok &= seqc_rt_malloc(&device, allocated) == SEQC_RT_SUCCESS;
     buffers.push_back(device);
     if (!ok)
       break;
@@ -128,10 +131,7 @@ bool runFunction(const Options &options, const std::string &directory,
       ok &= seqc_rt_copy_to_device(device, inputs[inputIndex++].data(),
                                    bytes) == SEQC_RT_SUCCESS;
     } else {
-      ok &= seqc_rt_fill32(device, 0xFFFFFFFFu, (bytes + 3) / 4 * 4 == bytes
-                                                    ? bytes
-                                                    : bytes / 4 * 4) ==
-            SEQC_RT_SUCCESS;
+      ok &= seqc_rt_fill32(device, 0xFFFFFFFFu, allocated) == SEQC_RT_SUCCESS;
       outputs.push_back(std::move(host));
     }
   }
@@ -274,7 +274,6 @@ int main(int argc, char **argv) {
   }
 
   if (seqc_rt_init() != SEQC_RT_SUCCESS) {
-    seqc_rt_begin(nullptr); // records the reason on this thread
     std::fprintf(stderr, "seqc-gpu-check: %s\n", seqc_rt_last_message());
     return 2;
   }

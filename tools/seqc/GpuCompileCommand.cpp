@@ -201,8 +201,10 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
   llvm::json::Object manifestFunctions;
   std::map<std::string, llvm::json::Array> launchesOf;
   lowered->walk([&](gpu::LaunchFuncOp launch) {
+    // After the llvm stage every launch sits in the LLVM function of the
+    // func.func it came from, under the same name.
     auto host = launch->getParentOfType<LLVM::LLVMFuncOp>();
-    std::string hostName = host ? host.getSymName().str() : "?";
+    std::string hostName = host.getSymName().str();
     llvm::json::Array grid, block;
     for (Value v : {launch.getGridSizeX(), launch.getGridSizeY(),
                     launch.getGridSizeZ()})

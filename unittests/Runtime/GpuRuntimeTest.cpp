@@ -36,6 +36,8 @@ TEST(GpuRuntime, NoDriverIsACleanError) {
   if (driverPresent())
     GTEST_SKIP() << "a CUDA driver is installed";
   EXPECT_EQ(seqc_rt_init(), SEQC_RT_NO_DRIVER);
+  EXPECT_STREQ(seqc_rt_last_message(),
+               "no CUDA driver: libcuda.so.1 could not be loaded");
   EXPECT_EQ(seqc_rt_begin(nullptr), SEQC_RT_NO_DRIVER);
   EXPECT_NE(std::string(seqc_rt_last_message()).find("no CUDA driver"),
             std::string::npos);

@@ -32,7 +32,8 @@ enum {
 };
 
 /* Loads the driver and makes the primary context of device 0 current on the
- * calling thread. Idempotent; returns a SEQC_RT_* code. */
+ * calling thread. Idempotent; returns a SEQC_RT_* code, and on failure
+ * seqc_rt_last_message() says why. Call it outside compiled calls. */
 int seqc_rt_init(void);
 
 /* The message of the last error recorded on this thread ("" if none). */

@@ -71,26 +71,30 @@ struct ScanKernelBuilder {
       return v;
     return arith::ExtFOp::create(b, laneType(stateType), v);
   }
+  Type elementOf(Value buffer) {
+    return cast<MemRefType>(buffer.getType()).getElementType();
+  }
+  /// A vector access of `lanes` elements is aligned to its size: C is a
+  /// multiple of `lanes` and buffers start 16-byte aligned.
+  llvm::MaybeAlign vectorAlignment(Value buffer) {
+    return llvm::MaybeAlign(lanes * elementOf(buffer).getIntOrFloatBitWidth() /
+                            8);
+  }
   /// Element (or `lanes` consecutive elements) of `buffer` at `indices`,
   /// the last index being the first channel.
   Value load(Value buffer, ValueRange indices) {
     if (lanes == 1)
       return memref::LoadOp::create(b, buffer, indices);
-    Type element = cast<MemRefType>(buffer.getType()).getElementType();
     return vector::LoadOp::create(
-        b, cast<VectorType>(laneType(element)), buffer, indices,
-        /*nontemporal=*/false,
-        llvm::MaybeAlign(lanes * element.getIntOrFloatBitWidth() / 8));
+        b, cast<VectorType>(laneType(elementOf(buffer))), buffer, indices,
+        /*nontemporal=*/false, vectorAlignment(buffer));
   }
   void store(Value value, Value buffer, ValueRange indices) {
-    if (lanes == 1) {
+    if (lanes == 1)
       memref::StoreOp::create(b, value, buffer, indices);
-      return;
-    }
-    Type element = cast<MemRefType>(buffer.getType()).getElementType();
-    vector::StoreOp::create(
-        b, value, buffer, indices, /*nontemporal=*/false,
-        llvm::MaybeAlign(lanes * element.getIntOrFloatBitWidth() / 8));
+    else
+      vector::StoreOp::create(b, value, buffer, indices, /*nontemporal=*/false,
+                              vectorAlignment(buffer));
   }
 
   /// A launch of grid (gx, gy, gz) x block (threads); the body gets the
@@ -176,7 +180,8 @@ struct ScanKernelBuilder {
   }
 };
 
-/// `value` (a tensor) as a memref of `shape` collapsed to [prefix..., C].
+/// `buffer` with its dims after the first `leadingDims` collapsed into one
+/// channel dim: [B, T, ...] -> [B, T, C].
 Value collapsedBuffer(ImplicitLocOpBuilder &b, Value buffer,
                       unsigned leadingDims) {
   auto type = cast<MemRefType>(buffer.getType());
@@ -222,8 +227,8 @@ std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1,
 /// pipeline, which runs after this lowering, does not understand
 /// gpu.launch's workgroup attributions.
 void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
-                    Value local, Value init, Value last, int64_t B, int64_t N,
-                    int64_t C, int64_t warps) {
+               Value local, Value init, Value last, int64_t B, int64_t N,
+               int64_t C, int64_t warps) {
   ScanKernelBuilder kb{b, stateType, 1};
   constexpr int64_t kWarp = 32;
   Value sharedP, sharedS;
@@ -313,11 +318,8 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
   Value Pe = arith::SelectOp::create(b, first, unit, up(P, 1));
   Value Se = arith::SelectOp::create(b, first, zero, up(S, 1));
   auto [Pt, St] = composeAffine(kb, Pw, Sw, Pe, Se);
-  Value h0 = init ? memref::LoadOp::create(b, init, ValueRange{batch, channel})
-                        .getResult()
+  Value h0 = init ? kb.toState(kb.load(init, ValueRange{batch, channel}))
                   : zero;
-  if (h0.getType() != stateType)
-    h0 = arith::ExtFOp::create(b, stateType, h0);
   auto rescan = scf::ForOp::create(b, lo, hi, one, kb.fma(Pt, St, h0));
   {
     OpBuilder::InsertionGuard g(b);
@@ -432,11 +434,9 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
                     OpBuilder::InsertionGuard guard(b);
                     b.setInsertionPointToStart(loop.getBody());
                     Value t = loop.getInductionVar();
-                    Value av = loader(a, batch, c)(t);
-                    Value bv = loader(bb, batch, c)(t);
-                    Value p = arith::MulFOp::create(
-                        b, av, loop.getRegionIterArg(0));
-                    Value s = kb.fma(av, bv, loop.getRegionIterArg(1));
+                    auto [p, s] = composeAffine(
+                        kb, loop.getRegionIterArg(0), loop.getRegionIterArg(1),
+                        loader(a, batch, c)(t), loader(bb, batch, c)(t));
                     scf::YieldOp::create(b, ValueRange{p, s});
                   }
                   kb.store(loop.getResult(0), product, ValueRange{batch, n, c});

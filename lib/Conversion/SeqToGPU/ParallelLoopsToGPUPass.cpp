@@ -43,7 +43,24 @@ namespace {
 struct Coarsening {
   int64_t dim = -1, factor = 1;
 };
-Coarsening chooseCoarsening(scf::ParallelOp loop, int64_t maxFactor,
+
+/// The trip count of every dimension of `loop` when all are constant.
+std::optional<SmallVector<int64_t>> staticTripCounts(scf::ParallelOp loop) {
+  SmallVector<int64_t> trips;
+  for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
+                                       loop.getUpperBound(), loop.getStep())) {
+    std::optional<int64_t> l = getConstantIntValue(lb),
+                           u = getConstantIntValue(ub),
+                           st = getConstantIntValue(step);
+    if (!l || !u || !st || *st <= 0)
+      return std::nullopt;
+    trips.push_back((*u - *l + *st - 1) / *st);
+  }
+  return trips;
+}
+
+Coarsening chooseCoarsening(scf::ParallelOp loop,
+                            ArrayRef<int64_t> trips, int64_t maxFactor,
                             int64_t minThreads, int64_t maxWork) {
   int64_t rank = loop.getInductionVars().size();
   int64_t reductionLength = 0;
@@ -54,17 +71,9 @@ Coarsening chooseCoarsening(scf::ParallelOp loop, int64_t maxFactor,
   });
   if (reductionLength == 0 || rank < 2)
     return {};
-  SmallVector<int64_t> trips;
   int64_t total = 1;
-  for (int64_t d = 0; d < rank; ++d) {
-    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()[d]);
-    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound()[d]);
-    std::optional<int64_t> st = getConstantIntValue(loop.getStep()[d]);
-    if (!lb || !ub || !st || *st <= 0)
-      return {};
-    trips.push_back((*ub - *lb + *st - 1) / *st);
-    total *= trips.back();
-  }
+  for (int64_t trip : trips)
+    total *= trip;
   Coarsening best;
   for (int64_t d = 0; d + 1 < rank; ++d) {
     int64_t factor = 1;
@@ -103,30 +112,32 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);
   };
+  std::optional<SmallVector<int64_t>> staticTrips = staticTripCounts(loop);
   Coarsening coarsening =
-      chooseCoarsening(loop, coarsenMax, minThreads, coarsenWork);
+      staticTrips ? chooseCoarsening(loop, *staticTrips, coarsenMax,
+                                     minThreads, coarsenWork)
+                  : Coarsening{};
   int64_t coarsened = coarsening.dim;
+  // Threads in all, when known: the coarsened dimension is walked `factor`
+  // iterations per thread.
+  std::optional<int64_t> staticTotal;
+  if (staticTrips) {
+    staticTotal = 1;
+    for (int64_t trip : *staticTrips)
+      *staticTotal *= trip;
+    *staticTotal /= coarsening.factor;
+  }
   SmallVector<Value> trips;
   Value total = index(1);
-  std::optional<int64_t> staticTotal = 1;
   for (auto [d, bounds] : llvm::enumerate(llvm::zip(
            loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))) {
     auto [lb, ub, step] = bounds;
     Value span = arith::SubIOp::create(b, ub, lb);
     Value trip = arith::CeilDivUIOp::create(b, span, step);
-    // The coarsened dimension is walked `factor` iterations per thread.
     if (int64_t(d) == coarsened)
       trip = arith::DivUIOp::create(b, trip, index(coarsening.factor));
     trips.push_back(trip);
     total = arith::MulIOp::create(b, total, trip);
-    std::optional<int64_t> l = getConstantIntValue(lb),
-                           u = getConstantIntValue(ub),
-                           st = getConstantIntValue(step);
-    if (staticTotal && l && u && st && *st > 0)
-      *staticTotal *= (*u - *l + *st - 1) / *st /
-                      (int64_t(d) == coarsened ? coarsening.factor : 1);
-    else
-      staticTotal.reset();
   }
   // Few threads in all (a coarsened RNN step): smaller blocks, down to a
   // warp, so that they spread over more multiprocessors.

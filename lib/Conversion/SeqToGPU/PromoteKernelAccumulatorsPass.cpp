@@ -17,6 +17,12 @@ using namespace mlir;
 
 namespace {
 
+bool isInnermost(scf::ForOp loop) {
+  bool hasInnerLoop = false;
+  loop.getBody()->walk([&](scf::ForOp) { hasInnerLoop = true; });
+  return !hasInnerLoop;
+}
+
 /// The load/store pairs of `loop` that read and write one element at
 /// loop-invariant indices, when nothing else in the loop touches that
 /// buffer.
@@ -98,9 +104,7 @@ struct SeqPromoteKernelAccumulatorsPass
     SmallVector<scf::ForOp> innermost;
     getOperation().walk([&](gpu::LaunchOp launch) {
       launch.walk([&](scf::ForOp loop) {
-        bool hasInnerLoop = false;
-        loop.getBody()->walk([&](scf::ForOp) { hasInnerLoop = true; });
-        if (!hasInnerLoop)
+        if (isInnermost(loop))
           innermost.push_back(loop);
       });
     });
@@ -132,12 +136,9 @@ struct SeqPromoteKernelAccumulatorsPass
         jammed.push_back(loop);
     });
     if (unroll > 1)
-      for (scf::ForOp loop : jammed) {
-        bool hasInnerLoop = false;
-        loop.getBody()->walk([&](scf::ForOp) { hasInnerLoop = true; });
-        if (!hasInnerLoop)
+      for (scf::ForOp loop : jammed)
+        if (isInnermost(loop))
           (void)loopUnrollByFactor(loop, unroll);
-      }
   }
 };
 } // namespace
