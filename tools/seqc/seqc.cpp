@@ -2,8 +2,9 @@
 //
 //   seqc run FILE.mlir [--func NAME] --target=cpu [--check] [--seed N]
 //            [--input NAME=x.npy ...] [--dump-outputs DIR] [--repeat N]
-//   seqc compile FILE.mlir --target=cpu -o DIR
-//   common: --emit=<seq|loops|buffers|llvm|llvm-ir>, --print-ir-after-all
+//   seqc compile FILE.mlir --target=cpu|sm_80|sm_90 -o DIR
+//   common: --emit=<seq|loops|buffers|llvm|llvm-ir> (GPU targets:
+//           seq|loops|buffers|kernels|llvm), --print-ir-after-all
 //
 // Every compilation step is a pipeline function that seq-opt also runs
 // (`seq-opt --seqc-cpu-pipeline`), so any driver output can be reproduced
@@ -70,7 +71,8 @@ static cl::opt<std::string> emitStage(
     "emit",
     cl::desc("Print the IR after a stage and stop: input (parsed and "
              "verified), seq (layers expanded), loops, buffers, llvm (LLVM "
-             "dialect), llvm-ir"),
+             "dialect), llvm-ir; for GPU targets seq, loops, buffers, "
+             "kernels, llvm"),
     cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> printIRAfterAll("print-ir-after-all",
                                      cl::desc("Print the IR after every pass"),
@@ -147,6 +149,25 @@ bool handleEmit(ModuleOp module, int &rc) {
   rc = 0;
   if (emitStage == "input") {
     module.print(llvm::outs());
+    return true;
+  }
+  // GPU targets stop after a stage of the GPU pipeline, which has its own
+  // (seq, loops, buffers, kernels, llvm).
+  if (isGpuTarget(targetName)) {
+    std::optional<GpuStage> stage = parseGpuStage(emitStage);
+    if (!stage) {
+      rc = fail("unknown --emit stage '" + emitStage + "' for target '" +
+                targetName +
+                "' (expected input, seq, loops, buffers, kernels, llvm)");
+      return true;
+    }
+    PassManager pm(module.getContext());
+    if (failed(buildGpuPipeline(pm, targetName, *stage)))
+      rc = 1;
+    else if (failed(pm.run(module)))
+      rc = fail("compilation failed (see the diagnostics above)");
+    else
+      module.print(llvm::outs());
     return true;
   }
   if (emitStage == "llvm-ir") {
