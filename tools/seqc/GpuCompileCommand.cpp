@@ -53,18 +53,6 @@ int runPipeline(ModuleOp module, const std::string &pipeline) {
   return 0;
 }
 
-/// The serialized object of the single gpu.binary left by
-/// gpu-module-to-binary.
-std::optional<std::string> binaryObject(ModuleOp module) {
-  std::optional<std::string> result;
-  module.walk([&](gpu::BinaryOp binary) {
-    for (Attribute attr : binary.getObjects())
-      if (auto object = dyn_cast<gpu::ObjectAttr>(attr))
-        result = object.getObject().getValue().str();
-  });
-  return result;
-}
-
 int writeFile(const std::string &path, StringRef contents) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
@@ -219,39 +207,34 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
         {"in_loop", launch->getBlock() != &host.getBody().front()}});
   });
 
-  // PTX (kept for inspection and for drivers newer than the cubin's chip)
-  // and the cubin that the host code embeds.
-  // ptxas and libdevice (math functions) come from the CUDA toolkit, named
-  // explicitly so that MLIR's serializer finds them whatever PATH says.
+  // One serialization to PTX; one ptxas run that both assembles the cubin
+  // the host code embeds and reports the resources the manifest records,
+  // so the report describes exactly the shipped cubin. ptxas and libdevice
+  // (math functions) come from the CUDA toolkit, named explicitly so that
+  // MLIR's serializer finds them whatever PATH says.
   std::string ptxas = findPtxas();
   if (ptxas.empty())
     return fail("ptxas not found (looked in /usr/local/cuda/bin and PATH): "
                 "the CUDA toolkit is needed to build GPU bundles");
   std::string toolkit =
       llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
-  OwningOpRef<ModuleOp> forPtx(cast<ModuleOp>(lowered->clone()));
-  if ((rc = runPipeline(*forPtx, "gpu-module-to-binary{format=isa toolkit=" +
-                                     toolkit + "}")))
-    return rc;
-  std::optional<std::string> ptx = binaryObject(*forPtx);
-  if (!ptx)
-    return fail("internal error: no kernels were produced");
-  std::string ptxPath = base + ".ptx";
-  if ((rc = writeFile(ptxPath, *ptx)))
-    return rc;
-  if ((rc = runPipeline(*lowered, "gpu-module-to-binary{format=bin toolkit=" +
+  if ((rc = runPipeline(*lowered, "gpu-module-to-binary{format=isa toolkit=" +
                                       toolkit + "}")))
     return rc;
-  std::optional<std::string> cubin = binaryObject(*lowered);
-  if ((rc = writeFile(base + ".cubin", cubin.value_or(""))))
+  gpu::BinaryOp binary;
+  lowered->walk([&](gpu::BinaryOp op) { binary = op; });
+  auto ptxObject =
+      binary ? dyn_cast<gpu::ObjectAttr>(binary.getObjects()[0]) : nullptr;
+  if (!ptxObject)
+    return fail("internal error: no kernels were produced");
+  std::string ptxPath = base + ".ptx", cubinPath = base + ".cubin";
+  if ((rc = writeFile(ptxPath, ptxObject.getObject().getValue())))
     return rc;
-
-  // ptxas -v on the PTX: the resources the manifest and tests report.
   std::string reportPath = base + ".ptxas.txt";
   {
     std::string arch = "-arch=" + chip;
     std::vector<StringRef> args = {ptxas, arch, "-v", ptxPath, "-o",
-                                   "/dev/null"};
+                                   cubinPath};
     std::optional<StringRef> redirects[] = {std::nullopt, StringRef(reportPath),
                                             StringRef(reportPath)};
     std::string message;
@@ -260,6 +243,17 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
       return fail("ptxas rejected '" + ptxPath + "' (see " + reportPath + ")" +
                   (message.empty() ? "" : ": " + message));
   }
+  auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
+  if (!cubin)
+    return fail("cannot read '" + cubinPath + "': " +
+                cubin.getError().message());
+  binary.setObjectsAttr(ArrayAttr::get(
+      binary.getContext(),
+      {gpu::ObjectAttr::get(
+          binary.getContext(), ptxObject.getTarget(),
+          gpu::CompilationTarget::Binary,
+          StringAttr::get(binary.getContext(), (*cubin)->getBuffer()),
+          ptxObject.getProperties(), ptxObject.getKernels())}));
   auto report = llvm::MemoryBuffer::getFile(reportPath);
   std::map<std::string, KernelResources> resources =
       parsePtxasReport(report ? (*report)->getBuffer() : "");
