@@ -14,6 +14,7 @@
 #include "ExpandUtils.h"
 #include "Passes.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -28,9 +29,8 @@ Value sliceLast(ExpandBuilder &eb, Value value, int64_t begin, int64_t size) {
   OpBuilder &b = eb.builder();
   SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
   offsets.back() = b.getIndexAttr(begin);
-  SmallVector<OpFoldResult> sizes, strides(shape.size(), b.getIndexAttr(1));
-  for (int64_t d : shape)
-    sizes.push_back(b.getIndexAttr(d));
+  SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(b.getContext(), shape),
+                            strides(shape.size(), b.getIndexAttr(1));
   sizes.back() = b.getIndexAttr(size);
   return tensor::ExtractSliceOp::create(b, eb.location(), value, offsets, sizes,
                                         strides);
@@ -147,10 +147,9 @@ SmallVector<Value> complexLinearScan(PatternRewriter &rewriter,
   SmallVector<int64_t> shape = shapeOf(aRe), stateShape = shape;
   stateShape.erase(stateShape.begin() + 1);
   RankedTensorType seqType = eb.tensorOf(shape), stateType = eb.tensorOf(stateShape);
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : stateShape)
-    sizes.push_back(rewriter.getIndexAttr(d));
-  Value ones = eb.filled(stateType, sizes, rewriter.getF32FloatAttr(1.0));
+  Value ones = eb.filled(stateType,
+                         getAsIndexOpFoldResult(rewriter.getContext(), stateShape),
+                         rewriter.getF32FloatAttr(1.0));
   Value zeros = eb.zerosOf(stateShape);
   auto scan = seq::ScanOp::create(
       rewriter, loc, SmallVector<Type>(4, seqType),

@@ -1,6 +1,7 @@
 //===- ExpandUtils.cpp - IR building shared by the seqnn expansions -------===//
 #include "ExpandUtils.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -22,17 +23,13 @@ RankedTensorType ExpandBuilder::tensorOf(ArrayRef<int64_t> shape) {
 }
 
 Value ExpandBuilder::emptyOf(ArrayRef<int64_t> shape) {
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : shape)
-    sizes.push_back(builder().getIndexAttr(d));
-  return empty(tensorOf(shape), sizes);
+  return empty(tensorOf(shape),
+               getAsIndexOpFoldResult(builder().getContext(), shape));
 }
 
 Value ExpandBuilder::zerosOf(ArrayRef<int64_t> shape) {
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : shape)
-    sizes.push_back(builder().getIndexAttr(d));
-  return zeros(tensorOf(shape), sizes);
+  return zeros(tensorOf(shape),
+               getAsIndexOpFoldResult(builder().getContext(), shape));
 }
 
 Value ExpandBuilder::project(Value x, Value w) {

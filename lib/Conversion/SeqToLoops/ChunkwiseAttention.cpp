@@ -20,6 +20,7 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -40,10 +41,7 @@ SmallVector<int64_t> staticShape(Value v) {
 }
 
 SmallVector<OpFoldResult> indexSizes(OpBuilder &b, ArrayRef<int64_t> shape) {
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : shape)
-    sizes.push_back(b.getIndexAttr(d));
-  return sizes;
+  return getAsIndexOpFoldResult(b.getContext(), shape);
 }
 
 struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {

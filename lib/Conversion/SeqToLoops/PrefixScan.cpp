@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
@@ -64,10 +65,7 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
       return RankedTensorType::get(dims, element);
     };
     auto sizes = [&](ArrayRef<int64_t> dims) {
-      SmallVector<OpFoldResult> result;
-      for (int64_t d : dims)
-        result.push_back(rewriter.getIndexAttr(d));
-      return result;
+      return getAsIndexOpFoldResult(rewriter.getContext(), dims);
     };
     auto filled = [&](LoopBuilder &b, SmallVector<int64_t> dims, double v) {
       return b.filled(tensorOf(dims), sizes(dims),
@@ -221,10 +219,7 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
       return RankedTensorType::get(dims, f32);
     };
     auto sizes = [&](ArrayRef<int64_t> dims) {
-      SmallVector<OpFoldResult> result;
-      for (int64_t d : dims)
-        result.push_back(rewriter.getIndexAttr(d));
-      return result;
+      return getAsIndexOpFoldResult(rewriter.getContext(), dims);
     };
     auto filled = [&](LoopBuilder &b, SmallVector<int64_t> dims, double v) {
       return b.filled(type(dims), sizes(dims), rewriter.getF32FloatAttr(v));
