@@ -1,6 +1,7 @@
 //===- CpuPipeline.cpp - the named CPU compilation pipeline ---------------===//
 #include "seqc/Pipelines/CpuPipeline.h"
 
+#include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -32,12 +33,13 @@ std::optional<CpuStage> parseCpuStage(StringRef name) {
 
 /// The passes of each stage, as a textual pipeline: each is an upstream or
 /// seqc pass that seq-opt runs under the same name.
-static StringRef stagePipeline(CpuStage stage) {
+static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
   switch (stage) {
   case CpuStage::seq:
-    // Forms are chosen for the host by the cost model; ops that carry a
-    // form keep it.
-    return "seqnn-expand,seq-select-form{target=cpu},canonicalize,cse";
+    // Forms come from the tuning database where it has a record, else from
+    // Z3 over the cost model; ops that carry a form keep it.
+    return "seqnn-expand," + tuningRecordsPass(tuningDatabase, "cpu") +
+           "seq-select-form{target=cpu},canonicalize,cse";
   case CpuStage::loops:
     // Elementwise arith/math on whole tensors (recurrence bodies, model
     // glue) become linalg.generic, which bufferizes.
@@ -71,10 +73,19 @@ static StringRef stagePipeline(CpuStage stage) {
   return "";
 }
 
-LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage) {
+std::string tuningRecordsPass(StringRef tuningDatabase, StringRef target) {
+  if (tuningDatabase.empty())
+    return "";
+  return ("seq-apply-tuning-records{db=\"" + tuningDatabase + "\" target=" +
+          target + "},")
+      .str();
+}
+
+LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
+                          StringRef tuningDatabase) {
   std::string errors;
   llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(stagePipeline(stage), pm, os))) {
+  if (failed(parsePassPipeline(stagePipeline(stage, tuningDatabase), pm, os))) {
     llvm::errs() << "seqc: internal error: CPU pipeline stage '"
                  << cpuStageName(stage) << "' does not parse: " << errors
                  << "\n";
@@ -84,12 +95,12 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage) {
 }
 
 LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last,
-                               CpuStage first) {
+                               CpuStage first, StringRef tuningDatabase) {
   for (CpuStage stage :
        {CpuStage::seq, CpuStage::loops, CpuStage::buffers, CpuStage::llvm}) {
     if (stage < first)
       continue;
-    if (failed(addCpuStage(pm, stage)))
+    if (failed(addCpuStage(pm, stage, tuningDatabase)))
       return failure();
     if (stage == last)
       break;
@@ -97,12 +108,22 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last,
   return success();
 }
 
+namespace {
+struct CpuPipelineOptions : PassPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> db{*this, "db",
+                         llvm::cl::desc("tuning database to take forms from"),
+                         llvm::cl::init("")};
+};
+} // namespace
+
 void registerCpuPipeline() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CpuPipelineOptions>(
       "seqc-cpu-pipeline",
       "Lower seq ops through loops and buffers to the LLVM dialect for the "
       "host CPU (what `seqc run/compile --target=cpu` runs)",
-      [](OpPassManager &pm) { (void)buildCpuPipeline(pm); });
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        (void)buildCpuPipeline(pm, CpuStage::llvm, CpuStage::seq, options.db);
+      });
 }
 
 } // namespace seqc

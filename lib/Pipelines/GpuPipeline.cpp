@@ -47,11 +47,13 @@ std::string gpuChipOf(StringRef target) {
       .Default("");
 }
 
-static std::string stagePipeline(GpuStage stage, StringRef target) {
+static std::string stagePipeline(GpuStage stage, StringRef target,
+                                 StringRef tuningDatabase) {
   std::string chip = gpuChipOf(target);
   switch (stage) {
   case GpuStage::seq:
-    return "seqnn-expand,seq-select-form{target=" + target.str() +
+    return "seqnn-expand," + tuningRecordsPass(tuningDatabase, target) +
+           "seq-select-form{target=" + target.str() +
            "},canonicalize,cse";
   case GpuStage::loops:
     // Elementwise chains are fused into one generic each (one kernel per
@@ -94,7 +96,7 @@ static std::string stagePipeline(GpuStage stage, StringRef target) {
 }
 
 LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
-                          StringRef target) {
+                          StringRef target, StringRef tuningDatabase) {
   if (!isGpuTarget(target)) {
     llvm::errs() << "seqc: '" << target << "' is not a GPU target\n";
     return failure();
@@ -104,7 +106,7 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
     return addCpuStage(pm, CpuStage::buffers);
   std::string errors;
   llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(stagePipeline(stage, target), pm, os))) {
+  if (failed(parsePassPipeline(stagePipeline(stage, target, tuningDatabase), pm, os))) {
     llvm::errs() << "seqc: internal error: GPU pipeline stage '"
                  << gpuStageName(stage) << "' does not parse: " << errors
                  << "\n";
@@ -114,11 +116,12 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
 }
 
 LogicalResult buildGpuPipeline(OpPassManager &pm, StringRef target,
-                               GpuStage last, GpuStage first) {
+                               GpuStage last, GpuStage first,
+                               StringRef tuningDatabase) {
   for (GpuStage stage : kGpuStages) {
     if (stage < first)
       continue;
-    if (failed(addGpuStage(pm, stage, target)))
+    if (failed(addGpuStage(pm, stage, target, tuningDatabase)))
       return failure();
     if (stage == last)
       break;
@@ -134,6 +137,9 @@ struct GpuPipelineOptions : PassPipelineOptions<GpuPipelineOptions> {
   Option<std::string> stop{*this, "stop",
                            llvm::cl::desc("last stage to run"),
                            llvm::cl::init("llvm")};
+  Option<std::string> db{*this, "db",
+                         llvm::cl::desc("tuning database to take forms from"),
+                         llvm::cl::init("")};
 };
 } // namespace
 
@@ -146,7 +152,8 @@ void registerGpuPipeline() {
       [](OpPassManager &pm, const GpuPipelineOptions &options) {
         std::optional<GpuStage> last = parseGpuStage(options.stop);
         (void)buildGpuPipeline(pm, options.target,
-                               last.value_or(GpuStage::llvm));
+                               last.value_or(GpuStage::llvm), GpuStage::seq,
+                               options.db);
       });
 }
 

@@ -1,6 +1,7 @@
 //===- InitAll.cpp - registration of everything seqc defines --------------===//
 #include "seqc/InitAll.h"
 
+#include "autotune/Passes.h"
 #include "dialects/Seq/IR/SeqDialect.h"
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/SeqNN/IR/SeqNNDialect.h"
@@ -25,6 +26,7 @@ void seqc::registerAllPasses() {
   registerSeqcGPUPasses();
   seqnn::registerSeqNNPasses();
   seq::registerSeqPasses();
+  autotune::registerSeqcAutotunePasses();
   registerCpuPipeline();
   registerGpuPipeline();
 }

@@ -1,10 +1,13 @@
-// seq-select-form writes the cost model's choice as #seq.form, never
-// overrides a form already set, and `force` sets one form wherever valid.
+// seq-select-form writes Z3's cheapest configuration under the cost model
+// as #seq.form (with tiles), never overrides a form already set (but warns
+// when it breaks a constraint of the target), and `force` sets one form
+// wherever valid.
 // RUN: seq-opt %s -seq-select-form=target=cpu | FileCheck %s --check-prefix=CPU
 // RUN: seq-opt %s -seq-select-form=target=sm_90 | FileCheck %s --check-prefix=GPU
 // RUN: seq-opt %s '-seq-select-form=force=chunkwise:32' | FileCheck %s --check-prefix=FORCE
 // RUN: not seq-opt %s -seq-select-form=target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not seq-opt %s -seq-select-form=force=sideways 2>&1 | FileCheck %s --check-prefix=BADFORCE
+// RUN: seq-opt %s -seq-select-form=target=sm_90 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
 
 // On one CPU thread the sequential forms win (the prefix and chunkwise
 // lowerings are scalar today); on an H100 the parallel forms do.
@@ -24,7 +27,7 @@ func.func @gla(%q: tensor<2x512x4x32xf32>, %g: tensor<2x512x4x32xf32>) -> tensor
 // CPU-LABEL: func.func @scan
 // CPU: seq.linear_scan {{.*}} {form = #seq.form<sequential>}
 // GPU-LABEL: func.func @scan
-// GPU: seq.linear_scan {{.*}} {form = #seq.form<prefix, chunk_size = {{[0-9]+}}>}
+// GPU: seq.linear_scan {{.*}} {form = #seq.form<prefix, chunk_size = {{[0-9]+}}, block_threads = {{[0-9]+}}, items_per_thread = {{[0-9]+}}>}
 // A forced form that does not apply (chunkwise linear_scan has no
 // lowering) leaves the op alone.
 // FORCE-LABEL: func.func @scan
@@ -45,5 +48,16 @@ func.func @user_form(%a: tensor<1x64x4xf32>) -> tensor<1x64x4xf32> {
   return %h : tensor<1x64x4xf32>
 }
 
-// TARGET: error: seq-select-form: unknown target 'tpu' (expected cpu, sm_80, sm_90, h200)
+// A GPU block of 48 threads is kept, with a warning naming the constraint.
+// GPU-LABEL: func.func @odd_block
+// GPU: {form = #seq.form<sequential, block_threads = 48>}
+// WARN: warning: the form written here breaks 1 constraint of target 'sm_90'; it is kept
+// WARN: note: block_threads is a multiple of the warp size 32 (warp_multiple)
+// WARN-NOT: warning
+func.func @odd_block(%a: tensor<1x64x4xf32>) -> tensor<1x64x4xf32> {
+  %h, %f = seq.linear_scan %a, %a {form = #seq.form<sequential, block_threads = 48>} : (tensor<1x64x4xf32>, tensor<1x64x4xf32>) -> (tensor<1x64x4xf32>, tensor<1x4xf32>)
+  return %h : tensor<1x64x4xf32>
+}
+
+// TARGET: error: seq-select-form: unknown target 'tpu' (expected cpu, sm_80, a100, sm_90, h100, h200 or a .json model file)
 // BADFORCE: error: seq-select-form: cannot parse force='sideways' (expected sequential, prefix, chunkwise[:C] or parallel)

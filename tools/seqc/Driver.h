@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <random>
@@ -16,6 +17,26 @@
 #include <vector>
 
 namespace seqc::driver {
+
+struct Program;
+
+/// The subcommands and the options they share (seqc.cpp).
+extern llvm::cl::SubCommand runCommand, explainCommand, compileCommand,
+    tuneCommand;
+extern llvm::cl::opt<std::string> inputFile, functionName, targetName,
+    tuningDatabase;
+extern llvm::cl::opt<uint64_t> seed;
+
+/// Every dialect, extension and translation seqc uses, for a context.
+void registerEverything(mlir::DialectRegistry &registry);
+
+/// `seqc explain` (ExplainCommand.cpp) and `seqc tune` (TuneCommand.cpp).
+int explainMain(mlir::MLIRContext &context);
+int tuneMain(mlir::MLIRContext &context);
+
+/// Expands the layers (seqnn-expand, canonicalize, cse) without choosing
+/// forms: the level at which explain and tune see the seq ops.
+int expandLayers(Program &program);
 
 /// Prints "seqc: error: <message>" and returns 1, for `return fail(...)`.
 int fail(const llvm::Twine &message);

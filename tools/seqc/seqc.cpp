@@ -14,7 +14,6 @@
 #include "Driver.h"
 
 #include "seqc/InitAll.h"
-#include "dialects/Seq/Transforms/CostModel.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Pipelines/GpuPipeline.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
@@ -44,29 +43,43 @@ using namespace seqc;
 using namespace seqc::driver;
 namespace cl = llvm::cl;
 
-static cl::SubCommand runCommand("run", "Compile a function, run it on "
-                                        "generated or given inputs, and "
-                                        "optionally check it");
-static cl::SubCommand explainCommand("explain",
-                                     "Print, per seq op, every valid form with "
-                                     "its predicted cost and the one chosen");
-static cl::SubCommand compileCommand("compile",
-                                     "Compile a module to an object, a shared "
-                                     "library with a C ABI and a C header");
+namespace seqc::driver {
+cl::SubCommand runCommand("run", "Compile a function, run it on generated "
+                                 "or given inputs, and optionally check it");
+cl::SubCommand explainCommand("explain",
+                              "Print, per seq op, every valid form with its "
+                              "best tiles, predicted cost and the one chosen");
+cl::SubCommand compileCommand("compile",
+                              "Compile a module to an object, a shared "
+                              "library with a C ABI and a C header");
+cl::SubCommand tuneCommand("tune",
+                           "Measure the best configurations Z3 proposes for "
+                           "each seq op and record them in a tuning database");
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
-                                      cl::desc("<input.mlir>"),
-                                      cl::sub(runCommand),
-                                      cl::sub(compileCommand),
-                                      cl::sub(explainCommand));
-static cl::opt<std::string> functionName(
+cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                               cl::desc("<input.mlir>"), cl::sub(runCommand),
+                               cl::sub(compileCommand),
+                               cl::sub(explainCommand), cl::sub(tuneCommand));
+cl::opt<std::string> functionName(
     "func", cl::desc("Function to run (default: the first public one)"),
-    cl::sub(runCommand), cl::sub(compileCommand));
-static cl::opt<std::string> targetName("target", cl::init("cpu"),
-                                       cl::desc("cpu | sm_80 | sm_90"),
-                                       cl::sub(runCommand),
-                                       cl::sub(compileCommand),
-                                       cl::sub(explainCommand));
+    cl::sub(runCommand), cl::sub(compileCommand), cl::sub(tuneCommand));
+cl::opt<std::string> targetName(
+    "target", cl::init("cpu"),
+    cl::desc("cpu | sm_80 | a100 | sm_90 | h100 | h200 | model.json"),
+    cl::sub(runCommand), cl::sub(compileCommand), cl::sub(explainCommand),
+    cl::sub(tuneCommand));
+cl::opt<std::string> tuningDatabase(
+    "db",
+    cl::desc("Tuning database (SQLite): seqc tune writes it; run, compile and "
+             "explain take each op's form from its best record"),
+    cl::value_desc("FILE"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::sub(explainCommand), cl::sub(tuneCommand));
+cl::opt<uint64_t> seed("seed", cl::init(0),
+                       cl::desc("Seed of the generated inputs"),
+                       cl::sub(runCommand), cl::sub(compileCommand),
+                       cl::sub(tuneCommand));
+} // namespace seqc::driver
+
 static cl::opt<std::string> emitStage(
     "emit",
     cl::desc("Print the IR after a stage and stop: input (parsed and "
@@ -82,9 +95,6 @@ static cl::opt<bool> check("check",
                            cl::desc("Compare every output with the reference "
                                     "interpreter"),
                            cl::sub(runCommand));
-static cl::opt<uint64_t> seed("seed", cl::init(0),
-                              cl::desc("Seed of the generated inputs"),
-                              cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> checkVectors(
     "check-vectors", cl::init(true),
     cl::desc("GPU targets: write seeded inputs and the reference "
@@ -134,7 +144,7 @@ int lowerForCpu(ModuleOp module, CpuStage last,
                         /*printModuleScope=*/true,
                         /*printAfterOnlyOnChange=*/false);
   }
-  if (failed(buildCpuPipeline(pm, last, first)))
+  if (failed(buildCpuPipeline(pm, last, first, tuningDatabase)))
     return 1;
   if (failed(pm.run(module)))
     return fail("compilation failed (see the diagnostics above)");
@@ -162,7 +172,8 @@ bool handleEmit(ModuleOp module, int &rc) {
       return true;
     }
     PassManager pm(module.getContext());
-    if (failed(buildGpuPipeline(pm, targetName, *stage)))
+    if (failed(buildGpuPipeline(pm, targetName, *stage, GpuStage::seq,
+                                tuningDatabase)))
       rc = 1;
     else if (failed(pm.run(module)))
       rc = fail("compilation failed (see the diagnostics above)");
@@ -341,7 +352,8 @@ int compileMain(MLIRContext &context) {
     if (checkVectors && (rc = makeInputs(program, {}, seed, inputs)))
       return rc;
     PassManager pm(&context);
-    if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq)) ||
+    if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq,
+                                GpuStage::seq, tuningDatabase)) ||
         failed(pm.run(*program.module)))
       return fail("compilation failed (see the diagnostics above)");
     program.function = program.module->lookupSymbol<func::FuncOp>(selected);
@@ -356,70 +368,21 @@ int compileMain(MLIRContext &context) {
     return rc;
   return writeCpuBundle(functions, *lowered, stem, outputDir);
 }
-/// `seqc explain`: the cost model's view of every seq op after expansion.
-int explainMain(MLIRContext &context) {
-  std::optional<seq::HardwareModel> hw = seq::hardwareModel(targetName);
-  if (!hw)
-    return fail("unknown target '" + targetName +
-                "' (expected cpu, sm_80, sm_90 or h200)");
-  Program program;
-  if (int rc = loadProgram(context, inputFile, functionName, program))
-    return rc;
-  // Expand only: forms the input carries are shown as set, the others as
-  // the cost model ranks them.
-  PassManager pm(&context);
-  if (failed(parsePassPipeline("seqnn-expand,canonicalize,cse",
-                               pm)) ||
-      failed(pm.run(*program.module)))
-    return fail("expanding the layers failed (see the diagnostics above)");
-  llvm::outs() << "seqc explain: target " << hw->name << " ("
-               << llvm::format("%.0f", hw->bandwidth / 1e9) << " GB/s, "
-               << llvm::format("%.0f", hw->peakFlops / 1e9)
-               << " GFLOP/s peak)\n";
-  program.module->walk([&](seq::FormOpInterface op) {
-    std::string location;
-    llvm::raw_string_ostream ls(location);
-    op->getLoc().print(ls);
-    llvm::outs() << "\n" << op->getName() << " at " << location << "\n";
-    if (seq::FormAttr form = op.getFormAttr()) {
-      llvm::outs() << "  form set in the IR: " << form
-                   << " (seq-select-form keeps it)\n";
-      return;
-    }
-    std::vector<seq::FormCost> costs = seq::costForms(op, *hw);
-    std::optional<seq::FormCost> best = seq::cheapest(costs);
-    llvm::outs() << llvm::format("  %-12s %6s %12s %12s %8s %12s\n", "form",
-                                 "chunk", "MB moved", "MFLOP", "steps",
-                                 "predicted");
-    for (const seq::FormCost &c : costs) {
-      std::string chunk = c.chunkSize ? std::to_string(*c.chunkSize) : "-";
-      std::string kind = seq::stringifyFormKind(c.kind).str();
-      if (!c.unavailable.empty()) {
-        llvm::outs() << llvm::format("  %-12s %6s   (%s)\n", kind.c_str(),
-                                     chunk.c_str(), c.unavailable.c_str());
-        continue;
-      }
-      bool chosen = best && best->kind == c.kind && best->chunkSize == c.chunkSize;
-      llvm::outs() << llvm::format("  %-12s %6s %12.2f %12.2f %8.0f %9.3f ms%s\n",
-                                   kind.c_str(), chunk.c_str(), c.bytes / 1e6,
-                                   c.flops / 1e6, c.steps, c.seconds * 1e3,
-                                   chosen ? "  <- chosen" : "");
-    }
-  });
-  return 0;
-}
-
 } // namespace
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  seqc::registerAllPasses();
-  DialectRegistry registry;
+void seqc::driver::registerEverything(DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   seqc::registerAllDialects(registry);
   // LLVM IR export of host code, and of kernels for gpu-module-to-binary.
   mlir::registerAllToLLVMIRTranslations(registry);
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  seqc::registerAllPasses();
+  DialectRegistry registry;
+  registerEverything(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
@@ -431,7 +394,9 @@ int main(int argc, char **argv) {
     return compileMain(context);
   if (explainCommand)
     return explainMain(context);
-  llvm::errs() << "seqc: error: expected a subcommand: run, compile or explain (see "
-                  "seqc --help)\n";
+  if (tuneCommand)
+    return tuneMain(context);
+  llvm::errs() << "seqc: error: expected a subcommand: run, compile, explain "
+                  "or tune (see seqc --help)\n";
   return 1;
 }

@@ -27,23 +27,4 @@ def SeqCanonicalize : Pass<"seq-canonicalize"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
-def SeqSelectForm : Pass<"seq-select-form"> {
-  let summary = "Choose each seq op's form with an explicit cost model";
-  let description = [{
-    For every seq op without a `form`, predicts the cost of each form that
-    has a lowering (bytes moved, FLOPs, steps on the critical path, kernel
-    launches; see CostModel.h) on the target's hardware model, and writes
-    the cheapest as `#seq.form<...>` with its chunk size. A form the user
-    (or the tuner) wrote is never overridden. `force` sets one form on every
-    op that admits it, for testing: `prefix`, `sequential`, or
-    `chunkwise:64` with a chunk size.
-  }];
-  let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
-           "Hardware model: cpu, sm_80, sm_90, h200">,
-    Option<"force", "force", "std::string", /*default=*/"\"\"",
-           "Form to set wherever valid, e.g. prefix or chunkwise:64">
-  ];
-}
-
 #endif // SEQ_TRANSFORMS_PASSES_TD

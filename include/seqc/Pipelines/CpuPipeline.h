@@ -35,12 +35,19 @@ std::optional<CpuStage> parseCpuStage(llvm::StringRef name);
 
 /// Appends the passes of `stage` to `pm`. Requires the upstream passes to be
 /// registered (seqc::registerAllPasses does it).
-mlir::LogicalResult addCpuStage(mlir::OpPassManager &pm, CpuStage stage);
+/// With `tuningDatabase`, the seq stage takes forms from its records first.
+mlir::LogicalResult addCpuStage(mlir::OpPassManager &pm, CpuStage stage,
+                                llvm::StringRef tuningDatabase = "");
 
 /// Appends the stages from `first` up to and including `last`.
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
                                      CpuStage last = CpuStage::llvm,
-                                     CpuStage first = CpuStage::seq);
+                                     CpuStage first = CpuStage::seq,
+                                     llvm::StringRef tuningDatabase = "");
+
+/// "seq-apply-tuning-records{db=... target=...}," or "" without a database.
+std::string tuningRecordsPass(llvm::StringRef tuningDatabase,
+                              llvm::StringRef target);
 
 /// Registers `seqc-cpu-pipeline` with the pass pipeline registry.
 void registerCpuPipeline();

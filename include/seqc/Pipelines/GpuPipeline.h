@@ -29,12 +29,15 @@ bool isGpuTarget(llvm::StringRef target);
 /// "sm_80" -> "sm_80", "sm_90"/"h100"/"h200" -> "sm_90".
 std::string gpuChipOf(llvm::StringRef target);
 
+/// With `tuningDatabase`, the seq stage takes forms from its records first.
 mlir::LogicalResult addGpuStage(mlir::OpPassManager &pm, GpuStage stage,
-                                llvm::StringRef target);
+                                llvm::StringRef target,
+                                llvm::StringRef tuningDatabase = "");
 mlir::LogicalResult buildGpuPipeline(mlir::OpPassManager &pm,
                                      llvm::StringRef target,
                                      GpuStage last = GpuStage::llvm,
-                                     GpuStage first = GpuStage::seq);
+                                     GpuStage first = GpuStage::seq,
+                                     llvm::StringRef tuningDatabase = "");
 
 /// Registers `seqc-gpu-pipeline{target=sm_90}`.
 void registerGpuPipeline();

@@ -1,0 +1,63 @@
+//===- ApplyTuningRecordsPass.cpp - seq-apply-tuning-records --------------===//
+#include "autotune/Passes.h"
+#include "autotune/WorkloadKey.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+namespace seqc::autotune {
+#define GEN_PASS_DEF_SEQAPPLYTUNINGRECORDS
+#include "autotune/Passes.h.inc"
+} // namespace seqc::autotune
+
+using namespace mlir;
+using namespace seqc::autotune;
+
+namespace {
+
+struct SeqApplyTuningRecordsPass
+    : seqc::autotune::impl::SeqApplyTuningRecordsBase<
+          SeqApplyTuningRecordsPass> {
+  using SeqApplyTuningRecordsBase::SeqApplyTuningRecordsBase;
+
+  void runOnOperation() override {
+    if (database.empty())
+      return;
+    std::string error;
+    std::optional<TargetDescription> hw = lookupTarget(target, error);
+    if (!hw) {
+      getOperation()->emitError() << "seq-apply-tuning-records: " << error;
+      return signalPassFailure();
+    }
+    // A database that cannot be read costs the tuned forms, not the
+    // compilation: every op falls back to the cost model.
+    std::unique_ptr<TuningDatabase> db =
+        TuningDatabase::open(database, /*create=*/false, error);
+    if (!db) {
+      getOperation()->emitWarning()
+          << error << "; forms come from the cost model";
+      return;
+    }
+    getOperation()->walk([&](seqc::seq::FormOpInterface op) {
+      if (op.getFormAttr())
+        return;
+      std::string lookupError;
+      std::optional<TuningRecord> best =
+          db->best(workloadKeyOf(op, *hw), lookupError);
+      if (!lookupError.empty()) {
+        op->emitWarning() << "tuning database '" << database
+                          << "': " << lookupError
+                          << "; the form comes from the cost model";
+        return;
+      }
+      if (!best)
+        return;
+      std::optional<TileConfig> config = fromRecord(*best);
+      if (!config)
+        return;
+      op->setAttr("form", config->toAttr(op->getContext()));
+      op->setAttr("seq.tuned", UnitAttr::get(op->getContext()));
+    });
+  }
+};
+
+} // namespace

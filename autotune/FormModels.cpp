@@ -1,0 +1,412 @@
+//===- FormModels.cpp - tile variables, constraints and costs per form ----===//
+#include "autotune/CostModel.h"
+
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using seqc::seq::FormKind;
+
+namespace seqc::autotune {
+
+seq::FormAttr TileConfig::toAttr(MLIRContext *context) const {
+  return seq::FormAttr::get(context, kind, std::nullopt, chunkSize,
+                            blockThreads, itemsPerThread, std::nullopt);
+}
+
+TileConfig TileConfig::fromAttr(seq::FormAttr form) {
+  TileConfig c;
+  c.kind = form.getKind();
+  c.chunkSize = form.getChunkSize();
+  c.blockThreads = form.getBlockThreads();
+  c.itemsPerThread = form.getItemsPerThread();
+  return c;
+}
+
+std::string TileConfig::str() const {
+  std::string s = seq::stringifyFormKind(kind).str();
+  if (chunkSize)
+    s += fmt::format(" chunk_size={}", *chunkSize);
+  if (blockThreads)
+    s += fmt::format(" block_threads={}", *blockThreads);
+  if (itemsPerThread)
+    s += fmt::format(" items_per_thread={}", *itemsPerThread);
+  return s;
+}
+
+bool TileConfig::sameTiles(const TileConfig &o) const {
+  return kind == o.kind && chunkSize == o.chunkSize &&
+         blockThreads == o.blockThreads && itemsPerThread == o.itemsPerThread;
+}
+
+namespace {
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= ShapedType::isDynamic(d) ? 1 : d;
+  return n;
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+double elementBytes(Value v) {
+  Type element = getElementTypeOrSelf(v.getType());
+  if (auto complex = dyn_cast<ComplexType>(element))
+    return 2 * complex.getElementType().getIntOrFloatBitWidth() / 8.0;
+  return element.getIntOrFloatBitWidth() / 8.0;
+}
+
+/// The time dimension, or a typical length when it is dynamic.
+int64_t stepsOf(ArrayRef<int64_t> shape) {
+  return shape.size() > 1 && !ShapedType::isDynamic(shape[1]) ? shape[1]
+                                                               : 1024;
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+Cost finish(Cost c, FormKind kind, const TargetDescription &t,
+            double bandwidth) {
+  double efficiency = kind == FormKind::sequential ? t.sequentialEfficiency
+                      : kind == FormKind::prefix   ? t.prefixEfficiency
+                                                   : t.chunkwiseEfficiency;
+  c.seconds = std::max(c.bytes / bandwidth,
+                       c.flops / (t.peakFlops * efficiency)) +
+              c.steps * t.stepLatency + c.launches * t.launchLatency;
+  return c;
+}
+
+Cost cost(FormKind kind, double bytes, double flops, double steps,
+          double launches, const TargetDescription &t,
+          double bandwidth = 0) {
+  Cost c;
+  c.bytes = bytes;
+  c.flops = flops;
+  c.steps = steps;
+  c.launches = launches;
+  return finish(c, kind, t, bandwidth > 0 ? bandwidth : t.bandwidth);
+}
+
+/// Chunk lengths worth trying: powers of two and 1.5x powers of two up to
+/// 1024, capped by T, and T itself (one chunk) when it is shorter.
+std::vector<int64_t> chunkDomain(int64_t T) {
+  std::vector<int64_t> domain;
+  for (int64_t c : {8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512,
+                    768, 1024})
+    if (c < T)
+      domain.push_back(c);
+  if (T <= 1024)
+    domain.push_back(T);
+  return domain;
+}
+
+TileVariable chunkVariable(int64_t T) {
+  return {"chunk_size", chunkDomain(T), &TileConfig::chunkSize};
+}
+
+std::string bytesText(int64_t bytes) {
+  if (bytes % (1 << 20) == 0)
+    return fmt::format("{} MiB", bytes >> 20);
+  if (bytes % (1 << 10) == 0)
+    return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} B", bytes);
+}
+
+/// Every lowering with a chunk masks the last, partial chunk; a lowering
+/// that did not would set this to false and C would have to divide T.
+void requireMaskedTail(ConstraintBuilder &b, int64_t T) {
+  b.require("masked_tail",
+            fmt::format("chunk_size divides T={} or the lowering masks the "
+                        "partial last chunk (it does)",
+                        T),
+            b.constant(T) % b.var("chunk_size") == b.constant(0) ||
+                b.boolean(true));
+}
+
+//===----------------------------------------------------------------------===//
+// linear_scan: h_t = a_t h_{t-1} + b_t over B x T x R channels
+//===----------------------------------------------------------------------===//
+
+struct ScanShape {
+  int64_t B, T, R;
+  double aBytes, hBytes;
+  int64_t lanes; // channels per GPU thread (16-byte vectors when R % 4 == 0)
+  double io() const { return double(B) * T * R * (2 * aBytes + hBytes); }
+  double elements() const { return double(B) * T * R; }
+};
+
+/// GPU scan kernels (LinearScanKernels.cpp): per thread `lanes` channels,
+/// `items_per_thread` steps loaded ahead. The register estimate is per
+/// channel and step in flight (a, b and the result) over a fixed base, and
+/// is checked against ptxas -v by test/Driver/gpu-examples.test.
+int64_t scanRegisters(const ScanShape &s, int64_t items) {
+  return 24 + 3 * s.lanes * items;
+}
+
+/// The bandwidth `threads` x `items` reach: resident threads are limited by
+/// the block and register budgets of an SM, and each keeps `items` steps of
+/// a and b in flight (Little's law over the memory latency).
+double scanBandwidth(const ScanShape &s, const TargetDescription &t,
+                     int64_t totalThreads, int64_t threads, int64_t items) {
+  int64_t regs = scanRegisters(s, items);
+  int64_t blocksPerSM =
+      std::min<int64_t>({t.maxBlocksPerSM, t.maxThreadsPerSM / threads,
+                         t.registersPerSM / (threads * regs)});
+  double resident = double(t.sms) * std::max<int64_t>(blocksPerSM, 1) * threads;
+  double active = std::min<double>(totalThreads, resident);
+  double inFlight = active * items * s.lanes * 2 * s.aBytes;
+  return std::min(t.bandwidth, inFlight / t.memoryLatency);
+}
+
+void constrainScanThreads(ConstraintBuilder &b, const ScanShape &s,
+                          const TargetDescription &t) {
+  z3::expr threads = b.var("block_threads"), items = b.var("items_per_thread");
+  b.require("warp_multiple",
+            fmt::format("block_threads is a multiple of the warp size {}",
+                        t.warpSize),
+            threads % b.constant(t.warpSize) == b.constant(0));
+  b.require("block_size_limit",
+            fmt::format("block_threads <= {} (the chip's block limit)",
+                        t.maxThreadsPerBlock),
+            threads <= b.constant(t.maxThreadsPerBlock));
+  z3::expr regs = b.constant(24) + b.constant(3 * s.lanes) * items;
+  b.require("registers_per_thread",
+            fmt::format("24 + 3*{}*items_per_thread registers <= {} per "
+                        "thread (no spills)",
+                        s.lanes, t.maxRegistersPerThread),
+            regs <= b.constant(t.maxRegistersPerThread));
+  b.require("registers_per_block",
+            fmt::format("block_threads * registers per thread <= {} (one "
+                        "block fits an SM's register file)",
+                        t.registersPerSM),
+            // regs <= floor(R / threads), tabulated over block_threads:
+            // linear for Z3, where threads * regs would not be.
+            regs <= b.table("block_threads", [R = t.registersPerSM](
+                                                 int64_t n) { return R / n; }));
+}
+
+std::vector<TileVariable> scanThreadVariables(const TargetDescription &t) {
+  std::vector<int64_t> threads;
+  for (int64_t n = 32; n <= 1024; n *= 2)
+    threads.push_back(n);
+  return {{"block_threads", threads, &TileConfig::blockThreads},
+          {"items_per_thread", {1, 2, 4, 8, 16}, &TileConfig::itemsPerThread}};
+}
+
+void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
+                         FormModels &models) {
+  ArrayRef<int64_t> shape = shapeOf(op.getA());
+  ScanShape s{shape[0], stepsOf(shape), product(shape.drop_front(2)),
+              elementBytes(op.getA()), elementBytes(op.getH()), 1};
+  bool gpuKernel = t.isGpu && !isa<ComplexType>(getElementTypeOrSelf(
+                                  op.getH().getType()));
+  if (gpuKernel)
+    s.lanes = s.R % 4 == 0 ? 4 : 1;
+  std::string name = op->getName().getStringRef().str();
+
+  FormModel sequential{FormKind::sequential, name, {}, {}, {}, {}};
+  if (gpuKernel) {
+    sequential.variables = scanThreadVariables(t);
+    sequential.constrain = [s, t](ConstraintBuilder &b) {
+      constrainScanThreads(b, s, t);
+    };
+    sequential.registersPerThread = [s](const TileConfig &c) {
+      return scanRegisters(s, *c.itemsPerThread);
+    };
+  }
+  sequential.cost = [s, t, gpuKernel](const TileConfig &c) {
+    double bandwidth =
+        gpuKernel ? scanBandwidth(s, t, s.B * s.R / s.lanes, *c.blockThreads,
+                                  *c.itemsPerThread)
+                  : 0;
+    return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t,
+                bandwidth);
+  };
+  models.candidates.push_back(std::move(sequential));
+
+  if (!seqc::hasFormLowering(op, FormKind::prefix))
+    return;
+  // Reduce-then-scan: the local scans and the fix-up read and write the
+  // sequence twice more than the sequential form; the critical path is
+  // C + T / C.
+  FormModel prefix{FormKind::prefix, name, {chunkVariable(s.T)}, {}, {}, {}};
+  if (gpuKernel)
+    for (TileVariable &v : scanThreadVariables(t))
+      prefix.variables.push_back(v);
+  prefix.constrain = [s, t, gpuKernel](ConstraintBuilder &b) {
+    requireMaskedTail(b, s.T);
+    if (gpuKernel) {
+      constrainScanThreads(b, s, t);
+      return;
+    }
+    // The carry pass walks the chunk aggregates (product and offset) of a
+    // batch entry across all chunks; they must stay in L2 between passes.
+    z3::expr chunks =
+        b.table("chunk_size", [T = s.T](int64_t c) { return ceilDiv(T, c); });
+    b.require("aggregates_fit_l2",
+              fmt::format("ceil(T/chunk_size) chunks * R={} channels * 2 "
+                          "aggregates * {} B <= L2 {}",
+                          s.R, s.hBytes, bytesText(t.l2Bytes)),
+              chunks * b.constant(int64_t(s.R * 2 * s.hBytes)) <=
+                  b.constant(t.l2Bytes));
+  };
+  prefix.cost = [s, t, gpuKernel](const TileConfig &c) {
+    int64_t chunks = ceilDiv(s.T, *c.chunkSize);
+    double bandwidth =
+        gpuKernel ? scanBandwidth(s, t, s.B * chunks * s.R / s.lanes,
+                                  *c.blockThreads, *c.itemsPerThread)
+                  : 0;
+    return cost(FormKind::prefix, 3 * s.io(), 5 * s.elements(),
+                *c.chunkSize + chunks, 3, t, bandwidth);
+  };
+  if (gpuKernel)
+    prefix.registersPerThread = [s](const TileConfig &c) {
+      return scanRegisters(s, *c.itemsPerThread);
+    };
+  models.candidates.push_back(std::move(prefix));
+}
+
+//===----------------------------------------------------------------------===//
+// linear_attention: state dk x dv per batch entry and head
+//===----------------------------------------------------------------------===//
+
+void addLinearAttentionModels(seq::LinearAttentionOp op,
+                              const TargetDescription &t, FormModels &models) {
+  ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
+  double B = q[0], H = q[2], dk = q[3], dv = v[3];
+  int64_t T = stepsOf(q);
+  double eb = elementBytes(op.getQ());
+  double io = B * T * H * (2 * dk + 2 * dv) * eb;
+  std::string name = op->getName().getStringRef().str();
+  models.candidates.push_back(
+      {FormKind::sequential, name, {}, {},
+       [=](const TileConfig &) {
+         return cost(FormKind::sequential, io, 4 * B * H * T * dk * dv, T, 1,
+                     t);
+       },
+       {}});
+  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
+                      {}};
+  chunkwise.constrain = [=](ConstraintBuilder &b) {
+    requireMaskedTail(b, T);
+    if (t.isGpu)
+      return;
+    // One chunk's Q, K (C x dk), V, output (C x dv), scores (C x C) and
+    // the state (dk x dv) in f32 stay in L2 while the chunk is processed.
+    z3::expr C = b.var("chunk_size");
+    b.require("chunk_tile_fits_l2",
+              fmt::format("(chunk_size*(2*dk + 2*dv) + chunk_size^2 + dk*dv) "
+                          "* 4 B <= L2 {}, with dk={}, dv={}",
+                          bytesText(t.l2Bytes), dk, dv),
+              (C * b.constant(int64_t(2 * dk + 2 * dv)) + C * C +
+               b.constant(int64_t(dk * dv))) *
+                      b.constant(4) <=
+                  b.constant(t.l2Bytes));
+  };
+  chunkwise.cost = [=](const TileConfig &config) {
+    double c = *config.chunkSize, chunks = ceilDiv(T, *config.chunkSize);
+    // Scores C x C x dk, A V, Q S and the state update per chunk.
+    double flops = 2 * B * H * chunks *
+                   (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
+    return cost(FormKind::chunkwise, io, flops, chunks, 1, t);
+  };
+  models.candidates.push_back(std::move(chunkwise));
+}
+
+/// Aaren's softmax scan (time-invariant query): element (m, u, w).
+void addSoftmaxScanModels(seq::SoftmaxAttentionOp op,
+                          const TargetDescription &t, FormModels &models) {
+  ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
+  double B = k[0], H = k[2], dk = k[3], dv = v[3];
+  int64_t T = stepsOf(k);
+  double io = B * T * H * (dk + 2 * dv) * elementBytes(op.getK());
+  std::string name = op->getName().getStringRef().str();
+  models.candidates.push_back(
+      {FormKind::sequential, name, {}, {},
+       [=](const TileConfig &) {
+         return cost(FormKind::sequential, io, B * T * H * (2 * dk + 4 * dv),
+                     T, 1, t);
+       },
+       {}});
+  FormModel prefix{FormKind::prefix, name, {chunkVariable(T)}, {}, {}, {}};
+  prefix.constrain = [=](ConstraintBuilder &b) {
+    requireMaskedTail(b, T);
+    if (t.isGpu)
+      return;
+    z3::expr chunks =
+        b.table("chunk_size", [T](int64_t c) { return ceilDiv(T, c); });
+    b.require("aggregates_fit_l2",
+              fmt::format("ceil(T/chunk_size) chunks * H={} heads * (dv={} + "
+                          "2) * 4 B <= L2 {}",
+                          H, dv, bytesText(t.l2Bytes)),
+              chunks * b.constant(int64_t(H * (dv + 2) * 4)) <=
+                  b.constant(t.l2Bytes));
+  };
+  prefix.cost = [=](const TileConfig &c) {
+    int64_t chunks = ceilDiv(T, *c.chunkSize);
+    return cost(FormKind::prefix, 3 * io, B * T * H * (2 * dk + 10 * dv),
+                *c.chunkSize + chunks, 3, t);
+  };
+  models.candidates.push_back(std::move(prefix));
+}
+
+/// The ops the model knows only a sequential cost for: every operand read
+/// or written once, one step per time index.
+void addSequentialOnly(Operation *op, const TargetDescription &t,
+                       FormModels &models) {
+  double bytes = 0;
+  for (Value operand : op->getOperands())
+    bytes += product(shapeOf(operand)) * elementBytes(operand);
+  for (Value result : op->getResults())
+    bytes += product(shapeOf(result)) * elementBytes(result);
+  double steps = stepsOf(shapeOf(op->getOperand(0)));
+  models.candidates.push_back(
+      {FormKind::sequential, op->getName().getStringRef().str(), {}, {},
+       [=](const TileConfig &) {
+         return cost(FormKind::sequential, bytes, 0, steps, 1, t);
+       },
+       {}});
+}
+
+} // namespace
+
+FormModels formModels(Operation *op, const TargetDescription &target) {
+  FormModels models;
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](seq::LinearScanOp o) {
+        addLinearScanModels(o, target, models);
+      })
+      .Case([&](seq::LinearAttentionOp o) {
+        addLinearAttentionModels(o, target, models);
+      })
+      .Case([&](seq::SoftmaxAttentionOp o) {
+        if (o.hasTimeInvariantQuery())
+          addSoftmaxScanModels(o, target, models);
+        else
+          addSequentialOnly(op, target, models);
+      })
+      .Default([&](Operation *) { addSequentialOnly(op, target, models); });
+  // Shapes the lowerings cannot take yet leave only the sequential form.
+  llvm::erase_if(models.candidates, [&](const FormModel &m) {
+    return !seqc::hasFormLowering(op, m.kind);
+  });
+  for (seq::FormKind kind :
+       cast<seq::FormOpInterface>(op).getValidFormKinds())
+    if (llvm::none_of(models.candidates,
+                      [&](const FormModel &m) { return m.kind == kind; }))
+      models.unavailable.push_back({kind, "no lowering yet"});
+  return models;
+}
+
+} // namespace seqc::autotune

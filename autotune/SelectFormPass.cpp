@@ -1,0 +1,95 @@
+//===- SelectFormPass.cpp - seq-select-form -------------------------------===//
+#include "autotune/Passes.h"
+#include "autotune/TilingProblem.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+namespace seqc::autotune {
+#define GEN_PASS_DEF_SEQSELECTFORM
+#include "autotune/Passes.h.inc"
+} // namespace seqc::autotune
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::autotune;
+using seqc::seq::FormKind;
+
+namespace {
+
+/// Warns when a form written in the IR breaks a constraint of the target
+/// (a block size that is not a warp multiple, a chunk tile beyond L2): the
+/// form is kept, as promised, but not silently.
+void checkWrittenForm(seq::FormOpInterface op, const TargetDescription &hw) {
+  TileConfig written = TileConfig::fromAttr(op.getFormAttr());
+  for (const FormModel &model : formModels(op, hw).candidates) {
+    if (model.kind != written.kind)
+      continue;
+    TilingProblem problem(model);
+    std::vector<std::string> broken = problem.violations(written);
+    if (broken.empty())
+      return;
+    InFlightDiagnostic warning = op->emitWarning()
+                                 << "the form written here breaks "
+                                 << broken.size() << " constraint"
+                                 << (broken.size() == 1 ? "" : "s")
+                                 << " of target '" << hw.name
+                                 << "'; it is kept";
+    for (const std::string &reason : broken)
+      warning.attachNote() << reason;
+    return;
+  }
+}
+
+struct SeqSelectFormPass
+    : seqc::autotune::impl::SeqSelectFormBase<SeqSelectFormPass> {
+  using SeqSelectFormBase::SeqSelectFormBase;
+
+  void runOnOperation() override {
+    std::string error;
+    std::optional<TargetDescription> hw = lookupTarget(target, error);
+    if (!hw) {
+      getOperation()->emitError() << "seq-select-form: " << error;
+      return signalPassFailure();
+    }
+    std::optional<FormKind> forced;
+    std::optional<int64_t> forcedChunk;
+    if (!force.empty()) {
+      StringRef text(force);
+      auto [kindText, chunkText] = text.split(':');
+      forced = seq::symbolizeFormKind(kindText);
+      int64_t chunk = 0;
+      if (!forced || (!chunkText.empty() &&
+                      (chunkText.getAsInteger(10, chunk) || chunk <= 0))) {
+        getOperation()->emitError()
+            << "seq-select-form: cannot parse force='" << force
+            << "' (expected sequential, prefix, chunkwise[:C] or parallel)";
+        return signalPassFailure();
+      }
+      if (!chunkText.empty())
+        forcedChunk = chunk;
+    }
+    getOperation()->walk([&](seq::FormOpInterface op) {
+      if (op.getFormAttr()) {
+        checkWrittenForm(op, *hw);
+        return; // never override a form someone wrote
+      }
+      FormChoice choice = chooseForm(op, *hw);
+      std::optional<TileConfig> pick;
+      if (forced) {
+        for (const TileConfig &c : choice.best)
+          if (c.kind == *forced)
+            pick = c;
+        if (!pick)
+          return; // the forced form does not apply to this op
+        if (forcedChunk && pick->chunkSize)
+          pick->chunkSize = forcedChunk;
+      } else {
+        pick = choice.cheapest();
+      }
+      if (pick)
+        op->setAttr("form", pick->toAttr(op->getContext()));
+    });
+  }
+};
+
+} // namespace

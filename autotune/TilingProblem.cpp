@@ -1,0 +1,320 @@
+//===- TilingProblem.cpp - Z3 Optimize over tile parameters ---------------===//
+#include "autotune/TilingProblem.h"
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include <chrono>
+#include <cmath>
+
+using seqc::seq::FormKind;
+
+namespace seqc::autotune {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
+}
+
+/// The objective in integer picoseconds: exact for Z3, and finer than any
+/// difference the model means.
+int64_t picoseconds(double seconds) { return std::llround(seconds * 1e12); }
+
+std::string domainText(const std::vector<int64_t> &domain) {
+  std::string s;
+  for (int64_t v : domain)
+    s += (s.empty() ? "" : ", ") + std::to_string(v);
+  return "{" + s + "}";
+}
+
+struct Constraint {
+  std::string id, words;
+  z3::expr formula;
+};
+
+} // namespace
+
+struct TilingProblem::State : ConstraintBuilder {
+  z3::context ctx;
+  std::vector<z3::expr> vars;
+  std::vector<Constraint> constraints; // the model's, not the domains
+  z3::expr cost;
+  /// (assignment, cost in ps) over the joint domain.
+  std::vector<std::pair<std::vector<int64_t>, int64_t>> costTable;
+  const FormModel &model;
+
+  explicit State(const FormModel &model)
+      : cost(ctx.int_const("cost_ps")), model(model) {
+    for (const TileVariable &v : model.variables)
+      vars.push_back(ctx.int_const(v.name.c_str()));
+    if (model.constrain)
+      model.constrain(*this);
+    tabulateCost();
+  }
+
+  size_t indexOf(const std::string &name) const {
+    for (size_t i = 0; i < model.variables.size(); ++i)
+      if (model.variables[i].name == name)
+        return i;
+    llvm::report_fatal_error(
+        llvm::Twine("tiling problem: no variable '") + name + "'");
+  }
+
+  z3::expr var(const std::string &name) override { return vars[indexOf(name)]; }
+
+  z3::expr table(const std::string &name,
+                 const std::function<int64_t(int64_t)> &f) override {
+    size_t i = indexOf(name);
+    const std::vector<int64_t> &domain = model.variables[i].domain;
+    z3::expr result = ctx.int_val(f(domain.back()));
+    for (size_t j = domain.size() - 1; j-- > 0;)
+      result = z3::ite(vars[i] == ctx.int_val(domain[j]),
+                       ctx.int_val(f(domain[j])), result);
+    return result;
+  }
+
+  z3::expr constant(int64_t value) override { return ctx.int_val(value); }
+  z3::expr boolean(bool value) override { return ctx.bool_val(value); }
+
+  void require(const std::string &id, const std::string &words,
+               const z3::expr &formula) override {
+    constraints.push_back({id, words, formula});
+  }
+
+  z3::expr domain(size_t i) {
+    z3::expr_vector alternatives(ctx);
+    for (int64_t value : model.variables[i].domain)
+      alternatives.push_back(vars[i] == ctx.int_val(value));
+    return z3::mk_or(alternatives);
+  }
+
+  TileConfig configOf(const std::vector<int64_t> &values) const {
+    TileConfig config;
+    config.kind = model.kind;
+    for (size_t i = 0; i < values.size(); ++i)
+      config.*(model.variables[i].field) = values[i];
+    config.cost = model.cost(config);
+    return config;
+  }
+
+  /// The cost of every joint assignment, from the model's C++ cost.
+  void tabulateCost() {
+    std::vector<int64_t> values(vars.size());
+    std::function<void(size_t)> visit = [&](size_t i) {
+      if (i == vars.size()) {
+        costTable.push_back(
+            {values, picoseconds(configOf(values).cost.seconds)});
+        return;
+      }
+      for (int64_t v : model.variables[i].domain) {
+        values[i] = v;
+        visit(i + 1);
+      }
+    };
+    visit(0);
+  }
+
+  z3::expr assignment(const std::vector<int64_t> &values) {
+    z3::expr_vector equalities(ctx);
+    for (size_t i = 0; i < values.size(); ++i)
+      equalities.push_back(vars[i] == ctx.int_val(values[i]));
+    return values.empty() ? ctx.bool_val(true) : z3::mk_and(equalities);
+  }
+
+  /// The cost table as a decision tree over the variables in order
+  /// (ite on the first, then the second, ...): propagation decides one
+  /// variable at a time, much faster for Z3 than one implication per row.
+  z3::expr costTree(size_t variable = 0, size_t firstRow = 0) {
+    if (variable == vars.size())
+      return ctx.int_val(costTable[firstRow].second);
+    // Rows are in lexicographic order: each value of this variable covers
+    // a contiguous block of `stride` rows.
+    size_t stride = 1;
+    for (size_t i = variable + 1; i < vars.size(); ++i)
+      stride *= model.variables[i].domain.size();
+    const std::vector<int64_t> &domain = model.variables[variable].domain;
+    z3::expr result = costTree(variable + 1,
+                               firstRow + (domain.size() - 1) * stride);
+    for (size_t j = domain.size() - 1; j-- > 0;)
+      result = z3::ite(vars[variable] == ctx.int_val(domain[j]),
+                       costTree(variable + 1, firstRow + j * stride), result);
+    return result;
+  }
+
+  z3::expr costDefinition(size_t row) {
+    return z3::implies(assignment(costTable[row].first),
+                       cost == ctx.int_val(costTable[row].second));
+  }
+};
+
+TilingProblem::TilingProblem(const FormModel &model)
+    : formModel(model), state(std::make_unique<State>(formModel)) {}
+
+TilingProblem::~TilingProblem() = default;
+
+std::vector<TileConfig> TilingProblem::solve(unsigned k) {
+  auto start = Clock::now();
+  State &s = *state;
+  z3::optimize optimize(s.ctx);
+  for (size_t i = 0; i < s.vars.size(); ++i)
+    optimize.add(s.domain(i));
+  for (const Constraint &c : s.constraints)
+    optimize.add(c.formula);
+  optimize.add(s.cost == s.costTree());
+  optimize.minimize(s.cost);
+  std::vector<TileConfig> best;
+  while (best.size() < k && optimize.check() == z3::sat) {
+    z3::model m = optimize.get_model();
+    std::vector<int64_t> values;
+    for (const z3::expr &v : s.vars)
+      values.push_back(m.eval(v, true).get_numeral_int64());
+    best.push_back(s.configOf(values));
+    if (values.empty())
+      break; // the only configuration
+    optimize.add(!s.assignment(values));
+  }
+  solveMs = millisecondsSince(start);
+  return best;
+}
+
+std::vector<std::string> TilingProblem::explainInfeasibility() {
+  auto start = Clock::now();
+  State &s = *state;
+  z3::solver solver(s.ctx);
+  std::vector<std::pair<std::string, std::string>> named;
+  for (size_t i = 0; i < s.vars.size(); ++i) {
+    std::string id = "domain_" + formModel.variables[i].name;
+    solver.add(s.domain(i), id.c_str());
+    named.push_back({id, formModel.variables[i].name + " in " +
+                             domainText(formModel.variables[i].domain)});
+  }
+  for (const Constraint &c : s.constraints) {
+    solver.add(c.formula, c.id.c_str());
+    named.push_back({c.id, c.words});
+  }
+  std::vector<std::string> reasons;
+  if (solver.check() == z3::unsat) {
+    z3::expr_vector core = solver.unsat_core();
+    for (const auto &[id, words] : named)
+      for (unsigned i = 0; i < core.size(); ++i)
+        if (core[i].to_string() == id)
+          reasons.push_back(fmt::format("{} ({})", words, id));
+  }
+  solveMs = millisecondsSince(start);
+  return reasons;
+}
+
+std::vector<std::string> TilingProblem::violations(const TileConfig &config) {
+  State &s = *state;
+  z3::solver solver(s.ctx);
+  // A parameter the form leaves out takes the lowering's default, which is
+  // not pinned; domains are the tuner's search space, not a requirement.
+  for (size_t i = 0; i < s.vars.size(); ++i) {
+    std::optional<int64_t> value = config.*(formModel.variables[i].field);
+    if (value)
+      solver.add(s.vars[i] == s.ctx.int_val(*value),
+                 ("pin_" + formModel.variables[i].name).c_str());
+    else
+      solver.add(s.domain(i));
+  }
+  for (const Constraint &c : s.constraints)
+    solver.add(c.formula, c.id.c_str());
+  std::vector<std::string> reasons;
+  if (solver.check() == z3::unsat) {
+    z3::expr_vector core = solver.unsat_core();
+    for (const Constraint &c : s.constraints)
+      for (unsigned i = 0; i < core.size(); ++i)
+        if (core[i].to_string() == c.id)
+          reasons.push_back(fmt::format("{} ({})", c.words, c.id));
+  }
+  return reasons;
+}
+
+std::string TilingProblem::toSmtLib() {
+  State &s = *state;
+  std::string out = fmt::format("; {} form '{}'\n", formModel.opName,
+                                seq::stringifyFormKind(formModel.kind).str());
+  for (const z3::expr &v : s.vars)
+    out += fmt::format("(declare-const {} Int)\n", v.to_string());
+  out += "(declare-const cost_ps Int)\n";
+  for (size_t i = 0; i < s.vars.size(); ++i)
+    out += fmt::format("(assert (! {} :named domain_{}))\n",
+                       s.domain(i).to_string(),
+                       formModel.variables[i].name);
+  for (const Constraint &c : s.constraints)
+    out += fmt::format("; {}\n(assert (! {} :named {}))\n", c.words,
+                       c.formula.simplify().to_string(), c.id);
+  out += fmt::format("; the cost model, in picoseconds, over the {} joint "
+                     "assignments\n",
+                     s.costTable.size());
+  for (size_t row = 0; row < s.costTable.size(); ++row)
+    out += fmt::format("(assert {})\n", s.costDefinition(row).to_string());
+  out += "(minimize cost_ps)\n(check-sat)\n(get-objectives)\n";
+  return out;
+}
+
+std::optional<TileConfig> FormChoice::cheapest() const {
+  std::optional<TileConfig> result;
+  for (const TileConfig &c : best)
+    if (!result || c.cost.seconds < result->cost.seconds)
+      result = c;
+  return result;
+}
+
+FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target) {
+  FormChoice choice;
+  FormModels models = formModels(op, target);
+  for (const FormModel &model : models.candidates) {
+    TilingProblem problem(model);
+    std::vector<TileConfig> best = problem.solve(1);
+    choice.solveMs += problem.lastSolveMs();
+    if (!best.empty()) {
+      choice.best.push_back(best.front());
+      continue;
+    }
+    // "no block_threads in {...} meets: <constraint>; <constraint>".
+    std::string domains, constraints;
+    for (const std::string &reason : problem.explainInfeasibility()) {
+      if (reason.find("(domain_") != std::string::npos)
+        domains += (domains.empty() ? "" : " and ") +
+                   reason.substr(0, reason.rfind(" ("));
+      else
+        constraints += (constraints.empty() ? "" : "; ") + reason;
+    }
+    choice.solveMs += problem.lastSolveMs();
+    choice.excluded.push_back(
+        {model.kind, "infeasible: no " + (domains.empty() ? "values" : domains) +
+                         " meets: " + constraints});
+  }
+  for (auto &entry : models.unavailable)
+    choice.excluded.push_back(entry);
+  return choice;
+}
+
+std::vector<TileConfig> topConfigurations(mlir::Operation *op,
+                                          const TargetDescription &target,
+                                          unsigned k, double *solveMs) {
+  std::vector<TileConfig> all;
+  double ms = 0;
+  for (const FormModel &model : formModels(op, target).candidates) {
+    TilingProblem problem(model);
+    for (TileConfig &c : problem.solve(k))
+      all.push_back(c);
+    ms += problem.lastSolveMs();
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const TileConfig &a, const TileConfig &b) {
+                     return a.cost.seconds < b.cost.seconds;
+                   });
+  if (all.size() > k)
+    all.resize(k);
+  if (solveMs)
+    *solveMs = ms;
+  return all;
+}
+
+} // namespace seqc::autotune

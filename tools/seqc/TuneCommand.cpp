@@ -1,0 +1,592 @@
+//===- TuneCommand.cpp - seqc tune ----------------------------------------===//
+//
+//   seqc tune FILE --target=cpu --db tune.db [--top-k N] [--budget SECONDS]
+//
+// Each seq op (after expanding the layers) is tuned on its own: it is
+// extracted into a function of its operands, so that a record measures
+// exactly the workload its key names and equal layers share it. Z3
+// proposes the op's k best configurations over all forms; each is
+// compiled in a child process (up to --jobs at once), then, one child at a
+// time, checked against the reference interpreter on seeded inputs and
+// timed (warm-up, repeats, median and spread). A child that crashes or
+// runs past --candidate-timeout is killed and recorded as such; the
+// tuner goes on. The cost model's pick (the baseline) is re-measured
+// after every batch, so drift of the machine shows in the report. Each
+// op's records are written to the database in one transaction.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver.h"
+
+#include "autotune/TilingProblem.h"
+#include "autotune/WorkloadKey.h"
+#include "seqc/Pipelines/CpuPipeline.h"
+#include "seqc/Target/CPU/CpuExecutable.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <dlfcn.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::autotune;
+namespace cl = llvm::cl;
+
+static cl::opt<unsigned> topK("top-k", cl::init(8),
+                              cl::desc("Configurations per op that Z3 "
+                                       "proposes and the tuner measures"),
+                              cl::sub(driver::tuneCommand));
+static cl::opt<double> budgetSeconds(
+    "budget", cl::init(120),
+    cl::desc("Stop starting new candidates after this many seconds"),
+    cl::sub(driver::tuneCommand));
+static cl::opt<unsigned> timedRuns("repeats", cl::init(7),
+                                   cl::desc("Timed runs per candidate"),
+                                   cl::sub(driver::tuneCommand));
+static cl::opt<double> candidateTimeout(
+    "candidate-timeout", cl::init(30),
+    cl::desc("Seconds a candidate may take to check and time before it is "
+             "killed"),
+    cl::sub(driver::tuneCommand));
+static cl::opt<unsigned> jobs("jobs", cl::init(0),
+                              cl::desc("Candidates compiled at once "
+                                       "(default: the host's cores)"),
+                              cl::sub(driver::tuneCommand));
+
+namespace seqc::driver {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// The op as a function of its operands (and of values its regions use
+/// from above), returning its results.
+OwningOpRef<ModuleOp> extractOp(Operation *op, std::string &why) {
+  MLIRContext *context = op->getContext();
+  llvm::SetVector<Value> arguments(op->getOperands().begin(),
+                                   op->getOperands().end());
+  for (Region &region : op->getRegions())
+    getUsedValuesDefinedAbove(region, arguments);
+  SmallVector<Type> argumentTypes;
+  for (Value v : arguments) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.hasStaticShape()) {
+      why = "an operand is not a statically shaped tensor";
+      return nullptr;
+    }
+    argumentTypes.push_back(type);
+  }
+  OpBuilder b(context);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(op->getLoc());
+  b.setInsertionPointToEnd(module->getBody());
+  auto function = func::FuncOp::create(
+      b, op->getLoc(), "tuned_op",
+      b.getFunctionType(argumentTypes, op->getResultTypes()));
+  Block *entry = function.addEntryBlock();
+  IRMapping mapping;
+  for (auto [value, argument] : llvm::zip(arguments, entry->getArguments()))
+    mapping.map(value, argument);
+  b.setInsertionPointToEnd(entry);
+  Operation *clone = b.clone(*op, mapping);
+  func::ReturnOp::create(b, op->getLoc(), clone->getResults());
+  return module;
+}
+
+std::string printed(ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// The measuring child: compile, report ready, wait, check, time, report.
+//===----------------------------------------------------------------------===//
+
+void send(int fd, const std::string &line) {
+  std::string text = line + "\n";
+  (void)!write(fd, text.data(), text.size());
+}
+
+[[noreturn]] void childMain(const std::string &moduleText,
+                            const std::vector<HostTensor> &inputs,
+                            const std::vector<HostTensor> &outputTemplates,
+                            const std::vector<ref::Tensor> &expected,
+                            int toParent, int fromParent) {
+  DialectRegistry registry;
+  registerEverything(registry);
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  context.loadAllAvailableDialects();
+  std::string diagnostics;
+  ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      diagnostics += d.str() + "; ";
+    return success();
+  });
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(moduleText, &context);
+  PassManager pm(&context);
+  if (!module || failed(buildCpuPipeline(pm)) || failed(pm.run(*module))) {
+    send(toParent, "E " + diagnostics);
+    _exit(0);
+  }
+  auto executable = CpuExecutable::create(*module);
+  if (!executable) {
+    send(toParent, "E JIT: " + llvm::toString(executable.takeError()));
+    _exit(0);
+  }
+  std::vector<HostTensor> in = inputs, outputs = outputTemplates;
+  // Poisoned (NaN): an output the candidate does not write fails the check.
+  for (HostTensor &t : outputs)
+    std::fill(t.bytes.begin(), t.bytes.end(), 0xff);
+  std::vector<MemRefArgument> arguments;
+  for (HostTensor &t : in)
+    arguments.push_back({t.data(), t.shape});
+  for (HostTensor &t : outputs)
+    arguments.push_back({t.data(), t.shape});
+  auto call = (*executable)->prepare("tuned_op", arguments);
+  if (!call) {
+    send(toParent, "E " + llvm::toString(call.takeError()));
+    _exit(0);
+  }
+  send(toParent, "R");
+  char go;
+  if (read(fromParent, &go, 1) != 1)
+    _exit(0);
+  call->run();
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    Comparison c = compareToReference(outputs[i], expected[i].data);
+    if (!c.pass()) {
+      send(toParent,
+           llvm::formatv("M output #{0}: max rel err {1:e} (rtol {2:e}), {3} "
+                         "NaN/Inf",
+                         i, c.maxRel, c.rtol, c.nonFinite)
+               .str());
+      _exit(0);
+    }
+  }
+  call->run(); // warm-up beyond the checked run
+  std::vector<double> times;
+  for (unsigned i = 0; i < std::max(1u, unsigned(timedRuns)); ++i) {
+    auto start = Clock::now();
+    call->run();
+    times.push_back(secondsSince(start));
+  }
+  std::sort(times.begin(), times.end());
+  send(toParent, llvm::formatv("T {0:e} {1:e} {2}", times[times.size() / 2],
+                               times.back() - times.front(), times.size())
+                     .str());
+  _exit(0);
+}
+
+/// A measured candidate (or the kind of its failure).
+struct Measurement {
+  RecordStatus status = RecordStatus::ok;
+  double median = 0, spread = 0;
+  int repeats = 0;
+  std::string detail;
+};
+
+struct Child {
+  pid_t pid = -1;
+  int fromChild = -1, toChild = -1;
+  std::string buffered;
+};
+
+/// Reads one line from the child within `seconds`; nullopt on timeout,
+/// "" on EOF.
+std::optional<std::string> readLine(Child &child, double seconds) {
+  auto start = Clock::now();
+  while (true) {
+    size_t newline = child.buffered.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = child.buffered.substr(0, newline);
+      child.buffered.erase(0, newline + 1);
+      return line;
+    }
+    double left = seconds - secondsSince(start);
+    if (left <= 0)
+      return std::nullopt;
+    pollfd p{child.fromChild, POLLIN, 0};
+    int ready = poll(&p, 1, int(left * 1000) + 1);
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready <= 0)
+      continue;
+    // A result that arrives after the deadline is a timeout too.
+    if (secondsSince(start) > seconds)
+      return std::nullopt;
+    char buffer[512];
+    ssize_t n = read(child.fromChild, buffer, sizeof buffer);
+    if (n <= 0)
+      return std::string();
+    child.buffered.append(buffer, n);
+  }
+}
+
+/// Reaps the child; describes how it ended when it did not exit cleanly.
+std::string reap(Child &child, bool kill) {
+  if (kill)
+    ::kill(child.pid, SIGKILL);
+  int status = 0;
+  waitpid(child.pid, &status, 0);
+  close(child.fromChild);
+  close(child.toChild);
+  if (WIFSIGNALED(status))
+    return std::string("killed by signal ") + strsignal(WTERMSIG(status));
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return "";
+}
+
+/// What a child needs besides its module: the same inputs, output shapes
+/// and reference values for every candidate of one op.
+struct Workload {
+  std::vector<HostTensor> inputs, outputs;
+  std::vector<ref::Tensor> expected;
+};
+
+Child spawn(const std::string &moduleText, const Workload &work) {
+  int up[2], down[2];
+  Child child;
+  if (pipe(up) || pipe(down))
+    return child;
+  llvm::outs().flush();
+  llvm::errs().flush();
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(up[0]);
+    close(down[1]);
+    childMain(moduleText, work.inputs, work.outputs, work.expected, up[1],
+              down[0]);
+  }
+  close(up[1]);
+  close(down[0]);
+  child.pid = pid;
+  child.fromChild = up[0];
+  child.toChild = down[1];
+  return child;
+}
+
+/// Waits for a compiled child to be ready, lets it run, collects the
+/// measurement.
+Measurement measure(Child &child) {
+  Measurement m;
+  if (child.pid < 0) {
+    m.status = RecordStatus::crash;
+    m.detail = "fork failed";
+    return m;
+  }
+  // Compilation has its own, generous limit: it ran in parallel.
+  std::optional<std::string> ready = readLine(child, 600);
+  if (!ready || ready->empty() || (*ready)[0] != 'R') {
+    std::string how = reap(child, /*kill=*/!ready);
+    m.status = ready && !ready->empty() && (*ready)[0] == 'E'
+                   ? RecordStatus::compileError
+                   : RecordStatus::crash;
+    m.detail = ready && ready->size() > 2 ? ready->substr(2) : how;
+    return m;
+  }
+  (void)!write(child.toChild, "g", 1);
+  std::optional<std::string> result = readLine(child, candidateTimeout);
+  if (!result) {
+    reap(child, /*kill=*/true);
+    m.status = RecordStatus::timeout;
+    m.detail = llvm::formatv("no result within {0} s", double(candidateTimeout));
+    return m;
+  }
+  std::string how = reap(child, /*kill=*/false);
+  if (result->empty()) {
+    m.status = RecordStatus::crash;
+    m.detail = how.empty() ? "ended without a result" : how;
+  } else if ((*result)[0] == 'M') {
+    m.status = RecordStatus::mismatch;
+    m.detail = result->substr(2);
+  } else {
+    std::sscanf(result->c_str(), "T %lf %lf %d", &m.median, &m.spread,
+                &m.repeats);
+  }
+  return m;
+}
+
+/// Progress: a bar that redraws itself on a terminal, plain lines elsewhere.
+class Progress {
+public:
+  explicit Progress(size_t total) : total(total) {}
+  void step(const std::string &what, const Measurement &m) {
+    ++done;
+    std::string result =
+        m.status == RecordStatus::ok
+            ? llvm::formatv("{0:F3} ms", m.median * 1e3).str()
+            : recordStatusName(m.status);
+    if (isatty(STDOUT_FILENO)) {
+      size_t width = 30, filled = total ? width * done / total : width;
+      llvm::outs() << "\r\x1b[K[" << std::string(filled, '#')
+                   << std::string(width - filled, ' ') << "] " << done << "/"
+                   << total << " " << what << ": " << result;
+      if (done == total)
+        llvm::outs() << "\n";
+    } else {
+      llvm::outs() << "seqc tune: [" << done << "/" << total << "] " << what
+                   << ": " << result << "\n";
+    }
+    llvm::outs().flush();
+  }
+  void grow(size_t more) { total += more; }
+
+private:
+  size_t total, done = 0;
+};
+
+struct Candidate {
+  TileConfig config;
+  Measurement measured;
+  bool tried = false;
+};
+
+} // namespace
+
+int tuneMain(MLIRContext &context) {
+  std::string error;
+  std::optional<TargetDescription> hw = lookupTarget(targetName, error);
+  if (!hw)
+    return fail(error);
+  if (tuningDatabase.empty())
+    return fail("seqc tune needs a database to write: --db FILE");
+  // Children are forked: no MLIR worker threads may hold locks then.
+  context.disableMultithreading();
+  Program program;
+  if (int rc = loadProgram(context, inputFile, functionName, program))
+    return rc;
+  if (int rc = expandLayers(program))
+    return rc;
+  std::vector<Operation *> ops;
+  program.module->walk([&](seq::FormOpInterface op) {
+    if (!op.getFormAttr())
+      ops.push_back(op);
+  });
+
+  if (hw->isGpu) {
+    // Measuring needs the device; without one the model's choice stands.
+    void *driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    std::string why =
+        driver ? "seqc tune measures on the host CPU only in this version "
+                 "(GPU bundles are timed by seqc-gpu-check)"
+               : "no CUDA driver (libcuda.so.1 could not be loaded)";
+    llvm::outs() << "seqc tune: cannot measure on " << hw->name << ": " << why
+                 << "; keeping the cost model's choice:\n";
+    for (Operation *op : ops)
+      if (std::optional<TileConfig> pick = chooseForm(op, *hw).cheapest())
+        llvm::outs() << "  " << op->getName() << ": " << pick->str() << "\n";
+    llvm::outs() << "seqc tune: nothing written to " << tuningDatabase << "\n";
+    return 0;
+  }
+
+  std::unique_ptr<TuningDatabase> db =
+      TuningDatabase::open(tuningDatabase, /*create=*/true, error);
+  if (!db)
+    return fail(error + "; nothing was tuned (move the file away to start "
+                        "a new database)");
+
+  unsigned parallel = jobs ? unsigned(jobs) : unsigned(std::max(1, hw->cores));
+  auto start = Clock::now();
+  llvm::outs() << "seqc tune: " << ops.size() << " op(s) on " << hw->name
+               << ", top " << topK << " configurations each, " << parallel
+               << " compiling at once, budget "
+               << llvm::format("%.0f", double(budgetSeconds)) << " s\n";
+  Progress progress(0);
+  bool budgetHit = false;
+  struct OpReport {
+    Operation *op;
+    std::vector<Candidate> candidates;
+    std::vector<double> baseline;
+    double solveMs;
+    std::string skipped;
+  };
+  std::vector<OpReport> reports;
+  for (Operation *op : ops) {
+    OpReport report{op, {}, {}, 0, ""};
+    std::string why;
+    OwningOpRef<ModuleOp> extracted = extractOp(op, why);
+    Program standalone;
+    Workload work;
+    if (extracted) {
+      standalone.function = *extracted->getOps<func::FuncOp>().begin();
+      for (unsigned i = 0; i < standalone.function.getNumArguments(); ++i)
+        standalone.argumentNames.push_back("x" + std::to_string(i));
+      standalone.module = std::move(extracted);
+      std::vector<ref::Tensor> referenceInputs;
+      for (Type type : standalone.function.getResultTypes()) {
+        auto tensor = cast<RankedTensorType>(type);
+        work.outputs.emplace_back(*toElementType(tensor),
+                                  std::vector<int64_t>(tensor.getShape()));
+      }
+      if (makeInputs(standalone, {}, seed, work.inputs) == 0) {
+        for (const HostTensor &input : work.inputs)
+          referenceInputs.push_back(toReference(input));
+        if (evaluateReference(standalone, referenceInputs, work.expected))
+          why = "the reference interpreter cannot run it";
+      } else {
+        why = "no inputs can be generated for it";
+      }
+    }
+    if (!why.empty()) {
+      report.skipped = why;
+      reports.push_back(std::move(report));
+      continue;
+    }
+    for (TileConfig &c : topConfigurations(op, *hw, topK, &report.solveMs))
+      report.candidates.push_back({c, {}, false});
+    progress.grow(report.candidates.size());
+    Operation *inner =
+        &*standalone.function.getBody().front().getOperations().begin();
+    auto textOf = [&](const TileConfig &c) {
+      inner->setAttr("form", c.toAttr(inner->getContext()));
+      return printed(*standalone.module);
+    };
+    std::string baselineText = textOf(report.candidates.front().config);
+    std::string opName = op->getName().getStringRef().str();
+    for (size_t first = 0; first < report.candidates.size();
+         first += parallel) {
+      if (secondsSince(start) > budgetSeconds) {
+        budgetHit = true;
+        break;
+      }
+      size_t last = std::min(report.candidates.size(), first + parallel);
+      std::vector<Child> children;
+      for (size_t i = first; i < last; ++i)
+        children.push_back(
+            spawn(textOf(report.candidates[i].config), work));
+      for (size_t i = first; i < last; ++i) {
+        Candidate &c = report.candidates[i];
+        c.measured = measure(children[i - first]);
+        c.tried = true;
+        progress.step(opName + " " + c.config.str(), c.measured);
+      }
+      // The baseline again: the spread of its times is the machine's drift.
+      Child again = spawn(baselineText, work);
+      Measurement m = measure(again);
+      if (m.status == RecordStatus::ok)
+        report.baseline.push_back(m.median);
+    }
+    std::vector<TuningRecord> records;
+    for (const Candidate &c : report.candidates) {
+      if (!c.tried)
+        continue;
+      TuningRecord r = toRecord(c.config);
+      r.status = c.measured.status;
+      r.medianSeconds = c.measured.median;
+      r.spreadSeconds = c.measured.spread;
+      r.repeats = c.measured.repeats;
+      r.detail = c.measured.detail;
+      r.shape = exactShapeOf(op);
+      records.push_back(r);
+    }
+    if (!records.empty() &&
+        !db->addRecords(workloadKeyOf(op, *hw), records, error))
+      return fail(error);
+    reports.push_back(std::move(report));
+    if (budgetHit)
+      break;
+  }
+
+  // The final table, per op.
+  for (OpReport &report : reports) {
+    std::string location;
+    llvm::raw_string_ostream ls(location);
+    report.op->getLoc().print(ls);
+    llvm::outs() << "\n" << report.op->getName() << " at " << location << " ("
+                 << shapeBucketOf(report.op) << ")\n";
+    if (!report.skipped.empty()) {
+      llvm::outs() << "  not tuned: " << report.skipped << "\n";
+      continue;
+    }
+    std::vector<size_t> order;
+    for (size_t i = 0; i < report.candidates.size(); ++i)
+      if (report.candidates[i].tried &&
+          report.candidates[i].measured.status == RecordStatus::ok)
+        order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return report.candidates[a].measured.median <
+             report.candidates[b].measured.median;
+    });
+    llvm::outs() << llvm::format("  %-4s %-44s %12s %12s %9s  %s\n", "rank",
+                                 "candidate", "predicted", "measured",
+                                 "spread", "status");
+    for (size_t i = 0; i < report.candidates.size(); ++i) {
+      const Candidate &c = report.candidates[i];
+      auto rank = std::find(order.begin(), order.end(), i);
+      std::string rankText =
+          rank == order.end() ? "-" : std::to_string(rank - order.begin() + 1);
+      std::string measured =
+          c.tried && c.measured.status == RecordStatus::ok
+              ? llvm::formatv("{0:F3} ms", c.measured.median * 1e3).str()
+              : "-";
+      std::string spread =
+          c.tried && c.measured.status == RecordStatus::ok
+              ? llvm::formatv("{0:F1}%", 100 * c.measured.spread /
+                                             c.measured.median)
+                    .str()
+              : "";
+      std::string status = !c.tried ? "not run (budget)"
+                                    : recordStatusName(c.measured.status);
+      if (c.tried && !c.measured.detail.empty())
+        status += ": " + c.measured.detail.substr(0, 100);
+      llvm::outs() << llvm::format(
+          "  %-4s %-44s %9.3f ms %12s %9s  %s%s\n", rankText.c_str(),
+          c.config.str().c_str(), c.config.cost.seconds * 1e3,
+          measured.c_str(), spread.c_str(), status.c_str(),
+          i == 0 ? "  (cost model's pick)" : "");
+    }
+    if (!order.empty() && report.candidates.front().tried &&
+        report.candidates.front().measured.status == RecordStatus::ok) {
+      const Candidate &best = report.candidates[order.front()];
+      double ratio =
+          report.candidates.front().measured.median / best.measured.median;
+      llvm::outs() << llvm::format(
+          "  best: %s; the cost model's pick takes %.2fx its time\n",
+          best.config.str().c_str(), ratio);
+      llvm::outs() << llvm::format("  summary: %s model/best %.3f\n",
+                                   report.op->getName().getStringRef().str().c_str(),
+                                   ratio);
+    }
+    if (report.baseline.size() > 1) {
+      auto [lo, hi] = std::minmax_element(report.baseline.begin(),
+                                          report.baseline.end());
+      llvm::outs() << llvm::format(
+          "  baseline re-measured %zu times: drift %.1f%%\n",
+          report.baseline.size(), 100 * (*hi - *lo) / *lo);
+    }
+    llvm::outs() << llvm::format("  Z3: %.1f ms for the top %u\n",
+                                 report.solveMs, unsigned(topK));
+  }
+  std::string countError;
+  llvm::outs() << llvm::format("\nseqc tune: done in %.1f s%s; ",
+                               secondsSince(start),
+                               budgetHit ? " (budget reached: some "
+                                           "candidates were not run)"
+                                         : "")
+               << tuningDatabase << " holds " << db->countRecords(countError)
+               << " records\n";
+  return 0;
+}
+
+} // namespace seqc::driver
