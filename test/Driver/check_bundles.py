@@ -10,8 +10,14 @@ no spills, registers within the 255 a thread can have, and static shared
 memory within the 48 KiB a block gets without opt-in. Stack frames are
 listed, not failed: libdevice's sin/cos keep a 32-byte local array for the
 Payne-Hanek reduction of huge arguments (LRU and S4D rotate by angles).
-Each bundle must fit what a device check can carry (64 MiB). Prints one
-line per bundle and exits non-zero on any violation.
+Each bundle must fit what a device check can carry (64 MiB).
+
+The manifest's "tiling" entries say what the cost model assumed for each
+op's configuration (registers per thread, no spills, no shared memory);
+every kernel of that op ("<kernel_prefix>_*") must stay within it: the
+model's register bound is what its Z3 constraints (registers per thread
+and per block) were solved against. Prints one line per bundle and exits
+non-zero on any violation.
 """
 import concurrent.futures
 import glob
@@ -32,11 +38,32 @@ def compile_one(seqc, out, example, chip):
     result = subprocess.run([seqc, "compile", example, "--target=" + chip, "--check-vectors=false",
                              "-o", directory], capture_output=True, text=True)
     if result.returncode != 0:
-        return name, chip, ["compile failed: " + result.stderr.strip().splitlines()[0]], 0, 0, 0
+        return name, chip, ["compile failed: " + result.stderr.strip().splitlines()[0]], 0, 0, 0, 0
     manifest = [f for f in os.listdir(directory) if f.endswith(".manifest.json")][0]
     with open(os.path.join(directory, manifest)) as f:
-        kernels = json.load(f)["kernels"]
+        data = json.load(f)
+    kernels = data["kernels"]
     problems = []
+    modeled = 0
+    for function in data["functions"]:
+        for t in function.get("tiling", []):
+            if "assumed_registers" not in t:
+                continue
+            mine = [k for k in kernels if k["name"].startswith(t["kernel_prefix"] + "_")]
+            if not mine:
+                problems.append("no kernel for %s (%s)" % (t["kernel_prefix"], t.get("form")))
+            for k in mine:
+                modeled += 1
+                if k["registers"] > t["assumed_registers"]:
+                    problems.append("%s uses %d registers, the model assumed at most %d for %s"
+                                    % (k["name"], k["registers"], t["assumed_registers"],
+                                       t.get("form")))
+                spills = k["spill_store_bytes"] + k["spill_load_bytes"]
+                if spills > t["assumed_spill_bytes"]:
+                    problems.append("%s spills %d bytes, the model assumed none" % (k["name"], spills))
+                if k["shared_bytes"] > t["assumed_shared_bytes"]:
+                    problems.append("%s uses %d bytes of shared memory, the model assumed %d"
+                                    % (k["name"], k["shared_bytes"], t["assumed_shared_bytes"]))
     for k in kernels:
         if k["spill_store_bytes"] or k["spill_load_bytes"]:
             problems.append("%s spills %d/%d bytes" % (k["name"], k["spill_store_bytes"],
@@ -49,7 +76,8 @@ def compile_one(seqc, out, example, chip):
     if size > CARRY_LIMIT:
         problems.append("bundle is %d bytes, over the 64 MiB a device check carries" % size)
     stack = max((k["stack_bytes"] for k in kernels), default=0)
-    return name, chip, problems, len(kernels), max((k["registers"] for k in kernels), default=0), stack
+    return (name, chip, problems, len(kernels), max((k["registers"] for k in kernels), default=0),
+            stack, modeled)
 
 
 def main():
@@ -57,13 +85,17 @@ def main():
     examples = glob.glob(os.path.join(root, "*.mlir")) + glob.glob(os.path.join(root, "seq", "*.mlir"))
     jobs = [(e, chip) for e in sorted(examples) for chip in ("sm_80", "sm_90")]
     failed = 0
+    checked_against_model = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        for name, chip, problems, count, registers, stack in pool.map(
+        for name, chip, problems, count, registers, stack, modeled in pool.map(
                 lambda job: compile_one(seqc, out, *job), jobs):
             status = "OK" if not problems else "FAIL: " + "; ".join(problems)
-            print("%-28s %s %3d kernels, max %3d registers, max stack %2d bytes: %s"
-                  % (name, chip, count, registers, stack, status))
+            print("%-28s %s %3d kernels (%d against the model), max %3d registers, "
+                  "max stack %2d bytes: %s"
+                  % (name, chip, count, modeled, registers, stack, status))
             failed += bool(problems)
+            checked_against_model += modeled
+    print("%d kernels held against the cost model's assumptions" % checked_against_model)
     print("%d of %d bundles within limits" % (len(jobs) - failed, len(jobs)))
     return 1 if failed else 0
 

@@ -15,29 +15,32 @@
 
 // KERNELS-LABEL: func.func @scan_then_scale
 // KERNELS-SAME:    %{{.*}}: memref<4x32x64xf32> {llvm.noalias}
-// KERNELS:         gpu.launch_func @seqc_kernels::@scan_then_scale_kernel blocks in (%c1, %c4, %c1) threads in (%c256, %c1, %c1)
-// KERNELS:         gpu.launch_func @seqc_kernels::@scan_then_scale_kernel_0
+// The scan's kernel is named after its function and op (scan0), so that
+// ptxas reports and manifests map back to the op; generic kernels keep
+// the outliner's names.
+// KERNELS:         gpu.launch_func @seqc_kernels::@scan_then_scale_scan0_sequential blocks in (%c1, %c4, %c1) threads in (%c256, %c1, %c1)
+// KERNELS:         gpu.launch_func @seqc_kernels::@scan_then_scale_kernel
 // KERNELS:         gpu.dealloc
 // KERNELS:       gpu.module @seqc_kernels
-// KERNELS:         gpu.func @scan_then_scale_kernel({{.*}}) kernel
+// KERNELS:         gpu.func @scan_then_scale_scan0_sequential({{.*}}) kernel
 // KERNELS:           vector.load
-// KERNELS:         gpu.func @scan_then_scale_kernel_0({{.*}}) kernel
+// KERNELS:         gpu.func @scan_then_scale_kernel({{.*}}) kernel
 // KERNELS:           arith.mulf {{.*}} : f32
 
 // LLVM:       llvm.func @scan_then_scale(
 // LLVM:         llvm.call @mgpuStreamCreate()
 // LLVM:         llvm.call @mgpuMemAlloc(
-// LLVM:         gpu.launch_func <%{{.*}} : !llvm.ptr> @seqc_kernels::@scan_then_scale_kernel
+// LLVM:         gpu.launch_func <%{{.*}} : !llvm.ptr> @seqc_kernels::@scan_then_scale_scan0_sequential
 // LLVM:       llvm.func @_mlir_ciface_scan_then_scale(
 // LLVM:       gpu.module @seqc_kernels [#nvvm.target<O = 3, chip = "sm_80", features = "+ptx80">]
-// LLVM:         llvm.func @scan_then_scale_kernel({{.*}}) attributes {gpu.kernel
+// LLVM:         llvm.func @scan_then_scale_scan0_sequential({{.*}}) attributes {gpu.kernel
 
 // PTX:     gpu.binary @seqc_kernels
 // PTX-SAME:  .target sm_90
-// PTX-SAME:  .entry scan_then_scale_kernel(
+// PTX-SAME:  .entry scan_then_scale_scan0_sequential(
 // PTX-SAME:  ld.global.v4.b32
 // PTX-SAME:  st.global.v4.b32
-// PTX-SAME:  .entry scan_then_scale_kernel_0(
+// PTX-SAME:  .entry scan_then_scale_kernel(
 
 func.func @scan_then_scale(%a: tensor<4x32x64xf32>, %b: tensor<4x32x64xf32>)
     -> (tensor<4x32x64xf32>, tensor<4x64xf32>) {

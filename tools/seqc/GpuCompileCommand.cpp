@@ -22,6 +22,9 @@
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
 
+#include "autotune/CostModel.h"
+#include "seqc/Conversion/SeqToGPU.h"
+
 #include "seqc/Pipelines/GpuPipeline.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
 
@@ -125,6 +128,54 @@ int64_t constantOf(Value v) {
 }
 
 } // namespace
+
+/// The tiling of every seq op of `function` (seq level, forms chosen) with
+/// what the cost model assumed about its kernels' resources, so that the
+/// ptxas report can be held against it (test/Driver/check_bundles.py):
+/// kernels "<kernel_prefix>_*" must stay within `assumed_registers` and
+/// spill nothing.
+static llvm::json::Array tilingOf(func::FuncOp function,
+                                  const std::string &target) {
+  llvm::json::Array tiling;
+  std::string error;
+  std::optional<autotune::TargetDescription> hw =
+      autotune::lookupTarget(target, error);
+  int64_t scans = 0;
+  function.walk([&](seq::FormOpInterface op) {
+    seq::FormAttr form = op.getFormAttr();
+    llvm::json::Object entry{{"op", op->getName().getStringRef().str()}};
+    if (form) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << form;
+      entry["form"] = text;
+    }
+    if (isa<seq::LinearScanOp>(op)) {
+      entry["kernel_prefix"] = (function.getSymName() + "_scan" +
+                                llvm::Twine(scans++))
+                                   .str();
+      autotune::TileConfig config =
+          form ? autotune::TileConfig::fromAttr(form) : autotune::TileConfig();
+      // Tiles the form leaves out take the lowering's defaults.
+      if (!config.blockThreads)
+        config.blockThreads = kDefaultScanBlockThreads;
+      if (!config.itemsPerThread)
+        config.itemsPerThread = kDefaultScanItemsPerThread;
+      if (!config.chunkSize)
+        config.chunkSize = kDefaultScanChunkSize;
+      if (hw)
+        for (const autotune::FormModel &model :
+             autotune::formModels(op, *hw).candidates)
+          if (model.kind == config.kind && model.registersPerThread) {
+            entry["assumed_registers"] = model.registersPerThread(config);
+            entry["assumed_spill_bytes"] = 0;
+            entry["assumed_shared_bytes"] = 0;
+          }
+    }
+    tiling.push_back(std::move(entry));
+  });
+  return tiling;
+}
 
 int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
                    const std::string &target, const std::string &stem,
@@ -356,7 +407,8 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
                              {"symbol", "seqc_" + name},
                              {"packed_symbol", "seqc_" + name + "_packed"},
                              {"parameters", std::move(parameters)},
-                             {"launches", std::move(launchesOf[name])}};
+                             {"launches", std::move(launchesOf[name])},
+                             {"tiling", tilingOf(function, target)}};
     if (name == checkedFunction) {
       llvm::json::Array files;
       for (const std::string &f : checkFiles)

@@ -17,6 +17,17 @@ namespace seqc {
 /// ops on buffers.
 void populateLinearScanKernelPatterns(mlir::RewritePatternSet &patterns);
 
+/// On a seq.linear_scan: the name its kernels start with,
+/// "<func>_scan<k>" for the k-th linear_scan of a function in walk order
+/// (set by seq-lower-to-gpu-kernels before it rewrites, so that the
+/// manifest's kernels map back to the ops and their tiling).
+constexpr llvm::StringLiteral kKernelPrefixAttr = "seq.kernel_prefix";
+
+/// What the linear_scan kernels use where the form leaves a tile out.
+constexpr int64_t kDefaultScanBlockThreads = 256;
+constexpr int64_t kDefaultScanItemsPerThread = 4;
+constexpr int64_t kDefaultScanChunkSize = 64;
+
 #define GEN_PASS_DECL
 #include "lib/Conversion/GPUPasses.h.inc"
 

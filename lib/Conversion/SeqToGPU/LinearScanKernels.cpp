@@ -54,6 +54,19 @@ struct ScanKernelBuilder {
   Type stateType;
   /// Channels per thread: 1 (scalars) or 4 (vector<4x...> accesses).
   int64_t lanes = 1;
+  /// Kernel names start with it ("<func>_scan<k>"): ptxas reports and
+  /// manifests name kernels after it, so each tells which op it belongs to.
+  std::string kernelPrefix = "linear_scan";
+
+  /// Names the kernel `launch` becomes: "<prefix>_<role>" where `name` is
+  /// "linear_scan_<role>".
+  void nameKernel(gpu::LaunchOp launch, StringRef name) {
+    launch->setAttr("seq.kernel", b.getStringAttr(name));
+    launch->setAttr("seq.vector_width", b.getI64IntegerAttr(lanes));
+    std::string role = name.drop_front(StringRef("linear_scan_").size()).str();
+    launch.setFunctionAttr(
+        FlatSymbolRefAttr::get(b.getContext(), kernelPrefix + "_" + role));
+  }
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Type laneType(Type element) {
@@ -105,8 +118,7 @@ struct ScanKernelBuilder {
               function_ref<void(Value c, Value y, Value z)> body) {
     auto launchOp = gpu::LaunchOp::create(b, index(gx), index(gy), index(gz),
                                           index(threads), index(1), index(1));
-    launchOp->setAttr("seq.kernel", b.getStringAttr(name));
-    launchOp->setAttr("seq.vector_width", b.getI64IntegerAttr(lanes));
+    nameKernel(launchOp, name);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&launchOp.getBody().front());
     Value channel = arith::MulIOp::create(
@@ -228,8 +240,8 @@ std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1,
 /// gpu.launch's workgroup attributions.
 void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
                Value local, Value init, Value last, int64_t B, int64_t N,
-               int64_t C, int64_t warps) {
-  ScanKernelBuilder kb{b, stateType, 1};
+               int64_t C, int64_t warps, StringRef kernelPrefix) {
+  ScanKernelBuilder kb{b, stateType, 1, kernelPrefix.str()};
   constexpr int64_t kWarp = 32;
   Value sharedP, sharedS;
   if (warps > 1) {
@@ -240,8 +252,7 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
   auto launch = gpu::LaunchOp::create(
       b, kb.index(C), kb.index(B), kb.index(1), kb.index(kWarp * warps),
       kb.index(1), kb.index(1));
-  launch->setAttr("seq.kernel", b.getStringAttr("linear_scan_prefix_carry"));
-  launch->setAttr("seq.vector_width", b.getI64IntegerAttr(1));
+  kb.nameKernel(launch, "linear_scan_prefix_carry");
   launch->setAttr("seq.carry_warps", b.getI64IntegerAttr(warps));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
@@ -363,8 +374,11 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
     int64_t B = shape[0], T = shape[1], C = 1;
     for (int64_t d : shape.drop_front(2))
       C *= d;
-    ScanKernelBuilder kb{b, stateType, C % 4 == 0 ? 4 : 1};
-    int64_t threads = 256, unroll = 4;
+    auto prefix = op->getAttrOfType<StringAttr>(kKernelPrefixAttr);
+    ScanKernelBuilder kb{b, stateType, C % 4 == 0 ? 4 : 1,
+                         prefix ? prefix.str() : "linear_scan"};
+    int64_t threads = kDefaultScanBlockThreads,
+            unroll = kDefaultScanItemsPerThread;
     if (form && form.getBlockThreads())
       threads = *form.getBlockThreads();
     if (form && form.getItemsPerThread())
@@ -412,7 +426,7 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
                   kb.store(state, last, ValueRange{batch, c});
                 });
     } else {
-      int64_t L = form.getChunkSize().value_or(64);
+      int64_t L = form.getChunkSize().value_or(kDefaultScanChunkSize);
       int64_t N = (T + L - 1) / L;
       auto aggType = MemRefType::get({B, N, C}, stateType);
       Value product = memref::AllocOp::create(b, aggType);
@@ -445,7 +459,8 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
       // A warp per 64 chunks (2 per lane), up to a block of 8 warps.
       constexpr int64_t kChunksPerWarp = 64;
       emitCarry(b, stateType, product, local, init, last, B, N, C,
-                std::min<int64_t>(8, (N + kChunksPerWarp - 1) / kChunksPerWarp));
+                std::min<int64_t>(8, (N + kChunksPerWarp - 1) / kChunksPerWarp),
+                kb.kernelPrefix);
       kb.launch("linear_scan_prefix_apply", gridX, N, B, threads, C,
                 [&](Value c, Value n, Value batch) {
                   auto [lo, hi] = chunkBounds(n);

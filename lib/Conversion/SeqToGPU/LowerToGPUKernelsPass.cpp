@@ -2,7 +2,9 @@
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "dialects/Seq/IR/SeqOps.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -21,6 +23,15 @@ namespace {
 struct SeqLowerToGPUKernelsPass
     : seqc::impl::SeqLowerToGPUKernelsBase<SeqLowerToGPUKernelsPass> {
   void runOnOperation() override {
+    getOperation()->walk([](func::FuncOp function) {
+      int64_t k = 0;
+      function.walk([&](seqc::seq::LinearScanOp op) {
+        op->setAttr(seqc::kKernelPrefixAttr,
+                    StringAttr::get(op->getContext(),
+                                    function.getSymName() + "_scan" +
+                                        std::to_string(k++)));
+      });
+    });
     RewritePatternSet patterns(&getContext());
     seqc::populateLinearScanKernelPatterns(patterns);
     // Only the seq ops change; nothing else is to be folded here.
