@@ -24,5 +24,7 @@ def chosen_form(seqc, text, tmp):
         f.write(re.sub(r" \{form = [^}]*\}", "", text))
     out = subprocess.run([seqc, "explain", path, "--target=cpu"], check=True,
                          capture_output=True, text=True).stdout
-    line = next(l for l in out.splitlines() if "<- chosen" in l).split()
-    return line[0] if line[1] == "-" else "%s C=%s" % (line[0], line[1])
+    line = next(l for l in out.splitlines() if "<- chosen" in l)
+    chunk = re.search(r"chunk_size=([0-9]+)", line)
+    kind = line.split()[0]
+    return kind if not chunk else "%s C=%s" % (kind, chunk.group(1))

@@ -75,10 +75,13 @@ int checkStaticSignature(mlir::func::FuncOp function,
 int makeInputs(const Program &program, const std::vector<std::string> &files,
                uint64_t seed, std::vector<HostTensor> &inputs);
 
-/// Evaluates the function with the reference interpreter.
+/// Evaluates the function with the reference interpreter; with `capture`,
+/// also returns the values those SSA values took (in `*captured`).
 int evaluateReference(const Program &program,
                       const std::vector<ref::Tensor> &arguments,
-                      std::vector<ref::Tensor> &results);
+                      std::vector<ref::Tensor> &results,
+                      llvm::ArrayRef<mlir::Value> capture = {},
+                      std::vector<ref::Tensor> *captured = nullptr);
 
 /// Converts between host buffers and reference tensors.
 ref::Tensor toReference(const HostTensor &tensor);

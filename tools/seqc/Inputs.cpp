@@ -32,6 +32,10 @@ enum class Role {
   unitKey,      // L2-normalized over the last dim
   positive,     // U(0.5, 2): softmax-scan denominators
   weight,       // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), torch.nn's default
+  /// A seq.recurrence weight, [heads, H_in, ...]: fan-in is dimension 1.
+  /// (Scaled like torch's: with unit-scale entries a 256-wide tanh RNN is
+  /// chaotic, and f32 and the f64 reference part ways within a few steps.)
+  recurrentWeight,
 };
 
 /// Whether `value` is an initial state of the seqnn layer `op`.
@@ -84,7 +88,7 @@ Role roleOf(BlockArgument argument) {
     } else if (auto op = dyn_cast<seq::RecurrenceOp>(user)) {
       for (Value w : op.getWeights())
         if (value == w)
-          return Role::weight;
+          return Role::recurrentWeight;
     }
   }
   return Role::generic;
@@ -121,10 +125,13 @@ void fill(HostTensor &tensor, Role role, std::mt19937_64 &rng) {
     case Role::positive:
       values[i] = 0.5 + 1.5 * uniform(rng);
       break;
-    case Role::weight: {
+    case Role::weight:
+    case Role::recurrentWeight: {
       int64_t fanIn = tensor.shape.size() >= 2
                           ? tensor.shape[tensor.shape.size() - 2]
                           : std::max<int64_t>(last, 1);
+      if (role == Role::recurrentWeight && tensor.shape.size() >= 3)
+        fanIn = tensor.shape[1];
       values[i] = (2.0 * uniform(rng) - 1.0) / std::sqrt(double(fanIn));
       break;
     }

@@ -98,6 +98,14 @@ public:
     return results;
   }
 
+  /// The value `v` had (after runBlock), if it was computed.
+  std::optional<Tensor> lookup(Value v) const {
+    auto it = values.find(v);
+    if (it == values.end())
+      return std::nullopt;
+    return it->second;
+  }
+
 private:
   llvm::DenseMap<Value, Tensor> values;
 
@@ -525,13 +533,21 @@ private:
 
 int evaluateReference(const Program &program,
                       const std::vector<ref::Tensor> &arguments,
-                      std::vector<ref::Tensor> &results) {
+                      std::vector<ref::Tensor> &results,
+                      ArrayRef<Value> capture,
+                      std::vector<ref::Tensor> *captured) {
   Evaluator evaluator;
   auto outputs =
       evaluator.runBlock(func::FuncOp(program.function).getBody().front(), arguments);
   if (failed(outputs))
     return 1;
   results = std::move(*outputs);
+  for (Value v : capture) {
+    std::optional<ref::Tensor> value = evaluator.lookup(v);
+    if (!value)
+      return 1;
+    captured->push_back(std::move(*value));
+  }
   return 0;
 }
 

@@ -15,7 +15,7 @@
 // op's records are written to the database in one transaction.
 //
 //===----------------------------------------------------------------------===//
-#include "Driver.h"
+#include "Tune.h"
 
 #include "autotune/TilingProblem.h"
 #include "autotune/WorkloadKey.h"
@@ -29,11 +29,15 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <map>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -78,13 +82,15 @@ double secondsSince(Clock::time_point start) {
 }
 
 /// The op as a function of its operands (and of values its regions use
-/// from above), returning its results.
-OwningOpRef<ModuleOp> extractOp(Operation *op, std::string &why) {
+/// from above, listed in `outer` in argument order), returning its results.
+OwningOpRef<ModuleOp> extractOp(Operation *op, std::string &why,
+                                std::vector<Value> &outer) {
   MLIRContext *context = op->getContext();
   llvm::SetVector<Value> arguments(op->getOperands().begin(),
                                    op->getOperands().end());
   for (Region &region : op->getRegions())
     getUsedValuesDefinedAbove(region, arguments);
+  outer.assign(arguments.begin(), arguments.end());
   SmallVector<Type> argumentTypes;
   for (Value v : arguments) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
@@ -196,14 +202,6 @@ void send(int fd, const std::string &line) {
                      .str());
   _exit(0);
 }
-
-/// A measured candidate (or the kind of its failure).
-struct Measurement {
-  RecordStatus status = RecordStatus::ok;
-  double median = 0, spread = 0;
-  int repeats = 0;
-  std::string detail;
-};
 
 struct Child {
   pid_t pid = -1;
@@ -356,160 +354,124 @@ private:
   size_t total, done = 0;
 };
 
-struct Candidate {
-  TileConfig config;
-  Measurement measured;
-  bool tried = false;
-};
-
 } // namespace
 
-int tuneMain(MLIRContext &context) {
-  std::string error;
-  std::optional<TargetDescription> hw = lookupTarget(targetName, error);
-  if (!hw)
-    return fail(error);
-  if (tuningDatabase.empty())
-    return fail("seqc tune needs a database to write: --db FILE");
-  // Children are forked: no MLIR worker threads may hold locks then.
-  context.disableMultithreading();
-  Program program;
+} // namespace seqc::driver
+
+static cl::opt<std::string> emitCandidates(
+    "emit-candidates",
+    cl::desc("GPU targets: write each candidate as a bundle under DIR (with "
+             "candidates.json) to be measured on a GPU machine by "
+             "`seqc-gpu-check DIR/* --csv DIR/measurements.csv`"),
+    cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
+static cl::opt<std::string> importMeasurements(
+    "import",
+    cl::desc("GPU targets: record the measurements of the candidates in DIR "
+             "(DIR/measurements.csv from seqc-gpu-check) in the database"),
+    cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
+
+namespace seqc::driver {
+
+Operation *OpWork::inner() const {
+  return &*func::FuncOp(standalone.function)
+               .getBody()
+               .front()
+               .getOperations()
+               .begin();
+}
+
+int prepareTuning(MLIRContext &context, Program &program,
+                  std::vector<OpWork> &ops) {
   if (int rc = loadProgram(context, inputFile, functionName, program))
     return rc;
+  // Inputs by role need the layers (a weight is a weight of seqnn.lstm).
+  std::vector<HostTensor> programInputs;
+  bool programRuns = checkStaticSignature(program) == 0 &&
+                     makeInputs(program, {}, seed, programInputs) == 0;
   if (int rc = expandLayers(program))
     return rc;
-  std::vector<Operation *> ops;
+  // Each op is measured on the values it sees inside the program (the
+  // reference interpreter's, on the program's seeded inputs): a
+  // recurrence's states and weights then have the magnitudes the model
+  // gives them, which inputs made for the op alone cannot know (an sLSTM
+  // normalizer is positive, a weight scaled by its fan-in).
+  std::vector<std::vector<Value>> outer;
+  std::vector<Value> capture;
   program.module->walk([&](seq::FormOpInterface op) {
-    if (!op.getFormAttr())
-      ops.push_back(op);
+    if (op.getFormAttr())
+      return;
+    OpWork &work = ops.emplace_back();
+    work.op = op;
+    outer.emplace_back();
+    OwningOpRef<ModuleOp> extracted = extractOp(op, work.skipped, outer.back());
+    capture.insert(capture.end(), outer.back().begin(), outer.back().end());
+    if (!extracted)
+      return;
+    work.standalone.function = *extracted->getOps<func::FuncOp>().begin();
+    for (unsigned i = 0; i < work.standalone.function.getNumArguments(); ++i)
+      work.standalone.argumentNames.push_back("x" + std::to_string(i));
+    work.standalone.module = std::move(extracted);
   });
-
-  if (hw->isGpu) {
-    // Measuring needs the device; without one the model's choice stands.
-    void *driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-    std::string why =
-        driver ? "seqc tune measures on the host CPU only in this version "
-                 "(GPU bundles are timed by seqc-gpu-check)"
-               : "no CUDA driver (libcuda.so.1 could not be loaded)";
-    llvm::outs() << "seqc tune: cannot measure on " << hw->name << ": " << why
-                 << "; keeping the cost model's choice:\n";
-    for (Operation *op : ops)
-      if (std::optional<TileConfig> pick = chooseForm(op, *hw).cheapest())
-        llvm::outs() << "  " << op->getName() << ": " << pick->str() << "\n";
-    llvm::outs() << "seqc tune: nothing written to " << tuningDatabase << "\n";
-    return 0;
+  std::vector<ref::Tensor> programOutputs, captured;
+  if (programRuns) {
+    std::vector<ref::Tensor> referenceInputs;
+    for (const HostTensor &input : programInputs)
+      referenceInputs.push_back(toReference(input));
+    programRuns = evaluateReference(program, referenceInputs, programOutputs,
+                                    capture, &captured) == 0;
   }
-
-  std::unique_ptr<TuningDatabase> db =
-      TuningDatabase::open(tuningDatabase, /*create=*/true, error);
-  if (!db)
-    return fail(error + "; nothing was tuned (move the file away to start "
-                        "a new database)");
-
-  unsigned parallel = jobs ? unsigned(jobs) : unsigned(std::max(1, hw->cores));
-  auto start = Clock::now();
-  llvm::outs() << "seqc tune: " << ops.size() << " op(s) on " << hw->name
-               << ", top " << topK << " configurations each, " << parallel
-               << " compiling at once, budget "
-               << llvm::format("%.0f", double(budgetSeconds)) << " s\n";
-  Progress progress(0);
-  bool budgetHit = false;
-  struct OpReport {
-    Operation *op;
-    std::vector<Candidate> candidates;
-    std::vector<double> baseline;
-    double solveMs;
-    std::string skipped;
-  };
-  std::vector<OpReport> reports;
-  for (Operation *op : ops) {
-    OpReport report{op, {}, {}, 0, ""};
-    std::string why;
-    OwningOpRef<ModuleOp> extracted = extractOp(op, why);
-    Program standalone;
-    Workload work;
-    if (extracted) {
-      standalone.function = *extracted->getOps<func::FuncOp>().begin();
-      for (unsigned i = 0; i < standalone.function.getNumArguments(); ++i)
-        standalone.argumentNames.push_back("x" + std::to_string(i));
-      standalone.module = std::move(extracted);
-      std::vector<ref::Tensor> referenceInputs;
-      for (Type type : standalone.function.getResultTypes()) {
-        auto tensor = cast<RankedTensorType>(type);
-        work.outputs.emplace_back(*toElementType(tensor),
-                                  std::vector<int64_t>(tensor.getShape()));
-      }
-      if (makeInputs(standalone, {}, seed, work.inputs) == 0) {
-        for (const HostTensor &input : work.inputs)
-          referenceInputs.push_back(toReference(input));
-        if (evaluateReference(standalone, referenceInputs, work.expected))
-          why = "the reference interpreter cannot run it";
-      } else {
-        why = "no inputs can be generated for it";
-      }
+  size_t next = 0;
+  for (auto [work, values] : llvm::zip(ops, outer)) {
+    size_t first = next;
+    next += values.size();
+    if (!work.skipped.empty())
+      continue;
+    for (Type type : work.standalone.function.getResultTypes()) {
+      auto tensor = cast<RankedTensorType>(type);
+      work.outputs.emplace_back(*toElementType(tensor),
+                                std::vector<int64_t>(tensor.getShape()));
     }
-    if (!why.empty()) {
-      report.skipped = why;
-      reports.push_back(std::move(report));
+    if (programRuns) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        auto type = cast<RankedTensorType>(values[i].getType());
+        HostTensor input(*toElementType(type),
+                         std::vector<int64_t>(type.getShape()));
+        for (int64_t j = 0; j < input.numElements(); ++j)
+          input.set(j, captured[first + i].data[j]);
+        work.inputs.push_back(std::move(input));
+      }
+    } else if (makeInputs(work.standalone, {}, seed, work.inputs)) {
+      work.skipped = "no inputs can be generated for it";
       continue;
     }
-    for (TileConfig &c : topConfigurations(op, *hw, topK, &report.solveMs))
-      report.candidates.push_back({c, {}, false});
-    progress.grow(report.candidates.size());
-    Operation *inner =
-        &*standalone.function.getBody().front().getOperations().begin();
-    auto textOf = [&](const TileConfig &c) {
-      inner->setAttr("form", c.toAttr(inner->getContext()));
-      return printed(*standalone.module);
-    };
-    std::string baselineText = textOf(report.candidates.front().config);
-    std::string opName = op->getName().getStringRef().str();
-    for (size_t first = 0; first < report.candidates.size();
-         first += parallel) {
-      if (secondsSince(start) > budgetSeconds) {
-        budgetHit = true;
-        break;
-      }
-      size_t last = std::min(report.candidates.size(), first + parallel);
-      std::vector<Child> children;
-      for (size_t i = first; i < last; ++i)
-        children.push_back(
-            spawn(textOf(report.candidates[i].config), work));
-      for (size_t i = first; i < last; ++i) {
-        Candidate &c = report.candidates[i];
-        c.measured = measure(children[i - first]);
-        c.tried = true;
-        progress.step(opName + " " + c.config.str(), c.measured);
-      }
-      // The baseline again: the spread of its times is the machine's drift.
-      Child again = spawn(baselineText, work);
-      Measurement m = measure(again);
-      if (m.status == RecordStatus::ok)
-        report.baseline.push_back(m.median);
-    }
-    std::vector<TuningRecord> records;
-    for (const Candidate &c : report.candidates) {
-      if (!c.tried)
-        continue;
-      TuningRecord r = toRecord(c.config);
-      r.status = c.measured.status;
-      r.medianSeconds = c.measured.median;
-      r.spreadSeconds = c.measured.spread;
-      r.repeats = c.measured.repeats;
-      r.detail = c.measured.detail;
-      r.shape = exactShapeOf(op);
-      records.push_back(r);
-    }
-    if (!records.empty() &&
-        !db->addRecords(workloadKeyOf(op, *hw), records, error))
-      return fail(error);
-    reports.push_back(std::move(report));
-    if (budgetHit)
-      break;
+    std::vector<ref::Tensor> referenceInputs;
+    for (const HostTensor &input : work.inputs)
+      referenceInputs.push_back(toReference(input));
+    if (evaluateReference(work.standalone, referenceInputs, work.expected))
+      work.skipped = "the reference interpreter cannot run it";
   }
+  return 0;
+}
 
-  // The final table, per op.
-  for (OpReport &report : reports) {
+std::vector<TuningRecord> recordsOf(const OpReport &report) {
+  std::vector<TuningRecord> records;
+  for (const Candidate &c : report.candidates) {
+    if (!c.tried)
+      continue;
+    TuningRecord r = toRecord(c.config);
+    r.status = c.measured.status;
+    r.medianSeconds = c.measured.median;
+    r.spreadSeconds = c.measured.spread;
+    r.repeats = c.measured.repeats;
+    r.detail = c.measured.detail;
+    r.shape = exactShapeOf(report.op);
+    records.push_back(r);
+  }
+  return records;
+}
+
+void printReports(const std::vector<OpReport> &reports, unsigned k) {
+  for (const OpReport &report : reports) {
     std::string location;
     llvm::raw_string_ostream ls(location);
     report.op->getLoc().print(ls);
@@ -519,10 +481,12 @@ int tuneMain(MLIRContext &context) {
       llvm::outs() << "  not tuned: " << report.skipped << "\n";
       continue;
     }
+    auto ok = [](const Candidate &c) {
+      return c.tried && c.measured.status == RecordStatus::ok;
+    };
     std::vector<size_t> order;
     for (size_t i = 0; i < report.candidates.size(); ++i)
-      if (report.candidates[i].tried &&
-          report.candidates[i].measured.status == RecordStatus::ok)
+      if (ok(report.candidates[i]))
         order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       return report.candidates[a].measured.median <
@@ -537,15 +501,13 @@ int tuneMain(MLIRContext &context) {
       std::string rankText =
           rank == order.end() ? "-" : std::to_string(rank - order.begin() + 1);
       std::string measured =
-          c.tried && c.measured.status == RecordStatus::ok
-              ? llvm::formatv("{0:F3} ms", c.measured.median * 1e3).str()
-              : "-";
+          ok(c) ? llvm::formatv("{0:F3} ms", c.measured.median * 1e3).str()
+                : "-";
       std::string spread =
-          c.tried && c.measured.status == RecordStatus::ok
-              ? llvm::formatv("{0:F1}%", 100 * c.measured.spread /
-                                             c.measured.median)
-                    .str()
-              : "";
+          ok(c) ? llvm::formatv("{0:F1}%",
+                                100 * c.measured.spread / c.measured.median)
+                      .str()
+                : "";
       std::string status = !c.tried ? "not run (budget)"
                                     : recordStatusName(c.measured.status);
       if (c.tried && !c.measured.detail.empty())
@@ -556,17 +518,16 @@ int tuneMain(MLIRContext &context) {
           measured.c_str(), spread.c_str(), status.c_str(),
           i == 0 ? "  (cost model's pick)" : "");
     }
-    if (!order.empty() && report.candidates.front().tried &&
-        report.candidates.front().measured.status == RecordStatus::ok) {
+    if (!order.empty() && ok(report.candidates.front())) {
       const Candidate &best = report.candidates[order.front()];
       double ratio =
           report.candidates.front().measured.median / best.measured.median;
       llvm::outs() << llvm::format(
           "  best: %s; the cost model's pick takes %.2fx its time\n",
           best.config.str().c_str(), ratio);
-      llvm::outs() << llvm::format("  summary: %s model/best %.3f\n",
-                                   report.op->getName().getStringRef().str().c_str(),
-                                   ratio);
+      llvm::outs() << llvm::format(
+          "  summary: %s model/best %.3f\n",
+          report.op->getName().getStringRef().str().c_str(), ratio);
     }
     if (report.baseline.size() > 1) {
       auto [lo, hi] = std::minmax_element(report.baseline.begin(),
@@ -575,9 +536,161 @@ int tuneMain(MLIRContext &context) {
           "  baseline re-measured %zu times: drift %.1f%%\n",
           report.baseline.size(), 100 * (*hi - *lo) / *lo);
     }
-    llvm::outs() << llvm::format("  Z3: %.1f ms for the top %u\n",
-                                 report.solveMs, unsigned(topK));
+    if (report.solveMs > 0)
+      llvm::outs() << llvm::format("  Z3: %.1f ms for the top %u\n",
+                                   report.solveMs, k);
   }
+}
+
+namespace {
+
+/// Measures every op's candidates on the host, one child process each.
+int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
+              TuningDatabase &db, std::vector<OpReport> &reports,
+              bool &budgetHit) {
+  unsigned parallel = jobs ? unsigned(jobs) : unsigned(std::max(1, hw.cores));
+  auto start = Clock::now();
+  llvm::outs() << "seqc tune: " << ops.size() << " op(s) on " << hw.name
+               << ", top " << topK << " configurations each, " << parallel
+               << " compiling at once, budget "
+               << llvm::format("%.0f", double(budgetSeconds)) << " s\n";
+  Progress progress(0);
+  for (OpWork &work : ops) {
+    OpReport &report = reports.emplace_back();
+    report.op = work.op;
+    report.skipped = work.skipped;
+    if (!work.skipped.empty())
+      continue;
+    for (TileConfig &c : topConfigurations(work.op, hw, topK, &report.solveMs))
+      report.candidates.push_back({c, {}, false});
+    progress.grow(report.candidates.size());
+    Workload load{work.inputs, work.outputs, work.expected};
+    auto textOf = [&](const TileConfig &c) {
+      work.inner()->setAttr("form", c.toAttr(work.inner()->getContext()));
+      return printed(*work.standalone.module);
+    };
+    std::string baselineText = textOf(report.candidates.front().config);
+    std::string opName = work.op->getName().getStringRef().str();
+    for (size_t first = 0; first < report.candidates.size();
+         first += parallel) {
+      if (secondsSince(start) > budgetSeconds) {
+        budgetHit = true;
+        break;
+      }
+      size_t last = std::min(report.candidates.size(), first + parallel);
+      std::vector<Child> children;
+      for (size_t i = first; i < last; ++i)
+        children.push_back(spawn(textOf(report.candidates[i].config), load));
+      for (size_t i = first; i < last; ++i) {
+        Candidate &c = report.candidates[i];
+        c.measured = measure(children[i - first]);
+        c.tried = true;
+        progress.step(opName + " " + c.config.str(), c.measured);
+      }
+      // The baseline again: the spread of its times is the machine's drift.
+      Child again = spawn(baselineText, load);
+      Measurement m = measure(again);
+      if (m.status == RecordStatus::ok)
+        report.baseline.push_back(m.median);
+    }
+    std::vector<TuningRecord> records = recordsOf(report);
+    std::string error;
+    if (!records.empty() &&
+        !db.addRecords(workloadKeyOf(work.op, hw), records, error))
+      return fail(error);
+    if (budgetHit)
+      break;
+  }
+  return 0;
+}
+
+} // namespace
+
+int tuneMain(MLIRContext &context) {
+  std::string error;
+  std::optional<TargetDescription> hw = lookupTarget(targetName, error);
+  if (!hw)
+    return fail(error);
+  if (!hw->isGpu && (!emitCandidates.empty() || !importMeasurements.empty()))
+    return fail("--emit-candidates and --import are for GPU targets; on the "
+                "CPU seqc tune measures in place");
+  bool emitOnly = !emitCandidates.empty();
+  if (tuningDatabase.empty() && !emitOnly)
+    return fail("seqc tune needs a database to write: --db FILE");
+  // Children are forked: no MLIR worker threads may hold locks then.
+  context.disableMultithreading();
+  Program program;
+  std::vector<OpWork> ops;
+  if (int rc = prepareTuning(context, program, ops))
+    return rc;
+
+  if (emitOnly)
+    return emitGpuCandidates(ops, *hw, emitCandidates, topK);
+
+  std::string measurements;
+  if (hw->isGpu && importMeasurements.empty()) {
+    // Measuring needs the device; without one the model's choice stands.
+    void *driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!driver) {
+      llvm::outs() << "seqc tune: cannot measure on " << hw->name
+                   << ": no CUDA driver (libcuda.so.1 could not be loaded); "
+                      "keeping the cost model's choice:\n";
+      for (const OpWork &work : ops)
+        if (std::optional<TileConfig> pick =
+                chooseForm(work.op, *hw).cheapest())
+          llvm::outs() << "  " << work.op->getName() << ": " << pick->str()
+                       << "\n";
+      llvm::outs() << "seqc tune: nothing written to " << tuningDatabase
+                   << " (to measure elsewhere: --emit-candidates DIR here, "
+                      "seqc-gpu-check DIR/* --csv DIR/measurements.csv on "
+                      "the GPU machine, then --import DIR)\n";
+      return 0;
+    }
+  }
+
+  std::unique_ptr<TuningDatabase> db =
+      TuningDatabase::open(tuningDatabase, /*create=*/true, error);
+  if (!db)
+    return fail(error + "; nothing was tuned (move the file away to start "
+                        "a new database)");
+  auto start = Clock::now();
+  if (hw->isGpu) {
+    std::string directory = importMeasurements;
+    if (directory.empty()) {
+      // A device here: emit, measure with seqc-gpu-check, import.
+      llvm::SmallString<128> temp;
+      if (std::error_code ec =
+              llvm::sys::fs::createUniqueDirectory("seqc-tune", temp))
+        return fail("cannot create a temporary directory: " + ec.message());
+      directory = temp.str().str();
+      if (int rc = emitGpuCandidates(ops, *hw, directory, topK))
+        return rc;
+      std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+      std::string checker =
+          (llvm::sys::path::parent_path(self) + "/seqc-gpu-check").str();
+      std::vector<std::string> argv = {checker};
+      std::error_code ec;
+      for (llvm::sys::fs::directory_iterator it(directory, ec), end;
+           it != end && !ec; it.increment(ec))
+        if (llvm::sys::fs::is_directory(it->path()))
+          argv.push_back(it->path());
+      argv.push_back("--csv");
+      argv.push_back(directory + "/measurements.csv");
+      std::vector<llvm::StringRef> args(argv.begin(), argv.end());
+      int rc = llvm::sys::ExecuteAndWait(checker, args);
+      if (rc == 2 || rc < 0)
+        return fail("seqc-gpu-check could not run the candidates (exit " +
+                    std::to_string(rc) + ")");
+    }
+    return importGpuMeasurements(ops, *hw, directory,
+                                 directory + "/measurements.csv", *db, topK);
+  }
+
+  std::vector<OpReport> reports;
+  bool budgetHit = false;
+  if (int rc = tuneOnCpu(ops, *hw, *db, reports, budgetHit))
+    return rc;
+  printReports(reports, topK);
   std::string countError;
   llvm::outs() << llvm::format("\nseqc tune: done in %.1f s%s; ",
                                secondsSince(start),
