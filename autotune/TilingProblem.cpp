@@ -156,7 +156,7 @@ TilingProblem::TilingProblem(const FormModel &model)
 
 TilingProblem::~TilingProblem() = default;
 
-std::vector<TileConfig> TilingProblem::solve(unsigned k) {
+std::vector<TileConfig> TilingProblem::solve(unsigned k, bool diverse) {
   auto start = Clock::now();
   State &s = *state;
   z3::optimize optimize(s.ctx);
@@ -167,16 +167,31 @@ std::vector<TileConfig> TilingProblem::solve(unsigned k) {
   optimize.add(s.cost == s.costTree());
   optimize.minimize(s.cost);
   std::vector<TileConfig> best;
-  while (best.size() < k && optimize.check() == z3::sat) {
+  std::vector<std::vector<int64_t>> found;
+  auto next = [&]() -> bool {
+    if (optimize.check() != z3::sat)
+      return false;
     z3::model m = optimize.get_model();
     std::vector<int64_t> values;
     for (const z3::expr &v : s.vars)
       values.push_back(m.eval(v, true).get_numeral_int64());
     best.push_back(s.configOf(values));
-    if (values.empty())
-      break; // the only configuration
-    optimize.add(!s.assignment(values));
+    found.push_back(values);
+    return !values.empty(); // no variables: the only configuration
+  };
+  if (diverse && !s.vars.empty()) {
+    // Phase 1: the best configuration for each value of the first variable
+    // (the chunk size where there is one), cheapest first: a tuner learns
+    // more from a spread of chunk sizes than from ties in the others.
+    optimize.push();
+    while (best.size() < k && next())
+      optimize.add(s.vars[0] != s.ctx.int_val(found.back()[0]));
+    optimize.pop();
   }
+  for (const std::vector<int64_t> &values : found)
+    optimize.add(!s.assignment(values));
+  while (best.size() < k && next())
+    optimize.add(!s.assignment(found.back()));
   solveMs = millisecondsSince(start);
   return best;
 }
@@ -298,23 +313,30 @@ FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target) {
 std::vector<TileConfig> topConfigurations(mlir::Operation *op,
                                           const TargetDescription &target,
                                           unsigned k, double *solveMs) {
-  std::vector<TileConfig> all;
+  // Every form's best is in (the form is the first decision a tuner checks),
+  // then the cheapest of the rest.
+  std::vector<TileConfig> firsts, rest;
   double ms = 0;
   for (const FormModel &model : formModels(op, target).candidates) {
     TilingProblem problem(model);
-    for (TileConfig &c : problem.solve(k))
-      all.push_back(c);
+    std::vector<TileConfig> configs = problem.solve(k, /*diverse=*/true);
     ms += problem.lastSolveMs();
+    for (size_t i = 0; i < configs.size(); ++i)
+      (i == 0 ? firsts : rest).push_back(configs[i]);
   }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const TileConfig &a, const TileConfig &b) {
-                     return a.cost.seconds < b.cost.seconds;
-                   });
-  if (all.size() > k)
-    all.resize(k);
+  auto cheaper = [](const TileConfig &a, const TileConfig &b) {
+    return a.cost.seconds < b.cost.seconds;
+  };
+  std::stable_sort(firsts.begin(), firsts.end(), cheaper);
+  std::stable_sort(rest.begin(), rest.end(), cheaper);
+  if (firsts.size() > k)
+    firsts.resize(k);
+  for (size_t i = 0; firsts.size() < k && i < rest.size(); ++i)
+    firsts.push_back(rest[i]);
+  std::stable_sort(firsts.begin(), firsts.end(), cheaper);
   if (solveMs)
     *solveMs = ms;
-  return all;
+  return firsts;
 }
 
 } // namespace seqc::autotune

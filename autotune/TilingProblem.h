@@ -24,8 +24,10 @@ public:
   ~TilingProblem();
 
   /// The best `k` configurations, cheapest first (fewer when fewer are
-  /// feasible; none when the problem is infeasible).
-  std::vector<TileConfig> solve(unsigned k);
+  /// feasible; none when the problem is infeasible). With `diverse`, first
+  /// the best configuration per value of the first variable (cheapest
+  /// first), then the next best of all.
+  std::vector<TileConfig> solve(unsigned k, bool diverse = false);
 
   /// Why no configuration is feasible: one sentence per constraint in the
   /// unsat core (empty when feasible).
@@ -63,7 +65,7 @@ struct FormChoice {
 FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target);
 
 /// The `k` best configurations of `op` over all candidate forms, cheapest
-/// first.
+/// first, diverse in each form's first variable (what a tuner measures).
 std::vector<TileConfig> topConfigurations(mlir::Operation *op,
                                           const TargetDescription &target,
                                           unsigned k, double *solveMs = nullptr);

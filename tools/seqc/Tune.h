@@ -61,7 +61,8 @@ std::vector<autotune::TuningRecord> recordsOf(const OpReport &report);
 /// CSV for them back into the database.
 int emitGpuCandidates(std::vector<OpWork> &ops,
                       const autotune::TargetDescription &target,
-                      const std::string &directory, unsigned topK);
+                      const std::string &directory, unsigned topK,
+                      bool checkVectors);
 int importGpuMeasurements(std::vector<OpWork> &ops,
                           const autotune::TargetDescription &target,
                           const std::string &directory,

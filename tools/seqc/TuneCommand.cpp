@@ -364,6 +364,12 @@ static cl::opt<std::string> emitCandidates(
              "candidates.json) to be measured on a GPU machine by "
              "`seqc-gpu-check DIR/* --csv DIR/measurements.csv`"),
     cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
+static cl::opt<bool> emitCheckVectors(
+    "emit-check-vectors", cl::init(true),
+    cl::desc("With --emit-candidates: carry the op's inputs and reference "
+             "outputs (false: seqc-gpu-check --synthetic checks the "
+             "candidates against each other, for sizes too large to carry)"),
+    cl::sub(driver::tuneCommand));
 static cl::opt<std::string> importMeasurements(
     "import",
     cl::desc("GPU targets: record the measurements of the candidates in DIR "
@@ -625,7 +631,7 @@ int tuneMain(MLIRContext &context) {
     return rc;
 
   if (emitOnly)
-    return emitGpuCandidates(ops, *hw, emitCandidates, topK);
+    return emitGpuCandidates(ops, *hw, emitCandidates, topK, emitCheckVectors);
 
   std::string measurements;
   if (hw->isGpu && importMeasurements.empty()) {
@@ -663,7 +669,7 @@ int tuneMain(MLIRContext &context) {
               llvm::sys::fs::createUniqueDirectory("seqc-tune", temp))
         return fail("cannot create a temporary directory: " + ec.message());
       directory = temp.str().str();
-      if (int rc = emitGpuCandidates(ops, *hw, directory, topK))
+      if (int rc = emitGpuCandidates(ops, *hw, directory, topK, true))
         return rc;
       std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
       std::string checker =

@@ -95,7 +95,8 @@ std::vector<std::string> csvFields(const std::string &line) {
 } // namespace
 
 int emitGpuCandidates(std::vector<OpWork> &ops, const TargetDescription &hw,
-                      const std::string &directory, unsigned k) {
+                      const std::string &directory, unsigned k,
+                      bool checkVectors) {
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
     return fail("cannot create '" + directory + "': " + ec.message());
   llvm::json::Array candidates;
@@ -114,9 +115,9 @@ int emitGpuCandidates(std::vector<OpWork> &ops, const TargetDescription &hw,
       func::FuncOp function = work.standalone.function;
       if (int rc = writeGpuBundle(work.standalone, {function}, hw.arch,
                                   name, directory + "/" + name,
-                                  work.inputs, /*checkVectors=*/true, seed))
+                                  work.inputs, checkVectors, seed))
         return rc;
-      if (rank == 0)
+      if (rank == 0 || !checkVectors)
         shared = name;
       else if (int rc = shareCheckVectors(directory + "/" + name, name, shared))
         return rc;
@@ -154,9 +155,9 @@ int emitGpuCandidates(std::vector<OpWork> &ops, const TargetDescription &hw,
   llvm::outs() << "seqc tune: wrote " << total << " candidate bundles for "
                << hw.name << " to " << directory
                << "; measure them on the GPU machine with `seqc-gpu-check "
-               << directory << "/op* --csv " << directory
-               << "/measurements.csv`, then record them with --import "
-               << directory << "\n";
+               << directory << "/op* --csv " << directory << "/measurements.csv"
+               << (checkVectors ? "" : " --synthetic")
+               << "`, then record them with --import " << directory << "\n";
   return 0;
 }
 
@@ -196,9 +197,13 @@ int importGpuMeasurements(std::vector<OpWork> &ops, const TargetDescription &hw,
     if (f[3] == "PASS") {
       m.median = std::stod(f[4]) * 1e-3;
       m.spread = (std::stod(f[6]) - std::stod(f[5])) * 1e-3;
+      m.detail = f[8];
     } else {
-      m.status = f[3] == "FAIL" && f[8].empty() ? RecordStatus::mismatch
-                                                : RecordStatus::crash;
+      // A failed comparison leaves no note, or says what it compared with.
+      bool compared = f[8].empty() || f[8].rfind("checked against", 0) == 0 ||
+                      f[8].rfind("synthetic", 0) == 0;
+      m.status = f[3] == "FAIL" && compared ? RecordStatus::mismatch
+                                            : RecordStatus::crash;
       m.detail = f[8].empty() ? "outputs differ from the reference" : f[8];
     }
     m.detail += m.detail.empty() ? "on " + f[0] : " (on " + f[0] + ")";

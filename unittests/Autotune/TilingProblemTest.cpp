@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 using namespace mlir;
 using namespace seqc::autotune;
@@ -210,6 +211,36 @@ TEST(TargetTest, BuiltinsAndModelFileErrors) {
   EXPECT_NE(error.find("unknown target 'tpu'"), std::string::npos);
   EXPECT_FALSE(lookupTarget("/nonexistent/chip.json", error));
   EXPECT_NE(error.find("no model file at that path"), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(TilingProblemTest, DiverseEnumerationCoversTheFirstVariable) {
+  FormModel model = syntheticModel(4096, 32, 1024);
+  std::vector<TileConfig> expected = bruteForce(model);
+  TilingProblem problem(model);
+  std::vector<TileConfig> diverse = problem.solve(9, /*diverse=*/true);
+  ASSERT_EQ(diverse.size(), 9u);
+  // The first seven: one per chunk size, each the cheapest with that chunk
+  // size, in order of cost.
+  std::set<int64_t> chunks;
+  for (size_t i = 0; i < 7; ++i) {
+    EXPECT_TRUE(chunks.insert(*diverse[i].chunkSize).second);
+    double cheapestWithChunk = 1e30;
+    for (const TileConfig &c : expected)
+      if (c.chunkSize == diverse[i].chunkSize)
+        cheapestWithChunk = std::min(cheapestWithChunk, c.cost.seconds);
+    EXPECT_NEAR(diverse[i].cost.seconds, cheapestWithChunk, 1e-12);
+    if (i > 0)
+      EXPECT_LE(diverse[i - 1].cost.seconds, diverse[i].cost.seconds + 1e-12);
+  }
+  // Then the next best overall, none repeated.
+  for (size_t i = 7; i < diverse.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      EXPECT_FALSE(diverse[i].sameTiles(diverse[j]));
+  EXPECT_TRUE(diverse.front().sameTiles(problem.solve(1).front()));
 }
 
 } // namespace
