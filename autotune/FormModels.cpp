@@ -77,25 +77,35 @@ int64_t stepsOf(ArrayRef<int64_t> shape) {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 Cost finish(Cost c, FormKind kind, const TargetDescription &t,
-            double bandwidth) {
+            double bandwidth, double stepLatency) {
   double efficiency = kind == FormKind::sequential ? t.sequentialEfficiency
                       : kind == FormKind::prefix   ? t.prefixEfficiency
                                                    : t.chunkwiseEfficiency;
   c.seconds = std::max(c.bytes / bandwidth,
                        c.flops / (t.peakFlops * efficiency)) +
-              c.steps * t.stepLatency + c.launches * t.launchLatency;
+              c.steps * stepLatency + c.launches * t.launchLatency;
   return c;
 }
 
+/// `bandwidth` and `stepLatency` default to the target's.
 Cost cost(FormKind kind, double bytes, double flops, double steps,
           double launches, const TargetDescription &t,
-          double bandwidth = 0) {
+          double bandwidth = 0, double stepLatency = 0) {
   Cost c;
   c.bytes = bytes;
   c.flops = flops;
   c.steps = steps;
   c.launches = launches;
-  return finish(c, kind, t, bandwidth > 0 ? bandwidth : t.bandwidth);
+  return finish(c, kind, t, bandwidth > 0 ? bandwidth : t.bandwidth,
+                stepLatency > 0 ? stepLatency : t.stepLatency);
+}
+
+/// Kernel launches of a sequential form that is a host loop over time (on
+/// a GPU every op but the linear_scan kernels): about three kernels a step
+/// (an LSTM step is three after fusion; a GLA step measured 12.7 us on an
+/// H200, three launches' worth).
+double stepLaunches(const TargetDescription &t, double steps) {
+  return t.isGpu ? 3 * steps : 1;
 }
 
 /// Chunk lengths worth trying: powers of two and 1.5x powers of two up to
@@ -228,20 +238,22 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
     };
   }
   sequential.cost = [s, t, gpuKernel](const TileConfig &c) {
-    double bandwidth =
-        gpuKernel ? scanBandwidth(s, t, s.B * s.R / s.lanes, *c.blockThreads,
-                                  *c.itemsPerThread)
-                  : 0;
+    if (!gpuKernel)
+      return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t);
+    // One pass; each thread's loop over time pays an FMA per step, its
+    // loads overlap (Little's law in scanBandwidth).
     return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t,
-                bandwidth);
+                scanBandwidth(s, t, s.B * s.R / s.lanes, *c.blockThreads,
+                              *c.itemsPerThread),
+                t.threadStepLatency);
   };
   models.candidates.push_back(std::move(sequential));
 
   if (!seqc::hasFormLowering(op, FormKind::prefix))
     return;
-  // Reduce-then-scan: the local scans and the fix-up read and write the
-  // sequence twice more than the sequential form; the critical path is
-  // C + T / C.
+  // Reduce-then-scan: on the CPU the local scans and the fix-up read and
+  // write the sequence twice more than the sequential form, and the
+  // critical path is C + T / C; the GPU kernels' terms are below.
   FormModel prefix{FormKind::prefix, name, {chunkVariable(s.T)}, {}, {}, {}};
   if (gpuKernel)
     for (TileVariable &v : scanThreadVariables(t))
@@ -265,12 +277,21 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
   };
   prefix.cost = [s, t, gpuKernel](const TileConfig &c) {
     int64_t chunks = ceilDiv(s.T, *c.chunkSize);
-    double bandwidth =
-        gpuKernel ? scanBandwidth(s, t, s.B * chunks * s.R / s.lanes,
-                                  *c.blockThreads, *c.itemsPerThread)
-                  : 0;
-    return cost(FormKind::prefix, 3 * s.io(), 5 * s.elements(),
-                *c.chunkSize + chunks, 3, t, bandwidth);
+    if (!gpuKernel)
+      return cost(FormKind::prefix, 3 * s.io(), 5 * s.elements(),
+                  *c.chunkSize + chunks, 3, t);
+    // The kernels' traffic: the aggregate pass reads a and b, the apply
+    // pass reads them again and writes h; the aggregates (product and
+    // offset per chunk and channel) are written once and read twice. On
+    // the critical path: a chunk's steps in one thread, the carry's warp
+    // scan over the chunks (two per lane, five shuffle rounds).
+    double aggregates = double(s.B) * chunks * s.R * 2 * s.hBytes;
+    double bytes = s.elements() * (4 * s.aBytes + s.hBytes) + 3 * aggregates;
+    double steps = *c.chunkSize + std::ceil(chunks / 32.0) * 2 + 5;
+    return cost(FormKind::prefix, bytes, 5 * s.elements(), steps, 3, t,
+                scanBandwidth(s, t, s.B * chunks * s.R / s.lanes,
+                              *c.blockThreads, *c.itemsPerThread),
+                t.threadStepLatency);
   };
   if (gpuKernel)
     prefix.registersPerThread = [s](const TileConfig &c) {
@@ -294,7 +315,8 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
   models.candidates.push_back(
       {FormKind::sequential, name, {}, {},
        [=](const TileConfig &) {
-         return cost(FormKind::sequential, io, 4 * B * H * T * dk * dv, T, 1,
+         return cost(FormKind::sequential, io, 4 * B * H * T * dk * dv, T,
+                     stepLaunches(t, T),
                      t);
        },
        {}});
@@ -321,7 +343,13 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
     // Scores C x C x dk, A V, Q S and the state update per chunk.
     double flops = 2 * B * H * chunks *
                    (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
-    return cost(FormKind::chunkwise, io, flops, chunks, 1, t);
+    if (!t.isGpu)
+      return cost(FormKind::chunkwise, io, flops, chunks, 1, t);
+    // On a GPU the chunk loop runs on the host, seven kernels a chunk
+    // (intra-chunk products, state update, outputs), each latency-bound:
+    // a chunk step costs 7 kernel times.
+    return cost(FormKind::chunkwise, io, flops, chunks, 1, t, 0,
+                7 * t.chunkKernelTime);
   };
   models.candidates.push_back(std::move(chunkwise));
 }
@@ -338,7 +366,7 @@ void addSoftmaxScanModels(seq::SoftmaxAttentionOp op,
       {FormKind::sequential, name, {}, {},
        [=](const TileConfig &) {
          return cost(FormKind::sequential, io, B * T * H * (2 * dk + 4 * dv),
-                     T, 1, t);
+                     T, stepLaunches(t, T), t);
        },
        {}});
   FormModel prefix{FormKind::prefix, name, {chunkVariable(T)}, {}, {}, {}};
@@ -376,7 +404,8 @@ void addSequentialOnly(Operation *op, const TargetDescription &t,
   models.candidates.push_back(
       {FormKind::sequential, op->getName().getStringRef().str(), {}, {},
        [=](const TileConfig &) {
-         return cost(FormKind::sequential, bytes, 0, steps, 1, t);
+         return cost(FormKind::sequential, bytes, 0, steps,
+                     stepLaunches(t, steps), t);
        },
        {}});
 }

@@ -119,11 +119,19 @@ TargetDescription gpu(const std::string &name, const std::string &arch,
   t.launchLatency = arch == "sm_80" ? 5e-6 : 4e-6;
   t.sequentialEfficiency = 0.05;
   t.prefixEfficiency = 0.5;
-  t.chunkwiseEfficiency = 0.5;
+  // Measured: the chunkwise form's intra-chunk products are generic loop
+  // kernels (no tensor cores yet); GLA B=2 T=4096 H=4 d=64 at C=512 ran
+  // 5.1 GFLOP in 3.07 ms on an H200, 0.2% of the bf16 tensor-core peak
+  // (benchmarks/results/gpu/tune/import_large_h200.txt).
+  t.chunkwiseEfficiency = 0.002;
   t.sharedPerBlock = sharedPerBlock;
   t.sharedPerSM = sharedPerSM;
   t.l2BytesGpu = l2;
   t.memoryLatency = memoryLatency;
+  t.threadStepLatency = arch == "sm_80" ? 4 / 1.41e9 : 4 / 1.98e9;
+  // Measured on an H200: GLA's chunk loop costs ~0.14 ms a chunk for its
+  // seven kernels at chunk sizes 64-512 (import_large_h200.txt).
+  t.chunkKernelTime = 20e-6;
   return t;
 }
 
@@ -199,6 +207,8 @@ std::optional<TargetDescription> fromModelFile(const std::string &path,
     number("shared_per_sm", t.sharedPerSM);
     number("gpu_l2_bytes", t.l2BytesGpu);
     number("memory_latency", t.memoryLatency);
+    number("thread_step_latency", t.threadStepLatency);
+    number("chunk_kernel_time", t.chunkKernelTime);
   } catch (const nlohmann::json::exception &e) {
     error = fmt::format("target model file '{}': {}", path, e.what());
     return std::nullopt;

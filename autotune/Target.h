@@ -53,6 +53,12 @@ struct TargetDescription {
   int64_t sharedPerSM = 0;
   int64_t l2BytesGpu = 0;
   double memoryLatency = 0; // s, DRAM round trip seen by a load
+  /// s per dependent step inside one thread (an FMA chain: 4 cycles at the
+  /// boost clock); what a scan kernel's loop over time pays per step.
+  double threadStepLatency = 0;
+  /// s per kernel of the chunkwise form's host loop over chunks (small
+  /// grids with loops over the chunk and head dims inside: latency-bound).
+  double chunkKernelTime = 0;
   /// Tensor-core fragment shape (mma.sync) for 16-bit inputs.
   int mmaM = 16, mmaN = 8, mmaK = 16;
 };
