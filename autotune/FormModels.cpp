@@ -391,6 +391,39 @@ void addSoftmaxScanModels(seq::SoftmaxAttentionOp op,
   models.candidates.push_back(std::move(prefix));
 }
 
+/// Softmax attention with a per-step query: step t reads the P + t + 1
+/// cached keys and values (sequential), or every step's scores are formed
+/// at once, masked (parallel: twice the score work, a T x (P + T) score
+/// matrix written once and read three times, one step).
+void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
+                               const TargetDescription &t,
+                               FormModels &models) {
+  ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
+  double B = k[0], H = k[2], dk = k[3], dv = v[3];
+  double T = stepsOf(k);
+  double P = op.getInit().empty() ? 0 : shapeOf(op.getInit()[0])[1];
+  double eb = elementBytes(op.getK());
+  double io = B * H * ((P + T) * (dk + dv) * 2 + T * (dk + dv)) * eb;
+  double perPair = 2 * dk + 2 * dv + 4; // score, weight, weighted value
+  std::string name = op->getName().getStringRef().str();
+  models.candidates.push_back(
+      {FormKind::sequential, name, {}, {},
+       [=](const TileConfig &) {
+         double pairs = B * H * T * (P + (T + 1) / 2);
+         return cost(FormKind::sequential, pairs * (dk + dv) * 4,
+                     pairs * perPair, T, stepLaunches(t, T), t);
+       },
+       {}});
+  models.candidates.push_back(
+      {FormKind::parallel, name, {}, {},
+       [=](const TileConfig &) {
+         double pairs = B * H * T * (P + T);
+         return cost(FormKind::parallel, io + 4 * pairs * 4, pairs * perPair,
+                     1, 5, t);
+       },
+       {}});
+}
+
 /// The ops the model knows only a sequential cost for: every operand read
 /// or written once, one step per time index.
 void addSequentialOnly(Operation *op, const TargetDescription &t,
@@ -425,7 +458,7 @@ FormModels formModels(Operation *op, const TargetDescription &target) {
         if (o.hasTimeInvariantQuery())
           addSoftmaxScanModels(o, target, models);
         else
-          addSequentialOnly(op, target, models);
+          addSoftmaxAttentionModels(o, target, models);
       })
       .Default([&](Operation *) { addSequentialOnly(op, target, models); });
   // Shapes the lowerings cannot take yet leave only the sequential form.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Property test: every implemented non-sequential form (prefix linear_scan,
-chunkwise linear_attention, prefix softmax scan) agrees with the reference
-interpreter on randomized shapes and adversarial values.
+chunkwise linear_attention, prefix softmax scan, parallel causal softmax
+attention) agrees with the reference interpreter on randomized shapes and
+adversarial values.
 
 Cases are drawn from a seeded generator: T in {1, 2, 37, 64, 1000, 16384}
 (the longest only in --soak), chunk sizes that do and do not divide T,
@@ -119,6 +120,37 @@ def aaren_case(rng, lengths):
         T, C, H, dk, dv, dtype, mode), text, {"q": q, "k": k, "v": v}, dtype
 
 
+def causal_attention_case(rng, lengths):
+    T = rng.choice(lengths)
+    P = rng.choice([0, 0, 3, 17])  # cached steps every query also sees
+    H, dk, dv = rng.choice([1, 2]), rng.choice([4, 8]), rng.choice([4, 8])
+    dtype = rng.choice(["f32", "bf16"])
+    mode = rng.choice(["peaked", "flat", "mixed"])
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    magnitude = {"peaked": 20.0, "flat": 1e-3, "mixed": 1.0}[mode]
+    q = nrng.standard_normal((1, T, H, dk))
+    k = nrng.standard_normal((1, T, H, dk)) * magnitude
+    v = nrng.standard_normal((1, T, H, dv))
+    inputs = {"q": q, "k": k, "v": v}
+    ins = [("q", (1, T, H, dk)), ("k", (1, T, H, dk)), ("v", (1, T, H, dv))]
+    init = ""
+    if P:
+        inputs["kc"] = nrng.standard_normal((1, P, H, dk)) * magnitude
+        inputs["vc"] = nrng.standard_normal((1, P, H, dv))
+        ins += [("kc", (1, P, H, dk)), ("vc", (1, P, H, dv))]
+        init = " init(%kc, %vc)"
+    o, kcache, vcache = t((1, T, H, dv), "f32"), t((1, P + T, H, dk), dtype), t((1, P + T, H, dv), dtype)
+    types = ", ".join(t(shape, dtype) for _, shape in ins)
+    text = ("func.func @case(%s) -> (%s, %s, %s) {\n"
+            "  %%o, %%kk, %%vv = seq.softmax_attention %%q, %%k, %%v%s"
+            " {form = #seq.form<parallel>} : (%s) -> (%s, %s, %s)\n"
+            "  return %%o, %%kk, %%vv : %s, %s, %s\n}\n"
+            % (", ".join("%%%s: %s" % (n, t(shape, dtype)) for n, shape in ins),
+               o, kcache, vcache, init, types, o, kcache, vcache, o, kcache, vcache))
+    return "softmax_attention parallel T=%d P=%d H=%d dk=%d dv=%d %s %s" % (
+        T, P, H, dk, dv, dtype, mode), text, inputs, dtype
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("seqc")
@@ -132,7 +164,8 @@ def main():
     for index in range(cases):
         seed = args.seed + index
         rng = random.Random(seed)
-        make = [linear_scan_case, linear_attention_case, aaren_case][seed % 3]
+        makers = [linear_scan_case, linear_attention_case, aaren_case, causal_attention_case]
+        make = makers[seed % len(makers)]
         name, text, inputs, dtype = make(rng, lengths)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "case.mlir")

@@ -45,6 +45,10 @@ void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
 /// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
 void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
 
+/// The parallel (quadratic, masked) form: softmax_attention with a per-step
+/// query.
+void populateParallelFormPatterns(mlir::RewritePatternSet &patterns);
+
 /// All sequential-form lowerings.
 void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);
 

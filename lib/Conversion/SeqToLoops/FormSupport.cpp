@@ -74,6 +74,8 @@ bool seqc::hasFormLowering(Operation *op, FormKind kind) {
   case FormKind::chunkwise:
     return isa<LinearAttentionOp>(op);
   case FormKind::parallel:
+    if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
+      return !attention.hasTimeInvariantQuery();
     return false;
   }
   return false;

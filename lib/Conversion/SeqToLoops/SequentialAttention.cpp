@@ -11,6 +11,7 @@
 // Arithmetic is in f32 for low-precision inputs, states in their own type.
 //
 //===----------------------------------------------------------------------===//
+#include "AttentionSupport.h"
 #include "lib/Utils/LoopBuilder.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
@@ -36,12 +37,8 @@ Type elementOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getElementType();
 }
 
-/// The `scale` attribute, or 1/sqrt(dk) (static, see formLoweringBlocker).
 double scaleFactor(FloatAttr scale, Value key) {
-  if (scale)
-    return scale.getValueAsDouble();
-  int64_t keyDim = cast<RankedTensorType>(key.getType()).getDimSize(3);
-  return 1.0 / std::sqrt(static_cast<double>(keyDim));
+  return attentionScale(scale, key);
 }
 
 /// o[b, h, j] = scale * sum_i S[b, h, i, j] q[b, h, i], converted to the
@@ -251,31 +248,11 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
     Type element = elementOf(k);
     Type compute = computeType(element);
     Type outElement = op.getOutput().getType().getElementType();
-    Value prefix = op.getInit().empty() ? lb.index(0)
-                                        : lb.dim(op.getInit()[0], 1);
+    Value prefix = cachedSteps(lb, op);
     Value steps = lb.dim(k, 1);
     Value total = arith::AddIOp::create(rewriter, loc, prefix, steps);
 
-    auto extend = [&](Value cached, Value fresh, Value result) {
-      SmallVector<OpFoldResult> sizes = lb.sizesOf(fresh);
-      sizes[1] = total;
-      Value cache = lb.empty(cast<RankedTensorType>(result.getType()), sizes);
-      SmallVector<OpFoldResult> zeros(4, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
-      if (cached)
-        cache = tensor::InsertSliceOp::create(rewriter, loc, cached, cache,
-                                              zeros, lb.sizesOf(cached), ones);
-      SmallVector<OpFoldResult> offsets = zeros;
-      offsets[1] = prefix;
-      return tensor::InsertSliceOp::create(rewriter, loc, fresh, cache,
-                                           offsets, lb.sizesOf(fresh), ones)
-          .getResult();
-    };
-    bool hasInit = !op.getInit().empty();
-    Value keys = extend(hasInit ? op.getInit()[0] : Value(), k,
-                        op.getFinalStates()[0]);
-    Value values = extend(hasInit ? op.getInit()[1] : Value(), v,
-                          op.getFinalStates()[1]);
+    auto [keys, values] = extendKeyValueCache(lb, op);
     Value outputs = lb.empty(op.getOutput().getType(), lb.sizesOf(v));
     SmallVector<OpFoldResult> ks = lb.sizesOf(keys), vs = lb.sizesOf(values);
     OpFoldResult batch = ks[0], heads = ks[2], valueDim = vs[3];
@@ -329,14 +306,8 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
           // Unnormalized weighted sum of values and the softmax denominator.
           auto weight = [&](OpBuilder &eb, Location el, Value score, Value max,
                             unsigned keyDim) {
-            LoopBuilder sb(eb, el);
-            Value scaled = arith::MulFOp::create(eb, el, score,
-                                                 sb.scalar(compute, scale));
-            Value shifted = arith::SubFOp::create(eb, el, scaled, max);
-            Value w = math::ExpOp::create(eb, el, shifted);
-            return arith::SelectOp::create(eb, el, visible(eb, el, keyDim), w,
-                                           sb.scalar(compute, 0.0))
-                .getResult();
+            return softmaxWeight(eb, el, compute, scale, score, max,
+                                 visible(eb, el, keyDim));
           };
           Value denominators = ib.generic(
               {scores, maxima}, {ib.zeros(type({dyn, dyn}), {batch, heads})},
