@@ -52,4 +52,28 @@ def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SeqSerializeSmallParallelLoops
+    : Pass<"seq-serialize-small-parallel-loops", "mlir::func::FuncOp"> {
+  let summary = "Keep only the scf.parallel loops worth a thread team";
+  let description = [{
+    On the CPU, every `scf.parallel` that survives this pass becomes an
+    OpenMP parallel region (`convert-scf-to-openmp`), with a fork and join
+    of the thread team each time it runs. This pass turns into nested
+    `scf.for` loops every `scf.parallel` that is not worth that:
+
+    - one nested in another loop (`scf.for`, `scf.while`, `scf.parallel`):
+      a recurrence's per-step loop nests run thousands of times, and an
+      outer parallel loop already has the threads;
+    - one whose static work (the product of the trip counts of its own and
+      every nested loop's dimensions) is below `min-iterations`.
+
+    Loops with reductions (results) are left alone.
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"32768",
+           "Fewest iterations of a loop nest run by the thread team">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
 #endif // SEQC_CONVERSION_PASSES_TD

@@ -59,16 +59,26 @@ static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
            "buffer-deallocation-pipeline,canonicalize,cse,"
            "func.func(seq-copies-to-linalg,seq-noalias-arguments)";
   case CpuStage::llvm:
-    // bf16 conversions are expanded to integer arithmetic (the host has no
-    // bf16 instructions and the JIT has no soft-float runtime); math ops
-    // without an LLVM intrinsic (tanh) become libm calls.
-    return "convert-linalg-to-loops,expand-strided-metadata,lower-affine,"
+    // Loop nests over parallel dimensions with enough work run on every
+    // core (OpenMP: a thread team per outermost such nest; loops nested in
+    // a recurrence's step loop stay serial). bf16 conversions are expanded
+    // to integer arithmetic (the host has no bf16 instructions and the JIT
+    // has no soft-float runtime); math ops without an LLVM intrinsic (tanh)
+    // become libm calls.
+    return "convert-linalg-to-parallel-loops,"
+           "func.func(seq-serialize-small-parallel-loops),"
+           "convert-scf-to-openmp,"
+           // The memref.alloca_scope around each parallel body holds no
+           // alloca here; inlining it lets scf-to-cf give the body blocks.
+           "canonicalize,"
+           "expand-strided-metadata,lower-affine,"
            "arith-expand{include-bf16=true},"
            "convert-math-to-llvm,convert-math-to-libm,convert-complex-to-llvm,"
            "convert-scf-to-cf,convert-cf-to-llvm,convert-arith-to-llvm,"
            "convert-index-to-llvm,finalize-memref-to-llvm,"
-           "func.func(llvm-request-c-wrappers),convert-func-to-llvm,"
-           "convert-cf-to-llvm,reconcile-unrealized-casts";
+           "func.func(llvm-request-c-wrappers),convert-openmp-to-llvm,"
+           "convert-func-to-llvm,convert-cf-to-llvm,"
+           "reconcile-unrealized-casts";
   }
   return "";
 }

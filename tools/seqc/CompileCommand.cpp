@@ -220,8 +220,8 @@ int writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
       llvm::sys::path::parent_path(runnerUtilsLibrary()).str();
   if (int rc = linkSharedLibrary(
           library, {object, adapter, "-L" + runtimeDir,
-                    "-lmlir_c_runner_utils", "-Wl,-rpath," + runtimeDir,
-                    "-lm"}))
+                    "-lmlir_c_runner_utils", "-lomp",
+                    "-Wl,-rpath," + runtimeDir, "-lm"}))
     return rc;
   llvm::outs() << "seqc: wrote " << object << ", " << header << ", "
                << adapter << ", " << library << " ("

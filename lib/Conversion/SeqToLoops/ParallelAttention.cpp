@@ -125,14 +125,27 @@ struct LowerSoftmaxAttentionParallel : OpRewritePattern<SoftmaxAttentionOp> {
           linalg::YieldOp::create(
               b, l, ValueRange{arith::AddFOp::create(b, l, args[3], prod)});
         })[0];
+    // One reciprocal per step and head, not one division per output
+    // element: a GPU kernel that coarsens the output loop would otherwise
+    // hold a dozen IEEE divisions (ptxas's slow path spills).
+    Value reciprocals = lb.generic(
+        {denominators}, {lb.empty(type({dyn, dyn, dyn}), {batch, heads, steps})},
+        {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          LoopBuilder sb(b, l);
+          linalg::YieldOp::create(
+              b, l,
+              arith::DivFOp::create(b, l, sb.scalar(compute, 1.0), args[0])
+                  .getResult());
+        })[0];
     // output[b, t, h, e]; dims (b, t, h, e).
     Value output = lb.generic(
-        {numerators, denominators},
+        {numerators, reciprocals},
         {lb.empty(op.getOutput().getType(), lb.sizesOf(op.getV()))},
         {Dims{0, 2, 1, 3}, Dims{0, 2, 1}}, {Dims{0, 1, 2, 3}}, 4, {},
         [&](OpBuilder &b, Location l, ValueRange args) {
           LoopBuilder sb(b, l);
-          Value o = arith::DivFOp::create(b, l, args[0], args[1]);
+          Value o = arith::MulFOp::create(b, l, args[0], args[1]);
           linalg::YieldOp::create(b, l, sb.convert(o, outElement));
         })[0];
     rewriter.replaceOp(op, {output, keys, values});

@@ -29,6 +29,8 @@ StringRef runnerUtilsLibrary() {
   return "/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so";
 }
 
+StringRef openMPLibrary() { return "/usr/lib/llvm-22/lib/libomp.so"; }
+
 static void initializeHostTarget(MLIRContext *context) {
   static bool initialized = [] {
     llvm::InitializeNativeTarget();
@@ -61,9 +63,12 @@ CpuExecutable::create(ModuleOp module, unsigned optLevel) {
   ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  StringRef libraries[] = {runnerUtilsLibrary()};
-  if (llvm::sys::fs::exists(libraries[0]))
-    options.sharedLibPaths = libraries;
+  // Generated parallel loops call the OpenMP runtime (__kmpc_*).
+  SmallVector<StringRef, 2> libraries;
+  for (StringRef library : {runnerUtilsLibrary(), openMPLibrary()})
+    if (llvm::sys::fs::exists(library))
+      libraries.push_back(library);
+  options.sharedLibPaths = libraries;
   // SEQC_JIT_OBJECT=path writes the JIT-compiled object, to inspect the
   // machine code that `seqc run` and the benchmarks execute.
   const char *objectPath = std::getenv("SEQC_JIT_OBJECT");

@@ -21,8 +21,10 @@
 // CHECK:           math.exp
 // CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
 // CHECK:           math.exp
-// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
 // CHECK:           arith.divf
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK:           arith.mulf
 // CHECK-NOT:     scf.for
 // CHECK:         return
 func.func @causal(%q: tensor<1x16x2x8xf32>, %kc: tensor<1x3x2x8xf32>, %vc: tensor<1x3x2x4xf32>, %v: tensor<1x16x2x4xf32>)

@@ -73,6 +73,10 @@ llvm::Error emitHostObjectFile(mlir::ModuleOp module, llvm::StringRef path,
 /// may call; the JIT loads them and `seqc compile` links them.
 llvm::StringRef runnerUtilsLibrary();
 
+/// The OpenMP runtime (LLVM's libomp) that parallel loops call; the JIT
+/// loads it and `seqc compile` links it.
+llvm::StringRef openMPLibrary();
+
 } // namespace seqc
 
 #endif // SEQC_TARGET_CPU_CPUEXECUTABLE_H

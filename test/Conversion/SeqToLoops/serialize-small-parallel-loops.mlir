@@ -1,0 +1,82 @@
+// Only loop nests worth a thread team stay scf.parallel (and become OpenMP
+// parallel regions on the CPU): not those nested in a step loop, not those
+// with little static work.
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-serialize-small-parallel-loops{min-iterations=4096}))' | FileCheck %s
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-serialize-small-parallel-loops{min-iterations=4096}),convert-scf-to-openmp)' | FileCheck %s --check-prefix=OMP
+
+// 64 x 128 iterations: kept.
+// CHECK-LABEL: func.func @large
+// CHECK:         scf.parallel
+// OMP-LABEL:   func.func @large
+// OMP:           omp.parallel
+// OMP:           omp.wsloop
+func.func @large(%m: memref<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c128) step (%c1, %c1) {
+    memref.store %one, %m[%i, %j] : memref<64x128xf32>
+  }
+  return
+}
+
+// 8 x 4 iterations, even with an inner loop of 16: serialized.
+// CHECK-LABEL: func.func @small
+// CHECK-NOT:     scf.parallel
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// OMP-LABEL:   func.func @small
+// OMP-NOT:       omp.parallel
+func.func @small(%m: memref<8x4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c4) step (%c1, %c1) {
+    scf.for %k = %c0 to %c16 step %c1 {
+      memref.store %one, %m[%i, %j, %k] : memref<8x4x16xf32>
+    }
+  }
+  return
+}
+
+// Inside a step loop (a recurrence): serialized, however large.
+// CHECK-LABEL: func.func @in_step_loop
+// CHECK:         scf.for
+// CHECK-NOT:       scf.parallel
+// CHECK:           scf.for
+// CHECK:             scf.for
+// OMP-LABEL:   func.func @in_step_loop
+// OMP-NOT:       omp.parallel
+func.func @in_step_loop(%m: memref<256x256xf32>, %steps: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %t = %c0 to %steps step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c256, %c256) step (%c1, %c1) {
+      memref.store %one, %m[%i, %j] : memref<256x256xf32>
+    }
+  }
+  return
+}
+
+// Dynamic bounds: assumed large, kept.
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         scf.parallel
+// OMP-LABEL:   func.func @dynamic
+// OMP:           omp.parallel
+func.func @dynamic(%m: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    memref.store %one, %m[%i] : memref<?xf32>
+  }
+  return
+}
