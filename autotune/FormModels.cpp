@@ -352,6 +352,18 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
                 7 * t.chunkKernelTime);
   };
   models.candidates.push_back(std::move(chunkwise));
+  // The parallel form: one chunk of all T steps (the T x T masked scores).
+  FormModel parallel{FormKind::parallel, name, {}, {}, {}, {}};
+  parallel.cost = [=](const TileConfig &) {
+    double c = T;
+    double flops = 2 * B * H * (c * c * dk + c * c * dv + 3 * c * dk * dv);
+    if (!t.isGpu)
+      return cost(FormKind::parallel, io + B * H * c * c * 4 * 2, flops, 1, 1,
+                  t);
+    return cost(FormKind::parallel, io + B * H * c * c * 4 * 2, flops, 1, 1, t,
+                0, 7 * t.chunkKernelTime);
+  };
+  models.candidates.push_back(std::move(parallel));
 }
 
 /// Aaren's softmax scan (time-invariant query): element (m, u, w).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Property test: every implemented non-sequential form (prefix linear_scan,
-chunkwise linear_attention, prefix softmax scan, parallel causal softmax
-attention) agrees with the reference interpreter on randomized shapes and
+chunkwise and parallel linear_attention, prefix softmax scan, parallel
+causal softmax attention) agrees with the reference interpreter on randomized shapes and
 adversarial values.
 
 Cases are drawn from a seeded generator: T in {1, 2, 37, 64, 1000, 16384}
@@ -88,12 +88,16 @@ def linear_attention_case(rng, lengths):
         gate_text = " gate <%s> %%g" % gate
         inputs["g"] = g
     o, st = t((1, T, H, dv), "f32"), t((1, H, dk, dv), "f32")
+    # The parallel form (T x T scores) where T is not the soak length.
+    parallel = T <= 1000 and rng.random() < 0.3
+    form = "#seq.form<parallel>" if parallel else "#seq.form<chunkwise, chunk_size = %d>" % C
     text = ("func.func @case(%s) -> (%s, %s) {\n"
-            "  %%o, %%s = seq.linear_attention %%q, %%k, %%v%s {form = #seq.form<chunkwise, chunk_size = %d>}"
+            "  %%o, %%s = seq.linear_attention %%q, %%k, %%v%s {form = %s}"
             " : (%s) -> (%s, %s)\n  return %%o, %%s : %s, %s\n}\n"
-            % (", ".join(args), o, st, gate_text, C, ", ".join(types), o, st, o, st))
-    return "linear_attention chunkwise T=%d C=%d H=%d dk=%d dv=%d gate=%s %s %s" % (
-        T, C, H, dk, dv, gate, dtype, mode), text, inputs, dtype
+            % (", ".join(args), o, st, gate_text, form, ", ".join(types), o, st, o, st))
+    return "linear_attention %s T=%d H=%d dk=%d dv=%d gate=%s %s %s" % (
+        "parallel" if parallel else "chunkwise C=%d" % C, T, H, dk, dv, gate, dtype,
+        mode), text, inputs, dtype
 
 
 def aaren_case(rng, lengths):

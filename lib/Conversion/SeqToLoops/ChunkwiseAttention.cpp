@@ -50,12 +50,16 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
   LogicalResult matchAndRewrite(LinearAttentionOp op,
                                 PatternRewriter &rewriter) const override {
     FormAttr form = op.getFormAttr();
-    if (!form || form.getKind() != FormKind::chunkwise ||
+    if (!form ||
+        (form.getKind() != FormKind::chunkwise &&
+         form.getKind() != FormKind::parallel) ||
         !formLoweringBlocker(op).empty())
       return failure();
     SmallVector<int64_t> qs = staticShape(op.getQ()), vs = staticShape(op.getV());
     int64_t B = qs[0], T = qs[1], H = qs[2], DK = qs[3], DV = vs[3];
-    int64_t C = form.getChunkSize().value_or(64);
+    int64_t C = form.getKind() == FormKind::parallel
+                    ? T
+                    : form.getChunkSize().value_or(64);
     int64_t N = (T + C - 1) / C, TP = N * C;
     double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
                                      : 1.0 / std::sqrt(double(DK));

@@ -76,7 +76,8 @@ bool seqc::hasFormLowering(Operation *op, FormKind kind) {
   case FormKind::parallel:
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
       return !attention.hasTimeInvariantQuery();
-    return false;
+    // One chunk of all T steps (ChunkwiseAttention.cpp).
+    return isa<LinearAttentionOp>(op);
   }
   return false;
 }
