@@ -38,8 +38,31 @@ Value LoopBuilder::extractSlice(Value source, unsigned dim, Value index) {
   SmallVector<int64_t> sliceShape(type.getShape());
   sliceShape.erase(sliceShape.begin() + dim);
   auto sliceType = RankedTensorType::get(sliceShape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, sliceType, source, offsets,
-                                        sizes, strides);
+  // A rank-reducing slice leaves which unit dimension it drops to
+  // inference; with another static unit dimension in the source (one head,
+  // one step per chunk) folds picked the wrong one. Then: a rank-preserving
+  // slice and `dim` collapsed explicitly.
+  bool ambiguous = false;
+  for (int64_t d = 0; d < rank; ++d)
+    ambiguous |= d != static_cast<int64_t>(dim) && type.getDimSize(d) == 1;
+  if (!ambiguous)
+    return tensor::ExtractSliceOp::create(b, loc, sliceType, source, offsets,
+                                          sizes, strides);
+  SmallVector<int64_t> fullShape(type.getShape());
+  fullShape[dim] = 1;
+  auto fullType = RankedTensorType::get(fullShape, type.getElementType());
+  Value slice = tensor::ExtractSliceOp::create(b, loc, fullType, source,
+                                               offsets, sizes, strides);
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d == static_cast<int64_t>(dim) + 1 ||
+        (d == static_cast<int64_t>(dim) && d == rank - 1 && d > 0)) {
+      groups.back().push_back(d);
+      continue;
+    }
+    groups.push_back({d});
+  }
+  return tensor::CollapseShapeOp::create(b, loc, sliceType, slice, groups);
 }
 
 Value LoopBuilder::insertSlice(Value slice, Value dest, unsigned dim,
