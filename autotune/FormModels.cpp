@@ -434,6 +434,25 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
                      1, 5, t);
        },
        {}});
+  // Chunkwise (flash): a loop over chunks of C keys, every step's query at
+  // once; the T x C scores of a chunk written once and read three times,
+  // the running (m, l, acc) rescaled per chunk.
+  FormModel chunkwise{FormKind::chunkwise, name,
+                      {chunkVariable(int64_t(P + T))}, {}, {}, {}};
+  chunkwise.constrain = [=](ConstraintBuilder &b) {
+    requireMaskedTail(b, int64_t(P + T));
+  };
+  chunkwise.cost = [=](const TileConfig &c) {
+    double C = *c.chunkSize, chunks = std::ceil((P + T) / C);
+    double pairs = B * H * T * chunks * C;
+    double bytes = io + 4 * pairs * 4 + chunks * B * H * T * (dv + 2) * 4 * 2;
+    if (!t.isGpu)
+      return cost(FormKind::chunkwise, bytes, pairs * (perPair + 4), chunks, 1,
+                  t);
+    return cost(FormKind::chunkwise, bytes, pairs * (perPair + 4), chunks, 1,
+                t, 0, 8 * t.chunkKernelTime);
+  };
+  models.candidates.push_back(std::move(chunkwise));
 }
 
 /// The ops the model knows only a sequential cost for: every operand read

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Causal softmax attention on the CPU: the sequential form (a loop over
 steps, each attending to the cache so far) against the parallel form (every
-step's T x T masked scores at once), B=1 H=4 T=4096 dk=dv=64 f32: time
+step's T x T masked scores at once) and the chunkwise (flash) form (a loop
+over chunks of keys, every step's query at once, running max/denominator/
+numerator), B=1 H=4 T=4096 dk=dv=64 f32: time
 (`seqc run`, median of --repeats runs after a warm-up) and peak memory
 (the process's maximum resident set, compile included, from getrusage of
-the child). The chunked (flash) form does not exist yet.
+the child).
 
 Usage: softmax_forms.py [--seqc build/bin/seqc] [--repeats N] [--T 4096] [--csv FILE]
 """
@@ -51,10 +53,13 @@ def main():
     parser.add_argument("--csv", default="")
     args = parser.parse_args()
     B, T, H, D = 1, args.T, 4, 64
-    forms = [("sequential", "#seq.form<sequential>"), ("parallel", "#seq.form<parallel>")]
+    forms = [("sequential", "#seq.form<sequential>"),
+             ("chunkwise C=64", "#seq.form<chunkwise, chunk_size = 64>"),
+             ("chunkwise C=256", "#seq.form<chunkwise, chunk_size = 256>"),
+             ("parallel", "#seq.form<parallel>")]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, form in forms:  # smaller footprint first (see run())
+        for name, form in forms:  # growing footprint (see run())
             ms, mb = run(args.seqc, model(B, T, H, D, form), tmp, args.repeats)
             rows.append((name, ms, mb))
         picked = chosen_form(args.seqc, model(B, T, H, D, forms[0][1]), tmp)
@@ -65,8 +70,9 @@ def main():
     print("%-12s %10s %14s" % ("form", "ms", "peak RSS MB"))
     for name, ms, mb in rows:
         print("%-12s %10.1f %14.0f" % (name, ms, mb))
-    print("parallel/sequential time %.2f; the parallel form's score matrix alone is %.0f MB"
-          % (rows[1][1] / rows[0][1], scores_mb))
+    print("parallel/sequential time %.2f, chunkwise C=64/parallel %.2f; the parallel "
+          "form's score matrix alone is %.0f MB"
+          % (rows[-1][1] / rows[0][1], rows[1][1] / rows[-1][1], scores_mb))
     print("seq-select-form picks: %s; measured fastest: %s (%s)"
           % (picked, fastest, "hit" if picked == fastest else "miss"))
     if args.csv:

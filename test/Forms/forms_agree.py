@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Property test: every implemented non-sequential form (prefix linear_scan,
-chunkwise and parallel linear_attention, prefix softmax scan, parallel
-causal softmax attention) agrees with the reference interpreter on randomized shapes and
+chunkwise and parallel linear_attention, prefix softmax scan, parallel and
+chunkwise (flash) causal softmax attention) agrees with the reference interpreter on randomized shapes and
 adversarial values.
 
 Cases are drawn from a seeded generator: T in {1, 2, 37, 64, 1000, 16384}
@@ -145,14 +145,20 @@ def causal_attention_case(rng, lengths):
         init = " init(%kc, %vc)"
     o, kcache, vcache = t((1, T, H, dv), "f32"), t((1, P + T, H, dk), dtype), t((1, P + T, H, dv), dtype)
     types = ", ".join(t(shape, dtype) for _, shape in ins)
+    # Parallel (T x (P+T) scores), or chunkwise (flash) with a chunk of keys
+    # that does or does not divide P + T.
+    C = rng.choice([1, 7, 32, 64, P + T])
+    flash = rng.random() < 0.5
+    form = "#seq.form<chunkwise, chunk_size = %d>" % C if flash else "#seq.form<parallel>"
     text = ("func.func @case(%s) -> (%s, %s, %s) {\n"
             "  %%o, %%kk, %%vv = seq.softmax_attention %%q, %%k, %%v%s"
-            " {form = #seq.form<parallel>} : (%s) -> (%s, %s, %s)\n"
+            " {form = %s} : (%s) -> (%s, %s, %s)\n"
             "  return %%o, %%kk, %%vv : %s, %s, %s\n}\n"
             % (", ".join("%%%s: %s" % (n, t(shape, dtype)) for n, shape in ins),
-               o, kcache, vcache, init, types, o, kcache, vcache, o, kcache, vcache))
-    return "softmax_attention parallel T=%d P=%d H=%d dk=%d dv=%d %s %s" % (
-        T, P, H, dk, dv, dtype, mode), text, inputs, dtype
+               o, kcache, vcache, init, form, types, o, kcache, vcache, o, kcache, vcache))
+    return "softmax_attention %s T=%d P=%d H=%d dk=%d dv=%d %s %s" % (
+        "chunkwise C=%d" % C if flash else "parallel", T, P, H, dk, dv, dtype,
+        mode), text, inputs, dtype
 
 
 def main():

@@ -49,6 +49,9 @@ void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
 /// query.
 void populateParallelFormPatterns(mlir::RewritePatternSet &patterns);
 
+/// The chunkwise (flash) form of softmax_attention with a per-step query.
+void populateChunkedSoftmaxPatterns(mlir::RewritePatternSet &patterns);
+
 /// All sequential-form lowerings.
 void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);
 

@@ -59,4 +59,52 @@ Value softmaxWeight(OpBuilder &b, Location loc, Type compute, double scale,
       .getResult();
 }
 
+Value normalizeAttention(LoopBuilder &lb, seq::SoftmaxAttentionOp op,
+                         Value numerators, Value denominators) {
+  using Dims = SmallVector<unsigned>;
+  auto denominatorType = cast<RankedTensorType>(denominators.getType());
+  Type compute = denominatorType.getElementType();
+  Type outElement = op.getOutput().getType().getElementType();
+  Value reciprocals = lb.generic(
+      {denominators}, {lb.empty(denominatorType, lb.sizesOf(denominators))},
+      {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        LoopBuilder sb(b, l);
+        linalg::YieldOp::create(
+            b, l,
+            arith::DivFOp::create(b, l, sb.scalar(compute, 1.0), args[0])
+                .getResult());
+      })[0];
+  return lb.generic(
+      {numerators, reciprocals},
+      {lb.empty(op.getOutput().getType(), lb.sizesOf(op.getV()))},
+      {Dims{0, 2, 1, 3}, Dims{0, 2, 1}}, {Dims{0, 1, 2, 3}}, 4, {},
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        LoopBuilder sb(b, l);
+        Value o = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(b, l, sb.convert(o, outElement));
+      })[0];
+}
+
+Value attentionScores(LoopBuilder &lb, Value q, Value keys, Type compute) {
+  using Dims = SmallVector<unsigned>;
+  SmallVector<OpFoldResult> qs = lb.sizesOf(q), ks = lb.sizesOf(keys);
+  auto qType = cast<RankedTensorType>(q.getType()),
+       kType = cast<RankedTensorType>(keys.getType());
+  auto scoresType = RankedTensorType::get(
+      {kType.getDimSize(0), kType.getDimSize(2), qType.getDimSize(1),
+       kType.getDimSize(1)},
+      compute);
+  return lb.generic(
+      {q, keys}, {lb.zeros(scoresType, {ks[0], ks[2], qs[1], ks[1]})},
+      {Dims{0, 2, 1, 4}, Dims{0, 3, 1, 4}}, {Dims{0, 1, 2, 3}}, 5, {4},
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        LoopBuilder sb(b, l);
+        Value prod = arith::MulFOp::create(b, l, sb.convert(args[0], compute),
+                                           sb.convert(args[1], compute));
+        linalg::YieldOp::create(
+            b, l, ValueRange{arith::AddFOp::create(b, l, args[2], prod)});
+      })[0];
+}
+
 } // namespace seqc

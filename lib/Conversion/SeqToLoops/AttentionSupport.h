@@ -27,6 +27,19 @@ mlir::Value softmaxWeight(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Type compute, double scale, mlir::Value score,
                           mlir::Value max, mlir::Value visible);
 
+/// The op's output [B, T, H, dv] = numerators [B, H, T, dv] / denominators
+/// [B, H, T], in the output's element type. One reciprocal per step and
+/// head, not one division per element: a GPU kernel that coarsens the
+/// output loop would otherwise hold a dozen IEEE divisions (ptxas's slow
+/// path spills).
+mlir::Value normalizeAttention(LoopBuilder &lb, seq::SoftmaxAttentionOp op,
+                               mlir::Value numerators,
+                               mlir::Value denominators);
+
+/// scores[b, h, t, p] = q[b, t, h, :] . keys[b, p, h, :] in `compute`.
+mlir::Value attentionScores(LoopBuilder &lb, mlir::Value q, mlir::Value keys,
+                            mlir::Type compute);
+
 } // namespace seqc
 
 #endif // SEQC_CONVERSION_SEQTOLOOPS_ATTENTIONSUPPORT_H

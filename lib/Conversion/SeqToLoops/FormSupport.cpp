@@ -72,6 +72,8 @@ bool seqc::hasFormLowering(Operation *op, FormKind kind) {
       return attention.hasTimeInvariantQuery();
     return false;
   case FormKind::chunkwise:
+    if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
+      return !attention.hasTimeInvariantQuery();
     return isa<LinearAttentionOp>(op);
   case FormKind::parallel:
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))

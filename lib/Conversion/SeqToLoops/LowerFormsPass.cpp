@@ -35,6 +35,7 @@ struct SeqLowerFormsPass
     seqc::populateChunkwiseFormPatterns(patterns);
     seqc::populatePrefixFormPatterns(patterns);
     seqc::populateParallelFormPatterns(patterns);
+    seqc::populateChunkedSoftmaxPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below
     // reports whatever no pattern could take.
     GreedyRewriteConfig config;

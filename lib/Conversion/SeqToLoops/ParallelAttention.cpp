@@ -45,13 +45,11 @@ struct LowerSoftmaxAttentionParallel : OpRewritePattern<SoftmaxAttentionOp> {
     Value q = op.getQ();
     Type compute = computeType(
         cast<RankedTensorType>(op.getK().getType()).getElementType());
-    Type outElement = op.getOutput().getType().getElementType();
     Value prefix = cachedSteps(lb, op);
     auto [keys, values] = extendKeyValueCache(lb, op);
     SmallVector<OpFoldResult> ks = lb.sizesOf(keys), vs = lb.sizesOf(values),
                               qs = lb.sizesOf(q);
-    OpFoldResult batch = ks[0], total = ks[1], heads = ks[2], steps = qs[1],
-                 valueDim = vs[3];
+    OpFoldResult batch = ks[0], heads = ks[2], steps = qs[1], valueDim = vs[3];
     int64_t dyn = ShapedType::kDynamic;
     auto type = [&](ArrayRef<int64_t> shape) {
       return RankedTensorType::get(shape, compute);
@@ -66,19 +64,7 @@ struct LowerSoftmaxAttentionParallel : OpRewritePattern<SoftmaxAttentionOp> {
           .getResult();
     };
 
-    // scores[b, h, t, p] = q[b, t, h, :] . keys[b, p, h, :]; dims
-    // (b, h, t, p, d).
-    Value scores = lb.generic(
-        {q, keys},
-        {lb.zeros(type({dyn, dyn, dyn, dyn}), {batch, heads, steps, total})},
-        {Dims{0, 2, 1, 4}, Dims{0, 3, 1, 4}}, {Dims{0, 1, 2, 3}}, 5, {4},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          LoopBuilder sb(b, l);
-          Value prod = arith::MulFOp::create(b, l, sb.convert(args[0], compute),
-                                             sb.convert(args[1], compute));
-          linalg::YieldOp::create(
-              b, l, ValueRange{arith::AddFOp::create(b, l, args[2], prod)});
-        })[0];
+    Value scores = attentionScores(lb, q, keys, compute);
     // maxima[b, h, t] over visible p; dims (b, h, t, p).
     Value negInf =
         lb.scalar(compute, -std::numeric_limits<double>::infinity());
@@ -125,29 +111,7 @@ struct LowerSoftmaxAttentionParallel : OpRewritePattern<SoftmaxAttentionOp> {
           linalg::YieldOp::create(
               b, l, ValueRange{arith::AddFOp::create(b, l, args[3], prod)});
         })[0];
-    // One reciprocal per step and head, not one division per output
-    // element: a GPU kernel that coarsens the output loop would otherwise
-    // hold a dozen IEEE divisions (ptxas's slow path spills).
-    Value reciprocals = lb.generic(
-        {denominators}, {lb.empty(type({dyn, dyn, dyn}), {batch, heads, steps})},
-        {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          LoopBuilder sb(b, l);
-          linalg::YieldOp::create(
-              b, l,
-              arith::DivFOp::create(b, l, sb.scalar(compute, 1.0), args[0])
-                  .getResult());
-        })[0];
-    // output[b, t, h, e]; dims (b, t, h, e).
-    Value output = lb.generic(
-        {numerators, reciprocals},
-        {lb.empty(op.getOutput().getType(), lb.sizesOf(op.getV()))},
-        {Dims{0, 2, 1, 3}, Dims{0, 2, 1}}, {Dims{0, 1, 2, 3}}, 4, {},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          LoopBuilder sb(b, l);
-          Value o = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l, sb.convert(o, outElement));
-        })[0];
+    Value output = normalizeAttention(lb, op, numerators, denominators);
     rewriter.replaceOp(op, {output, keys, values});
     return success();
   }
