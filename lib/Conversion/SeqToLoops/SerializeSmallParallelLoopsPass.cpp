@@ -84,11 +84,14 @@ struct SeqSerializeSmallParallelLoopsPass
     getOperation()->walk([&](scf::ParallelOp parallel) {
       if (parallel.getNumResults() != 0)
         return;
-      bool nested = parallel->getParentOfType<scf::ForOp>() ||
-                    parallel->getParentOfType<scf::WhileOp>() ||
-                    parallel->getParentOfType<scf::ParallelOp>();
+      // Nested parallelism is not worth a second team.
+      bool nested = parallel->getParentOfType<scf::ParallelOp>();
+      // Inside a step loop the team forks and joins every step.
+      bool inStepLoop = parallel->getParentOfType<scf::ForOp>() ||
+                        parallel->getParentOfType<scf::WhileOp>();
+      int64_t needed = inStepLoop ? minIterationsInLoop : minIterations;
       std::optional<int64_t> work = staticWork(parallel);
-      if (nested || (work && *work < minIterations))
+      if (nested || (work && *work < needed))
         small.push_back(parallel);
     });
     // Innermost first (walk is post-order), so that a serialized outer

@@ -1,8 +1,9 @@
 // Only loop nests worth a thread team stay scf.parallel (and become OpenMP
-// parallel regions on the CPU): not those nested in a step loop, not those
-// with little static work.
-// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-serialize-small-parallel-loops{min-iterations=4096}))' | FileCheck %s
-// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-serialize-small-parallel-loops{min-iterations=4096}),convert-scf-to-openmp)' | FileCheck %s --check-prefix=OMP
+// parallel regions on the CPU): not those with little static work, with a
+// higher bar inside a step loop (the team forks and joins every step), and
+// never one inside another.
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-serialize-small-parallel-loops{min-iterations=4096 min-iterations-in-loop=100000}))' | FileCheck %s
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-serialize-small-parallel-loops{min-iterations=4096 min-iterations-in-loop=100000}),convert-scf-to-openmp)' | FileCheck %s --check-prefix=OMP
 
 // 64 x 128 iterations: kept.
 // CHECK-LABEL: func.func @large
@@ -45,7 +46,7 @@ func.func @small(%m: memref<8x4x16xf32>) {
   return
 }
 
-// Inside a step loop (a recurrence): serialized, however large.
+// Inside a step loop (a recurrence), 65536 iterations: below the bar there.
 // CHECK-LABEL: func.func @in_step_loop
 // CHECK:         scf.for
 // CHECK-NOT:       scf.parallel
@@ -77,6 +78,45 @@ func.func @dynamic(%m: memref<?xf32>, %n: index) {
   %one = arith.constant 1.0 : f32
   scf.parallel (%i) = (%c0) to (%n) step (%c1) {
     memref.store %one, %m[%i] : memref<?xf32>
+  }
+  return
+}
+
+// Inside a step loop with 512 x 256 iterations: kept.
+// CHECK-LABEL: func.func @large_in_step_loop
+// CHECK:         scf.for
+// CHECK:           scf.parallel
+// OMP-LABEL:   func.func @large_in_step_loop
+// OMP:           scf.for
+// OMP:             omp.parallel
+func.func @large_in_step_loop(%m: memref<512x256xf32>, %steps: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  %c512 = arith.constant 512 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %t = %c0 to %steps step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c512, %c256) step (%c1, %c1) {
+      memref.store %one, %m[%i, %j] : memref<512x256xf32>
+    }
+  }
+  return
+}
+
+// One inside another: the inner one is serialized.
+// CHECK-LABEL: func.func @nested
+// CHECK:         scf.parallel
+// CHECK-NOT:       scf.parallel
+// CHECK:           scf.for
+func.func @nested(%m: memref<256x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c256) step (%c1) {
+    scf.parallel (%j) = (%c0) to (%c256) step (%c1) {
+      memref.store %one, %m[%i, %j] : memref<256x256xf32>
+    }
   }
   return
 }
