@@ -284,9 +284,9 @@ Child spawn(const std::string &moduleText, const Workload &work) {
   return child;
 }
 
-/// Waits for a compiled child to be ready, lets it run, collects the
-/// measurement.
-Measurement measure(Child &child) {
+/// Waits until the child has compiled its candidate. Returns the failure
+/// (and reaps the child) when it could not.
+std::optional<Measurement> waitUntilReady(Child &child) {
   Measurement m;
   if (child.pid < 0) {
     m.status = RecordStatus::crash;
@@ -295,14 +295,19 @@ Measurement measure(Child &child) {
   }
   // Compilation has its own, generous limit: it ran in parallel.
   std::optional<std::string> ready = readLine(child, 600);
-  if (!ready || ready->empty() || (*ready)[0] != 'R') {
-    std::string how = reap(child, /*kill=*/!ready);
-    m.status = ready && !ready->empty() && (*ready)[0] == 'E'
-                   ? RecordStatus::compileError
-                   : RecordStatus::crash;
-    m.detail = ready && ready->size() > 2 ? ready->substr(2) : how;
-    return m;
-  }
+  if (ready && !ready->empty() && (*ready)[0] == 'R')
+    return std::nullopt;
+  std::string how = reap(child, /*kill=*/!ready);
+  m.status = ready && !ready->empty() && (*ready)[0] == 'E'
+                 ? RecordStatus::compileError
+                 : RecordStatus::crash;
+  m.detail = ready && ready->size() > 2 ? ready->substr(2) : how;
+  return m;
+}
+
+/// Lets a ready child check and time its candidate; collects the result.
+Measurement measureReady(Child &child) {
+  Measurement m;
   (void)!write(child.toChild, "g", 1);
   std::optional<std::string> result = readLine(child, candidateTimeout);
   if (!result) {
@@ -323,6 +328,12 @@ Measurement measure(Child &child) {
                 &m.repeats);
   }
   return m;
+}
+
+Measurement measure(Child &child) {
+  if (std::optional<Measurement> failed = waitUntilReady(child))
+    return *failed;
+  return measureReady(child);
 }
 
 /// Progress: a bar that redraws itself on a terminal, plain lines elsewhere.
@@ -587,9 +598,16 @@ int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
       std::vector<Child> children;
       for (size_t i = first; i < last; ++i)
         children.push_back(spawn(textOf(report.candidates[i].config), load));
+      // Every child of the batch compiles before any is timed: a timing
+      // must not share the cores with a compilation (with OpenMP code it
+      // ran 2x slow next to one).
+      std::vector<std::optional<Measurement>> notReady;
+      for (Child &child : children)
+        notReady.push_back(waitUntilReady(child));
       for (size_t i = first; i < last; ++i) {
         Candidate &c = report.candidates[i];
-        c.measured = measure(children[i - first]);
+        c.measured = notReady[i - first] ? *notReady[i - first]
+                                         : measureReady(children[i - first]);
         c.tried = true;
         progress.step(opName + " " + c.config.str(), c.measured);
       }
