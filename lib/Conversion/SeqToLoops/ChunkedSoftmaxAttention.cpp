@@ -13,7 +13,9 @@
 //   o_t      = acc / l                          after the last chunk
 //
 // Memory O(T C) for the scores instead of the parallel form's O(T (P+T));
-// every exponent is of a non-positive number.
+// every exponent is of a non-positive number. Chunk j only updates the steps
+// that see one of its keys (t >= jC - P): causal block skipping halves the
+// work of a long sequence without a cache.
 //
 //===----------------------------------------------------------------------===//
 #include "AttentionSupport.h"
@@ -94,24 +96,63 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
     auto loop = scf::ForOp::create(
         rewriter, loc, lb.index(0), lb.index(N), lb.index(1),
         ValueRange{m0, l0, acc0},
-        [&](OpBuilder &nb, Location nl, Value n, ValueRange it) {
+        [&](OpBuilder &nb, Location nl, Value n, ValueRange all) {
           LoopBuilder ib(nb, nl);
           Value kc = ib.extractSlice(kChunks, 1, n); // [B, C, H, dk]
           Value vc = ib.extractSlice(vChunks, 1, n); // [B, C, H, dv]
           Value first = arith::MulIOp::create(nb, nl, n, ib.index(C));
-          // Key jC + c (dim `keyDim`) is visible to step t (dim `stepDim`)
-          // when jC + c <= P + t.
+          // Causal block skipping: steps t < jC - P see no key of chunk j;
+          // only steps from r0 = max(0, jC - P) on take part.
+          Value r0 = arith::MaxSIOp::create(
+              nb, nl, ib.index(0),
+              arith::SubIOp::create(nb, nl, first, ib.index(P)));
+          Value rows = arith::SubIOp::create(nb, nl, ib.index(T), r0);
+          // Rows [r0, T) of a tensor whose step dimension is `dim`.
+          auto rowsOf = [&](Value tensor, unsigned dim) {
+            auto tType = cast<RankedTensorType>(tensor.getType());
+            SmallVector<OpFoldResult> offsets(tType.getRank(),
+                                              nb.getIndexAttr(0));
+            SmallVector<OpFoldResult> sizes = ib.sizesOf(tensor);
+            SmallVector<OpFoldResult> strides(tType.getRank(),
+                                              nb.getIndexAttr(1));
+            offsets[dim] = r0;
+            sizes[dim] = rows;
+            SmallVector<int64_t> shape(tType.getShape());
+            shape[dim] = ShapedType::kDynamic;
+            return tensor::ExtractSliceOp::create(
+                       nb, nl,
+                       RankedTensorType::get(shape, tType.getElementType()),
+                       tensor, offsets, sizes, strides)
+                .getResult();
+          };
+          auto writeRows = [&](Value slice, Value dest, unsigned dim) {
+            auto tType = cast<RankedTensorType>(dest.getType());
+            SmallVector<OpFoldResult> offsets(tType.getRank(),
+                                              nb.getIndexAttr(0));
+            SmallVector<OpFoldResult> strides(tType.getRank(),
+                                              nb.getIndexAttr(1));
+            offsets[dim] = r0;
+            return tensor::InsertSliceOp::create(nb, nl, slice, dest, offsets,
+                                                 ib.sizesOf(slice), strides)
+                .getResult();
+          };
+          Value qRows = rowsOf(q, 1);
+          SmallVector<Value> it = {rowsOf(all[0], 2), rowsOf(all[1], 2),
+                                   rowsOf(all[2], 2)};
+          // Key jC + c (dim `keyDim`) is visible to step r0 + t (dim
+          // `stepDim`) when jC + c <= P + r0 + t.
           auto visible = [&](OpBuilder &b, Location l, unsigned stepDim,
                              unsigned keyDim) {
             Value key = arith::AddIOp::create(
                 b, l, first, linalg::IndexOp::create(b, l, keyDim));
-            Value limit = arith::AddIOp::create(
-                b, l, linalg::IndexOp::create(b, l, stepDim), ib.index(P));
+            Value step = arith::AddIOp::create(
+                b, l, linalg::IndexOp::create(b, l, stepDim), r0);
+            Value limit = arith::AddIOp::create(b, l, step, ib.index(P));
             return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule, key,
                                          limit)
                 .getResult();
           };
-          Value scores = attentionScores(ib, q, kc, f32);
+          Value scores = attentionScores(ib, qRows, kc, f32);
           // m' = max(m, visible scale s); dims (b, h, t, c).
           Value maxima = ib.generic(
               {scores}, {it[0]}, {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2}}, 4, {3},
@@ -128,7 +169,7 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
               })[0];
           // alpha = exp(m - m'), 0 while no key was visible (m = -inf).
           Value alpha = ib.generic(
-              {it[0], maxima}, {ib.empty(type({B, H, T}), sizes({B, H, T}))},
+              {it[0], maxima}, {ib.empty(cast<RankedTensorType>(it[0].getType()), ib.sizesOf(it[0]))},
               {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 LoopBuilder sb(b, l);
@@ -145,7 +186,7 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
               })[0];
           // l' = alpha l + sum_c w; dims (b, h, t, c), from alpha l.
           Value rescaledL = ib.generic(
-              {alpha, it[1]}, {ib.empty(type({B, H, T}), sizes({B, H, T}))},
+              {alpha, it[1]}, {ib.empty(cast<RankedTensorType>(it[0].getType()), ib.sizesOf(it[0]))},
               {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(
@@ -163,7 +204,7 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
           // acc' = alpha acc + sum_c w v; dims (b, h, t, e, c).
           Value rescaledAcc = ib.generic(
               {alpha, it[2]},
-              {ib.empty(type({B, H, T, DV}), sizes({B, H, T, DV}))},
+              {ib.empty(cast<RankedTensorType>(it[2].getType()), ib.sizesOf(it[2]))},
               {Dims{0, 1, 2}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(
@@ -180,8 +221,11 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
                 linalg::YieldOp::create(
                     b, l, ValueRange{arith::AddFOp::create(b, l, args[3], prod)});
               })[0];
-          scf::YieldOp::create(nb, nl,
-                               ValueRange{maxima, denominators, numerators});
+          scf::YieldOp::create(
+              nb, nl,
+              ValueRange{writeRows(maxima, all[0], 2),
+                         writeRows(denominators, all[1], 2),
+                         writeRows(numerators, all[2], 2)});
         });
     Value output = normalizeAttention(lb, op, loop.getResult(2),
                                       loop.getResult(1));
