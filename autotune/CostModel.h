@@ -68,7 +68,6 @@ public:
   virtual z3::expr table(const std::string &name,
                          const std::function<int64_t(int64_t)> &f) = 0;
   virtual z3::expr constant(int64_t value) = 0;
-  virtual z3::expr boolean(bool value) = 0;
   /// A named constraint; `words` says what it means, for unsat cores.
   virtual void require(const std::string &id, const std::string &words,
                        const z3::expr &formula) = 0;

@@ -76,30 +76,28 @@ int64_t stepsOf(ArrayRef<int64_t> shape) {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-Cost finish(Cost c, FormKind kind, const TargetDescription &t,
-            double bandwidth, double stepLatency, double efficiency) {
-  if (efficiency <= 0)
-    efficiency = kind == FormKind::sequential ? t.sequentialEfficiency
-                 : kind == FormKind::prefix   ? t.prefixEfficiency
-                                              : t.chunkwiseEfficiency;
-  c.seconds = std::max(c.bytes / bandwidth,
-                       c.flops / (t.peakFlops * efficiency)) +
-              c.steps * stepLatency + c.launches * t.launchLatency;
-  return c;
-}
-
-/// `bandwidth`, `stepLatency` and `efficiency` default to the target's.
+/// seconds = max(bytes / bandwidth, flops / (peak * efficiency))
+///         + steps * step latency + launches * launch latency;
+/// `bandwidth`, `stepLatency` and `efficiency` default to the target's
+/// (the efficiency to its form's).
 Cost cost(FormKind kind, double bytes, double flops, double steps,
           double launches, const TargetDescription &t,
           double bandwidth = 0, double stepLatency = 0,
           double efficiency = 0) {
+  if (efficiency <= 0)
+    efficiency = kind == FormKind::sequential ? t.sequentialEfficiency
+                 : kind == FormKind::prefix   ? t.prefixEfficiency
+                                              : t.chunkwiseEfficiency;
   Cost c;
   c.bytes = bytes;
   c.flops = flops;
   c.steps = steps;
   c.launches = launches;
-  return finish(c, kind, t, bandwidth > 0 ? bandwidth : t.bandwidth,
-                stepLatency > 0 ? stepLatency : t.stepLatency, efficiency);
+  c.seconds = std::max(c.bytes / (bandwidth > 0 ? bandwidth : t.bandwidth),
+                       c.flops / (t.peakFlops * efficiency)) +
+              c.steps * (stepLatency > 0 ? stepLatency : t.stepLatency) +
+              c.launches * t.launchLatency;
+  return c;
 }
 
 /// Kernel launches of a sequential form that is a host loop over time (on
@@ -111,7 +109,8 @@ double stepLaunches(const TargetDescription &t, double steps) {
 }
 
 /// Chunk lengths worth trying: powers of two and 1.5x powers of two up to
-/// 1024, capped by T, and T itself (one chunk) when it is shorter.
+/// 1024, capped by T, and T itself (one chunk) when it is shorter. They
+/// need not divide T: every chunked lowering masks its last chunk.
 std::vector<int64_t> chunkDomain(int64_t T) {
   std::vector<int64_t> domain;
   for (int64_t c : {8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512,
@@ -135,16 +134,6 @@ std::string bytesText(int64_t bytes) {
   return fmt::format("{} B", bytes);
 }
 
-/// Every lowering with a chunk masks the last, partial chunk; a lowering
-/// that did not would set this to false and C would have to divide T.
-void requireMaskedTail(ConstraintBuilder &b, int64_t T) {
-  b.require("masked_tail",
-            fmt::format("chunk_size divides T={} or the lowering masks the "
-                        "partial last chunk (it does)",
-                        T),
-            b.constant(T) % b.var("chunk_size") == b.constant(0) ||
-                b.boolean(true));
-}
 
 //===----------------------------------------------------------------------===//
 // linear_scan: h_t = a_t h_{t-1} + b_t over B x T x R channels
@@ -210,7 +199,7 @@ void constrainScanThreads(ConstraintBuilder &b, const ScanShape &s,
                                                  int64_t n) { return R / n; }));
 }
 
-std::vector<TileVariable> scanThreadVariables(const TargetDescription &t) {
+std::vector<TileVariable> scanThreadVariables() {
   std::vector<int64_t> threads;
   for (int64_t n = 32; n <= 1024; n *= 2)
     threads.push_back(n);
@@ -229,14 +218,17 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
     s.lanes = s.R % 4 == 0 ? 4 : 1;
   std::string name = op->getName().getStringRef().str();
 
-  FormModel sequential{FormKind::sequential, name, {}, {}, {}, {}};
+  // Both GPU kernels of a scan keep items_per_thread steps in flight.
+  std::function<int64_t(const TileConfig &)> registers;
+  if (gpuKernel)
+    registers = [s](const TileConfig &c) {
+      return scanRegisters(s, *c.itemsPerThread);
+    };
+  FormModel sequential{FormKind::sequential, name, {}, {}, {}, registers};
   if (gpuKernel) {
-    sequential.variables = scanThreadVariables(t);
+    sequential.variables = scanThreadVariables();
     sequential.constrain = [s, t](ConstraintBuilder &b) {
       constrainScanThreads(b, s, t);
-    };
-    sequential.registersPerThread = [s](const TileConfig &c) {
-      return scanRegisters(s, *c.itemsPerThread);
     };
   }
   sequential.cost = [s, t, gpuKernel](const TileConfig &c) {
@@ -256,12 +248,12 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
   // Reduce-then-scan: on the CPU the local scans and the fix-up read and
   // write the sequence twice more than the sequential form, and the
   // critical path is C + T / C; the GPU kernels' terms are below.
-  FormModel prefix{FormKind::prefix, name, {chunkVariable(s.T)}, {}, {}, {}};
+  FormModel prefix{FormKind::prefix, name, {chunkVariable(s.T)}, {}, {},
+                   registers};
   if (gpuKernel)
-    for (TileVariable &v : scanThreadVariables(t))
+    for (TileVariable &v : scanThreadVariables())
       prefix.variables.push_back(v);
   prefix.constrain = [s, t, gpuKernel](ConstraintBuilder &b) {
-    requireMaskedTail(b, s.T);
     if (gpuKernel) {
       constrainScanThreads(b, s, t);
       return;
@@ -295,10 +287,6 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
                               *c.blockThreads, *c.itemsPerThread),
                 t.threadStepLatency);
   };
-  if (gpuKernel)
-    prefix.registersPerThread = [s](const TileConfig &c) {
-      return scanRegisters(s, *c.itemsPerThread);
-    };
   models.candidates.push_back(std::move(prefix));
 }
 
@@ -325,7 +313,6 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
   FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
                       {}};
   chunkwise.constrain = [=](ConstraintBuilder &b) {
-    requireMaskedTail(b, T);
     if (t.isGpu)
       return;
     // One chunk's Q, K (C x dk), V, output (C x dv), scores (C x C) and
@@ -340,30 +327,25 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
                       b.constant(4) <=
                   b.constant(t.l2Bytes));
   };
-  chunkwise.cost = [=](const TileConfig &config) {
-    double c = *config.chunkSize, chunks = ceilDiv(T, *config.chunkSize);
-    // Scores C x C x dk, A V, Q S and the state update per chunk.
+  // Per chunk of c steps: scores c x c x dk, A V, Q S and the state
+  // update. The chunk loop runs seven loop nests (kernels on a GPU, each
+  // latency-bound) per chunk.
+  auto chunked = [=](FormKind kind, double c) {
+    double chunks = std::ceil(T / c);
     double flops = 2 * B * H * chunks *
                    (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
-    if (!t.isGpu)
-      return cost(FormKind::chunkwise, io, flops, chunks, 1, t);
-    // On a GPU the chunk loop runs on the host, seven kernels a chunk
-    // (intra-chunk products, state update, outputs), each latency-bound:
-    // a chunk step costs 7 kernel times.
-    return cost(FormKind::chunkwise, io, flops, chunks, 1, t, 0,
+    double scores = B * H * chunks * c * c * 4 * 2;
+    return cost(kind, io + scores, flops, chunks, 1, t, 0,
                 7 * t.chunkKernelTime);
+  };
+  chunkwise.cost = [=](const TileConfig &config) {
+    return chunked(FormKind::chunkwise, *config.chunkSize);
   };
   models.candidates.push_back(std::move(chunkwise));
   // The parallel form: one chunk of all T steps (the T x T masked scores).
   FormModel parallel{FormKind::parallel, name, {}, {}, {}, {}};
   parallel.cost = [=](const TileConfig &) {
-    double c = T;
-    double flops = 2 * B * H * (c * c * dk + c * c * dv + 3 * c * dk * dv);
-    if (!t.isGpu)
-      return cost(FormKind::parallel, io + B * H * c * c * 4 * 2, flops, 1, 1,
-                  t);
-    return cost(FormKind::parallel, io + B * H * c * c * 4 * 2, flops, 1, 1, t,
-                0, 7 * t.chunkKernelTime);
+    return chunked(FormKind::parallel, T);
   };
   models.candidates.push_back(std::move(parallel));
 }
@@ -385,7 +367,6 @@ void addSoftmaxScanModels(seq::SoftmaxAttentionOp op,
        {}});
   FormModel prefix{FormKind::prefix, name, {chunkVariable(T)}, {}, {}, {}};
   prefix.constrain = [=](ConstraintBuilder &b) {
-    requireMaskedTail(b, T);
     if (t.isGpu)
       return;
     z3::expr chunks =
@@ -419,14 +400,11 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
   double eb = elementBytes(op.getK());
   double io = B * H * ((P + T) * (dk + dv) * 2 + T * (dk + dv)) * eb;
   double perPair = 2 * dk + 2 * dv + 4; // score, weight, weighted value
-  // On the CPU these loop nests are not the linear scan's: efficiencies
-  // measured on the softmax benchmark (B=1 H=4 T=4096 d=64, 2 cores,
-  // benchmarks/README.md): sequential 1.2%, chunkwise 3.0%, parallel 2.6%
-  // of the peak.
-  double sequentialEfficiency = t.isGpu ? 0 : 0.012,
-         chunkwiseEfficiency = t.isGpu ? 0 : 0.030,
-         parallelEfficiency = t.isGpu ? 0 : 0.026;
   std::string name = op->getName().getStringRef().str();
+  // Where the target measured this op's forms apart from its defaults.
+  double sequentialEfficiency = t.efficiencyOverride(name, "sequential"),
+         chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise"),
+         parallelEfficiency = t.efficiencyOverride(name, "parallel");
   models.candidates.push_back(
       {FormKind::sequential, name, {}, {},
        [=](const TileConfig &) {
@@ -449,9 +427,6 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
   // the running (m, l, acc) rescaled per chunk.
   FormModel chunkwise{FormKind::chunkwise, name,
                       {chunkVariable(int64_t(P + T))}, {}, {}, {}};
-  chunkwise.constrain = [=](ConstraintBuilder &b) {
-    requireMaskedTail(b, int64_t(P + T));
-  };
   chunkwise.cost = [=](const TileConfig &c) {
     double C = *c.chunkSize, chunks = std::ceil((P + T) / C);
     // Chunk j updates the steps t >= jC - P (causal block skipping).
@@ -459,13 +434,9 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
     for (double j = 0; j < chunks; ++j)
       pairs += B * H * (T - std::clamp(j * C - P, 0.0, T)) * C;
     double bytes = io + 4 * pairs * 4 + chunks * B * H * T * (dv + 2) * 4 * 2;
-    // On the CPU a chunk's seven loop nests each fork and join the thread
-    // team (~20 us apiece on this machine).
-    if (!t.isGpu)
-      return cost(FormKind::chunkwise, bytes, pairs * (perPair + 4), chunks, 1,
-                  t, 0, 7 * 20e-6, chunkwiseEfficiency);
+    // Seven loop nests per chunk of keys.
     return cost(FormKind::chunkwise, bytes, pairs * (perPair + 4), chunks, 1,
-                t, 0, 8 * t.chunkKernelTime);
+                t, 0, 7 * t.chunkKernelTime, chunkwiseEfficiency);
   };
   models.candidates.push_back(std::move(chunkwise));
 }

@@ -25,7 +25,7 @@ void checkWrittenForm(seq::FormOpInterface op, const TargetDescription &hw) {
     if (model.kind != written.kind)
       continue;
     TilingProblem problem(model);
-    std::vector<std::string> broken = problem.violations(written);
+    std::vector<TilingProblem::Reason> broken = problem.violations(written);
     if (broken.empty())
       return;
     InFlightDiagnostic warning = op->emitWarning()
@@ -34,8 +34,8 @@ void checkWrittenForm(seq::FormOpInterface op, const TargetDescription &hw) {
                                  << (broken.size() == 1 ? "" : "s")
                                  << " of target '" << hw.name
                                  << "'; it is kept";
-    for (const std::string &reason : broken)
-      warning.attachNote() << reason;
+    for (const TilingProblem::Reason &reason : broken)
+      warning.attachNote() << reason.str();
     return;
   }
 }

@@ -12,6 +12,7 @@
 #define SEQC_AUTOTUNE_TARGET_H
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,15 @@ struct TargetDescription {
   /// measured by the benchmarks (benchmarks/README.md).
   double sequentialEfficiency = 1, prefixEfficiency = 1,
          chunkwiseEfficiency = 1;
+  /// Measured efficiencies of one op's form that differ from the form's
+  /// default, keyed "<op>/<form>" (e.g. "seq.softmax_attention/parallel").
+  std::map<std::string, double> efficiencyOverrides;
+  /// The override for `op`'s `form`, or 0 (the form's default applies).
+  double efficiencyOverride(const std::string &op,
+                            const std::string &form) const {
+    auto it = efficiencyOverrides.find(op + "/" + form);
+    return it == efficiencyOverrides.end() ? 0 : it->second;
+  }
 
   // CPU.
   int cores = 1;
@@ -56,8 +66,9 @@ struct TargetDescription {
   /// s per dependent step inside one thread (an FMA chain: 4 cycles at the
   /// boost clock); what a scan kernel's loop over time pays per step.
   double threadStepLatency = 0;
-  /// s per kernel of the chunkwise form's host loop over chunks (small
-  /// grids with loops over the chunk and head dims inside: latency-bound).
+  /// s per loop nest of a chunkwise form's loop over chunks: on a GPU a
+  /// kernel (small grids with loops inside: latency-bound), on a CPU the
+  /// fork and join of the thread team.
   double chunkKernelTime = 0;
   /// Tensor-core fragment shape (mma.sync) for 16-bit inputs.
   int mmaM = 16, mmaN = 8, mmaK = 16;

@@ -43,8 +43,9 @@ struct TilingProblem::State : ConstraintBuilder {
   std::vector<z3::expr> vars;
   std::vector<Constraint> constraints; // the model's, not the domains
   z3::expr cost;
-  /// (assignment, cost in ps) over the joint domain.
-  std::vector<std::pair<std::vector<int64_t>, int64_t>> costTable;
+  /// Cost in ps of every joint assignment, in lexicographic order of the
+  /// variables' domains.
+  std::vector<int64_t> costTable;
   const FormModel &model;
 
   explicit State(const FormModel &model)
@@ -78,7 +79,6 @@ struct TilingProblem::State : ConstraintBuilder {
   }
 
   z3::expr constant(int64_t value) override { return ctx.int_val(value); }
-  z3::expr boolean(bool value) override { return ctx.bool_val(value); }
 
   void require(const std::string &id, const std::string &words,
                const z3::expr &formula) override {
@@ -106,8 +106,7 @@ struct TilingProblem::State : ConstraintBuilder {
     std::vector<int64_t> values(vars.size());
     std::function<void(size_t)> visit = [&](size_t i) {
       if (i == vars.size()) {
-        costTable.push_back(
-            {values, picoseconds(configOf(values).cost.seconds)});
+        costTable.push_back(picoseconds(configOf(values).cost.seconds));
         return;
       }
       for (int64_t v : model.variables[i].domain) {
@@ -130,7 +129,7 @@ struct TilingProblem::State : ConstraintBuilder {
   /// variable at a time, much faster for Z3 than one implication per row.
   z3::expr costTree(size_t variable = 0, size_t firstRow = 0) {
     if (variable == vars.size())
-      return ctx.int_val(costTable[firstRow].second);
+      return ctx.int_val(costTable[firstRow]);
     // Rows are in lexicographic order: each value of this variable covers
     // a contiguous block of `stride` rows.
     size_t stride = 1;
@@ -145,9 +144,43 @@ struct TilingProblem::State : ConstraintBuilder {
     return result;
   }
 
-  z3::expr costDefinition(size_t row) {
-    return z3::implies(assignment(costTable[row].first),
-                       cost == ctx.int_val(costTable[row].second));
+  /// Adds every domain and model constraint to `solver`, each tracked by
+  /// its name, with `pinned` values instead of the domains they give.
+  std::vector<TilingProblem::Reason>
+  addTracked(z3::solver &solver,
+             const std::vector<std::optional<int64_t>> &pinned = {}) {
+    std::vector<TilingProblem::Reason> named;
+    for (size_t i = 0; i < vars.size(); ++i) {
+      const TileVariable &v = model.variables[i];
+      if (i < pinned.size() && pinned[i]) {
+        solver.add(vars[i] == ctx.int_val(*pinned[i]),
+                   ("pin_" + v.name).c_str());
+        continue;
+      }
+      std::string id = "domain_" + v.name;
+      solver.add(domain(i), id.c_str());
+      named.push_back({id, v.name + " in " + domainText(v.domain), true});
+    }
+    for (const Constraint &c : constraints) {
+      solver.add(c.formula, c.id.c_str());
+      named.push_back({c.id, c.words, false});
+    }
+    return named;
+  }
+
+  /// The tracked constraints of `named` in the unsat core of `solver`
+  /// (empty when satisfiable).
+  static std::vector<TilingProblem::Reason>
+  coreOf(z3::solver &solver, const std::vector<TilingProblem::Reason> &named) {
+    std::vector<TilingProblem::Reason> reasons;
+    if (solver.check() != z3::unsat)
+      return reasons;
+    z3::expr_vector core = solver.unsat_core();
+    for (const TilingProblem::Reason &reason : named)
+      for (unsigned i = 0; i < core.size(); ++i)
+        if (core[i].to_string() == reason.id)
+          reasons.push_back(reason);
+    return reasons;
   }
 };
 
@@ -196,56 +229,26 @@ std::vector<TileConfig> TilingProblem::solve(unsigned k, bool diverse) {
   return best;
 }
 
-std::vector<std::string> TilingProblem::explainInfeasibility() {
+std::vector<TilingProblem::Reason> TilingProblem::explainInfeasibility() {
   auto start = Clock::now();
-  State &s = *state;
-  z3::solver solver(s.ctx);
-  std::vector<std::pair<std::string, std::string>> named;
-  for (size_t i = 0; i < s.vars.size(); ++i) {
-    std::string id = "domain_" + formModel.variables[i].name;
-    solver.add(s.domain(i), id.c_str());
-    named.push_back({id, formModel.variables[i].name + " in " +
-                             domainText(formModel.variables[i].domain)});
-  }
-  for (const Constraint &c : s.constraints) {
-    solver.add(c.formula, c.id.c_str());
-    named.push_back({c.id, c.words});
-  }
-  std::vector<std::string> reasons;
-  if (solver.check() == z3::unsat) {
-    z3::expr_vector core = solver.unsat_core();
-    for (const auto &[id, words] : named)
-      for (unsigned i = 0; i < core.size(); ++i)
-        if (core[i].to_string() == id)
-          reasons.push_back(fmt::format("{} ({})", words, id));
-  }
+  z3::solver solver(state->ctx);
+  std::vector<Reason> reasons =
+      State::coreOf(solver, state->addTracked(solver));
   solveMs = millisecondsSince(start);
   return reasons;
 }
 
-std::vector<std::string> TilingProblem::violations(const TileConfig &config) {
-  State &s = *state;
-  z3::solver solver(s.ctx);
+std::vector<TilingProblem::Reason>
+TilingProblem::violations(const TileConfig &config) {
   // A parameter the form leaves out takes the lowering's default, which is
   // not pinned; domains are the tuner's search space, not a requirement.
-  for (size_t i = 0; i < s.vars.size(); ++i) {
-    std::optional<int64_t> value = config.*(formModel.variables[i].field);
-    if (value)
-      solver.add(s.vars[i] == s.ctx.int_val(*value),
-                 ("pin_" + formModel.variables[i].name).c_str());
-    else
-      solver.add(s.domain(i));
-  }
-  for (const Constraint &c : s.constraints)
-    solver.add(c.formula, c.id.c_str());
-  std::vector<std::string> reasons;
-  if (solver.check() == z3::unsat) {
-    z3::expr_vector core = solver.unsat_core();
-    for (const Constraint &c : s.constraints)
-      for (unsigned i = 0; i < core.size(); ++i)
-        if (core[i].to_string() == c.id)
-          reasons.push_back(fmt::format("{} ({})", c.words, c.id));
-  }
+  std::vector<std::optional<int64_t>> pinned;
+  for (const TileVariable &v : formModel.variables)
+    pinned.push_back(config.*(v.field));
+  z3::solver solver(state->ctx);
+  std::vector<Reason> reasons =
+      State::coreOf(solver, state->addTracked(solver, pinned));
+  llvm::erase_if(reasons, [](const Reason &r) { return r.isDomain; });
   return reasons;
 }
 
@@ -263,11 +266,11 @@ std::string TilingProblem::toSmtLib() {
   for (const Constraint &c : s.constraints)
     out += fmt::format("; {}\n(assert (! {} :named {}))\n", c.words,
                        c.formula.simplify().to_string(), c.id);
+  // The objective exactly as solve() states it.
   out += fmt::format("; the cost model, in picoseconds, over the {} joint "
-                     "assignments\n",
-                     s.costTable.size());
-  for (size_t row = 0; row < s.costTable.size(); ++row)
-    out += fmt::format("(assert {})\n", s.costDefinition(row).to_string());
+                     "assignments\n(assert (! (= cost_ps {}) :named "
+                     "cost_model))\n",
+                     s.costTable.size(), s.costTree().to_string());
   out += "(minimize cost_ps)\n(check-sat)\n(get-objectives)\n";
   return out;
 }
@@ -293,12 +296,11 @@ FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target) {
     }
     // "no block_threads in {...} meets: <constraint>; <constraint>".
     std::string domains, constraints;
-    for (const std::string &reason : problem.explainInfeasibility()) {
-      if (reason.find("(domain_") != std::string::npos)
-        domains += (domains.empty() ? "" : " and ") +
-                   reason.substr(0, reason.rfind(" ("));
+    for (const TilingProblem::Reason &reason : problem.explainInfeasibility()) {
+      if (reason.isDomain)
+        domains += (domains.empty() ? "" : " and ") + reason.words;
       else
-        constraints += (constraints.empty() ? "" : "; ") + reason;
+        constraints += (constraints.empty() ? "" : "; ") + reason.str();
     }
     choice.solveMs += problem.lastSolveMs();
     choice.excluded.push_back(

@@ -29,13 +29,22 @@ public:
   /// first), then the next best of all.
   std::vector<TileConfig> solve(unsigned k, bool diverse = false);
 
-  /// Why no configuration is feasible: one sentence per constraint in the
-  /// unsat core (empty when feasible).
-  std::vector<std::string> explainInfeasibility();
+  /// A named constraint in an unsat core.
+  struct Reason {
+    std::string id;    // warp_multiple, domain_chunk_size, ...
+    std::string words; // what it means
+    bool isDomain = false;
+    /// "words (id)".
+    std::string str() const { return words + " (" + id + ")"; }
+  };
 
-  /// The constraints `config` violates, in words (its values pinned, the
-  /// unsat core minus the pins). Empty when it satisfies them all.
-  std::vector<std::string> violations(const TileConfig &config);
+  /// Why no configuration is feasible: the constraints (domains included)
+  /// in the unsat core; empty when feasible.
+  std::vector<Reason> explainInfeasibility();
+
+  /// The constraints `config` violates (its values pinned, the unsat core
+  /// minus the pins). Empty when it satisfies them all.
+  std::vector<Reason> violations(const TileConfig &config);
 
   /// The problem as SMT-LIB 2 (declarations, named assertions, objective).
   std::string toSmtLib();

@@ -74,6 +74,8 @@ public:
       sqlite3_bind_null(stmt, i);
   }
   int step() { return rc = sqlite3_step(stmt); }
+  /// Ready for the next row of bindings.
+  void reset() { sqlite3_reset(stmt); }
   int64_t integer(int i) { return sqlite3_column_int64(stmt, i); }
   double real(int i) { return sqlite3_column_double(stmt, i); }
   std::optional<int64_t> optionalInteger(int i) {
@@ -321,12 +323,14 @@ bool TuningDatabase::addRecords(const WorkloadKey &key,
   std::optional<int64_t> id = workloadId(db, key, /*create=*/true, message);
   if (!id)
     return rollback(message);
+  // One statement for every record, in kRecordColumns' order.
+  Statement insert(db, fmt::format("INSERT INTO records (workload_id, {}) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                   "?, ?)",
+                                   kRecordColumns)
+                           .c_str());
   for (const TuningRecord &r : records) {
-    Statement insert(db, "INSERT INTO records (workload_id, form, chunk_size, "
-                         "block_threads, items_per_thread, predicted_s, "
-                         "median_s, spread_s, repeats, status, detail, shape, "
-                         "measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                         "?, ?, ?)");
+    insert.reset();
     insert.bind(1, *id);
     insert.bind(2, r.form);
     insert.bind(3, r.chunkSize);

@@ -255,14 +255,9 @@ std::string reap(Child &child, bool kill) {
   return "";
 }
 
-/// What a child needs besides its module: the same inputs, output shapes
-/// and reference values for every candidate of one op.
-struct Workload {
-  std::vector<HostTensor> inputs, outputs;
-  std::vector<ref::Tensor> expected;
-};
-
-Child spawn(const std::string &moduleText, const Workload &work) {
+/// A child compiling `moduleText` and measuring it on `work`'s inputs
+/// against its reference outputs.
+Child spawn(const std::string &moduleText, const OpWork &work) {
   int up[2], down[2];
   Child child;
   if (pipe(up) || pipe(down))
@@ -581,7 +576,6 @@ int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
     for (TileConfig &c : topConfigurations(work.op, hw, topK, &report.solveMs))
       report.candidates.push_back({c, {}, false});
     progress.grow(report.candidates.size());
-    Workload load{work.inputs, work.outputs, work.expected};
     auto textOf = [&](const TileConfig &c) {
       work.inner()->setAttr("form", c.toAttr(work.inner()->getContext()));
       return printed(*work.standalone.module);
@@ -597,7 +591,7 @@ int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
       size_t last = std::min(report.candidates.size(), first + parallel);
       std::vector<Child> children;
       for (size_t i = first; i < last; ++i)
-        children.push_back(spawn(textOf(report.candidates[i].config), load));
+        children.push_back(spawn(textOf(report.candidates[i].config), work));
       // Every child of the batch compiles before any is timed: a timing
       // must not share the cores with a compilation (with OpenMP code it
       // ran 2x slow next to one).
@@ -612,7 +606,7 @@ int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
         progress.step(opName + " " + c.config.str(), c.measured);
       }
       // The baseline again: the spread of its times is the machine's drift.
-      Child again = spawn(baselineText, load);
+      Child again = spawn(baselineText, work);
       Measurement m = measure(again);
       if (m.status == RecordStatus::ok)
         report.baseline.push_back(m.median);

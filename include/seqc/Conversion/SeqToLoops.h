@@ -45,12 +45,9 @@ void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
 /// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
 void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
 
-/// The parallel (quadratic, masked) form: softmax_attention with a per-step
-/// query.
-void populateParallelFormPatterns(mlir::RewritePatternSet &patterns);
-
-/// The chunkwise (flash) form of softmax_attention with a per-step query.
-void populateChunkedSoftmaxPatterns(mlir::RewritePatternSet &patterns);
+/// The chunkwise (flash) and parallel (one chunk of all keys) forms of
+/// softmax_attention with a per-step query.
+void populateSoftmaxAttentionFormPatterns(mlir::RewritePatternSet &patterns);
 
 /// All sequential-form lowerings.
 void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);

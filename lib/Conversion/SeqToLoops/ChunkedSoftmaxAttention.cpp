@@ -1,4 +1,4 @@
-//===- ChunkedSoftmaxAttention.cpp - chunkwise (flash) softmax attention --===//
+//===- ChunkedSoftmaxAttention.cpp - flash and parallel softmax attention -===//
 //
 // The chunkwise form of causal softmax attention with a per-step query:
 // a loop over chunks of C keys (the form's chunk_size; the P cached keys
@@ -16,6 +16,10 @@
 // every exponent is of a non-positive number. Chunk j only updates the steps
 // that see one of its keys (t >= jC - P): causal block skipping halves the
 // work of a long sequence without a cache.
+//
+// The parallel (quadratic, masked) form is the same computation with one
+// chunk of all P + T keys: the T x (P + T) scores at once, no running
+// rescale left after the single-iteration loop folds (alpha is 0).
 //
 //===----------------------------------------------------------------------===//
 #include "AttentionSupport.h"
@@ -43,7 +47,9 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
   LogicalResult matchAndRewrite(SoftmaxAttentionOp op,
                                 PatternRewriter &rewriter) const override {
     FormAttr form = op.getFormAttr();
-    if (!form || form.getKind() != FormKind::chunkwise ||
+    if (!form ||
+        (form.getKind() != FormKind::chunkwise &&
+         form.getKind() != FormKind::parallel) ||
         op.hasTimeInvariantQuery() || !formLoweringBlocker(op).empty())
       return failure();
     double scale = attentionScale(op.getScaleAttr(), op.getK());
@@ -58,7 +64,9 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
             DV = valuesType.getDimSize(3),
             T = op.getQ().getType().getDimSize(1);
     int64_t P = S - T;
-    int64_t C = form.getChunkSize().value_or(64);
+    int64_t C = form.getKind() == FormKind::parallel
+                    ? S
+                    : form.getChunkSize().value_or(64);
     int64_t N = (S + C - 1) / C;
     auto type = [&](ArrayRef<int64_t> shape) {
       return RankedTensorType::get(shape, f32);
@@ -236,6 +244,6 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
 
 } // namespace
 
-void seqc::populateChunkedSoftmaxPatterns(RewritePatternSet &patterns) {
+void seqc::populateSoftmaxAttentionFormPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxAttentionChunkwise>(patterns.getContext());
 }

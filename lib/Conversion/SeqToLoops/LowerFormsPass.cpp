@@ -34,8 +34,7 @@ struct SeqLowerFormsPass
     seqc::populateSequentialFormPatterns(patterns);
     seqc::populateChunkwiseFormPatterns(patterns);
     seqc::populatePrefixFormPatterns(patterns);
-    seqc::populateParallelFormPatterns(patterns);
-    seqc::populateChunkedSoftmaxPatterns(patterns);
+    seqc::populateSoftmaxAttentionFormPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below
     // reports whatever no pattern could take.
     GreedyRewriteConfig config;
