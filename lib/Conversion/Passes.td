@@ -83,4 +83,38 @@ def SeqSerializeSmallParallelLoops
   let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 
+def SeqContractionLoopOrder
+    : Pass<"seq-contraction-loop-order", "mlir::func::FuncOp"> {
+  let summary = "Order a contraction's loops for a vectorizing CPU backend";
+  let description = [{
+    A linalg contraction (matmul, batch_matmul, or a generic that
+    multiplies and accumulates) lowers to loops in the order of its
+    iteration space, which for a named matmul puts the reduction innermost:
+    a serial chain LLVM cannot vectorize without reassociating. This pass
+    generalizes each contraction and interchanges its loops to
+    (parallel..., reduction..., n), where n is the parallel loop indexing
+    the output's innermost dimension: the innermost loop then updates a
+    contiguous output row from a contiguous operand row, an independent
+    multiply-add per element that LLVM's loop vectorizer takes. Contractions
+    whose output's innermost index is not a loop dimension are left alone.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def SeqVectorizableExp : Pass<"seq-vectorizable-exp", "mlir::func::FuncOp"> {
+  let summary = "Expand f32 math.exp to a polynomial LLVM can vectorize";
+  let description = [{
+    On the CPU, math.exp becomes a call to libm's expf, which LLVM does not
+    vectorize without a vector math library: a loop with one exponential
+    per element (the decays of chunked linear attention, softmax weights)
+    runs one element at a time. This pass rewrites f32 math.exp into
+    upstream MLIR's range-reduced polynomial (the approximation IREE uses,
+    within a few ulp of expf; -inf gives 0, overflow gives +inf), plain
+    arithmetic that vectorizes with the loop around it.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // SEQC_CONVERSION_PASSES_TD

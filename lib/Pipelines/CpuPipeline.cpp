@@ -65,7 +65,10 @@ static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
     // to integer arithmetic (the host has no bf16 instructions and the JIT
     // has no soft-float runtime); math ops without an LLVM intrinsic (tanh)
     // become libm calls.
-    return "convert-linalg-to-parallel-loops,"
+    // Contractions loop with a contiguous innermost update and
+    // exponentials are plain arithmetic, so that LLVM vectorizes both.
+    return "func.func(seq-contraction-loop-order,seq-vectorizable-exp),"
+           "convert-linalg-to-parallel-loops,"
            "func.func(seq-serialize-small-parallel-loops),"
            "convert-scf-to-openmp,"
            // The memref.alloca_scope around each parallel body holds no

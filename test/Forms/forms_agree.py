@@ -167,14 +167,22 @@ def main():
     parser.add_argument("--cases", type=int, default=24)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--soak", action="store_true", help="long sequences, more cases")
+    parser.add_argument("--ops", default="",
+                        help="comma-separated case kinds to draw (default: all), e.g. "
+                             "linear_attention,delta_rule")
     args = parser.parse_args()
     lengths = [1, 2, 37, 64, 1000] + ([16384] if args.soak else [])
     cases = args.cases * (10 if args.soak else 1)
+    makers = [linear_scan_case, linear_attention_case, aaren_case, causal_attention_case]
+    if args.ops:
+        wanted = args.ops.split(",")
+        makers = [m for m in makers if m.__name__[:-len("_case")] in wanted]
+        if len(makers) != len(wanted):
+            parser.error("unknown case kind in --ops %s" % args.ops)
     failures = 0
     for index in range(cases):
         seed = args.seed + index
         rng = random.Random(seed)
-        makers = [linear_scan_case, linear_attention_case, aaren_case, causal_attention_case]
         make = makers[seed % len(makers)]
         name, text, inputs, dtype = make(rng, lengths)
         with tempfile.TemporaryDirectory() as tmp:

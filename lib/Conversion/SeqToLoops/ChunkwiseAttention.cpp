@@ -1,26 +1,40 @@
 //===- ChunkwiseAttention.cpp - chunkwise form of seq.linear_attention ----===//
 //
-// Chunks of C steps (the form's chunk_size, default 64; T is zero-padded to
-// a multiple of C, and padded steps leave the state unchanged: k = v = 0,
-// log gate 0). Per chunk, with L the inclusive cumulative sum of the log
-// gate inside the chunk (per key channel; g <= 0):
+// Chunks of C steps (the form's chunk_size, default 64; the parallel form is
+// one chunk of all T steps). T is zero-padded to a multiple of C; padded
+// steps leave the state unchanged (k = v = 0, log gate 0). Per chunk, with L
+// the inclusive cumulative sum of the log gate inside the chunk (g <= 0, so
+// L falls from 0):
 //
-//   A[i, j]  = sum_d q_id k_jd exp(L_id - L_jd)          for j <= i
-//   O        = scale ((Q exp(L)) S + A V)
-//   S'       = exp(L_C) S + (K exp(L_C - L))^T V
+//   A[i, j] = sum_d q_id k_jd exp(L_id - L_jd)                   (j <= i)
+//   O       = (Q exp(L)) S_in + A V
+//   S_out   = exp(L_C) S_in + (K exp(L_C - L))^T V
 //
-// Every exponent is a difference L_i - L_j with j <= i, or L itself, all
-// <= 0 within a chunk: nothing overflows, whatever T (never exp of a
-// cumulative sum over the whole sequence, fla issue 77). The chunk loop
-// carries S sequentially; the work inside a chunk is O(C^2 d) and parallel.
+// Every chunk of every head is computed at once as batched matmuls
+// (linalg.batch_matmul over B*H*N chunks): U = (K exp(L_C - L))^T V, then
+// the only sequential part, S_in of each chunk (S <- exp(L_C) S + U, one
+// elementwise update per chunk), then O = (Q exp(L)) S_in + A V.
+//
+// A for a vector gate is not a matmul as written: the decay depends on the
+// channel d. Sub-blocks of c steps (c divides C) make it one: for key block
+// s before query block r, with R_s the L at the end of block s and
+// P_r = R_{r-1} the L at the start of block r,
+//
+//   exp(L_i - L_j) = exp(L_i - P_r) * exp(P_r - R_s) * exp(R_s - L_j),
+//
+// three factors with exponents <= 0 (fla's secondary chunking), so the
+// off-diagonal blocks are one batched matmul of rescaled K and Q. Only the
+// c x c diagonal blocks take exp(L_i - L_j) per channel. No exponent is
+// ever positive: nothing overflows, whatever the gates (never exp of a
+// cumulative sum alone, fla issue 77). Scalar gates and no gate need no
+// sub-blocks: A = (Q K^T) * exp(L_i - L_j), masked.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -34,14 +48,38 @@ using namespace seqc::seq;
 
 namespace {
 
-using Dims = SmallVector<unsigned>;
-
-SmallVector<int64_t> staticShape(Value v) {
-  return SmallVector<int64_t>(cast<RankedTensorType>(v.getType()).getShape());
+Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::MulFOp::create(b, loc, x, y);
+}
+Value expF(OpBuilder &b, Location loc, Value x64) {
+  return math::ExpOp::create(
+      b, loc, arith::TruncFOp::create(b, loc, b.getF32Type(), x64));
 }
 
-SmallVector<OpFoldResult> indexSizes(OpBuilder &b, ArrayRef<int64_t> shape) {
-  return getAsIndexOpFoldResult(b.getContext(), shape);
+/// The sub-block length for a vector gate: a divisor of C near
+/// max(16, sqrt(C)). The off-diagonal work and memory grow as C^2/c, the
+/// diagonal blocks' per-channel exponentials as C c.
+int64_t subBlockSize(int64_t C) {
+  double target = std::max(16.0, std::sqrt(double(C)));
+  int64_t best = 1;
+  for (int64_t c = 1; c <= C; ++c)
+    if (C % c == 0 && std::abs(std::log(c / target)) <=
+                          std::abs(std::log(best / target)))
+      best = c;
+  return best;
+}
+
+/// A static slice of `source`.
+Value slice(LoopBuilder &lb, Value source, ArrayRef<int64_t> offsets,
+            ArrayRef<int64_t> sizes) {
+  OpBuilder &b = lb.builder();
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(
+      b, lb.location(),
+      tensorOf(b, sizes,
+               cast<RankedTensorType>(source.getType()).getElementType()),
+      source, getAsIndexOpFoldResult(b.getContext(), offsets),
+      getAsIndexOpFoldResult(b.getContext(), sizes), strides);
 }
 
 struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
@@ -55,201 +93,267 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
          form.getKind() != FormKind::parallel) ||
         !formLoweringBlocker(op).empty())
       return failure();
-    SmallVector<int64_t> qs = staticShape(op.getQ()), vs = staticShape(op.getV());
-    int64_t B = qs[0], T = qs[1], H = qs[2], DK = qs[3], DV = vs[3];
+    auto qType = op.getQ().getType(), vType = op.getV().getType();
+    int64_t T = qType.getDimSize(1), DK = qType.getDimSize(3),
+            DV = vType.getDimSize(3);
     int64_t C = form.getKind() == FormKind::parallel
                     ? T
                     : form.getChunkSize().value_or(64);
-    int64_t N = (T + C - 1) / C, TP = N * C;
+    ChunkLayout layout(qType.getDimSize(0), T, qType.getDimSize(2), C);
+    int64_t M = layout.chunks();
     double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
                                      : 1.0 / std::sqrt(double(DK));
+    GateKind gateKind = op.getGate() ? op.getGateKind() : GateKind::none;
+    bool vectorGate = gateKind == GateKind::vector;
     Location loc = op.getLoc();
     LoopBuilder lb(rewriter, loc);
-    Type f32 = rewriter.getF32Type();
-    auto tensorOf = [&](ArrayRef<int64_t> shape) {
-      return RankedTensorType::get(shape, f32);
+
+    Value q = packChunks(lb, op.getQ(), layout, scale);
+    Value k = packChunks(lb, op.getK(), layout);
+    Value v = packChunks(lb, op.getV(), layout);
+    // L [M, C, DK] (vector gate) or [M, C] (scalar), f64; its maps drop
+    // the channel for a scalar gate.
+    Value L = gateKind == GateKind::none
+                  ? Value()
+                  : inChunkCumsum(lb, packChunks(lb, op.getGate(), layout));
+    auto gateDims = [&](Dims dims) {
+      if (!vectorGate)
+        dims.pop_back();
+      return dims;
     };
-    auto zerosOf = [&](LoopBuilder &b, ArrayRef<int64_t> shape) {
-      return b.zeros(tensorOf(shape), indexSizes(rewriter, shape));
+    auto elementwise = [&](ValueRange ins, ArrayRef<Dims> inDims,
+                           ArrayRef<int64_t> shape,
+                           function_ref<Value(OpBuilder &, Location,
+                                              ValueRange)>
+                               body) {
+      Dims all;
+      for (unsigned d = 0; d < shape.size(); ++d)
+        all.push_back(d);
+      return lb.generic(ins, {emptyOf(lb, shape)}, inDims, {all},
+                        shape.size(), {},
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          linalg::YieldOp::create(b, l, body(b, l, args));
+                        })[0];
     };
 
-    // Zero-padded f32 copies [B, TP, H, d], viewed as [B, N, C, H, d].
-    auto padded = [&](Value v, ArrayRef<int64_t> shape,
-                      GateKind broadcast = GateKind::vector) {
-      SmallVector<int64_t> full = {B, TP, H, DK};
-      full[3] = shape.size() == 4 ? shape[3] : DK;
-      Value dest = zerosOf(lb, full);
-      if (v) {
-        // Convert to f32 (and broadcast a scalar gate over dk) into the
-        // first T steps.
-        SmallVector<int64_t> head = full;
-        head[1] = T;
-        Dims in = broadcast == GateKind::scalar ? Dims{0, 1, 2}
-                                                : Dims{0, 1, 2, 3};
-        Value converted =
-            lb.generic({v}, {zerosOf(lb, head)}, {in}, {Dims{0, 1, 2, 3}}, 4,
-                       {}, [&](OpBuilder &b, Location l, ValueRange args) {
-                         LoopBuilder sb(b, l);
-                         linalg::YieldOp::create(b, l, sb.convert(args[0], f32));
-                       })[0];
-        SmallVector<OpFoldResult> zero(4, rewriter.getIndexAttr(0)),
-            one(4, rewriter.getIndexAttr(1));
-        dest = tensor::InsertSliceOp::create(rewriter, loc, converted, dest,
-                                             zero, indexSizes(rewriter, head),
-                                             one);
-      }
-      SmallVector<ReassociationIndices> groups = {{0}, {1, 2}, {3}, {4}};
-      SmallVector<int64_t> chunked = {B, N, C, H, full[3]};
-      return tensor::ExpandShapeOp::create(rewriter, loc, tensorOf(chunked),
-                                           dest, groups)
-          .getResult();
-    };
-    Value q = padded(op.getQ(), qs), k = padded(op.getK(), qs);
-    Value v = padded(op.getV(), vs);
-    Value g = padded(op.getGate(), qs, op.getGateKind());
-    RankedTensorType stateType = op.getFinalState().getType();
-    Value state = op.getInit()
-                      ? lb.generic({op.getInit()}, {zerosOf(lb, {B, H, DK, DV})},
-                                   {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-                                   [&](OpBuilder &b, Location l, ValueRange args) {
-                                     LoopBuilder sb(b, l);
-                                     linalg::YieldOp::create(b, l, sb.convert(args[0], f32));
-                                   })[0]
-                      : zerosOf(lb, {B, H, DK, DV});
-    Value outputs = zerosOf(lb, {B, N, C, H, DV});
+    // Decayed queries and keys for the state terms; gamma = exp(L_C).
+    Value queries = q, keys = k, gamma;
+    if (L) {
+      Value last = lb.extractSlice(L, 1, lb.index(C - 1));
+      queries = elementwise(
+          {q, L}, {Dims{0, 1, 2}, gateDims({0, 1, 2})}, {M, C, DK},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], expF(b, l, a[1]));
+          });
+      keys = elementwise(
+          {k, last, L}, {Dims{0, 1, 2}, gateDims({0, 2}), gateDims({0, 1, 2})},
+          {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
+          });
+      SmallVector<int64_t> gammaShape = {M};
+      if (vectorGate)
+        gammaShape.push_back(DK);
+      gamma = elementwise({last}, {gateDims({0, 1})}, gammaShape,
+                          [&](OpBuilder &b, Location l, ValueRange a) {
+                            return expF(b, l, a[0]);
+                          });
+    }
+    // Each chunk's own contribution to the state, U = keys^T V.
+    Value U = batchMatmul(lb, keys, v, zerosOf(lb, {M, DK, DV}),
+                          /*transposeLhs=*/true);
 
+    // The state entering every chunk: the one sequential loop.
+    int64_t G = layout.heads(), N = layout.N;
+    Value perChunkU = reshape(lb, U, {G, N, DK, DV});
+    Value perChunkGamma;
+    if (gamma)
+      perChunkGamma = reshape(lb, gamma, vectorGate ? SmallVector<int64_t>{G, N, DK}
+                                                    : SmallVector<int64_t>{G, N});
+    Value initial = packState(lb, op.getInit(), layout, DK, DV);
+    Value entering = emptyOf(lb, {G, N, DK, DV});
     auto loop = scf::ForOp::create(
         rewriter, loc, lb.index(0), lb.index(N), lb.index(1),
-        ValueRange{state, outputs},
+        ValueRange{initial, entering},
         [&](OpBuilder &nb, Location l, Value n, ValueRange iter) {
           LoopBuilder ib(nb, l);
           Value S = iter[0];
-          Value qc = ib.extractSlice(q, 1, n), kc = ib.extractSlice(k, 1, n),
-                vc = ib.extractSlice(v, 1, n), gc = ib.extractSlice(g, 1, n);
-          auto add = [&](OpBuilder &b, Location bl, Value x, Value y) {
-            return arith::AddFOp::create(b, bl, x, y).getResult();
-          };
-          auto mul = [&](OpBuilder &b, Location bl, Value x, Value y) {
-            return arith::MulFOp::create(b, bl, x, y).getResult();
-          };
-          auto below = [&](OpBuilder &b, Location bl, unsigned j, unsigned i) {
-            return arith::CmpIOp::create(
-                       b, bl, arith::CmpIPredicate::ule,
-                       linalg::IndexOp::create(b, bl, j),
-                       linalg::IndexOp::create(b, bl, i))
-                .getResult();
-          };
-          // L[b, i, h, d] = sum_{j <= i} g[b, j, h, d]: dims (b, i, h, d, j),
-          // accumulated in f64: the exponents are differences L_i - L_j of
-          // sums that grow with C, and f32 would cancel them away for long
-          // chunks.
-          Type f64 = nb.getF64Type();
-          Value L = ib.generic(
-              {gc},
-              {ib.zeros(RankedTensorType::get({B, C, H, DK}, f64),
-                        indexSizes(nb, {B, C, H, DK}))},
-              {Dims{0, 4, 2, 3}}, {Dims{0, 1, 2, 3}}, 5, {4},
-              [&](OpBuilder &b, Location bl, ValueRange args) {
-                LoopBuilder sb(b, bl);
-                Value sum = add(b, bl, args[1], sb.convert(args[0], f64));
-                linalg::YieldOp::create(
-                    b, bl, ValueRange{arith::SelectOp::create(
-                               b, bl, below(b, bl, 4, 1), sum, args[1])});
-              })[0];
-          Value last = ib.extractSlice(L, 1, ib.index(C - 1)); // [B, H, DK]
-          // A[b, h, i, j] = sum_d q_id k_jd exp(L_id - L_jd), j <= i:
-          // dims (b, h, i, j, d)
-          Value A = ib.generic(
-              {qc, kc, L, L}, {zerosOf(ib, {B, H, C, C})},
-              {Dims{0, 2, 1, 4}, Dims{0, 3, 1, 4}, Dims{0, 2, 1, 4},
-               Dims{0, 3, 1, 4}},
-              {Dims{0, 1, 2, 3}}, 5, {4},
-              [&](OpBuilder &b, Location bl, ValueRange args) {
-                LoopBuilder sb(b, bl);
-                Value decay = math::ExpOp::create(
-                    b, bl, sb.convert(arith::SubFOp::create(b, bl, args[2], args[3]), f32));
-                Value term = mul(b, bl, mul(b, bl, args[0], args[1]), decay);
-                Value sum = add(b, bl, args[4], term);
-                linalg::YieldOp::create(
-                    b, bl, ValueRange{arith::SelectOp::create(
-                               b, bl, below(b, bl, 3, 2), sum, args[4])});
-              })[0];
-          // O[b, i, h, e] = sum_d q_id exp(L_id) S[d, e]: dims (b, i, h, e, d)
-          Value inter = ib.generic(
-              {qc, L, S}, {zerosOf(ib, {B, C, H, DV})},
-              {Dims{0, 1, 2, 4}, Dims{0, 1, 2, 4}, Dims{0, 2, 4, 3}},
-              {Dims{0, 1, 2, 3}}, 5, {4},
-              [&](OpBuilder &b, Location bl, ValueRange args) {
-                LoopBuilder sb(b, bl);
-                Value w = mul(b, bl, args[0],
-                              math::ExpOp::create(b, bl, sb.convert(args[1], f32)));
-                linalg::YieldOp::create(
-                    b, bl, ValueRange{add(b, bl, args[3], mul(b, bl, w, args[2]))});
-              })[0];
-          // O += A V, then scale: dims (b, i, h, e, j)
-          Value out = ib.generic(
-              {A, vc}, {inter}, {Dims{0, 2, 1, 4}, Dims{0, 4, 2, 3}},
-              {Dims{0, 1, 2, 3}}, 5, {4},
-              [&](OpBuilder &b, Location bl, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, bl, ValueRange{add(b, bl, args[2], mul(b, bl, args[0], args[1]))});
-              })[0];
-          out = ib.generic({out}, {zerosOf(ib, {B, C, H, DV})},
-                           {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-                           [&](OpBuilder &b, Location bl, ValueRange args) {
-                             LoopBuilder sb(b, bl);
-                             linalg::YieldOp::create(
-                                 b, bl, ValueRange{mul(b, bl, args[0], sb.scalar(f32, scale))});
-                           })[0];
-          // S' = exp(L_C) S + sum_j k_jd exp(L_C - L_jd) v_je:
-          // first exp(L_C) S over (b, h, d, e), then the sum over j.
-          Value decayed = ib.generic(
-              {last, S}, {zerosOf(ib, {B, H, DK, DV})},
-              {Dims{0, 1, 2}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-              [&](OpBuilder &b, Location bl, ValueRange args) {
-                LoopBuilder sb(b, bl);
-                Value decay = math::ExpOp::create(b, bl, sb.convert(args[0], f32));
-                linalg::YieldOp::create(b, bl, ValueRange{mul(b, bl, decay, args[1])});
-              })[0];
+          Value written = ib.insertSlice(S, iter[1], 1, n);
+          Value Un = ib.extractSlice(perChunkU, 1, n);
+          SmallVector<Value> ins = {S};
+          SmallVector<Dims> inDims = {Dims{0, 1, 2}};
+          if (perChunkGamma) {
+            ins.push_back(ib.extractSlice(perChunkGamma, 1, n));
+            inDims.push_back(vectorGate ? Dims{0, 1} : Dims{0});
+          }
           Value next = ib.generic(
-              {kc, last, L, vc}, {decayed},
-              {Dims{0, 4, 1, 2}, Dims{0, 1, 2}, Dims{0, 4, 1, 2},
-               Dims{0, 4, 1, 3}},
-              {Dims{0, 1, 2, 3}}, 5, {4},
-              [&](OpBuilder &b, Location bl, ValueRange args) {
-                LoopBuilder sb(b, bl);
-                Value decay = math::ExpOp::create(
-                    b, bl, sb.convert(arith::SubFOp::create(b, bl, args[1], args[2]), f32));
-                Value term = mul(b, bl, mul(b, bl, args[0], decay), args[3]);
-                linalg::YieldOp::create(b, bl, ValueRange{add(b, bl, args[4], term)});
+              ins, {Un}, inDims, {Dims{0, 1, 2}}, 3, {},
+              [&](OpBuilder &b, Location bl, ValueRange a) {
+                Value kept = perChunkGamma ? mulF(b, bl, a[0], a[1]) : a[0];
+                linalg::YieldOp::create(
+                    b, bl,
+                    ValueRange{arith::AddFOp::create(b, bl, kept, a.back())});
               })[0];
-          Value written = ib.insertSlice(out, iter[1], 1, n);
           scf::YieldOp::create(nb, l, ValueRange{next, written});
         });
-    // [B, N, C, H, dv] -> [B, TP, H, dv] -> the first T steps.
-    Value all = tensor::CollapseShapeOp::create(
-        rewriter, loc, loop.getResult(1),
-        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
-    SmallVector<OpFoldResult> zero(4, rewriter.getIndexAttr(0)),
-        one(4, rewriter.getIndexAttr(1));
-    Value trimmed = tensor::ExtractSliceOp::create(
-        rewriter, loc, tensorOf({B, T, H, DV}), all, zero,
-        indexSizes(rewriter, {B, T, H, DV}), one);
-    auto convertTo = [&](Value value, RankedTensorType type) {
-      if (cast<RankedTensorType>(value.getType()).getElementType() ==
-          type.getElementType())
-        return value;
-      return lb.generic({value}, {lb.empty(type, lb.sizesOf(value))},
-                        {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          LoopBuilder sb(b, l);
-                          linalg::YieldOp::create(
-                              b, l, sb.convert(args[0], type.getElementType()));
+    Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});
+
+    // O = (Q exp(L)) S_in, then the intra-chunk terms accumulate into it.
+    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}));
+    if (!vectorGate)
+      O = addScalarGateIntraChunk(lb, q, k, v, L, O, layout);
+    else
+      O = addVectorGateIntraChunk(lb, q, k, v, L, O, layout, DK, DV);
+
+    rewriter.replaceOp(op, {unpackChunks(lb, O, layout, op.getOutput().getType()),
+                            unpackState(lb, loop.getResult(0),
+                                        op.getFinalState().getType())});
+    return success();
+  }
+
+  /// O += A V with A^T[j, i] = (k_j . q_i) exp(L_i - L_j) for j <= i (no
+  /// decay without a gate): one matmul and a masked rescale, C^2
+  /// exponentials per chunk.
+  static Value addScalarGateIntraChunk(LoopBuilder &lb, Value q, Value k,
+                                       Value v, Value L, Value O,
+                                       const ChunkLayout &layout) {
+    auto shape = cast<RankedTensorType>(q.getType()).getShape();
+    int64_t M = shape[0], C = shape[1], DK = shape[2];
+    Value qT = lb.generic({q}, {emptyOf(lb, {M, DK, C})}, {Dims{0, 2, 1}},
+                          {Dims{0, 1, 2}}, 3, {},
+                          [&](OpBuilder &b, Location l, ValueRange a) {
+                            linalg::YieldOp::create(b, l, a[0]);
+                          })[0];
+    Value scoresT = batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}));
+    // Loops (m, j, i).
+    SmallVector<Value> ins;
+    SmallVector<Dims> inDims;
+    if (L) {
+      ins = {L, L};
+      inDims = {Dims{0, 2}, Dims{0, 1}};
+    }
+    Value A = lb.generic(
+        ins, {scoresT}, inDims, {Dims{0, 1, 2}}, 3, {},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value score = a.back();
+          if (L)
+            score = mulF(b, l, score, expOfDifference(b, l, a[0], a[1]));
+          Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, indexAtMost(b, l, 1, 2),
+                                                 score, zero)});
+        })[0];
+    return batchMatmul(lb, A, v, O, /*transposeLhs=*/true);
+  }
+
+  /// O += A V for a vector gate, by sub-blocks (see the file comment).
+  static Value addVectorGateIntraChunk(LoopBuilder &lb, Value q, Value k,
+                                       Value v, Value L, Value O,
+                                       const ChunkLayout &layout, int64_t DK,
+                                       int64_t DV) {
+    OpBuilder &rewriter = lb.builder();
+    int64_t M = layout.chunks(), C = layout.C;
+    int64_t c = subBlockSize(C), blocks = C / c;
+    Type f64 = rewriter.getF64Type();
+    Value Lb = reshape(lb, L, {M, blocks, c, DK});
+    Value qb = reshape(lb, q, {M, blocks, c, DK});
+    Value kb = reshape(lb, k, {M, blocks, c, DK});
+    Value vb = reshape(lb, v, {M * blocks, c, DV});
+    auto generic = [&](ValueRange ins, ArrayRef<Dims> inDims,
+                       ArrayRef<int64_t> shape, Type element, Dims outDims,
+                       unsigned loops, ArrayRef<unsigned> reductions,
+                       function_ref<Value(OpBuilder &, Location, ValueRange)>
+                           body) {
+      Value init = reductions.empty() ? emptyOf(lb, shape, element)
+                                      : zerosOf(lb, shape, element);
+      return lb.generic(ins, {init}, inDims, {outDims},
+                        loops, reductions,
+                        [&](OpBuilder &b, Location l, ValueRange a) {
+                          linalg::YieldOp::create(b, l, body(b, l, a));
                         })[0];
     };
-    rewriter.replaceOp(op, {convertTo(trimmed, op.getOutput().getType()),
-                            convertTo(loop.getResult(0), stateType)});
-    return success();
+
+    if (blocks > 1) {
+      // R: L at the end of each block; P: at its start (the end of the one
+      // before, 0 for the first).
+      Value R = lb.extractSlice(Lb, 2, lb.index(c - 1)); // [M, blocks, DK]
+      Value P = zerosOf(lb, {M, blocks, DK}, f64);
+      SmallVector<OpFoldResult> one(3, rewriter.getIndexAttr(1));
+      P = tensor::InsertSliceOp::create(
+          rewriter, lb.location(), slice(lb, R, {0, 0, 0}, {M, blocks - 1, DK}),
+          P, getAsIndexOpFoldResult(rewriter.getContext(), {0, 1, 0}),
+          getAsIndexOpFoldResult(rewriter.getContext(), {M, blocks - 1, DK}),
+          one);
+      // Loops (m, r, i, d).
+      Value qScaled = generic(
+          {qb, Lb, P}, {Dims{0, 1, 2, 3}, Dims{0, 1, 2, 3}, Dims{0, 1, 3}},
+          {M, blocks, c, DK}, {}, Dims{0, 1, 2, 3}, 4, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
+          });
+      Value kScaled = generic(
+          {kb, R, Lb}, {Dims{0, 1, 2, 3}, Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
+          {M, blocks, c, DK}, {}, Dims{0, 1, 2, 3}, 4, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
+          });
+      // between[m, r, s, d] = exp(P_r - R_s) for key blocks s before query
+      // block r, else 0. Loops (m, r, s, d).
+      Value between = generic(
+          {P, R}, {Dims{0, 1, 3}, Dims{0, 2, 3}}, {M, blocks, blocks, DK}, {},
+          Dims{0, 1, 2, 3}, 4, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value before = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::ult, linalg::IndexOp::create(b, l, 2),
+                linalg::IndexOp::create(b, l, 1));
+            Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
+            return arith::SelectOp::create(b, l, before,
+                                           expOfDifference(b, l, a[0], a[1]),
+                                           zero)
+                .getResult();
+          });
+      // Per key block s, the queries of all later blocks rescaled to its
+      // end, transposed: [M, s, DK, r, i]. Loops (m, s, d, r, i).
+      Value queriesT = generic(
+          {qScaled, between}, {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
+          {M, blocks, DK, blocks, c}, {}, Dims{0, 1, 2, 3, 4}, 5, {},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], a[1]);
+          });
+      // A^T over key block s (rows j) and all queries (columns i).
+      Value offDiagonalT = batchMatmul(
+          lb, reshape(lb, kScaled, {M * blocks, c, DK}),
+          reshape(lb, queriesT, {M * blocks, DK, C}),
+          zerosOf(lb, {M * blocks, c, C}));
+      O = batchMatmul(lb, reshape(lb, offDiagonalT, {M, C, C}), v, O,
+                      /*transposeLhs=*/true);
+    }
+
+    // The diagonal blocks, A^T[j, i] for j <= i in one block, exponent by
+    // exponent. Queries and L transposed per block so that i is the
+    // contiguous innermost loop: (m, s, j, d, i), reduction over d.
+    auto transposeBlocks = [&](Value x, Type element) {
+      return generic({x}, {Dims{0, 1, 3, 2}}, {M, blocks, DK, c}, element,
+                     Dims{0, 1, 2, 3}, 4, {},
+                     [&](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    };
+    Value qT = transposeBlocks(qb, {}), LT = transposeBlocks(Lb, f64);
+    Value diagonalT = generic(
+        {kb, qT, Lb, LT},
+        {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}},
+        {M, blocks, c, c}, {}, Dims{0, 1, 2, 4}, 5, {3},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
+                            expOfDifference(b, l, a[3], a[2]));
+          Value sum = arith::AddFOp::create(b, l, a[4], term);
+          return arith::SelectOp::create(b, l, indexAtMost(b, l, 2, 4), sum,
+                                         a[4])
+              .getResult();
+        });
+    Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * blocks, c, c}), vb,
+                           reshape(lb, O, {M * blocks, c, DV}),
+                           /*transposeLhs=*/true);
+    return reshape(lb, Ob, {M, C, DV});
   }
 };
 

@@ -1,0 +1,86 @@
+//===- ChunkSupport.h - tensors in chunks, and matmuls over them -*- C++ -*-===//
+//
+// The chunkwise forms (linear attention, delta rule) work on every chunk of
+// every head at once: a [B, T, H, d] sequence becomes [M, C, d] with
+// M = B * H * N (N = ceil(T / C) chunks; the padded tail steps are zeros),
+// so that the work inside chunks is batched matmuls over M, and only the
+// carry of the state from chunk to chunk is sequential.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_CONVERSION_SEQTOLOOPS_CHUNKSUPPORT_H
+#define SEQC_CONVERSION_SEQTOLOOPS_CHUNKSUPPORT_H
+
+#include "lib/Utils/LoopBuilder.h"
+
+namespace seqc {
+
+using Dims = llvm::SmallVector<unsigned>;
+
+/// Sizes of a chunked sequence op.
+struct ChunkLayout {
+  int64_t B, T, H, C;
+  int64_t N;  ///< chunks: ceil(T / C)
+  int64_t TP; ///< padded steps: N * C
+
+  ChunkLayout(int64_t B, int64_t T, int64_t H, int64_t C)
+      : B(B), T(T), H(H), C(C), N((T + C - 1) / C), TP(N * C) {}
+  /// Heads: B * H.
+  int64_t heads() const { return B * H; }
+  /// Chunks of all heads: B * H * N.
+  int64_t chunks() const { return B * H * N; }
+};
+
+/// `shape` of f32 (or `element`).
+mlir::RankedTensorType tensorOf(mlir::OpBuilder &b,
+                                llvm::ArrayRef<int64_t> shape,
+                                mlir::Type element = {});
+mlir::Value zerosOf(LoopBuilder &lb, llvm::ArrayRef<int64_t> shape,
+                    mlir::Type element = {});
+/// An uninitialized tensor, for outputs every element of which is written.
+mlir::Value emptyOf(LoopBuilder &lb, llvm::ArrayRef<int64_t> shape,
+                    mlir::Type element = {});
+
+/// `value` viewed with `shape` (same elements, row-major): a collapse, an
+/// expand, or both.
+mlir::Value reshape(LoopBuilder &lb, mlir::Value value,
+                    llvm::ArrayRef<int64_t> shape);
+
+/// A sequence [B, T, H, d] (or per-step scalars [B, T, H]) as f32 chunks
+/// [M, C, d] (or [M, C]), times `scale`; padded steps are 0.
+mlir::Value packChunks(LoopBuilder &lb, mlir::Value sequence,
+                       const ChunkLayout &layout, double scale = 1.0);
+
+/// Chunks [M, C, d] back to the first T steps of [B, T, H, d] in `type`.
+mlir::Value unpackChunks(LoopBuilder &lb, mlir::Value chunks,
+                         const ChunkLayout &layout,
+                         mlir::RankedTensorType type);
+
+/// A matrix state [B, H, dk, dv] (or zeros without one) as f32 [B*H, dk, dv].
+mlir::Value packState(LoopBuilder &lb, mlir::Value init,
+                      const ChunkLayout &layout, int64_t dk, int64_t dv);
+/// [B*H, dk, dv] f32 back to `type` [B, H, dk, dv].
+mlir::Value unpackState(LoopBuilder &lb, mlir::Value state,
+                        mlir::RankedTensorType type);
+
+/// acc + lhs rhs as linalg.batch_matmul over [batch, m, k] x [batch, k, n];
+/// `transposeLhs`: lhs is [batch, k, m]. Layouts are chosen so that the
+/// output's last dimension is the rhs's contiguous one (what the CPU loop
+/// order wants, seq-contraction-loop-order).
+mlir::Value batchMatmul(LoopBuilder &lb, mlir::Value lhs, mlir::Value rhs,
+                        mlir::Value acc, bool transposeLhs = false);
+
+/// The inclusive cumulative sum over the steps of each chunk of log gates
+/// [M, C, d] (or [M, C]), in f64: exponents are differences of these sums,
+/// which f32 would cancel away in long chunks.
+mlir::Value inChunkCumsum(LoopBuilder &lb, mlir::Value logGates);
+
+/// linalg.index(a) <= linalg.index(b) inside a generic body.
+mlir::Value indexAtMost(mlir::OpBuilder &b, mlir::Location loc, unsigned a,
+                        unsigned c);
+/// exp(x - y) in f32 for f64 x, y.
+mlir::Value expOfDifference(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value x, mlir::Value y);
+
+} // namespace seqc
+
+#endif // SEQC_CONVERSION_SEQTOLOOPS_CHUNKSUPPORT_H
