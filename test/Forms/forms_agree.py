@@ -100,6 +100,62 @@ def linear_attention_case(rng, lengths):
         mode), text, inputs, dtype
 
 
+def delta_rule_case(rng, lengths):
+    T = rng.choice(lengths)
+    C = rng.choice([1, 5, 16, 64, max(1, T)])
+    H, dk, dv = rng.choice([1, 2]), rng.choice([4, 8]), rng.choice([4, 8])
+    gated = rng.random() < 0.5
+    negative = rng.random() < 0.5
+    dtype = rng.choice(["f32", "bf16"])
+    # beta at the ends of its range (0 and 1, or 0 and 2 with negative
+    # eigenvalues) or anywhere in it; gates strongly negative, near zero, or
+    # mixed.
+    beta_mode = rng.choice(["near_zero", "near_max", "uniform"])
+    gate_mode = rng.choice(["strong_decay", "weak_decay", "mixed"])
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    q = nrng.standard_normal((1, T, H, dk)) / np.sqrt(dk)
+    k = nrng.standard_normal((1, T, H, dk))
+    k /= np.linalg.norm(k, axis=-1, keepdims=True)  # L2-normalized keys
+    v = nrng.standard_normal((1, T, H, dv))
+    top = 2.0 if negative else 1.0
+    if beta_mode == "near_zero":
+        beta = nrng.uniform(0, 1e-3, (1, T, H))
+    elif beta_mode == "near_max":
+        beta = top - nrng.uniform(0, 1e-3, (1, T, H))
+    else:
+        beta = nrng.uniform(0, top, (1, T, H))
+    if gate_mode == "strong_decay":
+        g = -nrng.uniform(5, 30, (1, T, H))
+    elif gate_mode == "weak_decay":
+        g = -nrng.uniform(0, 1e-4, (1, T, H))
+    else:
+        g = -nrng.exponential(1.0, (1, T, H))
+    el = dtype
+    args = ["%%q: %s" % t((1, T, H, dk), el), "%%k: %s" % t((1, T, H, dk), el),
+            "%%v: %s" % t((1, T, H, dv), el), "%%beta: %s" % t((1, T, H), el)]
+    types = [t((1, T, H, dk), el), t((1, T, H, dk), el), t((1, T, H, dv), el),
+             t((1, T, H), el)]
+    inputs = {"q": q, "k": k, "v": v, "beta": beta}
+    gate_text = ""
+    if gated:
+        args.append("%%g: %s" % t((1, T, H), "f32"))
+        types.append(t((1, T, H), "f32"))
+        gate_text = " gate %g"
+        inputs["g"] = g
+    o, st = t((1, T, H, dv), "f32"), t((1, H, dk, dv), "f32")
+    text = ("func.func @case(%s) -> (%s, %s) {\n"
+            "  %%o, %%s = seq.delta_rule %%q, %%k, %%v, %%beta%s%s"
+            " {form = #seq.form<chunkwise, chunk_size = %d>}"
+            " : (%s) -> (%s, %s)\n  return %%o, %%s : %s, %s\n}\n"
+            % (", ".join(args), o, st, gate_text,
+               " allow_negative_eigenvalues" if negative else "", C,
+               ", ".join(types), o, st, o, st))
+    return "delta_rule chunkwise C=%d T=%d H=%d dk=%d dv=%d %s%s %s beta=%s gate=%s" % (
+        C, T, H, dk, dv, "gated" if gated else "ungated",
+        " negative-eigenvalues" if negative else "", dtype, beta_mode,
+        gate_mode if gated else "-"), text, inputs, dtype
+
+
 def aaren_case(rng, lengths):
     T = rng.choice(lengths)
     C = rng.choice([1, 4, 16, 256, max(1, T)])
@@ -173,7 +229,8 @@ def main():
     args = parser.parse_args()
     lengths = [1, 2, 37, 64, 1000] + ([16384] if args.soak else [])
     cases = args.cases * (10 if args.soak else 1)
-    makers = [linear_scan_case, linear_attention_case, aaren_case, causal_attention_case]
+    makers = [linear_scan_case, linear_attention_case, delta_rule_case, aaren_case,
+              causal_attention_case]
     if args.ops:
         wanted = args.ops.split(",")
         makers = [m for m in makers if m.__name__[:-len("_case")] in wanted]

@@ -42,6 +42,9 @@ void populateSequentialAttentionPatterns(mlir::RewritePatternSet &patterns);
 /// Chunkwise form of seq.linear_attention (all gate kinds).
 void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
 
+/// Chunkwise (WY/UT) form of seq.delta_rule (gated or not).
+void populateChunkwiseDeltaRulePatterns(mlir::RewritePatternSet &patterns);
+
 /// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
 void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
 

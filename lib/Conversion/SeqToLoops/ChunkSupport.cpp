@@ -179,6 +179,37 @@ Value expOfDifference(OpBuilder &b, Location loc, Value x, Value y) {
   return math::ExpOp::create(b, loc, narrow);
 }
 
+Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L) {
+  auto shape = cast<RankedTensorType>(q.getType()).getShape();
+  int64_t M = shape[0], C = shape[1], DK = shape[2];
+  Value qT = lb.generic({q}, {emptyOf(lb, {M, DK, C})}, {Dims{0, 2, 1}},
+                        {Dims{0, 1, 2}}, 3, {},
+                        [&](OpBuilder &nb, Location l, ValueRange a) {
+                          linalg::YieldOp::create(nb, l, a[0]);
+                        })[0];
+  Value scoresT = batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}));
+  // Loops (m, j, i).
+  SmallVector<Value> ins;
+  SmallVector<Dims> inDims;
+  if (L) {
+    ins = {L, L};
+    inDims = {Dims{0, 2}, Dims{0, 1}};
+  }
+  return lb.generic(
+      ins, {scoresT}, inDims, {Dims{0, 1, 2}}, 3, {},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value score = a.back();
+        if (L)
+          score = arith::MulFOp::create(nb, l, score,
+                                        expOfDifference(nb, l, a[0], a[1]));
+        Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, indexAtMost(nb, l, 1, 2),
+                                               score, zero)});
+      })[0];
+}
+
 Value inChunkCumsum(LoopBuilder &lb, Value logGates) {
   OpBuilder &b = lb.builder();
   Location loc = lb.location();

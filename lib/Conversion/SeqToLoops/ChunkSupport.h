@@ -69,6 +69,12 @@ mlir::Value unpackState(LoopBuilder &lb, mlir::Value state,
 mlir::Value batchMatmul(LoopBuilder &lb, mlir::Value lhs, mlir::Value rhs,
                         mlir::Value acc, bool transposeLhs = false);
 
+/// The causal intra-chunk scores, transposed: A^T[m, j, i] =
+/// (k_j . q_i) exp(L_i - L_j) for j <= i, else 0, from one batched matmul
+/// K Q^T; `L` [M, C] (f64, per-step log decay) or null for no decay.
+mlir::Value causalScoresT(LoopBuilder &lb, mlir::Value q, mlir::Value k,
+                          mlir::Value L);
+
 /// The inclusive cumulative sum over the steps of each chunk of log gates
 /// [M, C, d] (or [M, C]), in f64: exponents are differences of these sums,
 /// which f32 would cancel away in long chunks.

@@ -200,7 +200,8 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     // O = (Q exp(L)) S_in, then the intra-chunk terms accumulate into it.
     Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}));
     if (!vectorGate)
-      O = addScalarGateIntraChunk(lb, q, k, v, L, O, layout);
+      O = batchMatmul(lb, causalScoresT(lb, q, k, L), v, O,
+                      /*transposeLhs=*/true);
     else
       O = addVectorGateIntraChunk(lb, q, k, v, L, O, layout, DK, DV);
 
@@ -208,42 +209,6 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
                             unpackState(lb, loop.getResult(0),
                                         op.getFinalState().getType())});
     return success();
-  }
-
-  /// O += A V with A^T[j, i] = (k_j . q_i) exp(L_i - L_j) for j <= i (no
-  /// decay without a gate): one matmul and a masked rescale, C^2
-  /// exponentials per chunk.
-  static Value addScalarGateIntraChunk(LoopBuilder &lb, Value q, Value k,
-                                       Value v, Value L, Value O,
-                                       const ChunkLayout &layout) {
-    auto shape = cast<RankedTensorType>(q.getType()).getShape();
-    int64_t M = shape[0], C = shape[1], DK = shape[2];
-    Value qT = lb.generic({q}, {emptyOf(lb, {M, DK, C})}, {Dims{0, 2, 1}},
-                          {Dims{0, 1, 2}}, 3, {},
-                          [&](OpBuilder &b, Location l, ValueRange a) {
-                            linalg::YieldOp::create(b, l, a[0]);
-                          })[0];
-    Value scoresT = batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}));
-    // Loops (m, j, i).
-    SmallVector<Value> ins;
-    SmallVector<Dims> inDims;
-    if (L) {
-      ins = {L, L};
-      inDims = {Dims{0, 2}, Dims{0, 1}};
-    }
-    Value A = lb.generic(
-        ins, {scoresT}, inDims, {Dims{0, 1, 2}}, 3, {},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value score = a.back();
-          if (L)
-            score = mulF(b, l, score, expOfDifference(b, l, a[0], a[1]));
-          Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::SelectOp::create(b, l, indexAtMost(b, l, 1, 2),
-                                                 score, zero)});
-        })[0];
-    return batchMatmul(lb, A, v, O, /*transposeLhs=*/true);
   }
 
   /// O += A V for a vector gate, by sub-blocks (see the file comment).

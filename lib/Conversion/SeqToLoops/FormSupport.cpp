@@ -74,7 +74,7 @@ bool seqc::hasFormLowering(Operation *op, FormKind kind) {
   case FormKind::chunkwise:
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
       return !attention.hasTimeInvariantQuery();
-    return isa<LinearAttentionOp>(op);
+    return isa<LinearAttentionOp, DeltaRuleOp>(op);
   case FormKind::parallel:
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
       return !attention.hasTimeInvariantQuery();

@@ -33,6 +33,7 @@ struct SeqLowerFormsPass
     RewritePatternSet patterns(&getContext());
     seqc::populateSequentialFormPatterns(patterns);
     seqc::populateChunkwiseFormPatterns(patterns);
+    seqc::populateChunkwiseDeltaRulePatterns(patterns);
     seqc::populatePrefixFormPatterns(patterns);
     seqc::populateSoftmaxAttentionFormPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below

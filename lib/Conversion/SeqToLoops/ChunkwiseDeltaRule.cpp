@@ -1,0 +1,258 @@
+//===- ChunkwiseDeltaRule.cpp - chunkwise (WY/UT) form of seq.delta_rule --===//
+//
+// S_t = alpha_t (I - beta_t k_t k_t^T) S_{t-1} + beta_t k_t v_t^T, in
+// chunks of C steps (T zero-padded: k = v = 0, beta = 0, log gate 0 leave
+// the state unchanged). With L the in-chunk cumulative log gate (0 without
+// a gate) and Gamma_ij = exp(L_i - L_j), the UT transform of a chunk is
+//
+//   Tinv = (I + tril(diag(beta) K K^T * Gamma, -1))^{-1}
+//   W    = Tinv (diag(beta) K * exp(L)),   U = Tinv diag(beta) V
+//
+// and, from the state S entering the chunk,
+//
+//   V'  = U - W S                                   (the corrected values)
+//   O   = (Q * exp(L)) S + (Q K^T * Gamma * causal) V'
+//   S  <- exp(L_C) S + (K * exp(L_C - L))^T V'
+//
+// (Yang et al., "Parallelizing Linear Transformers with the Delta Rule
+// over Sequence Length"; the gated form of Gated DeltaNet). Everything but
+// V' and S is computed for every chunk of every head at once: Tinv by
+// forward substitution (C row steps, each over all chunks), W, U and the
+// scores as batched matmuls. The chunk loop carries S with two batched
+// matmuls per chunk over the heads, and records V' and S per chunk so that
+// O is two more batched matmuls over all chunks. Exponents are differences
+// L_i - L_j with j <= i, or L itself inside a chunk: all <= 0. beta in
+// [0, 2] (negative eigenvalues) needs nothing different: the transform is
+// unit lower triangular whatever beta.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::seq;
+
+namespace {
+
+Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::MulFOp::create(b, loc, x, y);
+}
+
+/// exp of an f64 value in f32.
+Value expF(OpBuilder &b, Location loc, Value x64) {
+  return math::ExpOp::create(
+      b, loc, arith::TruncFOp::create(b, loc, b.getF32Type(), x64));
+}
+
+struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DeltaRuleOp op,
+                                PatternRewriter &rewriter) const override {
+    FormAttr form = op.getFormAttr();
+    if (!form || form.getKind() != FormKind::chunkwise ||
+        !formLoweringBlocker(op).empty())
+      return failure();
+    auto qType = op.getQ().getType(), vType = op.getV().getType();
+    int64_t T = qType.getDimSize(1), DK = qType.getDimSize(3),
+            DV = vType.getDimSize(3);
+    ChunkLayout layout(qType.getDimSize(0), T, qType.getDimSize(2),
+                       form.getChunkSize().value_or(64));
+    int64_t M = layout.chunks(), C = layout.C, G = layout.heads(),
+            N = layout.N;
+    double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
+                                     : 1.0 / std::sqrt(double(DK));
+    Location loc = op.getLoc();
+    LoopBuilder lb(rewriter, loc);
+
+    Value q = packChunks(lb, op.getQ(), layout, scale);
+    Value k = packChunks(lb, op.getK(), layout);
+    Value v = packChunks(lb, op.getV(), layout);
+    Value beta = packChunks(lb, op.getBeta(), layout); // [M, C]
+    Value L = op.getGate()
+                  ? inChunkCumsum(lb, packChunks(lb, op.getGate(), layout))
+                  : Value(); // [M, C] f64
+
+    auto elementwise = [&](ValueRange ins, ArrayRef<Dims> inDims,
+                           ArrayRef<int64_t> shape,
+                           function_ref<Value(OpBuilder &, Location,
+                                              ValueRange)>
+                               body) {
+      Dims all;
+      for (unsigned d = 0; d < shape.size(); ++d)
+        all.push_back(d);
+      return lb.generic(ins, {emptyOf(lb, shape)}, inDims, {all}, shape.size(),
+                        {}, [&](OpBuilder &b, Location l, ValueRange args) {
+                          linalg::YieldOp::create(b, l, body(b, l, args));
+                        })[0];
+    };
+
+    // The strictly lower triangular A = tril(diag(beta) K K^T * Gamma, -1):
+    // K K^T is one batched matmul (with K^T made contiguous); loops
+    // (m, i, j).
+    Value kT = lb.generic({k}, {emptyOf(lb, {M, DK, C})}, {Dims{0, 2, 1}},
+                          {Dims{0, 1, 2}}, 3, {},
+                          [&](OpBuilder &b, Location l, ValueRange a) {
+                            linalg::YieldOp::create(b, l, a[0]);
+                          })[0];
+    Value gram = batchMatmul(lb, k, kT, zerosOf(lb, {M, C, C}));
+    SmallVector<Value> aIns = {beta};
+    SmallVector<Dims> aDims = {Dims{0, 1}};
+    if (L) {
+      aIns.append({L, L});
+      aDims.append({Dims{0, 1}, Dims{0, 2}});
+    }
+    Value A = lb.generic(
+        aIns, {gram}, aDims, {Dims{0, 1, 2}}, 3, {},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = mulF(b, l, a[0], a.back());
+          if (L)
+            x = mulF(b, l, x, expOfDifference(b, l, a[1], a[2]));
+          Value below = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ult, linalg::IndexOp::create(b, l, 2),
+              linalg::IndexOp::create(b, l, 1));
+          Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::SelectOp::create(b, l, below, x, zero)});
+        })[0];
+
+    // Tinv = (I + A)^{-1} by forward substitution, row i after row i - 1:
+    // Tinv[i, :] = e_i - sum_{j < i} A[i, j] Tinv[j, :] (rows >= i are
+    // still 0, and A[i, j >= i] = 0). Loops (m, j, e): the reduction over j
+    // outside the contiguous e.
+    auto substitution = scf::ForOp::create(
+        rewriter, loc, lb.index(0), lb.index(C), lb.index(1),
+        ValueRange{zerosOf(lb, {M, C, C})},
+        [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
+          LoopBuilder ib(nb, l);
+          Value identityRow = ib.generic(
+              {}, {emptyOf(ib, {M, C})}, ArrayRef<Dims>{}, {Dims{0, 1}}, 2, {},
+              [&](OpBuilder &b, Location bl, ValueRange) {
+                Value diagonal = arith::CmpIOp::create(
+                    b, bl, arith::CmpIPredicate::eq,
+                    linalg::IndexOp::create(b, bl, 1), i);
+                linalg::YieldOp::create(
+                    b, bl,
+                    ValueRange{arith::SelectOp::create(
+                        b, bl, diagonal,
+                        arith::ConstantOp::create(b, bl, b.getF32FloatAttr(1)),
+                        arith::ConstantOp::create(b, bl,
+                                                  b.getF32FloatAttr(0)))});
+              })[0];
+          Value row = ib.generic(
+              {ib.extractSlice(A, 1, i), iter[0]}, {identityRow},
+              {Dims{0, 1}, Dims{0, 1, 2}}, {Dims{0, 2}}, 3, {1},
+              [&](OpBuilder &b, Location bl, ValueRange a) {
+                linalg::YieldOp::create(
+                    b, bl,
+                    ValueRange{arith::SubFOp::create(b, bl, a[2],
+                                                     mulF(b, bl, a[0], a[1]))});
+              })[0];
+          scf::YieldOp::create(nb, l,
+                               ValueRange{ib.insertSlice(row, iter[0], 1, i)});
+        });
+    Value Tinv = substitution.getResult(0);
+
+    // W = Tinv (diag(beta) K exp(L)), U = Tinv diag(beta) V.
+    Value betaKeys = elementwise(
+        L ? ValueRange{k, beta, L} : ValueRange{k, beta},
+        L ? ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}, Dims{0, 1}}
+          : ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}},
+        {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = mulF(b, l, a[0], a[1]);
+          return L ? mulF(b, l, x, expF(b, l, a[2])) : x;
+        });
+    Value betaValues = elementwise(
+        {v, beta}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DV},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return mulF(b, l, a[0], a[1]);
+        });
+    Value W = batchMatmul(lb, Tinv, betaKeys, zerosOf(lb, {M, C, DK}));
+    Value U = batchMatmul(lb, Tinv, betaValues, zerosOf(lb, {M, C, DV}));
+
+    // Decayed queries and keys and exp(L_C) for the state terms.
+    Value queries = q, keys = k, gamma;
+    if (L) {
+      Value last = lb.extractSlice(L, 1, lb.index(C - 1)); // [M]
+      queries = elementwise({q, L}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DK},
+                            [&](OpBuilder &b, Location l, ValueRange a) {
+                              return mulF(b, l, a[0], expF(b, l, a[1]));
+                            });
+      keys = elementwise(
+          {k, last, L}, {Dims{0, 1, 2}, Dims{0}, Dims{0, 1}}, {M, C, DK},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
+          });
+      gamma = elementwise({last}, {Dims{0}}, {M},
+                          [&](OpBuilder &b, Location l, ValueRange a) {
+                            return expF(b, l, a[0]);
+                          });
+    }
+
+    // The chunk loop over heads: V' = U - W S, S <- exp(L_C) S + keys^T V'.
+    Value perChunkW = reshape(lb, W, {G, N, C, DK});
+    Value perChunkU = reshape(lb, U, {G, N, C, DV});
+    Value perChunkKeys = reshape(lb, keys, {G, N, C, DK});
+    Value perChunkGamma = gamma ? reshape(lb, gamma, {G, N}) : Value();
+    Value initial = packState(lb, op.getInit(), layout, DK, DV);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, lb.index(0), lb.index(N), lb.index(1),
+        ValueRange{initial, emptyOf(lb, {G, N, DK, DV}),
+                   emptyOf(lb, {G, N, C, DV})},
+        [&](OpBuilder &nb, Location l, Value n, ValueRange iter) {
+          LoopBuilder ib(nb, l);
+          Value S = iter[0];
+          Value statesIn = ib.insertSlice(S, iter[1], 1, n);
+          Value WS = batchMatmul(ib, ib.extractSlice(perChunkW, 1, n), S,
+                                 zerosOf(ib, {G, C, DV}));
+          Value corrected = ib.generic(
+              {ib.extractSlice(perChunkU, 1, n)}, {WS},
+              {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
+              [&](OpBuilder &b, Location bl, ValueRange a) {
+                linalg::YieldOp::create(
+                    b, bl, ValueRange{arith::SubFOp::create(b, bl, a[0], a[1])});
+              })[0];
+          Value decayed = S;
+          if (perChunkGamma)
+            decayed = ib.generic(
+                {ib.extractSlice(perChunkGamma, 1, n)}, {S},
+                {Dims{0}}, {Dims{0, 1, 2}}, 3, {},
+                [&](OpBuilder &b, Location bl, ValueRange a) {
+                  linalg::YieldOp::create(b, bl,
+                                          ValueRange{mulF(b, bl, a[0], a[1])});
+                })[0];
+          Value next = batchMatmul(ib, ib.extractSlice(perChunkKeys, 1, n),
+                                   corrected, decayed, /*transposeLhs=*/true);
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{next, statesIn,
+                         ib.insertSlice(corrected, iter[2], 1, n)});
+        });
+    Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});
+    Value correctedValues = reshape(lb, loop.getResult(2), {M, C, DV});
+
+    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}));
+    O = batchMatmul(lb, causalScoresT(lb, q, k, L), correctedValues, O,
+                    /*transposeLhs=*/true);
+    rewriter.replaceOp(
+        op, {unpackChunks(lb, O, layout, op.getOutput().getType()),
+             unpackState(lb, loop.getResult(0), op.getFinalState().getType())});
+    return success();
+  }
+};
+
+} // namespace
+
+void seqc::populateChunkwiseDeltaRulePatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerDeltaRuleChunkwise>(patterns.getContext());
+}
