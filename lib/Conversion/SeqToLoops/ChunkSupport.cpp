@@ -11,8 +11,7 @@ using namespace mlir;
 
 namespace seqc {
 
-RankedTensorType tensorOf(OpBuilder &b, ArrayRef<int64_t> shape,
-                          Type element) {
+RankedTensorType tensorOf(OpBuilder &b, ArrayRef<int64_t> shape, Type element) {
   return RankedTensorType::get(shape, element ? element : b.getF32Type());
 }
 
@@ -66,8 +65,8 @@ Value packChunks(LoopBuilder &lb, Value sequence, const ChunkLayout &layout,
                    LoopBuilder sb(nb, l);
                    Value x = sb.convert(args[0], nb.getF32Type());
                    if (scale != 1.0)
-                     x = arith::MulFOp::create(nb, l, x,
-                                               sb.scalar(nb.getF32Type(), scale));
+                     x = arith::MulFOp::create(
+                         nb, l, x, sb.scalar(nb.getF32Type(), scale));
                    linalg::YieldOp::create(nb, l, x);
                  })[0];
   if (layout.TP != layout.T) {
@@ -95,21 +94,20 @@ Value unpackChunks(LoopBuilder &lb, Value chunks, const ChunkLayout &layout,
     SmallVector<OpFoldResult> zero(4, b.getIndexAttr(0)),
         one(4, b.getIndexAttr(1));
     headMajor = tensor::ExtractSliceOp::create(
-        b, loc, tensorOf(b, {layout.B, layout.H, layout.T, d}), headMajor,
-        zero,
+        b, loc, tensorOf(b, {layout.B, layout.H, layout.T, d}), headMajor, zero,
         getAsIndexOpFoldResult(b.getContext(),
                                {layout.B, layout.H, layout.T, d}),
         one);
   }
-  return lb.generic({headMajor},
-                    {lb.empty(type, getAsIndexOpFoldResult(b.getContext(),
-                                                           type.getShape()))},
-                    {Dims{0, 2, 1, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-                    [&](OpBuilder &nb, Location l, ValueRange args) {
-                      LoopBuilder sb(nb, l);
-                      linalg::YieldOp::create(
-                          nb, l, sb.convert(args[0], type.getElementType()));
-                    })[0];
+  return lb.generic(
+      {headMajor},
+      {lb.empty(type, getAsIndexOpFoldResult(b.getContext(), type.getShape()))},
+      {Dims{0, 2, 1, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        LoopBuilder sb(nb, l);
+        linalg::YieldOp::create(nb, l,
+                                sb.convert(args[0], type.getElementType()));
+      })[0];
 }
 
 Value packState(LoopBuilder &lb, Value init, const ChunkLayout &layout,
@@ -118,8 +116,7 @@ Value packState(LoopBuilder &lb, Value init, const ChunkLayout &layout,
   Value state = zerosOf(lb, shape);
   if (init)
     state = lb.generic({init}, {state}, {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}},
-                       4, {},
-                       [&](OpBuilder &nb, Location l, ValueRange args) {
+                       4, {}, [&](OpBuilder &nb, Location l, ValueRange args) {
                          LoopBuilder sb(nb, l);
                          linalg::YieldOp::create(
                              nb, l, sb.convert(args[0], nb.getF32Type()));
@@ -132,15 +129,15 @@ Value unpackState(LoopBuilder &lb, Value state, RankedTensorType type) {
   if (type.getElementType().isF32())
     return shaped;
   OpBuilder &b = lb.builder();
-  return lb.generic({shaped},
-                    {lb.empty(type, getAsIndexOpFoldResult(b.getContext(),
-                                                           type.getShape()))},
-                    {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-                    [&](OpBuilder &nb, Location l, ValueRange args) {
-                      LoopBuilder sb(nb, l);
-                      linalg::YieldOp::create(
-                          nb, l, sb.convert(args[0], type.getElementType()));
-                    })[0];
+  return lb.generic(
+      {shaped},
+      {lb.empty(type, getAsIndexOpFoldResult(b.getContext(), type.getShape()))},
+      {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        LoopBuilder sb(nb, l);
+        linalg::YieldOp::create(nb, l,
+                                sb.convert(args[0], type.getElementType()));
+      })[0];
 }
 
 Value batchMatmul(LoopBuilder &lb, Value lhs, Value rhs, Value acc,
@@ -149,7 +146,8 @@ Value batchMatmul(LoopBuilder &lb, Value lhs, Value rhs, Value acc,
   Location loc = lb.location();
   SmallVector<NamedAttribute> attributes;
   if (transposeLhs) {
-    // (batch, m, n, k): lhs [batch, k, m], rhs [batch, k, n], acc [batch, m, n].
+    // (batch, m, n, k): lhs [batch, k, m], rhs [batch, k, n], acc [batch, m,
+    // n].
     MLIRContext *context = b.getContext();
     AffineExpr batch, m, n, k;
     bindDims(context, batch, m, n, k);
@@ -157,14 +155,34 @@ Value batchMatmul(LoopBuilder &lb, Value lhs, Value rhs, Value acc,
       return AffineMapAttr::get(AffineMap::get(4, 0, results, context));
     };
     attributes.push_back(b.getNamedAttr(
-        "indexing_maps",
-        b.getArrayAttr({map({batch, k, m}), map({batch, k, n}),
-                        map({batch, m, n})})));
+        "indexing_maps", b.getArrayAttr({map({batch, k, m}), map({batch, k, n}),
+                                         map({batch, m, n})})));
   }
   return linalg::BatchMatmulOp::create(b, loc, TypeRange{acc.getType()},
                                        ValueRange{lhs, rhs}, ValueRange{acc},
                                        attributes)
       .getResult(0);
+}
+
+Value elementwise(LoopBuilder &lb, ValueRange ins, ArrayRef<Dims> inDims,
+                  ArrayRef<int64_t> shape,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  Dims all;
+  for (unsigned d = 0; d < shape.size(); ++d)
+    all.push_back(d);
+  return lb.generic(ins, {emptyOf(lb, shape)}, inDims, {all}, shape.size(), {},
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(b, l, body(b, l, args));
+                    })[0];
+}
+
+Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::MulFOp::create(b, loc, x, y);
+}
+
+Value expF(OpBuilder &b, Location loc, Value x64) {
+  return math::ExpOp::create(
+      b, loc, arith::TruncFOp::create(b, loc, b.getF32Type(), x64));
 }
 
 Value indexAtMost(OpBuilder &b, Location loc, unsigned a, unsigned c) {
@@ -174,9 +192,7 @@ Value indexAtMost(OpBuilder &b, Location loc, unsigned a, unsigned c) {
 }
 
 Value expOfDifference(OpBuilder &b, Location loc, Value x, Value y) {
-  Value difference = arith::SubFOp::create(b, loc, x, y);
-  Value narrow = arith::TruncFOp::create(b, loc, b.getF32Type(), difference);
-  return math::ExpOp::create(b, loc, narrow);
+  return expF(b, loc, arith::SubFOp::create(b, loc, x, y));
 }
 
 Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L) {

@@ -1,4 +1,5 @@
-//===- ChunkSupport.h - tensors in chunks, and matmuls over them -*- C++ -*-===//
+//===- ChunkSupport.h - tensors in chunks, and matmuls over them -*- C++
+//-*-===//
 //
 // The chunkwise forms (linear attention, delta rule) work on every chunk of
 // every head at once: a [B, T, H, d] sequence becomes [M, C, d] with
@@ -79,6 +80,20 @@ mlir::Value causalScoresT(LoopBuilder &lb, mlir::Value q, mlir::Value k,
 /// [M, C, d] (or [M, C]), in f64: exponents are differences of these sums,
 /// which f32 would cancel away in long chunks.
 mlir::Value inChunkCumsum(LoopBuilder &lb, mlir::Value logGates);
+
+/// An elementwise generic over `shape` (f32 result, loops in the result's
+/// dimension order) whose body maps the inputs' elements to the result's.
+mlir::Value
+elementwise(LoopBuilder &lb, mlir::ValueRange ins, llvm::ArrayRef<Dims> inDims,
+            llvm::ArrayRef<int64_t> shape,
+            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                           mlir::ValueRange)>
+                body);
+
+mlir::Value mulF(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                 mlir::Value y);
+/// exp in f32 of an f64 value.
+mlir::Value expF(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x64);
 
 /// linalg.index(a) <= linalg.index(b) inside a generic body.
 mlir::Value indexAtMost(mlir::OpBuilder &b, mlir::Location loc, unsigned a,

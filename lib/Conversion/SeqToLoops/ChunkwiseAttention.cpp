@@ -48,14 +48,6 @@ using namespace seqc::seq;
 
 namespace {
 
-Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::MulFOp::create(b, loc, x, y);
-}
-Value expF(OpBuilder &b, Location loc, Value x64) {
-  return math::ExpOp::create(
-      b, loc, arith::TruncFOp::create(b, loc, b.getF32Type(), x64));
-}
-
 /// The sub-block length for a vector gate: a divisor of C near
 /// max(16, sqrt(C)). The off-diagonal work and memory grow as C^2/c, the
 /// diagonal blocks' per-channel exponentials as C c.
@@ -63,8 +55,8 @@ int64_t subBlockSize(int64_t C) {
   double target = std::max(16.0, std::sqrt(double(C)));
   int64_t best = 1;
   for (int64_t c = 1; c <= C; ++c)
-    if (C % c == 0 && std::abs(std::log(c / target)) <=
-                          std::abs(std::log(best / target)))
+    if (C % c == 0 &&
+        std::abs(std::log(c / target)) <= std::abs(std::log(best / target)))
       best = c;
   return best;
 }
@@ -121,39 +113,25 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
         dims.pop_back();
       return dims;
     };
-    auto elementwise = [&](ValueRange ins, ArrayRef<Dims> inDims,
-                           ArrayRef<int64_t> shape,
-                           function_ref<Value(OpBuilder &, Location,
-                                              ValueRange)>
-                               body) {
-      Dims all;
-      for (unsigned d = 0; d < shape.size(); ++d)
-        all.push_back(d);
-      return lb.generic(ins, {emptyOf(lb, shape)}, inDims, {all},
-                        shape.size(), {},
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          linalg::YieldOp::create(b, l, body(b, l, args));
-                        })[0];
-    };
-
     // Decayed queries and keys for the state terms; gamma = exp(L_C).
     Value queries = q, keys = k, gamma;
     if (L) {
       Value last = lb.extractSlice(L, 1, lb.index(C - 1));
-      queries = elementwise(
-          {q, L}, {Dims{0, 1, 2}, gateDims({0, 1, 2})}, {M, C, DK},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], expF(b, l, a[1]));
-          });
+      queries =
+          elementwise(lb, {q, L}, {Dims{0, 1, 2}, gateDims({0, 1, 2})},
+                      {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
+                        return mulF(b, l, a[0], expF(b, l, a[1]));
+                      });
       keys = elementwise(
-          {k, last, L}, {Dims{0, 1, 2}, gateDims({0, 2}), gateDims({0, 1, 2})},
-          {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
+          lb, {k, last, L},
+          {Dims{0, 1, 2}, gateDims({0, 2}), gateDims({0, 1, 2})}, {M, C, DK},
+          [&](OpBuilder &b, Location l, ValueRange a) {
             return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
           });
       SmallVector<int64_t> gammaShape = {M};
       if (vectorGate)
         gammaShape.push_back(DK);
-      gamma = elementwise({last}, {gateDims({0, 1})}, gammaShape,
+      gamma = elementwise(lb, {last}, {gateDims({0, 1})}, gammaShape,
                           [&](OpBuilder &b, Location l, ValueRange a) {
                             return expF(b, l, a[0]);
                           });
@@ -167,8 +145,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Value perChunkU = reshape(lb, U, {G, N, DK, DV});
     Value perChunkGamma;
     if (gamma)
-      perChunkGamma = reshape(lb, gamma, vectorGate ? SmallVector<int64_t>{G, N, DK}
-                                                    : SmallVector<int64_t>{G, N});
+      perChunkGamma = reshape(lb, gamma,
+                              vectorGate ? SmallVector<int64_t>{G, N, DK}
+                                         : SmallVector<int64_t>{G, N});
     Value initial = packState(lb, op.getInit(), layout, DK, DV);
     Value entering = emptyOf(lb, {G, N, DK, DV});
     auto loop = scf::ForOp::create(
@@ -205,9 +184,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     else
       O = addVectorGateIntraChunk(lb, q, k, v, L, O, layout, DK, DV);
 
-    rewriter.replaceOp(op, {unpackChunks(lb, O, layout, op.getOutput().getType()),
-                            unpackState(lb, loop.getResult(0),
-                                        op.getFinalState().getType())});
+    rewriter.replaceOp(
+        op, {unpackChunks(lb, O, layout, op.getOutput().getType()),
+             unpackState(lb, loop.getResult(0), op.getFinalState().getType())});
     return success();
   }
 
@@ -224,19 +203,18 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Value qb = reshape(lb, q, {M, blocks, c, DK});
     Value kb = reshape(lb, k, {M, blocks, c, DK});
     Value vb = reshape(lb, v, {M * blocks, c, DV});
-    auto generic = [&](ValueRange ins, ArrayRef<Dims> inDims,
-                       ArrayRef<int64_t> shape, Type element, Dims outDims,
-                       unsigned loops, ArrayRef<unsigned> reductions,
-                       function_ref<Value(OpBuilder &, Location, ValueRange)>
-                           body) {
-      Value init = reductions.empty() ? emptyOf(lb, shape, element)
-                                      : zerosOf(lb, shape, element);
-      return lb.generic(ins, {init}, inDims, {outDims},
-                        loops, reductions,
-                        [&](OpBuilder &b, Location l, ValueRange a) {
-                          linalg::YieldOp::create(b, l, body(b, l, a));
-                        })[0];
-    };
+    auto generic =
+        [&](ValueRange ins, ArrayRef<Dims> inDims, ArrayRef<int64_t> shape,
+            Type element, Dims outDims, unsigned loops,
+            ArrayRef<unsigned> reductions,
+            function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+          Value init = reductions.empty() ? emptyOf(lb, shape, element)
+                                          : zerosOf(lb, shape, element);
+          return lb.generic(ins, {init}, inDims, {outDims}, loops, reductions,
+                            [&](OpBuilder &b, Location l, ValueRange a) {
+                              linalg::YieldOp::create(b, l, body(b, l, a));
+                            })[0];
+        };
 
     if (blocks > 1) {
       // R: L at the end of each block; P: at its start (the end of the one
@@ -266,30 +244,29 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
       // block r, else 0. Loops (m, r, s, d).
       Value between = generic(
           {P, R}, {Dims{0, 1, 3}, Dims{0, 2, 3}}, {M, blocks, blocks, DK}, {},
-          Dims{0, 1, 2, 3}, 4, {},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            Value before = arith::CmpIOp::create(
-                b, l, arith::CmpIPredicate::ult, linalg::IndexOp::create(b, l, 2),
-                linalg::IndexOp::create(b, l, 1));
+          Dims{0, 1, 2, 3}, 4, {}, [&](OpBuilder &b, Location l, ValueRange a) {
+            Value before =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                      linalg::IndexOp::create(b, l, 2),
+                                      linalg::IndexOp::create(b, l, 1));
             Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
-            return arith::SelectOp::create(b, l, before,
-                                           expOfDifference(b, l, a[0], a[1]),
-                                           zero)
+            return arith::SelectOp::create(
+                       b, l, before, expOfDifference(b, l, a[0], a[1]), zero)
                 .getResult();
           });
       // Per key block s, the queries of all later blocks rescaled to its
       // end, transposed: [M, s, DK, r, i]. Loops (m, s, d, r, i).
-      Value queriesT = generic(
-          {qScaled, between}, {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
-          {M, blocks, DK, blocks, c}, {}, Dims{0, 1, 2, 3, 4}, 5, {},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], a[1]);
-          });
+      Value queriesT =
+          generic({qScaled, between}, {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
+                  {M, blocks, DK, blocks, c}, {}, Dims{0, 1, 2, 3, 4}, 5, {},
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    return mulF(b, l, a[0], a[1]);
+                  });
       // A^T over key block s (rows j) and all queries (columns i).
-      Value offDiagonalT = batchMatmul(
-          lb, reshape(lb, kScaled, {M * blocks, c, DK}),
-          reshape(lb, queriesT, {M * blocks, DK, C}),
-          zerosOf(lb, {M * blocks, c, C}));
+      Value offDiagonalT =
+          batchMatmul(lb, reshape(lb, kScaled, {M * blocks, c, DK}),
+                      reshape(lb, queriesT, {M * blocks, DK, C}),
+                      zerosOf(lb, {M * blocks, c, C}));
       O = batchMatmul(lb, reshape(lb, offDiagonalT, {M, C, C}), v, O,
                       /*transposeLhs=*/true);
     }
@@ -303,18 +280,19 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
                      [&](OpBuilder &, Location, ValueRange a) { return a[0]; });
     };
     Value qT = transposeBlocks(qb, {}), LT = transposeBlocks(Lb, f64);
-    Value diagonalT = generic(
-        {kb, qT, Lb, LT},
-        {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}},
-        {M, blocks, c, c}, {}, Dims{0, 1, 2, 4}, 5, {3},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
-                            expOfDifference(b, l, a[3], a[2]));
-          Value sum = arith::AddFOp::create(b, l, a[4], term);
-          return arith::SelectOp::create(b, l, indexAtMost(b, l, 2, 4), sum,
-                                         a[4])
-              .getResult();
-        });
+    Value diagonalT =
+        generic({kb, qT, Lb, LT},
+                {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3},
+                 Dims{0, 1, 3, 4}},
+                {M, blocks, c, c}, {}, Dims{0, 1, 2, 4}, 5, {3},
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
+                                    expOfDifference(b, l, a[3], a[2]));
+                  Value sum = arith::AddFOp::create(b, l, a[4], term);
+                  return arith::SelectOp::create(b, l, indexAtMost(b, l, 2, 4),
+                                                 sum, a[4])
+                      .getResult();
+                });
     Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * blocks, c, c}), vb,
                            reshape(lb, O, {M * blocks, c, DV}),
                            /*transposeLhs=*/true);

@@ -44,16 +44,6 @@ using namespace seqc::seq;
 
 namespace {
 
-Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::MulFOp::create(b, loc, x, y);
-}
-
-/// exp of an f64 value in f32.
-Value expF(OpBuilder &b, Location loc, Value x64) {
-  return math::ExpOp::create(
-      b, loc, arith::TruncFOp::create(b, loc, b.getF32Type(), x64));
-}
-
 struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -68,8 +58,7 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
             DV = vType.getDimSize(3);
     ChunkLayout layout(qType.getDimSize(0), T, qType.getDimSize(2),
                        form.getChunkSize().value_or(64));
-    int64_t M = layout.chunks(), C = layout.C, G = layout.heads(),
-            N = layout.N;
+    int64_t M = layout.chunks(), C = layout.C, G = layout.heads(), N = layout.N;
     double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
                                      : 1.0 / std::sqrt(double(DK));
     Location loc = op.getLoc();
@@ -82,20 +71,6 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     Value L = op.getGate()
                   ? inChunkCumsum(lb, packChunks(lb, op.getGate(), layout))
                   : Value(); // [M, C] f64
-
-    auto elementwise = [&](ValueRange ins, ArrayRef<Dims> inDims,
-                           ArrayRef<int64_t> shape,
-                           function_ref<Value(OpBuilder &, Location,
-                                              ValueRange)>
-                               body) {
-      Dims all;
-      for (unsigned d = 0; d < shape.size(); ++d)
-        all.push_back(d);
-      return lb.generic(ins, {emptyOf(lb, shape)}, inDims, {all}, shape.size(),
-                        {}, [&](OpBuilder &b, Location l, ValueRange args) {
-                          linalg::YieldOp::create(b, l, body(b, l, args));
-                        })[0];
-    };
 
     // The strictly lower triangular A = tril(diag(beta) K K^T * Gamma, -1):
     // K K^T is one batched matmul (with K^T made contiguous); loops
@@ -118,9 +93,9 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           Value x = mulF(b, l, a[0], a.back());
           if (L)
             x = mulF(b, l, x, expOfDifference(b, l, a[1], a[2]));
-          Value below = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::ult, linalg::IndexOp::create(b, l, 2),
-              linalg::IndexOp::create(b, l, 1));
+          Value below = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                              linalg::IndexOp::create(b, l, 2),
+                                              linalg::IndexOp::create(b, l, 1));
           Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
           linalg::YieldOp::create(
               b, l, ValueRange{arith::SelectOp::create(b, l, below, x, zero)});
@@ -138,9 +113,9 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           Value identityRow = ib.generic(
               {}, {emptyOf(ib, {M, C})}, ArrayRef<Dims>{}, {Dims{0, 1}}, 2, {},
               [&](OpBuilder &b, Location bl, ValueRange) {
-                Value diagonal = arith::CmpIOp::create(
-                    b, bl, arith::CmpIPredicate::eq,
-                    linalg::IndexOp::create(b, bl, 1), i);
+                Value diagonal =
+                    arith::CmpIOp::create(b, bl, arith::CmpIPredicate::eq,
+                                          linalg::IndexOp::create(b, bl, 1), i);
                 linalg::YieldOp::create(
                     b, bl,
                     ValueRange{arith::SelectOp::create(
@@ -149,34 +124,34 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
                         arith::ConstantOp::create(b, bl,
                                                   b.getF32FloatAttr(0)))});
               })[0];
-          Value row = ib.generic(
-              {ib.extractSlice(A, 1, i), iter[0]}, {identityRow},
-              {Dims{0, 1}, Dims{0, 1, 2}}, {Dims{0, 2}}, 3, {1},
-              [&](OpBuilder &b, Location bl, ValueRange a) {
-                linalg::YieldOp::create(
-                    b, bl,
-                    ValueRange{arith::SubFOp::create(b, bl, a[2],
-                                                     mulF(b, bl, a[0], a[1]))});
-              })[0];
+          Value row =
+              ib.generic({ib.extractSlice(A, 1, i), iter[0]}, {identityRow},
+                         {Dims{0, 1}, Dims{0, 1, 2}}, {Dims{0, 2}}, 3, {1},
+                         [&](OpBuilder &b, Location bl, ValueRange a) {
+                           linalg::YieldOp::create(
+                               b, bl,
+                               ValueRange{arith::SubFOp::create(
+                                   b, bl, a[2], mulF(b, bl, a[0], a[1]))});
+                         })[0];
           scf::YieldOp::create(nb, l,
                                ValueRange{ib.insertSlice(row, iter[0], 1, i)});
         });
     Value Tinv = substitution.getResult(0);
 
     // W = Tinv (diag(beta) K exp(L)), U = Tinv diag(beta) V.
-    Value betaKeys = elementwise(
-        L ? ValueRange{k, beta, L} : ValueRange{k, beta},
-        L ? ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}, Dims{0, 1}}
-          : ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}},
-        {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value x = mulF(b, l, a[0], a[1]);
-          return L ? mulF(b, l, x, expF(b, l, a[2])) : x;
-        });
-    Value betaValues = elementwise(
-        {v, beta}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DV},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          return mulF(b, l, a[0], a[1]);
-        });
+    Value betaKeys =
+        elementwise(lb, L ? ValueRange{k, beta, L} : ValueRange{k, beta},
+                    L ? ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}, Dims{0, 1}}
+                      : ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}},
+                    {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
+                      Value x = mulF(b, l, a[0], a[1]);
+                      return L ? mulF(b, l, x, expF(b, l, a[2])) : x;
+                    });
+    Value betaValues =
+        elementwise(lb, {v, beta}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DV},
+                    [&](OpBuilder &b, Location l, ValueRange a) {
+                      return mulF(b, l, a[0], a[1]);
+                    });
     Value W = batchMatmul(lb, Tinv, betaKeys, zerosOf(lb, {M, C, DK}));
     Value U = batchMatmul(lb, Tinv, betaValues, zerosOf(lb, {M, C, DV}));
 
@@ -184,16 +159,16 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     Value queries = q, keys = k, gamma;
     if (L) {
       Value last = lb.extractSlice(L, 1, lb.index(C - 1)); // [M]
-      queries = elementwise({q, L}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DK},
+      queries = elementwise(lb, {q, L}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DK},
                             [&](OpBuilder &b, Location l, ValueRange a) {
                               return mulF(b, l, a[0], expF(b, l, a[1]));
                             });
       keys = elementwise(
-          {k, last, L}, {Dims{0, 1, 2}, Dims{0}, Dims{0, 1}}, {M, C, DK},
+          lb, {k, last, L}, {Dims{0, 1, 2}, Dims{0}, Dims{0, 1}}, {M, C, DK},
           [&](OpBuilder &b, Location l, ValueRange a) {
             return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
           });
-      gamma = elementwise({last}, {Dims{0}}, {M},
+      gamma = elementwise(lb, {last}, {Dims{0}}, {M},
                           [&](OpBuilder &b, Location l, ValueRange a) {
                             return expF(b, l, a[0]);
                           });
@@ -216,21 +191,22 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           Value WS = batchMatmul(ib, ib.extractSlice(perChunkW, 1, n), S,
                                  zerosOf(ib, {G, C, DV}));
           Value corrected = ib.generic(
-              {ib.extractSlice(perChunkU, 1, n)}, {WS},
-              {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
+              {ib.extractSlice(perChunkU, 1, n)}, {WS}, {Dims{0, 1, 2}},
+              {Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &b, Location bl, ValueRange a) {
                 linalg::YieldOp::create(
-                    b, bl, ValueRange{arith::SubFOp::create(b, bl, a[0], a[1])});
+                    b, bl,
+                    ValueRange{arith::SubFOp::create(b, bl, a[0], a[1])});
               })[0];
           Value decayed = S;
           if (perChunkGamma)
-            decayed = ib.generic(
-                {ib.extractSlice(perChunkGamma, 1, n)}, {S},
-                {Dims{0}}, {Dims{0, 1, 2}}, 3, {},
-                [&](OpBuilder &b, Location bl, ValueRange a) {
-                  linalg::YieldOp::create(b, bl,
-                                          ValueRange{mulF(b, bl, a[0], a[1])});
-                })[0];
+            decayed =
+                ib.generic({ib.extractSlice(perChunkGamma, 1, n)}, {S},
+                           {Dims{0}}, {Dims{0, 1, 2}}, 3, {},
+                           [&](OpBuilder &b, Location bl, ValueRange a) {
+                             linalg::YieldOp::create(
+                                 b, bl, ValueRange{mulF(b, bl, a[0], a[1])});
+                           })[0];
           Value next = batchMatmul(ib, ib.extractSlice(perChunkKeys, 1, n),
                                    corrected, decayed, /*transposeLhs=*/true);
           scf::YieldOp::create(
