@@ -294,6 +294,20 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
 // linear_attention: state dk x dv per batch entry and head
 //===----------------------------------------------------------------------===//
 
+/// Bytes the chunked lowerings (ChunkwiseAttention.cpp,
+/// ChunkwiseDeltaRule.cpp) move besides their inputs and outputs: every
+/// chunk of every head is computed at once, so each intermediate [M, C, d]
+/// tensor is written and read back once per pass (`passes` of them), each
+/// C x C matrix (`squares` of them) likewise, and the states entering the
+/// chunks are written and read.
+double chunkIntermediateBytes(double heads, double chunks, double c,
+                              double dk, double dv, double passes,
+                              double squares) {
+  return heads * chunks *
+         (c * (dk + dv) * 4 * 2 * passes + c * c * 4 * 2 * squares +
+          dk * dv * 4 * 3);
+}
+
 void addLinearAttentionModels(seq::LinearAttentionOp op,
                               const TargetDescription &t, FormModels &models) {
   ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
@@ -302,12 +316,16 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
   double eb = elementBytes(op.getQ());
   double io = B * T * H * (2 * dk + 2 * dv) * eb;
   std::string name = op->getName().getStringRef().str();
+  bool gated = op.getGate() != nullptr;
+  bool vectorGate = gated && op.getGateKind() == seq::GateKind::vector;
+  double sequentialEfficiency = t.efficiencyOverride(name, "sequential"),
+         chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise"),
+         parallelEfficiency = t.efficiencyOverride(name, "parallel");
   models.candidates.push_back(
       {FormKind::sequential, name, {}, {},
        [=](const TileConfig &) {
          return cost(FormKind::sequential, io, 4 * B * H * T * dk * dv, T,
-                     stepLaunches(t, T),
-                     t);
+                     stepLaunches(t, T), t, 0, 0, sequentialEfficiency);
        },
        {}});
   FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
@@ -315,8 +333,9 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
   chunkwise.constrain = [=](ConstraintBuilder &b) {
     if (t.isGpu)
       return;
-    // One chunk's Q, K (C x dk), V, output (C x dv), scores (C x C) and
-    // the state (dk x dv) in f32 stay in L2 while the chunk is processed.
+    // Each batch element of the batched matmuls is one chunk: its Q, K
+    // (C x dk), V, output (C x dv), scores (C x C) and state (dk x dv) in
+    // f32 stay in L2 while its products are formed.
     z3::expr C = b.var("chunk_size");
     b.require("chunk_tile_fits_l2",
               fmt::format("(chunk_size*(2*dk + 2*dv) + chunk_size^2 + dk*dv) "
@@ -327,27 +346,82 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
                       b.constant(4) <=
                   b.constant(t.l2Bytes));
   };
-  // Per chunk of c steps: scores c x c x dk, A V, Q S and the state
-  // update. The chunk loop runs seven loop nests (kernels on a GPU, each
-  // latency-bound) per chunk.
-  auto chunked = [=](FormKind kind, double c) {
+  // Every chunk at once, as batched matmuls: per chunk of c steps the state
+  // contribution K'^T V and Q' S_in (c dk dv each), the scores (c^2 dk) and
+  // A V (c^2 dv); a vector gate adds the diagonal sub-blocks' per-channel
+  // exponentials (c x 16 x dk, ~25 flops each as a vectorized polynomial).
+  // Sequential: the chunk loop (one loop nest per chunk) and, with a gate,
+  // the in-chunk cumulative sum (c steps).
+  auto chunked = [=](FormKind kind, double c, double efficiency) {
     double chunks = std::ceil(T / c);
-    double flops = 2 * B * H * chunks *
-                   (c * c * dk + c * c * dv + 2 * c * dk * dv + c * dk * dv);
-    double scores = B * H * chunks * c * c * 4 * 2;
-    return cost(kind, io + scores, flops, chunks, 1, t, 0,
-                7 * t.chunkKernelTime);
+    double heads = B * H;
+    double flops = 2 * heads * chunks *
+                   (2 * c * dk * dv + c * c * dk + c * c * dv);
+    if (vectorGate)
+      flops += heads * chunks * c * std::min(c, 16.0) * dk * 25;
+    double bytes = io + chunkIntermediateBytes(heads, chunks, c, dk, dv,
+                                               vectorGate ? 14 : 6, 2);
+    double steps = chunks + (gated ? c : 0);
+    return cost(kind, bytes, flops, steps, 16, t, 0, t.chunkKernelTime,
+                efficiency);
   };
   chunkwise.cost = [=](const TileConfig &config) {
-    return chunked(FormKind::chunkwise, *config.chunkSize);
+    return chunked(FormKind::chunkwise, *config.chunkSize,
+                   chunkwiseEfficiency);
   };
   models.candidates.push_back(std::move(chunkwise));
   // The parallel form: one chunk of all T steps (the T x T masked scores).
   FormModel parallel{FormKind::parallel, name, {}, {}, {}, {}};
   parallel.cost = [=](const TileConfig &) {
-    return chunked(FormKind::parallel, T);
+    return chunked(FormKind::parallel, T, parallelEfficiency);
   };
   models.candidates.push_back(std::move(parallel));
+}
+
+//===----------------------------------------------------------------------===//
+// delta_rule: state dk x dv per batch entry and head
+//===----------------------------------------------------------------------===//
+
+void addDeltaRuleModels(seq::DeltaRuleOp op, const TargetDescription &t,
+                        FormModels &models) {
+  ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
+  double B = q[0], H = q[2], dk = q[3], dv = v[3];
+  int64_t T = stepsOf(q);
+  double io = B * T * H * (2 * dk + 2 * dv + 2) * elementBytes(op.getQ());
+  std::string name = op->getName().getStringRef().str();
+  bool gated = op.getGate() != nullptr;
+  double sequentialEfficiency = t.efficiencyOverride(name, "sequential"),
+         chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
+  // Per step: k^T S, the rank-one correction and the output (6 dk dv).
+  models.candidates.push_back(
+      {FormKind::sequential, name, {}, {},
+       [=](const TileConfig &) {
+         return cost(FormKind::sequential, io, 6 * B * H * T * dk * dv, T,
+                     stepLaunches(t, T), t, 0, 0, sequentialEfficiency);
+       },
+       {}});
+  // The WY/UT form: per chunk of c steps K K^T (c^2 dk), the forward
+  // substitution for (I + A)^{-1} (c^3), W and U (c^2 (dk + dv)), in the
+  // chunk loop W S and K'^T V' (2 c dk dv), then Q' S_in (c dk dv) and the
+  // scores and their product with V' (c^2 (dk + dv)). Sequential: c
+  // substitution rows (two loop nests each), four loop nests per chunk in
+  // the chunk loop, and, with a gate, the in-chunk cumulative sum.
+  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
+                      {}};
+  chunkwise.cost = [=](const TileConfig &config) {
+    double c = *config.chunkSize;
+    double chunks = std::ceil(T / c);
+    double heads = B * H;
+    double flops = 2 * heads * chunks *
+                   (c * c * dk + c * c * c + 2 * c * c * (dk + dv) +
+                    3 * c * dk * dv);
+    double bytes = io + chunkIntermediateBytes(heads, chunks, c, dk, dv, 10,
+                                               5);
+    double steps = 4 * chunks + 2 * c + (gated ? c : 0);
+    return cost(FormKind::chunkwise, bytes, flops, steps, 20, t, 0,
+                t.chunkKernelTime, chunkwiseEfficiency);
+  };
+  models.candidates.push_back(std::move(chunkwise));
 }
 
 /// Aaren's softmax scan (time-invariant query): element (m, u, w).
@@ -471,6 +545,7 @@ FormModels formModels(Operation *op, const TargetDescription &target) {
       .Case([&](seq::LinearAttentionOp o) {
         addLinearAttentionModels(o, target, models);
       })
+      .Case([&](seq::DeltaRuleOp o) { addDeltaRuleModels(o, target, models); })
       .Case([&](seq::SoftmaxAttentionOp o) {
         if (o.hasTimeInvariantQuery())
           addSoftmaxScanModels(o, target, models);

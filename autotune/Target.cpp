@@ -261,7 +261,16 @@ TargetDescription detectHostCpu() {
   // benchmarks/softmax_forms.py (B=1 H=4 T=4096 d=64, 2 cores).
   cpu.efficiencyOverrides = {{"seq.softmax_attention/sequential", 0.012},
                              {"seq.softmax_attention/chunkwise", 0.030},
-                             {"seq.softmax_attention/parallel", 0.026}};
+                             {"seq.softmax_attention/parallel", 0.026},
+  // The matrix-state ops: measured on benchmarks/gla_forms.py and
+  // deltanet_forms.py (B=2 H=4 T=4096 d=64, 2 cores, vectorized
+  // exponentials): the sequential forms at ~20 GFLOP/s, the chunked forms'
+  // batched matmuls (contiguous-row loops, no register blocking) at ~29.
+                             {"seq.linear_attention/sequential", 0.21},
+                             {"seq.linear_attention/chunkwise", 0.30},
+                             {"seq.linear_attention/parallel", 0.30},
+                             {"seq.delta_rule/sequential", 0.21},
+                             {"seq.delta_rule/chunkwise", 0.30}};
   // A fork and join of the OpenMP team per loop nest (~20 us here).
   cpu.chunkKernelTime = 20e-6;
   return cpu;

@@ -30,14 +30,17 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--csv", default="")
     args = parser.parse_args()
-    forms = [("sequential", "#seq.form<sequential>"),
-             ("chunkwise C=32", "#seq.form<chunkwise, chunk_size = 32>"),
-             ("chunkwise C=64", "#seq.form<chunkwise, chunk_size = 64>")]
+    forms = [("sequential", "#seq.form<sequential>")] + [
+        ("chunkwise C=%d" % c, "#seq.form<chunkwise, chunk_size = %d>" % c)
+        for c in (16, 32, 64)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        picked = chosen_form(args.seqc, model(forms[0][1]), tmp)
+        if picked.startswith("chunkwise C=") and picked not in dict(forms):
+            forms.append((picked, "#seq.form<chunkwise, chunk_size = %s>"
+                          % picked.split("=")[1]))
         for name, form in forms:
             rows.append((name, run_ms(args.seqc, model(form), tmp, args.repeats)))
-        picked = chosen_form(args.seqc, model(forms[0][1]), tmp)
     base = rows[0][1]
     fastest = min(rows, key=lambda r: r[1])[0]
     print("GLA B=%d H=%d T=%d dk=dv=%d f32, CPU, median of %d runs" % (B, H, T, D, args.repeats))
