@@ -215,23 +215,104 @@ def gla(bundles):
     ms = median_ms(lambda: fn(q, k, v, g, out=out))
     graph = graph_ms(lambda: fn(q, k, v, g, out=out))
     torch_ms = median_ms(lambda: gla_chunk_torch(q, k, v, g))
-    row("gla (chunkwise form)", "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
+    row("gla (model's pick)", "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
         "torch chunked GLA", torch_ms, err, 1e-3, "torch rel err %.2e" % torch_err, graph)
+    # The same op in the other forms: what the pick is measured against.
+    for name in ("gla_sequential", "gla_c32", "gla_c128"):
+        path = os.path.join(bundles, name)
+        if not os.path.isdir(path):
+            continue
+        fn = seqc.load(path).gla
+        out = fn(q, k, v, g)
+        err = max(rel_err(out[0], ref), rel_err(out[1], S))
+        ms = median_ms(lambda: fn(q, k, v, g, out=out))
+        row(name, "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
+            "torch chunked GLA", torch_ms, err, 1e-3)
+
+
+def deltanet_chunk_torch(q, k, v, beta, g, C=64):
+    """Gated DeltaNet forward in the WY/UT chunk form (DESIGN.md), float32
+    PyTorch: the transform by a batched triangular solve, then a loop over
+    chunks. The plain-PyTorch peer (fla's Triton kernels are not on this
+    machine)."""
+    B, T, H, d = q.shape
+    N = T // C
+    scale = d ** -0.5
+    # [B, H, N, C, ...]
+    def chunks(x):
+        return x.transpose(1, 2).reshape(B, H, N, C, *x.shape[3:])
+    qc, kc, vc = chunks(q) * scale, chunks(k), chunks(v)
+    bc, L = chunks(beta), chunks(g).cumsum(-1)
+    diff = L[..., :, None] - L[..., None, :]
+    causal = torch.ones(C, C, dtype=torch.bool, device=q.device).tril()
+    gamma = torch.where(causal, torch.exp(torch.where(causal, diff, 0)), 0)
+    A = (bc[..., :, None] * (kc @ kc.transpose(-1, -2)) * gamma).tril(-1)
+    eye = torch.eye(C, device=q.device).expand_as(A)
+    Tinv = torch.linalg.solve_triangular(eye + A, eye, upper=False, unitriangular=True)
+    W = Tinv @ (bc[..., None] * kc * torch.exp(L)[..., None])
+    U = Tinv @ (bc[..., None] * vc)
+    scores = (qc @ kc.transpose(-1, -2)) * gamma
+    qe = qc * torch.exp(L)[..., None]
+    ke = kc * torch.exp(L[..., -1:] - L)[..., None]
+    S = torch.zeros(B, H, d, v.shape[-1], device=q.device)
+    out = torch.empty_like(vc)
+    for n in range(N):
+        corrected = U[:, :, n] - W[:, :, n] @ S
+        out[:, :, n] = qe[:, :, n] @ S + scores[:, :, n] @ corrected
+        S = torch.exp(L[:, :, n, -1])[..., None, None] * S + ke[:, :, n].transpose(-1, -2) @ corrected
+    return out.reshape(B, H, T, -1).transpose(1, 2), S
+
+
+def deltanet(bundles):
+    B, T, H, d = 2, 4096, 4, 64
+    torch.manual_seed(0)
+    q = torch.randn(B, T, H, d, device="cuda")
+    k = torch.nn.functional.normalize(torch.randn(B, T, H, d, device="cuda"), dim=-1)
+    v = torch.randn(B, T, H, d, device="cuda")
+    beta = torch.rand(B, T, H, device="cuda")
+    g = torch.log(0.9 + 0.099 * torch.rand(B, T, H, device="cuda"))
+    # Reference: the recurrence step by step in float64.
+    S = torch.zeros(B, H, d, d, device="cuda", dtype=torch.float64)
+    ref = torch.empty(B, T, H, d, device="cuda", dtype=torch.float64)
+    q64, k64, v64 = q.double(), k.double(), v.double()
+    b64, a64 = beta.double(), torch.exp(g.double())
+    for t in range(T):
+        kt, bt = k64[:, t], b64[:, t, :, None, None]
+        kS = torch.einsum("bhd,bhde->bhe", kt, S)
+        S = a64[:, t, :, None, None] * (S - bt * kt[..., None] * kS[:, :, None, :]) \
+            + bt * kt[..., None] * v64[:, t, :, None, :]
+        ref[:, t] = torch.einsum("bhd,bhde->bhe", q64[:, t], S) * d ** -0.5
+    o_t, S_t = deltanet_chunk_torch(q, k, v, beta, g)
+    torch_err = max(rel_err(o_t, ref), rel_err(S_t, S))
+    torch_ms = median_ms(lambda: deltanet_chunk_torch(q, k, v, beta, g))
+    sizes = "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d)
+    for name in ("gated_deltanet", "gated_deltanet_sequential", "gated_deltanet_c32"):
+        path = os.path.join(bundles, name)
+        if not os.path.isdir(path):
+            continue
+        fn = seqc.load(path).gated_deltanet
+        out = fn(q, k, v, beta, g)
+        err = max(rel_err(out[0], ref), rel_err(out[1], S))
+        ms = median_ms(lambda: fn(q, k, v, beta, g, out=out))
+        graph = graph_ms(lambda: fn(q, k, v, beta, g, out=out))
+        row(name if name != "gated_deltanet" else "gated_deltanet (pick)", sizes, ms,
+            "torch chunked DeltaNet", torch_ms, err, 1e-3,
+            "torch rel err %.2e" % torch_err, graph)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bundles")
     parser.add_argument("--csv")
-    parser.add_argument("--cases", default="linear_scan,lstm,gla",
-                        help="comma-separated subset of linear_scan, lstm, gla")
+    parser.add_argument("--cases", default="linear_scan,lstm,gla,deltanet",
+                        help="comma-separated subset of linear_scan, lstm, gla, deltanet")
     parser.add_argument("--profile", action="store_true",
                         help="print the device time per kernel of one LSTM call")
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
     print("device:", torch.cuda.get_device_name(), "torch", torch.__version__, flush=True)
-    for case in (linear_scan, lstm, gla):
+    for case in (linear_scan, lstm, gla, deltanet):
         if case.__name__ not in args.cases.split(","):
             continue
         try:

@@ -38,13 +38,28 @@ def linear_scan(form, B, T, D):
             "  return %%h, %%last : %s, %s\n}\n" % (ty, ty, ty, st, attr, ty, ty, ty, st, ty, st))
 
 
-def gla(B=2, T=4096, H=4, dk=64):
+def gla(B=2, T=4096, H=4, dk=64, form=None):
     ty = t((B, T, H, dk))
     st = t((B, H, dk, dk))
+    attr = " {form = %s}" % form if form else ""
     return ("func.func @gla(%%q: %s, %%k: %s, %%v: %s, %%g: %s) -> (%s, %s) {\n"
-            "  %%o, %%s = seq.linear_attention %%q, %%k, %%v gate <vector> %%g\n"
+            "  %%o, %%s = seq.linear_attention %%q, %%k, %%v gate <vector> %%g%s\n"
             "      : (%s, %s, %s, %s) -> (%s, %s)\n"
-            "  return %%o, %%s : %s, %s\n}\n" % ((ty,) * 4 + (ty, st) + (ty,) * 4 + (ty, st, ty, st)))
+            "  return %%o, %%s : %s, %s\n}\n" % ((ty,) * 4 + (ty, st, attr) + (ty,) * 4
+                                              + (ty, st, ty, st)))
+
+
+def gated_deltanet(B=2, T=4096, H=4, dk=64, form=None):
+    ty = t((B, T, H, dk))
+    p = t((B, T, H))
+    st = t((B, H, dk, dk))
+    attr = " {form = %s}" % form if form else ""
+    return ("func.func @gated_deltanet(%%q: %s, %%k: %s, %%v: %s, %%beta: %s, %%g: %s)"
+            " -> (%s, %s) {\n"
+            "  %%o, %%s = seq.delta_rule %%q, %%k, %%v, %%beta gate %%g%s\n"
+            "      : (%s, %s, %s, %s, %s) -> (%s, %s)\n"
+            "  return %%o, %%s : %s, %s\n}\n" % (ty, ty, ty, p, p, ty, st, attr, ty, ty, ty,
+                                              p, p, ty, st, ty, st))
 
 
 # Linear scans at a large and a small B*D, in each form and as the cost
@@ -59,10 +74,18 @@ SCAN_FORMS = {
     "prefix_c256": "#seq.form<prefix, chunk_size = 256, items_per_thread = 8>",
 }
 
+# The matrix-state ops in each form; "gla" and "gated_deltanet" are the
+# cost model's picks.
 MODELS = {
     "lstm_h768_1head": lstm(1),
     "lstm_h768_12heads": lstm(12),
     "gla": gla(),
+    "gla_sequential": gla(form="#seq.form<sequential>"),
+    "gla_c32": gla(form="#seq.form<chunkwise, chunk_size = 32>"),
+    "gla_c128": gla(form="#seq.form<chunkwise, chunk_size = 128>"),
+    "gated_deltanet": gated_deltanet(),
+    "gated_deltanet_sequential": gated_deltanet(form="#seq.form<sequential>"),
+    "gated_deltanet_c32": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 32>"),
 }
 for size, shape in SCAN_SIZES.items():
     for form, attr in SCAN_FORMS.items():
