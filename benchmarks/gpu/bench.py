@@ -13,6 +13,8 @@ import csv
 import os
 import sys
 
+import faulthandler
+
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
@@ -59,6 +61,17 @@ def rel_err(got, ref):
 
 ROWS = []
 PROFILE = False
+faulthandler.enable()  # a crash in a bundle names the Python line
+
+
+def print_profile(fn):
+    """Device time per kernel of one call of `fn` (CUPTI sees a bundle's
+    launches too)."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        fn()
+        torch.cuda.synchronize()
+    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=14), flush=True)
 
 
 def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None, verdict=None):
@@ -147,13 +160,7 @@ def lstm(bundles):
     ms = median_ms(lambda: fn(*args, out=out))
     graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
     if PROFILE:
-        # Device time per kernel of one call (CUPTI sees the bundle's
-        # launches too).
-        from torch.profiler import ProfilerActivity, profile
-        with profile(activities=[ProfilerActivity.CUDA]) as prof:
-            fn(*args, out=out)
-            torch.cuda.synchronize()
-        print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=12), flush=True)
+        print_profile(lambda: fn(*args, out=out))
     row("lstm 1 head", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
         err, 5e-2, "cuDNN rel err %.2e" % torch_err, graph)
     name = "lstm_h768_12heads"
@@ -286,7 +293,7 @@ def deltanet(bundles):
     torch_err = max(rel_err(o_t, ref), rel_err(S_t, S))
     torch_ms = median_ms(lambda: deltanet_chunk_torch(q, k, v, beta, g))
     sizes = "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d)
-    for name in ("gated_deltanet", "gated_deltanet_sequential", "gated_deltanet_c32"):
+    for name in ("gated_deltanet", "gated_deltanet_c32", "gated_deltanet_sequential"):
         path = os.path.join(bundles, name)
         if not os.path.isdir(path):
             continue
@@ -295,6 +302,8 @@ def deltanet(bundles):
         err = max(rel_err(out[0], ref), rel_err(out[1], S))
         ms = median_ms(lambda: fn(q, k, v, beta, g, out=out))
         graph = graph_ms(lambda: fn(q, k, v, beta, g, out=out))
+        if PROFILE:
+            print_profile(lambda: fn(q, k, v, beta, g, out=out))
         row(name if name != "gated_deltanet" else "gated_deltanet (pick)", sizes, ms,
             "torch chunked DeltaNet", torch_ms, err, 1e-3,
             "torch rel err %.2e" % torch_err, graph)

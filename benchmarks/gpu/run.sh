@@ -12,5 +12,9 @@ export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv 2>&1 | tee "$OUT/device.txt"
 status=0
 timeout 240 .device/bin/seqc-gpu-check .device/examples/* --csv "$OUT/gpu_check.csv" 2>&1 | tee "$OUT/gpu_check.log" || status=1
-timeout 240 python3 benchmarks/gpu/bench.py .device/bench --csv "$OUT/gpu_bench.csv" 2>&1 | tee "$OUT/gpu_bench.log" || status=1
+# One process per case: a crash in one case keeps the others' numbers.
+for case in linear_scan lstm gla deltanet; do
+  timeout 240 python3 benchmarks/gpu/bench.py .device/bench --cases "$case" ${PROFILE:+--profile} \
+      --csv "$OUT/gpu_bench_$case.csv" 2>&1 | tee "$OUT/gpu_bench_$case.log" || status=1
+done
 exit $status

@@ -166,11 +166,13 @@ Value batchMatmul(LoopBuilder &lb, Value lhs, Value rhs, Value acc,
 
 Value elementwise(LoopBuilder &lb, ValueRange ins, ArrayRef<Dims> inDims,
                   ArrayRef<int64_t> shape,
-                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+                  Type element) {
   Dims all;
   for (unsigned d = 0; d < shape.size(); ++d)
     all.push_back(d);
-  return lb.generic(ins, {emptyOf(lb, shape)}, inDims, {all}, shape.size(), {},
+  return lb.generic(ins, {emptyOf(lb, shape, element)}, inDims, {all},
+                    shape.size(), {},
                     [&](OpBuilder &b, Location l, ValueRange args) {
                       linalg::YieldOp::create(b, l, body(b, l, args));
                     })[0];
@@ -205,25 +207,22 @@ Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L) {
                         })[0];
   Value scoresT = batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}));
   // Loops (m, j, i).
-  SmallVector<Value> ins;
-  SmallVector<Dims> inDims;
+  SmallVector<Value> ins = {scoresT};
+  SmallVector<Dims> inDims = {Dims{0, 1, 2}};
   if (L) {
-    ins = {L, L};
-    inDims = {Dims{0, 2}, Dims{0, 1}};
+    ins.append({L, L});
+    inDims.append({Dims{0, 2}, Dims{0, 1}});
   }
-  return lb.generic(
-      ins, {scoresT}, inDims, {Dims{0, 1, 2}}, 3, {},
-      [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value score = a.back();
+  return elementwise(
+      lb, ins, inDims, {M, C, C}, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value score = a[0];
         if (L)
-          score = arith::MulFOp::create(nb, l, score,
-                                        expOfDifference(nb, l, a[0], a[1]));
+          score = mulF(nb, l, score, expOfDifference(nb, l, a[1], a[2]));
         Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
-        linalg::YieldOp::create(
-            nb, l,
-            ValueRange{arith::SelectOp::create(nb, l, indexAtMost(nb, l, 1, 2),
-                                               score, zero)});
-      })[0];
+        return arith::SelectOp::create(nb, l, indexAtMost(nb, l, 1, 2), score,
+                                       zero)
+            .getResult();
+      });
 }
 
 Value inChunkCumsum(LoopBuilder &lb, Value logGates) {
@@ -246,13 +245,14 @@ Value inChunkCumsum(LoopBuilder &lb, Value logGates) {
       ValueRange{zerosOf(lb, stepShape, f64), sums},
       [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
         LoopBuilder ib(nb, l);
-        Value next = ib.generic(
-            {ib.extractSlice(logGates, 1, i)}, {iter[0]}, {all}, {all},
-            all.size(), {}, [&](OpBuilder &eb, Location el, ValueRange a) {
+        Value next = elementwise(
+            ib, {ib.extractSlice(logGates, 1, i), iter[0]}, {all, all},
+            stepShape,
+            [&](OpBuilder &eb, Location el, ValueRange a) {
               Value g = arith::ExtFOp::create(eb, el, eb.getF64Type(), a[0]);
-              linalg::YieldOp::create(
-                  eb, el, ValueRange{arith::AddFOp::create(eb, el, a[1], g)});
-            })[0];
+              return arith::AddFOp::create(eb, el, a[1], g).getResult();
+            },
+            f64);
         scf::YieldOp::create(
             nb, l, ValueRange{next, ib.insertSlice(next, iter[1], 1, i)});
       });

@@ -81,14 +81,19 @@ mlir::Value causalScoresT(LoopBuilder &lb, mlir::Value q, mlir::Value k,
 /// which f32 would cancel away in long chunks.
 mlir::Value inChunkCumsum(LoopBuilder &lb, mlir::Value logGates);
 
-/// An elementwise generic over `shape` (f32 result, loops in the result's
-/// dimension order) whose body maps the inputs' elements to the result's.
-mlir::Value
-elementwise(LoopBuilder &lb, mlir::ValueRange ins, llvm::ArrayRef<Dims> inDims,
-            llvm::ArrayRef<int64_t> shape,
-            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                           mlir::ValueRange)>
-                body);
+/// An elementwise generic over `shape` (loops in the result's dimension
+/// order; f32 or `element` results) whose body maps the inputs' elements to
+/// the result's. Everything it reads is an input and its output starts
+/// empty: the GPU pipeline's elementwise fusion mis-fuses a producer that
+/// reads its own `outs` into a consumer with reductions (the producer's
+/// read-modify-write is repeated per reduction iteration).
+mlir::Value elementwise(
+    LoopBuilder &lb, mlir::ValueRange ins, llvm::ArrayRef<Dims> inDims,
+    llvm::ArrayRef<int64_t> shape,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body,
+    mlir::Type element = {});
 
 mlir::Value mulF(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                  mlir::Value y);

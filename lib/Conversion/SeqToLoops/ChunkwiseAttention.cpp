@@ -164,14 +164,15 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
             ins.push_back(ib.extractSlice(perChunkGamma, 1, n));
             inDims.push_back(vectorGate ? Dims{0, 1} : Dims{0});
           }
-          Value next = ib.generic(
-              ins, {Un}, inDims, {Dims{0, 1, 2}}, 3, {},
+          ins.push_back(Un);
+          inDims.push_back(Dims{0, 1, 2});
+          Value next = elementwise(
+              ib, ins, inDims, {G, DK, DV},
               [&](OpBuilder &b, Location bl, ValueRange a) {
                 Value kept = perChunkGamma ? mulF(b, bl, a[0], a[1]) : a[0];
-                linalg::YieldOp::create(
-                    b, bl,
-                    ValueRange{arith::AddFOp::create(b, bl, kept, a.back())});
-              })[0];
+                return arith::AddFOp::create(b, bl, kept, a[ins.size() - 1])
+                    .getResult();
+              });
           scf::YieldOp::create(nb, l, ValueRange{next, written});
         });
     Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});

@@ -87,19 +87,19 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
       aIns.append({L, L});
       aDims.append({Dims{0, 1}, Dims{0, 2}});
     }
-    Value A = lb.generic(
-        aIns, {gram}, aDims, {Dims{0, 1, 2}}, 3, {},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value x = mulF(b, l, a[0], a.back());
+    aIns.push_back(gram);
+    aDims.push_back(Dims{0, 1, 2});
+    Value A = elementwise(
+        lb, aIns, aDims, {M, C, C}, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = mulF(b, l, a[0], a[aIns.size() - 1]);
           if (L)
             x = mulF(b, l, x, expOfDifference(b, l, a[1], a[2]));
           Value below = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
                                               linalg::IndexOp::create(b, l, 2),
                                               linalg::IndexOp::create(b, l, 1));
           Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
-          linalg::YieldOp::create(
-              b, l, ValueRange{arith::SelectOp::create(b, l, below, x, zero)});
-        })[0];
+          return arith::SelectOp::create(b, l, below, x, zero).getResult();
+        });
 
     // Tinv = (I + A)^{-1} by forward substitution, row i after row i - 1:
     // Tinv[i, :] = e_i - sum_{j < i} A[i, j] Tinv[j, :] (rows >= i are
@@ -190,23 +190,20 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           Value statesIn = ib.insertSlice(S, iter[1], 1, n);
           Value WS = batchMatmul(ib, ib.extractSlice(perChunkW, 1, n), S,
                                  zerosOf(ib, {G, C, DV}));
-          Value corrected = ib.generic(
-              {ib.extractSlice(perChunkU, 1, n)}, {WS}, {Dims{0, 1, 2}},
-              {Dims{0, 1, 2}}, 3, {},
+          Value corrected = elementwise(
+              ib, {ib.extractSlice(perChunkU, 1, n), WS},
+              {Dims{0, 1, 2}, Dims{0, 1, 2}}, {G, C, DV},
               [&](OpBuilder &b, Location bl, ValueRange a) {
-                linalg::YieldOp::create(
-                    b, bl,
-                    ValueRange{arith::SubFOp::create(b, bl, a[0], a[1])});
-              })[0];
+                return arith::SubFOp::create(b, bl, a[0], a[1]).getResult();
+              });
           Value decayed = S;
           if (perChunkGamma)
-            decayed =
-                ib.generic({ib.extractSlice(perChunkGamma, 1, n)}, {S},
-                           {Dims{0}}, {Dims{0, 1, 2}}, 3, {},
-                           [&](OpBuilder &b, Location bl, ValueRange a) {
-                             linalg::YieldOp::create(
-                                 b, bl, ValueRange{mulF(b, bl, a[0], a[1])});
-                           })[0];
+            decayed = elementwise(
+                ib, {ib.extractSlice(perChunkGamma, 1, n), S},
+                {Dims{0}, Dims{0, 1, 2}}, {G, DK, DV},
+                [&](OpBuilder &b, Location bl, ValueRange a) {
+                  return mulF(b, bl, a[0], a[1]);
+                });
           Value next = batchMatmul(ib, ib.extractSlice(perChunkKeys, 1, n),
                                    corrected, decayed, /*transposeLhs=*/true);
           scf::YieldOp::create(

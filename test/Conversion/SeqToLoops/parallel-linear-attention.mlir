@@ -8,7 +8,7 @@
 // CHECK-LABEL: func.func @retnet
 // CHECK-NOT:     tensor<6x8x8xf32>, tensor<6x1x8x8xf32>
 // CHECK:         %[[SCORES:.*]] = linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x16x8xf32>, tensor<6x8x16xf32>) outs(%{{.*}} : tensor<6x16x16xf32>)
-// CHECK:         linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<6x16xf64>, tensor<6x16xf64>) outs(%[[SCORES]] : tensor<6x16x16xf32>)
+// CHECK:         linalg.generic {{.*}}ins(%[[SCORES]], %{{.*}}, %{{.*}} : tensor<6x16x16xf32>, tensor<6x16xf64>, tensor<6x16xf64>)
 // CHECK:           arith.subf %{{.*}}, %{{.*}} : f64
 // CHECK:           math.exp
 // CHECK:           arith.cmpi ule
