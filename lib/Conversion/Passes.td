@@ -87,8 +87,9 @@ def SeqContractionLoopOrder
     : Pass<"seq-contraction-loop-order", "mlir::func::FuncOp"> {
   let summary = "Order a contraction's loops for a vectorizing CPU backend";
   let description = [{
-    A linalg contraction (matmul, batch_matmul, or a generic that
-    multiplies and accumulates) lowers to loops in the order of its
+    A linalg contraction (matmul, batch_matmul, or a generic whose result
+    accumulates products, `out + a * b` or `out - a * b` as in a triangular
+    solve's row update) lowers to loops in the order of its
     iteration space, which for a named matmul puts the reduction innermost:
     a serial chain LLVM cannot vectorize without reassociating. This pass
     generalizes each contraction and interchanges its loops to

@@ -103,8 +103,7 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
 
     // Tinv = (I + A)^{-1} by forward substitution, row i after row i - 1:
     // Tinv[i, :] = e_i - sum_{j < i} A[i, j] Tinv[j, :] (rows >= i are
-    // still 0, and A[i, j >= i] = 0). Loops (m, j, e): the reduction over j
-    // outside the contiguous e.
+    // still 0, and A[i, j >= i] = 0).
     auto substitution = scf::ForOp::create(
         rewriter, loc, lb.index(0), lb.index(C), lb.index(1),
         ValueRange{zerosOf(lb, {M, C, C})},
@@ -124,9 +123,13 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
                         arith::ConstantOp::create(b, bl,
                                                   b.getF32FloatAttr(0)))});
               })[0];
+          // Loops (m, e, j): the parallel ones outermost, which the GPU
+          // maps to threads (one thread per chunk would serialize C^2
+          // products); the CPU pipeline moves j outside e again
+          // (seq-contraction-loop-order).
           Value row =
               ib.generic({ib.extractSlice(A, 1, i), iter[0]}, {identityRow},
-                         {Dims{0, 1}, Dims{0, 1, 2}}, {Dims{0, 2}}, 3, {1},
+                         {Dims{0, 2}, Dims{0, 2, 1}}, {Dims{0, 1}}, 3, {2},
                          [&](OpBuilder &b, Location bl, ValueRange a) {
                            linalg::YieldOp::create(
                                b, bl,

@@ -1,6 +1,7 @@
 //===- ContractionLoopOrderPass.cpp ---------------------------------------===//
 #include "seqc/Conversion/SeqToLoops.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -42,12 +43,34 @@ SmallVector<unsigned> vectorFriendlyOrder(linalg::LinalgOp op) {
   return identity ? SmallVector<unsigned>() : order;
 }
 
+/// A generic whose one result accumulates products: out + a * b or
+/// out - a * b (a contraction by another name, e.g. a triangular solve's
+/// row update), which linalg's contraction interface does not recognize.
+bool isMultiplyAccumulate(linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() == 0)
+    return false;
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  Operation *update = yield.getOperand(0).getDefiningOp();
+  if (!update || !isa<arith::AddFOp, arith::SubFOp>(update))
+    return false;
+  Value accumulator = body.getArgument(body.getNumArguments() - 1);
+  Value lhs = update->getOperand(0), rhs = update->getOperand(1);
+  Value product = lhs == accumulator ? rhs
+                  : rhs == accumulator && isa<arith::AddFOp>(update) ? lhs
+                                                                      : Value();
+  return product && product.getDefiningOp<arith::MulFOp>();
+}
+
 struct ContractionLoopOrderPass
     : seqc::impl::SeqContractionLoopOrderBase<ContractionLoopOrderPass> {
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> contractions;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (linalg::isaContractionOpInterface(op) && op.getNumDpsInits() == 1 &&
+      if ((linalg::isaContractionOpInterface(op) || isMultiplyAccumulate(op)) &&
+          op.getNumDpsInits() == 1 &&
           !vectorFriendlyOrder(op).empty())
         contractions.push_back(op);
     });

@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -127,6 +128,33 @@ CpuExecutable::prepare(StringRef function, ArrayRef<MemRefArgument> arguments) {
   return call;
 }
 
+/// Moves every fixed-size alloca outside a function's entry block into it.
+/// Upstream's gpu.launch_func translation allocas each launch's parameter
+/// struct and pointer array at the launch: inside a step loop that is a
+/// new stack slot per step, which never returns until the function does
+/// (a sequential gated DeltaNet at T = 4096, four launches a step, overran
+/// the 8 MiB stack on an H200 machine). The launch copies its parameters,
+/// so one slot per launch site, reused every step, is equivalent; nothing
+/// else in the host code keeps an alloca's address across iterations.
+static void hoistStaticAllocas(llvm::Module &module) {
+  for (llvm::Function &function : module) {
+    if (function.isDeclaration())
+      continue;
+    llvm::BasicBlock &entry = function.getEntryBlock();
+    llvm::Instruction *insertBefore = &*entry.getFirstInsertionPt();
+    for (llvm::BasicBlock &block : function) {
+      if (&block == &entry)
+        continue;
+      for (llvm::Instruction &instruction :
+           llvm::make_early_inc_range(block)) {
+        auto *alloca = llvm::dyn_cast<llvm::AllocaInst>(&instruction);
+        if (alloca && llvm::isa<llvm::ConstantInt>(alloca->getArraySize()))
+          alloca->moveBefore(insertBefore->getIterator());
+      }
+    }
+  }
+}
+
 llvm::Error emitHostObjectFile(ModuleOp module, StringRef path,
                                bool portable) {
   initializeHostTarget(module.getContext());
@@ -152,6 +180,7 @@ llvm::Error emitHostObjectFile(ModuleOp module, StringRef path,
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
+  hoistStaticAllocas(*llvmModule);
 
   auto optimize = makeOptimizingTransformer(3, 0, machine.get());
   if (llvm::Error err = optimize(llvmModule.get()))

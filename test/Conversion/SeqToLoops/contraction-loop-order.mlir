@@ -29,6 +29,23 @@ func.func @transposed_lhs(%a: memref<4x16x8xf32>, %b: memref<4x16x32xf32>, %c: m
   return
 }
 
+// A row update out - a * b with the reduction innermost (as the GPU wants
+// it): j moves outside the contiguous e.
+// CHECK-LABEL: func.func @subtracting_update
+// CHECK:         linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK:           arith.subf
+func.func @subtracting_update(%a: memref<8x16xf32>, %t: memref<8x16x32xf32>, %row: memref<8x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, e, j) -> (m, j)>, affine_map<(m, e, j) -> (m, j, e)>, affine_map<(m, e, j) -> (m, e)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %t : memref<8x16xf32>, memref<8x16x32xf32>) outs(%row : memref<8x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.subf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
 // Already in that order, and elementwise ops: untouched.
 // CHECK-LABEL: func.func @untouched
 // CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
