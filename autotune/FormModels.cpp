@@ -288,6 +288,25 @@ void addLinearScanModels(seq::LinearScanOp op, const TargetDescription &t,
                 t.threadStepLatency);
   };
   models.candidates.push_back(std::move(prefix));
+
+  if (!seqc::hasFormLowering(op, FormKind::chunkwise))
+    return;
+  // Chunkwise (ChunkwiseLinearScan.cpp, loop kernels on a GPU): every step
+  // sums over its chunk's earlier steps, C/2 terms of an exponential
+  // (~25 flops as a polynomial) and three products each; in-chunk log sums
+  // and signs (f64 and the compute type) are written and read, and the
+  // critical path is the C-step log-sum loop plus the N-step carry.
+  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(s.T)}, {}, {},
+                      {}};
+  double chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
+  chunkwise.cost = [s, t, chunkwiseEfficiency](const TileConfig &c) {
+    double C = *c.chunkSize, chunks = std::ceil(s.T / C);
+    double flops = s.elements() * (C / 2) * 28;
+    double bytes = s.io() + s.elements() * (8 + 4) * 4;
+    return cost(FormKind::chunkwise, bytes, flops, C + chunks, 8, t, 0,
+                t.isGpu ? t.launchLatency : t.stepLatency, chunkwiseEfficiency);
+  };
+  models.candidates.push_back(std::move(chunkwise));
 }
 
 //===----------------------------------------------------------------------===//

@@ -39,25 +39,32 @@ def t(shape, el):
 
 def linear_scan_case(rng, lengths):
     T = rng.choice(lengths)
-    C = rng.choice([1, 3, 16, 64, 256, max(1, T)])
+    kind = rng.choice(["prefix", "chunkwise"])
+    # The chunkwise form is O(C) per step: chunks up to 64.
+    C = rng.choice([1, 3, 16, 64, 256, max(1, T)] if kind == "prefix"
+                   else [1, 3, 16, 64, max(1, min(T, 64))])
     B, D = rng.choice([1, 2]), rng.choice([1, 4, 8])
     dtype = rng.choice(["f32", "bf16"])
-    mode = rng.choice(["near_one", "negative", "mixed"])
+    mode = rng.choice(["near_one", "negative", "mixed", "zeros"])
     nrng = np.random.default_rng(rng.randrange(1 << 30))
     if mode == "near_one":
         a = 1.0 - nrng.uniform(0, 1e-3, (B, T, D))
     elif mode == "negative":
         a = -nrng.uniform(0.9, 0.999, (B, T, D))
+    elif mode == "zeros":
+        # Resets (a = 0) amid negative and positive decays.
+        a = nrng.uniform(-0.999, 0.999, (B, T, D))
+        a[nrng.random((B, T, D)) < 0.05] = 0.0
     else:
         a = nrng.uniform(-0.999, 0.999, (B, T, D))
     b = nrng.standard_normal((B, T, D))
     s, st, o = t((B, T, D), dtype), t((B, D), "f32"), t((B, T, D), "f32")
     text = ("func.func @case(%%a: %s, %%b: %s) -> (%s, %s) {\n"
-            "  %%h, %%l = seq.linear_scan %%a, %%b {form = #seq.form<prefix, chunk_size = %d>}"
+            "  %%h, %%l = seq.linear_scan %%a, %%b {form = #seq.form<%s, chunk_size = %d>}"
             " : (%s, %s) -> (%s, %s)\n  return %%h, %%l : %s, %s\n}\n"
-            % (s, s, o, st, C, s, s, o, st, o, st))
-    return "linear_scan prefix T=%d C=%d B=%d D=%d %s %s" % (T, C, B, D, dtype, mode), text, \
-        {"a": a, "b": b}, dtype
+            % (s, s, o, st, kind, C, s, s, o, st, o, st))
+    return "linear_scan %s T=%d C=%d B=%d D=%d %s %s" % (kind, T, C, B, D, dtype, mode), \
+        text, {"a": a, "b": b}, dtype
 
 
 def linear_attention_case(rng, lengths):

@@ -28,14 +28,21 @@ func.func @gla(%q: tensor<2x512x4x32xf32>, %g: tensor<2x512x4x32xf32>) -> tensor
 // CPU: seq.linear_scan {{.*}} {form = #seq.form<sequential>}
 // GPU-LABEL: func.func @scan
 // GPU: seq.linear_scan {{.*}} {form = #seq.form<prefix, chunk_size = {{[0-9]+}}, block_threads = {{[0-9]+}}, items_per_thread = {{[0-9]+}}>}
-// A forced form that does not apply (chunkwise linear_scan has no
-// lowering) leaves the op alone.
 // FORCE-LABEL: func.func @scan
-// FORCE-NOT: form =
-// FORCE: return
+// FORCE: seq.linear_scan {{.*}} {form = #seq.form<chunkwise, chunk_size = 32>}
 func.func @scan(%a: tensor<1x65536x64xf32>) -> tensor<1x65536x64xf32> {
   %h, %f = seq.linear_scan %a, %a : (tensor<1x65536x64xf32>, tensor<1x65536x64xf32>) -> (tensor<1x65536x64xf32>, tensor<1x64xf32>)
   return %h : tensor<1x65536x64xf32>
+}
+
+// A forced form that does not apply (a complex scan has no chunkwise
+// lowering) leaves the op alone.
+// FORCE-LABEL: func.func @complex_scan
+// FORCE-NOT: form =
+// FORCE: return
+func.func @complex_scan(%a: tensor<1x16x4xcomplex<f32>>) -> tensor<1x16x4xcomplex<f32>> {
+  %h, %f = seq.linear_scan %a, %a : (tensor<1x16x4xcomplex<f32>>, tensor<1x16x4xcomplex<f32>>) -> (tensor<1x16x4xcomplex<f32>>, tensor<1x4xcomplex<f32>>)
+  return %h : tensor<1x16x4xcomplex<f32>>
 }
 
 // A form someone wrote is kept.

@@ -45,6 +45,10 @@ void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
 /// Chunkwise (WY/UT) form of seq.delta_rule (gated or not).
 void populateChunkwiseDeltaRulePatterns(mlir::RewritePatternSet &patterns);
 
+/// Chunkwise form of seq.linear_scan (log-space decay matrix per chunk,
+/// sign- and zero-safe).
+void populateChunkwiseLinearScanPatterns(mlir::RewritePatternSet &patterns);
+
 /// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
 void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
 

@@ -90,7 +90,8 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     aIns.push_back(gram);
     aDims.push_back(Dims{0, 1, 2});
     Value A = elementwise(
-        lb, aIns, aDims, {M, C, C}, [&](OpBuilder &b, Location l, ValueRange a) {
+        lb, aIns, aDims, {M, C, C},
+        [&](OpBuilder &b, Location l, ValueRange a) {
           Value x = mulF(b, l, a[0], a[aIns.size() - 1]);
           if (L)
             x = mulF(b, l, x, expOfDifference(b, l, a[1], a[2]));
@@ -201,12 +202,11 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
               });
           Value decayed = S;
           if (perChunkGamma)
-            decayed = elementwise(
-                ib, {ib.extractSlice(perChunkGamma, 1, n), S},
-                {Dims{0}, Dims{0, 1, 2}}, {G, DK, DV},
-                [&](OpBuilder &b, Location bl, ValueRange a) {
-                  return mulF(b, bl, a[0], a[1]);
-                });
+            decayed = elementwise(ib, {ib.extractSlice(perChunkGamma, 1, n), S},
+                                  {Dims{0}, Dims{0, 1, 2}}, {G, DK, DV},
+                                  [&](OpBuilder &b, Location bl, ValueRange a) {
+                                    return mulF(b, bl, a[0], a[1]);
+                                  });
           Value next = batchMatmul(ib, ib.extractSlice(perChunkKeys, 1, n),
                                    corrected, decayed, /*transposeLhs=*/true);
           scf::YieldOp::create(

@@ -58,9 +58,9 @@ bool isMultiplyAccumulate(linalg::LinalgOp op) {
     return false;
   Value accumulator = body.getArgument(body.getNumArguments() - 1);
   Value lhs = update->getOperand(0), rhs = update->getOperand(1);
-  Value product = lhs == accumulator ? rhs
+  Value product = lhs == accumulator                                 ? rhs
                   : rhs == accumulator && isa<arith::AddFOp>(update) ? lhs
-                                                                      : Value();
+                                                                     : Value();
   return product && product.getDefiningOp<arith::MulFOp>();
 }
 
@@ -70,8 +70,7 @@ struct ContractionLoopOrderPass
     SmallVector<linalg::LinalgOp> contractions;
     getOperation().walk([&](linalg::LinalgOp op) {
       if ((linalg::isaContractionOpInterface(op) || isMultiplyAccumulate(op)) &&
-          op.getNumDpsInits() == 1 &&
-          !vectorFriendlyOrder(op).empty())
+          op.getNumDpsInits() == 1 && !vectorFriendlyOrder(op).empty())
         contractions.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -74,6 +74,8 @@ bool seqc::hasFormLowering(Operation *op, FormKind kind) {
   case FormKind::chunkwise:
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
       return !attention.hasTimeInvariantQuery();
+    if (auto scan = dyn_cast<LinearScanOp>(op))
+      return isa<FloatType>(scan.getH().getType().getElementType());
     return isa<LinearAttentionOp, DeltaRuleOp>(op);
   case FormKind::parallel:
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))

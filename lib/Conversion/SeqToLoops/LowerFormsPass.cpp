@@ -34,6 +34,7 @@ struct SeqLowerFormsPass
     seqc::populateSequentialFormPatterns(patterns);
     seqc::populateChunkwiseFormPatterns(patterns);
     seqc::populateChunkwiseDeltaRulePatterns(patterns);
+    seqc::populateChunkwiseLinearScanPatterns(patterns);
     seqc::populatePrefixFormPatterns(patterns);
     seqc::populateSoftmaxAttentionFormPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below
