@@ -553,6 +553,37 @@ void addSequentialOnly(Operation *op, const TargetDescription &t,
        {}});
 }
 
+/// A generic seq.scan: sequential, or the prefix form
+/// (PrefixGenericScan.cpp) that reads and writes the sequences three times
+/// and has C + N combine steps on its critical path. On the CPU each of
+/// those steps is one loop over every chunk, serial (too small for a thread
+/// team): the prefix form does the sequential form's per-element work plus
+/// its extra traffic, so it never wins there (measured: running max and
+/// sum, T = 65536, 0.41 ms prefix vs 0.31 ms sequential). On a GPU each
+/// step is a kernel over all chunks, and the sequential form a kernel per
+/// time step.
+void addScanModels(seq::ScanOp op, const TargetDescription &t,
+                   FormModels &models) {
+  addSequentialOnly(op, t, models);
+  ArrayRef<int64_t> shape = shapeOf(op.getInputs()[0]);
+  int64_t T = stepsOf(shape);
+  double elements = product(shape);
+  double bytes = 0;
+  for (Value input : op.getInputs())
+    bytes += 2 * product(shapeOf(input)) * elementBytes(input);
+  FormModel prefix{FormKind::prefix, op->getName().getStringRef().str(),
+                   {chunkVariable(T)}, {}, {}, {}};
+  prefix.cost = [=](const TileConfig &c) {
+    double C = std::min<double>(*c.chunkSize, T), chunks = std::ceil(T / C);
+    if (t.isGpu)
+      return cost(FormKind::prefix, 3 * bytes, 0, C + chunks, 4, t, 0,
+                  t.launchLatency);
+    return cost(FormKind::prefix, 3 * bytes, 0, C + chunks, 0, t, 0,
+                t.stepLatency * elements / T * chunks);
+  };
+  models.candidates.push_back(std::move(prefix));
+}
+
 } // namespace
 
 FormModels formModels(Operation *op, const TargetDescription &target) {
@@ -565,6 +596,7 @@ FormModels formModels(Operation *op, const TargetDescription &target) {
         addLinearAttentionModels(o, target, models);
       })
       .Case([&](seq::DeltaRuleOp o) { addDeltaRuleModels(o, target, models); })
+      .Case([&](seq::ScanOp o) { addScanModels(o, target, models); })
       .Case([&](seq::SoftmaxAttentionOp o) {
         if (o.hasTimeInvariantQuery())
           addSoftmaxScanModels(o, target, models);

@@ -163,6 +163,59 @@ def delta_rule_case(rng, lengths):
         gate_mode if gated else "-"), text, inputs, dtype
 
 
+def generic_scan_case(rng, lengths):
+    """seq.scan in the prefix form with one of two combiners: the running
+    maximum with a running sum (two sequences), or the composition of
+    affine maps (a, b) o (a2, b2) = (a a2, a2 b + b2), which does not
+    commute: operand order matters. With or without init, inclusive or
+    exclusive, forward or reverse."""
+    T = rng.choice([t for t in lengths if t > 0])
+    C = rng.choice([1, 3, 16, 64, max(1, T)])
+    B, D = rng.choice([1, 2]), rng.choice([1, 4])
+    combiner = rng.choice(["max_sum", "affine"])
+    reverse = rng.random() < 0.3
+    has_init = rng.random() < 0.5
+    exclusive = has_init and rng.random() < 0.4
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    if combiner == "max_sum":
+        x = nrng.standard_normal((B, T, D))
+        y = nrng.standard_normal((B, T, D))
+        body = ("  ^bb0(%l0: f32, %l1: f32, %r0: f32, %r1: f32):\n"
+                "    %m = arith.maximumf %l0, %r0 : f32\n"
+                "    %s = arith.addf %l1, %r1 : f32\n"
+                "    seq.yield %m, %s : f32, f32\n")
+        init_values = {"i0": nrng.standard_normal((B, D)), "i1": nrng.standard_normal((B, D))}
+    else:
+        x = nrng.uniform(-0.999, 0.999, (B, T, D))
+        y = nrng.standard_normal((B, T, D))
+        body = ("  ^bb0(%l0: f32, %l1: f32, %r0: f32, %r1: f32):\n"
+                "    %a = arith.mulf %l0, %r0 : f32\n"
+                "    %p = arith.mulf %r0, %l1 : f32\n"
+                "    %b = arith.addf %p, %r1 : f32\n"
+                "    seq.yield %a, %b : f32, f32\n")
+        init_values = {"i0": np.ones((B, D)), "i1": nrng.standard_normal((B, D))}
+    s_ = t((B, T, D), "f32")
+    st = t((B, D), "f32")
+    args = ["%%x: %s" % s_, "%%y: %s" % s_]
+    inputs = {"x": x, "y": y}
+    init_text = ""
+    if has_init:
+        args += ["%%i0: %s" % st, "%%i1: %s" % st]
+        inputs.update(init_values)
+        init_text = " init(%%i0, %%i1 : %s, %s)" % (st, st)
+    flags = (" reverse" if reverse else "") + (" exclusive" if exclusive else "")
+    text = ("func.func @case(%s) -> (%s, %s, %s, %s) {\n"
+            "  %%o:2, %%f:2 = seq.scan ins(%%x, %%y : %s, %s)%s%s"
+            " attributes {form = #seq.form<prefix, chunk_size = %d>}\n"
+            "      -> (%s, %s) final (%s, %s) {\n%s  }\n"
+            "  return %%o#0, %%o#1, %%f#0, %%f#1 : %s, %s, %s, %s\n}\n"
+            % (", ".join(args), s_, s_, st, st, s_, s_, init_text, flags, C,
+               s_, s_, st, st, body, s_, s_, st, st))
+    return "scan prefix C=%d T=%d B=%d D=%d %s%s%s%s" % (
+        C, T, B, D, combiner, " init" if has_init else "", " reverse" if reverse else "",
+        " exclusive" if exclusive else ""), text, inputs, "f32"
+
+
 def aaren_case(rng, lengths):
     T = rng.choice(lengths)
     C = rng.choice([1, 4, 16, 256, max(1, T)])
@@ -236,8 +289,8 @@ def main():
     args = parser.parse_args()
     lengths = [1, 2, 37, 64, 1000] + ([16384] if args.soak else [])
     cases = args.cases * (10 if args.soak else 1)
-    makers = [linear_scan_case, linear_attention_case, delta_rule_case, aaren_case,
-              causal_attention_case]
+    makers = [linear_scan_case, linear_attention_case, delta_rule_case, generic_scan_case,
+              aaren_case, causal_attention_case]
     if args.ops:
         wanted = args.ops.split(",")
         makers = [m for m in makers if m.__name__[:-len("_case")] in wanted]

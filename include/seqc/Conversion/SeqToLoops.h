@@ -49,6 +49,10 @@ void populateChunkwiseDeltaRulePatterns(mlir::RewritePatternSet &patterns);
 /// sign- and zero-safe).
 void populateChunkwiseLinearScanPatterns(mlir::RewritePatternSet &patterns);
 
+/// Prefix form (reduce-then-scan with the op's combiner) of a generic
+/// seq.scan.
+void populatePrefixScanPatterns(mlir::RewritePatternSet &patterns);
+
 /// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
 void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
 

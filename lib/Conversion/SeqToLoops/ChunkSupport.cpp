@@ -6,6 +6,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -185,6 +186,22 @@ Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
 Value expF(OpBuilder &b, Location loc, Value x64) {
   return math::ExpOp::create(
       b, loc, arith::TruncFOp::create(b, loc, b.getF32Type(), x64));
+}
+
+SmallVector<Value> applyCombiner(OpBuilder &b, Block &combiner, ValueRange lhs,
+                                 ValueRange rhs) {
+  IRMapping mapping;
+  size_t n = lhs.size();
+  for (size_t i = 0; i < n; ++i) {
+    mapping.map(combiner.getArgument(i), lhs[i]);
+    mapping.map(combiner.getArgument(n + i), rhs[i]);
+  }
+  for (Operation &inner : combiner.without_terminator())
+    b.clone(inner, mapping);
+  SmallVector<Value> results;
+  for (Value v : combiner.getTerminator()->getOperands())
+    results.push_back(mapping.lookupOrDefault(v));
+  return results;
 }
 
 Value indexAtMost(OpBuilder &b, Location loc, unsigned a, unsigned c) {

@@ -100,6 +100,13 @@ mlir::Value mulF(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// exp in f32 of an f64 value.
 mlir::Value expF(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x64);
 
+/// A seq.scan combiner applied to scalars: lhs (the earlier aggregate) o
+/// rhs, its body cloned at `b`'s insertion point.
+llvm::SmallVector<mlir::Value> applyCombiner(mlir::OpBuilder &b,
+                                             mlir::Block &combiner,
+                                             mlir::ValueRange lhs,
+                                             mlir::ValueRange rhs);
+
 /// linalg.index(a) <= linalg.index(b) inside a generic body.
 mlir::Value indexAtMost(mlir::OpBuilder &b, mlir::Location loc, unsigned a,
                         unsigned c);

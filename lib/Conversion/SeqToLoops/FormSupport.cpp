@@ -66,6 +66,11 @@ bool seqc::hasFormLowering(Operation *op, FormKind kind) {
   case FormKind::sequential:
     return isa<FormOpInterface>(op);
   case FormKind::prefix:
+    if (auto scan = dyn_cast<ScanOp>(op)) {
+      // Chunks need at least one step (a dynamic T is reported as such).
+      auto type = cast<RankedTensorType>(scan.getInputs()[0].getType());
+      return type.isDynamicDim(1) || type.getDimSize(1) > 0;
+    }
     if (auto scan = dyn_cast<LinearScanOp>(op))
       return isa<FloatType>(scan.getH().getType().getElementType());
     if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))

@@ -35,6 +35,7 @@ struct SeqLowerFormsPass
     seqc::populateChunkwiseFormPatterns(patterns);
     seqc::populateChunkwiseDeltaRulePatterns(patterns);
     seqc::populateChunkwiseLinearScanPatterns(patterns);
+    seqc::populatePrefixScanPatterns(patterns);
     seqc::populatePrefixFormPatterns(patterns);
     seqc::populateSoftmaxAttentionFormPatterns(patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below

@@ -6,6 +6,7 @@
 // channels (a linalg.generic, or the recurrence body itself).
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "lib/Utils/LoopBuilder.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
@@ -202,17 +203,10 @@ struct LowerScan : OpRewritePattern<ScanOp> {
               [&](OpBuilder &eb, Location el, ValueRange args) {
                 // Block arguments: the new elements (rhs), then the
                 // accumulators (lhs, the earlier elements).
-                IRMapping mapping;
-                for (size_t i = 0; i < n; ++i) {
-                  mapping.map(combiner.getArgument(i), args[n + i]);
-                  mapping.map(combiner.getArgument(n + i), args[i]);
-                }
-                for (Operation &inner : combiner.without_terminator())
-                  eb.clone(inner, mapping);
-                SmallVector<Value> yielded;
-                for (Value v : combiner.getTerminator()->getOperands())
-                  yielded.push_back(mapping.lookupOrDefault(v));
-                linalg::YieldOp::create(eb, el, yielded);
+                linalg::YieldOp::create(
+                    eb, el,
+                    applyCombiner(eb, combiner, args.slice(n, n),
+                                  args.take_front(n)));
               });
           SmallVector<Value> next(combined);
           if (!exclusive)
