@@ -80,7 +80,7 @@ func.func @quadratic(%x: tensor<2x9x4xf32>) -> tensor<2x4xf32> {
 // CHECK-LABEL: func.func @linear_elman
 // CHECK:      seq.recurrence
 func.func @linear_elman(%x: tensor<2x9x4xf32>, %r: tensor<4x4xf32>) -> tensor<2x4xf32> {
-  // expected-remark @+1 {{stays a recurrence: it captures weights (not analyzed yet)}}
+  // expected-remark @+1 {{stays a recurrence: 'linalg.matmul' is not an elementwise op on the state's shape (a channel-mixing op makes the recurrence non-diagonal)}}
   %h = seq.recurrence ins(%x : tensor<2x9x4xf32>) weights(%r : tensor<4x4xf32>) -> final (tensor<2x4xf32>) {
   ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %w: tensor<4x4xf32>):
     %z = arith.constant dense<0.0> : tensor<2x4xf32>
@@ -106,15 +106,49 @@ func.func @mixing(%x: tensor<2x9x4xf32>) -> tensor<2x4xf32> {
   return %h : tensor<2x4xf32>
 }
 
-// Two states (LSTM-like) are not analyzed.
+// Independent states become one linear_scan each: h' = h + x and a
+// state that only carries itself (t' = t).
 // CHECK-LABEL: func.func @two_states
-// CHECK:      seq.recurrence
+// CHECK-NOT:   seq.recurrence
+// CHECK:       %[[H:.*]], %[[HLAST:.*]] = seq.linear_scan
+// CHECK:       %{{.*}}, %{{.*}} = seq.linear_scan
+// CHECK:       return %[[HLAST]]
 func.func @two_states(%x: tensor<2x9x4xf32>) -> tensor<2x4xf32> {
-  // expected-remark @+1 {{stays a recurrence: it has 2 states (one state is detected)}}
   %h, %c = seq.recurrence ins(%x : tensor<2x9x4xf32>) -> final (tensor<2x4xf32>, tensor<2x4xf32>) {
   ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %t: tensor<2x4xf32>):
     %n = arith.addf %s, %xt : tensor<2x4xf32>
     seq.yield %n, %t : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return %h : tensor<2x4xf32>
+}
+
+// States that read each other are a non-diagonal system: they stay.
+// CHECK-LABEL: func.func @coupled_states
+// CHECK:       seq.recurrence
+func.func @coupled_states(%x: tensor<2x9x4xf32>) -> tensor<2x4xf32> {
+  // expected-remark @+1 {{stays a recurrence: the update of state #0 reads state #1 through 'arith.addf' (coupled states are not a diagonal recurrence)}}
+  %h, %c = seq.recurrence ins(%x : tensor<2x9x4xf32>) -> final (tensor<2x4xf32>, tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %t: tensor<2x4xf32>):
+    %n = arith.addf %s, %t : tensor<2x4xf32>
+    %m = arith.addf %t, %xt : tensor<2x4xf32>
+    seq.yield %n, %m : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return %h : tensor<2x4xf32>
+}
+
+// A learned decay captured as a weight shaped like the state (an LRU-style
+// cell, h' = lambda (.) h + x): the weight is broadcast over time.
+// CHECK-LABEL: func.func @learned_decay
+// CHECK-SAME:  (%[[X:.*]]: tensor<2x9x4xf32>, %[[LAMBDA:.*]]: tensor<2x4xf32>)
+// CHECK-NOT:   seq.recurrence
+// CHECK:       %[[WIDE:.*]] = linalg.broadcast ins(%[[LAMBDA]] : tensor<2x4xf32>) outs(%{{.*}} : tensor<2x9x4xf32>) dimensions = [1]
+// CHECK:       seq.linear_scan %[[WIDE]], %[[X]]
+func.func @learned_decay(%x: tensor<2x9x4xf32>, %lambda: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %h = seq.recurrence ins(%x : tensor<2x9x4xf32>) weights(%lambda : tensor<2x4xf32>) -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %l: tensor<2x4xf32>):
+    %d = arith.mulf %l, %s : tensor<2x4xf32>
+    %n = arith.addf %d, %xt : tensor<2x4xf32>
+    seq.yield %n : tensor<2x4xf32>
   }
   return %h : tensor<2x4xf32>
 }

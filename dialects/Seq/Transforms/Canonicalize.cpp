@@ -10,6 +10,8 @@
 #include "Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -35,15 +37,17 @@ struct Affine {
 
 class AffineAnalysis {
 public:
-  AffineAnalysis(RecurrenceOp op, OpBuilder &builder)
-      : op(op), b(builder), loc(op.getLoc()) {}
+  AffineAnalysis(RecurrenceOp op, unsigned stateIndex, OpBuilder &builder)
+      : op(op), stateIndex(stateIndex), b(builder), loc(op.getLoc()) {}
 
-  /// Builds a and b for `h' = a (.) h + b` over whole sequences, or returns
-  /// failure with `reason` naming what is not affine.
+  /// Builds a and b for `h' = a (.) h + b` over whole sequences for state
+  /// `stateIndex`, or returns failure with `reason` naming what is not
+  /// affine. Only the ops the next state depends on are analyzed.
   LogicalResult run(Value &a, Value &bValue, std::string &reason) {
     Block &body = op.getBody().front();
     unsigned numInputs = op.getInputs().size();
-    BlockArgument state = body.getArgument(numInputs);
+    unsigned numStates = op.getFinalStates().size();
+    BlockArgument state = body.getArgument(numInputs + stateIndex);
     stateType = cast<RankedTensorType>(state.getType());
     sequenceType = cast<RankedTensorType>(op.getOutputs().empty()
                                               ? op.getInputs()[0].getType()
@@ -63,10 +67,36 @@ public:
       values[body.getArgument(i)] = {Value(), op.getInputs()[i]};
     }
     values[state] = {one(), Value()};
+    // The other states are per-step values this state must not read
+    // (coupled states are a non-diagonal system).
+    for (unsigned k = 0; k < numStates; ++k)
+      if (k != stateIndex)
+        otherStates[body.getArgument(numInputs + k)] = k;
+    // Weights are the same every step: shaped like the state, they become
+    // the state broadcast over time; others can only be used by ops that
+    // do not reach the next state.
+    for (BlockArgument weight :
+         body.getArguments().drop_front(numInputs + numStates)) {
+      if (weight.getType() != stateType) {
+        opaque.insert(weight);
+        continue;
+      }
+      Value sequence = tensor::EmptyOp::create(b, loc, sequenceType.getShape(),
+                                               sequenceType.getElementType());
+      Value widened =
+          linalg::BroadcastOp::create(
+              b, loc,
+              op.getWeights()[weight.getArgNumber() - numInputs - numStates],
+              sequence, ArrayRef<int64_t>{1})
+              .getResult()[0];
+      values[weight] = {Value(), widened};
+    }
+    Value nextState = body.getTerminator()->getOperand(stateIndex);
+    llvm::DenseSet<Operation *> slice = backwardSlice(body, nextState);
     for (Operation &inner : body.without_terminator())
-      if (failed(visit(inner, reason)))
+      if (slice.contains(&inner) && failed(visit(inner, reason)))
         return failure();
-    Affine next = values.lookup(body.getTerminator()->getOperand(0));
+    Affine next = values.lookup(nextState);
     if (!next.coefficient) {
       reason = "the next state does not depend on the state";
       return failure();
@@ -78,19 +108,45 @@ public:
 
 private:
   RecurrenceOp op;
+  unsigned stateIndex;
   OpBuilder &b;
   Location loc;
   RankedTensorType stateType, sequenceType;
   llvm::DenseMap<Value, Affine> values;
-  /// State-free constants that cannot be widened to whole sequences.
+  /// State-free constants and weights that cannot be widened to whole
+  /// sequences.
   llvm::DenseSet<Value> opaque;
+  /// The other states' block arguments, with their indices.
+  llvm::DenseMap<Value, unsigned> otherStates;
+
+  /// The body ops `root` depends on.
+  static llvm::DenseSet<Operation *> backwardSlice(Block &body, Value root) {
+    llvm::DenseSet<Value> needed = {root};
+    llvm::DenseSet<Operation *> slice;
+    for (Operation &inner : llvm::reverse(body.without_terminator())) {
+      if (llvm::none_of(inner.getResults(),
+                        [&](Value r) { return needed.contains(r); }))
+        continue;
+      slice.insert(&inner);
+      for (Value operand : inner.getOperands())
+        needed.insert(operand);
+    }
+    return slice;
+  }
 
   Value splat(double v) {
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(sequenceType,
                                        b.getFloatAttr(sequenceType.getElementType(), v)));
   }
-  Value one() { return splat(1.0); }
+  /// The state's own coefficient, one splat shared so that products with
+  /// it fold away.
+  Value unit;
+  Value one() {
+    if (!unit)
+      unit = splat(1.0);
+    return unit;
+  }
   Value zero() { return splat(0.0); }
   Value add(Value x, Value y) {
     if (!x)
@@ -100,7 +156,11 @@ private:
     return arith::AddFOp::create(b, loc, x, y);
   }
   Value neg(Value x) { return x ? arith::NegFOp::create(b, loc, x) : x; }
-  Value mul(Value x, Value c) { return x ? arith::MulFOp::create(b, loc, x, c) : x; }
+  Value mul(Value x, Value c) {
+    if (x && x == unit)
+      return c;
+    return x ? arith::MulFOp::create(b, loc, x, c) : x;
+  }
   Value div(Value x, Value c) { return x ? arith::DivFOp::create(b, loc, x, c) : x; }
 
   /// The whole-sequence value of a state-free body value.
@@ -120,6 +180,14 @@ private:
       values[constant] = {Value(), splat(dense.getSplatValue<APFloat>().convertToDouble())};
       return success();
     }
+    for (Value v : inner.getOperands())
+      if (otherStates.count(v)) {
+        reason = "the update of state #" + std::to_string(stateIndex) +
+                 " reads state #" + std::to_string(otherStates.lookup(v)) +
+                 " through '" + name() +
+                 "' (coupled states are not a diagonal recurrence)";
+        return failure();
+      }
     bool dependsOnState = llvm::any_of(inner.getOperands(), [&](Value v) {
       return bool(values.lookup(v).coefficient);
     });
@@ -136,7 +204,8 @@ private:
     if (!dependsOnState) {
       for (Value v : inner.getOperands())
         if (opaque.contains(v)) {
-          reason = "'" + name() + "' uses a constant not shaped like the state";
+          reason = "'" + name() +
+                   "' uses a constant or weight not shaped like the state";
           return failure();
         }
       // Re-applied to whole sequences: same op, sequence-shaped operands.
@@ -187,45 +256,58 @@ struct AffineRecurrenceToLinearScan {
     if (op.getFormAttr() &&
         op.getFormAttr().getKind() != FormKind::sequential)
       return failure();
-    if (op.getFinalStates().size() != 1)
-      return reject("it has " + Twine(op.getFinalStates().size()) +
-                    " states (one state is detected)");
-    if (!op.getWeights().empty())
-      return reject("it captures weights (not analyzed yet)");
     Block &body = op.getBody().front();
-    Value nextState = body.getTerminator()->getOperand(0);
-    // Per-step outputs must be the new state itself.
-    for (Value output : body.getTerminator()->getOperands().drop_front())
-      if (output != nextState)
-        return reject("a per-step output is not the new state");
-    if (!isa<FloatType>(getElementTypeOrSelf(nextState.getType())))
-      return reject("the state is not a float tensor");
+    unsigned numStates = op.getFinalStates().size();
+    ValueRange yielded = body.getTerminator()->getOperands();
+    // Per-step outputs must be new states themselves.
+    SmallVector<unsigned> outputState;
+    for (Value output : yielded.drop_front(numStates)) {
+      auto it = llvm::find(yielded.take_front(numStates), output);
+      if (it == yielded.begin() + numStates)
+        return reject("a per-step output is not a new state");
+      outputState.push_back(it - yielded.begin());
+    }
+    for (Value next : yielded.take_front(numStates))
+      if (!isa<FloatType>(getElementTypeOrSelf(next.getType())))
+        return reject("a state is not a float tensor");
 
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(op);
-    // Build into a scratch block first: a failed analysis leaves no IR.
+    // One diagonal linear recurrence per state, each built into a scratch
+    // block first: a failed analysis leaves no IR.
     Block scratch;
     OpBuilder scratchBuilder(op.getContext());
     scratchBuilder.setInsertionPointToStart(&scratch);
-    AffineAnalysis analysis(op, scratchBuilder);
-    Value a, b;
-    std::string reason;
-    if (failed(analysis.run(a, b, reason))) {
-      while (!scratch.empty())
-        scratch.back().erase();
-      return reject(reason);
+    SmallVector<std::pair<Value, Value>> coefficients;
+    for (unsigned s = 0; s < numStates; ++s) {
+      AffineAnalysis analysis(op, s, scratchBuilder);
+      Value a, b;
+      std::string reason;
+      if (failed(analysis.run(a, b, reason))) {
+        while (!scratch.empty())
+          scratch.back().erase();
+        return reject(reason);
+      }
+      coefficients.push_back({a, b});
     }
-    // Move the a/b computation before the op.
+    // Move the a/b computations before the op.
     rewriter.getInsertionBlock()->getOperations().splice(
         rewriter.getInsertionPoint(), scratch.getOperations());
-    Value init = op.getInit().empty() ? Value() : op.getInit()[0];
-    auto hType = cast<RankedTensorType>(a.getType());
-    auto scan = LinearScanOp::create(rewriter, op.getLoc(), hType,
-                                     cast<RankedTensorType>(
-                                         op.getFinalStates()[0].getType()),
-                                     a, b, init, op.getFormAttr());
-    SmallVector<Value> results(op.getOutputs().size(), scan.getH());
-    results.push_back(scan.getFinalState());
+    SmallVector<Value> sequences, finals;
+    for (auto [s, ab] : llvm::enumerate(coefficients)) {
+      Value init = op.getInit().empty() ? Value() : op.getInit()[s];
+      auto hType = cast<RankedTensorType>(ab.first.getType());
+      auto scan = LinearScanOp::create(
+          rewriter, op.getLoc(), hType,
+          cast<RankedTensorType>(op.getFinalStates()[s].getType()), ab.first,
+          ab.second, init, op.getFormAttr());
+      sequences.push_back(scan.getH());
+      finals.push_back(scan.getFinalState());
+    }
+    SmallVector<Value> results;
+    for (unsigned s : outputState)
+      results.push_back(sequences[s]);
+    llvm::append_range(results, finals);
     rewriter.replaceOp(op, results);
     return success();
   }
