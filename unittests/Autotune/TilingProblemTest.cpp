@@ -183,7 +183,7 @@ TEST(TilingProblemTest, LinearScanOnH100MatchesBruteForce) {
   std::optional<TargetDescription> h100 = lookupTarget("h100", error);
   ASSERT_TRUE(h100) << error;
   FormModels models = formModels(scan, *h100);
-  ASSERT_EQ(models.candidates.size(), 2u); // sequential, prefix
+  ASSERT_EQ(models.candidates.size(), 3u); // sequential, prefix, chunkwise
   for (const FormModel &model : models.candidates) {
     std::vector<TileConfig> expected = bruteForce(model);
     TilingProblem problem(model);
