@@ -225,7 +225,7 @@ def gla(bundles):
     row("gla (model's pick)", "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
         "torch chunked GLA", torch_ms, err, 1e-3, "torch rel err %.2e" % torch_err, graph)
     # The same op in the other forms: what the pick is measured against.
-    for name in ("gla_sequential", "gla_c32", "gla_c128"):
+    for name in ("gla_sequential", "gla_c32", "gla_c64", "gla_c128"):
         path = os.path.join(bundles, name)
         if not os.path.isdir(path):
             continue
@@ -293,7 +293,8 @@ def deltanet(bundles):
     torch_err = max(rel_err(o_t, ref), rel_err(S_t, S))
     torch_ms = median_ms(lambda: deltanet_chunk_torch(q, k, v, beta, g))
     sizes = "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d)
-    for name in ("gated_deltanet", "gated_deltanet_c32", "gated_deltanet_sequential"):
+    for name in ("gated_deltanet", "gated_deltanet_c32", "gated_deltanet_c64",
+                 "gated_deltanet_sequential"):
         path = os.path.join(bundles, name)
         if not os.path.isdir(path):
             continue

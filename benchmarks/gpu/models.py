@@ -82,10 +82,12 @@ MODELS = {
     "gla": gla(),
     "gla_sequential": gla(form="#seq.form<sequential>"),
     "gla_c32": gla(form="#seq.form<chunkwise, chunk_size = 32>"),
+    "gla_c64": gla(form="#seq.form<chunkwise, chunk_size = 64>"),
     "gla_c128": gla(form="#seq.form<chunkwise, chunk_size = 128>"),
     "gated_deltanet": gated_deltanet(),
     "gated_deltanet_sequential": gated_deltanet(form="#seq.form<sequential>"),
     "gated_deltanet_c32": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 32>"),
+    "gated_deltanet_c64": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 64>"),
 }
 for size, shape in SCAN_SIZES.items():
     for form, attr in SCAN_FORMS.items():
