@@ -138,4 +138,24 @@ def SeqMergeGPUModules : Pass<"seq-merge-gpu-modules", "mlir::ModuleOp"> {
   }];
 }
 
+def SeqFuseElementwise : Pass<"seq-fuse-elementwise"> {
+  let summary = "Fuse elementwise producers into their consumers, unless "
+                "that recomputes transcendentals";
+  let description = [{
+    upstream `linalg-fuse-elementwise-ops` (elementwise producers with one
+    use fused into their consumer, reshapes folded by expansion), with one
+    more condition: a producer whose body computes a transcendental (any
+    math dialect op but abs, neg and fma-like ones) is not fused into a
+    consumer that reads each of its elements more than once (an operand map
+    with fewer results than the consumer has loops: a contraction,
+    a broadcast). Fused there, the exponential of every decay factor of a
+    chunked linear attention was recomputed for every output column of the
+    matmul that reads it (dv times), where computing it once and reading it
+    costs a pass over memory.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 #endif // SEQC_CONVERSION_GPUPASSES_TD

@@ -59,11 +59,13 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
     // Elementwise chains are fused into one generic each (one kernel per
     // chain instead of one per op), and, with named ops generalized, into
     // the contractions that read them (the per-step transpose of an RNN
-    // state folds into the h R product); splat constants are computed on
-    // the device instead of living in host globals.
+    // state folds into the h R product), except producers of
+    // transcendentals a contraction would recompute per output column;
+    // splat constants are computed on the device instead of living in host
+    // globals.
     return "seq-lower-to-gpu-kernels,seq-lower-forms,"
            "func.func(convert-elementwise-to-linalg,seq-splat-constants-to-"
-           "fill,linalg-generalize-named-ops),linalg-fuse-elementwise-ops,"
+           "fill,linalg-generalize-named-ops),seq-fuse-elementwise,"
            "canonicalize,cse";
   case GpuStage::buffers:
     return ""; // the CPU pipeline's, see addGpuStage
