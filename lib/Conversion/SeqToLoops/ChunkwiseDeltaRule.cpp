@@ -103,60 +103,72 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
         });
 
     // Tinv = (I + A)^{-1} by forward substitution, row i after row i - 1:
-    // Tinv[i, :] = e_i - sum_{j < i} A[i, j] Tinv[j, :] (rows >= i are
-    // still 0, and A[i, j >= i] = 0).
+    // Tinv[i, :] = e_i - sum_{j < i} A[i, j] Tinv[j, :]. Tinv starts as the
+    // identity, so row i is still e_i when it is computed, and with
+    // A' = A - I (A' [i, i] = -1; A[i, j > i] = 0) the row is
+    // -sum_j A'[i, j] Tinv[j, :]: one reduction from zero per row, which
+    // the GPU pipeline fuses with its zero fill into one kernel.
+    Value identity = elementwise(
+        lb, {}, {}, {M, C, C}, [&](OpBuilder &b, Location l, ValueRange) {
+          Value diagonal = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::eq, linalg::IndexOp::create(b, l, 1),
+              linalg::IndexOp::create(b, l, 2));
+          return arith::SelectOp::create(
+                     b, l, diagonal,
+                     arith::ConstantOp::create(b, l, b.getF32FloatAttr(1)),
+                     arith::ConstantOp::create(b, l, b.getF32FloatAttr(0)))
+              .getResult();
+        });
     auto substitution = scf::ForOp::create(
         rewriter, loc, lb.index(0), lb.index(C), lb.index(1),
-        ValueRange{zerosOf(lb, {M, C, C})},
+        ValueRange{identity},
         [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
           LoopBuilder ib(nb, l);
-          Value identityRow = ib.generic(
-              {}, {emptyOf(ib, {M, C})}, ArrayRef<Dims>{}, {Dims{0, 1}}, 2, {},
-              [&](OpBuilder &b, Location bl, ValueRange) {
-                Value diagonal =
-                    arith::CmpIOp::create(b, bl, arith::CmpIPredicate::eq,
-                                          linalg::IndexOp::create(b, bl, 1), i);
-                linalg::YieldOp::create(
-                    b, bl,
-                    ValueRange{arith::SelectOp::create(
-                        b, bl, diagonal,
-                        arith::ConstantOp::create(b, bl, b.getF32FloatAttr(1)),
-                        arith::ConstantOp::create(b, bl,
-                                                  b.getF32FloatAttr(0)))});
-              })[0];
           // Loops (m, e, j): the parallel ones outermost, which the GPU
           // maps to threads (one thread per chunk would serialize C^2
           // products); the CPU pipeline moves j outside e again
           // (seq-contraction-loop-order).
-          Value row =
-              ib.generic({ib.extractSlice(A, 1, i), iter[0]}, {identityRow},
-                         {Dims{0, 2}, Dims{0, 2, 1}}, {Dims{0, 1}}, 3, {2},
-                         [&](OpBuilder &b, Location bl, ValueRange a) {
-                           linalg::YieldOp::create(
-                               b, bl,
-                               ValueRange{arith::SubFOp::create(
-                                   b, bl, a[2], mulF(b, bl, a[0], a[1]))});
-                         })[0];
+          Value row = ib.generic(
+              {ib.extractSlice(A, 1, i), iter[0]}, {zerosOf(ib, {M, C})},
+              {Dims{0, 2}, Dims{0, 2, 1}}, {Dims{0, 1}}, 3, {2},
+              [&](OpBuilder &b, Location bl, ValueRange a) {
+                // A'[i, j] = A[i, j] - (j == i).
+                Value onDiagonal = arith::CmpIOp::create(
+                    b, bl, arith::CmpIPredicate::eq,
+                    linalg::IndexOp::create(b, bl, 2), i);
+                Value coefficient = arith::SelectOp::create(
+                    b, bl, onDiagonal,
+                    arith::ConstantOp::create(b, bl, b.getF32FloatAttr(-1)),
+                    a[0]);
+                linalg::YieldOp::create(
+                    b, bl,
+                    ValueRange{arith::SubFOp::create(
+                        b, bl, a[2], mulF(b, bl, coefficient, a[1]))});
+              })[0];
           scf::YieldOp::create(nb, l,
                                ValueRange{ib.insertSlice(row, iter[0], 1, i)});
         });
     Value Tinv = substitution.getResult(0);
 
     // W = Tinv (diag(beta) K exp(L)), U = Tinv diag(beta) V.
+    // -diag(beta) K exp(L): W is only used as -W S, which the chunk loop
+    // accumulates onto U in one batched matmul.
     Value betaKeys =
         elementwise(lb, L ? ValueRange{k, beta, L} : ValueRange{k, beta},
                     L ? ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}, Dims{0, 1}}
                       : ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}},
                     {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
                       Value x = mulF(b, l, a[0], a[1]);
-                      return L ? mulF(b, l, x, expF(b, l, a[2])) : x;
+                      if (L)
+                        x = mulF(b, l, x, expF(b, l, a[2]));
+                      return arith::NegFOp::create(b, l, x).getResult();
                     });
     Value betaValues =
         elementwise(lb, {v, beta}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DV},
                     [&](OpBuilder &b, Location l, ValueRange a) {
                       return mulF(b, l, a[0], a[1]);
                     });
-    Value W = batchMatmul(lb, Tinv, betaKeys, zerosOf(lb, {M, C, DK}));
+    Value negW = batchMatmul(lb, Tinv, betaKeys, zerosOf(lb, {M, C, DK}));
     Value U = batchMatmul(lb, Tinv, betaValues, zerosOf(lb, {M, C, DV}));
 
     // Decayed queries and keys and exp(L_C) for the state terms.
@@ -179,7 +191,7 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     }
 
     // The chunk loop over heads: V' = U - W S, S <- exp(L_C) S + keys^T V'.
-    Value perChunkW = reshape(lb, W, {G, N, C, DK});
+    Value perChunkNegW = reshape(lb, negW, {G, N, C, DK});
     Value perChunkU = reshape(lb, U, {G, N, C, DV});
     Value perChunkKeys = reshape(lb, keys, {G, N, C, DK});
     Value perChunkGamma = gamma ? reshape(lb, gamma, {G, N}) : Value();
@@ -192,14 +204,10 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           LoopBuilder ib(nb, l);
           Value S = iter[0];
           Value statesIn = ib.insertSlice(S, iter[1], 1, n);
-          Value WS = batchMatmul(ib, ib.extractSlice(perChunkW, 1, n), S,
-                                 zerosOf(ib, {G, C, DV}));
-          Value corrected = elementwise(
-              ib, {ib.extractSlice(perChunkU, 1, n), WS},
-              {Dims{0, 1, 2}, Dims{0, 1, 2}}, {G, C, DV},
-              [&](OpBuilder &b, Location bl, ValueRange a) {
-                return arith::SubFOp::create(b, bl, a[0], a[1]).getResult();
-              });
+          // V' = U - W S, accumulated onto U.
+          Value corrected =
+              batchMatmul(ib, ib.extractSlice(perChunkNegW, 1, n), S,
+                          ib.extractSlice(perChunkU, 1, n));
           Value decayed = S;
           if (perChunkGamma)
             decayed = elementwise(ib, {ib.extractSlice(perChunkGamma, 1, n), S},

@@ -13,17 +13,20 @@
 // CHECK:       linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<24x32x16xf32>, tensor<24x16x32xf32>) outs(%{{.*}} : tensor<24x32x32xf32>)
 // CHECK:       math.exp
 // CHECK:       arith.cmpi ult
-// Forward substitution for (I + A)^{-1}, one row per step.
+// Forward substitution for (I + A)^{-1}, from the identity, one row per
+// step: a reduction with A's diagonal taken as -1.
 // CHECK:       %[[TINV:.*]] = scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args({{.*}}) -> (tensor<24x32x32xf32>)
 // CHECK:         arith.cmpi eq
+// CHECK:         arith.select %{{.*}}, %cst{{.*}}, %{{.*}} : f32
 // CHECK:         arith.subf
-// W = Tinv (beta K exp(L)) and U = Tinv (beta V).
+// -W = Tinv (-beta K exp(L)) and U = Tinv (beta V).
 // CHECK:       linalg.batch_matmul ins(%[[TINV]], %{{.*}} : tensor<24x32x32xf32>, tensor<24x32x16xf32>)
 // CHECK:       linalg.batch_matmul ins(%[[TINV]], %{{.*}} : tensor<24x32x32xf32>, tensor<24x32x8xf32>)
-// The chunk loop: V' = U - W S and S <- exp(L_C) S + K'^T V'.
+// The chunk loop: V' = U + (-W) S (one batched matmul onto U) and
+// S <- exp(L_C) S + K'^T V'.
 // CHECK:       scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<6x16x8xf32>, tensor<6x4x16x8xf32>, tensor<6x4x32x8xf32>)
-// CHECK:         linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x32x16xf32>, tensor<6x16x8xf32>)
-// CHECK:         arith.subf
+// CHECK:         linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x32x16xf32>, tensor<6x16x8xf32>) outs(%{{.*}} : tensor<6x32x8xf32>)
+// CHECK-NOT:     arith.subf
 // CHECK:         linalg.batch_matmul indexing_maps = {{.*}} ins(%{{.*}}, %{{.*}} : tensor<6x32x16xf32>, tensor<6x32x8xf32>) outs(%{{.*}} : tensor<6x16x8xf32>)
 // CHECK:       scf.yield
 // O = (Q exp(L)) S_in + (causal, decayed Q K^T) V', over all chunks.
