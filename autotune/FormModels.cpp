@@ -337,6 +337,20 @@ double chunkIntermediateBytes(double heads, double chunks, double c,
           dk * dv * 4 * 3);
 }
 
+/// The sequential form of a matrix-state op: `flops` over T steps, its
+/// inputs and outputs moved once.
+FormModel matrixStateSequential(const std::string &name, double io,
+                                double flops, int64_t T,
+                                const TargetDescription &t) {
+  double efficiency = t.efficiencyOverride(name, "sequential");
+  return {FormKind::sequential, name, {}, {},
+          [=](const TileConfig &) {
+            return cost(FormKind::sequential, io, flops, T, stepLaunches(t, T),
+                        t, 0, 0, efficiency);
+          },
+          {}};
+}
+
 void addLinearAttentionModels(seq::LinearAttentionOp op,
                               const TargetDescription &t, FormModels &models) {
   ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
@@ -347,16 +361,10 @@ void addLinearAttentionModels(seq::LinearAttentionOp op,
   std::string name = op->getName().getStringRef().str();
   bool gated = op.getGate() != nullptr;
   bool vectorGate = gated && op.getGateKind() == seq::GateKind::vector;
-  double sequentialEfficiency = t.efficiencyOverride(name, "sequential"),
-         chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise"),
+  double chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise"),
          parallelEfficiency = t.efficiencyOverride(name, "parallel");
   models.candidates.push_back(
-      {FormKind::sequential, name, {}, {},
-       [=](const TileConfig &) {
-         return cost(FormKind::sequential, io, 4 * B * H * T * dk * dv, T,
-                     stepLaunches(t, T), t, 0, 0, sequentialEfficiency);
-       },
-       {}});
+      matrixStateSequential(name, io, 4 * B * H * T * dk * dv, T, t));
   FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
                       {}};
   chunkwise.constrain = [=](ConstraintBuilder &b) {
@@ -419,22 +427,17 @@ void addDeltaRuleModels(seq::DeltaRuleOp op, const TargetDescription &t,
   double io = B * T * H * (2 * dk + 2 * dv + 2) * elementBytes(op.getQ());
   std::string name = op->getName().getStringRef().str();
   bool gated = op.getGate() != nullptr;
-  double sequentialEfficiency = t.efficiencyOverride(name, "sequential"),
-         chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
+  double chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
   // Per step: k^T S, the rank-one correction and the output (6 dk dv).
   models.candidates.push_back(
-      {FormKind::sequential, name, {}, {},
-       [=](const TileConfig &) {
-         return cost(FormKind::sequential, io, 6 * B * H * T * dk * dv, T,
-                     stepLaunches(t, T), t, 0, 0, sequentialEfficiency);
-       },
-       {}});
+      matrixStateSequential(name, io, 6 * B * H * T * dk * dv, T, t));
   // The WY/UT form: per chunk of c steps K K^T (c^2 dk), the forward
   // substitution for (I + A)^{-1} (c^3), W and U (c^2 (dk + dv)), in the
   // chunk loop W S and K'^T V' (2 c dk dv), then Q' S_in (c dk dv) and the
   // scores and their product with V' (c^2 (dk + dv)). Sequential: c
-  // substitution rows (two loop nests each), four loop nests per chunk in
-  // the chunk loop, and, with a gate, the in-chunk cumulative sum.
+  // substitution rows (one reduction each), three loop nests per chunk in
+  // the chunk loop (-W S onto U, the decay, K'^T V'), and, with a gate, the
+  // in-chunk cumulative sum.
   FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
                       {}};
   chunkwise.cost = [=](const TileConfig &config) {
@@ -446,7 +449,7 @@ void addDeltaRuleModels(seq::DeltaRuleOp op, const TargetDescription &t,
                     3 * c * dk * dv);
     double bytes = io + chunkIntermediateBytes(heads, chunks, c, dk, dv, 10,
                                                5);
-    double steps = 4 * chunks + 2 * c + (gated ? c : 0);
+    double steps = 3 * chunks + c + (gated ? c : 0);
     return cost(FormKind::chunkwise, bytes, flops, steps, 20, t, 0,
                 loopNestTime(t), chunkwiseEfficiency);
   };

@@ -91,6 +91,27 @@ def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None, verd
              verdict or ("PASS" if ok else "FAIL"), note), flush=True)
 
 
+def measure_forms(bundles, names, function, args, expected, sizes, peer, peer_ms,
+                  note=""):
+    """One row per bundle of `names` that was built: `function` called on
+    `args`, its outputs checked against `expected` (float64 references),
+    timed launched and as a CUDA graph. The first name is the cost model's
+    pick."""
+    for index, name in enumerate(names):
+        path = os.path.join(bundles, name)
+        if not os.path.isdir(path):
+            continue
+        fn = getattr(seqc.load(path), function)
+        out = fn(*args)
+        err = max(rel_err(o, e) for o, e in zip(out, expected))
+        ms = median_ms(lambda: fn(*args, out=out))
+        graph = graph_ms(lambda: fn(*args, out=out))
+        if PROFILE and index == 0:
+            print_profile(lambda: fn(*args, out=out))
+        row(name + (" (pick)" if index == 0 else ""), sizes, ms, peer, peer_ms,
+            err, 1e-3, note, graph)
+
+
 def linear_scan(bundles):
     for size, (B, T, D) in (("large", (16, 4096, 1024)), ("small", (1, 65536, 64))):
         g = torch.Generator(device="cuda").manual_seed(0)
@@ -214,27 +235,13 @@ def gla(bundles):
     for t in range(T):
         S = a64[:, t, :, :, None] * S + k64[:, t, :, :, None] * v64[:, t, :, None, :]
         ref[:, t] = torch.einsum("bhd,bhde->bhe", q64[:, t], S) * d ** -0.5
-    fn = seqc.load(os.path.join(bundles, "gla")).gla
-    out = fn(q, k, v, g)
-    err = max(rel_err(out[0], ref), rel_err(out[1], S))
     o_t, S_t = gla_chunk_torch(q, k, v, g)
     torch_err = rel_err(o_t, ref)
-    ms = median_ms(lambda: fn(q, k, v, g, out=out))
-    graph = graph_ms(lambda: fn(q, k, v, g, out=out))
     torch_ms = median_ms(lambda: gla_chunk_torch(q, k, v, g))
-    row("gla (model's pick)", "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
-        "torch chunked GLA", torch_ms, err, 1e-3, "torch rel err %.2e" % torch_err, graph)
-    # The same op in the other forms: what the pick is measured against.
-    for name in ("gla_sequential", "gla_c32", "gla_c64", "gla_c128"):
-        path = os.path.join(bundles, name)
-        if not os.path.isdir(path):
-            continue
-        fn = seqc.load(path).gla
-        out = fn(q, k, v, g)
-        err = max(rel_err(out[0], ref), rel_err(out[1], S))
-        ms = median_ms(lambda: fn(q, k, v, g, out=out))
-        row(name, "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), ms,
-            "torch chunked GLA", torch_ms, err, 1e-3)
+    # The model's pick, then the same op in the other forms.
+    measure_forms(bundles, ("gla", "gla_sequential", "gla_c32", "gla_c64", "gla_c128"),
+                  "gla", (q, k, v, g), (ref, S), "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d),
+                  "torch chunked GLA", torch_ms, "torch rel err %.2e" % torch_err)
 
 
 def deltanet_chunk_torch(q, k, v, beta, g, C=64):
@@ -292,22 +299,11 @@ def deltanet(bundles):
     o_t, S_t = deltanet_chunk_torch(q, k, v, beta, g)
     torch_err = max(rel_err(o_t, ref), rel_err(S_t, S))
     torch_ms = median_ms(lambda: deltanet_chunk_torch(q, k, v, beta, g))
-    sizes = "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d)
-    for name in ("gated_deltanet", "gated_deltanet_c32", "gated_deltanet_c64",
-                 "gated_deltanet_sequential"):
-        path = os.path.join(bundles, name)
-        if not os.path.isdir(path):
-            continue
-        fn = seqc.load(path).gated_deltanet
-        out = fn(q, k, v, beta, g)
-        err = max(rel_err(out[0], ref), rel_err(out[1], S))
-        ms = median_ms(lambda: fn(q, k, v, beta, g, out=out))
-        graph = graph_ms(lambda: fn(q, k, v, beta, g, out=out))
-        if PROFILE:
-            print_profile(lambda: fn(q, k, v, beta, g, out=out))
-        row(name if name != "gated_deltanet" else "gated_deltanet (pick)", sizes, ms,
-            "torch chunked DeltaNet", torch_ms, err, 1e-3,
-            "torch rel err %.2e" % torch_err, graph)
+    measure_forms(bundles, ("gated_deltanet", "gated_deltanet_c32", "gated_deltanet_c64",
+                            "gated_deltanet_sequential"),
+                  "gated_deltanet", (q, k, v, beta, g), (ref, S),
+                  "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), "torch chunked DeltaNet",
+                  torch_ms, "torch rel err %.2e" % torch_err)
 
 
 def main():

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -49,9 +50,6 @@ public:
     unsigned numStates = op.getFinalStates().size();
     BlockArgument state = body.getArgument(numInputs + stateIndex);
     stateType = cast<RankedTensorType>(state.getType());
-    sequenceType = cast<RankedTensorType>(op.getOutputs().empty()
-                                              ? op.getInputs()[0].getType()
-                                              : op.getOutputs()[0].getType());
     SmallVector<int64_t> shape(stateType.getShape());
     shape.insert(shape.begin() + 1, cast<RankedTensorType>(
                                         op.getInputs()[0].getType())
@@ -73,26 +71,24 @@ public:
       if (k != stateIndex)
         otherStates[body.getArgument(numInputs + k)] = k;
     // Weights are the same every step: shaped like the state, they become
-    // the state broadcast over time; others can only be used by ops that
-    // do not reach the next state.
-    for (BlockArgument weight :
-         body.getArguments().drop_front(numInputs + numStates)) {
-      if (weight.getType() != stateType) {
+    // the state broadcast over time (when an analyzed op reads them);
+    // others can only be used by ops that do not reach the next state.
+    for (auto [weight, value] :
+         llvm::zip(body.getArguments().drop_front(numInputs + numStates),
+                   op.getWeights())) {
+      if (weight.getType() == stateType)
+        weights[weight] = value;
+      else
         opaque.insert(weight);
-        continue;
-      }
-      Value sequence = tensor::EmptyOp::create(b, loc, sequenceType.getShape(),
-                                               sequenceType.getElementType());
-      Value widened =
-          linalg::BroadcastOp::create(
-              b, loc,
-              op.getWeights()[weight.getArgNumber() - numInputs - numStates],
-              sequence, ArrayRef<int64_t>{1})
-              .getResult()[0];
-      values[weight] = {Value(), widened};
     }
+    // Only the ops the next state depends on (in block order).
     Value nextState = body.getTerminator()->getOperand(stateIndex);
-    llvm::DenseSet<Operation *> slice = backwardSlice(body, nextState);
+    SetVector<Operation *> slice;
+    BackwardSliceOptions options;
+    options.inclusive = true;
+    options.omitBlockArguments = true;
+    if (failed(getBackwardSlice(nextState, &slice, options)))
+      return failure();
     for (Operation &inner : body.without_terminator())
       if (slice.contains(&inner) && failed(visit(inner, reason)))
         return failure();
@@ -118,21 +114,8 @@ private:
   llvm::DenseSet<Value> opaque;
   /// The other states' block arguments, with their indices.
   llvm::DenseMap<Value, unsigned> otherStates;
-
-  /// The body ops `root` depends on.
-  static llvm::DenseSet<Operation *> backwardSlice(Block &body, Value root) {
-    llvm::DenseSet<Value> needed = {root};
-    llvm::DenseSet<Operation *> slice;
-    for (Operation &inner : llvm::reverse(body.without_terminator())) {
-      if (llvm::none_of(inner.getResults(),
-                        [&](Value r) { return needed.contains(r); }))
-        continue;
-      slice.insert(&inner);
-      for (Value operand : inner.getOperands())
-        needed.insert(operand);
-    }
-    return slice;
-  }
+  /// State-shaped weights' block arguments, with the op's operands.
+  llvm::DenseMap<Value, Value> weights;
 
   Value splat(double v) {
     return arith::ConstantOp::create(
@@ -163,8 +146,20 @@ private:
   }
   Value div(Value x, Value c) { return x ? arith::DivFOp::create(b, loc, x, c) : x; }
 
+  /// What is known of body value `v`; a state-shaped weight is broadcast
+  /// over time on first use.
+  Affine lookup(Value v) {
+    if (Value weight = weights.lookup(v); weight && !values.count(v)) {
+      Value sequence = tensor::EmptyOp::create(b, loc, sequenceType.getShape(),
+                                               sequenceType.getElementType());
+      values[v] = {Value(), linalg::BroadcastOp::create(
+                                b, loc, weight, sequence, ArrayRef<int64_t>{1})
+                                .getResult()[0]};
+    }
+    return values.lookup(v);
+  }
   /// The whole-sequence value of a state-free body value.
-  Value independent(Value v) { return values.lookup(v).offset; }
+  Value independent(Value v) { return lookup(v).offset; }
 
   LogicalResult visit(Operation &inner, std::string &reason) {
     auto name = [&] { return inner.getName().getStringRef().str(); };
@@ -189,7 +184,7 @@ private:
         return failure();
       }
     bool dependsOnState = llvm::any_of(inner.getOperands(), [&](Value v) {
-      return bool(values.lookup(v).coefficient);
+      return bool(lookup(v).coefficient);
     });
     bool elementwise = inner.getNumResults() == 1 &&
                        inner.getResult(0).getType() == stateType &&
@@ -217,8 +212,8 @@ private:
       values[inner.getResult(0)] = {Value(), clone->getResult(0)};
       return success();
     }
-    Affine x = values.lookup(inner.getOperand(0));
-    Affine y = inner.getNumOperands() > 1 ? values.lookup(inner.getOperand(1))
+    Affine x = lookup(inner.getOperand(0));
+    Affine y = inner.getNumOperands() > 1 ? lookup(inner.getOperand(1))
                                           : Affine{};
     Affine result;
     if (isa<arith::AddFOp>(inner)) {

@@ -28,6 +28,38 @@ Value emptyOf(LoopBuilder &lb, ArrayRef<int64_t> shape, Type element) {
                   getAsIndexOpFoldResult(b.getContext(), shape));
 }
 
+Dims identityDims(unsigned rank) {
+  Dims dims;
+  for (unsigned d = 0; d < rank; ++d)
+    dims.push_back(d);
+  return dims;
+}
+
+Value staticSlice(LoopBuilder &lb, Value source, ArrayRef<int64_t> offsets,
+                  ArrayRef<int64_t> sizes) {
+  OpBuilder &b = lb.builder();
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(
+      b, lb.location(),
+      tensorOf(b, sizes,
+               cast<RankedTensorType>(source.getType()).getElementType()),
+      source, getAsIndexOpFoldResult(b.getContext(), offsets),
+      getAsIndexOpFoldResult(b.getContext(), sizes), strides);
+}
+
+Value staticInsert(LoopBuilder &lb, Value source, Value dest,
+                   ArrayRef<int64_t> offsets) {
+  OpBuilder &b = lb.builder();
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(
+      b, lb.location(), source, dest,
+      getAsIndexOpFoldResult(b.getContext(), offsets),
+      getAsIndexOpFoldResult(
+          b.getContext(),
+          cast<RankedTensorType>(source.getType()).getShape()),
+      strides);
+}
+
 Value reshape(LoopBuilder &lb, Value value, ArrayRef<int64_t> shape) {
   OpBuilder &b = lb.builder();
   Location loc = lb.location();
@@ -48,97 +80,111 @@ Value reshape(LoopBuilder &lb, Value value, ArrayRef<int64_t> shape) {
 
 Value packChunks(LoopBuilder &lb, Value sequence, const ChunkLayout &layout,
                  double scale) {
-  OpBuilder &b = lb.builder();
-  Location loc = lb.location();
   auto type = cast<RankedTensorType>(sequence.getType());
   bool perStep = type.getRank() == 3;
-  int64_t d = perStep ? 1 : type.getDimSize(3);
   // [B, T, H, d] -> [B, H, T, d] in f32, times scale.
   SmallVector<int64_t> headMajor = {layout.B, layout.H, layout.T};
   if (!perStep)
-    headMajor.push_back(d);
-  unsigned rank = headMajor.size();
+    headMajor.push_back(type.getDimSize(3));
   Dims in = perStep ? Dims{0, 2, 1} : Dims{0, 2, 1, 3};
-  Dims out = perStep ? Dims{0, 1, 2} : Dims{0, 1, 2, 3};
-  Value converted =
-      lb.generic({sequence}, {emptyOf(lb, headMajor)}, {in}, {out}, rank, {},
-                 [&](OpBuilder &nb, Location l, ValueRange args) {
-                   LoopBuilder sb(nb, l);
-                   Value x = sb.convert(args[0], nb.getF32Type());
-                   if (scale != 1.0)
-                     x = arith::MulFOp::create(
-                         nb, l, x, sb.scalar(nb.getF32Type(), scale));
-                   linalg::YieldOp::create(nb, l, x);
-                 })[0];
+  Value converted = elementwise(
+      lb, {sequence}, {in}, headMajor,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        LoopBuilder sb(nb, l);
+        Value x = sb.convert(args[0], nb.getF32Type());
+        if (scale != 1.0)
+          x = mulF(nb, l, x, sb.scalar(nb.getF32Type(), scale));
+        return x;
+      });
   if (layout.TP != layout.T) {
     SmallVector<int64_t> padded = headMajor;
     padded[2] = layout.TP;
-    SmallVector<OpFoldResult> zero(rank, b.getIndexAttr(0)),
-        one(rank, b.getIndexAttr(1));
-    converted = tensor::InsertSliceOp::create(
-        b, loc, converted, zerosOf(lb, padded), zero,
-        getAsIndexOpFoldResult(b.getContext(), headMajor), one);
+    converted = staticInsert(lb, converted, zerosOf(lb, padded),
+                             SmallVector<int64_t>(headMajor.size(), 0));
   }
   SmallVector<int64_t> chunks = {layout.chunks(), layout.C};
   if (!perStep)
-    chunks.push_back(d);
+    chunks.push_back(headMajor.back());
   return reshape(lb, converted, chunks);
 }
 
 Value unpackChunks(LoopBuilder &lb, Value chunks, const ChunkLayout &layout,
                    RankedTensorType type) {
-  OpBuilder &b = lb.builder();
-  Location loc = lb.location();
   int64_t d = type.getDimSize(3);
   Value headMajor = reshape(lb, chunks, {layout.B, layout.H, layout.TP, d});
-  if (layout.TP != layout.T) {
-    SmallVector<OpFoldResult> zero(4, b.getIndexAttr(0)),
-        one(4, b.getIndexAttr(1));
-    headMajor = tensor::ExtractSliceOp::create(
-        b, loc, tensorOf(b, {layout.B, layout.H, layout.T, d}), headMajor, zero,
-        getAsIndexOpFoldResult(b.getContext(),
-                               {layout.B, layout.H, layout.T, d}),
-        one);
-  }
-  return lb.generic(
-      {headMajor},
-      {lb.empty(type, getAsIndexOpFoldResult(b.getContext(), type.getShape()))},
-      {Dims{0, 2, 1, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        LoopBuilder sb(nb, l);
-        linalg::YieldOp::create(nb, l,
-                                sb.convert(args[0], type.getElementType()));
-      })[0];
+  if (layout.TP != layout.T)
+    headMajor = staticSlice(lb, headMajor, {0, 0, 0, 0},
+                            {layout.B, layout.H, layout.T, d});
+  // [B, H, T, d] -> [B, T, H, d].
+  return convertElements(lb, headMajor, type.getElementType(),
+                         Dims{0, 2, 1, 3});
 }
 
 Value packState(LoopBuilder &lb, Value init, const ChunkLayout &layout,
                 int64_t dk, int64_t dv) {
-  SmallVector<int64_t> shape = {layout.B, layout.H, dk, dv};
-  Value state = zerosOf(lb, shape);
-  if (init)
-    state = lb.generic({init}, {state}, {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}},
-                       4, {}, [&](OpBuilder &nb, Location l, ValueRange args) {
-                         LoopBuilder sb(nb, l);
-                         linalg::YieldOp::create(
-                             nb, l, sb.convert(args[0], nb.getF32Type()));
-                       })[0];
+  Value state =
+      init ? convertElements(lb, init, lb.builder().getF32Type())
+           : zerosOf(lb, {layout.B, layout.H, dk, dv});
   return reshape(lb, state, {layout.heads(), dk, dv});
 }
 
 Value unpackState(LoopBuilder &lb, Value state, RankedTensorType type) {
-  Value shaped = reshape(lb, state, type.getShape());
-  if (type.getElementType().isF32())
-    return shaped;
-  OpBuilder &b = lb.builder();
-  return lb.generic(
-      {shaped},
-      {lb.empty(type, getAsIndexOpFoldResult(b.getContext(), type.getShape()))},
-      {Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        LoopBuilder sb(nb, l);
-        linalg::YieldOp::create(nb, l,
-                                sb.convert(args[0], type.getElementType()));
-      })[0];
+  return convertElements(lb, reshape(lb, state, type.getShape()),
+                         type.getElementType());
+}
+
+Value convertElements(LoopBuilder &lb, Value value, Type element,
+                      Dims dims) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (dims.empty()) {
+    if (type.getElementType() == element)
+      return value;
+    dims = identityDims(type.getRank());
+  }
+  SmallVector<int64_t> shape(dims.size());
+  for (auto [loop, dim] : llvm::enumerate(dims))
+    shape[dim] = type.getDimSize(loop);
+  return elementwise(
+      lb, {value}, {dims}, shape,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        return LoopBuilder(b, l).convert(a[0], element);
+      },
+      element);
+}
+
+StateDecays stateDecays(LoopBuilder &lb, Value q, Value k, Value L) {
+  if (!L)
+    return {q, k, Value()};
+  auto shape = cast<RankedTensorType>(q.getType()).getShape();
+  int64_t M = shape[0], C = shape[1], DK = shape[2];
+  // A decay per channel ([M, C, DK]) or per step ([M, C]): the maps of a
+  // per-step L drop the channel.
+  bool perChannel = cast<RankedTensorType>(L.getType()).getRank() == 3;
+  auto decayDims = [&](Dims dims) {
+    if (!perChannel)
+      dims.pop_back();
+    return dims;
+  };
+  Value last = lb.extractSlice(L, 1, lb.index(C - 1));
+  StateDecays decays;
+  decays.queries = elementwise(
+      lb, {q, L}, {Dims{0, 1, 2}, decayDims({0, 1, 2})}, {M, C, DK},
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        return mulF(b, l, a[0], expF(b, l, a[1]));
+      });
+  decays.keys = elementwise(
+      lb, {k, last, L}, {Dims{0, 1, 2}, decayDims({0, 2}), decayDims({0, 1, 2})},
+      {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
+        return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
+      });
+  SmallVector<int64_t> gammaShape = {M};
+  if (perChannel)
+    gammaShape.push_back(DK);
+  decays.gamma = elementwise(lb, {last}, {decayDims({0, 1})}, gammaShape,
+                             [&](OpBuilder &b, Location l, ValueRange a) {
+                               return expF(b, l, a[0]);
+                             });
+  return decays;
 }
 
 Value batchMatmul(LoopBuilder &lb, Value lhs, Value rhs, Value acc,
@@ -169,10 +215,8 @@ Value elementwise(LoopBuilder &lb, ValueRange ins, ArrayRef<Dims> inDims,
                   ArrayRef<int64_t> shape,
                   function_ref<Value(OpBuilder &, Location, ValueRange)> body,
                   Type element) {
-  Dims all;
-  for (unsigned d = 0; d < shape.size(); ++d)
-    all.push_back(d);
-  return lb.generic(ins, {emptyOf(lb, shape, element)}, inDims, {all},
+  return lb.generic(ins, {emptyOf(lb, shape, element)}, inDims,
+                    {identityDims(shape.size())},
                     shape.size(), {},
                     [&](OpBuilder &b, Location l, ValueRange args) {
                       linalg::YieldOp::create(b, l, body(b, l, args));
@@ -217,11 +261,7 @@ Value expOfDifference(OpBuilder &b, Location loc, Value x, Value y) {
 Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L) {
   auto shape = cast<RankedTensorType>(q.getType()).getShape();
   int64_t M = shape[0], C = shape[1], DK = shape[2];
-  Value qT = lb.generic({q}, {emptyOf(lb, {M, DK, C})}, {Dims{0, 2, 1}},
-                        {Dims{0, 1, 2}}, 3, {},
-                        [&](OpBuilder &nb, Location l, ValueRange a) {
-                          linalg::YieldOp::create(nb, l, a[0]);
-                        })[0];
+  Value qT = convertElements(lb, q, lb.builder().getF32Type(), Dims{0, 2, 1});
   Value scoresT = batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}));
   // Loops (m, j, i).
   SmallVector<Value> ins = {scoresT};
@@ -254,9 +294,7 @@ Value inChunkCumsum(LoopBuilder &lb, Value logGates) {
   Value sums = emptyOf(lb, type.getShape(), f64);
   SmallVector<int64_t> stepShape(type.getShape());
   stepShape.erase(stepShape.begin() + 1);
-  Dims all;
-  for (unsigned d = 0; d < stepShape.size(); ++d)
-    all.push_back(d);
+  Dims all = identityDims(stepShape.size());
   auto loop = scf::ForOp::create(
       b, loc, lb.index(0), lb.index(C), lb.index(1),
       ValueRange{zerosOf(lb, stepShape, f64), sums},

@@ -41,6 +41,17 @@ mlir::Value zerosOf(LoopBuilder &lb, llvm::ArrayRef<int64_t> shape,
 mlir::Value emptyOf(LoopBuilder &lb, llvm::ArrayRef<int64_t> shape,
                     mlir::Type element = {});
 
+/// {0, 1, ..., rank - 1}: the loops of an op that indexes by position.
+Dims identityDims(unsigned rank);
+
+/// `source[offsets : offsets + sizes]` with static offsets and sizes.
+mlir::Value staticSlice(LoopBuilder &lb, mlir::Value source,
+                        llvm::ArrayRef<int64_t> offsets,
+                        llvm::ArrayRef<int64_t> sizes);
+/// `dest` with `source` written at static `offsets`.
+mlir::Value staticInsert(LoopBuilder &lb, mlir::Value source, mlir::Value dest,
+                         llvm::ArrayRef<int64_t> offsets);
+
 /// `value` viewed with `shape` (same elements, row-major): a collapse, an
 /// expand, or both.
 mlir::Value reshape(LoopBuilder &lb, mlir::Value value,
@@ -106,6 +117,22 @@ llvm::SmallVector<mlir::Value> applyCombiner(mlir::OpBuilder &b,
                                              mlir::Block &combiner,
                                              mlir::ValueRange lhs,
                                              mlir::ValueRange rhs);
+
+/// `value` with its elements converted to `element` (extf / truncf), read
+/// through `dims` (a permutation of the result's loops; identity by
+/// default).
+mlir::Value convertElements(LoopBuilder &lb, mlir::Value value,
+                            mlir::Type element, Dims dims = {});
+
+/// What the chunked linear-attention-like forms need for their state terms,
+/// from the in-chunk cumulative log decay L ([M, C] or [M, C, dk], f64; null
+/// for no decay): queries q exp(L), keys k exp(L_C - L), and exp(L_C) ([M]
+/// or [M, dk]; null without decay).
+struct StateDecays {
+  mlir::Value queries, keys, gamma;
+};
+StateDecays stateDecays(LoopBuilder &lb, mlir::Value q, mlir::Value k,
+                        mlir::Value L);
 
 /// linalg.index(a) <= linalg.index(b) inside a generic body.
 mlir::Value indexAtMost(mlir::OpBuilder &b, mlir::Location loc, unsigned a,

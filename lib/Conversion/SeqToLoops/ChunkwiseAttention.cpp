@@ -61,19 +61,6 @@ int64_t subBlockSize(int64_t C) {
   return best;
 }
 
-/// A static slice of `source`.
-Value slice(LoopBuilder &lb, Value source, ArrayRef<int64_t> offsets,
-            ArrayRef<int64_t> sizes) {
-  OpBuilder &b = lb.builder();
-  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
-  return tensor::ExtractSliceOp::create(
-      b, lb.location(),
-      tensorOf(b, sizes,
-               cast<RankedTensorType>(source.getType()).getElementType()),
-      source, getAsIndexOpFoldResult(b.getContext(), offsets),
-      getAsIndexOpFoldResult(b.getContext(), sizes), strides);
-}
-
 struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -108,34 +95,8 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Value L = gateKind == GateKind::none
                   ? Value()
                   : inChunkCumsum(lb, packChunks(lb, op.getGate(), layout));
-    auto gateDims = [&](Dims dims) {
-      if (!vectorGate)
-        dims.pop_back();
-      return dims;
-    };
     // Decayed queries and keys for the state terms; gamma = exp(L_C).
-    Value queries = q, keys = k, gamma;
-    if (L) {
-      Value last = lb.extractSlice(L, 1, lb.index(C - 1));
-      queries =
-          elementwise(lb, {q, L}, {Dims{0, 1, 2}, gateDims({0, 1, 2})},
-                      {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
-                        return mulF(b, l, a[0], expF(b, l, a[1]));
-                      });
-      keys = elementwise(
-          lb, {k, last, L},
-          {Dims{0, 1, 2}, gateDims({0, 2}), gateDims({0, 1, 2})}, {M, C, DK},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
-          });
-      SmallVector<int64_t> gammaShape = {M};
-      if (vectorGate)
-        gammaShape.push_back(DK);
-      gamma = elementwise(lb, {last}, {gateDims({0, 1})}, gammaShape,
-                          [&](OpBuilder &b, Location l, ValueRange a) {
-                            return expF(b, l, a[0]);
-                          });
-    }
+    auto [queries, keys, gamma] = stateDecays(lb, q, k, L);
     // Each chunk's own contribution to the state, U = keys^T V.
     Value U = batchMatmul(lb, keys, v, zerosOf(lb, {M, DK, DV}),
                           /*transposeLhs=*/true);
@@ -204,48 +165,30 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Value qb = reshape(lb, q, {M, blocks, c, DK});
     Value kb = reshape(lb, k, {M, blocks, c, DK});
     Value vb = reshape(lb, v, {M * blocks, c, DV});
-    auto generic =
-        [&](ValueRange ins, ArrayRef<Dims> inDims, ArrayRef<int64_t> shape,
-            Type element, Dims outDims, unsigned loops,
-            ArrayRef<unsigned> reductions,
-            function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-          Value init = reductions.empty() ? emptyOf(lb, shape, element)
-                                          : zerosOf(lb, shape, element);
-          return lb.generic(ins, {init}, inDims, {outDims}, loops, reductions,
-                            [&](OpBuilder &b, Location l, ValueRange a) {
-                              linalg::YieldOp::create(b, l, body(b, l, a));
-                            })[0];
-        };
-
     if (blocks > 1) {
       // R: L at the end of each block; P: at its start (the end of the one
       // before, 0 for the first).
       Value R = lb.extractSlice(Lb, 2, lb.index(c - 1)); // [M, blocks, DK]
-      Value P = zerosOf(lb, {M, blocks, DK}, f64);
-      SmallVector<OpFoldResult> one(3, rewriter.getIndexAttr(1));
-      P = tensor::InsertSliceOp::create(
-          rewriter, lb.location(), slice(lb, R, {0, 0, 0}, {M, blocks - 1, DK}),
-          P, getAsIndexOpFoldResult(rewriter.getContext(), {0, 1, 0}),
-          getAsIndexOpFoldResult(rewriter.getContext(), {M, blocks - 1, DK}),
-          one);
+      Value P = staticInsert(lb, staticSlice(lb, R, {0, 0, 0}, {M, blocks - 1, DK}),
+                             zerosOf(lb, {M, blocks, DK}, f64), {0, 1, 0});
       // Loops (m, r, i, d).
-      Value qScaled = generic(
-          {qb, Lb, P}, {Dims{0, 1, 2, 3}, Dims{0, 1, 2, 3}, Dims{0, 1, 3}},
-          {M, blocks, c, DK}, {}, Dims{0, 1, 2, 3}, 4, {},
+      Value qScaled = elementwise(
+          lb, {qb, Lb, P}, {Dims{0, 1, 2, 3}, Dims{0, 1, 2, 3}, Dims{0, 1, 3}},
+          {M, blocks, c, DK},
           [&](OpBuilder &b, Location l, ValueRange a) {
             return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
           });
-      Value kScaled = generic(
-          {kb, R, Lb}, {Dims{0, 1, 2, 3}, Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
-          {M, blocks, c, DK}, {}, Dims{0, 1, 2, 3}, 4, {},
+      Value kScaled = elementwise(
+          lb, {kb, R, Lb}, {Dims{0, 1, 2, 3}, Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
+          {M, blocks, c, DK},
           [&](OpBuilder &b, Location l, ValueRange a) {
             return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
           });
       // between[m, r, s, d] = exp(P_r - R_s) for key blocks s before query
       // block r, else 0. Loops (m, r, s, d).
-      Value between = generic(
-          {P, R}, {Dims{0, 1, 3}, Dims{0, 2, 3}}, {M, blocks, blocks, DK}, {},
-          Dims{0, 1, 2, 3}, 4, {}, [&](OpBuilder &b, Location l, ValueRange a) {
+      Value between = elementwise(
+          lb, {P, R}, {Dims{0, 1, 3}, Dims{0, 2, 3}}, {M, blocks, blocks, DK},
+          [&](OpBuilder &b, Location l, ValueRange a) {
             Value before =
                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
                                       linalg::IndexOp::create(b, l, 2),
@@ -257,12 +200,11 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
           });
       // Per key block s, the queries of all later blocks rescaled to its
       // end, transposed: [M, s, DK, r, i]. Loops (m, s, d, r, i).
-      Value queriesT =
-          generic({qScaled, between}, {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
-                  {M, blocks, DK, blocks, c}, {}, Dims{0, 1, 2, 3, 4}, 5, {},
-                  [&](OpBuilder &b, Location l, ValueRange a) {
-                    return mulF(b, l, a[0], a[1]);
-                  });
+      Value queriesT = elementwise(
+          lb, {qScaled, between}, {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
+          {M, blocks, DK, blocks, c}, [&](OpBuilder &b, Location l, ValueRange a) {
+            return mulF(b, l, a[0], a[1]);
+          });
       // A^T over key block s (rows j) and all queries (columns i).
       Value offDiagonalT =
           batchMatmul(lb, reshape(lb, kScaled, {M * blocks, c, DK}),
@@ -275,25 +217,23 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     // The diagonal blocks, A^T[j, i] for j <= i in one block, exponent by
     // exponent. Queries and L transposed per block so that i is the
     // contiguous innermost loop: (m, s, j, d, i), reduction over d.
-    auto transposeBlocks = [&](Value x, Type element) {
-      return generic({x}, {Dims{0, 1, 3, 2}}, {M, blocks, DK, c}, element,
-                     Dims{0, 1, 2, 3}, 4, {},
-                     [&](OpBuilder &, Location, ValueRange a) { return a[0]; });
-    };
-    Value qT = transposeBlocks(qb, {}), LT = transposeBlocks(Lb, f64);
-    Value diagonalT =
-        generic({kb, qT, Lb, LT},
-                {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3},
-                 Dims{0, 1, 3, 4}},
-                {M, blocks, c, c}, {}, Dims{0, 1, 2, 4}, 5, {3},
-                [&](OpBuilder &b, Location l, ValueRange a) {
-                  Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
-                                    expOfDifference(b, l, a[3], a[2]));
-                  Value sum = arith::AddFOp::create(b, l, a[4], term);
-                  return arith::SelectOp::create(b, l, indexAtMost(b, l, 2, 4),
-                                                 sum, a[4])
-                      .getResult();
-                });
+    Dims transposed = {0, 1, 3, 2};
+    Value qT = convertElements(lb, qb, rewriter.getF32Type(), transposed);
+    Value LT = convertElements(lb, Lb, f64, transposed);
+    Value diagonalT = lb.generic(
+        {kb, qT, Lb, LT},
+        {zerosOf(lb, {M, blocks, c, c})},
+        {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}},
+        {Dims{0, 1, 2, 4}}, 5, {3},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
+                            expOfDifference(b, l, a[3], a[2]));
+          Value sum = arith::AddFOp::create(b, l, a[4], term);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(
+                  b, l, indexAtMost(b, l, 2, 4), sum, a[4])});
+        })[0];
     Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * blocks, c, c}), vb,
                            reshape(lb, O, {M * blocks, c, DV}),
                            /*transposeLhs=*/true);

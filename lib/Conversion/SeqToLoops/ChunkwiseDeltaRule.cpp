@@ -75,11 +75,7 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     // The strictly lower triangular A = tril(diag(beta) K K^T * Gamma, -1):
     // K K^T is one batched matmul (with K^T made contiguous); loops
     // (m, i, j).
-    Value kT = lb.generic({k}, {emptyOf(lb, {M, DK, C})}, {Dims{0, 2, 1}},
-                          {Dims{0, 1, 2}}, 3, {},
-                          [&](OpBuilder &b, Location l, ValueRange a) {
-                            linalg::YieldOp::create(b, l, a[0]);
-                          })[0];
+    Value kT = convertElements(lb, k, rewriter.getF32Type(), Dims{0, 2, 1});
     Value gram = batchMatmul(lb, k, kT, zerosOf(lb, {M, C, C}));
     SmallVector<Value> aIns = {beta};
     SmallVector<Dims> aDims = {Dims{0, 1}};
@@ -150,19 +146,23 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
         });
     Value Tinv = substitution.getResult(0);
 
-    // W = Tinv (diag(beta) K exp(L)), U = Tinv diag(beta) V.
-    // -diag(beta) K exp(L): W is only used as -W S, which the chunk loop
-    // accumulates onto U in one batched matmul.
-    Value betaKeys =
-        elementwise(lb, L ? ValueRange{k, beta, L} : ValueRange{k, beta},
-                    L ? ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}, Dims{0, 1}}
-                      : ArrayRef<Dims>{Dims{0, 1, 2}, Dims{0, 1}},
-                    {M, C, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
-                      Value x = mulF(b, l, a[0], a[1]);
-                      if (L)
-                        x = mulF(b, l, x, expF(b, l, a[2]));
-                      return arith::NegFOp::create(b, l, x).getResult();
-                    });
+    // -W = Tinv (-diag(beta) K exp(L)) (W is only used as -W S, which the
+    // chunk loop accumulates onto U in one batched matmul), and
+    // U = Tinv diag(beta) V.
+    SmallVector<Value> keyIns = {k, beta};
+    SmallVector<Dims> keyDims = {Dims{0, 1, 2}, Dims{0, 1}};
+    if (L) {
+      keyIns.push_back(L);
+      keyDims.push_back(Dims{0, 1});
+    }
+    Value betaKeys = elementwise(
+        lb, keyIns, keyDims, {M, C, DK},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = mulF(b, l, a[0], a[1]);
+          if (L)
+            x = mulF(b, l, x, expF(b, l, a[2]));
+          return arith::NegFOp::create(b, l, x).getResult();
+        });
     Value betaValues =
         elementwise(lb, {v, beta}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DV},
                     [&](OpBuilder &b, Location l, ValueRange a) {
@@ -172,23 +172,7 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     Value U = batchMatmul(lb, Tinv, betaValues, zerosOf(lb, {M, C, DV}));
 
     // Decayed queries and keys and exp(L_C) for the state terms.
-    Value queries = q, keys = k, gamma;
-    if (L) {
-      Value last = lb.extractSlice(L, 1, lb.index(C - 1)); // [M]
-      queries = elementwise(lb, {q, L}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DK},
-                            [&](OpBuilder &b, Location l, ValueRange a) {
-                              return mulF(b, l, a[0], expF(b, l, a[1]));
-                            });
-      keys = elementwise(
-          lb, {k, last, L}, {Dims{0, 1, 2}, Dims{0}, Dims{0, 1}}, {M, C, DK},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
-          });
-      gamma = elementwise(lb, {last}, {Dims{0}}, {M},
-                          [&](OpBuilder &b, Location l, ValueRange a) {
-                            return expF(b, l, a[0]);
-                          });
-    }
+    auto [queries, keys, gamma] = stateDecays(lb, q, k, L);
 
     // The chunk loop over heads: V' = U - W S, S <- exp(L_C) S + keys^T V'.
     Value perChunkNegW = reshape(lb, negW, {G, N, C, DK});

@@ -54,7 +54,8 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
     RankedTensorType aType = op.getA().getType();
     RankedTensorType hType = op.getH().getType();
     Type element = hType.getElementType();
-    Type compute = element.isF64() ? element : rewriter.getF32Type();
+    // The op's real element types are f32, f16 and bf16: f32 arithmetic.
+    Type compute = rewriter.getF32Type();
     Type f64 = rewriter.getF64Type();
     int64_t B = aType.getDimSize(0), T = aType.getDimSize(1);
     int64_t R = 1;
@@ -67,24 +68,15 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
 
     // a and b as [M, C, R] in the compute type, padded with (1, 0).
     auto pack = [&](Value v, double identity) {
-      Value flat = reshape(lb, v, {B, T, R});
-      Value converted = elementwise(
-          lb, {flat}, {Dims{0, 1, 2}}, {B, T, R},
-          [&](OpBuilder &b, Location l, ValueRange x) {
-            return LoopBuilder(b, l).convert(x[0], compute);
-          },
-          compute);
-      if (N * C != T) {
-        Value dest = lb.filled(
-            tensorOf(rewriter, {B, N * C, R}, compute),
-            getAsIndexOpFoldResult(rewriter.getContext(), {B, N * C, R}),
-            rewriter.getFloatAttr(compute, identity));
-        SmallVector<OpFoldResult> zero(3, rewriter.getIndexAttr(0)),
-            one(3, rewriter.getIndexAttr(1));
-        converted = tensor::InsertSliceOp::create(
-            rewriter, loc, converted, dest, zero,
-            getAsIndexOpFoldResult(rewriter.getContext(), {B, T, R}), one);
-      }
+      Value converted = convertElements(lb, reshape(lb, v, {B, T, R}), compute);
+      if (N * C != T)
+        converted = staticInsert(
+            lb, converted,
+            lb.filled(tensorOf(rewriter, {B, N * C, R}, compute),
+                      getAsIndexOpFoldResult(rewriter.getContext(),
+                                             {B, N * C, R}),
+                      rewriter.getFloatAttr(compute, identity)),
+            {0, 0, 0});
       return reshape(lb, converted, {M, C, R});
     };
     Value a = pack(op.getA(), 1.0), b = pack(op.getB(), 0.0);
@@ -146,8 +138,7 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
         {Dims{0, 1, 2}, Dims{0, 1, 2}, Dims{0, 3, 2}, Dims{0, 3, 2},
          Dims{0, 3, 2}},
         {Dims{0, 1, 2}}, 4, {3}, [&](OpBuilder &nb, Location l, ValueRange x) {
-          Value decay = LoopBuilder(nb, l).convert(
-              expF(nb, l, arith::SubFOp::create(nb, l, x[0], x[3])), compute);
+          Value decay = expOfDifference(nb, l, x[0], x[3]);
           Value signs = arith::MulFOp::create(nb, l, x[1], x[4]);
           Value term = arith::MulFOp::create(
               nb, l, arith::MulFOp::create(nb, l, signs, decay), x[2]);
@@ -161,9 +152,7 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
     Value prefix = elementwise(
         lb, {S, s}, {Dims{0, 1, 2}, Dims{0, 1, 2}}, {M, C, R},
         [&](OpBuilder &nb, Location l, ValueRange x) {
-          Value magnitude =
-              LoopBuilder(nb, l).convert(expF(nb, l, x[0]), compute);
-          return arith::MulFOp::create(nb, l, x[1], magnitude).getResult();
+          return mulF(nb, l, x[1], expF(nb, l, x[0]));
         },
         compute);
 
@@ -174,12 +163,7 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
         reshape(lb, lb.extractSlice(prefix, 1, lb.index(C - 1)), {B, N, R});
     Value initial =
         op.getInit()
-            ? elementwise(
-                  lb, {reshape(lb, op.getInit(), {B, R})}, {Dims{0, 1}}, {B, R},
-                  [&](OpBuilder &nb, Location l, ValueRange x) {
-                    return LoopBuilder(nb, l).convert(x[0], compute);
-                  },
-                  compute)
+            ? convertElements(lb, reshape(lb, op.getInit(), {B, R}), compute)
             : zerosOf(lb, {B, R}, compute);
     auto carry = scf::ForOp::create(
         rewriter, loc, lb.index(0), lb.index(N), lb.index(1),
@@ -214,20 +198,11 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
         },
         element);
     Value steps = reshape(lb, h, {B, N * C, R});
-    if (N * C != T) {
-      SmallVector<OpFoldResult> zero(3, rewriter.getIndexAttr(0)),
-          one(3, rewriter.getIndexAttr(1));
-      steps = tensor::ExtractSliceOp::create(
-          rewriter, loc, tensorOf(rewriter, {B, T, R}, element), steps, zero,
-          getAsIndexOpFoldResult(rewriter.getContext(), {B, T, R}), one);
-    }
+    if (N * C != T)
+      steps = staticSlice(lb, steps, {0, 0, 0}, {B, T, R});
     RankedTensorType finalType = op.getFinalState().getType();
-    Value finalState = elementwise(
-        lb, {carry.getResult(0)}, {Dims{0, 1}}, {B, R},
-        [&](OpBuilder &nb, Location l, ValueRange x) {
-          return LoopBuilder(nb, l).convert(x[0], finalType.getElementType());
-        },
-        finalType.getElementType());
+    Value finalState = convertElements(lb, carry.getResult(0),
+                                       finalType.getElementType());
     rewriter.replaceOp(op, {reshape(lb, steps, hType.getShape()),
                             reshape(lb, finalState, finalType.getShape())});
     return success();

@@ -33,11 +33,22 @@ using namespace seqc::seq;
 
 namespace {
 
-Dims dimsUpTo(unsigned rank) {
-  Dims dims;
+/// `x` [B, T, ...] with its time dimension reversed.
+Value reverseTime(LoopBuilder &lb, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  MLIRContext *context = lb.builder().getContext();
+  SmallVector<AffineExpr> in;
   for (unsigned d = 0; d < rank; ++d)
-    dims.push_back(d);
-  return dims;
+    in.push_back(getAffineDimExpr(d, context));
+  in[1] = getAffineConstantExpr(type.getDimSize(1) - 1, context) - in[1];
+  return lb.generic({x}, {emptyOf(lb, type.getShape(), type.getElementType())},
+                    ArrayRef<AffineMap>{
+                        AffineMap::get(rank, 0, in, context),
+                        AffineMap::getMultiDimIdentityMap(rank, context)},
+                    {}, [&](OpBuilder &b, Location l, ValueRange a) {
+                      linalg::YieldOp::create(b, l, a[0]);
+                    })[0];
 }
 
 struct LowerScanPrefix : OpRewritePattern<ScanOp> {
@@ -73,39 +84,33 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
 
     // Inputs in processing order (time-reversed for `reverse`), zero-padded
     // to N * C steps and viewed as [B, N, C, ...].
+    SmallVector<int64_t> origin(2 + restRank, 0);
     SmallVector<Value> chunked;
     for (auto [input, element] : llvm::zip(inputs, elements)) {
-      Value x = input;
-      unsigned rank = 2 + restRank;
-      if (reverse) {
-        // out[b, t, ...] = in[b, T - 1 - t, ...].
-        MLIRContext *context = rewriter.getContext();
-        SmallVector<AffineExpr> in;
-        for (unsigned d = 0; d < rank; ++d)
-          in.push_back(getAffineDimExpr(d, context));
-        in[1] = getAffineConstantExpr(T - 1, context) - in[1];
-        AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
-        x = lb.generic(
-            {x}, {emptyOf(lb, shapeWith({B, T}), element)},
-            ArrayRef<AffineMap>{AffineMap::get(rank, 0, in, context), identity},
-            {}, [&](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(b, l, a[0]);
-            })[0];
-      }
-      if (N * C != T) {
-        SmallVector<int64_t> full = shapeWith({B, N * C});
-        SmallVector<OpFoldResult> zero(rank, rewriter.getIndexAttr(0)),
-            one(rank, rewriter.getIndexAttr(1));
-        x = tensor::InsertSliceOp::create(
-            rewriter, loc, x, zerosOf(lb, full, element), zero,
-            getAsIndexOpFoldResult(rewriter.getContext(), shapeWith({B, T})),
-            one);
-      }
+      Value x = reverse ? reverseTime(lb, input) : input;
+      if (N * C != T)
+        x = staticInsert(lb, x, zerosOf(lb, shapeWith({B, N * C}), element),
+                         origin);
       chunked.push_back(reshape(lb, x, shapeWith({B, N, C})));
     }
+    // `lhs` o `rhs` elementwise over tensors of `shape`.
+    auto combineAll = [&](LoopBuilder &ib, ValueRange lhs, ValueRange rhs,
+                          ArrayRef<int64_t> shape) {
+      SmallVector<Value> ins(lhs), outs;
+      llvm::append_range(ins, rhs);
+      for (Type element : elements)
+        outs.push_back(emptyOf(ib, shape, element));
+      Dims all = identityDims(shape.size());
+      return SmallVector<Value>(ib.generic(
+          ins, outs, SmallVector<Dims>(2 * n, all), SmallVector<Dims>(n, all),
+          all.size(), {}, [&](OpBuilder &b, Location bl, ValueRange a) {
+            linalg::YieldOp::create(
+                b, bl,
+                applyCombiner(b, combiner, a.take_front(n), a.slice(n, n)));
+          }));
+    };
 
     // 1. Local inclusive scans: step i combines step i - 1 with input i.
-    Dims lane = dimsUpTo(2 + restRank); // [B, N, ...]
     SmallVector<Value> locals, firsts;
     for (auto [x, element] : llvm::zip(chunked, elements)) {
       Value first = lb.extractSlice(x, 2, lb.index(0));
@@ -119,19 +124,11 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
         rewriter, loc, lb.index(1), lb.index(C), lb.index(1), iterInit,
         [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
           LoopBuilder ib(nb, l);
-          SmallVector<Value> ins(iter.take_front(n)), outs;
+          SmallVector<Value> inputsAt;
           for (Value x : chunked)
-            ins.push_back(ib.extractSlice(x, 2, i));
-          for (auto [acc, element] : llvm::zip(iter.take_front(n), elements))
-            outs.push_back(emptyOf(ib, shapeWith({B, N}), element));
-          SmallVector<Dims> maps(2 * n, lane);
-          ValueRange next = ib.generic(
-              ins, outs, maps, SmallVector<Dims>(n, lane), lane.size(), {},
-              [&](OpBuilder &b, Location bl, ValueRange a) {
-                linalg::YieldOp::create(
-                    b, bl,
-                    applyCombiner(b, combiner, a.take_front(n), a.slice(n, n)));
-              });
+            inputsAt.push_back(ib.extractSlice(x, 2, i));
+          SmallVector<Value> next = combineAll(ib, iter.take_front(n),
+                                               inputsAt, shapeWith({B, N}));
           SmallVector<Value> results(next);
           for (size_t k = 0; k < n; ++k)
             results.push_back(ib.insertSlice(next[k], iter[n + k], 2, i));
@@ -147,50 +144,35 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
       carries.push_back(zerosOf(lb, shapeWith({B, N}), element));
     }
     SmallVector<Value> running;
-    int64_t firstCarried = 1;
-    if (!init.empty()) {
-      for (size_t k = 0; k < n; ++k) {
-        running.push_back(init[k]);
-        carries[k] = lb.insertSlice(init[k], carries[k], 1, lb.index(0));
-      }
-    }
-    Dims state = dimsUpTo(1 + restRank); // [B, ...]
-    auto step = [&](LoopBuilder &ib, ValueRange carry, Value chunk) {
-      SmallVector<Value> ins(carry), outs;
+    for (size_t k = 0; k < init.size(); ++k)
+      carries[k] = lb.insertSlice(init[k], carries[k], 1, lb.index(0));
+    // chunk - 1's aggregates, the right operands of the carry into `chunk`.
+    auto aggregatesBefore = [&](LoopBuilder &ib, Value chunk) {
+      Value previous = arith::SubIOp::create(ib.builder(), ib.location(),
+                                             chunk, ib.index(1));
+      SmallVector<Value> before;
       for (Value aggregate : aggregates)
-        ins.push_back(ib.extractSlice(aggregate, 1, chunk));
-      for (Type element : elements)
-        outs.push_back(emptyOf(ib, shapeWith({B}), element));
-      return SmallVector<Value>(ib.generic(
-          ins, outs, SmallVector<Dims>(2 * n, state),
-          SmallVector<Dims>(n, state), state.size(), {},
-          [&](OpBuilder &b, Location bl, ValueRange a) {
-            linalg::YieldOp::create(
-                b, bl, applyCombiner(b, combiner, a.take_front(n), a.slice(n, n)));
-          }));
+        before.push_back(ib.extractSlice(aggregate, 1, previous));
+      return before;
     };
-    if (init.empty() && N > 1) {
-      // Without init the carry into chunk 1 is chunk 0's aggregate.
-      for (size_t k = 0; k < n; ++k) {
-        running.push_back(lb.extractSlice(aggregates[k], 1, lb.index(0)));
-        carries[k] = lb.insertSlice(running[k], carries[k], 1, lb.index(1));
-      }
-      firstCarried = 2;
-    } else if (!init.empty() && N > 1) {
-      running = step(lb, running, lb.index(0));
+    if (N > 1) {
+      // Into chunk 1: chunk 0's aggregate, after init if there is one.
+      running = aggregatesBefore(lb, lb.index(1));
+      if (!init.empty())
+        running = combineAll(lb, init, running, shapeWith({B}));
       for (size_t k = 0; k < n; ++k)
         carries[k] = lb.insertSlice(running[k], carries[k], 1, lb.index(1));
-      firstCarried = 2;
     }
-    if (firstCarried < N) {
+    if (N > 2) {
       SmallVector<Value> carryInit(running);
       llvm::append_range(carryInit, carries);
       auto carry = scf::ForOp::create(
-          rewriter, loc, lb.index(firstCarried), lb.index(N), lb.index(1),
-          carryInit, [&](OpBuilder &nb, Location l, Value c, ValueRange iter) {
+          rewriter, loc, lb.index(2), lb.index(N), lb.index(1), carryInit,
+          [&](OpBuilder &nb, Location l, Value c, ValueRange iter) {
             LoopBuilder ib(nb, l);
-            Value previous = arith::SubIOp::create(nb, l, c, ib.index(1));
-            SmallVector<Value> next = step(ib, iter.take_front(n), previous);
+            SmallVector<Value> next =
+                combineAll(ib, iter.take_front(n), aggregatesBefore(ib, c),
+                           shapeWith({B}));
             SmallVector<Value> results(next);
             for (size_t k = 0; k < n; ++k)
               results.push_back(ib.insertSlice(next[k], iter[n + k], 1, c));
@@ -200,7 +182,7 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
     }
 
     // 3. out = carry o local for every chunk that has a carry.
-    Dims all = dimsUpTo(3 + restRank); // [B, N, C, ...]
+    Dims all = identityDims(3 + restRank); // [B, N, C, ...]
     Dims carryDims = {0, 1};
     for (unsigned d = 0; d < restRank; ++d)
       carryDims.push_back(3 + d);
@@ -234,54 +216,20 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
       initOrNone[k] = value;
     for (auto [out, element, init_k] : llvm::zip(fixed, elements, initOrNone)) {
       Value steps = reshape(lb, out, shapeWith({B, N * C}));
-      if (N * C != T) {
-        unsigned rank = 2 + restRank;
-        SmallVector<OpFoldResult> zero(rank, rewriter.getIndexAttr(0)),
-            one(rank, rewriter.getIndexAttr(1));
-        steps = tensor::ExtractSliceOp::create(
-            rewriter, loc, tensorOf(rewriter, shapeWith({B, T}), element),
-            steps, zero,
-            getAsIndexOpFoldResult(rewriter.getContext(), shapeWith({B, T})),
-            one);
-      }
-      Value last = lb.extractSlice(steps, 1, lb.index(T - 1));
-      finals.push_back(last);
+      if (N * C != T)
+        steps = staticSlice(lb, steps, origin, shapeWith({B, T}));
+      finals.push_back(lb.extractSlice(steps, 1, lb.index(T - 1)));
       if (exclusive) {
         // out_0 = init, out_t = inclusive_{t-1}.
-        unsigned rank = 2 + restRank;
-        SmallVector<OpFoldResult> zero(rank, rewriter.getIndexAttr(0)),
-            one(rank, rewriter.getIndexAttr(1));
-        SmallVector<OpFoldResult> at(rank, rewriter.getIndexAttr(0));
-        at[1] = rewriter.getIndexAttr(1);
-        Value head = tensor::ExtractSliceOp::create(
-            rewriter, loc, tensorOf(rewriter, shapeWith({B, T - 1}), element),
-            steps, zero,
-            getAsIndexOpFoldResult(rewriter.getContext(),
-                                   shapeWith({B, T - 1})),
-            one);
-        Value shifted = tensor::InsertSliceOp::create(
-            rewriter, loc, head, emptyOf(lb, shapeWith({B, T}), element), at,
-            getAsIndexOpFoldResult(rewriter.getContext(),
-                                   shapeWith({B, T - 1})),
-            one);
+        SmallVector<int64_t> second(origin);
+        second[1] = 1;
+        Value shifted =
+            staticInsert(lb, staticSlice(lb, steps, origin, shapeWith({B, T - 1})),
+                         emptyOf(lb, shapeWith({B, T}), element), second);
         steps = lb.insertSlice(init_k, shifted, 1, lb.index(0));
       }
-      if (reverse) {
-        unsigned rank = 2 + restRank;
-        MLIRContext *context = rewriter.getContext();
-        SmallVector<AffineExpr> in;
-        for (unsigned d = 0; d < rank; ++d)
-          in.push_back(getAffineDimExpr(d, context));
-        in[1] = getAffineConstantExpr(T - 1, context) - in[1];
-        steps =
-            lb.generic({steps}, {emptyOf(lb, shapeWith({B, T}), element)},
-                       ArrayRef<AffineMap>{
-                           AffineMap::get(rank, 0, in, context),
-                           AffineMap::getMultiDimIdentityMap(rank, context)},
-                       {}, [&](OpBuilder &b, Location l, ValueRange a) {
-                         linalg::YieldOp::create(b, l, a[0]);
-                       })[0];
-      }
+      if (reverse)
+        steps = reverseTime(lb, steps);
       outputs.push_back(steps);
     }
     SmallVector<Value> results(outputs);
