@@ -74,6 +74,8 @@ def linear_attention_case(rng, lengths):
     H, dk, dv = rng.choice([1, 2]), rng.choice([4, 8]), rng.choice([4, 8])
     gate = rng.choice(["none", "scalar", "vector"])
     dtype = rng.choice(["f32", "bf16"])
+    # A bf16 output also makes the matmul operands bf16 (f32 accumulation).
+    out = rng.choice(["f32", dtype])
     mode = rng.choice(["strong_decay", "weak_decay", "mixed"])
     nrng = np.random.default_rng(rng.randrange(1 << 30))
     q, k, v = (nrng.standard_normal((1, T, H, d)) / np.sqrt(d) for d in (dk, dk, dv))
@@ -95,7 +97,7 @@ def linear_attention_case(rng, lengths):
         types.append(t(gshape, "f32"))
         gate_text = " gate <%s> %%g" % gate
         inputs["g"] = g
-    o, st = t((1, T, H, dv), "f32"), t((1, H, dk, dv), "f32")
+    o, st = t((1, T, H, dv), out), t((1, H, dk, dv), out)
     # The parallel form (T x T scores) where T is not the soak length.
     parallel = T <= 1000 and rng.random() < 0.3
     form = "#seq.form<parallel>" if parallel else "#seq.form<chunkwise, chunk_size = %d>" % C
@@ -104,8 +106,8 @@ def linear_attention_case(rng, lengths):
             " : (%s) -> (%s, %s)\n  return %%o, %%s : %s, %s\n}\n"
             % (", ".join(args), o, st, gate_text, form, ", ".join(types), o, st, o, st))
     return "linear_attention %s T=%d H=%d dk=%d dv=%d gate=%s %s %s" % (
-        "parallel" if parallel else "chunkwise C=%d" % C, T, H, dk, dv, gate, dtype,
-        mode), text, inputs, dtype
+        "parallel" if parallel else "chunkwise C=%d" % C, T, H, dk, dv, gate,
+        "%s->%s" % (dtype, out), mode), text, inputs, dtype
 
 
 def delta_rule_case(rng, lengths):
@@ -117,6 +119,7 @@ def delta_rule_case(rng, lengths):
     gated = rng.random() < 0.5
     negative = rng.random() < 0.5
     dtype = rng.choice(["f32", "bf16"])
+    out = rng.choice(["f32", dtype])
     # beta at the ends of its range (0 and 1, or 0 and 2 with negative
     # eigenvalues) or anywhere in it; gates strongly negative, near zero, or
     # mixed.
@@ -152,7 +155,7 @@ def delta_rule_case(rng, lengths):
         types.append(t((1, T, H), "f32"))
         gate_text = " gate %g"
         inputs["g"] = g
-    o, st = t((1, T, H, dv), "f32"), t((1, H, dk, dv), "f32")
+    o, st = t((1, T, H, dv), out), t((1, H, dk, dv), out)
     text = ("func.func @case(%s) -> (%s, %s) {\n"
             "  %%o, %%s = seq.delta_rule %%q, %%k, %%v, %%beta%s%s"
             " {form = #seq.form<chunkwise, chunk_size = %d>}"
@@ -162,7 +165,7 @@ def delta_rule_case(rng, lengths):
                ", ".join(types), o, st, o, st))
     return "delta_rule chunkwise C=%d T=%d H=%d dk=%d dv=%d %s%s %s beta=%s gate=%s" % (
         C, T, H, dk, dv, "gated" if gated else "ungated",
-        " negative-eigenvalues" if negative else "", dtype, beta_mode,
+        " negative-eigenvalues" if negative else "", "%s->%s" % (dtype, out), beta_mode,
         gate_mode if gated else "-"), text, inputs, dtype
 
 

@@ -187,10 +187,20 @@ StateDecays stateDecays(LoopBuilder &lb, Value q, Value k, Value L) {
   return decays;
 }
 
+Type matmulOperandType(Type element) {
+  if (isa<BFloat16Type, Float16Type>(element))
+    return element;
+  return Float32Type::get(element.getContext());
+}
+
 Value batchMatmul(LoopBuilder &lb, Value lhs, Value rhs, Value acc,
-                  bool transposeLhs) {
+                  bool transposeLhs, Type operands) {
   OpBuilder &b = lb.builder();
   Location loc = lb.location();
+  if (operands) {
+    lhs = convertElements(lb, lhs, operands);
+    rhs = convertElements(lb, rhs, operands);
+  }
   SmallVector<NamedAttribute> attributes;
   if (transposeLhs) {
     // (batch, m, n, k): lhs [batch, k, m], rhs [batch, k, n], acc [batch, m,
@@ -258,11 +268,15 @@ Value expOfDifference(OpBuilder &b, Location loc, Value x, Value y) {
   return expF(b, loc, arith::SubFOp::create(b, loc, x, y));
 }
 
-Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L) {
+Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L,
+                    Type operands) {
   auto shape = cast<RankedTensorType>(q.getType()).getShape();
   int64_t M = shape[0], C = shape[1], DK = shape[2];
-  Value qT = convertElements(lb, q, lb.builder().getF32Type(), Dims{0, 2, 1});
-  Value scoresT = batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}));
+  if (!operands)
+    operands = lb.builder().getF32Type();
+  Value qT = convertElements(lb, q, operands, Dims{0, 2, 1});
+  Value scoresT =
+      batchMatmul(lb, k, qT, zerosOf(lb, {M, C, C}), false, operands);
   // Loops (m, j, i).
   SmallVector<Value> ins = {scoresT};
   SmallVector<Dims> inDims = {Dims{0, 1, 2}};

@@ -74,18 +74,31 @@ mlir::Value packState(LoopBuilder &lb, mlir::Value init,
 mlir::Value unpackState(LoopBuilder &lb, mlir::Value state,
                         mlir::RankedTensorType type);
 
+/// The element type of the chunked forms' matmul operands for a sequence
+/// op whose output is of `element`s: that type when it is a 16-bit float
+/// (bf16, f16), f32 otherwise (an f32 output asks for f32 precision, even
+/// from 16-bit inputs). Products of 16-bit operands are exact in the f32
+/// accumulator, which is what tensor cores compute (mma.sync with f32
+/// accumulation) and what fla does in its chunk kernels; the states and
+/// everything elementwise stay f32. Deciding it here, in the IR's types,
+/// gives the CPU and the GPU the same numerics.
+mlir::Type matmulOperandType(mlir::Type element);
+
 /// acc + lhs rhs as linalg.batch_matmul over [batch, m, k] x [batch, k, n];
 /// `transposeLhs`: lhs is [batch, k, m]. Layouts are chosen so that the
 /// output's last dimension is the rhs's contiguous one (what the CPU loop
-/// order wants, seq-contraction-loop-order).
+/// order wants, seq-contraction-loop-order). With `operands`, lhs and rhs
+/// are first converted to it (nothing is done for one already of it).
 mlir::Value batchMatmul(LoopBuilder &lb, mlir::Value lhs, mlir::Value rhs,
-                        mlir::Value acc, bool transposeLhs = false);
+                        mlir::Value acc, bool transposeLhs = false,
+                        mlir::Type operands = {});
 
 /// The causal intra-chunk scores, transposed: A^T[m, j, i] =
 /// (k_j . q_i) exp(L_i - L_j) for j <= i, else 0, from one batched matmul
-/// K Q^T; `L` [M, C] (f64, per-step log decay) or null for no decay.
+/// K Q^T on `operands` (f32 by default); `L` [M, C] (f64, per-step log
+/// decay) or null for no decay.
 mlir::Value causalScoresT(LoopBuilder &lb, mlir::Value q, mlir::Value k,
-                          mlir::Value L);
+                          mlir::Value L, mlir::Type operands = {});
 
 /// The inclusive cumulative sum over the steps of each chunk of log gates
 /// [M, C, d] (or [M, C]), in f64: exponents are differences of these sums,

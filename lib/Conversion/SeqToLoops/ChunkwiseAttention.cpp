@@ -89,7 +89,11 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
 
     Value q = packChunks(lb, op.getQ(), layout, scale);
     Value k = packChunks(lb, op.getK(), layout);
-    Value v = packChunks(lb, op.getV(), layout);
+    // Matmul operands in the op's 16-bit type, if it has one; v (read by
+    // two matmuls) is converted once.
+    Type operands =
+        matmulOperandType(op.getOutput().getType().getElementType());
+    Value v = convertElements(lb, packChunks(lb, op.getV(), layout), operands);
     // L [M, C, DK] (vector gate) or [M, C] (scalar), f64; its maps drop
     // the channel for a scalar gate.
     Value L = gateKind == GateKind::none
@@ -99,7 +103,7 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     auto [queries, keys, gamma] = stateDecays(lb, q, k, L);
     // Each chunk's own contribution to the state, U = keys^T V.
     Value U = batchMatmul(lb, keys, v, zerosOf(lb, {M, DK, DV}),
-                          /*transposeLhs=*/true);
+                          /*transposeLhs=*/true, operands);
 
     // The state entering every chunk: the one sequential loop.
     int64_t G = layout.heads(), N = layout.N;
@@ -139,10 +143,11 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});
 
     // O = (Q exp(L)) S_in, then the intra-chunk terms accumulate into it.
-    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}));
+    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}),
+                          false, operands);
     if (!vectorGate)
-      O = batchMatmul(lb, causalScoresT(lb, q, k, L), v, O,
-                      /*transposeLhs=*/true);
+      O = batchMatmul(lb, causalScoresT(lb, q, k, L, operands), v, O,
+                      /*transposeLhs=*/true, operands);
     else
       O = addVectorGateIntraChunk(lb, q, k, v, L, O, layout, DK, DV);
 
@@ -152,12 +157,14 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     return success();
   }
 
-  /// O += A V for a vector gate, by sub-blocks (see the file comment).
+  /// O += A V for a vector gate, by sub-blocks (see the file comment); `v`
+  /// is in the matmul operand type.
   static Value addVectorGateIntraChunk(LoopBuilder &lb, Value q, Value k,
                                        Value v, Value L, Value O,
                                        const ChunkLayout &layout, int64_t DK,
                                        int64_t DV) {
     OpBuilder &rewriter = lb.builder();
+    Type operands = cast<RankedTensorType>(v.getType()).getElementType();
     int64_t M = layout.chunks(), C = layout.C;
     int64_t c = subBlockSize(C), blocks = C / c;
     Type f64 = rewriter.getF64Type();
@@ -209,9 +216,9 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
       Value offDiagonalT =
           batchMatmul(lb, reshape(lb, kScaled, {M * blocks, c, DK}),
                       reshape(lb, queriesT, {M * blocks, DK, C}),
-                      zerosOf(lb, {M * blocks, c, C}));
+                      zerosOf(lb, {M * blocks, c, C}), false, operands);
       O = batchMatmul(lb, reshape(lb, offDiagonalT, {M, C, C}), v, O,
-                      /*transposeLhs=*/true);
+                      /*transposeLhs=*/true, operands);
     }
 
     // The diagonal blocks, A^T[j, i] for j <= i in one block, exponent by
@@ -236,7 +243,7 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
         })[0];
     Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * blocks, c, c}), vb,
                            reshape(lb, O, {M * blocks, c, DV}),
-                           /*transposeLhs=*/true);
+                           /*transposeLhs=*/true, operands);
     return reshape(lb, Ob, {M, C, DV});
   }
 };

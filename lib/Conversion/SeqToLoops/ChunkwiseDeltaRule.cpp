@@ -75,8 +75,18 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     // The strictly lower triangular A = tril(diag(beta) K K^T * Gamma, -1):
     // K K^T is one batched matmul (with K^T made contiguous); loops
     // (m, i, j).
-    Value kT = convertElements(lb, k, rewriter.getF32Type(), Dims{0, 2, 1});
-    Value gram = batchMatmul(lb, k, kT, zerosOf(lb, {M, C, C}));
+    // Matmul operands in the output's 16-bit type, if it has one, where
+    // rounding them is harmless: K K^T (exact, the keys are in it already),
+    // the scores Q K^T, and the products with the state (Q S, -W S). The
+    // UT transform's products and those with the corrected values V'
+    // (which cancel: V' = U - W S) stay f32: with bf16 operands they put
+    // 4-5% errors into bf16 outputs at beta near 1 or 2 (forms_agree seeds
+    // 7005, 91046).
+    Type operands =
+        matmulOperandType(op.getOutput().getType().getElementType());
+    Value kT = convertElements(lb, k, operands, Dims{0, 2, 1});
+    Value gram =
+        batchMatmul(lb, k, kT, zerosOf(lb, {M, C, C}), false, operands);
     SmallVector<Value> aIns = {beta};
     SmallVector<Dims> aDims = {Dims{0, 1}};
     if (L) {
@@ -168,6 +178,12 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
                     [&](OpBuilder &b, Location l, ValueRange a) {
                       return mulF(b, l, a[0], a[1]);
                     });
+    // In f32 whatever the operand type: Tinv's entries grow with the chunk
+    // (beta near its top, aligned keys), and rounding them to bf16 puts
+    // errors of 4% into a 64-step chunk's outputs.
+    // In f32 whatever the operand type: Tinv's entries grow with the chunk
+    // (beta near 2, aligned keys), and rounded to bf16 they put 5% errors
+    // into the outputs (forms_agree seed 91046).
     Value negW = batchMatmul(lb, Tinv, betaKeys, zerosOf(lb, {M, C, DK}));
     Value U = batchMatmul(lb, Tinv, betaValues, zerosOf(lb, {M, C, DV}));
 
@@ -189,9 +205,9 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           Value S = iter[0];
           Value statesIn = ib.insertSlice(S, iter[1], 1, n);
           // V' = U - W S, accumulated onto U.
-          Value corrected =
-              batchMatmul(ib, ib.extractSlice(perChunkNegW, 1, n), S,
-                          ib.extractSlice(perChunkU, 1, n));
+          Value corrected = batchMatmul(
+              ib, ib.extractSlice(perChunkNegW, 1, n), S,
+              ib.extractSlice(perChunkU, 1, n), false, operands);
           Value decayed = S;
           if (perChunkGamma)
             decayed = elementwise(ib, {ib.extractSlice(perChunkGamma, 1, n), S},
@@ -209,9 +225,10 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});
     Value correctedValues = reshape(lb, loop.getResult(2), {M, C, DV});
 
-    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}));
-    O = batchMatmul(lb, causalScoresT(lb, q, k, L), correctedValues, O,
-                    /*transposeLhs=*/true);
+    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}),
+                          false, operands);
+    O = batchMatmul(lb, causalScoresT(lb, q, k, L, operands), correctedValues,
+                    O, /*transposeLhs=*/true);
     rewriter.replaceOp(
         op, {unpackChunks(lb, O, layout, op.getOutput().getType()),
              unpackState(lb, loop.getResult(0), op.getFinalState().getType())});

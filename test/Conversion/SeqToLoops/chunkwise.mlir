@@ -45,3 +45,22 @@ func.func @gla_chunks(%q: tensor<1x37x2x8xf32>, %g: tensor<1x37x2x8xf32>) -> (te
       -> (tensor<1x37x2x8xf32>, tensor<1x2x8x8xf32>)
   return %o, %s : tensor<1x37x2x8xf32>, tensor<1x2x8x8xf32>
 }
+
+// A bf16 output: every matmul takes bf16 operands (converted once each)
+// into an f32 accumulator; the state carry and the decays stay f32.
+// CHECK-LABEL: func.func @gla_bf16
+// CHECK:      linalg.batch_matmul indexing_maps = [#[[LHS_T]], #[[RHS]], #[[OUT]]] ins(%{{.*}}, %{{.*}} : tensor<4x64x16xbf16>, tensor<4x64x16xbf16>) outs(%{{.*}} : tensor<4x16x16xf32>)
+// CHECK:      scf.for %{{.*}} -> (tensor<2x16x16xf32>, tensor<2x2x16x16xf32>)
+// CHECK-NOT:    linalg.batch_matmul
+// CHECK:      scf.yield
+// CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<4x64x16xbf16>, tensor<4x16x16xbf16>) outs(%{{.*}} : tensor<4x64x16xf32>)
+// CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<16x16x16xbf16>, tensor<16x16x64xbf16>) outs(%{{.*}} : tensor<16x16x64xf32>)
+// CHECK:      linalg.batch_matmul indexing_maps = [#[[LHS_T]], #[[RHS]], #[[OUT]]] ins(%{{.*}}, %{{.*}} : tensor<4x64x64xbf16>, tensor<4x64x16xbf16>)
+// CHECK:      linalg.batch_matmul indexing_maps = [#[[LHS_T]], #[[RHS]], #[[OUT]]] ins(%{{.*}}, %{{.*}} : tensor<16x16x16xbf16>, tensor<16x16x16xbf16>) outs(%{{.*}} : tensor<16x16x16xf32>)
+// CHECK-NOT:  linalg.batch_matmul
+// CHECK:      return {{.*}} : tensor<1x128x2x16xbf16>, tensor<1x2x16x16xbf16>
+func.func @gla_bf16(%q: tensor<1x128x2x16xbf16>, %k: tensor<1x128x2x16xbf16>, %v: tensor<1x128x2x16xbf16>, %g: tensor<1x128x2x16xf32>) -> (tensor<1x128x2x16xbf16>, tensor<1x2x16x16xbf16>) {
+  %o, %s = seq.linear_attention %q, %k, %v gate <vector> %g {form = #seq.form<chunkwise, chunk_size = 64>}
+      : (tensor<1x128x2x16xbf16>, tensor<1x128x2x16xbf16>, tensor<1x128x2x16xbf16>, tensor<1x128x2x16xf32>) -> (tensor<1x128x2x16xbf16>, tensor<1x2x16x16xbf16>)
+  return %o, %s : tensor<1x128x2x16xbf16>, tensor<1x2x16x16xbf16>
+}

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""chunkwise.py T C GATE DTYPE: seq.linear_attention in the chunkwise form
-with chunk size C (dividing T or not), gate none / scalar / vector."""
+"""chunkwise.py T C GATE DTYPE [OUT]: seq.linear_attention in the chunkwise
+form with chunk size C (dividing T or not), gate none / scalar / vector,
+inputs of DTYPE, output and state of OUT (f32 by default)."""
 import sys
 
 T, C, gate, dtype = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+out = sys.argv[5] if len(sys.argv) > 5 else "f32"
 s = "tensor<1x%dx2x8x%s>" % (T, dtype)
-o = "tensor<1x%dx2x8xf32>" % T
-state = "tensor<1x2x8x8xf32>"
+o = "tensor<1x%dx2x8x%s>" % (T, out)
+state = "tensor<1x2x8x8x%s>" % out
 args = ["%%q: %s" % s, "%%k: %s" % s, "%%v: %s" % s]
 types = [s, s, s]
 gate_text = ""
