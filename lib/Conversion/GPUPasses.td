@@ -23,6 +23,30 @@ def SeqLowerToGPUKernels : Pass<"seq-lower-to-gpu-kernels", "mlir::ModuleOp"> {
   ];
 }
 
+def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp"> {
+  let summary = "Run 16-bit contractions on tensor cores (mma.sync)";
+  let description = [{
+    A `linalg.generic` on buffers that multiplies two bf16 (or two f16)
+    operands into an f32 accumulator (`out + extf(a) * extf(b)`), with
+    loops that are batch, m, n or k dimensions (several of each allowed)
+    and M, K multiples of 16 and N of 8, becomes one `gpu.launch`: grid
+    (N / BN, M / BM, batch), up to 4 warps per block, each warp owning a
+    16 x WN output tile as `nvvm.mma.sync` m16n8k16 fragments with f32
+    accumulators; the A and B slices of each 16- or 32-deep step of the
+    reduction are staged in shared memory (workgroup attributions, pairs
+    of k packed in 32-bit words, rows padded against bank conflicts)
+    between two barriers. The launch records its tiling: `seq.kernel =
+    "mma_contraction"`, `seq.mma_tile = [BM, BN, KS]`, `seq.mma_warps`.
+    A 16-bit contraction whose shape does not tile is left to the SIMT
+    path with a remark.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
+    "mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"
+  ];
+}
+
 def SeqSplatConstantsToFill : Pass<"seq-splat-constants-to-fill", "mlir::func::FuncOp"> {
   let summary = "Replace splat tensor constants by linalg.fill";
   let description = [{

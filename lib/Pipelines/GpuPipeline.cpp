@@ -70,10 +70,12 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
   case GpuStage::buffers:
     return ""; // the CPU pipeline's, see addGpuStage
   case GpuStage::kernels:
-    // Adjacent loop nests over the same space with matching accesses (a
-    // fill and the reduction into it, a cell and the copy of its output)
-    // fuse into one kernel before kernels are formed.
-    return "func.func(convert-linalg-to-parallel-loops,"
+    // 16-bit contractions become tensor-core kernels; adjacent loop nests
+    // over the same space with matching accesses (a fill and the reduction
+    // into it, a cell and the copy of its output) fuse into one kernel
+    // before kernels are formed.
+    return "func.func(seq-contractions-to-mma,"
+           "convert-linalg-to-parallel-loops,"
            "scf-parallel-loop-fusion,"
            "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"
            "seq-device-buffers,seq-lower-block-barriers,"

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace seqc {
@@ -50,10 +51,16 @@ struct FuseElementwisePass
       return producer && producer->hasOneUse();
     };
     linalg::ControlFusionFn control = [&](OpOperand *fused) {
-      if (!upstream(fused))
+      if (!upstream(fused) || !rereads(fused))
+        return upstream(fused);
+      // A 16-bit operand of a contraction is a tensor-core operand
+      // (seq-contractions-to-mma): it stays a buffer of its own, which the
+      // kernel stages through shared memory, instead of a value recomputed
+      // for every output column.
+      if (isa<BFloat16Type, Float16Type>(
+              getElementTypeOrSelf(fused->get().getType())))
         return false;
-      return !(rereads(fused) &&
-               computesTranscendental(fused->get().getDefiningOp()));
+      return !computesTranscendental(fused->get().getDefiningOp());
     };
     // As linalg-fuse-elementwise-ops, with `control` for the fusion of
     // elementwise ops.

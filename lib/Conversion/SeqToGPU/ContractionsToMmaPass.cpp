@@ -1,0 +1,470 @@
+//===- ContractionsToMmaPass.cpp - seq-contractions-to-mma ----------------===//
+//
+// A contraction on buffers with 16-bit float operands and an f32
+// accumulator (what the chunked forms' batched matmuls are for bf16/f16
+// outputs, see matmulOperandType) becomes one tiled tensor-core kernel:
+//
+//   grid  (N / BN, M / BM, batch), block = warps of 32 threads,
+//   each warp a 16 x WN tile of the output in registers (WN / 8 fragments
+//   of mma.sync.m16n8k16, f32 accumulators),
+//   for every KS-deep slice of the reduction: the block stages its
+//   BM x KS slice of A and BN x KS slice of B in shared memory (pairs of
+//   consecutive k packed in 32-bit words, as the fragments hold them; rows
+//   padded by 4 words so that the fragment reads of a warp hit 32 distinct
+//   banks), a barrier, KS / 16 mma.sync steps per fragment, a barrier.
+//
+// The loops of the generic may be several per role (the reshape folding of
+// the GPU pipeline's fusion splits M, N or K into dimensions of the
+// buffers): batch, m, n and k indices are linearized and each element's
+// buffer indices recovered through the operand's indexing map, so any
+// projected-permutation layout works. Global loads are coalesced along
+// whichever of (m or n, k) is the operand's contiguous dimension.
+//
+// Shapes that do not tile (M % 16, N % 8, K % 16) stay linalg and reach
+// the GPU as SIMT loop nests, with a remark saying why.
+//
+// Fragment layouts: PTX ISA, "Matrix Fragments for mma.m16n8k16 with
+// floating point type" (groupID g = lane / 4, t = lane % 4):
+//   A: a0a1 (g, 2t..2t+1), a2a3 (g+8, 2t..), a4a5 (g, 2t+8..), a6a7 (g+8,
+//      2t+8..);  B: b0b1 (2t..2t+1, g), b2b3 (2t+8.., g);
+//   C/D: c0c1 (g, 2t..2t+1), c2c3 (g+8, 2t..2t+1).
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Conversion/SeqToGPU.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQCONTRACTIONSTOMMA
+#include "lib/Conversion/GPUPasses.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kWarp = 32;
+/// Padding words per shared-memory row: with rows of KS / 2 + 4 words
+/// (KS = 16 or 32), the 8 rows x 4 words a fragment read touches fall in
+/// 32 distinct banks.
+constexpr int64_t kRowPadWords = 4;
+
+/// A contraction's loops by role, each list in linearization order
+/// (row-major: the last varies fastest).
+struct Contraction {
+  SmallVector<unsigned> batch, m, n, k;
+  SmallVector<int64_t> ranges; ///< every loop's trip count
+  int64_t B = 1, M = 1, N = 1, K = 1;
+  FloatType operandType;
+};
+
+/// yield(addf(out, mulf(extf(in0), extf(in1)))), in any operand order.
+bool isMixedPrecisionMulAdd(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 5)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(2);
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if (add.getLhs() != acc && add.getRhs() != acc)
+    return false;
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  auto lhs = mul.getLhs().getDefiningOp<arith::ExtFOp>();
+  auto rhs = mul.getRhs().getDefiningOp<arith::ExtFOp>();
+  if (!lhs || !rhs)
+    return false;
+  Value x = lhs.getIn(), y = rhs.getIn();
+  return (x == body.getArgument(0) && y == body.getArgument(1)) ||
+         (x == body.getArgument(1) && y == body.getArgument(0));
+}
+
+/// The loops of `dims` ordered by where `map` reads them.
+SmallVector<unsigned> orderedBy(AffineMap map, ArrayRef<unsigned> dims) {
+  SmallVector<unsigned> ordered;
+  for (AffineExpr result : map.getResults()) {
+    unsigned d = cast<AffineDimExpr>(result).getPosition();
+    if (llvm::is_contained(dims, d))
+      ordered.push_back(d);
+  }
+  return ordered;
+}
+
+/// Why `op` is not a tensor-core contraction, or its loops by role.
+FailureOr<Contraction> analyze(linalg::GenericOp op, std::string &why) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureBufferSemantics())
+    return failure();
+  auto a = dyn_cast<MemRefType>(op.getDpsInputs()[0].getType());
+  auto b = dyn_cast<MemRefType>(op.getDpsInputs()[1].getType());
+  auto c = dyn_cast<MemRefType>(op.getDpsInits()[0].getType());
+  if (!a || !b || !c || a.getElementType() != b.getElementType() ||
+      !isa<BFloat16Type, Float16Type>(a.getElementType()) ||
+      !c.getElementType().isF32() || !isMixedPrecisionMulAdd(op))
+    return failure();
+  Contraction con;
+  con.operandType = cast<FloatType>(a.getElementType());
+  con.ranges = op.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(con.ranges)) {
+    why = "its shape is dynamic";
+    return failure();
+  }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  for (AffineMap map : maps)
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < iterators.size(); ++d) {
+    utils::IteratorType iterator = iterators[d];
+    bool inA = maps[0].isFunctionOfDim(d), inB = maps[1].isFunctionOfDim(d),
+         inC = maps[2].isFunctionOfDim(d);
+    if (con.ranges[d] == 1)
+      continue; // a unit loop has no role
+    if (iterator == utils::IteratorType::reduction && inA && inB && !inC)
+      con.k.push_back(d);
+    else if (iterator == utils::IteratorType::parallel && inA && inB && inC)
+      con.batch.push_back(d);
+    else if (iterator == utils::IteratorType::parallel && inA && inC)
+      con.m.push_back(d);
+    else if (iterator == utils::IteratorType::parallel && inB && inC)
+      con.n.push_back(d);
+    else
+      return failure(); // a broadcast or a reduction the output keeps
+  }
+  con.batch = orderedBy(maps[2], con.batch);
+  con.m = orderedBy(maps[2], con.m);
+  con.n = orderedBy(maps[2], con.n);
+  con.k = orderedBy(maps[0], con.k);
+  auto product = [&](ArrayRef<unsigned> dims) {
+    int64_t size = 1;
+    for (unsigned d : dims)
+      size *= con.ranges[d];
+    return size;
+  };
+  con.B = product(con.batch);
+  con.M = product(con.m);
+  con.N = product(con.n);
+  con.K = product(con.k);
+  if (con.M % 16 || con.N % 8 || con.K % 16) {
+    why = llvm::formatv("M = {0}, N = {1}, K = {2} do not tile by "
+                        "m16n8k16 (M and K multiples of 16, N of 8)",
+                        con.M, con.N, con.K)
+              .str();
+    return failure();
+  }
+  if (con.B > 65535) {
+    why = llvm::formatv("its batch of {0} exceeds the grid's z limit (65535)",
+                        con.B)
+              .str();
+    return failure();
+  }
+  return con;
+}
+
+/// The kernel's tiling, recorded on the launch.
+struct MmaTiling {
+  int64_t blockM, blockN, depth; ///< BM, BN, KS
+  int64_t warpsM, warpsN;        ///< warps along m (BM / 16) and n
+  int64_t warpN() const { return blockN / warpsN; }
+  int64_t fragments() const { return warpN() / 8; }
+  int64_t threads() const { return kWarp * warpsM * warpsN; }
+  int64_t rowWords() const { return depth / 2 + kRowPadWords; }
+};
+
+MmaTiling chooseTiling(const Contraction &con) {
+  auto largestDividing = [](int64_t size, ArrayRef<int64_t> choices) {
+    for (int64_t choice : choices)
+      if (size % choice == 0)
+        return choice;
+    return int64_t(0);
+  };
+  MmaTiling tiling;
+  tiling.blockM = largestDividing(con.M, {64, 32, 16});
+  tiling.blockN = largestDividing(con.N, {64, 32, 16, 8});
+  tiling.depth = con.K % 32 == 0 ? 32 : 16;
+  tiling.warpsM = tiling.blockM / 16;
+  // Up to 4 warps per block: the rest split the block's columns, each
+  // keeping whole 8-wide fragments.
+  tiling.warpsN = 1;
+  while (tiling.warpsM * tiling.warpsN * 2 <= 4 &&
+         (tiling.blockN / (tiling.warpsN * 2)) % 8 == 0)
+    tiling.warpsN *= 2;
+  return tiling;
+}
+
+/// Builds the kernel of one contraction.
+struct MmaKernelBuilder {
+  ImplicitLocOpBuilder &b;
+  linalg::GenericOp op;
+  const Contraction &con;
+  const MmaTiling &tiling;
+  /// The batch loops' indices of this block, set once.
+  SmallVector<Value> batchIndices;
+
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value add(Value x, int64_t y) { return y ? add(x, index(y)) : x; }
+  Value mul(Value x, int64_t y) {
+    return y == 1 ? x : arith::MulIOp::create(b, x, index(y)).getResult();
+  }
+  Value div(Value x, int64_t y) {
+    return y == 1 ? x : arith::DivUIOp::create(b, x, index(y)).getResult();
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, x, index(y));
+  }
+
+  /// Loop indices of `dims` from their linearized index `linear`.
+  void delinearize(Value linear, ArrayRef<unsigned> dims,
+                   SmallVectorImpl<Value> &indices) {
+    for (int64_t i = int64_t(dims.size()) - 1; i >= 0; --i) {
+      int64_t range = con.ranges[dims[i]];
+      indices[dims[i]] = i ? rem(linear, range) : linear;
+      if (i)
+        linear = div(linear, range);
+    }
+  }
+
+  /// Indices into operand `operand` (0: A, 1: B, 2: C) of the element at
+  /// linearized m (or -), n (or -) and k (or -).
+  SmallVector<Value> elementIndices(unsigned operand, Value m, Value n,
+                                    Value k) {
+    SmallVector<Value> loops(con.ranges.size());
+    Value zero = index(0);
+    for (auto [d, range] : llvm::enumerate(con.ranges))
+      if (range == 1)
+        loops[d] = zero;
+    for (auto [d, value] : llvm::zip(con.batch, batchIndices))
+      loops[d] = value;
+    if (m)
+      delinearize(m, con.m, loops);
+    if (n)
+      delinearize(n, con.n, loops);
+    if (k)
+      delinearize(k, con.k, loops);
+    SmallVector<Value> indices;
+    for (AffineExpr result : op.getIndexingMapsArray()[operand].getResults())
+      indices.push_back(loops[cast<AffineDimExpr>(result).getPosition()]);
+    return indices;
+  }
+
+  Value buffer(unsigned operand) { return op->getOperand(operand); }
+
+  /// Whether the contiguous dimension of operand `operand` is one of
+  /// `dims`.
+  bool contiguousIn(unsigned operand, ArrayRef<unsigned> dims) {
+    AffineMap map = op.getIndexingMapsArray()[operand];
+    if (map.getNumResults() == 0)
+      return false;
+    return llvm::is_contained(
+        dims, cast<AffineDimExpr>(map.getResults().back()).getPosition());
+  }
+
+  /// Two 16-bit floats in one 32-bit word, `low` in the low half (element
+  /// order of the .bf16x2/.f16x2 fragment registers).
+  Value pack(Value low, Value high) {
+    Type i16 = b.getI16Type(), i32 = b.getI32Type();
+    auto widen = [&](Value x) {
+      return arith::ExtUIOp::create(b, i32,
+                                    arith::BitcastOp::create(b, i16, x));
+    };
+    Value shifted = arith::ShLIOp::create(
+        b, widen(high), arith::ConstantIntOp::create(b, i32, 16));
+    return arith::OrIOp::create(b, shifted, widen(low));
+  }
+
+  /// Copies the block's `rows` x depth slice of operand `operand` (rows
+  /// along `rowDims` from `rowBase`, k from `k0`) into `shared` as rows of
+  /// packed k pairs.
+  void stage(unsigned operand, Value shared, int64_t rows, Value rowBase,
+             Value k0, Value tid, bool rowsAreM) {
+    int64_t pairsPerRow = tiling.depth / 2, pairs = rows * pairsPerRow;
+    int64_t threads = tiling.threads();
+    // Consecutive threads along the buffer's contiguous dimension.
+    bool rowContiguous =
+        contiguousIn(operand, rowsAreM ? ArrayRef<unsigned>(con.m)
+                                       : ArrayRef<unsigned>(con.n));
+    for (int64_t first = 0; first < pairs; first += threads) {
+      Value p = add(tid, first);
+      std::optional<scf::IfOp> guard;
+      if (first + threads > pairs) {
+        guard = scf::IfOp::create(
+            b,
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p,
+                                  index(pairs)),
+            /*withElseRegion=*/false);
+        b.setInsertionPointToStart(&guard->getThenRegion().front());
+      }
+      Value row = rowContiguous ? rem(p, rows) : div(p, pairsPerRow);
+      Value pair = rowContiguous ? div(p, rows) : rem(p, pairsPerRow);
+      Value line = add(rowBase, row);
+      Value k = add(k0, mul(pair, 2));
+      auto at = [&](Value kk) {
+        return rowsAreM ? elementIndices(operand, line, Value(), kk)
+                        : elementIndices(operand, Value(), line, kk);
+      };
+      Value low = memref::LoadOp::create(b, buffer(operand), at(k));
+      Value high = memref::LoadOp::create(b, buffer(operand), at(add(k, 1)));
+      memref::StoreOp::create(b, pack(low, high), shared,
+                              ValueRange{row, pair});
+      if (guard)
+        b.setInsertionPointAfter(*guard);
+    }
+  }
+
+  /// A fragment register: a packed word of `shared`, as the mma operand
+  /// type wants it (i32 for bf16, vector<2xf16> for f16).
+  Value fragment(Value shared, Value row, Value word) {
+    Value packed = memref::LoadOp::create(b, shared, ValueRange{row, word});
+    if (isa<BFloat16Type>(con.operandType))
+      return packed;
+    return LLVM::BitcastOp::create(b, VectorType::get({2}, con.operandType),
+                                   packed);
+  }
+
+  gpu::LaunchOp build() {
+    MLIRContext *context = b.getContext();
+    auto workgroup = gpu::AddressSpaceAttr::get(
+        context, gpu::GPUDialect::getWorkgroupAddressSpace());
+    auto sharedType = [&](int64_t rows) {
+      return MemRefType::get({rows, tiling.rowWords()}, b.getI32Type(),
+                             MemRefLayoutAttrInterface{}, workgroup);
+    };
+    auto launch = gpu::LaunchOp::create(
+        b, index(con.N / tiling.blockN), index(con.M / tiling.blockM),
+        index(con.B), index(tiling.threads()), index(1), index(1),
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{},
+        TypeRange{sharedType(tiling.blockM), sharedType(tiling.blockN)});
+    launch->setAttr("seq.kernel", b.getStringAttr("mma_contraction"));
+    launch->setAttr(
+        "seq.mma_tile",
+        b.getDenseI64ArrayAttr({tiling.blockM, tiling.blockN, tiling.depth}));
+    launch->setAttr("seq.mma_warps",
+                    b.getDenseI64ArrayAttr({tiling.warpsM, tiling.warpsN}));
+    Value sharedA = launch.getWorkgroupAttributions()[0];
+    Value sharedB = launch.getWorkgroupAttributions()[1];
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+
+    Value tid = launch.getThreadIds().x;
+    Value lane = rem(tid, kWarp), warp = div(tid, kWarp);
+    Value group = div(lane, 4), inGroup = rem(lane, 4);
+    Value warpM = div(warp, tiling.warpsN), warpN = rem(warp, tiling.warpsN);
+    Value mBase = mul(launch.getBlockIds().y, tiling.blockM);
+    Value nBase = mul(launch.getBlockIds().x, tiling.blockN);
+    batchIndices.assign(con.batch.size(), Value());
+    {
+      SmallVector<Value> loops(con.ranges.size());
+      delinearize(launch.getBlockIds().z, con.batch, loops);
+      for (auto [i, d] : llvm::enumerate(con.batch))
+        batchIndices[i] = loops[d];
+    }
+    // This thread's rows (in the block tile) and first column of each
+    // fragment.
+    Value row0 = add(mul(warpM, 16), group), row1 = add(row0, 8);
+    SmallVector<Value> columns;
+    for (int64_t f = 0; f < tiling.fragments(); ++f)
+      columns.push_back(
+          add(add(mul(warpN, tiling.warpN()), f * 8), mul(inGroup, 2)));
+    // The accumulators start from the output (linalg accumulates into it).
+    auto outputAt = [&](Value row, Value column) {
+      return elementIndices(2, add(mBase, row), add(nBase, column), Value());
+    };
+    SmallVector<Value> initial;
+    for (Value column : columns)
+      for (Value row : {row0, row1})
+        for (int64_t j = 0; j < 2; ++j)
+          initial.push_back(memref::LoadOp::create(
+              b, buffer(2), outputAt(row, add(column, j))));
+    // initial is (row0: c0 c1, row1: c2 c3) per fragment.
+
+    Type f32 = b.getF32Type();
+    auto resultType =
+        LLVM::LLVMStructType::getLiteral(context, SmallVector<Type>(4, f32));
+    NVVM::MMATypes ptxType = isa<BFloat16Type>(con.operandType)
+                                 ? NVVM::MMATypes::bf16
+                                 : NVVM::MMATypes::f16;
+    auto loop = scf::ForOp::create(b, index(0), index(con.K),
+                                   index(tiling.depth), initial);
+    {
+      OpBuilder::InsertionGuard inLoop(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value k0 = loop.getInductionVar();
+      stage(0, sharedA, tiling.blockM, mBase, k0, tid, /*rowsAreM=*/true);
+      stage(1, sharedB, tiling.blockN, nBase, k0, tid, /*rowsAreM=*/false);
+      gpu::BarrierOp::create(b);
+      SmallVector<Value> acc(loop.getRegionIterArgs());
+      for (int64_t step = 0; step < tiling.depth / 16; ++step) {
+        Value word0 = add(inGroup, step * 8), word1 = add(word0, 4);
+        SmallVector<Value> a = {
+            fragment(sharedA, row0, word0), fragment(sharedA, row1, word0),
+            fragment(sharedA, row0, word1), fragment(sharedA, row1, word1)};
+        for (int64_t f = 0; f < tiling.fragments(); ++f) {
+          Value n = add(add(mul(warpN, tiling.warpN()), f * 8), group);
+          SmallVector<Value> bFragment = {fragment(sharedB, n, word0),
+                                          fragment(sharedB, n, word1)};
+          MutableArrayRef<Value> c(acc.data() + 4 * f, 4);
+          Value d = NVVM::MmaOp::create(
+              b, resultType, a, bFragment, SmallVector<Value>(c),
+              ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+              std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
+              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                             NVVM::MMALayout::col});
+          for (int64_t i = 0; i < 4; ++i)
+            c[i] = LLVM::ExtractValueOp::create(b, d, i);
+        }
+      }
+      // The next slice overwrites the tiles only once every warp is done.
+      gpu::BarrierOp::create(b);
+      scf::YieldOp::create(b, acc);
+    }
+    unsigned i = 0;
+    for (Value column : columns)
+      for (Value row : {row0, row1})
+        for (int64_t j = 0; j < 2; ++j)
+          memref::StoreOp::create(b, loop.getResult(i++), buffer(2),
+                                  outputAt(row, add(column, j)));
+    gpu::TerminatorOp::create(b);
+    return launch;
+  }
+};
+
+struct ContractionsToMmaPass
+    : seqc::impl::SeqContractionsToMmaBase<ContractionsToMmaPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (!op->getParentOfType<gpu::LaunchOp>())
+        generics.push_back(op);
+    });
+    for (linalg::GenericOp op : generics) {
+      std::string why;
+      FailureOr<Contraction> con = analyze(op, why);
+      if (failed(con)) {
+        if (!why.empty())
+          op.emitRemark("16-bit contraction not on tensor cores: ") << why;
+        continue;
+      }
+      MmaTiling tiling = chooseTiling(*con);
+      ImplicitLocOpBuilder b(op.getLoc(), op);
+      MmaKernelBuilder{b, op, *con, tiling, {}}.build();
+      op.erase();
+    }
+  }
+};
+
+} // namespace

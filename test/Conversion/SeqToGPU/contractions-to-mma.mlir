@@ -1,0 +1,134 @@
+// RUN: seq-opt %s -seq-contractions-to-mma -verify-diagnostics | FileCheck %s
+
+#lhsT = affine_map<(b, m, n, k) -> (b, k, m)>
+#rhs = affine_map<(b, m, n, k) -> (b, k, n)>
+#out = affine_map<(b, m, n, k) -> (b, m, n)>
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+
+// A batched bf16 matmul with a transposed lhs (the chunked forms' K^T V):
+// grid (N / 16, M / 64, batch 4), 4 warps, each a 16 x 16 tile (two
+// m16n8k16 fragments); A and B slices staged in shared memory as packed
+// pairs of k (rows of 32 / 2 + 4 words), between two barriers per
+// 32-deep step of the reduction (K = 96: three steps).
+// CHECK-LABEL: func.func @batched_lhs_transposed
+// CHECK:       gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c4{{.*}}) threads({{.*}}) in ({{.*}} = %c128{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) workgroup(%[[A:.*]] : memref<64x20xi32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x20xi32, #gpu.address_space<workgroup>>)
+// The accumulators start from the output.
+// CHECK-COUNT-8: memref.load %arg2
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c96{{.*}} step %c32{{.*}} iter_args
+// Staging: two consecutive k of one m, packed low | high << 16.
+// CHECK:           memref.load %arg0
+// CHECK:           memref.load %arg0
+// CHECK:           arith.shli
+// CHECK:           arith.ori
+// CHECK:           memref.store %{{.*}}, %[[A]]
+// CHECK:           memref.store %{{.*}}, %[[B]]
+// CHECK:           gpu.barrier
+// CHECK-NOT:       gpu.barrier
+// CHECK:           memref.load %[[A]]
+// CHECK:           nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK-COUNT-3:   nvvm.mma.sync
+// CHECK:           gpu.barrier
+// CHECK:           scf.yield
+// CHECK-COUNT-8: memref.store %{{.*}}, %arg2
+// CHECK:       } {seq.kernel = "mma_contraction", seq.mma_tile = array<i64: 64, 16, 32>, seq.mma_warps = array<i64: 4, 1>}
+// CHECK-NOT:   linalg.generic
+func.func @batched_lhs_transposed(%a: memref<4x96x64xbf16>, %b: memref<4x96x16xbf16>, %c: memref<4x64x16xf32>) {
+  linalg.generic {indexing_maps = [#lhsT, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<4x96x64xbf16>, memref<4x96x16xbf16>) outs(%c : memref<4x64x16xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// f16, M = 16 (one warp row), N = 64 split over 4 warps, K = 16 (a single
+// 16-deep step), operands multiplied in the other order: the fragments are
+// vector<2xf16>.
+// CHECK-LABEL: func.func @f16_wide
+// CHECK:       gpu.launch {{.*}} workgroup({{.*}} : memref<16x12xi32, #gpu.address_space<workgroup>>, {{.*}} : memref<64x12xi32, #gpu.address_space<workgroup>>)
+// CHECK:         llvm.bitcast %{{.*}} : i32 to vector<2xf16>
+// CHECK:         nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {{.*}}shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32)
+// CHECK:       seq.mma_tile = array<i64: 16, 64, 16>, seq.mma_warps = array<i64: 1, 4>
+func.func @f16_wide(%a: memref<1x16x16xf16>, %b: memref<1x16x64xf16>, %c: memref<1x16x64xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x16x16xf16>, memref<1x16x64xf16>) outs(%c : memref<1x16x64xf32>) {
+  ^bb0(%x: f16, %y: f16, %acc: f32):
+    %xf = arith.extf %x : f16 to f32
+    %yf = arith.extf %y : f16 to f32
+    %p = arith.mulf %yf, %xf : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// The GPU pipeline's reshape folding splits M and K into several loops
+// (here m = (i, r), k = (s, j)): linearized, 2 x 16 rows and 2 x 16 deep.
+// CHECK-LABEL: func.func @split_dims
+// CHECK:       gpu.launch
+// CHECK:         nvvm.mma.sync
+// CHECK:       seq.mma_tile = array<i64: 32, 16, 32>
+func.func @split_dims(%a: memref<2x16x2x16xbf16>, %b: memref<2x16x16xbf16>, %c: memref<2x16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, r, n, s, j) -> (i, r, s, j)>,
+                                   affine_map<(i, r, n, s, j) -> (s, j, n)>,
+                                   affine_map<(i, r, n, s, j) -> (i, r, n)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%a, %b : memref<2x16x2x16xbf16>, memref<2x16x16xbf16>) outs(%c : memref<2x16x16xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// M = 20 does not tile: left to the SIMT path, with a remark.
+// CHECK-LABEL: func.func @untileable
+// CHECK-NOT:   gpu.launch
+// CHECK:       linalg.generic
+func.func @untileable(%a: memref<1x20x16xbf16>, %b: memref<1x16x8xbf16>, %c: memref<1x20x8xf32>) {
+  // expected-remark @below {{16-bit contraction not on tensor cores: M = 20, N = 8, K = 16 do not tile by m16n8k16 (M and K multiples of 16, N of 8)}}
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x20x16xbf16>, memref<1x16x8xbf16>) outs(%c : memref<1x20x8xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// f32 operands, and a 16-bit body that is not a plain multiply-add: not
+// tensor-core contractions, untouched and without remarks.
+// CHECK-LABEL: func.func @not_candidates
+// CHECK-NOT:   gpu.launch
+// CHECK-COUNT-2: linalg.generic
+func.func @not_candidates(%a: memref<1x16x16xf32>, %b: memref<1x16x8xf32>, %c: memref<1x16x8xf32>,
+                          %a16: memref<1x16x16xbf16>, %b16: memref<1x16x8xbf16>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x16x16xf32>, memref<1x16x8xf32>) outs(%c : memref<1x16x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a16, %b16 : memref<1x16x16xbf16>, memref<1x16x8xbf16>) outs(%c : memref<1x16x8xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %e = math.exp %p : f32
+    %s = arith.addf %acc, %e : f32
+    linalg.yield %s : f32
+  }
+  return
+}
