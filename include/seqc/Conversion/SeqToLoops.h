@@ -18,6 +18,11 @@ class FuncOp;
 
 namespace seqc {
 
+/// On the time loop of a recurrence in the sequential form's `fused`
+/// variant: the GPU pipeline makes the whole loop one persistent kernel with
+/// a grid barrier between the kernels of a step (seq-persistent-time-loops).
+constexpr llvm::StringLiteral kPersistentLoopAttr = "seq.persistent";
+
 /// Whether `op` is a seq op to be computed in the sequential form (its form
 /// is `sequential`, or it has none) that the sequential lowering accepts.
 bool hasSequentialForm(mlir::Operation *op);

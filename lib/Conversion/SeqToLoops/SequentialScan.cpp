@@ -287,6 +287,11 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
                                               iter[numStates + o], t));
           scf::YieldOp::create(nb, l, next);
         });
+    // FlashRNN's fused variant: the GPU pipeline runs the whole time loop
+    // as one persistent kernel (seq-persistent-time-loops).
+    if (FormAttr form = op.getFormAttr();
+        form && form.getVariant() == SequentialVariant::fused)
+      loop->setAttr(kPersistentLoopAttr, rewriter.getUnitAttr());
     SmallVector<Value> results(loop.getResults().drop_front(numStates));
     llvm::append_range(results, loop.getResults().take_front(numStates));
     rewriter.replaceOp(op, results);
