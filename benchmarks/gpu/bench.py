@@ -92,7 +92,7 @@ def row(case, sizes, ours_ms, peer, peer_ms, err, tol, note="", graph=None, verd
 
 
 def measure_forms(bundles, names, function, args, expected, sizes, peer, peer_ms,
-                  note=""):
+                  note="", tol=1e-3):
     """One row per bundle of `names` that was built: `function` called on
     `args`, its outputs checked against `expected` (float64 references),
     timed launched and as a CUDA graph. The first name is the cost model's
@@ -109,7 +109,7 @@ def measure_forms(bundles, names, function, args, expected, sizes, peer, peer_ms
         if PROFILE and index == 0:
             print_profile(lambda: fn(*args, out=out))
         row(name + (" (pick)" if index == 0 else ""), sizes, ms, peer, peer_ms,
-            err, 1e-3, note, graph)
+            err, tol, note, graph)
 
 
 def linear_scan(bundles):
@@ -242,6 +242,15 @@ def gla(bundles):
     measure_forms(bundles, ("gla", "gla_sequential", "gla_c32", "gla_c64", "gla_c128"),
                   "gla", (q, k, v, g), (ref, S), "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d),
                   "torch chunked GLA", torch_ms, "torch rel err %.2e" % torch_err)
+    # bf16 inputs and outputs: our matmuls on tensor cores (mma.sync), the
+    # peer's in bf16 too (cuBLAS tensor cores); bf16 tolerance.
+    q16, k16, v16 = (x.bfloat16() for x in (q, k, v))
+    torch16_ms = median_ms(lambda: gla_chunk_torch(q16, k16, v16, g.bfloat16()))
+    torch16_err = rel_err(gla_chunk_torch(q16, k16, v16, g.bfloat16())[0], ref)
+    measure_forms(bundles, ("gla_bf16", "gla_bf16_c64"), "gla", (q16, k16, v16, g),
+                  (ref, S), "B%d T%d H%d dk=dv=%d bf16" % (B, T, H, d),
+                  "torch chunked GLA bf16", torch16_ms, "torch rel err %.2e" % torch16_err,
+                  tol=3e-2)
 
 
 def deltanet_chunk_torch(q, k, v, beta, g, C=64):
@@ -304,6 +313,12 @@ def deltanet(bundles):
                   "gated_deltanet", (q, k, v, beta, g), (ref, S),
                   "B%d T%d H%d dk=dv=%d f32" % (B, T, H, d), "torch chunked DeltaNet",
                   torch_ms, "torch rel err %.2e" % torch_err)
+    # bf16: against the f32 torch peer (its triangular solve has no bf16).
+    q16, k16, v16, beta16 = (x.bfloat16() for x in (q, k, v, beta))
+    measure_forms(bundles, ("gated_deltanet_bf16", "gated_deltanet_bf16_c64"),
+                  "gated_deltanet", (q16, k16, v16, beta16, g), (ref, S),
+                  "B%d T%d H%d dk=dv=%d bf16" % (B, T, H, d), "torch chunked DeltaNet f32",
+                  torch_ms, "torch rel err %.2e" % torch_err, tol=3e-2)
 
 
 def main():

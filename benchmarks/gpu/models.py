@@ -38,28 +38,33 @@ def linear_scan(form, B, T, D):
             "  return %%h, %%last : %s, %s\n}\n" % (ty, ty, ty, st, attr, ty, ty, ty, st, ty, st))
 
 
-def gla(B=2, T=4096, H=4, dk=64, form=None):
-    ty = t((B, T, H, dk))
-    st = t((B, H, dk, dk))
+def gla(B=2, T=4096, H=4, dk=64, form=None, dtype="f32"):
+    """q, k, v, output and state in `dtype` (bf16: tensor-core matmuls), the
+    gate in f32."""
+    ty = t((B, T, H, dk), dtype)
+    gt = t((B, T, H, dk))
+    st = t((B, H, dk, dk), dtype)
     attr = " {form = %s}" % form if form else ""
     return ("func.func @gla(%%q: %s, %%k: %s, %%v: %s, %%g: %s) -> (%s, %s) {\n"
             "  %%o, %%s = seq.linear_attention %%q, %%k, %%v gate <vector> %%g%s\n"
             "      : (%s, %s, %s, %s) -> (%s, %s)\n"
-            "  return %%o, %%s : %s, %s\n}\n" % ((ty,) * 4 + (ty, st, attr) + (ty,) * 4
-                                              + (ty, st, ty, st)))
+            "  return %%o, %%s : %s, %s\n}\n" % ((ty,) * 3 + (gt, ty, st, attr) + (ty,) * 3
+                                              + (gt, ty, st, ty, st)))
 
 
-def gated_deltanet(B=2, T=4096, H=4, dk=64, form=None):
-    ty = t((B, T, H, dk))
-    p = t((B, T, H))
-    st = t((B, H, dk, dk))
+def gated_deltanet(B=2, T=4096, H=4, dk=64, form=None, dtype="f32"):
+    """q, k, v, beta, output and state in `dtype`, the gate in f32."""
+    ty = t((B, T, H, dk), dtype)
+    p = t((B, T, H), dtype)
+    gt = t((B, T, H))
+    st = t((B, H, dk, dk), dtype)
     attr = " {form = %s}" % form if form else ""
     return ("func.func @gated_deltanet(%%q: %s, %%k: %s, %%v: %s, %%beta: %s, %%g: %s)"
             " -> (%s, %s) {\n"
             "  %%o, %%s = seq.delta_rule %%q, %%k, %%v, %%beta gate %%g%s\n"
             "      : (%s, %s, %s, %s, %s) -> (%s, %s)\n"
-            "  return %%o, %%s : %s, %s\n}\n" % (ty, ty, ty, p, p, ty, st, attr, ty, ty, ty,
-                                              p, p, ty, st, ty, st))
+            "  return %%o, %%s : %s, %s\n}\n" % (ty, ty, ty, p, gt, ty, st, attr, ty, ty, ty,
+                                              p, gt, ty, st, ty, st))
 
 
 # Linear scans at a large and a small B*D, in each form and as the cost
@@ -88,6 +93,12 @@ MODELS = {
     "gated_deltanet_sequential": gated_deltanet(form="#seq.form<sequential>"),
     "gated_deltanet_c32": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 32>"),
     "gated_deltanet_c64": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 64>"),
+    # bf16: the chunked forms' matmuls on tensor cores (seq-contractions-to-mma).
+    "gla_bf16": gla(dtype="bf16"),
+    "gla_bf16_c64": gla(form="#seq.form<chunkwise, chunk_size = 64>", dtype="bf16"),
+    "gated_deltanet_bf16": gated_deltanet(dtype="bf16"),
+    "gated_deltanet_bf16_c64": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 64>",
+                                              dtype="bf16"),
 }
 for size, shape in SCAN_SIZES.items():
     for form, attr in SCAN_FORMS.items():
