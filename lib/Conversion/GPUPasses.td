@@ -47,6 +47,38 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
   ];
 }
 
+def SeqPersistentTimeLoops : Pass<"seq-persistent-time-loops", "mlir::func::FuncOp"> {
+  let summary = "Run a fused-variant recurrence's time loop as one "
+                "persistent, cooperatively launched kernel";
+  let description = [{
+    A host `scf.for` marked `seq.persistent` (the time loop of a
+    `seq.recurrence` in `#seq.form<sequential, variant = fused>`) whose
+    steps launch kernels becomes one `gpu.launch` of `blocks` blocks of 256
+    threads (one per multiprocessor, all resident: the kernel is named
+    `<func>_persistent_cooperative`, which the runtime launches with
+    cuLaunchCooperativeKernel) that runs the loop itself: each kernel of a
+    step is run by the grid's threads striding over its threads, followed
+    by a grid barrier (a global atomic counter, membar.gl fences, block
+    barriers; the counter is reset by a one-thread kernel before the
+    launch). The state buffers the steps allocate become two buffers the
+    steps alternate between. The launch is tagged `seq.kernel =
+    "persistent_recurrence"` and `seq.cooperative`. A loop that cannot be
+    made persistent (a kernel with barriers or shared memory, host work
+    other than views and index arithmetic) stays a host loop, with a
+    remark saying why.
+  }];
+  let options = [
+    Option<"blocks", "blocks", "int64_t", /*default=*/"132",
+           "blocks of the persistent kernel: the multiprocessors of the "
+           "smallest chip it must run on (H100 132, A100 108)">
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
+    "mlir::NVVM::NVVMDialect", "mlir::memref::MemRefDialect",
+    "mlir::scf::SCFDialect"
+  ];
+}
+
 def SeqSplatConstantsToFill : Pass<"seq-splat-constants-to-fill", "mlir::func::FuncOp"> {
   let summary = "Replace splat tensor constants by linalg.fill";
   let description = [{

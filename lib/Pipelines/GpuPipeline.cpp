@@ -47,6 +47,12 @@ std::string gpuChipOf(StringRef target) {
       .Default("");
 }
 
+/// Multiprocessors of the smallest chip of an architecture: the blocks a
+/// persistent kernel can keep resident (one each).
+static int64_t multiprocessorsOf(StringRef chip) {
+  return chip == "sm_80" ? 108 : 132; // A100; H100 and H200
+}
+
 static std::string stagePipeline(GpuStage stage, StringRef target,
                                  StringRef tuningDatabase) {
   std::string chip = gpuChipOf(target);
@@ -78,7 +84,9 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
            "convert-linalg-to-parallel-loops,"
            "scf-parallel-loop-fusion,"
            "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"
-           "seq-device-buffers,seq-lower-block-barriers,"
+           "seq-persistent-time-loops{blocks=" +
+           std::to_string(multiprocessorsOf(chip)) +
+           "},seq-device-buffers,seq-lower-block-barriers,"
            "gpu-launch-sink-index-computations),"
            "gpu-kernel-outlining,seq-merge-gpu-modules,canonicalize,cse";
   case GpuStage::llvm:

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace {
@@ -44,6 +45,9 @@ struct Driver {
   CUresult (*cuLaunchKernel)(Handle, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, Handle, void **,
                              void **);
+  CUresult (*cuLaunchCooperativeKernel)(Handle, unsigned, unsigned, unsigned,
+                                        unsigned, unsigned, unsigned,
+                                        unsigned, Handle, void **);
   CUresult (*cuStreamSynchronize)(Handle);
   CUresult (*cuStreamWaitEvent)(Handle, Handle, unsigned);
   CUresult (*cuCtxSynchronize)();
@@ -142,6 +146,7 @@ void load() {
   SEQC_RESOLVE(cuModuleGetFunction, "cuModuleGetFunction");
   SEQC_RESOLVE(cuFuncSetAttribute, "cuFuncSetAttribute");
   SEQC_RESOLVE(cuLaunchKernel, "cuLaunchKernel");
+  SEQC_RESOLVE(cuLaunchCooperativeKernel, "cuLaunchCooperativeKernel");
   SEQC_RESOLVE(cuStreamSynchronize, "cuStreamSynchronize");
   SEQC_RESOLVE(cuStreamWaitEvent, "cuStreamWaitEvent");
   SEQC_RESOLVE(cuCtxSynchronize, "cuCtxSynchronize");
@@ -224,6 +229,11 @@ int seqc_rt_init(void) {
 }
 
 const char *seqc_rt_last_message(void) { return errorMessage.c_str(); }
+
+int seqc_rt_is_cooperative_kernel(const char *name) {
+  // Contains rather than ends with: symbol uniquing may append "_<n>".
+  return std::strstr(name, SEQC_RT_COOPERATIVE_SUFFIX) != nullptr;
+}
 
 const char *seqc_rt_code_name(int code) {
   switch (code) {
@@ -386,6 +396,16 @@ void mgpuModuleUnload(void *module) {
     drv().cuModuleUnload(module);
 }
 
+/// Kernels to launch cooperatively (SEQC_RT_COOPERATIVE_SUFFIX in the name):
+/// their grid barriers need every block resident.
+std::mutex cooperativeMutex;
+std::set<void *> cooperativeFunctions;
+
+bool isCooperative(void *function) {
+  std::lock_guard<std::mutex> lock(cooperativeMutex);
+  return cooperativeFunctions.count(function) != 0;
+}
+
 void *mgpuModuleGetFunction(void *module, const char *name) {
   if (firstError != SEQC_RT_SUCCESS)
     return nullptr;
@@ -400,6 +420,10 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   Handle function = nullptr;
   check(drv().cuModuleGetFunction(&function, module, name),
         (std::string("cuModuleGetFunction(") + name + ")").c_str());
+  if (function && seqc_rt_is_cooperative_kernel(name)) {
+    std::lock_guard<std::mutex> lock(cooperativeMutex);
+    cooperativeFunctions.insert(function);
+  }
   return function;
 }
 
@@ -415,6 +439,15 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                                      sharedBytes),
             "cuFuncSetAttribute(max dynamic shared memory)"))
     return;
+  if (isCooperative(function)) {
+    // CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE when the blocks cannot all be
+    // resident: an error, never a deadlocked grid barrier.
+    check(drv().cuLaunchCooperativeKernel(function, gridX, gridY, gridZ,
+                                          blockX, blockY, blockZ, sharedBytes,
+                                          stream, params),
+          "cuLaunchCooperativeKernel");
+    return;
+  }
   check(drv().cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                              blockZ, sharedBytes, stream, params, nullptr),
         "cuLaunchKernel");

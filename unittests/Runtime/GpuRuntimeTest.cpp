@@ -78,3 +78,13 @@ TEST(GpuRuntime, ArgumentsAreCheckedBeforeTheDriver) {
 }
 
 } // namespace
+
+// The persistent kernels of seq-persistent-time-loops are named
+// <func>_persistent_cooperative; symbol uniquing may append "_<n>".
+TEST(GpuRuntime, CooperativeKernelsAreKnownByName) {
+  EXPECT_TRUE(seqc_rt_is_cooperative_kernel("lstm_persistent_cooperative"));
+  EXPECT_TRUE(seqc_rt_is_cooperative_kernel("lstm_persistent_cooperative_0"));
+  EXPECT_FALSE(seqc_rt_is_cooperative_kernel("lstm_kernel_3"));
+  EXPECT_FALSE(seqc_rt_is_cooperative_kernel("cooperative"));
+  EXPECT_FALSE(seqc_rt_is_cooperative_kernel(""));
+}

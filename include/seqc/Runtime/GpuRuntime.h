@@ -31,6 +31,15 @@ enum {
   SEQC_RT_INVALID_ARGUMENT = 4
 };
 
+/* Kernels whose name contains this are launched cooperatively
+ * (cuLaunchCooperativeKernel: all blocks resident at once, or an error
+ * instead of a deadlock): the persistent kernels with grid barriers of
+ * seq-persistent-time-loops. */
+#define SEQC_RT_COOPERATIVE_SUFFIX "_cooperative"
+
+/* Whether the kernel `name` is launched cooperatively. */
+int seqc_rt_is_cooperative_kernel(const char *name);
+
 /* Loads the driver and makes the primary context of device 0 current on the
  * calling thread. Idempotent; returns a SEQC_RT_* code, and on failure
  * seqc_rt_last_message() says why. Call it outside compiled calls. */

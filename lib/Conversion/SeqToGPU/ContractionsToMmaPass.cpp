@@ -31,6 +31,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -448,7 +449,13 @@ struct ContractionsToMmaPass
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (!op->getParentOfType<gpu::LaunchOp>())
+      // Inside a fused-variant time loop, contractions stay SIMT loop
+      // nests, which the persistent kernel can run (a tensor-core kernel
+      // needs its own blocks and barriers).
+      scf::ForOp loop = op->getParentOfType<scf::ForOp>();
+      while (loop && !loop->hasAttr(seqc::kPersistentLoopAttr))
+        loop = loop->getParentOfType<scf::ForOp>();
+      if (!op->getParentOfType<gpu::LaunchOp>() && !loop)
         generics.push_back(op);
     });
     for (linalg::GenericOp op : generics) {

@@ -1,0 +1,435 @@
+//===- PersistentTimeLoopsPass.cpp - seq-persistent-time-loops ------------===//
+//
+// FlashRNN's `fused` variant of a sequential recurrence: instead of a host
+// loop over time that launches the step's kernels (the `alternating`
+// variant, a launch per kernel per step), one persistent kernel runs the
+// whole loop:
+//
+//   grid = one block per multiprocessor (all resident: a cooperative
+//   launch, which fails rather than deadlock if they cannot be),
+//   for t in steps:
+//     for each kernel K of the step:
+//       the threads of the grid stride over K's threads (K's block and
+//       thread ids recovered from the virtual linear id), running K's body
+//       grid barrier
+//
+// The grid barrier: a block barrier, then thread 0 of each block fences its
+// writes (membar.gl), adds 1 to a global counter and spins (atomic reads)
+// until the counter reaches (barriers passed) x (blocks), fences again; a
+// block barrier. The counter only grows, so it is reset once per launch by
+// a one-thread kernel on the same stream.
+//
+// The buffers the step writes its states into are allocated per step by
+// bufferization (and freed by the ownership-based deallocation one step
+// later); a kernel cannot allocate, so they become two buffers allocated
+// once that the steps alternate between (ping-pong), the per-step frees go,
+// the loop's ownership flags become false, and both buffers are freed when
+// the function returns. The loop's results (which buffer holds the last
+// state) are computed on the host from the trip count.
+//
+// Loops this cannot take (a kernel that needs its own block: barriers,
+// shuffles, shared memory; an allocation that is not a state buffer; host
+// work other than index computations and views) stay host loops, with a
+// remark saying why.
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
+#include "seqc/Runtime/GpuRuntime.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQPERSISTENTTIMELOOPS
+#include "lib/Conversion/GPUPasses.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+
+/// What turning one time loop into a persistent kernel changes.
+struct PersistentPlan {
+  /// Loop-carried buffers: iter_arg number -> the per-step allocation that
+  /// the step yields.
+  SmallVector<std::pair<unsigned, memref::AllocOp>> pingPong;
+  /// Ownership flags (i1 iter_args) that become false.
+  SmallVector<unsigned> ownership;
+  /// Frees of the previous step's buffers, to erase.
+  SmallVector<Operation *> frees;
+  SmallVector<gpu::LaunchOp> kernels;
+};
+
+/// The buffer `value` is a view of, through view ops and
+/// extract_strided_metadata.
+Value baseBuffer(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      value = view.getViewSource();
+    else if (auto meta = dyn_cast<memref::ExtractStridedMetadataOp>(def))
+      value = meta.getSource();
+    else
+      break;
+  }
+  return value;
+}
+
+/// Why `kernel` cannot run inside a persistent kernel (it needs its own
+/// block), or empty.
+std::string kernelBlocker(gpu::LaunchOp kernel) {
+  if (!kernel.getWorkgroupAttributions().empty() ||
+      !kernel.getPrivateAttributions().empty() ||
+      kernel.getDynamicSharedMemorySize())
+    return "a kernel of the step uses shared or private memory";
+  if (!kernel.getAsyncDependencies().empty() || kernel.getAsyncToken())
+    return "a kernel of the step is asynchronous";
+  std::string why;
+  kernel.getBody().walk([&](Operation *op) {
+    if (isa<gpu::BarrierOp, gpu::ShuffleOp, gpu::SubgroupReduceOp,
+            gpu::ReturnOp>(op) ||
+        op->getDialect()->getNamespace() == "nvvm")
+      why = "a kernel of the step uses '" + op->getName().getStringRef().str() +
+            "', which needs its own block";
+  });
+  return why;
+}
+
+FailureOr<PersistentPlan> planLoop(scf::ForOp loop, std::string &why) {
+  PersistentPlan plan;
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+    Value yielded = yield.getOperand(i);
+    if (isa<MemRefType>(arg.getType())) {
+      if (yielded == arg)
+        continue;
+      auto alloc = yielded.getDefiningOp<memref::AllocOp>();
+      if (!alloc || alloc->getBlock() != loop.getBody() ||
+          !alloc.getDynamicSizes().empty() ||
+          !alloc.getSymbolOperands().empty()) {
+        why = "a loop-carried buffer is not a fresh static allocation";
+        return failure();
+      }
+      plan.pingPong.push_back({unsigned(i), alloc});
+    } else if (arg.getType().isInteger(1) &&
+               yielded.getDefiningOp<arith::ConstantOp>()) {
+      plan.ownership.push_back(i);
+    } else {
+      why = "the loop carries a value that is not a buffer";
+      return failure();
+    }
+  }
+  // Frees of the previous step's state buffers (possibly under an
+  // ownership test) go; any other allocation or free in the loop stays a
+  // reason to keep the host loop.
+  SmallVector<Value> carried(loop.getRegionIterArgs());
+  WalkResult walk = loop.getBody()->walk([&](Operation *op) {
+    if (auto free = dyn_cast<memref::DeallocOp>(op)) {
+      if (!llvm::is_contained(carried, baseBuffer(free.getMemref()))) {
+        why = "the step frees a buffer that is not a state buffer";
+        return WalkResult::interrupt();
+      }
+      plan.frees.push_back(op);
+    } else if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      if (!llvm::any_of(plan.pingPong,
+                        [&](auto &p) { return p.second == alloc; })) {
+        why = "the step allocates a buffer that is not a state buffer";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (auto kernel = dyn_cast<gpu::LaunchOp>(op)) {
+      why = kernelBlocker(kernel);
+      if (!why.empty())
+        return failure();
+      plan.kernels.push_back(kernel);
+      continue;
+    }
+    bool freeOnly = false;
+    if (auto guard = dyn_cast<scf::IfOp>(op))
+      freeOnly = guard.getElseRegion().empty() &&
+                 llvm::all_of(guard.thenBlock()->without_terminator(),
+                              [](Operation &inner) {
+                                return isa<memref::DeallocOp>(inner);
+                              });
+    if (!freeOnly && !isa<memref::AllocOp, memref::DeallocOp>(op) &&
+        !isPure(&op) && !isa<ViewLikeOpInterface>(op)) {
+      why = "the step runs '" + op.getName().getStringRef().str() +
+            "' on the host";
+      return failure();
+    }
+  }
+  if (plan.kernels.empty()) {
+    why = "the step launches no kernel";
+    return failure();
+  }
+  auto ret = dyn_cast<func::ReturnOp>(loop->getBlock()->getTerminator());
+  if (!ret || ret.getNumOperands()) {
+    why = "the loop is not in the function's body, or the function returns "
+          "values";
+    return failure();
+  }
+  return plan;
+}
+
+struct PersistentKernelBuilder {
+  ImplicitLocOpBuilder &b;
+  int64_t blocks, threads;
+  Value counter;
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+
+  /// All blocks wait until every block has passed barrier number
+  /// `generation` (0-based) since the counter was reset.
+  void gridBarrier(Value generation, Value threadX) {
+    gpu::BarrierOp::create(b);
+    Value first =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadX, index(0));
+    auto leader = scf::IfOp::create(b, first, /*withElseRegion=*/false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(leader.thenBlock());
+      Type i32 = b.getI32Type();
+      Value zero = index(0);
+      NVVM::MembarOp::create(b, NVVM::MemScopeKind::GPU);
+      memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addi,
+                                  arith::ConstantIntOp::create(b, i32, 1),
+                                  counter, ValueRange{zero});
+      Value target = arith::IndexCastOp::create(
+          b, i32,
+          arith::MulIOp::create(b,
+                                arith::AddIOp::create(b, generation, index(1)),
+                                index(blocks)));
+      auto spin = scf::WhileOp::create(b, TypeRange{}, ValueRange{});
+      Block *before = b.createBlock(&spin.getBefore());
+      b.setInsertionPointToStart(before);
+      Value seen = memref::AtomicRMWOp::create(
+          b, arith::AtomicRMWKind::addi,
+          arith::ConstantIntOp::create(b, i32, 0), counter, ValueRange{zero});
+      scf::ConditionOp::create(
+          b, arith::CmpIOp::create(b, arith::CmpIPredicate::slt, seen, target),
+          ValueRange{});
+      Block *after = b.createBlock(&spin.getAfter());
+      b.setInsertionPointToStart(after);
+      scf::YieldOp::create(b);
+      b.setInsertionPointAfter(spin);
+      NVVM::MembarOp::create(b, NVVM::MemScopeKind::GPU);
+    }
+    gpu::BarrierOp::create(b);
+  }
+
+  /// `kernel`'s body for every thread of its launch, the persistent grid's
+  /// threads striding over them; operands through `mapping`.
+  void inlineKernel(gpu::LaunchOp kernel, IRMapping &mapping, Value linearId) {
+    gpu::KernelDim3 grid = kernel.getGridSizeOperandValues();
+    gpu::KernelDim3 block = kernel.getBlockSizeOperandValues();
+    SmallVector<Value> sizes; // x, y, z of the block, then of the grid
+    for (Value v : {block.x, block.y, block.z, grid.x, grid.y, grid.z})
+      sizes.push_back(mapping.lookupOrDefault(v));
+    Value total = index(1);
+    for (Value size : sizes)
+      total = arith::MulIOp::create(b, total, size);
+    auto stride =
+        scf::ForOp::create(b, linearId, total, index(blocks * threads));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(stride.getBody());
+    SmallVector<Value> ids; // thread x, y, z, block x, y, z
+    Value rest = stride.getInductionVar();
+    for (size_t d = 0; d < sizes.size(); ++d) {
+      bool last = d + 1 == sizes.size();
+      ids.push_back(
+          last ? rest : arith::RemUIOp::create(b, rest, sizes[d]).getResult());
+      if (!last)
+        rest = arith::DivUIOp::create(b, rest, sizes[d]);
+    }
+    gpu::KernelDim3 threadIds = kernel.getThreadIds(),
+                    blockIds = kernel.getBlockIds(),
+                    blockSize = kernel.getBlockSize(),
+                    gridSize = kernel.getGridSize();
+    Value from[] = {threadIds.x, threadIds.y, threadIds.z,
+                    blockIds.x,  blockIds.y,  blockIds.z};
+    Value dims[] = {blockSize.x, blockSize.y, blockSize.z,
+                    gridSize.x,  gridSize.y,  gridSize.z};
+    for (size_t d = 0; d < 6; ++d) {
+      mapping.map(from[d], ids[d]);
+      mapping.map(dims[d], sizes[d]);
+    }
+    for (Operation &op : kernel.getBody().front().without_terminator())
+      b.clone(op, mapping);
+  }
+};
+
+struct PersistentTimeLoopsPass
+    : seqc::impl::SeqPersistentTimeLoopsBase<PersistentTimeLoopsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(seqc::kPersistentLoopAttr) &&
+          !loop->getParentOfType<gpu::LaunchOp>())
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops) {
+      std::string why;
+      FailureOr<PersistentPlan> plan = planLoop(loop, why);
+      if (failed(plan)) {
+        loop.emitRemark("the fused (persistent) variant does not apply, the "
+                        "steps stay separate launches: ")
+            << why;
+        loop->removeAttr(seqc::kPersistentLoopAttr);
+        continue;
+      }
+      rewrite(loop, *plan);
+    }
+  }
+
+  void rewrite(scf::ForOp loop, PersistentPlan &plan) {
+    ImplicitLocOpBuilder b(loop.getLoc(), loop);
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, v);
+    };
+    Type i32 = b.getI32Type();
+
+    // Two buffers per state, allocated once; freed when the function
+    // returns (the loop no longer owns what it yields).
+    SmallVector<std::pair<Value, Value>> buffers;
+    Operation *ret = loop->getBlock()->getTerminator();
+    for (auto &[arg, alloc] : plan.pingPong) {
+      Value even = memref::AllocOp::create(b, alloc.getType());
+      Value odd = memref::AllocOp::create(b, alloc.getType());
+      buffers.push_back({even, odd});
+      OpBuilder atEnd(ret);
+      memref::DeallocOp::create(atEnd, loop.getLoc(), even);
+      memref::DeallocOp::create(atEnd, loop.getLoc(), odd);
+    }
+    for (Operation *free : plan.frees)
+      free->erase();
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    for (unsigned arg : plan.ownership) {
+      OpBuilder inLoop(yield);
+      yield->setOperand(arg, arith::ConstantIntOp::create(
+                                 inLoop, loop.getLoc(), inLoop.getI1Type(), 0));
+    }
+
+    // The barrier counter, reset on the stream before the launch.
+    auto counterType = MemRefType::get({1}, i32);
+    Value counter = memref::AllocOp::create(b, counterType);
+    Value one = index(1);
+    auto reset = gpu::LaunchOp::create(b, one, one, one, one, one, one);
+    reset->setAttr("seq.kernel", b.getStringAttr("grid_barrier_reset"));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&reset.getBody().front());
+      memref::StoreOp::create(b, arith::ConstantIntOp::create(b, i32, 0),
+                              counter, ValueRange{index(0)});
+      gpu::TerminatorOp::create(b);
+    }
+
+    constexpr int64_t kThreads = 256;
+    auto launch = gpu::LaunchOp::create(b, index(blocks), one, one,
+                                        index(kThreads), one, one);
+    launch->setAttr("seq.kernel", b.getStringAttr("persistent_recurrence"));
+    launch->setAttr("seq.cooperative", b.getUnitAttr());
+    // The runtime launches kernels named *_cooperative cooperatively.
+    launch.setFunctionAttr(FlatSymbolRefAttr::get(
+        b.getContext(), getOperation().getName().str() + "_persistent" +
+                            SEQC_RT_COOPERATIVE_SUFFIX));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&launch.getBody().front());
+      Value threadX = launch.getThreadIds().x;
+      Value linearId = arith::AddIOp::create(
+          b, arith::MulIOp::create(b, launch.getBlockIds().x, index(kThreads)),
+          threadX);
+      PersistentKernelBuilder kb{b, blocks, kThreads, counter};
+      auto steps =
+          scf::ForOp::create(b, loop.getLowerBound(), loop.getUpperBound(),
+                             loop.getStep(), loop.getInitArgs());
+      b.setInsertionPointToStart(steps.getBody());
+      IRMapping mapping;
+      mapping.map(loop.getInductionVar(), steps.getInductionVar());
+      for (auto [from, to] :
+           llvm::zip(loop.getRegionIterArgs(), steps.getRegionIterArgs()))
+        mapping.map(from, to);
+      // Step number (for the parity of the buffers and the barrier count).
+      Value step = arith::DivUIOp::create(
+          b,
+          arith::SubIOp::create(b, steps.getInductionVar(),
+                                loop.getLowerBound()),
+          loop.getStep());
+      Value even = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::eq,
+          arith::RemUIOp::create(b, step, index(2)), index(0));
+      for (auto [entry, pair] : llvm::zip(plan.pingPong, buffers))
+        mapping.map(entry.second.getResult(),
+                    arith::SelectOp::create(b, even, pair.first, pair.second)
+                        .getResult());
+      int64_t kernelsPerStep = plan.kernels.size(), k = 0;
+      for (Operation &op : loop.getBody()->without_terminator()) {
+        if (auto kernel = dyn_cast<gpu::LaunchOp>(op)) {
+          kb.inlineKernel(kernel, mapping, linearId);
+          Value generation = arith::AddIOp::create(
+              b, arith::MulIOp::create(b, step, index(kernelsPerStep)),
+              index(k++));
+          kb.gridBarrier(generation, threadX);
+          continue;
+        }
+        if (isa<memref::AllocOp>(op) || op.use_empty())
+          continue; // the state buffers are mapped; dead views are dropped
+        b.clone(op, mapping);
+      }
+      SmallVector<Value> yielded;
+      for (Value v : loop.getBody()->getTerminator()->getOperands())
+        yielded.push_back(mapping.lookupOrDefault(v));
+      scf::YieldOp::create(b, yielded);
+      b.setInsertionPointAfter(steps);
+      gpu::TerminatorOp::create(b);
+    }
+    memref::DeallocOp::create(b, counter);
+
+    // What the loop returned, on the host: the buffer the last step wrote
+    // (the initial one if there was no step); ownership false.
+    Value trips = arith::CeilDivUIOp::create(
+        b, arith::SubIOp::create(b, loop.getUpperBound(), loop.getLowerBound()),
+        loop.getStep());
+    Value none =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, trips, index(0));
+    Value lastEven = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(
+            b,
+            arith::SubIOp::create(b, arith::MaxUIOp::create(b, trips, one),
+                                  one),
+            index(2)),
+        index(0));
+    SmallVector<Value> results(loop.getResults());
+    for (unsigned arg : plan.ownership)
+      results[arg] = arith::ConstantIntOp::create(b, b.getI1Type(), 0);
+    for (auto [entry, pair] : llvm::zip(plan.pingPong, buffers)) {
+      Value last =
+          arith::SelectOp::create(b, lastEven, pair.first, pair.second);
+      results[entry.first] = arith::SelectOp::create(
+          b, none, loop.getInitArgs()[entry.first], last);
+    }
+    // Buffers the steps leave alone: the initial ones.
+    for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs()))
+      if (results[i] == loop.getResult(i))
+        results[i] = loop.getInitArgs()[i];
+    loop.replaceAllUsesWith(results);
+    loop.erase();
+  }
+};
+
+} // namespace
