@@ -41,6 +41,8 @@ struct Cost {
 /// lowering reads.
 struct TileConfig {
   seq::FormKind kind = seq::FormKind::sequential;
+  /// FlashRNN's GPU variant of a sequential recurrence (none: alternating).
+  std::optional<seq::SequentialVariant> variant;
   std::optional<int64_t> chunkSize, blockThreads, itemsPerThread;
   Cost cost;
 

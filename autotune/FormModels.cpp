@@ -19,13 +19,14 @@ using seqc::seq::FormKind;
 namespace seqc::autotune {
 
 seq::FormAttr TileConfig::toAttr(MLIRContext *context) const {
-  return seq::FormAttr::get(context, kind, std::nullopt, chunkSize,
-                            blockThreads, itemsPerThread, std::nullopt);
+  return seq::FormAttr::get(context, kind, variant, chunkSize, blockThreads,
+                            itemsPerThread, std::nullopt);
 }
 
 TileConfig TileConfig::fromAttr(seq::FormAttr form) {
   TileConfig c;
   c.kind = form.getKind();
+  c.variant = form.getVariant();
   c.chunkSize = form.getChunkSize();
   c.blockThreads = form.getBlockThreads();
   c.itemsPerThread = form.getItemsPerThread();
@@ -34,6 +35,9 @@ TileConfig TileConfig::fromAttr(seq::FormAttr form) {
 
 std::string TileConfig::str() const {
   std::string s = seq::stringifyFormKind(kind).str();
+  if (variant)
+    s += fmt::format(" variant={}",
+                     seq::stringifySequentialVariant(*variant).str());
   if (chunkSize)
     s += fmt::format(" chunk_size={}", *chunkSize);
   if (blockThreads)
@@ -44,7 +48,7 @@ std::string TileConfig::str() const {
 }
 
 bool TileConfig::sameTiles(const TileConfig &o) const {
-  return kind == o.kind && chunkSize == o.chunkSize &&
+  return kind == o.kind && variant == o.variant && chunkSize == o.chunkSize &&
          blockThreads == o.blockThreads && itemsPerThread == o.itemsPerThread;
 }
 

@@ -18,13 +18,20 @@ def SeqSelectForm : Pass<"seq-select-form"> {
     constraint of the target, the pass warns with the constraint. `force`
     sets one form on every op that admits it, for testing: `prefix`,
     `sequential`, or `chunkwise:64` with a chunk size.
+    `sequential-variant` writes FlashRNN's variant (`fused`, `alternating`)
+    on the `seq.recurrence` ops it puts in the sequential form.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
            "Target: cpu, sm_80, a100, sm_90, h100, h200, or a .json model "
            "file">,
     Option<"force", "force", "std::string", /*default=*/"\"\"",
-           "Form to set wherever valid, e.g. prefix or chunkwise:64">
+           "Form to set wherever valid, e.g. prefix or chunkwise:64">,
+    Option<"sequentialVariant", "sequential-variant", "std::string",
+           /*default=*/"\"\"",
+           "GPU variant of the recurrences it puts in the sequential form: "
+           "fused (one persistent kernel) or alternating (kernels per step, "
+           "the default)">
   ];
 }
 

@@ -1,6 +1,7 @@
 //===- SelectFormPass.cpp - seq-select-form -------------------------------===//
 #include "autotune/Passes.h"
 #include "autotune/TilingProblem.h"
+#include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -28,12 +29,10 @@ void checkWrittenForm(seq::FormOpInterface op, const TargetDescription &hw) {
     std::vector<TilingProblem::Reason> broken = problem.violations(written);
     if (broken.empty())
       return;
-    InFlightDiagnostic warning = op->emitWarning()
-                                 << "the form written here breaks "
-                                 << broken.size() << " constraint"
-                                 << (broken.size() == 1 ? "" : "s")
-                                 << " of target '" << hw.name
-                                 << "'; it is kept";
+    InFlightDiagnostic warning =
+        op->emitWarning() << "the form written here breaks " << broken.size()
+                          << " constraint" << (broken.size() == 1 ? "" : "s")
+                          << " of target '" << hw.name << "'; it is kept";
     for (const TilingProblem::Reason &reason : broken)
       warning.attachNote() << reason.str();
     return;
@@ -68,6 +67,16 @@ struct SeqSelectFormPass
       if (!chunkText.empty())
         forcedChunk = chunk;
     }
+    std::optional<seq::SequentialVariant> variant;
+    if (!sequentialVariant.empty()) {
+      variant = seq::symbolizeSequentialVariant(sequentialVariant);
+      if (!variant) {
+        getOperation()->emitError()
+            << "seq-select-form: unknown sequential-variant '"
+            << sequentialVariant << "' (expected fused or alternating)";
+        return signalPassFailure();
+      }
+    }
     getOperation()->walk([&](seq::FormOpInterface op) {
       if (op.getFormAttr()) {
         checkWrittenForm(op, *hw);
@@ -86,6 +95,9 @@ struct SeqSelectFormPass
       } else {
         pick = choice.cheapest();
       }
+      if (pick && variant && pick->kind == FormKind::sequential &&
+          isa<seq::RecurrenceOp>(op.getOperation()))
+        pick->variant = variant;
       if (pick)
         op->setAttr("form", pick->toAttr(op->getContext()));
     });

@@ -54,12 +54,16 @@ static int64_t multiprocessorsOf(StringRef chip) {
 }
 
 static std::string stagePipeline(GpuStage stage, StringRef target,
-                                 StringRef tuningDatabase) {
+                                 StringRef tuningDatabase,
+                                 StringRef sequentialVariant) {
   std::string chip = gpuChipOf(target);
   switch (stage) {
   case GpuStage::seq:
     return "seqnn-expand," + tuningRecordsPass(tuningDatabase, target) +
            "seq-select-form{target=" + target.str() +
+           (sequentialVariant.empty()
+                ? std::string()
+                : " sequential-variant=" + sequentialVariant.str()) +
            "},canonicalize,cse";
   case GpuStage::loops:
     // Elementwise chains are fused into one generic each (one kernel per
@@ -107,8 +111,9 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
   return "";
 }
 
-LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
-                          StringRef target, StringRef tuningDatabase) {
+LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
+                          StringRef tuningDatabase,
+                          StringRef sequentialVariant) {
   if (!isGpuTarget(target)) {
     llvm::errs() << "seqc: '" << target << "' is not a GPU target\n";
     return failure();
@@ -118,7 +123,9 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
     return addCpuStage(pm, CpuStage::buffers);
   std::string errors;
   llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(stagePipeline(stage, target, tuningDatabase), pm, os))) {
+  if (failed(parsePassPipeline(
+          stagePipeline(stage, target, tuningDatabase, sequentialVariant), pm,
+          os))) {
     llvm::errs() << "seqc: internal error: GPU pipeline stage '"
                  << gpuStageName(stage) << "' does not parse: " << errors
                  << "\n";
@@ -129,11 +136,13 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage,
 
 LogicalResult buildGpuPipeline(OpPassManager &pm, StringRef target,
                                GpuStage last, GpuStage first,
-                               StringRef tuningDatabase) {
+                               StringRef tuningDatabase,
+                               StringRef sequentialVariant) {
   for (GpuStage stage : kGpuStages) {
     if (stage < first)
       continue;
-    if (failed(addGpuStage(pm, stage, target, tuningDatabase)))
+    if (failed(
+            addGpuStage(pm, stage, target, tuningDatabase, sequentialVariant)))
       return failure();
     if (stage == last)
       break;
@@ -146,12 +155,16 @@ struct GpuPipelineOptions : PassPipelineOptions<GpuPipelineOptions> {
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("sm_80, sm_90, h100 or h200"),
                              llvm::cl::init("sm_90")};
-  Option<std::string> stop{*this, "stop",
-                           llvm::cl::desc("last stage to run"),
+  Option<std::string> stop{*this, "stop", llvm::cl::desc("last stage to run"),
                            llvm::cl::init("llvm")};
   Option<std::string> db{*this, "db",
                          llvm::cl::desc("tuning database to take forms from"),
                          llvm::cl::init("")};
+  Option<std::string> variant{
+      *this, "variant",
+      llvm::cl::desc("GPU variant of sequential recurrences: fused or "
+                     "alternating"),
+      llvm::cl::init("")};
 };
 } // namespace
 
@@ -165,7 +178,7 @@ void registerGpuPipeline() {
         std::optional<GpuStage> last = parseGpuStage(options.stop);
         (void)buildGpuPipeline(pm, options.target,
                                last.value_or(GpuStage::llvm), GpuStage::seq,
-                               options.db);
+                               options.db, options.variant);
       });
 }
 

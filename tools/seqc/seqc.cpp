@@ -74,6 +74,13 @@ cl::opt<std::string> tuningDatabase(
              "explain take each op's form from its best record"),
     cl::value_desc("FILE"), cl::sub(runCommand), cl::sub(compileCommand),
     cl::sub(explainCommand), cl::sub(tuneCommand));
+cl::opt<std::string> rnnVariant(
+    "rnn-variant",
+    cl::desc("GPU targets: FlashRNN's variant for nonlinear recurrences in the "
+             "sequential form: alternating (kernels per step, the default) or "
+             "fused (one persistent kernel, a grid barrier between the "
+             "kernels of a step)"),
+    cl::value_desc("fused|alternating"), cl::init(""), cl::sub(compileCommand));
 cl::opt<uint64_t> seed("seed", cl::init(0),
                        cl::desc("Seed of the generated inputs"),
                        cl::sub(runCommand), cl::sub(compileCommand),
@@ -173,7 +180,7 @@ bool handleEmit(ModuleOp module, int &rc) {
     }
     PassManager pm(module.getContext());
     if (failed(buildGpuPipeline(pm, targetName, *stage, GpuStage::seq,
-                                tuningDatabase)))
+                                tuningDatabase, rnnVariant)))
       rc = 1;
     else if (failed(pm.run(module)))
       rc = fail("compilation failed (see the diagnostics above)");
@@ -317,6 +324,13 @@ int compileMain(MLIRContext &context) {
     return rc;
   if (outputDir.empty())
     return fail("seqc compile needs an output directory: -o DIR");
+  if (!rnnVariant.empty() && rnnVariant != "fused" &&
+      rnnVariant != "alternating")
+    return fail("unknown --rnn-variant '" + rnnVariant +
+                "' (expected fused or alternating)");
+  if (!rnnVariant.empty() && !isGpuTarget(targetName))
+    return fail("--rnn-variant chooses GPU code; the target is '" +
+                targetName + "'");
   Program program;
   if (int rc = loadProgram(context, inputFile, functionName, program))
     return rc;
@@ -353,7 +367,7 @@ int compileMain(MLIRContext &context) {
       return rc;
     PassManager pm(&context);
     if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq,
-                                GpuStage::seq, tuningDatabase)) ||
+                                GpuStage::seq, tuningDatabase, rnnVariant)) ||
         failed(pm.run(*program.module)))
       return fail("compilation failed (see the diagnostics above)");
     program.function = program.module->lookupSymbol<func::FuncOp>(selected);

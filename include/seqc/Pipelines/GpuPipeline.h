@@ -29,15 +29,19 @@ bool isGpuTarget(llvm::StringRef target);
 /// "sm_80" -> "sm_80", "sm_90"/"h100"/"h200" -> "sm_90".
 std::string gpuChipOf(llvm::StringRef target);
 
-/// With `tuningDatabase`, the seq stage takes forms from its records first.
+/// With `tuningDatabase`, the seq stage takes forms from its records first;
+/// `sequentialVariant` (fused, alternating or empty) is the GPU variant of
+/// the recurrences the form selection makes sequential.
 mlir::LogicalResult addGpuStage(mlir::OpPassManager &pm, GpuStage stage,
                                 llvm::StringRef target,
-                                llvm::StringRef tuningDatabase = "");
+                                llvm::StringRef tuningDatabase = "",
+                                llvm::StringRef sequentialVariant = "");
 mlir::LogicalResult buildGpuPipeline(mlir::OpPassManager &pm,
                                      llvm::StringRef target,
                                      GpuStage last = GpuStage::llvm,
                                      GpuStage first = GpuStage::seq,
-                                     llvm::StringRef tuningDatabase = "");
+                                     llvm::StringRef tuningDatabase = "",
+                                     llvm::StringRef sequentialVariant = "");
 
 /// Registers `seqc-gpu-pipeline{target=sm_90}`.
 void registerGpuPipeline();
