@@ -73,6 +73,9 @@ uint32_t floatToBits(float f) {
   return bits;
 }
 
+
+} // namespace
+
 uint16_t toBF16(double value) {
   float f = static_cast<float>(value);
   uint32_t bits = floatToBits(f);
@@ -117,8 +120,6 @@ double fromF16(uint16_t h) {
     value = std::ldexp(1.0 + mantissa / 1024.0, int(exponent) - 15);
   return sign ? -value : value;
 }
-
-} // namespace
 
 double HostTensor::get(int64_t i) const {
   switch (type) {

@@ -31,6 +31,13 @@ int64_t elementSize(ElementType type);
 const char *dtypeName(ElementType type);
 std::optional<ElementType> parseDtypeName(const std::string &name);
 
+/// 16-bit floats: the bits of `value` rounded to nearest even, and the
+/// value of bits.
+uint16_t toBF16(double value);
+double fromBF16(uint16_t bits);
+uint16_t toF16(double value);
+double fromF16(uint16_t bits);
+
 struct HostTensor {
   ElementType type = ElementType::f32;
   std::vector<int64_t> shape;

@@ -1,4 +1,11 @@
 // RUN: seq-opt %s -seq-contractions-to-mma -verify-diagnostics | FileCheck %s
+// The kernels compute what the loops they replace computed: emulated on
+// the CPU (a thread per GPU thread, mma.sync decoded by the PTX ISA's
+// fragment layouts), on the same seeded inputs.
+// RUN: seqc-gpu-emulate %s --func=batched_lhs_transposed --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// RUN: seqc-gpu-emulate %s --func=f16_wide --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// RUN: seqc-gpu-emulate %s --func=split_dims --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// EMULATE: 0 -> 1 kernel launches, {{.*}}: PASS
 
 #lhsT = affine_map<(b, m, n, k) -> (b, k, m)>
 #rhs = affine_map<(b, m, n, k) -> (b, k, n)>

@@ -1,4 +1,8 @@
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-persistent-time-loops{blocks=108}))' -verify-diagnostics | FileCheck %s
+// The persistent kernel (two blocks, all resident, grid barriers) computes
+// what the 64 launches of the host loop computed, emulated on the CPU.
+// RUN: seqc-gpu-emulate %s --func=recurrence --pipeline='func.func(seq-persistent-time-loops{blocks=2})' | FileCheck %s --check-prefix=EMULATE
+// EMULATE: @recurrence: 64 -> 2 kernel launches, {{.*}}: PASS
 
 // A time loop as bufferization and kernel formation leave it: each step
 // allocates the buffer of its new state, launches its kernels, frees the
