@@ -1,5 +1,6 @@
 //===- TilingProblem.cpp - Z3 Optimize over tile parameters ---------------===//
 #include "autotune/TilingProblem.h"
+#include "dialects/Seq/IR/SeqOps.h"
 
 #include <fmt/format.h>
 #include <z3++.h>
@@ -336,6 +337,17 @@ std::vector<TileConfig> topConfigurations(mlir::Operation *op,
   for (size_t i = 0; firsts.size() < k && i < rest.size(); ++i)
     firsts.push_back(rest[i]);
   std::stable_sort(firsts.begin(), firsts.end(), cheaper);
+  // FlashRNN's two GPU variants of a sequential recurrence cost the same in
+  // the model (nothing calibrates the fused one yet): the tuner measures
+  // both.
+  if (target.isGpu && isa<seq::RecurrenceOp>(op))
+    for (const TileConfig &c : std::vector<TileConfig>(firsts))
+      if (c.kind == seq::FormKind::sequential && !c.variant) {
+        TileConfig fused = c;
+        fused.variant = seq::SequentialVariant::fused;
+        firsts.push_back(fused);
+        break;
+      }
   if (solveMs)
     *solveMs = ms;
   return firsts;

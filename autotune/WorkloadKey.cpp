@@ -112,9 +112,18 @@ WorkloadKey workloadKeyOf(Operation *op, const TargetDescription &target) {
   return key;
 }
 
+/// The record's form text: the kind, and a sequential variant after a
+/// slash ("sequential/fused").
+std::string formText(const TileConfig &config) {
+  std::string text = seq::stringifyFormKind(config.kind).str();
+  if (config.variant)
+    text += "/" + seq::stringifySequentialVariant(*config.variant).str();
+  return text;
+}
+
 TuningRecord toRecord(const TileConfig &config) {
   TuningRecord r;
-  r.form = seq::stringifyFormKind(config.kind).str();
+  r.form = formText(config);
   r.chunkSize = config.chunkSize;
   r.blockThreads = config.blockThreads;
   r.itemsPerThread = config.itemsPerThread;
@@ -123,11 +132,17 @@ TuningRecord toRecord(const TileConfig &config) {
 }
 
 std::optional<TileConfig> fromRecord(const TuningRecord &record) {
-  std::optional<seq::FormKind> kind = seq::symbolizeFormKind(record.form);
+  auto [kindText, variantText] = llvm::StringRef(record.form).split('/');
+  std::optional<seq::FormKind> kind = seq::symbolizeFormKind(kindText);
   if (!kind)
     return std::nullopt;
   TileConfig c;
   c.kind = *kind;
+  if (!variantText.empty()) {
+    c.variant = seq::symbolizeSequentialVariant(variantText);
+    if (!c.variant)
+      return std::nullopt;
+  }
   c.chunkSize = record.chunkSize;
   c.blockThreads = record.blockThreads;
   c.itemsPerThread = record.itemsPerThread;

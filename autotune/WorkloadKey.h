@@ -28,6 +28,8 @@ std::string exactShapeOf(mlir::Operation *op);
 TuningRecord toRecord(const TileConfig &config);
 /// The configuration a record describes (no cost); none for an unknown form.
 std::optional<TileConfig> fromRecord(const TuningRecord &record);
+/// "prefix", "sequential/fused": a record's form text for `config`.
+std::string formText(const TileConfig &config);
 
 } // namespace seqc::autotune
 

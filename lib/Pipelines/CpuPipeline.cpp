@@ -37,8 +37,11 @@ static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
   switch (stage) {
   case CpuStage::seq:
     // Forms come from the tuning database where it has a record, else from
-    // Z3 over the cost model; ops that carry a form keep it.
-    return "seqnn-expand," + tuningRecordsPass(tuningDatabase, "cpu") +
+    // Z3 over the cost model; ops that carry a form keep it. Records are
+    // keyed by the canonical op (what seqc tune measured): the layers'
+    // expansion is canonicalized before the lookup.
+    return "seqnn-expand,canonicalize,cse," +
+           tuningRecordsPass(tuningDatabase, "cpu") +
            "seq-select-form{target=cpu},canonicalize,cse";
   case CpuStage::loops:
     // Elementwise arith/math on whole tensors (recurrence bodies, model
@@ -54,7 +57,8 @@ static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
            "allow-return-allocs-from-loops "
            "function-boundary-type-conversion=identity-layout-map},"
            "canonicalize,"
-           "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
+           "buffer-results-to-out-params{hoist-static-allocs=true "
+           "modify-public-functions=true},"
            "func.func(buffer-loop-hoisting),"
            "buffer-deallocation-pipeline,canonicalize,cse,"
            "func.func(seq-copies-to-linalg,seq-noalias-arguments)";
@@ -89,8 +93,8 @@ static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
 std::string tuningRecordsPass(StringRef tuningDatabase, StringRef target) {
   if (tuningDatabase.empty())
     return "";
-  return ("seq-apply-tuning-records{db=\"" + tuningDatabase + "\" target=" +
-          target + "},")
+  return ("seq-apply-tuning-records{db=\"" + tuningDatabase +
+          "\" target=" + target + "},")
       .str();
 }
 
@@ -107,8 +111,8 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
   return success();
 }
 
-LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last,
-                               CpuStage first, StringRef tuningDatabase) {
+LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last, CpuStage first,
+                               StringRef tuningDatabase) {
   for (CpuStage stage :
        {CpuStage::seq, CpuStage::loops, CpuStage::buffers, CpuStage::llvm}) {
     if (stage < first)

@@ -59,7 +59,8 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
   std::string chip = gpuChipOf(target);
   switch (stage) {
   case GpuStage::seq:
-    return "seqnn-expand," + tuningRecordsPass(tuningDatabase, target) +
+    return "seqnn-expand,canonicalize,cse," +
+           tuningRecordsPass(tuningDatabase, target) +
            "seq-select-form{target=" + target.str() +
            (sequentialVariant.empty()
                 ? std::string()

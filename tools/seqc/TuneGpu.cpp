@@ -125,7 +125,7 @@ int emitGpuCandidates(std::vector<OpWork> &ops, const TargetDescription &hw,
           {"bundle", name},
           {"op_index", int64_t(index)},
           {"rank", int64_t(rank)},
-          {"form", seq::stringifyFormKind(config.kind).str()},
+          {"form", formText(config)},
           {"chunk_size", config.chunkSize ? llvm::json::Value(*config.chunkSize)
                                           : llvm::json::Value(nullptr)},
           {"block_threads", config.blockThreads
