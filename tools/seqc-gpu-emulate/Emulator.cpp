@@ -3,6 +3,7 @@
 
 #include "seqc/Support/HostTensor.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -142,6 +143,42 @@ int64_t wrap(Type t, int64_t v) {
 uint64_t unsignedOf(Type t, int64_t v) {
   unsigned width = t.isIndex() ? 64 : t.getIntOrFloatBitWidth();
   return width >= 64 ? uint64_t(v) : uint64_t(v) & ((uint64_t(1) << width) - 1);
+}
+
+/// `e` at dimensions `iv` and symbols `symbols` (nullopt for a symbol
+/// without a value).
+static std::optional<int64_t> evaluate(AffineExpr e, ArrayRef<int64_t> iv,
+                                       ArrayRef<int64_t> symbols = {}) {
+  if (auto dim = dyn_cast<AffineDimExpr>(e))
+    return iv[dim.getPosition()];
+  if (auto symbol = dyn_cast<AffineSymbolExpr>(e)) {
+    if (symbol.getPosition() >= symbols.size())
+      return std::nullopt;
+    return symbols[symbol.getPosition()];
+  }
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return c.getValue();
+  auto binary = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!binary)
+    return std::nullopt;
+  std::optional<int64_t> l = evaluate(binary.getLHS(), iv, symbols),
+                         r = evaluate(binary.getRHS(), iv, symbols);
+  if (!l || !r)
+    return std::nullopt;
+  switch (e.getKind()) {
+  case AffineExprKind::Add:
+    return *l + *r;
+  case AffineExprKind::Mul:
+    return *l * *r;
+  case AffineExprKind::Mod:
+    return ((*l % *r) + *r) % *r;
+  case AffineExprKind::FloorDiv:
+    return *l / *r - ((*l % *r) != 0 && ((*l < 0) != (*r < 0)));
+  case AffineExprKind::CeilDiv:
+    return *l / *r + ((*l % *r) != 0 && ((*l < 0) == (*r < 0)));
+  default:
+    return std::nullopt;
+  }
 }
 
 /// What the threads of one block share.
@@ -389,6 +426,17 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     return runMma(mma, env, thread);
   if (isa<NVVM::MembarOp>(op))
     return; // the interpreter's atomics are sequentially consistent
+  if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
+    AffineMap map = apply.getAffineMap();
+    SmallVector<int64_t> dims, symbols;
+    for (auto [i, operand] : llvm::enumerate(apply.getMapOperands()))
+      (i < map.getNumDims() ? dims : symbols).push_back(env.get(operand).i);
+    std::optional<int64_t> value = evaluate(map.getResult(0), dims, symbols);
+    if (!value)
+      return fail(op, "cannot evaluate the map");
+    env.set(apply.getResult(), RV::integer(*value));
+    return;
+  }
   if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op)) {
     env.set(extract.getResult(),
             env.get(extract.getContainer()).e[extract.getPosition()[0]]);
@@ -799,12 +847,10 @@ void Interpreter::runStructured(linalg::LinalgOp op, Env &env) {
     for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
       SmallVector<int64_t> indices;
       for (AffineExpr e : maps[i].getResults()) {
-        if (auto dim = dyn_cast<AffineDimExpr>(e))
-          indices.push_back(iv[dim.getPosition()]);
-        else if (auto c = dyn_cast<AffineConstantExpr>(e))
-          indices.push_back(c.getValue());
-        else
-          return fail(op, "only projected permutations");
+        std::optional<int64_t> index = evaluate(e, iv);
+        if (!index)
+          return fail(op, "an indexing map with symbols");
+        indices.push_back(*index);
       }
       const RV &m = env.get(operand);
       if (m.m)
