@@ -21,6 +21,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -272,14 +273,49 @@ private:
     return p;
   }
 
+  /// Data races between the threads of a kernel without barriers (run one
+  /// GPU thread after another, where a race would go unseen): per element,
+  /// the GPU thread that wrote it and the one that read it (-2: several).
+  struct RaceTracker {
+    int64_t current = 0;
+    std::map<std::pair<const Buffer *, int64_t>, std::pair<int64_t, int64_t>>
+        accesses; // -> (writer, reader), -1: none
+    std::string race;
+  };
+  RaceTracker *races = nullptr;
+
+  void noteAccess(const MemRefV &m, int64_t p, bool write) {
+    if (!races || !races->race.empty())
+      return;
+    auto [it, fresh] = races->accesses.try_emplace(
+        std::make_pair(m.buffer.get(), p), std::make_pair(-1, -1));
+    auto &[writer, reader] = it->second;
+    int64_t t = races->current;
+    if (writer >= 0 && writer != t)
+      races->race = "GPU thread " + std::to_string(t) +
+                    (write ? " writes" : " reads") + " an element GPU thread " +
+                    std::to_string(writer) + " wrote in the same kernel";
+    else if (write && reader != -1 && reader != t)
+      races->race = "GPU thread " + std::to_string(t) +
+                    " writes an element another GPU thread read in the "
+                    "same kernel";
+    if (write)
+      writer = t;
+    else
+      reader = reader == -1 || reader == t ? t : -2;
+  }
+
   RV loadElement(Type element, const MemRefV &m, ArrayRef<int64_t> indices) {
-    double x = m.buffer->data[position(m, indices)];
+    int64_t p = position(m, indices);
+    noteAccess(m, p, /*write=*/false);
+    double x = m.buffer->data[p];
     return isa<FloatType>(element) ? RV::real(x) : RV::integer(int64_t(x));
   }
   void storeElement(Type element, const RV &value, MemRefV &m,
                     ArrayRef<int64_t> indices) {
-    m.buffer->data[position(m, indices)] =
-        isa<FloatType>(element) ? value.f : double(value.i);
+    int64_t p = position(m, indices);
+    noteAccess(m, p, /*write=*/true);
+    m.buffer->data[p] = isa<FloatType>(element) ? value.f : double(value.i);
   }
 
   SmallVector<int64_t> indicesOf(ValueRange indices, Env &env) {
@@ -990,12 +1026,19 @@ void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
     return state;
   };
   if (!synchronizes) {
+    RaceTracker tracker;
+    races = &tracker;
     for (int64_t b = 0; b < blocks; ++b) {
       std::vector<RV> workgroup;
       auto state = makeBlock(workgroup);
-      for (int64_t t = 0; t < threads; ++t)
+      for (int64_t t = 0; t < threads; ++t) {
+        tracker.current = b * threads + t;
         runThread(b, t, state.get(), workgroup);
+      }
     }
+    races = nullptr;
+    if (!tracker.race.empty())
+      fail(op, "data race: " + tracker.race);
     return;
   }
   // One OS thread per GPU thread: of one block at a time, or of the whole
