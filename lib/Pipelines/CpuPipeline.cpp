@@ -130,6 +130,8 @@ struct CpuPipelineOptions : PassPipelineOptions<CpuPipelineOptions> {
   Option<std::string> db{*this, "db",
                          llvm::cl::desc("tuning database to take forms from"),
                          llvm::cl::init("")};
+  Option<std::string> stop{*this, "stop", llvm::cl::desc("last stage to run"),
+                           llvm::cl::init("llvm")};
 };
 } // namespace
 
@@ -139,7 +141,9 @@ void registerCpuPipeline() {
       "Lower seq ops through loops and buffers to the LLVM dialect for the "
       "host CPU (what `seqc run/compile --target=cpu` runs)",
       [](OpPassManager &pm, const CpuPipelineOptions &options) {
-        (void)buildCpuPipeline(pm, CpuStage::llvm, CpuStage::seq, options.db);
+        std::optional<CpuStage> last = parseCpuStage(options.stop);
+        (void)buildCpuPipeline(pm, last.value_or(CpuStage::llvm), CpuStage::seq,
+                               options.db);
       });
 }
 

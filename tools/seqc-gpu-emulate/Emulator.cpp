@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/bit.h"
@@ -188,6 +189,8 @@ struct BlockState {
   std::vector<std::unique_ptr<Barrier>> warpBarriers;
   /// Per warp, per lane: the decoded mma operands (A 8, B 4, C 4).
   std::vector<std::vector<std::array<double, 16>>> mmaSlots;
+  /// Per warp, per lane: the value offered to a shuffle.
+  std::vector<std::vector<RV>> shuffleSlots;
 };
 
 struct ThreadState {
@@ -338,11 +341,13 @@ private:
   }
 
   void run(Operation *op, Env &env, ThreadState *thread);
-  void runArith(Operation *op, Env &env);
+  /// `lane`: `env` holds one lane of the vector operands.
+  void runArith(Operation *op, Env &env, bool lane = false);
   void runMemRef(Operation *op, Env &env);
   void runStructured(linalg::LinalgOp op, Env &env);
   void runLaunch(gpu::LaunchOp op, Env &env);
   void runMma(NVVM::MmaOp op, Env &env, ThreadState *thread);
+  void runShuffle(gpu::ShuffleOp op, Env &env, ThreadState *thread);
 };
 
 void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
@@ -462,6 +467,40 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     return runMma(mma, env, thread);
   if (isa<NVVM::MembarOp>(op))
     return; // the interpreter's atomics are sequentially consistent
+  if (auto load = dyn_cast<vector::LoadOp>(op)) {
+    RV base = env.get(load.getBase());
+    SmallVector<int64_t> at = indicesOf(load.getIndices(), env);
+    Type element = load.getVectorType().getElementType();
+    RV r;
+    for (int64_t lane = 0; lane < load.getVectorType().getNumElements();
+         ++lane) {
+      r.e.push_back(loadElement(element, *base.m, at));
+      ++at.back();
+    }
+    return env.set(load.getResult(), r);
+  }
+  if (auto store = dyn_cast<vector::StoreOp>(op)) {
+    RV base = env.get(store.getBase()),
+       value = env.get(store.getValueToStore());
+    SmallVector<int64_t> at = indicesOf(store.getIndices(), env);
+    Type element = store.getVectorType().getElementType();
+    for (const RV &lane : value.e) {
+      storeElement(element, lane, *base.m, at);
+      ++at.back();
+    }
+    return;
+  }
+  if (auto broadcast = dyn_cast<vector::BroadcastOp>(op)) {
+    auto type = cast<VectorType>(broadcast.getType());
+    RV source = env.get(broadcast.getSource());
+    if (isa<VectorType>(broadcast.getSource().getType()))
+      return fail(op, "only scalar broadcasts");
+    RV r;
+    r.e.assign(type.getNumElements(), source);
+    return env.set(broadcast.getResult(), r);
+  }
+  if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op))
+    return runShuffle(shuffle, env, thread);
   if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
     AffineMap map = apply.getAffineMap();
     SmallVector<int64_t> dims, symbols;
@@ -507,17 +546,52 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
   fail(op, "not emulated");
 }
 
-void Interpreter::runArith(Operation *op, Env &env) {
+void Interpreter::runArith(Operation *op, Env &env, bool lane) {
+  // Vectors lane by lane (a scalar operand is the same in every lane);
+  // vector constants are splats.
+  if (op->getNumResults() == 1 && !lane)
+    if (auto vector = dyn_cast<VectorType>(op->getResult(0).getType())) {
+      if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+        auto splat = dyn_cast<SplatElementsAttr>(constant.getValue());
+        if (!splat)
+          return fail(op, "only splat vector constants");
+        Attribute element = splat.getSplatValue<Attribute>();
+        RV one = isa<FloatAttr>(element)
+                     ? RV::real(cast<FloatAttr>(element).getValueAsDouble())
+                     : RV::integer(cast<IntegerAttr>(element).getInt());
+        RV r;
+        r.e.assign(vector.getNumElements(), one);
+        return env.set(op->getResult(0), r);
+      }
+      RV r;
+      for (int64_t l = 0; l < vector.getNumElements(); ++l) {
+        Env laneEnv(&env);
+        for (Value operand : op->getOperands()) {
+          RV value = env.get(operand);
+          if (isa<VectorType>(operand.getType()) &&
+              int64_t(value.e.size()) <= l)
+            return fail(op, "a vector operand the emulator does not know");
+          laneEnv.set(operand,
+                      isa<VectorType>(operand.getType()) ? value.e[l] : value);
+        }
+        runArith(op, laneEnv, /*lane=*/true);
+        r.e.push_back(laneEnv.get(op->getResult(0)));
+      }
+      return env.set(op->getResult(0), r);
+    }
   auto arg = [&](unsigned i) { return env.get(op->getOperand(i)); };
-  Type type = op->getNumResults() ? op->getResult(0).getType() : Type();
+  Type type = op->getNumResults()
+                  ? getElementTypeOrSelf(op->getResult(0).getType())
+                  : Type();
   auto setI = [&](int64_t v) {
     env.set(op->getResult(0), RV::integer(wrap(type, v)));
   };
   auto setF = [&](double v) {
     env.set(op->getResult(0), RV::real(roundTo(type, v)));
   };
-  Type operandType =
-      op->getNumOperands() ? op->getOperand(0).getType() : Type();
+  Type operandType = op->getNumOperands()
+                         ? getElementTypeOrSelf(op->getOperand(0).getType())
+                         : Type();
   auto u = [&](unsigned i) { return unsignedOf(operandType, arg(i).i); };
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
     Attribute value = constant.getValue();
@@ -972,6 +1046,38 @@ void Interpreter::runMma(NVVM::MmaOp op, Env &env, ThreadState *thread) {
   env.set(op.getResult(), d);
 }
 
+/// gpu.shuffle: every lane of the warp offers its value, then reads the
+/// source lane's (up: lane - offset, down: lane + offset, xor, idx); a
+/// source outside the width gives the lane's own value, not valid.
+void Interpreter::runShuffle(gpu::ShuffleOp op, Env &env, ThreadState *thread) {
+  if (!thread)
+    return fail(op, "a shuffle outside a kernel");
+  int64_t offset = env.get(op.getOffset()).i, width = env.get(op.getWidth()).i;
+  auto &slots = thread->block->shuffleSlots[thread->warp];
+  slots[thread->lane] = env.get(op.getValue());
+  thread->block->warpBarriers[thread->warp]->arrive_and_wait();
+  int64_t lane = thread->lane, base = lane - lane % width, source = lane;
+  switch (op.getMode()) {
+  case gpu::ShuffleMode::UP:
+    source = lane - offset;
+    break;
+  case gpu::ShuffleMode::DOWN:
+    source = lane + offset;
+    break;
+  case gpu::ShuffleMode::XOR:
+    source = lane ^ offset;
+    break;
+  case gpu::ShuffleMode::IDX:
+    source = base + offset;
+    break;
+  }
+  bool valid = source >= base && source < base + width;
+  RV value = valid ? slots[source] : slots[lane];
+  thread->block->warpBarriers[thread->warp]->arrive_and_wait();
+  env.set(op.getShuffleResult(), value);
+  env.set(op.getValid(), RV::integer(valid));
+}
+
 void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
   ++launches;
   auto size = [&](Value v) { return env.get(v).i; };
@@ -983,7 +1089,8 @@ void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
   int64_t blocks = grid[0] * grid[1] * grid[2];
   bool synchronizes = false;
   op.getBody().walk([&](Operation *inner) {
-    if (isa<gpu::BarrierOp, NVVM::MmaOp, memref::AtomicRMWOp>(inner))
+    if (isa<gpu::BarrierOp, NVVM::MmaOp, gpu::ShuffleOp, memref::AtomicRMWOp>(
+            inner))
       synchronizes = true;
   });
   bool cooperative = op->hasAttr("seq.cooperative");
@@ -1018,6 +1125,7 @@ void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
       state->warpBarriers.push_back(
           std::make_unique<Barrier>(std::min<int64_t>(32, threads - 32 * w)));
     state->mmaSlots.assign(warps, std::vector<std::array<double, 16>>(32));
+    state->shuffleSlots.assign(warps, std::vector<RV>(32));
     for (BlockArgument arg : op.getWorkgroupAttributions()) {
       RV r;
       r.m = allocate(cast<MemRefType>(arg.getType()));

@@ -42,6 +42,10 @@ static cl::opt<std::string> functionName("func", cl::Required,
 static cl::opt<std::string>
     before("before", cl::init(""),
            cl::desc("Pass pipeline applied before both runs"));
+static cl::opt<std::string> referencePipeline(
+    "reference", cl::init(""),
+    cl::desc("Pass pipeline giving the reference run instead (e.g. the CPU "
+             "pipeline to buffers), for kernels --before already has"));
 static cl::opt<std::string>
     pipeline("pipeline", cl::Required,
              cl::desc("Pass pipeline whose result is compared"));
@@ -84,11 +88,14 @@ int main(int argc, char **argv) {
       parseSourceFile<ModuleOp>(inputFile, sources, &context);
   if (!module)
     return fail("cannot parse " + inputFile);
-  if (failed(applyPipeline(*module, before)))
-    return fail("--before failed");
   OwningOpRef<ModuleOp> after = module->clone();
+  if (failed(applyPipeline(*after, before)))
+    return fail("--before failed");
   if (failed(applyPipeline(*after, pipeline)))
     return fail("--pipeline failed");
+  if (failed(applyPipeline(
+          *module, referencePipeline.empty() ? before : referencePipeline)))
+    return fail("the reference pipeline failed");
 
   auto reference = module->lookupSymbol<func::FuncOp>(functionName);
   auto transformed = after->lookupSymbol<func::FuncOp>(functionName);

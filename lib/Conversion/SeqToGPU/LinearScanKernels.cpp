@@ -37,9 +37,9 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -128,8 +128,8 @@ struct ScanKernelBuilder {
             arith::MulIOp::create(b, launchOp.getBlockIds().x, index(threads)),
             launchOp.getThreadIds().x),
         index(lanes));
-    Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                          channel, index(channels));
+    Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, channel,
+                                          index(channels));
     auto guardIf = scf::IfOp::create(b, inRange, /*withElse=*/false);
     b.setInsertionPointToStart(&guardIf.getThenRegion().front());
     body(channel, launchOp.getBlockIds().y, launchOp.getBlockIds().z);
@@ -140,10 +140,11 @@ struct ScanKernelBuilder {
   /// Steps t in [lo, hi) of h = a h + b from `h`, in groups of `unroll`
   /// whose loads are all issued first; `step(t, a, b, h)` returns the new
   /// state (and may store it). Returns the state after the last step.
-  Value scanSteps(Value lo, Value hi, Value h, int64_t unroll,
-                  function_ref<Value(Value t)> loadA,
-                  function_ref<Value(Value t)> loadB,
-                  function_ref<Value(Value t, Value a, Value bv, Value h)> step) {
+  Value
+  scanSteps(Value lo, Value hi, Value h, int64_t unroll,
+            function_ref<Value(Value t)> loadA,
+            function_ref<Value(Value t)> loadB,
+            function_ref<Value(Value t, Value a, Value bv, Value h)> step) {
     Value one = index(1);
     if (unroll > 1) {
       // hiMain = lo + (hi - lo) / unroll * unroll
@@ -181,8 +182,8 @@ struct ScanKernelBuilder {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(tail.getBody());
     Value t = tail.getInductionVar();
-    scf::YieldOp::create(
-        b, step(t, loadA(t), loadB(t), tail.getRegionIterArg(0)));
+    scf::YieldOp::create(b,
+                         step(t, loadA(t), loadB(t), tail.getRegionIterArg(0)));
     return tail.getResult(0);
   }
 
@@ -193,12 +194,23 @@ struct ScanKernelBuilder {
 };
 
 /// `buffer` with its dims after the first `leadingDims` collapsed into one
-/// channel dim: [B, T, ...] -> [B, T, C].
+/// channel dim: [B, T, ...] -> [B, T, C]; a scan without channel dims
+/// ([B, T]) gets a unit one.
 Value collapsedBuffer(ImplicitLocOpBuilder &b, Value buffer,
                       unsigned leadingDims) {
   auto type = cast<MemRefType>(buffer.getType());
   if (type.getRank() == leadingDims + 1)
     return buffer;
+  if (type.getRank() == leadingDims) {
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d + 1 < leadingDims; ++d)
+      groups.push_back({int64_t(d)});
+    groups.push_back({int64_t(leadingDims) - 1, int64_t(leadingDims)});
+    SmallVector<int64_t> shape(type.getShape());
+    shape.push_back(1);
+    return memref::ExpandShapeOp::create(
+        b, MemRefType::get(shape, type.getElementType()), buffer, groups);
+  }
   SmallVector<ReassociationIndices> groups;
   for (unsigned d = 0; d < leadingDims; ++d)
     groups.push_back({int64_t(d)});
@@ -217,8 +229,8 @@ Value bufferOf(ImplicitLocOpBuilder &b, Value tensor) {
 }
 
 /// The affine composition of h -> p1 h + s1 then h -> p2 h + s2.
-std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1,
-                                      Value s1, Value p2, Value s2) {
+std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1, Value s1,
+                                      Value p2, Value s2) {
   return {arith::MulFOp::create(kb.b, p2, p1), kb.fma(p2, s2, s1)};
 }
 
@@ -249,9 +261,9 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
     sharedP = memref::AllocOp::create(b, scratchType);
     sharedS = memref::AllocOp::create(b, scratchType);
   }
-  auto launch = gpu::LaunchOp::create(
-      b, kb.index(C), kb.index(B), kb.index(1), kb.index(kWarp * warps),
-      kb.index(1), kb.index(1));
+  auto launch =
+      gpu::LaunchOp::create(b, kb.index(C), kb.index(B), kb.index(1),
+                            kb.index(kWarp * warps), kb.index(1), kb.index(1));
   kb.nameKernel(launch, "linear_scan_prefix_carry");
   launch->setAttr("seq.carry_warps", b.getI64IntegerAttr(warps));
   OpBuilder::InsertionGuard guard(b);
@@ -294,11 +306,11 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
   // The warps before this one, through the scratch buffers.
   Value Pw = unit, Sw = zero;
   if (warps > 1) {
-    auto isLastLane = scf::IfOp::create(
-        b,
-        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
-                              kb.index(kWarp - 1)),
-        /*withElse=*/false);
+    auto isLastLane =
+        scf::IfOp::create(b,
+                          arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                                lane, kb.index(kWarp - 1)),
+                          /*withElse=*/false);
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(&isLastLane.getThenRegion().front());
@@ -306,31 +318,29 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
       memref::StoreOp::create(b, S, sharedS, ValueRange{batch, channel, warp});
     }
     BlockBarrierOp::create(b);
-    auto before = scf::ForOp::create(b, kb.index(0), warp, one,
-                                     ValueRange{unit, zero});
+    auto before =
+        scf::ForOp::create(b, kb.index(0), warp, one, ValueRange{unit, zero});
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(before.getBody());
       Value j = before.getInductionVar();
-      auto [p, sv] = composeAffine(kb, before.getRegionIterArg(0),
-                                   before.getRegionIterArg(1),
-                                   memref::LoadOp::create(
-                                       b, sharedP, ValueRange{batch, channel, j}),
-                                   memref::LoadOp::create(
-                                       b, sharedS, ValueRange{batch, channel, j}));
+      auto [p, sv] = composeAffine(
+          kb, before.getRegionIterArg(0), before.getRegionIterArg(1),
+          memref::LoadOp::create(b, sharedP, ValueRange{batch, channel, j}),
+          memref::LoadOp::create(b, sharedS, ValueRange{batch, channel, j}));
       scf::YieldOp::create(b, ValueRange{p, sv});
     }
     Pw = before.getResult(0);
     Sw = before.getResult(1);
   }
   // Then the lanes before this one.
-  Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
-                                      kb.index(0));
+  Value first =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane, kb.index(0));
   Value Pe = arith::SelectOp::create(b, first, unit, up(P, 1));
   Value Se = arith::SelectOp::create(b, first, zero, up(S, 1));
   auto [Pt, St] = composeAffine(kb, Pw, Sw, Pe, Se);
-  Value h0 = init ? kb.toState(kb.load(init, ValueRange{batch, channel}))
-                  : zero;
+  Value h0 =
+      init ? kb.toState(kb.load(init, ValueRange{batch, channel})) : zero;
   auto rescan = scf::ForOp::create(b, lo, hi, one, kb.fma(Pt, St, h0));
   {
     OpBuilder::InsertionGuard g(b);
@@ -342,11 +352,11 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
     memref::StoreOp::create(b, h, local, at);
     scf::YieldOp::create(b, kb.fma(p, sv, h));
   }
-  auto isLast = scf::IfOp::create(
-      b,
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, tid,
-                            kb.index(kWarp * warps - 1)),
-      /*withElse=*/false);
+  auto isLast =
+      scf::IfOp::create(b,
+                        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, tid,
+                                              kb.index(kWarp * warps - 1)),
+                        /*withElse=*/false);
   b.setInsertionPointToStart(&isLast.getThenRegion().front());
   memref::StoreOp::create(b, rescan.getResult(0), last,
                           ValueRange{batch, channel});
@@ -387,9 +397,8 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
 
     Value a = collapsedBuffer(b, bufferOf(b, op.getA()), 2);
     Value bb = collapsedBuffer(b, bufferOf(b, op.getB()), 2);
-    Value init =
-        op.getInit() ? collapsedBuffer(b, bufferOf(b, op.getInit()), 1)
-                     : Value();
+    Value init = op.getInit() ? collapsedBuffer(b, bufferOf(b, op.getInit()), 1)
+                              : Value();
     auto hBuffer = memref::AllocOp::create(
         b, MemRefType::get(hType.getShape(), stateType));
     RankedTensorType finalType = op.getFinalState().getType();
