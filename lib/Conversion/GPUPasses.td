@@ -183,6 +183,21 @@ def SeqLowerBlockBarriers : Pass<"seq-lower-block-barriers", "mlir::func::FuncOp
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
+def SeqWorkgroupAllocas : Pass<"seq-workgroup-allocas", "mlir::func::FuncOp"> {
+  let summary = "Make seq.workgroup allocas in kernels shared memory";
+  let description = [{
+    Kernels built before bufferization (the linear scan's carry) cannot
+    carry workgroup attributions through the buffer deallocation pipeline;
+    they allocate their shared scratch as a `memref.alloca` marked
+    `seq.workgroup` in the `gpu.launch` body. Once buffers are final, each
+    becomes a workgroup attribution of its launch (the block's shared
+    memory, `#gpu.address_space<workgroup>`). Runs before kernel
+    outlining; the GPU pipeline always runs it (an unpromoted alloca would
+    be per-thread memory).
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
 def SeqMergeGPUModules : Pass<"seq-merge-gpu-modules", "mlir::ModuleOp"> {
   let summary = "Put every outlined kernel into one gpu.module";
   let description = [{

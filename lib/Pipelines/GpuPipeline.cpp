@@ -92,6 +92,7 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
            "seq-persistent-time-loops{blocks=" +
            std::to_string(multiprocessorsOf(chip)) +
            "},seq-device-buffers,seq-lower-block-barriers,"
+           "seq-workgroup-allocas,"
            "gpu-launch-sink-index-computations),"
            "gpu-kernel-outlining,seq-merge-gpu-modules,canonicalize,cse";
   case GpuStage::llvm:

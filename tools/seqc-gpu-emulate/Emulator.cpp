@@ -783,12 +783,13 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
     if (isa<MemRefType, UnrankedMemRefType>(operand.getType()) &&
         !env.get(operand).m)
       return fail(op, "a buffer operand the emulator does not know");
-  if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-    if (!alloc.getDynamicSizes().empty())
+  if (isa<memref::AllocOp, memref::AllocaOp>(op)) {
+    auto type = cast<MemRefType>(op->getResult(0).getType());
+    if (!type.hasStaticShape())
       return fail(op, "dynamic allocations are not emulated");
     RV r;
-    r.m = allocate(alloc.getType());
-    return env.set(alloc.getResult(), r);
+    r.m = allocate(type);
+    return env.set(op->getResult(0), r);
   }
   if (isa<memref::DeallocOp>(op))
     return; // buffers are reference counted

@@ -23,6 +23,11 @@ void populateLinearScanKernelPatterns(mlir::RewritePatternSet &patterns);
 /// manifest's kernels map back to the ops and their tiling).
 constexpr llvm::StringLiteral kKernelPrefixAttr = "seq.kernel_prefix";
 
+/// On a memref.alloca inside a gpu.launch built before bufferization: the
+/// buffer is the block's shared memory (seq-workgroup-allocas makes it a
+/// workgroup attribution once buffers are final).
+constexpr llvm::StringLiteral kWorkgroupAllocaAttr = "seq.workgroup";
+
 /// What the linear_scan kernels use where the form leaves a tile out.
 constexpr int64_t kDefaultScanBlockThreads = 256;
 constexpr int64_t kDefaultScanItemsPerThread = 4;

@@ -238,29 +238,24 @@ std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1, Value s1,
 /// the N chunk aggregates (p_n, s_n), each meaning h -> p_n h + s_n. Each
 /// thread composes ceil(N / (32 warps)) consecutive chunks; each warp
 /// scans its lanes' composites with shfl.up (5 steps); with several warps,
-/// lane 31 publishes its warp's composite in a scratch buffer ([B, C,
-/// warps], two of them) and after a barrier (which orders the block's
-/// global writes too) every thread composes the composites of the warps
-/// before its own; then the lanes before it (one more shuffle), and it
+/// lane 31 publishes its warp's composite in shared memory ([warps], two
+/// buffers) and after a barrier every thread composes the composites of the
+/// warps before its own; then the lanes before it (one more shuffle), and it
 /// rescans its chunks from the carried-in state, overwriting s_n with the
 /// state entering chunk n. The last thread writes the final state.
 /// Latency: 2N/(32 warps) chunk steps, 6 shuffles and (warps > 1) one
 /// barrier (seq.block_barrier, which becomes gpu.barrier after
 /// bufferization).
-/// The scratch is global memory, not shared: the buffer deallocation
-/// pipeline, which runs after this lowering, does not understand
-/// gpu.launch's workgroup attributions.
+/// The scratch is shared memory ([warps] per block): an alloca marked
+/// `seq.workgroup` here, which seq-workgroup-allocas makes a workgroup
+/// attribution once buffers are final (the buffer deallocation pipeline,
+/// which runs after this lowering, does not understand gpu.launch's
+/// workgroup attributions).
 void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
                Value local, Value init, Value last, int64_t B, int64_t N,
                int64_t C, int64_t warps, StringRef kernelPrefix) {
   ScanKernelBuilder kb{b, stateType, 1, kernelPrefix.str()};
   constexpr int64_t kWarp = 32;
-  Value sharedP, sharedS;
-  if (warps > 1) {
-    auto scratchType = MemRefType::get({B, C, warps}, stateType);
-    sharedP = memref::AllocOp::create(b, scratchType);
-    sharedS = memref::AllocOp::create(b, scratchType);
-  }
   auto launch =
       gpu::LaunchOp::create(b, kb.index(C), kb.index(B), kb.index(1),
                             kb.index(kWarp * warps), kb.index(1), kb.index(1));
@@ -273,6 +268,14 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
   Value warp = arith::DivUIOp::create(b, tid, kb.index(kWarp));
   Value channel = launch.getBlockIds().x;
   Value batch = launch.getBlockIds().y;
+  Value sharedP, sharedS;
+  if (warps > 1) {
+    auto scratchType = MemRefType::get({warps}, stateType);
+    sharedP = memref::AllocaOp::create(b, scratchType);
+    sharedS = memref::AllocaOp::create(b, scratchType);
+    for (Value scratch : {sharedP, sharedS})
+      scratch.getDefiningOp()->setAttr(kWorkgroupAllocaAttr, b.getUnitAttr());
+  }
   int64_t perThread = (N + kWarp * warps - 1) / (kWarp * warps);
   Value lo = arith::MinUIOp::create(
       b, arith::MulIOp::create(b, tid, kb.index(perThread)), kb.index(N));
@@ -314,8 +317,8 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(&isLastLane.getThenRegion().front());
-      memref::StoreOp::create(b, P, sharedP, ValueRange{batch, channel, warp});
-      memref::StoreOp::create(b, S, sharedS, ValueRange{batch, channel, warp});
+      memref::StoreOp::create(b, P, sharedP, ValueRange{warp});
+      memref::StoreOp::create(b, S, sharedS, ValueRange{warp});
     }
     BlockBarrierOp::create(b);
     auto before =
@@ -326,8 +329,8 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
       Value j = before.getInductionVar();
       auto [p, sv] = composeAffine(
           kb, before.getRegionIterArg(0), before.getRegionIterArg(1),
-          memref::LoadOp::create(b, sharedP, ValueRange{batch, channel, j}),
-          memref::LoadOp::create(b, sharedS, ValueRange{batch, channel, j}));
+          memref::LoadOp::create(b, sharedP, ValueRange{j}),
+          memref::LoadOp::create(b, sharedS, ValueRange{j}));
       scf::YieldOp::create(b, ValueRange{p, sv});
     }
     Pw = before.getResult(0);

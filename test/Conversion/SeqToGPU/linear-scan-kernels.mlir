@@ -56,17 +56,19 @@ func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: ten
 // -----
 
 // Many chunks (T = 1000 in chunks of 8: 125): the carry takes a block of
-// two warps per channel, whose composites meet after a block barrier.
+// two warps per channel, whose composites meet in the block's shared memory
+// (allocas marked seq.workgroup, made workgroup attributions by
+// seq-workgroup-allocas) after a block barrier.
 // CHECK-LABEL: func.func @many_chunks
 // CHECK:         gpu.launch
 // CHECK:         } {seq.kernel = "linear_scan_prefix_aggregate"
-// CHECK:         %[[P:.*]] = memref.alloc() : memref<2x8x2xf32>
-// CHECK:         %[[S:.*]] = memref.alloc() : memref<2x8x2xf32>
 // CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c8, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c64
+// CHECK:           %[[P:.*]] = memref.alloca() {seq.workgroup} : memref<2xf32>
+// CHECK:           %[[S:.*]] = memref.alloca() {seq.workgroup} : memref<2xf32>
 // CHECK-COUNT-10:  gpu.shuffle  up
-// CHECK:           memref.store {{.*}}, %[[P]]
+// CHECK:           memref.store {{.*}}, %[[P]][
 // CHECK:           seq.block_barrier
-// CHECK:           memref.load %[[P]]
+// CHECK:           memref.load %[[P]][
 // CHECK:         } {seq.carry_warps = 2 : i64, seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
 // CHECK:         } {seq.kernel = "linear_scan_prefix_apply"
 func.func @many_chunks(%a: tensor<2x1000x8xf32>, %b: tensor<2x1000x8xf32>)
