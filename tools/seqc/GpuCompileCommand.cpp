@@ -26,6 +26,7 @@
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "seqc/Pipelines/GpuPipeline.h"
+#include "seqc/Runtime/GpuRuntime.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -426,7 +427,10 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
         {"shared_bytes", k.sharedBytes},
         {"stack_bytes", k.stackBytes},
         {"spill_store_bytes", k.spillStores},
-        {"spill_load_bytes", k.spillLoads}});
+        {"spill_load_bytes", k.spillLoads},
+        // Launched with cuLaunchCooperativeKernel: every block resident.
+        {"cooperative",
+         llvm::StringRef(name).contains(SEQC_RT_COOPERATIVE_SUFFIX)}});
   llvm::json::Object manifest{
       {"format", "seqc-gpu-bundle-1"},
       {"target", target},
