@@ -166,9 +166,11 @@ FailureOr<Contraction> analyze(linalg::GenericOp op, std::string &why) {
               .str();
     return failure();
   }
-  if (con.B > 65535) {
-    why = llvm::formatv("its batch of {0} exceeds the grid's z limit (65535)",
-                        con.B)
+  // Grid y holds M / BM blocks (BM >= 16) and grid z the batch.
+  if (con.B > 65535 || con.M / 16 > 65535) {
+    why = llvm::formatv("a batch of {0} or M = {1} exceeds the grid's y/z "
+                        "limit (65535 blocks)",
+                        con.B, con.M)
               .str();
     return failure();
   }
