@@ -289,18 +289,68 @@ struct MmaKernelBuilder {
     return arith::OrIOp::create(b, shifted, widen(low));
   }
 
-  /// Copies the block's `rows` x depth slice of operand `operand` (rows
-  /// along `rowDims` from `rowBase`, k from `k0`) into `shared` as rows of
-  /// packed k pairs.
-  void stage(unsigned operand, Value shared, int64_t rows, Value rowBase,
-             Value k0, Value tid, bool rowsAreM) {
-    int64_t pairsPerRow = tiling.depth / 2, pairs = rows * pairsPerRow;
-    int64_t threads = tiling.threads();
-    // Consecutive threads along the buffer's contiguous dimension.
+  /// Where this thread's `i`-th pair of the block's `rows` x depth slice
+  /// of operand `operand` is: (row in the tile, pair of k), with
+  /// consecutive threads along the buffer's contiguous dimension.
+  std::pair<Value, Value> pairPosition(unsigned operand, int64_t rows, Value p,
+                                       bool rowsAreM) {
+    int64_t pairsPerRow = tiling.depth / 2;
     bool rowContiguous =
         contiguousIn(operand, rowsAreM ? ArrayRef<unsigned>(con.m)
                                        : ArrayRef<unsigned>(con.n));
+    Value row = rowContiguous ? rem(p, rows) : div(p, pairsPerRow);
+    Value pair = rowContiguous ? div(p, rows) : rem(p, pairsPerRow);
+    return {row, pair};
+  }
+
+  /// The pairs this thread stages of slice `k0` of operand `operand`
+  /// (rows along m or n from `rowBase`), loaded from global memory and
+  /// packed, in the order storeSlice expects (0 for a thread without one).
+  SmallVector<Value> loadSlice(unsigned operand, int64_t rows, Value rowBase,
+                               Value k0, Value tid, bool rowsAreM) {
+    int64_t pairs = rows * (tiling.depth / 2), threads = tiling.threads();
+    SmallVector<Value> words;
     for (int64_t first = 0; first < pairs; first += threads) {
+      Value p = add(tid, first);
+      auto load = [&]() {
+        auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
+        Value line = add(rowBase, row);
+        Value k = add(k0, mul(pair, 2));
+        auto at = [&](Value kk) {
+          return rowsAreM ? elementIndices(operand, line, Value(), kk)
+                          : elementIndices(operand, Value(), line, kk);
+        };
+        Value low = memref::LoadOp::create(b, buffer(operand), at(k));
+        Value high = memref::LoadOp::create(b, buffer(operand), at(add(k, 1)));
+        return pack(low, high);
+      };
+      if (first + threads <= pairs) {
+        words.push_back(load());
+        continue;
+      }
+      auto guard = scf::IfOp::create(
+          b, TypeRange{b.getI32Type()},
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, index(pairs)),
+          /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard inIf(b);
+        b.setInsertionPointToStart(&guard.getThenRegion().front());
+        scf::YieldOp::create(b, load());
+        b.setInsertionPointToStart(&guard.getElseRegion().front());
+        scf::YieldOp::create(
+            b, arith::ConstantIntOp::create(b, 0, 32).getResult());
+      }
+      words.push_back(guard.getResult(0));
+    }
+    return words;
+  }
+
+  /// Writes loadSlice's `words` into `shared` (rows of packed k pairs).
+  void storeSlice(unsigned operand, ArrayRef<Value> words, Value shared,
+                  int64_t rows, Value tid, bool rowsAreM) {
+    int64_t pairs = rows * (tiling.depth / 2), threads = tiling.threads();
+    for (auto [i, word] : llvm::enumerate(words)) {
+      int64_t first = int64_t(i) * threads;
       Value p = add(tid, first);
       std::optional<scf::IfOp> guard;
       if (first + threads > pairs) {
@@ -311,18 +361,8 @@ struct MmaKernelBuilder {
             /*withElseRegion=*/false);
         b.setInsertionPointToStart(&guard->getThenRegion().front());
       }
-      Value row = rowContiguous ? rem(p, rows) : div(p, pairsPerRow);
-      Value pair = rowContiguous ? div(p, rows) : rem(p, pairsPerRow);
-      Value line = add(rowBase, row);
-      Value k = add(k0, mul(pair, 2));
-      auto at = [&](Value kk) {
-        return rowsAreM ? elementIndices(operand, line, Value(), kk)
-                        : elementIndices(operand, Value(), line, kk);
-      };
-      Value low = memref::LoadOp::create(b, buffer(operand), at(k));
-      Value high = memref::LoadOp::create(b, buffer(operand), at(add(k, 1)));
-      memref::StoreOp::create(b, pack(low, high), shared,
-                              ValueRange{row, pair});
+      auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
+      memref::StoreOp::create(b, word, shared, ValueRange{row, pair});
       if (guard)
         b.setInsertionPointAfter(*guard);
     }
@@ -401,16 +441,41 @@ struct MmaKernelBuilder {
     NVVM::MMATypes ptxType = isa<BFloat16Type>(con.operandType)
                                  ? NVVM::MMATypes::bf16
                                  : NVVM::MMATypes::f16;
+    // The first slice's words are loaded before the loop; each iteration
+    // stores the words it carries, then loads the next slice's (the last
+    // iteration reloads its own: a clamped slice, no branch) so that
+    // those global loads are in flight during this slice's mma.sync.
+    auto loadBoth = [&](Value k0) {
+      SmallVector<Value> words =
+          loadSlice(0, tiling.blockM, mBase, k0, tid, /*rowsAreM=*/true);
+      llvm::append_range(words, loadSlice(1, tiling.blockN, nBase, k0, tid,
+                                          /*rowsAreM=*/false));
+      return words;
+    };
+    SmallVector<Value> firstWords = loadBoth(index(0));
+    size_t wordsOfA =
+        (tiling.blockM * (tiling.depth / 2) + tiling.threads() - 1) /
+        tiling.threads();
+    SmallVector<Value> carried(initial);
+    llvm::append_range(carried, firstWords);
     auto loop = scf::ForOp::create(b, index(0), index(con.K),
-                                   index(tiling.depth), initial);
+                                   index(tiling.depth), carried);
     {
       OpBuilder::InsertionGuard inLoop(b);
       b.setInsertionPointToStart(loop.getBody());
       Value k0 = loop.getInductionVar();
-      stage(0, sharedA, tiling.blockM, mBase, k0, tid, /*rowsAreM=*/true);
-      stage(1, sharedB, tiling.blockN, nBase, k0, tid, /*rowsAreM=*/false);
+      ArrayRef<BlockArgument> words =
+          loop.getRegionIterArgs().drop_front(initial.size());
+      SmallVector<Value> wordsA(words.take_front(wordsOfA)),
+          wordsB(words.drop_front(wordsOfA));
+      storeSlice(0, wordsA, sharedA, tiling.blockM, tid, /*rowsAreM=*/true);
+      storeSlice(1, wordsB, sharedB, tiling.blockN, tid, /*rowsAreM=*/false);
       gpu::BarrierOp::create(b);
-      SmallVector<Value> acc(loop.getRegionIterArgs());
+      Value next = arith::MinUIOp::create(b, add(k0, tiling.depth),
+                                          index(con.K - tiling.depth));
+      SmallVector<Value> nextWords = loadBoth(next);
+      SmallVector<Value> acc(
+          loop.getRegionIterArgs().take_front(initial.size()));
       for (int64_t step = 0; step < tiling.depth / 16; ++step) {
         Value word0 = add(inGroup, step * 8), word1 = add(word0, 4);
         SmallVector<Value> a = {
@@ -433,9 +498,10 @@ struct MmaKernelBuilder {
       }
       // The next slice overwrites the tiles only once every warp is done.
       gpu::BarrierOp::create(b);
+      llvm::append_range(acc, nextWords);
       scf::YieldOp::create(b, acc);
     }
-    unsigned i = 0;
+    unsigned i = 0; // the accumulators lead the loop's results
     for (Value column : columns)
       for (Value row : {row0, row1})
         for (int64_t j = 0; j < 2; ++j)

@@ -16,20 +16,25 @@
 // grid (N / 16, M / 64, batch 4), 4 warps, each a 16 x 16 tile (two
 // m16n8k16 fragments); A and B slices staged in shared memory as packed
 // pairs of k (rows of 32 / 2 + 4 words), between two barriers per
-// 32-deep step of the reduction (K = 96: three steps).
+// 32-deep step of the reduction (K = 96: three steps). The next slice's
+// global loads are issued before this slice's mma.sync (carried in
+// registers through the loop).
 // CHECK-LABEL: func.func @batched_lhs_transposed
 // CHECK:       gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c4{{.*}}) threads({{.*}}) in ({{.*}} = %c128{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) workgroup(%[[A:.*]] : memref<64x20xi32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x20xi32, #gpu.address_space<workgroup>>)
 // The accumulators start from the output.
 // CHECK-COUNT-8: memref.load %arg2
+// The first slice: two consecutive k of one m, packed low | high << 16.
+// CHECK:         memref.load %arg0
+// CHECK:         memref.load %arg0
+// CHECK:         arith.shli
+// CHECK:         arith.ori
 // CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c96{{.*}} step %c32{{.*}} iter_args
-// Staging: two consecutive k of one m, packed low | high << 16.
-// CHECK:           memref.load %arg0
-// CHECK:           memref.load %arg0
-// CHECK:           arith.shli
-// CHECK:           arith.ori
 // CHECK:           memref.store %{{.*}}, %[[A]]
 // CHECK:           memref.store %{{.*}}, %[[B]]
 // CHECK:           gpu.barrier
+// CHECK-NOT:       gpu.barrier
+// CHECK:           arith.minui
+// CHECK:           memref.load %arg0
 // CHECK-NOT:       gpu.barrier
 // CHECK:           memref.load %[[A]]
 // CHECK:           nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
