@@ -52,6 +52,10 @@ static cl::opt<std::string>
 static cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Input seed"));
 static cl::opt<double> rtol("rtol", cl::init(1e-4),
                             cl::desc("Relative tolerance"));
+static cl::opt<double>
+    inputHigh("input-high", cl::init(1.0),
+              cl::desc("Inputs are uniform in [-1, input-high): 0 keeps "
+                       "every log gate and decay exponent negative"));
 
 static int fail(const std::string &message) {
   llvm::errs() << "seqc-gpu-emulate: error: " << message << "\n";
@@ -105,7 +109,7 @@ int main(int argc, char **argv) {
   // Seeded inputs in [-1, 1), rounded to each buffer's element type by the
   // emulator's loads (integers: 0).
   std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  std::uniform_real_distribution<double> uniform(-1.0, inputHigh);
   std::vector<seqc::emulate::Contents> inputs;
   for (Type type : reference.getArgumentTypes()) {
     auto memref = dyn_cast<MemRefType>(type);
