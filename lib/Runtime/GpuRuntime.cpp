@@ -230,11 +230,6 @@ int seqc_rt_init(void) {
 
 const char *seqc_rt_last_message(void) { return errorMessage.c_str(); }
 
-int seqc_rt_is_cooperative_kernel(const char *name) {
-  // Contains rather than ends with: symbol uniquing may append "_<n>".
-  return std::strstr(name, SEQC_RT_COOPERATIVE_SUFFIX) != nullptr;
-}
-
 const char *seqc_rt_code_name(int code) {
   switch (code) {
   case SEQC_RT_SUCCESS:

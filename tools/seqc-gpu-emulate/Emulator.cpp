@@ -351,9 +351,6 @@ private:
 };
 
 void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
-  static bool trace = getenv("SEQC_EMULATE_TRACE");
-  if (trace && !thread)
-    llvm::errs() << "emulate: " << op->getName() << " " << op->getLoc() << "\n";
   Dialect *dialect = op->getDialect();
   StringRef ns = dialect ? dialect->getNamespace() : "";
   if (ns == "arith" || ns == "math")
@@ -644,42 +641,11 @@ void Interpreter::runArith(Operation *op, Env &env, bool lane) {
           arith::IndexCastUIOp>(op))
     return setI(isa<arith::IndexCastUIOp>(op) ? int64_t(u(0)) : arg(0).i);
   if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
-    int64_t a = arg(0).i, b = arg(1).i;
-    uint64_t ua = u(0), ub = u(1);
-    bool r = false;
-    switch (cmp.getPredicate()) {
-    case arith::CmpIPredicate::eq:
-      r = a == b;
-      break;
-    case arith::CmpIPredicate::ne:
-      r = a != b;
-      break;
-    case arith::CmpIPredicate::slt:
-      r = a < b;
-      break;
-    case arith::CmpIPredicate::sle:
-      r = a <= b;
-      break;
-    case arith::CmpIPredicate::sgt:
-      r = a > b;
-      break;
-    case arith::CmpIPredicate::sge:
-      r = a >= b;
-      break;
-    case arith::CmpIPredicate::ult:
-      r = ua < ub;
-      break;
-    case arith::CmpIPredicate::ule:
-      r = ua <= ub;
-      break;
-    case arith::CmpIPredicate::ugt:
-      r = ua > ub;
-      break;
-    case arith::CmpIPredicate::uge:
-      r = ua >= ub;
-      break;
-    }
-    return env.set(op->getResult(0), RV::integer(r));
+    unsigned width =
+        operandType.isIndex() ? 64 : operandType.getIntOrFloatBitWidth();
+    APInt a(width, u(0)), b(width, u(1));
+    return env.set(op->getResult(0), RV::integer(arith::applyCmpPredicate(
+                                         cmp.getPredicate(), a, b)));
   }
   if (auto select = dyn_cast<arith::SelectOp>(op)) {
     env.set(op->getResult(0), (arg(0).i & 1) ? arg(1) : arg(2));
@@ -708,47 +674,12 @@ void Interpreter::runArith(Operation *op, Env &env, bool lane) {
   if (isa<arith::FPToSIOp>(op))
     return setI(int64_t(arg(0).f));
   if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
-    double a = arg(0).f, b = arg(1).f;
-    bool unordered = std::isnan(a) || std::isnan(b), r = false;
-    switch (cmp.getPredicate()) {
-    case arith::CmpFPredicate::OEQ:
-      r = !unordered && a == b;
-      break;
-    case arith::CmpFPredicate::OGT:
-      r = !unordered && a > b;
-      break;
-    case arith::CmpFPredicate::OGE:
-      r = !unordered && a >= b;
-      break;
-    case arith::CmpFPredicate::OLT:
-      r = !unordered && a < b;
-      break;
-    case arith::CmpFPredicate::OLE:
-      r = !unordered && a <= b;
-      break;
-    case arith::CmpFPredicate::ONE:
-      r = !unordered && a != b;
-      break;
-    case arith::CmpFPredicate::UGT:
-      r = unordered || a > b;
-      break;
-    case arith::CmpFPredicate::ULT:
-      r = unordered || a < b;
-      break;
-    case arith::CmpFPredicate::UNE:
-      r = unordered || a != b;
-      break;
-    case arith::CmpFPredicate::UNO:
-      r = unordered;
-      break;
-    case arith::CmpFPredicate::ORD:
-      r = !unordered;
-      break;
-    default:
-      return fail(op, "predicate not emulated");
-    }
-    return env.set(op->getResult(0), RV::integer(r));
+    // In double: the operands are already rounded to their type.
+    return env.set(op->getResult(0), RV::integer(arith::applyCmpPredicate(
+                                         cmp.getPredicate(), APFloat(arg(0).f),
+                                         APFloat(arg(1).f))));
   }
+
   if (auto cast = dyn_cast<arith::BitcastOp>(op)) {
     Type from = cast.getIn().getType(), to = cast.getType();
     if (isa<FloatType>(from) && from.getIntOrFloatBitWidth() == 16 &&

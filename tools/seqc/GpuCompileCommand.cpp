@@ -429,8 +429,7 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
         {"spill_store_bytes", k.spillStores},
         {"spill_load_bytes", k.spillLoads},
         // Launched with cuLaunchCooperativeKernel: every block resident.
-        {"cooperative",
-         llvm::StringRef(name).contains(SEQC_RT_COOPERATIVE_SUFFIX)}});
+        {"cooperative", bool(seqc_rt_is_cooperative_kernel(name.c_str()))}});
   llvm::json::Object manifest{
       {"format", "seqc-gpu-bundle-1"},
       {"target", target},

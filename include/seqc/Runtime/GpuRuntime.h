@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,8 +38,12 @@ enum {
  * seq-persistent-time-loops. */
 #define SEQC_RT_COOPERATIVE_SUFFIX "_cooperative"
 
-/* Whether the kernel `name` is launched cooperatively. */
-int seqc_rt_is_cooperative_kernel(const char *name);
+/* Whether the kernel `name` is launched cooperatively: it contains the
+ * suffix (symbol uniquing may append "_<n>"). Inline, so that the compiler
+ * writing manifests shares it without linking the runtime. */
+static inline int seqc_rt_is_cooperative_kernel(const char *name) {
+  return strstr(name, SEQC_RT_COOPERATIVE_SUFFIX) != NULL;
+}
 
 /* Loads the driver and makes the primary context of device 0 current on the
  * calling thread. Idempotent; returns a SEQC_RT_* code, and on failure

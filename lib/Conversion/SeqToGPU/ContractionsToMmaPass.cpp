@@ -216,6 +216,8 @@ struct MmaKernelBuilder {
   const MmaTiling &tiling;
   /// The batch loops' indices of this block, set once.
   SmallVector<Value> batchIndices;
+  /// The operands' indexing maps (A, B, C), read once.
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
@@ -259,7 +261,7 @@ struct MmaKernelBuilder {
     if (k)
       delinearize(k, con.k, loops);
     SmallVector<Value> indices;
-    for (AffineExpr result : op.getIndexingMapsArray()[operand].getResults())
+    for (AffineExpr result : maps[operand].getResults())
       indices.push_back(loops[cast<AffineDimExpr>(result).getPosition()]);
     return indices;
   }
@@ -269,7 +271,7 @@ struct MmaKernelBuilder {
   /// Whether the contiguous dimension of operand `operand` is one of
   /// `dims`.
   bool contiguousIn(unsigned operand, ArrayRef<unsigned> dims) {
-    AffineMap map = op.getIndexingMapsArray()[operand];
+    AffineMap map = maps[operand];
     if (map.getNumResults() == 0)
       return false;
     return llvm::is_contained(
