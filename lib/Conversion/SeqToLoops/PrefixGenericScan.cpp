@@ -42,13 +42,13 @@ Value reverseTime(LoopBuilder &lb, Value x) {
   for (unsigned d = 0; d < rank; ++d)
     in.push_back(getAffineDimExpr(d, context));
   in[1] = getAffineConstantExpr(type.getDimSize(1) - 1, context) - in[1];
-  return lb.generic({x}, {emptyOf(lb, type.getShape(), type.getElementType())},
-                    ArrayRef<AffineMap>{
-                        AffineMap::get(rank, 0, in, context),
-                        AffineMap::getMultiDimIdentityMap(rank, context)},
-                    {}, [&](OpBuilder &b, Location l, ValueRange a) {
-                      linalg::YieldOp::create(b, l, a[0]);
-                    })[0];
+  return lb.generic(
+      {x}, {emptyOf(lb, type.getShape(), type.getElementType())},
+      ArrayRef<AffineMap>{AffineMap::get(rank, 0, in, context),
+                          AffineMap::getMultiDimIdentityMap(rank, context)},
+      {}, [&](OpBuilder &b, Location l, ValueRange a) {
+        linalg::YieldOp::create(b, l, a[0]);
+      })[0];
 }
 
 struct LowerScanPrefix : OpRewritePattern<ScanOp> {
@@ -118,23 +118,39 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
       locals.push_back(lb.insertSlice(
           first, emptyOf(lb, shapeWith({B, N, C}), element), 2, lb.index(0)));
     }
-    SmallVector<Value> iterInit(firsts);
-    llvm::append_range(iterInit, locals);
-    auto local = scf::ForOp::create(
-        rewriter, loc, lb.index(1), lb.index(C), lb.index(1), iterInit,
-        [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
-          LoopBuilder ib(nb, l);
-          SmallVector<Value> inputsAt;
-          for (Value x : chunked)
-            inputsAt.push_back(ib.extractSlice(x, 2, i));
-          SmallVector<Value> next = combineAll(ib, iter.take_front(n),
-                                               inputsAt, shapeWith({B, N}));
-          SmallVector<Value> results(next);
-          for (size_t k = 0; k < n; ++k)
-            results.push_back(ib.insertSlice(next[k], iter[n + k], 2, i));
-          scf::YieldOp::create(nb, l, results);
-        });
-    SmallVector<Value> scans(local.getResults().drop_front(n));
+    // A sequential scan over positions [from, to) of dimension `dim`: the
+    // running values (of `shape`) o rhs(position), each written into its
+    // tensor of `written` at the position; returns the written tensors.
+    auto scanAlong =
+        [&](int64_t from, int64_t to, unsigned dim, ValueRange running,
+            ValueRange written, ArrayRef<int64_t> shape,
+            function_ref<SmallVector<Value>(LoopBuilder &, Value)> rhs) {
+          SmallVector<Value> iterInit(running);
+          llvm::append_range(iterInit, written);
+          auto loop = scf::ForOp::create(
+              rewriter, loc, lb.index(from), lb.index(to), lb.index(1),
+              iterInit,
+              [&](OpBuilder &nb, Location l, Value at, ValueRange iter) {
+                LoopBuilder ib(nb, l);
+                SmallVector<Value> next =
+                    combineAll(ib, iter.take_front(n), rhs(ib, at), shape);
+                SmallVector<Value> results(next);
+                for (size_t k = 0; k < n; ++k)
+                  results.push_back(
+                      ib.insertSlice(next[k], iter[n + k], dim, at));
+                scf::YieldOp::create(nb, l, results);
+              });
+          return SmallVector<Value>(loop.getResults().drop_front(n));
+        };
+
+    SmallVector<Value> scans =
+        scanAlong(1, C, 2, firsts, locals, shapeWith({B, N}),
+                  [&](LoopBuilder &ib, Value i) {
+                    SmallVector<Value> inputsAt;
+                    for (Value x : chunked)
+                      inputsAt.push_back(ib.extractSlice(x, 2, i));
+                    return inputsAt;
+                  });
 
     // 2. The carries into chunks 1 .. N - 1 (and into chunk 0 from init).
     // Chunk n's aggregate is its local scan's last step.
@@ -148,8 +164,8 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
       carries[k] = lb.insertSlice(init[k], carries[k], 1, lb.index(0));
     // chunk - 1's aggregates, the right operands of the carry into `chunk`.
     auto aggregatesBefore = [&](LoopBuilder &ib, Value chunk) {
-      Value previous = arith::SubIOp::create(ib.builder(), ib.location(),
-                                             chunk, ib.index(1));
+      Value previous = arith::SubIOp::create(ib.builder(), ib.location(), chunk,
+                                             ib.index(1));
       SmallVector<Value> before;
       for (Value aggregate : aggregates)
         before.push_back(ib.extractSlice(aggregate, 1, previous));
@@ -163,23 +179,9 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
       for (size_t k = 0; k < n; ++k)
         carries[k] = lb.insertSlice(running[k], carries[k], 1, lb.index(1));
     }
-    if (N > 2) {
-      SmallVector<Value> carryInit(running);
-      llvm::append_range(carryInit, carries);
-      auto carry = scf::ForOp::create(
-          rewriter, loc, lb.index(2), lb.index(N), lb.index(1), carryInit,
-          [&](OpBuilder &nb, Location l, Value c, ValueRange iter) {
-            LoopBuilder ib(nb, l);
-            SmallVector<Value> next =
-                combineAll(ib, iter.take_front(n), aggregatesBefore(ib, c),
-                           shapeWith({B}));
-            SmallVector<Value> results(next);
-            for (size_t k = 0; k < n; ++k)
-              results.push_back(ib.insertSlice(next[k], iter[n + k], 1, c));
-            scf::YieldOp::create(nb, l, results);
-          });
-      carries = SmallVector<Value>(carry.getResults().drop_front(n));
-    }
+    if (N > 2)
+      carries = scanAlong(2, N, 1, running, carries, shapeWith({B}),
+                          aggregatesBefore);
 
     // 3. out = carry o local for every chunk that has a carry.
     Dims all = identityDims(3 + restRank); // [B, N, C, ...]
@@ -223,9 +225,9 @@ struct LowerScanPrefix : OpRewritePattern<ScanOp> {
         // out_0 = init, out_t = inclusive_{t-1}.
         SmallVector<int64_t> second(origin);
         second[1] = 1;
-        Value shifted =
-            staticInsert(lb, staticSlice(lb, steps, origin, shapeWith({B, T - 1})),
-                         emptyOf(lb, shapeWith({B, T}), element), second);
+        Value shifted = staticInsert(
+            lb, staticSlice(lb, steps, origin, shapeWith({B, T - 1})),
+            emptyOf(lb, shapeWith({B, T}), element), second);
         steps = lb.insertSlice(init_k, shifted, 1, lb.index(0));
       }
       if (reverse)
