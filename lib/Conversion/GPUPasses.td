@@ -79,6 +79,42 @@ def SeqPersistentTimeLoops : Pass<"seq-persistent-time-loops", "mlir::func::Func
   ];
 }
 
+def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::FuncOp"> {
+  let summary = "In a fused-variant time loop, fuse the step's contraction "
+                "with the cell that consumes it into one kernel whose blocks "
+                "keep their slice of the recurrent weights in shared memory";
+  let description = [{
+    FlashRNN's fused kernel: inside a time loop marked `seq.persistent`, a
+    contraction `acc += f(state, W)` whose weights `W` the loop does not
+    write (the recurrent matrix R), the fill of `acc` before it, and the
+    elementwise cell after it that reads `acc` become one `gpu.launch` of
+    `blocks` blocks of 256 threads. The hidden units (the dimensions of
+    `acc` that index W and that every read of the cell indexes alike: head
+    and unit, not the gate) are split into `blocks` contiguous ranges; a
+    block stages the columns of W of its units in shared memory, computes
+    every gate pre-activation of its units for every batch row, a block
+    barrier, then the cell for its units. So the cell needs no grid-wide
+    barrier after the contraction, and once seq-persistent-time-loops makes
+    the loop one kernel, the staging (tagged `seq.step_invariant`) runs once
+    before the first step: R is read from global memory once per sequence
+    instead of once per step. The launch is tagged `seq.kernel =
+    "weight_stationary_step"` and `seq.units_per_block`. A step this cannot
+    take (no loop-invariant weights, a cell that reads other units' gates,
+    weights over `shared-bytes` per block) is left alone, with a remark.
+  }];
+  let options = [
+    Option<"blocks", "blocks", "int64_t", /*default=*/"132",
+           "blocks of the persistent kernel (seq-persistent-time-loops')">,
+    Option<"sharedBytes", "shared-bytes", "int64_t", /*default=*/"49152",
+           "shared memory a block may use for its weights (static shared "
+           "memory: 48 KiB)">
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"
+  ];
+}
+
 def SeqSplatConstantsToFill : Pass<"seq-splat-constants-to-fill", "mlir::func::FuncOp"> {
   let summary = "Replace splat tensor constants by linalg.fill";
   let description = [{

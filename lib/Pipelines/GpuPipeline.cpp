@@ -81,11 +81,16 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
   case GpuStage::buffers:
     return ""; // the CPU pipeline's, see addGpuStage
   case GpuStage::kernels:
-    // 16-bit contractions become tensor-core kernels; adjacent loop nests
-    // over the same space with matching accesses (a fill and the reduction
-    // into it, a cell and the copy of its output) fuse into one kernel
-    // before kernels are formed.
+    // 16-bit contractions become tensor-core kernels; a fused-variant
+    // step's h R product and its cell become one kernel whose blocks keep
+    // their units' columns of R in shared memory (static shared memory, so
+    // at most 48 KiB a block); adjacent loop nests over the same space with
+    // matching accesses (a fill and the reduction into it, a cell and the
+    // copy of its output) fuse into one kernel before kernels are formed.
     return "func.func(seq-contractions-to-mma,"
+           "seq-weight-stationary-steps{blocks=" +
+           std::to_string(multiprocessorsOf(chip)) +
+           " shared-bytes=49152},"
            "convert-linalg-to-parallel-loops,"
            "scf-parallel-loop-fusion,"
            "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"

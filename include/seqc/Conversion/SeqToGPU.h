@@ -28,6 +28,19 @@ constexpr llvm::StringLiteral kKernelPrefixAttr = "seq.kernel_prefix";
 /// workgroup attribution once buffers are final).
 constexpr llvm::StringLiteral kWorkgroupAllocaAttr = "seq.workgroup";
 
+/// Threads per block of a persistent (fused-variant) kernel.
+constexpr int64_t kPersistentBlockThreads = 256;
+
+/// On an op directly in a gpu.launch body that seq-persistent-time-loops
+/// may run once before the time loop instead of every step (it only reads
+/// what the loop does not write: the recurrent weights staged into shared
+/// memory, and the barrier after it).
+constexpr llvm::StringLiteral kStepInvariantAttr = "seq.step_invariant";
+
+/// The buffer `value` is a view of, through view ops and
+/// extract_strided_metadata.
+mlir::Value underlyingBuffer(mlir::Value value);
+
 /// What the linear_scan kernels use where the form leaves a tile out.
 constexpr int64_t kDefaultScanBlockThreads = 256;
 constexpr int64_t kDefaultScanItemsPerThread = 4;

@@ -27,10 +27,16 @@
 // the function returns. The loop's results (which buffer holds the last
 // state) are computed on the host from the trip count.
 //
-// Loops this cannot take (a kernel that needs its own block: barriers,
-// shuffles, shared memory; an allocation that is not a state buffer; host
-// work other than index computations and views) stay host loops, with a
-// remark saying why.
+// A kernel launched with the persistent kernel's own shape (blocks x 256,
+// seq-weight-stationary-steps' fused contraction and cell) runs as it is,
+// block for block: it may use block barriers, and its shared memory becomes
+// the persistent kernel's; its ops tagged seq.step_invariant (staging the
+// recurrent weights into shared memory) run once, before the first step.
+//
+// Loops this cannot take (another kernel that needs its own block:
+// barriers, shuffles, shared memory; an allocation that is not a state
+// buffer; host work other than index computations and views) stay host
+// loops, with a remark saying why.
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Conversion/SeqToGPU.h"
@@ -47,10 +53,24 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_SEQPERSISTENTTIMELOOPS
 #include "lib/Conversion/GPUPasses.h.inc"
+
+mlir::Value underlyingBuffer(mlir::Value value) {
+  while (mlir::Operation *def = value.getDefiningOp()) {
+    if (auto view = mlir::dyn_cast<mlir::ViewLikeOpInterface>(def))
+      value = view.getViewSource();
+    else if (auto meta =
+                 mlir::dyn_cast<mlir::memref::ExtractStridedMetadataOp>(def))
+      value = meta.getSource();
+    else
+      break;
+  }
+  return value;
+}
 } // namespace seqc
 
 using namespace mlir;
@@ -69,18 +89,20 @@ struct PersistentPlan {
   SmallVector<gpu::LaunchOp> kernels;
 };
 
-/// The buffer `value` is a view of, through view ops and
-/// extract_strided_metadata.
-Value baseBuffer(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
-      value = view.getViewSource();
-    else if (auto meta = dyn_cast<memref::ExtractStridedMetadataOp>(def))
-      value = meta.getSource();
-    else
-      break;
-  }
-  return value;
+/// Whether `kernel` is launched with the persistent kernel's own shape
+/// (`blocks` x 256 threads, one-dimensional): its blocks then map one to one
+/// onto the persistent kernel's, so it may use block barriers and shared
+/// memory (seq-weight-stationary-steps builds such kernels).
+bool isGridShaped(gpu::LaunchOp kernel, int64_t blocks) {
+  gpu::KernelDim3 grid = kernel.getGridSizeOperandValues();
+  gpu::KernelDim3 block = kernel.getBlockSizeOperandValues();
+  auto is = [](Value v, int64_t n) {
+    return getConstantIntValue(v) == std::optional<int64_t>(n);
+  };
+  return is(grid.x, blocks) && is(grid.y, 1) && is(grid.z, 1) &&
+         is(block.x, seqc::kPersistentBlockThreads) && is(block.y, 1) &&
+         is(block.z, 1) && !kernel.getDynamicSharedMemorySize() &&
+         kernel.getPrivateAttributions().empty();
 }
 
 /// Why `kernel` cannot run inside a persistent kernel (it needs its own
@@ -103,7 +125,8 @@ std::string kernelBlocker(gpu::LaunchOp kernel) {
   return why;
 }
 
-FailureOr<PersistentPlan> planLoop(scf::ForOp loop, std::string &why) {
+FailureOr<PersistentPlan> planLoop(scf::ForOp loop, int64_t blocks,
+                                   std::string &why) {
   PersistentPlan plan;
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
   for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
@@ -133,7 +156,7 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, std::string &why) {
   SmallVector<Value> carried(loop.getRegionIterArgs());
   WalkResult walk = loop.getBody()->walk([&](Operation *op) {
     if (auto free = dyn_cast<memref::DeallocOp>(op)) {
-      if (!llvm::is_contained(carried, baseBuffer(free.getMemref()))) {
+      if (!llvm::is_contained(carried, seqc::underlyingBuffer(free.getMemref()))) {
         why = "the step frees a buffer that is not a state buffer";
         return WalkResult::interrupt();
       }
@@ -151,7 +174,14 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, std::string &why) {
     return failure();
   for (Operation &op : loop.getBody()->without_terminator()) {
     if (auto kernel = dyn_cast<gpu::LaunchOp>(op)) {
-      why = kernelBlocker(kernel);
+      if (!kernel.getAsyncDependencies().empty() || kernel.getAsyncToken())
+        why = "a kernel of the step is asynchronous";
+      else if (!isGridShaped(kernel, blocks))
+        why = kernelBlocker(kernel);
+      else if (kernel.getBody()
+                   .walk([](gpu::ReturnOp) { return WalkResult::interrupt(); })
+                   .wasInterrupted())
+        why = "a kernel of the step returns early";
       if (!why.empty())
         return failure();
       plan.kernels.push_back(kernel);
@@ -229,6 +259,84 @@ struct PersistentKernelBuilder {
     gpu::BarrierOp::create(b);
   }
 
+  /// Maps a grid-shaped `kernel`'s ids and sizes onto the persistent
+  /// kernel's, and its shared memory onto new attributions of `persistent`.
+  void mapGridShaped(gpu::LaunchOp kernel, gpu::LaunchOp persistent,
+                     IRMapping &mapping) {
+    Value zero = index(0), one = index(1);
+    gpu::KernelDim3 threadIds = kernel.getThreadIds(),
+                    blockIds = kernel.getBlockIds(),
+                    blockSize = kernel.getBlockSize(),
+                    gridSize = kernel.getGridSize();
+    mapping.map(threadIds.x, persistent.getThreadIds().x);
+    mapping.map(blockIds.x, persistent.getBlockIds().x);
+    mapping.map(blockSize.x, index(threads));
+    mapping.map(gridSize.x, index(blocks));
+    for (Value id : {threadIds.y, threadIds.z, blockIds.y, blockIds.z})
+      mapping.map(id, zero);
+    for (Value size : {blockSize.y, blockSize.z, gridSize.y, gridSize.z})
+      mapping.map(size, one);
+    for (BlockArgument shared : kernel.getWorkgroupAttributions())
+      mapping.map(shared, persistent.addWorkgroupAttribution(
+                              shared.getType(), shared.getLoc()));
+  }
+
+  /// Whether `value` can be computed before the time loop `loop`: defined
+  /// outside it, mapped, or computed from such values by pure ops.
+  bool availableBefore(Value value, scf::ForOp loop,
+                       const IRMapping &mapping) {
+    if (mapping.contains(value) || loop.isDefinedOutsideOfLoop(value))
+      return true;
+    Operation *def = value.getDefiningOp();
+    return def && isPure(def) && def->getNumRegions() == 0 &&
+           llvm::all_of(def->getOperands(), [&](Value operand) {
+             return availableBefore(operand, loop, mapping);
+           });
+  }
+
+  void cloneBefore(Value value, scf::ForOp loop, IRMapping &mapping) {
+    if (mapping.contains(value) || loop.isDefinedOutsideOfLoop(value))
+      return;
+    Operation *def = value.getDefiningOp();
+    for (Value operand : def->getOperands())
+      cloneBefore(operand, loop, mapping);
+    b.clone(*def, mapping);
+  }
+
+  /// Runs a grid-shaped `kernel`'s step-invariant ops (weights staged into
+  /// shared memory) here, before the time loop `loop`, once; false (and
+  /// nothing built) when one of them needs a value of the step.
+  bool hoistStepInvariant(gpu::LaunchOp kernel, scf::ForOp loop,
+                          IRMapping mapping) {
+    SmallVector<std::pair<Operation *, SetVector<Value>>> invariant;
+    for (Operation &op : kernel.getBody().front().without_terminator()) {
+      if (!op.hasAttr(seqc::kStepInvariantAttr))
+        continue;
+      SetVector<Value> used(op.operand_begin(), op.operand_end());
+      getUsedValuesDefinedAbove(op.getRegions(), used);
+      if (!llvm::all_of(used, [&](Value v) {
+            return availableBefore(v, loop, mapping);
+          }))
+        return false;
+      invariant.push_back({&op, std::move(used)});
+    }
+    for (auto &[op, used] : invariant) {
+      for (Value v : used)
+        cloneBefore(v, loop, mapping);
+      b.clone(*op, mapping);
+    }
+    return !invariant.empty();
+  }
+
+  /// A grid-shaped `kernel`'s body, once per step (ids through `mapping`),
+  /// without its step-invariant ops if they were hoisted.
+  void inlineGridShaped(gpu::LaunchOp kernel, IRMapping &mapping,
+                        bool hoisted) {
+    for (Operation &op : kernel.getBody().front().without_terminator())
+      if (!hoisted || !op.hasAttr(seqc::kStepInvariantAttr))
+        b.clone(op, mapping);
+  }
+
   /// `kernel`'s body for every thread of its launch, the persistent grid's
   /// threads striding over them; operands through `mapping`.
   void inlineKernel(gpu::LaunchOp kernel, IRMapping &mapping, Value linearId) {
@@ -283,7 +391,7 @@ struct PersistentTimeLoopsPass
     });
     for (scf::ForOp loop : loops) {
       std::string why;
-      FailureOr<PersistentPlan> plan = planLoop(loop, why);
+      FailureOr<PersistentPlan> plan = planLoop(loop, blocks, why);
       if (failed(plan)) {
         loop.emitRemark("the fused (persistent) variant does not apply, the "
                         "steps stay separate launches: ")
@@ -337,7 +445,7 @@ struct PersistentTimeLoopsPass
       gpu::TerminatorOp::create(b);
     }
 
-    constexpr int64_t kThreads = 256;
+    constexpr int64_t kThreads = seqc::kPersistentBlockThreads;
     auto launch = gpu::LaunchOp::create(b, index(blocks), one, one,
                                         index(kThreads), one, one);
     launch->setAttr("seq.kernel", b.getStringAttr("persistent_recurrence"));
@@ -354,11 +462,21 @@ struct PersistentTimeLoopsPass
           b, arith::MulIOp::create(b, launch.getBlockIds().x, index(kThreads)),
           threadX);
       PersistentKernelBuilder kb{b, blocks, kThreads, counter};
+      // Grid-shaped kernels run as they are, their shared memory the
+      // persistent kernel's, their weights staged once.
+      IRMapping mapping;
+      DenseSet<Operation *> hoisted;
+      for (gpu::LaunchOp kernel : plan.kernels) {
+        if (!isGridShaped(kernel, blocks))
+          continue;
+        kb.mapGridShaped(kernel, launch, mapping);
+        if (kb.hoistStepInvariant(kernel, loop, mapping))
+          hoisted.insert(kernel);
+      }
       auto steps =
           scf::ForOp::create(b, loop.getLowerBound(), loop.getUpperBound(),
                              loop.getStep(), loop.getInitArgs());
       b.setInsertionPointToStart(steps.getBody());
-      IRMapping mapping;
       mapping.map(loop.getInductionVar(), steps.getInductionVar());
       for (auto [from, to] :
            llvm::zip(loop.getRegionIterArgs(), steps.getRegionIterArgs()))
@@ -379,7 +497,10 @@ struct PersistentTimeLoopsPass
       int64_t kernelsPerStep = plan.kernels.size(), k = 0;
       for (Operation &op : loop.getBody()->without_terminator()) {
         if (auto kernel = dyn_cast<gpu::LaunchOp>(op)) {
-          kb.inlineKernel(kernel, mapping, linearId);
+          if (isGridShaped(kernel, blocks))
+            kb.inlineGridShaped(kernel, mapping, hoisted.contains(kernel));
+          else
+            kb.inlineKernel(kernel, mapping, linearId);
           Value generation = arith::AddIOp::create(
               b, arith::MulIOp::create(b, step, index(kernelsPerStep)),
               index(k++));

@@ -1,0 +1,493 @@
+//===- WeightStationaryStepsPass.cpp - seq-weight-stationary-steps --------===//
+//
+// FlashRNN's fused kernel keeps the recurrent matrix on chip: each block owns
+// some hidden units, holds the columns of R that produce their gates, and
+// per step computes those gates and the cell for its units. The step of a
+// fused-variant recurrence on buffers is
+//
+//   fill acc                         (the gates' accumulator, 0)
+//   acc[.., g, j] += f(h[.., k], R[k, g, j])      (the contraction)
+//   cell: h', c' = cell(acc[.., 0, j], .., acc[.., 3, j], x[..], c[..])
+//
+// and becomes one kernel of `blocks` blocks of 256 threads:
+//
+//   units u = the dimensions of acc that index R and that every read of
+//   the cell indexes alike (head and unit, not the gate); block p owns
+//   units [p * UPB, (p + 1) * UPB), UPB = ceil(units / blocks)
+//   stage R[k, g, u] for k, g and the block's u into shared memory
+//                                      (tagged seq.step_invariant)
+//   barrier                            (tagged seq.step_invariant)
+//   for every (row, u, g) of the block: acc = sum over k, R from shared
+//   barrier
+//   for every (other cell loops, u) of the block: the cell
+//
+// Shared memory is laid out [k][unit][gate], and consecutive threads take
+// consecutive (unit, gate): at each k a warp reads consecutive words (no
+// bank conflicts) and the rows' state h[row, k] is a broadcast. The cell's
+// threads take consecutive units, so its stores are coalesced.
+//
+// The cell only reads gates of its own units, which this block wrote, so a
+// block barrier orders them; no grid-wide barrier separates the contraction
+// from the cell. Once seq-persistent-time-loops makes the time loop one
+// kernel, the staging runs once, before the first step.
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQWEIGHTSTATIONARYSTEPS
+#include "lib/Conversion/GPUPasses.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+
+/// A fused-variant step: the contraction with loop-invariant weights, the
+/// fill before it and the cell after it, with the contraction's loops by
+/// role (each list in linearization order, the last fastest).
+struct WeightStationaryStep {
+  linalg::GenericOp fill; ///< null when acc is not filled just before
+  Value fillValue;
+  linalg::GenericOp contraction, cell;
+  unsigned weights; ///< the weights' operand number in the contraction
+  SmallVector<int64_t> ranges, cellRanges;
+  /// Contraction loops: units (in acc's dimension order), rows (not in
+  /// the weights: batch), columns (in the weights, not units: gates),
+  /// depth (reductions).
+  SmallVector<unsigned> units, rows, columns, depth;
+  /// The cell's loops of each unit loop (same order), and its others.
+  SmallVector<unsigned> cellUnits, cellOthers;
+  int64_t unitCount = 1, unitsPerBlock = 1;
+
+  Value acc() { return contraction.getDpsInits()[0]; }
+  int64_t product(ArrayRef<unsigned> dims, ArrayRef<int64_t> of) const {
+    int64_t n = 1;
+    for (unsigned d : dims)
+      n *= of[d];
+    return n;
+  }
+  int64_t rowCount() const { return product(rows, ranges); }
+  int64_t columnCount() const { return product(columns, ranges); }
+  int64_t depthCount() const { return product(depth, ranges); }
+  int64_t cellOtherCount() const { return product(cellOthers, cellRanges); }
+  int64_t stagedElements() const {
+    return depthCount() * unitsPerBlock * columnCount();
+  }
+};
+
+/// Whether any op in `loop` may write the buffer `buffer` is a view of.
+bool writtenIn(scf::ForOp loop, Value buffer) {
+  Value base = seqc::underlyingBuffer(buffer);
+  WalkResult walk = loop.getBody()->walk([&](Operation *op) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects)
+      return op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                     op->getNumRegions() == 0 || isa<gpu::LaunchOp>(op)
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> list;
+    effects.getEffects(list);
+    for (MemoryEffects::EffectInstance &effect : list)
+      if (isa<MemoryEffects::Write>(effect.getEffect()) &&
+          (!effect.getValue() ||
+           seqc::underlyingBuffer(effect.getValue()) == base))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return walk.wasInterrupted();
+}
+
+bool touches(Operation *op, Value buffer) {
+  Value base = seqc::underlyingBuffer(buffer);
+  return llvm::any_of(op->getOperands(), [&](Value v) {
+    return isa<MemRefType>(v.getType()) && seqc::underlyingBuffer(v) == base;
+  });
+}
+
+/// The step around `contraction`, or failure: with `why` empty when the
+/// contraction is not a recurrent one (no loop-invariant weights), else
+/// saying why it stays as it is.
+FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
+                                            scf::ForOp loop, int64_t blocks,
+                                            int64_t sharedBytes,
+                                            std::string &why) {
+  WeightStationaryStep step;
+  step.contraction = contraction;
+  if (contraction->getParentOp() != loop || contraction.getNumDpsInits() != 1 ||
+      !contraction.hasPureBufferSemantics() ||
+      contraction.getNumReductionLoops() == 0)
+    return failure();
+  step.ranges = contraction.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(step.ranges))
+    return failure();
+  SmallVector<AffineMap> maps = contraction.getIndexingMapsArray();
+  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return failure();
+  // The weights: the largest input the loop does not write.
+  int64_t largest = 0;
+  for (OpOperand *input : contraction.getDpsInputOperands()) {
+    auto type = dyn_cast<MemRefType>(input->get().getType());
+    Value base = seqc::underlyingBuffer(input->get());
+    if (!type || !loop.isDefinedOutsideOfLoop(base) ||
+        writtenIn(loop, input->get()) || type.getNumElements() <= largest)
+      continue;
+    largest = type.getNumElements();
+    step.weights = input->getOperandNumber();
+  }
+  if (!largest)
+    return failure();
+  AffineMap weightMap = maps[step.weights], accMap = maps.back();
+  auto iterators = contraction.getIteratorTypesArray();
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (iterators[d] == utils::IteratorType::reduction &&
+        !weightMap.isFunctionOfDim(d)) {
+      why = "a reduction loop does not index the weights";
+      return failure();
+    }
+
+  // The cell: the next op that is not an index computation, view or
+  // allocation, reading acc.
+  Operation *next = contraction->getNextNode();
+  while (next && (isPure(next) || isa<ViewLikeOpInterface>(next) ||
+                  isa<memref::AllocOp>(next)))
+    next = next->getNextNode();
+  auto cell = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (!cell || !llvm::is_contained(cell.getDpsInputs(), step.acc())) {
+    why = "the next op of the step is not an elementwise op reading the "
+          "contraction's result";
+    return failure();
+  }
+  step.cell = cell;
+  step.cellRanges = cell.getStaticLoopRanges();
+  if (cell.getNumReductionLoops() || !cell.hasPureBufferSemantics() ||
+      ShapedType::isDynamicShape(step.cellRanges) ||
+      llvm::any_of(cell.getDpsInits(), [&](Value out) {
+        return seqc::underlyingBuffer(out) ==
+               seqc::underlyingBuffer(step.acc());
+      })) {
+    why = "the cell is not a static elementwise op that leaves the "
+          "contraction's result alone";
+    return failure();
+  }
+
+  // Units: acc dimensions that index the weights and that every read of
+  // the cell indexes by the same loop of the cell.
+  SmallVector<AffineMap> cellMaps = cell.getIndexingMapsArray();
+  for (unsigned a = 0; a < accMap.getNumResults(); ++a) {
+    unsigned d = accMap.getDimPosition(a);
+    std::optional<unsigned> cellLoop;
+    bool alike = true;
+    for (OpOperand *input : cell.getDpsInputOperands()) {
+      if (input->get() != step.acc())
+        continue;
+      auto dim = dyn_cast<AffineDimExpr>(
+          cellMaps[input->getOperandNumber()].getResult(a));
+      if (!dim || (cellLoop && *cellLoop != dim.getPosition()))
+        alike = false;
+      else
+        cellLoop = dim.getPosition();
+    }
+    if (weightMap.isFunctionOfDim(d) && alike && cellLoop &&
+        !llvm::is_contained(step.cellUnits, *cellLoop) &&
+        step.cellRanges[*cellLoop] == step.ranges[d]) {
+      step.units.push_back(d);
+      step.cellUnits.push_back(*cellLoop);
+    } else if (weightMap.isFunctionOfDim(d)) {
+      step.columns.push_back(d);
+    } else {
+      step.rows.push_back(d);
+    }
+  }
+  if (step.units.empty()) {
+    why = "every unit's cell reads gates that other units' weights produce";
+    return failure();
+  }
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (iterators[d] == utils::IteratorType::reduction)
+      step.depth.push_back(d);
+  for (unsigned d = 0; d < step.cellRanges.size(); ++d)
+    if (!llvm::is_contained(step.cellUnits, d))
+      step.cellOthers.push_back(d);
+  step.unitCount = step.product(step.units, step.ranges);
+  step.unitsPerBlock = llvm::divideCeil(step.unitCount, blocks);
+
+  Type weightType =
+      cast<MemRefType>(contraction->getOperand(step.weights).getType())
+          .getElementType();
+  int64_t bytes =
+      step.stagedElements() * llvm::divideCeil(weightType.getIntOrFloatBitWidth(), 8);
+  if (bytes > sharedBytes) {
+    why = llvm::formatv("the weights of a block's {0} units take {1} bytes of "
+                        "shared memory, over the {2} bytes available",
+                        step.unitsPerBlock, bytes, sharedBytes);
+    return failure();
+  }
+
+  // The fill: the last op before the contraction that touches acc, if it
+  // writes a value from outside its body to all of acc.
+  for (Operation *prev = contraction->getPrevNode(); prev;
+       prev = prev->getPrevNode()) {
+    if (!touches(prev, step.acc()))
+      continue;
+    auto fill = dyn_cast<linalg::GenericOp>(prev);
+    if (fill && fill.getNumDpsInputs() == 0 && fill.getNumDpsInits() == 1 &&
+        fill.getDpsInits()[0] == step.acc() &&
+        fill.getIndexingMapsArray()[0].isIdentity()) {
+      Value yielded =
+          cast<linalg::YieldOp>(fill.getBody()->getTerminator()).getOperand(0);
+      if (yielded.getParentRegion() != &fill.getRegion()) {
+        step.fill = fill;
+        step.fillValue = yielded;
+      }
+    }
+    break;
+  }
+  return step;
+}
+
+struct StepKernelBuilder {
+  ImplicitLocOpBuilder &b;
+  WeightStationaryStep &step;
+  int64_t blocks;
+
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value mul(Value x, int64_t y) {
+    return y == 1 ? x : arith::MulIOp::create(b, x, index(y)).getResult();
+  }
+  Value div(Value x, int64_t y) {
+    return y == 1 ? x : arith::DivUIOp::create(b, x, index(y)).getResult();
+  }
+  Value rem(Value x, int64_t y) {
+    return y == 1 ? index(0) : arith::RemUIOp::create(b, x, index(y)).getResult();
+  }
+
+  /// Loop indices of `dims` (ranges `of`) from their linearized index.
+  void delinearize(Value linear, ArrayRef<unsigned> dims, ArrayRef<int64_t> of,
+                   SmallVectorImpl<Value> &loops) {
+    for (int64_t i = int64_t(dims.size()) - 1; i >= 0; --i) {
+      loops[dims[i]] = i ? rem(linear, of[dims[i]]) : linear;
+      if (i)
+        linear = div(linear, of[dims[i]]);
+    }
+  }
+
+  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> loops) {
+    return *affine::expandAffineMap(b, b.getLoc(), map, loops);
+  }
+
+  /// for e = thread; e < count; e += threads: if the unit `unitOf(e)` of
+  /// this block exists, body(e, local unit, unit).
+  scf::ForOp strided(Value thread, Value firstUnit, int64_t count,
+                     function_ref<Value(Value)> localUnitOf,
+                     function_ref<void(Value, Value, Value)> body) {
+    auto loop = scf::ForOp::create(b, thread, index(count),
+                                   index(seqc::kPersistentBlockThreads));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value e = loop.getInductionVar();
+    Value local = localUnitOf(e);
+    Value unit = add(firstUnit, local);
+    auto exists = scf::IfOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, unit,
+                                 index(step.unitCount)),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(exists.thenBlock());
+    body(e, local, unit);
+    return loop;
+  }
+
+  /// `generic`'s body on `args`, the values it yields.
+  SmallVector<Value> inlineBody(linalg::GenericOp generic,
+                                ArrayRef<Value> args) {
+    IRMapping mapping;
+    mapping.map(generic.getBody()->getArguments(), args);
+    for (Operation &op : generic.getBody()->without_terminator())
+      b.clone(op, mapping);
+    SmallVector<Value> yielded;
+    for (Value v : generic.getBody()->getTerminator()->getOperands())
+      yielded.push_back(mapping.lookupOrDefault(v));
+    return yielded;
+  }
+
+  gpu::LaunchOp build() {
+    linalg::GenericOp contraction = step.contraction, cell = step.cell;
+    Value weights = contraction->getOperand(step.weights);
+    auto workgroup = gpu::AddressSpaceAttr::get(
+        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+    auto stagedType = MemRefType::get(
+        {step.stagedElements()},
+        cast<MemRefType>(weights.getType()).getElementType(),
+        MemRefLayoutAttrInterface{}, workgroup);
+    Value one = index(1);
+    auto launch = gpu::LaunchOp::create(
+        b, index(blocks), one, one, index(seqc::kPersistentBlockThreads), one,
+        one, /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{}, TypeRange{stagedType});
+    launch->setAttr("seq.kernel", b.getStringAttr("weight_stationary_step"));
+    launch->setAttr("seq.units_per_block",
+                    b.getI64IntegerAttr(step.unitsPerBlock));
+    Value staged = launch.getWorkgroupAttributions()[0];
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    Value thread = launch.getThreadIds().x;
+    Value firstUnit = mul(launch.getBlockIds().x, step.unitsPerBlock);
+    int64_t upb = step.unitsPerBlock, columns = step.columnCount();
+    SmallVector<AffineMap> maps = contraction.getIndexingMapsArray();
+    auto localUnitOfGate = [&](Value e) { return rem(div(e, columns), upb); };
+
+    // Stage the block's weights: [k][unit][column].
+    scf::ForOp stage = strided(
+        thread, firstUnit, step.stagedElements(), localUnitOfGate,
+        [&](Value e, Value, Value unit) {
+          SmallVector<Value> loops(step.ranges.size());
+          delinearize(unit, step.units, step.ranges, loops);
+          delinearize(rem(e, columns), step.columns, step.ranges, loops);
+          delinearize(div(e, upb * columns), step.depth, step.ranges, loops);
+          Value w = memref::LoadOp::create(
+              b, weights, indices(maps[step.weights], loops));
+          memref::StoreOp::create(b, w, staged, ValueRange{e});
+        });
+    stage->setAttr(seqc::kStepInvariantAttr, b.getUnitAttr());
+    gpu::BarrierOp::create(b)->setAttr(seqc::kStepInvariantAttr,
+                                       b.getUnitAttr());
+
+    // The gates of the block's units, for every row.
+    strided(thread, firstUnit, step.rowCount() * upb * columns,
+            localUnitOfGate, [&](Value e, Value local, Value unit) {
+              SmallVector<Value> loops(step.ranges.size());
+              Value column = rem(e, columns);
+              delinearize(unit, step.units, step.ranges, loops);
+              delinearize(column, step.columns, step.ranges, loops);
+              delinearize(div(e, upb * columns), step.rows, step.ranges,
+                          loops);
+              SmallVector<Value> accIndices = indices(maps.back(), loops);
+              Value init = step.fillValue
+                               ? step.fillValue
+                               : memref::LoadOp::create(b, step.acc(),
+                                                        accIndices)
+                                     .getResult();
+              auto sum = scf::ForOp::create(b, index(0),
+                                            index(step.depthCount()), one,
+                                            ValueRange{init});
+              {
+                OpBuilder::InsertionGuard inner(b);
+                b.setInsertionPointToStart(sum.getBody());
+                Value k = sum.getInductionVar();
+                delinearize(k, step.depth, step.ranges, loops);
+                SmallVector<Value> args;
+                for (OpOperand *input : contraction.getDpsInputOperands()) {
+                  unsigned n = input->getOperandNumber();
+                  if (n == step.weights)
+                    args.push_back(memref::LoadOp::create(
+                        b, staged,
+                        ValueRange{add(mul(k, upb * columns),
+                                       add(mul(local, columns), column))}));
+                  else
+                    args.push_back(memref::LoadOp::create(
+                        b, input->get(), indices(maps[n], loops)));
+                }
+                args.push_back(sum.getRegionIterArgs()[0]);
+                scf::YieldOp::create(b, inlineBody(contraction, args));
+              }
+              memref::StoreOp::create(b, sum.getResult(0), step.acc(),
+                                      accIndices);
+            });
+    gpu::BarrierOp::create(b);
+
+    // The cell of the block's units; consecutive threads, consecutive units.
+    SmallVector<AffineMap> cellMaps = cell.getIndexingMapsArray();
+    strided(thread, firstUnit, step.cellOtherCount() * upb,
+            [&](Value e) { return rem(e, upb); },
+            [&](Value e, Value, Value unit) {
+              SmallVector<Value> loops(step.cellRanges.size());
+              SmallVector<int64_t> unitRanges;
+              for (unsigned d : step.units)
+                unitRanges.push_back(step.ranges[d]);
+              // The unit's loops of the cell, delinearized as the
+              // contraction's.
+              SmallVector<Value> unitLoops(step.units.size());
+              SmallVector<unsigned> positions =
+                  llvm::to_vector(llvm::seq<unsigned>(0, step.units.size()));
+              delinearize(unit, positions, unitRanges, unitLoops);
+              for (auto [d, v] : llvm::zip(step.cellUnits, unitLoops))
+                loops[d] = v;
+              delinearize(div(e, upb), step.cellOthers, step.cellRanges, loops);
+              SmallVector<Value> args;
+              for (OpOperand &operand : cell->getOpOperands()) {
+                BlockArgument arg = cell.getMatchingBlockArgument(&operand);
+                bool isInput = cell.isDpsInput(&operand);
+                if (!isInput && arg.use_empty()) {
+                  args.push_back(arg); // unused: a placeholder
+                  continue;
+                }
+                args.push_back(memref::LoadOp::create(
+                    b, operand.get(),
+                    indices(cellMaps[operand.getOperandNumber()], loops)));
+              }
+              SmallVector<Value> yielded = inlineBody(cell, args);
+              for (auto [out, value] :
+                   llvm::zip(cell.getDpsInitsMutable(), yielded))
+                memref::StoreOp::create(
+                    b, value, out.get(),
+                    indices(cellMaps[out.getOperandNumber()], loops));
+            });
+    gpu::TerminatorOp::create(b);
+    return launch;
+  }
+};
+
+struct WeightStationaryStepsPass
+    : seqc::impl::SeqWeightStationaryStepsBase<WeightStationaryStepsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<std::pair<linalg::GenericOp, scf::ForOp>> candidates;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (!loop->hasAttr(seqc::kPersistentLoopAttr) ||
+          loop->getParentOfType<gpu::LaunchOp>())
+        return;
+      for (auto generic : loop.getBody()->getOps<linalg::GenericOp>())
+        candidates.push_back({generic, loop});
+    });
+    DenseSet<Operation *> erased;
+    for (auto [contraction, loop] : candidates) {
+      if (erased.contains(contraction))
+        continue;
+      std::string why;
+      FailureOr<WeightStationaryStep> step =
+          analyzeStep(contraction, loop, blocks, sharedBytes, why);
+      if (failed(step)) {
+        if (!why.empty())
+          contraction.emitRemark("the recurrent weights stay in global "
+                                 "memory, read every step: ")
+              << why;
+        continue;
+      }
+      ImplicitLocOpBuilder b(step->cell.getLoc(), step->cell);
+      StepKernelBuilder{b, *step, blocks}.build();
+      for (linalg::GenericOp op : {step->fill, step->contraction, step->cell})
+        if (op) {
+          erased.insert(op);
+          op.erase();
+        }
+    }
+  }
+};
+
+} // namespace
