@@ -156,7 +156,8 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, int64_t blocks,
   SmallVector<Value> carried(loop.getRegionIterArgs());
   WalkResult walk = loop.getBody()->walk([&](Operation *op) {
     if (auto free = dyn_cast<memref::DeallocOp>(op)) {
-      if (!llvm::is_contained(carried, seqc::underlyingBuffer(free.getMemref()))) {
+      if (!llvm::is_contained(carried,
+                              seqc::underlyingBuffer(free.getMemref()))) {
         why = "the step frees a buffer that is not a state buffer";
         return WalkResult::interrupt();
       }
@@ -277,14 +278,13 @@ struct PersistentKernelBuilder {
     for (Value size : {blockSize.y, blockSize.z, gridSize.y, gridSize.z})
       mapping.map(size, one);
     for (BlockArgument shared : kernel.getWorkgroupAttributions())
-      mapping.map(shared, persistent.addWorkgroupAttribution(
-                              shared.getType(), shared.getLoc()));
+      mapping.map(shared, persistent.addWorkgroupAttribution(shared.getType(),
+                                                             shared.getLoc()));
   }
 
   /// Whether `value` can be computed before the time loop `loop`: defined
   /// outside it, mapped, or computed from such values by pure ops.
-  bool availableBefore(Value value, scf::ForOp loop,
-                       const IRMapping &mapping) {
+  bool availableBefore(Value value, scf::ForOp loop, const IRMapping &mapping) {
     if (mapping.contains(value) || loop.isDefinedOutsideOfLoop(value))
       return true;
     Operation *def = value.getDefiningOp();
@@ -314,9 +314,8 @@ struct PersistentKernelBuilder {
         continue;
       SetVector<Value> used(op.operand_begin(), op.operand_end());
       getUsedValuesDefinedAbove(op.getRegions(), used);
-      if (!llvm::all_of(used, [&](Value v) {
-            return availableBefore(v, loop, mapping);
-          }))
+      if (!llvm::all_of(
+              used, [&](Value v) { return availableBefore(v, loop, mapping); }))
         return false;
       invariant.push_back({&op, std::move(used)});
     }

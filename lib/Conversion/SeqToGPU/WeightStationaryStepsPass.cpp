@@ -64,6 +64,10 @@ struct WeightStationaryStep {
   linalg::GenericOp fill; ///< null when acc is not filled just before
   Value fillValue;
   linalg::GenericOp contraction, cell;
+  /// Copies of the cell's outputs right after it (the step's output into
+  /// the output sequence, the state into the next step's buffer), folded
+  /// into the cell: (copy, the cell's output number).
+  SmallVector<std::pair<linalg::CopyOp, unsigned>> copies;
   unsigned weights; ///< the weights' operand number in the contraction
   SmallVector<int64_t> ranges, cellRanges;
   /// Contraction loops: units (in acc's dimension order), rows (not in
@@ -136,7 +140,8 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
   if (ShapedType::isDynamicShape(step.ranges))
     return failure();
   SmallVector<AffineMap> maps = contraction.getIndexingMapsArray();
-  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+  if (!llvm::all_of(maps,
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
     return failure();
   // The weights: the largest input the loop does not write.
   int64_t largest = 0;
@@ -185,6 +190,27 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
     return failure();
   }
 
+  // Copies of the cell's outputs that follow it: every element of such an
+  // output is written by one iteration of the cell (a permutation map), so
+  // that iteration can store the copy too.
+  for (Operation *op = cell->getNextNode(); op; op = op->getNextNode()) {
+    if (isPure(op) || isa<ViewLikeOpInterface, memref::AllocOp>(op))
+      continue;
+    auto copy = dyn_cast<linalg::CopyOp>(op);
+    if (!copy || !copy.hasPureBufferSemantics())
+      break;
+    auto outs = cell.getDpsInits();
+    auto it = llvm::find(outs, copy.getInputs()[0]);
+    Value dst = copy.getOutputs()[0];
+    if (it == outs.end() || touches(cell, dst))
+      break;
+    unsigned out = it - outs.begin();
+    if (!cell.getIndexingMapsArray()[cell.getNumDpsInputs() + out]
+             .isPermutation())
+      break;
+    step.copies.push_back({copy, out});
+  }
+
   // Units: acc dimensions that index the weights and that every read of
   // the cell indexes by the same loop of the cell.
   SmallVector<AffineMap> cellMaps = cell.getIndexingMapsArray();
@@ -229,8 +255,8 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
   Type weightType =
       cast<MemRefType>(contraction->getOperand(step.weights).getType())
           .getElementType();
-  int64_t bytes =
-      step.stagedElements() * llvm::divideCeil(weightType.getIntOrFloatBitWidth(), 8);
+  int64_t bytes = step.stagedElements() *
+                  llvm::divideCeil(weightType.getIntOrFloatBitWidth(), 8);
   if (bytes > sharedBytes) {
     why = llvm::formatv("the weights of a block's {0} units take {1} bytes of "
                         "shared memory, over the {2} bytes available",
@@ -274,7 +300,8 @@ struct StepKernelBuilder {
     return y == 1 ? x : arith::DivUIOp::create(b, x, index(y)).getResult();
   }
   Value rem(Value x, int64_t y) {
-    return y == 1 ? index(0) : arith::RemUIOp::create(b, x, index(y)).getResult();
+    return y == 1 ? index(0)
+                  : arith::RemUIOp::create(b, x, index(y)).getResult();
   }
 
   /// Loop indices of `dims` (ranges `of`) from their linearized index.
@@ -303,10 +330,11 @@ struct StepKernelBuilder {
     Value e = loop.getInductionVar();
     Value local = localUnitOf(e);
     Value unit = add(firstUnit, local);
-    auto exists = scf::IfOp::create(
-        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, unit,
-                                 index(step.unitCount)),
-        /*withElseRegion=*/false);
+    auto exists =
+        scf::IfOp::create(b,
+                          arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                                unit, index(step.unitCount)),
+                          /*withElseRegion=*/false);
     b.setInsertionPointToStart(exists.thenBlock());
     body(e, local, unit);
     return loop;
@@ -330,10 +358,10 @@ struct StepKernelBuilder {
     Value weights = contraction->getOperand(step.weights);
     auto workgroup = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    auto stagedType = MemRefType::get(
-        {step.stagedElements()},
-        cast<MemRefType>(weights.getType()).getElementType(),
-        MemRefLayoutAttrInterface{}, workgroup);
+    auto stagedType =
+        MemRefType::get({step.stagedElements()},
+                        cast<MemRefType>(weights.getType()).getElementType(),
+                        MemRefLayoutAttrInterface{}, workgroup);
     Value one = index(1);
     auto launch = gpu::LaunchOp::create(
         b, index(blocks), one, one, index(seqc::kPersistentBlockThreads), one,
@@ -359,8 +387,8 @@ struct StepKernelBuilder {
           delinearize(unit, step.units, step.ranges, loops);
           delinearize(rem(e, columns), step.columns, step.ranges, loops);
           delinearize(div(e, upb * columns), step.depth, step.ranges, loops);
-          Value w = memref::LoadOp::create(
-              b, weights, indices(maps[step.weights], loops));
+          Value w = memref::LoadOp::create(b, weights,
+                                           indices(maps[step.weights], loops));
           memref::StoreOp::create(b, w, staged, ValueRange{e});
         });
     stage->setAttr(seqc::kStepInvariantAttr, b.getUnitAttr());
@@ -368,85 +396,88 @@ struct StepKernelBuilder {
                                        b.getUnitAttr());
 
     // The gates of the block's units, for every row.
-    strided(thread, firstUnit, step.rowCount() * upb * columns,
-            localUnitOfGate, [&](Value e, Value local, Value unit) {
-              SmallVector<Value> loops(step.ranges.size());
-              Value column = rem(e, columns);
-              delinearize(unit, step.units, step.ranges, loops);
-              delinearize(column, step.columns, step.ranges, loops);
-              delinearize(div(e, upb * columns), step.rows, step.ranges,
-                          loops);
-              SmallVector<Value> accIndices = indices(maps.back(), loops);
-              Value init = step.fillValue
-                               ? step.fillValue
-                               : memref::LoadOp::create(b, step.acc(),
-                                                        accIndices)
-                                     .getResult();
-              auto sum = scf::ForOp::create(b, index(0),
-                                            index(step.depthCount()), one,
-                                            ValueRange{init});
-              {
-                OpBuilder::InsertionGuard inner(b);
-                b.setInsertionPointToStart(sum.getBody());
-                Value k = sum.getInductionVar();
-                delinearize(k, step.depth, step.ranges, loops);
-                SmallVector<Value> args;
-                for (OpOperand *input : contraction.getDpsInputOperands()) {
-                  unsigned n = input->getOperandNumber();
-                  if (n == step.weights)
-                    args.push_back(memref::LoadOp::create(
-                        b, staged,
-                        ValueRange{add(mul(k, upb * columns),
-                                       add(mul(local, columns), column))}));
-                  else
-                    args.push_back(memref::LoadOp::create(
-                        b, input->get(), indices(maps[n], loops)));
-                }
-                args.push_back(sum.getRegionIterArgs()[0]);
-                scf::YieldOp::create(b, inlineBody(contraction, args));
-              }
-              memref::StoreOp::create(b, sum.getResult(0), step.acc(),
-                                      accIndices);
-            });
+    strided(
+        thread, firstUnit, step.rowCount() * upb * columns, localUnitOfGate,
+        [&](Value e, Value local, Value unit) {
+          SmallVector<Value> loops(step.ranges.size());
+          Value column = rem(e, columns);
+          delinearize(unit, step.units, step.ranges, loops);
+          delinearize(column, step.columns, step.ranges, loops);
+          delinearize(div(e, upb * columns), step.rows, step.ranges, loops);
+          SmallVector<Value> accIndices = indices(maps.back(), loops);
+          Value init = step.fillValue
+                           ? step.fillValue
+                           : memref::LoadOp::create(b, step.acc(), accIndices)
+                                 .getResult();
+          auto sum = scf::ForOp::create(b, index(0), index(step.depthCount()),
+                                        one, ValueRange{init});
+          {
+            OpBuilder::InsertionGuard inner(b);
+            b.setInsertionPointToStart(sum.getBody());
+            Value k = sum.getInductionVar();
+            delinearize(k, step.depth, step.ranges, loops);
+            SmallVector<Value> args;
+            for (OpOperand *input : contraction.getDpsInputOperands()) {
+              unsigned n = input->getOperandNumber();
+              if (n == step.weights)
+                args.push_back(memref::LoadOp::create(
+                    b, staged,
+                    ValueRange{add(mul(k, upb * columns),
+                                   add(mul(local, columns), column))}));
+              else
+                args.push_back(memref::LoadOp::create(b, input->get(),
+                                                      indices(maps[n], loops)));
+            }
+            args.push_back(sum.getRegionIterArgs()[0]);
+            scf::YieldOp::create(b, inlineBody(contraction, args));
+          }
+          memref::StoreOp::create(b, sum.getResult(0), step.acc(), accIndices);
+        });
     gpu::BarrierOp::create(b);
 
     // The cell of the block's units; consecutive threads, consecutive units.
     SmallVector<AffineMap> cellMaps = cell.getIndexingMapsArray();
-    strided(thread, firstUnit, step.cellOtherCount() * upb,
-            [&](Value e) { return rem(e, upb); },
-            [&](Value e, Value, Value unit) {
-              SmallVector<Value> loops(step.cellRanges.size());
-              SmallVector<int64_t> unitRanges;
-              for (unsigned d : step.units)
-                unitRanges.push_back(step.ranges[d]);
-              // The unit's loops of the cell, delinearized as the
-              // contraction's.
-              SmallVector<Value> unitLoops(step.units.size());
-              SmallVector<unsigned> positions =
-                  llvm::to_vector(llvm::seq<unsigned>(0, step.units.size()));
-              delinearize(unit, positions, unitRanges, unitLoops);
-              for (auto [d, v] : llvm::zip(step.cellUnits, unitLoops))
-                loops[d] = v;
-              delinearize(div(e, upb), step.cellOthers, step.cellRanges, loops);
-              SmallVector<Value> args;
-              for (OpOperand &operand : cell->getOpOperands()) {
-                BlockArgument arg = cell.getMatchingBlockArgument(&operand);
-                bool isInput = cell.isDpsInput(&operand);
-                if (!isInput && arg.use_empty()) {
-                  args.push_back(arg); // unused: a placeholder
-                  continue;
-                }
-                args.push_back(memref::LoadOp::create(
-                    b, operand.get(),
-                    indices(cellMaps[operand.getOperandNumber()], loops)));
-              }
-              SmallVector<Value> yielded = inlineBody(cell, args);
-              for (auto [out, value] :
-                   llvm::zip(cell.getDpsInitsMutable(), yielded))
-                memref::StoreOp::create(
-                    b, value, out.get(),
-                    indices(cellMaps[out.getOperandNumber()], loops));
-            });
+    strided(
+        thread, firstUnit, step.cellOtherCount() * upb,
+        [&](Value e) { return rem(e, upb); },
+        [&](Value e, Value, Value unit) {
+          SmallVector<Value> loops(step.cellRanges.size());
+          SmallVector<int64_t> unitRanges;
+          for (unsigned d : step.units)
+            unitRanges.push_back(step.ranges[d]);
+          // The unit's loops of the cell, delinearized as the
+          // contraction's.
+          SmallVector<Value> unitLoops(step.units.size());
+          SmallVector<unsigned> positions =
+              llvm::to_vector(llvm::seq<unsigned>(0, step.units.size()));
+          delinearize(unit, positions, unitRanges, unitLoops);
+          for (auto [d, v] : llvm::zip(step.cellUnits, unitLoops))
+            loops[d] = v;
+          delinearize(div(e, upb), step.cellOthers, step.cellRanges, loops);
+          SmallVector<Value> args;
+          for (OpOperand &operand : cell->getOpOperands()) {
+            BlockArgument arg = cell.getMatchingBlockArgument(&operand);
+            bool isInput = cell.isDpsInput(&operand);
+            if (!isInput && arg.use_empty()) {
+              args.push_back(arg); // unused: a placeholder
+              continue;
+            }
+            args.push_back(memref::LoadOp::create(
+                b, operand.get(),
+                indices(cellMaps[operand.getOperandNumber()], loops)));
+          }
+          SmallVector<Value> yielded = inlineBody(cell, args);
+          SmallVector<SmallVector<Value>> outIndices;
+          for (auto [out, value] :
+               llvm::zip(cell.getDpsInitsMutable(), yielded)) {
+            outIndices.push_back(
+                indices(cellMaps[out.getOperandNumber()], loops));
+            memref::StoreOp::create(b, value, out.get(), outIndices.back());
+          }
+          for (auto [copy, out] : step.copies)
+            memref::StoreOp::create(b, yielded[out], copy.getOutputs()[0],
+                                    outIndices[out]);
+        });
     gpu::TerminatorOp::create(b);
     return launch;
   }
@@ -479,13 +510,22 @@ struct WeightStationaryStepsPass
               << why;
         continue;
       }
-      ImplicitLocOpBuilder b(step->cell.getLoc(), step->cell);
+      // After the last op it replaces: what lies between only computes
+      // indices, views and allocations.
+      Operation *last = step->copies.empty()
+                            ? step->cell.getOperation()
+                            : step->copies.back().first.getOperation();
+      ImplicitLocOpBuilder b(step->cell.getLoc(), last->getNextNode());
       StepKernelBuilder{b, *step, blocks}.build();
-      for (linalg::GenericOp op : {step->fill, step->contraction, step->cell})
-        if (op) {
-          erased.insert(op);
-          op.erase();
-        }
+      SmallVector<Operation *> replaced{step->contraction, step->cell};
+      if (step->fill)
+        replaced.push_back(step->fill);
+      for (auto [copy, out] : step->copies)
+        replaced.push_back(copy);
+      for (Operation *op : replaced) {
+        erased.insert(op);
+        op->erase();
+      }
     }
   }
 };

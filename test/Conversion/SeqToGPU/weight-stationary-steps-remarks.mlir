@@ -1,0 +1,118 @@
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=2 shared-bytes=1024}))' -verify-diagnostics | FileCheck %s
+// Steps the pass leaves alone say why; their linalg ops stay.
+
+#h = affine_map<(b, g, j, k) -> (b, k)>
+#r = affine_map<(b, g, j, k) -> (k, g, j)>
+#acc = affine_map<(b, g, j, k) -> (b, g, j)>
+#gate0 = affine_map<(b, j) -> (b, 0, j)>
+#gate1 = affine_map<(b, j) -> (b, 1, j)>
+#unit0 = affine_map<(b, j) -> (b, 1, 0)>
+#id = affine_map<(b, j) -> (b, j)>
+
+// The weights of a block's 32 units (of 64) are 64 x 32 x 2 floats: 16 KiB.
+// CHECK-LABEL: func.func @too_large
+// CHECK-NOT:   gpu.launch
+func.func @too_large(%r: memref<64x2x64xf32>, %init: memref<2x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x64xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x64xf32>) {
+    // expected-remark @+1 {{the recurrent weights stay in global memory, read every step: the weights of a block's 32 units take 16384 bytes of shared memory, over the 1024 bytes available}}
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x64xf32>, memref<64x2x64xf32>) outs(%acc : memref<2x2x64xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x64xf32>
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x64xf32>, memref<2x2x64xf32>) outs(%new : memref<2x64xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x64xf32>
+  } {seq.persistent}
+  return
+}
+
+// Every unit's cell reads the gate of unit 0: no unit is the block's own.
+// CHECK-LABEL: func.func @reads_other_units
+// CHECK-NOT:   gpu.launch
+func.func @reads_other_units(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x8xf32>) {
+    // expected-remark @+1 {{every unit's cell reads gates that other units' weights produce}}
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xf32>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x8xf32>
+    linalg.generic {indexing_maps = [#gate0, #unit0, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%new : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x8xf32>
+  } {seq.persistent}
+  return
+}
+
+// The gates are copied out before any cell reads them.
+// CHECK-LABEL: func.func @no_cell
+// CHECK-NOT:   gpu.launch
+func.func @no_cell(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>, %gates: memref<2x2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x8xf32>) {
+    // expected-remark @+1 {{the next op of the step is not an elementwise op reading the contraction's result}}
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xf32>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    linalg.copy ins(%acc : memref<2x2x8xf32>) outs(%gates : memref<2x2x8xf32>)
+    %new = memref.alloc() : memref<2x8xf32>
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%new : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x8xf32>
+  } {seq.persistent}
+  return
+}
+
+// Outside a fused-variant time loop nothing changes, and nothing is said.
+// CHECK-LABEL: func.func @alternating
+// CHECK-NOT:   gpu.launch
+func.func @alternating(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x8xf32>) {
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xf32>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x8xf32>
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%new : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x8xf32>
+  }
+  return
+}
