@@ -193,7 +193,7 @@ def lstm(bundles):
         ms = median_ms(lambda: fn(*args, out=out))
         graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
         row("lstm 1 head fused", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)",
-            torch_ms, err, 5e-2, "persistent kernel, grid barriers", graph)
+            torch_ms, err, 5e-2, "persistent kernel, R in shared memory", graph)
     name = "lstm_h768_12heads"
     if os.path.isdir(os.path.join(bundles, name)):
         fn = seqc.load(os.path.join(bundles, name)).lstm
@@ -208,6 +208,19 @@ def lstm(bundles):
         row("lstm 12 heads x 64", "B%d T%d H%d bf16" % (B, T, H), ms, "(no torch peer)", 0.0,
             0.0 if finite else float("inf"), 1.0, "not compared with a reference",
             graph, verdict="FINITE" if finite else "FAIL")
+        # The fused variant, checked against the alternating one (the same
+        # math in other kernels) and timed against it.
+        name = "lstm_h768_12heads_fused"
+        if os.path.isdir(os.path.join(bundles, name)) and finite:
+            alternating_ms = ms
+            fused = seqc.load(os.path.join(bundles, name)).lstm
+            fused_out = fused(*args)
+            err = max(rel_err(a, b.float()) for a, b in zip(fused_out, out))
+            ms = median_ms(lambda: fused(*args, out=fused_out))
+            graph = graph_ms(lambda: fused(*args, out=fused_out), repeat=5)
+            row("lstm 12 heads x 64 fused", "B%d T%d H%d bf16" % (B, T, H), ms,
+                "seqc alternating", alternating_ms, err, 5e-2,
+                "persistent kernel; error vs the alternating variant", graph)
 
 
 def gla_chunk_torch(q, k, v, g, C=64):

@@ -86,6 +86,7 @@ MODELS = {
     "lstm_h768_12heads": lstm(12),
     # prepare.sh compiles *_fused with --rnn-variant=fused.
     "lstm_h768_1head_fused": lstm(1),
+    "lstm_h768_12heads_fused": lstm(12),
     "gla": gla(),
     "gla_sequential": gla(form="#seq.form<sequential>"),
     "gla_c32": gla(form="#seq.form<chunkwise, chunk_size = 32>"),
