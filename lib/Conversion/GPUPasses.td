@@ -101,13 +101,17 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
     "weight_stationary_step"` and `seq.units_per_block`. A step this cannot
     take (no loop-invariant weights, a cell that reads other units' gates,
     weights over `shared-bytes` per block) is left alone, with a remark.
+    Weights up to 48 KiB a block are a workgroup attribution (static shared
+    memory); more are dynamic shared memory (`gpu.dynamic_shared_memory`,
+    the launch's dynamic size; the runtime raises the kernel's limit).
   }];
   let options = [
     Option<"blocks", "blocks", "int64_t", /*default=*/"132",
            "blocks of the persistent kernel (seq-persistent-time-loops')">,
-    Option<"sharedBytes", "shared-bytes", "int64_t", /*default=*/"49152",
-           "shared memory a block may use for its weights (static shared "
-           "memory: 48 KiB)">
+    Option<"sharedBytes", "shared-bytes", "int64_t", /*default=*/"232448",
+           "shared memory a block may use for its weights: the chip's "
+           "opt-in limit (H100 227 KiB, A100 163 KiB); over 48 KiB it is "
+           "dynamic shared memory">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",

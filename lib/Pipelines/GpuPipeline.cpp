@@ -53,6 +53,12 @@ static int64_t multiprocessorsOf(StringRef chip) {
   return chip == "sm_80" ? 108 : 132; // A100; H100 and H200
 }
 
+/// Shared memory a block may opt into: A100 163 KiB, H100 and H200
+/// 227 KiB.
+static int64_t sharedBytesOf(StringRef chip) {
+  return chip == "sm_80" ? 166912 : 232448;
+}
+
 static std::string stagePipeline(GpuStage stage, StringRef target,
                                  StringRef tuningDatabase,
                                  StringRef sequentialVariant) {
@@ -83,14 +89,15 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
   case GpuStage::kernels:
     // 16-bit contractions become tensor-core kernels; a fused-variant
     // step's h R product and its cell become one kernel whose blocks keep
-    // their units' columns of R in shared memory (static shared memory, so
-    // at most 48 KiB a block); adjacent loop nests over the same space with
+    // their units' columns of R in shared memory (up to the chip's opt-in
+    // limit a block); adjacent loop nests over the same space with
     // matching accesses (a fill and the reduction into it, a cell and the
     // copy of its output) fuse into one kernel before kernels are formed.
     return "func.func(seq-contractions-to-mma,"
            "seq-weight-stationary-steps{blocks=" +
            std::to_string(multiprocessorsOf(chip)) +
-           " shared-bytes=49152},"
+           " shared-bytes=" + std::to_string(sharedBytesOf(chip)) +
+           "},"
            "convert-linalg-to-parallel-loops,"
            "scf-parallel-loop-fusion,"
            "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"

@@ -191,6 +191,10 @@ struct BlockState {
   std::vector<std::vector<std::array<double, 16>>> mmaSlots;
   /// Per warp, per lane: the value offered to a shuffle.
   std::vector<std::vector<RV>> shuffleSlots;
+  /// The launch's dynamic shared memory: one cell per byte, so that a
+  /// memref.view at a byte shift lands on its own cells (an element of
+  /// N bytes lives in the cell of its first byte).
+  RV dynamicShared;
 };
 
 struct ThreadState {
@@ -460,6 +464,11 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     thread->block->barrier->arrive_and_wait();
     return;
   }
+  if (isa<gpu::DynamicSharedMemoryOp>(op)) {
+    if (!thread || !thread->block->dynamicShared.m)
+      return fail(op, "dynamic shared memory outside a kernel that has it");
+    return env.set(op->getResult(0), thread->block->dynamicShared);
+  }
   if (auto mma = dyn_cast<NVVM::MmaOp>(op))
     return runMma(mma, env, thread);
   if (isa<NVVM::MembarOp>(op))
@@ -724,6 +733,27 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
   }
   if (isa<memref::DeallocOp>(op))
     return; // buffers are reference counted
+  if (auto view = dyn_cast<memref::ViewOp>(op)) {
+    // Byte-addressed source (dynamic shared memory, see BlockState).
+    const RV &source = env.get(view.getSource());
+    MemRefType type = view.getType();
+    if (!type.hasStaticShape())
+      return fail(op, "a view of dynamic shape is not emulated");
+    auto m = std::make_shared<MemRefV>();
+    m->buffer = source.m->buffer;
+    m->offset = source.m->offset + env.get(view.getByteShift()).i;
+    m->sizes.assign(type.getShape().begin(), type.getShape().end());
+    int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    m->strides.assign(m->sizes.size(), elementBytes);
+    for (int64_t d = int64_t(m->sizes.size()) - 2; d >= 0; --d)
+      m->strides[d] = m->strides[d + 1] * m->sizes[d + 1];
+    if (m->offset + m->numElements() * elementBytes >
+        int64_t(m->buffer->data.size()))
+      return fail(op, "a view past the end of its buffer");
+    RV r;
+    r.m = m;
+    return env.set(view.getResult(), r);
+  }
   if (auto load = dyn_cast<memref::LoadOp>(op)) {
     const RV &m = env.get(load.getMemref());
     if (!m.m)
@@ -1063,6 +1093,9 @@ void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
       r.m = allocate(cast<MemRefType>(arg.getType()));
       workgroup.push_back(r);
     }
+    if (Value bytes = op.getDynamicSharedMemorySize())
+      state->dynamicShared.m = allocate(MemRefType::get(
+          {env.get(bytes).i}, IntegerType::get(op.getContext(), 8)));
     return state;
   };
   if (!synchronizes) {

@@ -28,6 +28,10 @@ constexpr llvm::StringLiteral kKernelPrefixAttr = "seq.kernel_prefix";
 /// workgroup attribution once buffers are final).
 constexpr llvm::StringLiteral kWorkgroupAllocaAttr = "seq.workgroup";
 
+/// Shared memory every kernel may use without raising its limit: static
+/// shared memory (more is dynamic, up to the chip's opt-in limit).
+constexpr int64_t kStaticSharedBytes = 48 * 1024;
+
 /// Threads per block of a persistent (fused-variant) kernel.
 constexpr int64_t kPersistentBlockThreads = 256;
 

@@ -101,7 +101,9 @@ bool isGridShaped(gpu::LaunchOp kernel, int64_t blocks) {
   };
   return is(grid.x, blocks) && is(grid.y, 1) && is(grid.z, 1) &&
          is(block.x, seqc::kPersistentBlockThreads) && is(block.y, 1) &&
-         is(block.z, 1) && !kernel.getDynamicSharedMemorySize() &&
+         is(block.z, 1) &&
+         (!kernel.getDynamicSharedMemorySize() ||
+          getConstantIntValue(kernel.getDynamicSharedMemorySize())) &&
          kernel.getPrivateAttributions().empty();
 }
 
@@ -201,6 +203,12 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, int64_t blocks,
             "' on the host";
       return failure();
     }
+  }
+  if (llvm::count_if(plan.kernels, [](gpu::LaunchOp kernel) {
+        return kernel.getDynamicSharedMemorySize() != nullptr;
+      }) > 1) {
+    why = "two kernels of the step use dynamic shared memory";
+    return failure();
   }
   if (plan.kernels.empty()) {
     why = "the step launches no kernel";
@@ -445,8 +453,15 @@ struct PersistentTimeLoopsPass
     }
 
     constexpr int64_t kThreads = seqc::kPersistentBlockThreads;
-    auto launch = gpu::LaunchOp::create(b, index(blocks), one, one,
-                                        index(kThreads), one, one);
+    // A grid-shaped kernel's dynamic shared memory (one at most) is the
+    // persistent kernel's.
+    Value dynamicShared;
+    for (gpu::LaunchOp kernel : plan.kernels)
+      if (Value bytes = kernel.getDynamicSharedMemorySize())
+        dynamicShared = arith::ConstantIntOp::create(
+            b, b.getI32Type(), *getConstantIntValue(bytes));
+    auto launch = gpu::LaunchOp::create(
+        b, index(blocks), one, one, index(kThreads), one, one, dynamicShared);
     launch->setAttr("seq.kernel", b.getStringAttr("persistent_recurrence"));
     launch->setAttr("seq.cooperative", b.getUnitAttr());
     // The runtime launches kernels named *_cooperative cooperatively.

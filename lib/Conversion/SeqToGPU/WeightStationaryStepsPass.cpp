@@ -92,6 +92,12 @@ struct WeightStationaryStep {
   int64_t stagedElements() const {
     return depthCount() * unitsPerBlock * columnCount();
   }
+  int64_t stagedBytes() {
+    Type element = cast<MemRefType>(contraction->getOperand(weights).getType())
+                       .getElementType();
+    return stagedElements() *
+           llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+  }
 };
 
 /// Whether any op in `loop` may write the buffer `buffer` is a view of.
@@ -252,11 +258,7 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
   step.unitCount = step.product(step.units, step.ranges);
   step.unitsPerBlock = llvm::divideCeil(step.unitCount, blocks);
 
-  Type weightType =
-      cast<MemRefType>(contraction->getOperand(step.weights).getType())
-          .getElementType();
-  int64_t bytes = step.stagedElements() *
-                  llvm::divideCeil(weightType.getIntOrFloatBitWidth(), 8);
+  int64_t bytes = step.stagedBytes();
   if (bytes > sharedBytes) {
     why = llvm::formatv("the weights of a block's {0} units take {1} bytes of "
                         "shared memory, over the {2} bytes available",
@@ -362,17 +364,35 @@ struct StepKernelBuilder {
         MemRefType::get({step.stagedElements()},
                         cast<MemRefType>(weights.getType()).getElementType(),
                         MemRefLayoutAttrInterface{}, workgroup);
+    // Static shared memory up to the 48 KiB every launch may use; beyond,
+    // dynamic shared memory (the runtime raises the kernel's limit).
+    int64_t bytes = step.stagedBytes();
+    bool dynamic = bytes > seqc::kStaticSharedBytes;
     Value one = index(1);
     auto launch = gpu::LaunchOp::create(
         b, index(blocks), one, one, index(seqc::kPersistentBlockThreads), one,
-        one, /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-        /*asyncDependencies=*/{}, TypeRange{stagedType});
+        one,
+        dynamic
+            ? arith::ConstantIntOp::create(b, b.getI32Type(), bytes).getResult()
+            : Value(),
+        /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{},
+        dynamic ? TypeRange{} : TypeRange{stagedType});
     launch->setAttr("seq.kernel", b.getStringAttr("weight_stationary_step"));
     launch->setAttr("seq.units_per_block",
                     b.getI64IntegerAttr(step.unitsPerBlock));
-    Value staged = launch.getWorkgroupAttributions()[0];
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&launch.getBody().front());
+    Value staged;
+    if (dynamic) {
+      Value raw = gpu::DynamicSharedMemoryOp::create(
+          b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                             MemRefLayoutAttrInterface{}, workgroup));
+      staged =
+          memref::ViewOp::create(b, stagedType, raw, index(0), ValueRange{});
+    } else {
+      staged = launch.getWorkgroupAttributions()[0];
+    }
     Value thread = launch.getThreadIds().x;
     Value firstUnit = mul(launch.getBlockIds().x, step.unitsPerBlock);
     int64_t upb = step.unitsPerBlock, columns = step.columnCount();
