@@ -238,6 +238,19 @@ def SeqWorkgroupAllocas : Pass<"seq-workgroup-allocas", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
+def SeqAlignWorkgroupMemory : Pass<"seq-align-workgroup-memory", "mlir::ModuleOp"> {
+  let summary = "Align every kernel's shared-memory buffers to 16 bytes";
+  let description = [{
+    Sets `llvm.align = 16` on every workgroup attribution of every
+    `gpu.func`, so that the `.shared` declarations in the PTX are as aligned
+    as LLVM's optimizer assumes when it vectorizes shared-memory accesses
+    (it takes an array global over 16 bytes without explicit alignment to
+    be 16-byte aligned; the NVPTX printer declares it with its element
+    type's alignment).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def SeqMergeGPUModules : Pass<"seq-merge-gpu-modules", "mlir::ModuleOp"> {
   let summary = "Put every outlined kernel into one gpu.module";
   let description = [{

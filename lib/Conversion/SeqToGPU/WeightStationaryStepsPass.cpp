@@ -17,14 +17,18 @@
 //   stage R[k, g, u] for k, g and the block's u into shared memory
 //                                      (tagged seq.step_invariant)
 //   barrier                            (tagged seq.step_invariant)
-//   for every (row, u, g) of the block: acc = sum over k, R from shared
+//   for every (row, u) of the block: acc[row, g, u] for every gate g =
+//     sum over k, R from shared; a thread takes all gates of a (row, u)
+//     (one load of h[row, k] serves them all), and when rows x units leave
+//     the block's threads idle, `split` lanes of a warp share the k loop
+//     and add their partial sums by shuffles (seq.split_k)
 //   barrier
 //   for every (other cell loops, u) of the block: the cell
 //
-// Shared memory is laid out [k][unit][gate], and consecutive threads take
-// consecutive (unit, gate): at each k a warp reads consecutive words (no
-// bank conflicts) and the rows' state h[row, k] is a broadcast. The cell's
-// threads take consecutive units, so its stores are coalesced.
+// Shared memory is laid out [k][unit][gate]: a thread's gates at one k are
+// adjacent (one vector load; seq-align-workgroup-memory makes the buffer as
+// aligned as that needs). The cell's threads take consecutive units, so its
+// stores are coalesced.
 //
 // The cell only reads gates of its own units, which this block wrote, so a
 // block barrier orders them; no grid-wide barrier separates the contraction
@@ -77,6 +81,8 @@ struct WeightStationaryStep {
   /// The cell's loops of each unit loop (same order), and its others.
   SmallVector<unsigned> cellUnits, cellOthers;
   int64_t unitCount = 1, unitsPerBlock = 1;
+  /// Lanes of a warp that share one (row, unit)'s reduction.
+  int64_t split = 1;
 
   Value acc() { return contraction.getDpsInits()[0]; }
   int64_t product(ArrayRef<unsigned> dims, ArrayRef<int64_t> of) const {
@@ -258,6 +264,20 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
   step.unitCount = step.product(step.units, step.ranges);
   step.unitsPerBlock = llvm::divideCeil(step.unitCount, blocks);
 
+  // Lanes sharing a (row, unit)'s k loop: as many as fill the block's
+  // threads in one round, while each keeps 8 k or more; only for a sum.
+  Block *body = contraction.getBody();
+  auto yielded = dyn_cast<arith::AddFOp>(
+      body->getTerminator()->getOperand(0).getDefiningOp());
+  Value out = body->getArguments().back();
+  bool additive = yielded && out.hasOneUse() &&
+                  (yielded.getLhs() == out || yielded.getRhs() == out);
+  int64_t tasks = step.rowCount() * step.unitsPerBlock;
+  while (additive && step.split < 32 &&
+         tasks * step.split * 2 <= seqc::kPersistentBlockThreads &&
+         step.depthCount() / (step.split * 2) >= 8)
+    step.split *= 2;
+
   int64_t bytes = step.stagedBytes();
   if (bytes > sharedBytes) {
     why = llvm::formatv("the weights of a block's {0} units take {1} bytes of "
@@ -381,6 +401,7 @@ struct StepKernelBuilder {
     launch->setAttr("seq.kernel", b.getStringAttr("weight_stationary_step"));
     launch->setAttr("seq.units_per_block",
                     b.getI64IntegerAttr(step.unitsPerBlock));
+    launch->setAttr("seq.split_k", b.getI64IntegerAttr(step.split));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&launch.getBody().front());
     Value staged;
@@ -415,44 +436,106 @@ struct StepKernelBuilder {
     gpu::BarrierOp::create(b)->setAttr(seqc::kStepInvariantAttr,
                                        b.getUnitAttr());
 
-    // The gates of the block's units, for every row.
-    strided(
-        thread, firstUnit, step.rowCount() * upb * columns, localUnitOfGate,
-        [&](Value e, Value local, Value unit) {
-          SmallVector<Value> loops(step.ranges.size());
-          Value column = rem(e, columns);
-          delinearize(unit, step.units, step.ranges, loops);
-          delinearize(column, step.columns, step.ranges, loops);
-          delinearize(div(e, upb * columns), step.rows, step.ranges, loops);
-          SmallVector<Value> accIndices = indices(maps.back(), loops);
-          Value init = step.fillValue
-                           ? step.fillValue
-                           : memref::LoadOp::create(b, step.acc(), accIndices)
-                                 .getResult();
-          auto sum = scf::ForOp::create(b, index(0), index(step.depthCount()),
-                                        one, ValueRange{init});
-          {
-            OpBuilder::InsertionGuard inner(b);
-            b.setInsertionPointToStart(sum.getBody());
-            Value k = sum.getInductionVar();
-            delinearize(k, step.depth, step.ranges, loops);
-            SmallVector<Value> args;
-            for (OpOperand *input : contraction.getDpsInputOperands()) {
-              unsigned n = input->getOperandNumber();
-              if (n == step.weights)
-                args.push_back(memref::LoadOp::create(
-                    b, staged,
-                    ValueRange{add(mul(k, upb * columns),
-                                   add(mul(local, columns), column))}));
-              else
-                args.push_back(memref::LoadOp::create(b, input->get(),
-                                                      indices(maps[n], loops)));
-            }
-            args.push_back(sum.getRegionIterArgs()[0]);
-            scf::YieldOp::create(b, inlineBody(contraction, args));
+    // The gates of the block's units, for every row: a thread computes every
+    // column (gate) of one (row, unit), so that the state's loads serve them
+    // all and their sums are independent chains; when the contraction
+    // accumulates by addition, `split` consecutive lanes of a warp share a
+    // (row, unit)'s k loop (lane s takes k = s, s + split, ...) and add their
+    // partial sums by shuffles. Every thread runs the same number of rounds
+    // (the shuffles need whole warps); tasks past the end run no k.
+    int64_t split = step.split, threads = seqc::kPersistentBlockThreads;
+    int64_t tasks = step.rowCount() * upb * split;
+    Type accType = cast<MemRefType>(step.acc().getType()).getElementType();
+    auto rounds = scf::ForOp::create(
+        b, thread, index(llvm::divideCeil(tasks, threads) * threads),
+        index(threads));
+    {
+      OpBuilder::InsertionGuard inRound(b);
+      b.setInsertionPointToStart(rounds.getBody());
+      Value e = rounds.getInductionVar();
+      Value lane = rem(e, split), task = div(e, split);
+      Value local = rem(task, upb), unit = add(firstUnit, local);
+      auto less = [&](Value x, int64_t bound) {
+        return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x,
+                                     index(bound));
+      };
+      Value valid =
+          arith::AndIOp::create(b, less(e, tasks), less(unit, step.unitCount));
+      SmallVector<Value> loops(step.ranges.size());
+      delinearize(unit, step.units, step.ranges, loops);
+      delinearize(div(task, upb), step.rows, step.ranges, loops);
+      auto atColumn = [&](int64_t column) {
+        delinearize(index(column), step.columns, step.ranges, loops);
+        return indices(maps.back(), loops);
+      };
+      Value zero = arith::ConstantOp::create(b, b.getZeroAttr(accType));
+      // What acc holds before the contraction adds to it.
+      auto initial = [&](int64_t column) -> Value {
+        if (step.fillValue)
+          return step.fillValue;
+        auto guarded = scf::IfOp::create(b, TypeRange{accType}, valid,
+                                         /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard inIf(b);
+        b.setInsertionPointToStart(guarded.thenBlock());
+        scf::YieldOp::create(b, ValueRange{memref::LoadOp::create(
+                                    b, step.acc(), atColumn(column))});
+        b.setInsertionPointToStart(guarded.elseBlock());
+        scf::YieldOp::create(b, zero);
+        return guarded.getResult(0);
+      };
+      SmallVector<Value> inits;
+      for (int64_t c = 0; c < columns; ++c)
+        inits.push_back(split > 1 ? zero : initial(c));
+      Value depth =
+          arith::SelectOp::create(b, valid, index(step.depthCount()), index(0));
+      auto sum = scf::ForOp::create(b, lane, depth, index(split), inits);
+      {
+        OpBuilder::InsertionGuard inSum(b);
+        b.setInsertionPointToStart(sum.getBody());
+        Value k = sum.getInductionVar();
+        delinearize(k, step.depth, step.ranges, loops);
+        Value row = add(mul(k, upb * columns), mul(local, columns));
+        SmallVector<Value> sums;
+        for (int64_t c = 0; c < columns; ++c) {
+          delinearize(index(c), step.columns, step.ranges, loops);
+          SmallVector<Value> args;
+          for (OpOperand *input : contraction.getDpsInputOperands()) {
+            unsigned n = input->getOperandNumber();
+            args.push_back(n == step.weights
+                               ? memref::LoadOp::create(
+                                     b, staged, ValueRange{add(row, index(c))})
+                               : memref::LoadOp::create(
+                                     b, input->get(), indices(maps[n], loops)));
           }
-          memref::StoreOp::create(b, sum.getResult(0), step.acc(), accIndices);
-        });
+          args.push_back(sum.getRegionIterArgs()[c]);
+          sums.push_back(inlineBody(contraction, args)[0]);
+        }
+        scf::YieldOp::create(b, sums);
+      }
+      SmallVector<Value> results(sum.getResults());
+      for (int64_t offset = split / 2; offset >= 1; offset /= 2)
+        for (Value &partial : results)
+          partial = arith::AddFOp::create(
+              b, partial,
+              gpu::ShuffleOp::create(b, partial, offset, /*width=*/32,
+                                     gpu::ShuffleMode::XOR)
+                  .getShuffleResult());
+      Value first = split > 1
+                        ? arith::AndIOp::create(
+                              b, valid,
+                              arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                                    lane, index(0)))
+                              .getResult()
+                        : valid;
+      auto store = scf::IfOp::create(b, first, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(store.thenBlock());
+      for (int64_t c = 0; c < columns; ++c) {
+        Value value = results[c];
+        if (split > 1)
+          value = arith::AddFOp::create(b, initial(c), value);
+        memref::StoreOp::create(b, value, step.acc(), atColumn(c));
+      }
+    }
     gpu::BarrierOp::create(b);
 
     // The cell of the block's units; consecutive threads, consecutive units.

@@ -21,20 +21,24 @@
 // CHECK:             memref.store %{{.*}}, %[[STAGED]]
 // CHECK:           } {seq.step_invariant}
 // CHECK-NEXT:      gpu.barrier {seq.step_invariant}
-// The gates of the block's units, R from shared memory.
+// The gates of the block's units, R from shared memory: a thread computes
+// both gates of a (row, unit); with k only 8 long, no lanes share it.
 // CHECK:           scf.for
-// CHECK:             scf.for {{.*}} iter_args(%{{.*}} = %cst)
+// CHECK:             scf.for {{.*}} iter_args(%{{.*}} = %cst, %{{.*}} = %cst) -> (f32, f32)
 // CHECK:               memref.load %[[STAGED]]
 // CHECK:               arith.mulf
 // CHECK:               arith.addf
-// CHECK:             memref.store
+// CHECK:               memref.load %[[STAGED]]
+// CHECK:             scf.if
+// CHECK:               memref.store
+// CHECK:               memref.store
 // CHECK:           gpu.barrier
 // The cell, and the copy of its output, per unit.
 // CHECK:           scf.for
 // CHECK:             math.tanh
 // CHECK:             memref.store %[[H:.*]], %[[NEW:.*]][
 // CHECK:             memref.store %[[H]], %{{.*}}[
-// CHECK:         } {seq.kernel = "weight_stationary_step", seq.units_per_block = 3 : i64}
+// CHECK:         } {seq.kernel = "weight_stationary_step", seq.split_k = 1 : i64, seq.units_per_block = 3 : i64}
 // CHECK-NOT:     linalg.copy
 // CHECK:       } {seq.persistent}
 
