@@ -7,7 +7,9 @@
 For each example and chip (sm_80, sm_90): `seqc compile --target=<chip>`
 must succeed, and for every kernel of the bundle the ptxas report must show
 no spills, registers within the 255 a thread can have, and static shared
-memory within the 48 KiB a block gets without opt-in. Stack frames are
+memory within the 48 KiB a block gets without opt-in; with a launch's
+dynamic shared memory, within what a block may opt into (A100 163 KiB,
+H100 227 KiB). Stack frames are
 listed, not failed: libdevice's sin/cos keep a 32-byte local array for the
 Payne-Hanek reduction of huge arguments (LRU and S4D rotate by angles).
 Each bundle must fit what a device check can carry (64 MiB).
@@ -27,6 +29,8 @@ import subprocess
 import sys
 
 LIMITS = {"registers": 255, "shared_bytes": 48 * 1024}
+# Static plus dynamic shared memory a block may opt into.
+OPT_IN_SHARED_BYTES = {"sm_80": 163 * 1024, "sm_90": 227 * 1024}
 CARRY_LIMIT = 64 * 1024 * 1024
 
 
@@ -71,6 +75,13 @@ def compile_one(seqc, out, example, chip):
         for key, limit in LIMITS.items():
             if not 0 <= k[key] <= limit:
                 problems.append("%s uses %d %s (limit %d)" % (k["name"], k[key], key, limit))
+    static = {k["name"]: k["shared_bytes"] for k in kernels}
+    for function in data["functions"]:
+        for launch in function["launches"]:
+            total = static.get(launch["kernel"], 0) + launch["dynamic_shared_bytes"]
+            if total > OPT_IN_SHARED_BYTES[chip]:
+                problems.append("%s launches with %d bytes of shared memory (limit %d)"
+                                % (launch["kernel"], total, OPT_IN_SHARED_BYTES[chip]))
     size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory)
                if os.path.isfile(os.path.join(directory, f)))
     if size > CARRY_LIMIT:

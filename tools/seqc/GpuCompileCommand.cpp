@@ -252,10 +252,14 @@ int writeGpuBundle(Program &program, ArrayRef<func::FuncOp> functions,
     for (Value v : {launch.getBlockSizeX(), launch.getBlockSizeY(),
                     launch.getBlockSizeZ()})
       block.push_back(constantOf(v));
+    // Dynamic shared memory (over the static 48 KiB, e.g. the fused RNN
+    // step's weights): the runtime raises the kernel's limit to it.
+    Value dynamicShared = launch.getDynamicSharedMemorySize();
     launchesOf[hostName].push_back(llvm::json::Object{
         {"kernel", launch.getKernelName().getValue().str()},
         {"grid", std::move(grid)},
         {"block", std::move(block)},
+        {"dynamic_shared_bytes", dynamicShared ? constantOf(dynamicShared) : 0},
         {"in_loop", launch->getBlock() != &host.getBody().front()}});
   });
 
