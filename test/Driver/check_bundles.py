@@ -1,8 +1,9 @@
 """Compiles every example for the GPU chips and checks what ptxas reports.
 
-    check_bundles.py SEQC OUTDIR EXAMPLES_DIR
+    check_bundles.py SEQC OUTDIR EXAMPLES_DIR [SEQC_FLAG...] [--only=NAME,...]
 
-(every EXAMPLES_DIR/*.mlir and EXAMPLES_DIR/seq/*.mlir)
+(every EXAMPLES_DIR/*.mlir and EXAMPLES_DIR/seq/*.mlir, or those --only
+names; SEQC_FLAGs such as --rnn-variant=fused go to every seqc compile)
 
 For each example and chip (sm_80, sm_90): `seqc compile --target=<chip>`
 must succeed, and for every kernel of the bundle the ptxas report must show
@@ -34,13 +35,13 @@ OPT_IN_SHARED_BYTES = {"sm_80": 163 * 1024, "sm_90": 227 * 1024}
 CARRY_LIMIT = 64 * 1024 * 1024
 
 
-def compile_one(seqc, out, example, chip):
+def compile_one(seqc, out, example, chip, flags):
     name = os.path.splitext(os.path.basename(example))[0]
     if os.path.basename(os.path.dirname(example)) == "seq":
         name = "seq_" + name
     directory = os.path.join(out, chip, name)
     result = subprocess.run([seqc, "compile", example, "--target=" + chip, "--check-vectors=false",
-                             "-o", directory], capture_output=True, text=True)
+                             "-o", directory] + flags, capture_output=True, text=True)
     if result.returncode != 0:
         return name, chip, ["compile failed: " + result.stderr.strip().splitlines()[0]], 0, 0, 0, 0
     manifest = [f for f in os.listdir(directory) if f.endswith(".manifest.json")][0]
@@ -93,8 +94,12 @@ def compile_one(seqc, out, example, chip):
 
 def main():
     seqc, out, root = sys.argv[1], sys.argv[2], sys.argv[3]
+    flags = [a for a in sys.argv[4:] if not a.startswith("--only=")]
+    only = [a[len("--only="):].split(",") for a in sys.argv[4:] if a.startswith("--only=")]
     examples = glob.glob(os.path.join(root, "*.mlir")) + glob.glob(os.path.join(root, "seq", "*.mlir"))
-    jobs = [(e, chip) for e in sorted(examples) for chip in ("sm_80", "sm_90")]
+    if only:
+        examples = [e for e in examples if os.path.splitext(os.path.basename(e))[0] in only[0]]
+    jobs = [(e, chip, flags) for e in sorted(examples) for chip in ("sm_80", "sm_90")]
     failed = 0
     checked_against_model = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
