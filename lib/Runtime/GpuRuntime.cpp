@@ -260,6 +260,13 @@ int seqc_rt_end(void) {
   return firstError;
 }
 
+int seqc_rt_reject(int code, const char *message) {
+  firstError = SEQC_RT_SUCCESS;
+  errorMessage.clear();
+  callStream = nullptr;
+  return record(code, message);
+}
+
 int seqc_rt_device_info(char *name, int nameSize, int *major, int *minor,
                         int *multiprocessors) {
   if (!ready())

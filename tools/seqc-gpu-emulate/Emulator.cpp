@@ -496,6 +496,39 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     }
     return;
   }
+  if (auto cast = dyn_cast<vector::BitCastOp>(op)) {
+    // Through the little-endian bit pattern (lane 0 in the low bits).
+    Type from = cast.getSourceVectorType().getElementType(),
+         to = cast.getResultVectorType().getElementType();
+    unsigned fromBits = from.getIntOrFloatBitWidth(),
+             toBits = to.getIntOrFloatBitWidth();
+    auto bitsOf = [&](const RV &lane) -> uint64_t {
+      if (fromBits == 16 && isa<FloatType>(from))
+        return bitsOf16(from, lane.f);
+      if (from.isF32())
+        return floatToBits(float(lane.f));
+      return uint64_t(lane.i) & ((uint64_t(1) << fromBits) - 1);
+    };
+    std::vector<bool> bits;
+    for (const RV &lane : env.get(cast.getSource()).e)
+      for (unsigned i = 0; i < fromBits; ++i)
+        bits.push_back((bitsOf(lane) >> i) & 1);
+    RV r;
+    for (size_t first = 0; first + toBits <= bits.size(); first += toBits) {
+      uint64_t word = 0;
+      for (unsigned i = 0; i < toBits; ++i)
+        word |= uint64_t(bits[first + i]) << i;
+      if (toBits == 16 && isa<FloatType>(to))
+        r.e.push_back(RV::real(from16Bits(to, word)));
+      else if (to.isF32())
+        r.e.push_back(RV::real(bitsToFloat(uint32_t(word))));
+      else if (isa<IntegerType>(to))
+        r.e.push_back(RV::integer(wrap(to, int64_t(word))));
+      else
+        return fail(op, "vector bitcast not emulated");
+    }
+    return env.set(cast.getResult(), r);
+  }
   if (auto broadcast = dyn_cast<vector::BroadcastOp>(op)) {
     auto type = cast<VectorType>(broadcast.getType());
     RV source = env.get(broadcast.getSource());

@@ -62,6 +62,10 @@ const char *seqc_rt_code_name(int code);
 int seqc_rt_begin(void *stream);
 int seqc_rt_end(void);
 
+/* Fails a call before it starts (an argument the bundle cannot take):
+ * records `code` and `message` as the call's error, returns `code`. */
+int seqc_rt_reject(int code, const char *message);
+
 /* Device description for reports: name, compute capability, SM count. */
 int seqc_rt_device_info(char *name, int nameSize, int *major, int *minor,
                         int *multiprocessors);

@@ -18,7 +18,10 @@
 // buffers): batch, m, n and k indices are linearized and each element's
 // buffer indices recovered through the operand's indexing map, so any
 // projected-permutation layout works. Global loads are coalesced along
-// whichever of (m or n, k) is the operand's contiguous dimension.
+// whichever of (m or n, k) is the operand's contiguous dimension; when it
+// is k (in whole slices, strides multiples of 8), a thread stages 8
+// elements with one 16-byte load, which in memory order already are four
+// packed words, and one 16-byte shared store.
 //
 // Shapes that do not tile (M % 16, N % 8, K % 16) stay linalg and reach
 // the GPU as SIMT loop nests, with a remark saying why.
@@ -41,6 +44,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -58,6 +62,8 @@ constexpr int64_t kWarp = 32;
 /// (KS = 16 or 32), the 8 rows x 4 words a fragment read touches fall in
 /// 32 distinct banks.
 constexpr int64_t kRowPadWords = 4;
+/// 16-bit elements in one 16-byte global load.
+constexpr int64_t kVectorElements = 8;
 
 /// A contraction's loops by role, each list in linearization order
 /// (row-major: the last varies fastest).
@@ -278,6 +284,34 @@ struct MmaKernelBuilder {
         dims, cast<AffineDimExpr>(map.getResults().back()).getPosition());
   }
 
+  /// Whether operand `operand`'s slices can be staged in 16-byte vectors:
+  /// its unit-stride last dimension is indexed by the innermost k loop, in
+  /// whole slices, and its other strides and offset are multiples of 8
+  /// elements, so that every 8-element chunk of a slice starts 16 bytes
+  /// into a 16-byte aligned buffer (the bundle's entry points reject
+  /// arguments that are not). Eight 16-bit elements along k are then, in
+  /// memory order, the four packed words of shared memory's layout.
+  bool wideAlongK(unsigned operand) {
+    AffineMap map = maps[operand];
+    if (map.getNumResults() == 0 ||
+        cast<AffineDimExpr>(map.getResults().back()).getPosition() !=
+            con.k.back() ||
+        con.ranges[con.k.back()] % tiling.depth)
+      return false;
+    auto type = cast<MemRefType>(buffer(operand).getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1 || ShapedType::isDynamic(offset) ||
+        offset % kVectorElements)
+      return false;
+    return llvm::all_of(ArrayRef<int64_t>(strides).drop_back(),
+                        [](int64_t stride) {
+                          return !ShapedType::isDynamic(stride) &&
+                                 stride % kVectorElements == 0;
+                        });
+  }
+
   /// Two 16-bit floats in one 32-bit word, `low` in the low half (element
   /// order of the .bf16x2/.f16x2 fragment registers).
   Value pack(Value low, Value high) {
@@ -310,6 +344,8 @@ struct MmaKernelBuilder {
   /// packed, in the order storeSlice expects (0 for a thread without one).
   SmallVector<Value> loadSlice(unsigned operand, int64_t rows, Value rowBase,
                                Value k0, Value tid, bool rowsAreM) {
+    if (wideAlongK(operand))
+      return loadSliceWide(operand, rows, rowBase, k0, tid, rowsAreM);
     int64_t pairs = rows * (tiling.depth / 2), threads = tiling.threads();
     SmallVector<Value> words;
     for (int64_t first = 0; first < pairs; first += threads) {
@@ -326,31 +362,67 @@ struct MmaKernelBuilder {
         Value high = memref::LoadOp::create(b, buffer(operand), at(add(k, 1)));
         return pack(low, high);
       };
-      if (first + threads <= pairs) {
-        words.push_back(load());
-        continue;
-      }
-      auto guard = scf::IfOp::create(
-          b, TypeRange{b.getI32Type()},
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, index(pairs)),
-          /*withElseRegion=*/true);
-      {
-        OpBuilder::InsertionGuard inIf(b);
-        b.setInsertionPointToStart(&guard.getThenRegion().front());
-        scf::YieldOp::create(b, load());
-        b.setInsertionPointToStart(&guard.getElseRegion().front());
-        scf::YieldOp::create(
-            b, arith::ConstantIntOp::create(b, 0, 32).getResult());
-      }
-      words.push_back(guard.getResult(0));
+      words.push_back(first + threads <= pairs
+                          ? load()
+                          : loadIfBelow(p, pairs, b.getI32Type(), load));
     }
     return words;
+  }
+
+  /// `load()` where `p` < `count`, zeros elsewhere (a thread past the end
+  /// of the last round).
+  Value loadIfBelow(Value p, int64_t count, Type type,
+                    function_ref<Value()> load) {
+    auto guard = scf::IfOp::create(
+        b, TypeRange{type},
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, index(count)),
+        /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard inIf(b);
+    b.setInsertionPointToStart(&guard.getThenRegion().front());
+    scf::YieldOp::create(b, load());
+    b.setInsertionPointToStart(&guard.getElseRegion().front());
+    scf::YieldOp::create(
+        b, arith::ConstantOp::create(b, b.getZeroAttr(type)).getResult());
+    return guard.getResult(0);
+  }
+
+  /// loadSlice for a wideAlongK operand: this thread's 8-element chunks
+  /// of the slice (consecutive threads along a row's chunks), each one
+  /// 16-byte load, as vectors of four packed words.
+  SmallVector<Value> loadSliceWide(unsigned operand, int64_t rows,
+                                   Value rowBase, Value k0, Value tid,
+                                   bool rowsAreM) {
+    int64_t perRow = tiling.depth / kVectorElements, chunks = rows * perRow,
+            threads = tiling.threads();
+    auto chunkType = VectorType::get({kVectorElements}, con.operandType);
+    auto wordsType = VectorType::get({kVectorElements / 2}, b.getI32Type());
+    SmallVector<Value> vectors;
+    for (int64_t first = 0; first < chunks; first += threads) {
+      Value c = add(tid, first);
+      auto load = [&]() -> Value {
+        Value line = add(rowBase, div(c, perRow));
+        Value k = add(k0, mul(rem(c, perRow), kVectorElements));
+        Value chunk = vector::LoadOp::create(
+            b, chunkType, buffer(operand),
+            rowsAreM ? elementIndices(operand, line, Value(), k)
+                     : elementIndices(operand, Value(), line, k),
+            /*nontemporal=*/false, llvm::Align(2 * kVectorElements));
+        return vector::BitCastOp::create(b, wordsType, chunk);
+      };
+      vectors.push_back(first + threads <= chunks
+                            ? load()
+                            : loadIfBelow(c, chunks, wordsType, load));
+    }
+    return vectors;
   }
 
   /// Writes loadSlice's `words` into `shared` (rows of packed k pairs).
   void storeSlice(unsigned operand, ArrayRef<Value> words, Value shared,
                   int64_t rows, Value tid, bool rowsAreM) {
-    int64_t pairs = rows * (tiling.depth / 2), threads = tiling.threads();
+    bool wide = wideAlongK(operand);
+    int64_t perThread = wide ? kVectorElements : 2;
+    int64_t pairs = rows * (tiling.depth / perThread),
+            threads = tiling.threads();
     for (auto [i, word] : llvm::enumerate(words)) {
       int64_t first = int64_t(i) * threads;
       Value p = add(tid, first);
@@ -363,8 +435,19 @@ struct MmaKernelBuilder {
             /*withElseRegion=*/false);
         b.setInsertionPointToStart(&guard->getThenRegion().front());
       }
-      auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
-      memref::StoreOp::create(b, word, shared, ValueRange{row, pair});
+      if (wide) {
+        // Rows of shared memory are 16-byte multiples (rowWords): the
+        // chunk's four words are one aligned vector store.
+        int64_t perRow = tiling.depth / kVectorElements;
+        vector::StoreOp::create(
+            b, word, shared,
+            ValueRange{div(p, perRow),
+                       mul(rem(p, perRow), kVectorElements / 2)},
+            /*nontemporal=*/false, llvm::Align(2 * kVectorElements));
+      } else {
+        auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
+        memref::StoreOp::create(b, word, shared, ValueRange{row, pair});
+      }
       if (guard)
         b.setInsertionPointAfter(*guard);
     }
@@ -455,9 +538,11 @@ struct MmaKernelBuilder {
       return words;
     };
     SmallVector<Value> firstWords = loadBoth(index(0));
-    size_t wordsOfA =
-        (tiling.blockM * (tiling.depth / 2) + tiling.threads() - 1) /
-        tiling.threads();
+    // What loadSlice returns for A: packed words, or 16-byte vectors of
+    // them.
+    size_t wordsOfA = llvm::divideCeil(
+        tiling.blockM * tiling.depth / (wideAlongK(0) ? kVectorElements : 2),
+        tiling.threads());
     SmallVector<Value> carried(initial);
     llvm::append_range(carried, firstWords);
     auto loop = scf::ForOp::create(b, index(0), index(con.K),

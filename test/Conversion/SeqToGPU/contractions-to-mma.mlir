@@ -62,6 +62,11 @@ func.func @batched_lhs_transposed(%a: memref<4x96x64xbf16>, %b: memref<4x96x16xb
 // vector<2xf16>.
 // CHECK-LABEL: func.func @f16_wide
 // CHECK:       gpu.launch {{.*}} workgroup({{.*}} : memref<16x12xi32, #gpu.address_space<workgroup>>, {{.*}} : memref<64x12xi32, #gpu.address_space<workgroup>>)
+// A's k is its contiguous dimension: a thread stages 8 halves with one
+// 16-byte load, already four packed words, and one 16-byte shared store.
+// CHECK:         vector.load %arg0[{{.*}}] {alignment = 16 : i64} : memref<1x16x16xf16>, vector<8xf16>
+// CHECK:         vector.bitcast %{{.*}} : vector<8xf16> to vector<4xi32>
+// CHECK:           vector.store %{{.*}} {alignment = 16 : i64} : memref<16x12xi32, #gpu.address_space<workgroup>>, vector<4xi32>
 // CHECK:         llvm.bitcast %{{.*}} : i32 to vector<2xf16>
 // CHECK:         nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {{.*}}shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32)
 // CHECK:       seq.mma_tile = array<i64: 16, 64, 16>, seq.mma_warps = array<i64: 1, 4>
