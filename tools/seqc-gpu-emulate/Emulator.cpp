@@ -496,6 +496,13 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     }
     return;
   }
+  if (auto extract = dyn_cast<vector::ExtractOp>(op)) {
+    if (extract.getNumIndices() != 1 || !extract.getDynamicPosition().empty())
+      return fail(op, "only a static 1-D vector.extract is emulated");
+    return env.set(
+        extract.getResult(),
+        env.get(extract.getSource()).e[extract.getStaticPosition()[0]]);
+  }
   if (auto cast = dyn_cast<vector::BitCastOp>(op)) {
     // Through the little-endian bit pattern (lane 0 in the low bits).
     Type from = cast.getSourceVectorType().getElementType(),

@@ -18,10 +18,12 @@
 // buffers): batch, m, n and k indices are linearized and each element's
 // buffer indices recovered through the operand's indexing map, so any
 // projected-permutation layout works. Global loads are coalesced along
-// whichever of (m or n, k) is the operand's contiguous dimension; when it
-// is k (in whole slices, strides multiples of 8), a thread stages 8
-// elements with one 16-byte load, which in memory order already are four
-// packed words, and one 16-byte shared store.
+// whichever of (m or n, k) is the operand's contiguous dimension, 16 bytes
+// at a time when strides allow (multiples of 8 elements): along k, one
+// load of 8 k is, in memory order, four packed words (one 16-byte shared
+// store); along m or n, loads of 8 rows at k and at k + 1 pack into a word
+// per row. Otherwise (e.g. a batch-contiguous operand) pairs of 2-byte
+// loads.
 //
 // Shapes that do not tile (M % 16, N % 8, K % 16) stay linalg and reach
 // the GPU as SIMT loop nests, with a remark saying why.
@@ -284,20 +286,23 @@ struct MmaKernelBuilder {
         dims, cast<AffineDimExpr>(map.getResults().back()).getPosition());
   }
 
-  /// Whether operand `operand`'s slices can be staged in 16-byte vectors:
-  /// its unit-stride last dimension is indexed by the innermost k loop, in
-  /// whole slices, and its other strides and offset are multiples of 8
-  /// elements, so that every 8-element chunk of a slice starts 16 bytes
-  /// into a 16-byte aligned buffer (the bundle's entry points reject
-  /// arguments that are not). Eight 16-bit elements along k are then, in
-  /// memory order, the four packed words of shared memory's layout.
-  bool wideAlongK(unsigned operand) {
-    AffineMap map = maps[operand];
-    if (map.getNumResults() == 0 ||
-        cast<AffineDimExpr>(map.getResults().back()).getPosition() !=
-            con.k.back() ||
-        con.ranges[con.k.back()] % tiling.depth)
-      return false;
+  /// How an operand's slices reach shared memory.
+  enum class Staging {
+    /// Two 2-byte loads per packed word (any layout).
+    Pairs,
+    /// The operand's contiguous dimension is k: one 16-byte load of 8 k
+    /// is, in memory order, four packed words.
+    AlongK,
+    /// Its contiguous dimension is the tile's rows (m or n): 16-byte loads
+    /// of 8 rows at k and at k + 1 pack into eight words, one per row.
+    AlongRows,
+  };
+
+  /// Whether every 8-element chunk of the operand along its last
+  /// dimension starts 16 bytes into a 16-byte aligned buffer (the bundle's
+  /// entry points reject arguments that are not aligned): unit last
+  /// stride, the other strides and the offset multiples of 8 elements.
+  bool vectorAligned(unsigned operand) {
     auto type = cast<MemRefType>(buffer(operand).getType());
     SmallVector<int64_t> strides;
     int64_t offset;
@@ -310,6 +315,37 @@ struct MmaKernelBuilder {
                           return !ShapedType::isDynamic(stride) &&
                                  stride % kVectorElements == 0;
                         });
+  }
+
+  /// The loop of the operand's contiguous dimension, in whole chunks: the
+  /// innermost k loop in whole slices, or the innermost row loop in whole
+  /// 8-row chunks (tiles are multiples of 8 rows).
+  Staging stagingOf(unsigned operand, bool rowsAreM) {
+    AffineMap map = maps[operand];
+    if (map.getNumResults() == 0 || !vectorAligned(operand))
+      return Staging::Pairs;
+    unsigned last = cast<AffineDimExpr>(map.getResults().back()).getPosition();
+    if (last == con.k.back() && con.ranges[last] % tiling.depth == 0)
+      return Staging::AlongK;
+    ArrayRef<unsigned> rowLoops = rowsAreM ? con.m : con.n;
+    if (!rowLoops.empty() && last == rowLoops.back() &&
+        con.ranges[last] % kVectorElements == 0)
+      return Staging::AlongRows;
+    return Staging::Pairs;
+  }
+
+  /// How many loads (packed words or vectors of them) stage a `rows` x
+  /// depth slice.
+  int64_t stagingUnits(Staging staging, int64_t rows) {
+    switch (staging) {
+    case Staging::Pairs:
+      return rows * tiling.depth / 2;
+    case Staging::AlongK:
+      return rows * tiling.depth / kVectorElements;
+    case Staging::AlongRows:
+      return rows * tiling.depth / (2 * kVectorElements);
+    }
+    return 0;
   }
 
   /// Two 16-bit floats in one 32-bit word, `low` in the low half (element
@@ -344,8 +380,9 @@ struct MmaKernelBuilder {
   /// packed, in the order storeSlice expects (0 for a thread without one).
   SmallVector<Value> loadSlice(unsigned operand, int64_t rows, Value rowBase,
                                Value k0, Value tid, bool rowsAreM) {
-    if (wideAlongK(operand))
-      return loadSliceWide(operand, rows, rowBase, k0, tid, rowsAreM);
+    Staging staging = stagingOf(operand, rowsAreM);
+    if (staging != Staging::Pairs)
+      return loadSliceWide(operand, staging, rows, rowBase, k0, tid, rowsAreM);
     int64_t pairs = rows * (tiling.depth / 2), threads = tiling.threads();
     SmallVector<Value> words;
     for (int64_t first = 0; first < pairs; first += threads) {
@@ -386,32 +423,55 @@ struct MmaKernelBuilder {
     return guard.getResult(0);
   }
 
-  /// loadSlice for a wideAlongK operand: this thread's 8-element chunks
-  /// of the slice (consecutive threads along a row's chunks), each one
-  /// 16-byte load, as vectors of four packed words.
-  SmallVector<Value> loadSliceWide(unsigned operand, int64_t rows,
-                                   Value rowBase, Value k0, Value tid,
-                                   bool rowsAreM) {
-    int64_t perRow = tiling.depth / kVectorElements, chunks = rows * perRow,
-            threads = tiling.threads();
+  /// loadSlice for 16-byte staging. AlongK: this thread's 8-k chunks
+  /// (consecutive threads along a row's chunks) as vectors of four packed
+  /// words. AlongRows: its (8-row chunk, k pair)s (consecutive threads
+  /// along the rows), two loads each, as vectors of eight words, word i
+  /// the pair of row i.
+  SmallVector<Value> loadSliceWide(unsigned operand, Staging staging,
+                                   int64_t rows, Value rowBase, Value k0,
+                                   Value tid, bool rowsAreM) {
+    bool alongK = staging == Staging::AlongK;
+    int64_t units = stagingUnits(staging, rows), threads = tiling.threads();
+    int64_t perLine =
+        alongK ? tiling.depth / kVectorElements : rows / kVectorElements;
     auto chunkType = VectorType::get({kVectorElements}, con.operandType);
-    auto wordsType = VectorType::get({kVectorElements / 2}, b.getI32Type());
+    auto wordsType = VectorType::get(
+        {alongK ? kVectorElements / 2 : kVectorElements}, b.getI32Type());
+    auto loadChunk = [&](Value line, Value k) -> Value {
+      return vector::LoadOp::create(
+          b, chunkType, buffer(operand),
+          rowsAreM ? elementIndices(operand, line, Value(), k)
+                   : elementIndices(operand, Value(), line, k),
+          /*nontemporal=*/false, llvm::Align(2 * kVectorElements));
+    };
+    // A chunk's elements as the low (or, shifted, high) halves of words.
+    auto widen = [&](Value chunk) -> Value {
+      Value bits = vector::BitCastOp::create(
+          b, VectorType::get({kVectorElements}, b.getI16Type()), chunk);
+      return arith::ExtUIOp::create(b, wordsType, bits);
+    };
     SmallVector<Value> vectors;
-    for (int64_t first = 0; first < chunks; first += threads) {
+    for (int64_t first = 0; first < units; first += threads) {
       Value c = add(tid, first);
       auto load = [&]() -> Value {
-        Value line = add(rowBase, div(c, perRow));
-        Value k = add(k0, mul(rem(c, perRow), kVectorElements));
-        Value chunk = vector::LoadOp::create(
-            b, chunkType, buffer(operand),
-            rowsAreM ? elementIndices(operand, line, Value(), k)
-                     : elementIndices(operand, Value(), line, k),
-            /*nontemporal=*/false, llvm::Align(2 * kVectorElements));
-        return vector::BitCastOp::create(b, wordsType, chunk);
+        if (alongK)
+          return vector::BitCastOp::create(
+              b, wordsType,
+              loadChunk(add(rowBase, div(c, perLine)),
+                        add(k0, mul(rem(c, perLine), kVectorElements))));
+        Value line = add(rowBase, mul(rem(c, perLine), kVectorElements));
+        Value k = add(k0, mul(div(c, perLine), 2));
+        Value sixteen = arith::ConstantOp::create(
+            b, DenseElementsAttr::get(wordsType, b.getI32IntegerAttr(16)));
+        return arith::OrIOp::create(
+            b, widen(loadChunk(line, k)),
+            arith::ShLIOp::create(b, widen(loadChunk(line, add(k, 1))),
+                                  sixteen));
       };
-      vectors.push_back(first + threads <= chunks
+      vectors.push_back(first + threads <= units
                             ? load()
-                            : loadIfBelow(c, chunks, wordsType, load));
+                            : loadIfBelow(c, units, wordsType, load));
     }
     return vectors;
   }
@@ -419,10 +479,8 @@ struct MmaKernelBuilder {
   /// Writes loadSlice's `words` into `shared` (rows of packed k pairs).
   void storeSlice(unsigned operand, ArrayRef<Value> words, Value shared,
                   int64_t rows, Value tid, bool rowsAreM) {
-    bool wide = wideAlongK(operand);
-    int64_t perThread = wide ? kVectorElements : 2;
-    int64_t pairs = rows * (tiling.depth / perThread),
-            threads = tiling.threads();
+    Staging staging = stagingOf(operand, rowsAreM);
+    int64_t pairs = stagingUnits(staging, rows), threads = tiling.threads();
     for (auto [i, word] : llvm::enumerate(words)) {
       int64_t first = int64_t(i) * threads;
       Value p = add(tid, first);
@@ -435,7 +493,7 @@ struct MmaKernelBuilder {
             /*withElseRegion=*/false);
         b.setInsertionPointToStart(&guard->getThenRegion().front());
       }
-      if (wide) {
+      if (staging == Staging::AlongK) {
         // Rows of shared memory are 16-byte multiples (rowWords): the
         // chunk's four words are one aligned vector store.
         int64_t perRow = tiling.depth / kVectorElements;
@@ -444,6 +502,15 @@ struct MmaKernelBuilder {
             ValueRange{div(p, perRow),
                        mul(rem(p, perRow), kVectorElements / 2)},
             /*nontemporal=*/false, llvm::Align(2 * kVectorElements));
+      } else if (staging == Staging::AlongRows) {
+        // Eight rows, one word each (their rows are 20 or 12 words apart:
+        // eight distinct banks).
+        int64_t perLine = rows / kVectorElements;
+        Value firstRow = mul(rem(p, perLine), kVectorElements);
+        Value pair = div(p, perLine);
+        for (int64_t i = 0; i < kVectorElements; ++i)
+          memref::StoreOp::create(b, vector::ExtractOp::create(b, word, i),
+                                  shared, ValueRange{add(firstRow, i), pair});
       } else {
         auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
         memref::StoreOp::create(b, word, shared, ValueRange{row, pair});
@@ -541,7 +608,7 @@ struct MmaKernelBuilder {
     // What loadSlice returns for A: packed words, or 16-byte vectors of
     // them.
     size_t wordsOfA = llvm::divideCeil(
-        tiling.blockM * tiling.depth / (wideAlongK(0) ? kVectorElements : 2),
+        stagingUnits(stagingOf(0, /*rowsAreM=*/true), tiling.blockM),
         tiling.threads());
     SmallVector<Value> carried(initial);
     llvm::append_range(carried, firstWords);

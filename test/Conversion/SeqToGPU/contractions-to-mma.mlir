@@ -23,18 +23,20 @@
 // CHECK:       gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c4{{.*}}) threads({{.*}}) in ({{.*}} = %c128{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) workgroup(%[[A:.*]] : memref<64x20xi32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x20xi32, #gpu.address_space<workgroup>>)
 // The accumulators start from the output.
 // CHECK-COUNT-8: memref.load %arg2
-// The first slice: two consecutive k of one m, packed low | high << 16.
-// CHECK:         memref.load %arg0
-// CHECK:         memref.load %arg0
-// CHECK:         arith.shli
-// CHECK:         arith.ori
-// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c96{{.*}} step %c32{{.*}} iter_args
-// CHECK:           memref.store %{{.*}}, %[[A]]
-// CHECK:           memref.store %{{.*}}, %[[B]]
+// The first slice. A and B are contiguous along m and n: a thread loads 8
+// rows at k and at k + 1 (16 bytes each) and packs them into one word per
+// row, low | high << 16.
+// CHECK:         vector.load %arg0[{{.*}}] {alignment = 16 : i64} : memref<4x96x64xbf16>, vector<8xbf16>
+// CHECK:         vector.load %arg0[{{.*}}] {alignment = 16 : i64} : memref<4x96x64xbf16>, vector<8xbf16>
+// CHECK:         arith.shli %{{.*}} : vector<8xi32>
+// CHECK:         arith.ori %{{.*}} : vector<8xi32>
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c96{{.*}} step %c32{{.*}} iter_args({{.*}}) -> ({{.*}}, vector<8xi32>, vector<8xi32>)
+// CHECK-COUNT-8:   memref.store %{{.*}}, %[[A]]
+// CHECK-COUNT-8:   memref.store %{{.*}}, %[[B]]
 // CHECK:           gpu.barrier
 // CHECK-NOT:       gpu.barrier
 // CHECK:           arith.minui
-// CHECK:           memref.load %arg0
+// CHECK:           vector.load %arg0
 // CHECK-NOT:       gpu.barrier
 // CHECK:           memref.load %[[A]]
 // CHECK:           nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
@@ -145,6 +147,29 @@ func.func @not_candidates(%a: memref<1x16x16xf32>, %b: memref<1x16x8xf32>, %c: m
     %p = arith.mulf %xf, %yf : f32
     %e = math.exp %p : f32
     %s = arith.addf %acc, %e : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// An operand whose contiguous dimension is the batch (A[k, m, b]) is staged
+// pair by pair: two 2-byte loads, packed.
+// RUN: seqc-gpu-emulate %s --func=batch_contiguous --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// CHECK-LABEL: func.func @batch_contiguous
+// CHECK:       gpu.launch
+// CHECK:         memref.load %arg0
+// CHECK:         memref.load %arg0
+// CHECK:         arith.shli %{{.*}} : i32
+// CHECK:         arith.ori %{{.*}} : i32
+// CHECK:         nvvm.mma.sync
+#lhsBatchLast = affine_map<(b, m, n, k) -> (k, m, b)>
+func.func @batch_contiguous(%a: memref<16x16x2xbf16>, %b: memref<2x16x8xbf16>, %c: memref<2x16x8xf32>) {
+  linalg.generic {indexing_maps = [#lhsBatchLast, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x16x2xbf16>, memref<2x16x8xbf16>) outs(%c : memref<2x16x8xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
   return
