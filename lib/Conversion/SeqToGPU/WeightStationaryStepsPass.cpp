@@ -418,11 +418,11 @@ struct StepKernelBuilder {
     Value firstUnit = mul(launch.getBlockIds().x, step.unitsPerBlock);
     int64_t upb = step.unitsPerBlock, columns = step.columnCount();
     SmallVector<AffineMap> maps = contraction.getIndexingMapsArray();
-    auto localUnitOfGate = [&](Value e) { return rem(div(e, columns), upb); };
+    auto localUnitOfStaged = [&](Value e) { return rem(div(e, columns), upb); };
 
     // Stage the block's weights: [k][unit][column].
     scf::ForOp stage = strided(
-        thread, firstUnit, step.stagedElements(), localUnitOfGate,
+        thread, firstUnit, step.stagedElements(), localUnitOfStaged,
         [&](Value e, Value, Value unit) {
           SmallVector<Value> loops(step.ranges.size());
           delinearize(unit, step.units, step.ranges, loops);
