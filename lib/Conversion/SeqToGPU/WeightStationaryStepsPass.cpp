@@ -170,6 +170,10 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
     return failure();
   AffineMap weightMap = maps[step.weights], accMap = maps.back();
   auto iterators = contraction.getIteratorTypesArray();
+  // Every parallel loop is a dimension of acc (each is a unit, row or
+  // column of the kernel).
+  if (accMap.getNumResults() != contraction.getNumParallelLoops())
+    return failure();
   for (unsigned d = 0; d < iterators.size(); ++d)
     if (iterators[d] == utils::IteratorType::reduction &&
         !weightMap.isFunctionOfDim(d)) {
@@ -191,6 +195,18 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
   }
   step.cell = cell;
   step.cellRanges = cell.getStaticLoopRanges();
+  // What other blocks may still be reading while a block runs its cell:
+  // every input of the contraction (the state above all).
+  auto readByContraction = [&](Value buffer) {
+    return llvm::any_of(contraction.getDpsInputs(), [&](Value input) {
+      return seqc::underlyingBuffer(input) == seqc::underlyingBuffer(buffer);
+    });
+  };
+  if (llvm::any_of(cell.getDpsInits(), readByContraction)) {
+    why = "the cell writes a buffer the contraction reads (in place): other "
+          "blocks may still be reading it";
+    return failure();
+  }
   if (cell.getNumReductionLoops() || !cell.hasPureBufferSemantics() ||
       ShapedType::isDynamicShape(step.cellRanges) ||
       llvm::any_of(cell.getDpsInits(), [&](Value out) {
@@ -214,7 +230,7 @@ FailureOr<WeightStationaryStep> analyzeStep(linalg::GenericOp contraction,
     auto outs = cell.getDpsInits();
     auto it = llvm::find(outs, copy.getInputs()[0]);
     Value dst = copy.getOutputs()[0];
-    if (it == outs.end() || touches(cell, dst))
+    if (it == outs.end() || touches(cell, dst) || readByContraction(dst))
       break;
     unsigned out = it - outs.begin();
     if (!cell.getIndexingMapsArray()[cell.getNumDpsInputs() + out]

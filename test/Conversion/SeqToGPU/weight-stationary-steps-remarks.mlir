@@ -116,3 +116,59 @@ func.func @alternating(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
   }
   return
 }
+
+// The cell updates the state in place: while one block writes its units'
+// new state, others may still be reading the old one in their contraction.
+// CHECK-LABEL: func.func @in_place
+// CHECK-NOT:   gpu.launch
+func.func @in_place(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  scf.for %t = %c0 to %c16 step %c1 {
+    // expected-remark @+1 {{the cell writes a buffer the contraction reads (in place): other blocks may still be reading it}}
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xf32>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%h : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+  } {seq.persistent}
+  return
+}
+
+// A copy of the new state back into the state the contraction reads is not
+// folded into the cell (it would race with other blocks' contractions): it
+// stays after the kernel, behind the grid barrier.
+// CHECK-LABEL: func.func @copy_into_state
+// CHECK:       gpu.launch
+// CHECK:       seq.kernel = "weight_stationary_step"
+// CHECK:       linalg.copy
+func.func @copy_into_state(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %new = memref.alloc() : memref<2x8xf32>
+  scf.for %t = %c0 to %c16 step %c1 {
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xf32>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%new : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    linalg.copy ins(%new : memref<2x8xf32>) outs(%h : memref<2x8xf32>)
+  } {seq.persistent}
+  return
+}
