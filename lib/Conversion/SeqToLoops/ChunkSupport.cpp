@@ -271,7 +271,7 @@ Value expOfDifference(OpBuilder &b, Location loc, Value x, Value y) {
 Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L,
                     Type operands) {
   auto shape = cast<RankedTensorType>(q.getType()).getShape();
-  int64_t M = shape[0], C = shape[1], DK = shape[2];
+  int64_t M = shape[0], C = shape[1];
   if (!operands)
     operands = lb.builder().getF32Type();
   Value qT = convertElements(lb, q, operands, Dims{0, 2, 1});
