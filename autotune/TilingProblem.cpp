@@ -340,7 +340,7 @@ std::vector<TileConfig> topConfigurations(mlir::Operation *op,
   // FlashRNN's two GPU variants of a sequential recurrence cost the same in
   // the model (nothing calibrates the fused one yet): the tuner measures
   // both.
-  if (target.isGpu && isa<seq::RecurrenceOp>(op))
+  if (target.isGpu && mlir::isa<seq::RecurrenceOp>(op))
     for (const TileConfig &c : std::vector<TileConfig>(firsts))
       if (c.kind == seq::FormKind::sequential && !c.variant) {
         TileConfig fused = c;

@@ -252,7 +252,9 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
     Value steps = lb.dim(k, 1);
     Value total = arith::AddIOp::create(rewriter, loc, prefix, steps);
 
-    auto [keys, values] = extendKeyValueCache(lb, op);
+    // Plain values, not structured bindings: lambdas below capture them.
+    Value keys, values;
+    std::tie(keys, values) = extendKeyValueCache(lb, op);
     Value outputs = lb.empty(op.getOutput().getType(), lb.sizesOf(v));
     SmallVector<OpFoldResult> ks = lb.sizesOf(keys), vs = lb.sizesOf(values);
     OpFoldResult batch = ks[0], heads = ks[2], valueDim = vs[3];
