@@ -92,19 +92,30 @@ struct RV {
     r.f = v;
     return r;
   }
+  static RV buffer(std::shared_ptr<MemRefV> m) {
+    RV r;
+    r.m = std::move(m);
+    return r;
+  }
 };
 
 std::atomic<int64_t> nextBufferId{1};
 std::atomic<int64_t> launches{0};
 
+/// `m` laid out row-major over `type`'s shape, its innermost stride
+/// `innermost` cells.
+void layOutRowMajor(MemRefV &m, MemRefType type, int64_t innermost) {
+  m.sizes.assign(type.getShape().begin(), type.getShape().end());
+  m.strides.assign(m.sizes.size(), innermost);
+  for (int64_t d = int64_t(m.sizes.size()) - 2; d >= 0; --d)
+    m.strides[d] = m.strides[d + 1] * m.sizes[d + 1];
+}
+
 std::shared_ptr<MemRefV> allocate(MemRefType type) {
   auto m = std::make_shared<MemRefV>();
   m->buffer = std::make_shared<Buffer>();
   m->buffer->id = nextBufferId++;
-  m->sizes.assign(type.getShape().begin(), type.getShape().end());
-  m->strides.assign(m->sizes.size(), 1);
-  for (int64_t d = int64_t(m->sizes.size()) - 2; d >= 0; --d)
-    m->strides[d] = m->strides[d + 1] * m->sizes[d + 1];
+  layOutRowMajor(*m, type, 1);
   m->buffer->data.assign(m->numElements(), 0.0);
   return m;
 }
@@ -767,9 +778,7 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
     auto type = cast<MemRefType>(op->getResult(0).getType());
     if (!type.hasStaticShape())
       return fail(op, "dynamic allocations are not emulated");
-    RV r;
-    r.m = allocate(type);
-    return env.set(op->getResult(0), r);
+    return env.set(op->getResult(0), RV::buffer(allocate(type)));
   }
   if (isa<memref::DeallocOp>(op))
     return; // buffers are reference counted
@@ -782,17 +791,12 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
     auto m = std::make_shared<MemRefV>();
     m->buffer = source.m->buffer;
     m->offset = source.m->offset + env.get(view.getByteShift()).i;
-    m->sizes.assign(type.getShape().begin(), type.getShape().end());
     int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
-    m->strides.assign(m->sizes.size(), elementBytes);
-    for (int64_t d = int64_t(m->sizes.size()) - 2; d >= 0; --d)
-      m->strides[d] = m->strides[d + 1] * m->sizes[d + 1];
+    layOutRowMajor(*m, type, elementBytes);
     if (m->offset + m->numElements() * elementBytes >
         int64_t(m->buffer->data.size()))
       return fail(op, "a view past the end of its buffer");
-    RV r;
-    r.m = m;
-    return env.set(view.getResult(), r);
+    return env.set(view.getResult(), RV::buffer(m));
   }
   if (auto load = dyn_cast<memref::LoadOp>(op)) {
     const RV &m = env.get(load.getMemref());
@@ -850,9 +854,7 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
     }
     m->sizes = newSizes;
     m->strides = newStrides;
-    RV r;
-    r.m = m;
-    return env.set(view.getResult(), r);
+    return env.set(view.getResult(), RV::buffer(m));
   }
   if (auto expand = dyn_cast<memref::ExpandShapeOp>(op)) {
     const RV &source = env.get(expand.getSrc());
@@ -873,9 +875,7 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
         m->strides.push_back(groupStrides[g]);
       }
     }
-    RV r;
-    r.m = m;
-    return env.set(expand.getResult(), r);
+    return env.set(expand.getResult(), RV::buffer(m));
   }
   if (auto collapse = dyn_cast<memref::CollapseShapeOp>(op)) {
     const RV &source = env.get(collapse.getSrc());
@@ -890,9 +890,7 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
       // Contiguous within the group: the innermost dimension's stride.
       m->strides.push_back(source.m->strides[group.back()]);
     }
-    RV r;
-    r.m = m;
-    return env.set(collapse.getResult(), r);
+    return env.set(collapse.getResult(), RV::buffer(m));
   }
   if (auto cast = dyn_cast<memref::CastOp>(op))
     return env.set(cast.getResult(), env.get(cast.getSource()));
@@ -1128,11 +1126,9 @@ void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
           std::make_unique<Barrier>(std::min<int64_t>(32, threads - 32 * w)));
     state->mmaSlots.assign(warps, std::vector<std::array<double, 16>>(32));
     state->shuffleSlots.assign(warps, std::vector<RV>(32));
-    for (BlockArgument arg : op.getWorkgroupAttributions()) {
-      RV r;
-      r.m = allocate(cast<MemRefType>(arg.getType()));
-      workgroup.push_back(r);
-    }
+    for (BlockArgument arg : op.getWorkgroupAttributions())
+      workgroup.push_back(
+          RV::buffer(allocate(cast<MemRefType>(arg.getType()))));
     if (Value bytes = op.getDynamicSharedMemorySize())
       state->dynamicShared.m = allocate(MemRefType::get(
           {env.get(bytes).i}, IntegerType::get(op.getContext(), 8)));
@@ -1187,8 +1183,7 @@ std::string runFunction(func::FuncOp function,
     if (!memref || !memref.hasStaticShape() || !memref.getLayout().isIdentity())
       return "argument #" + std::to_string(i) +
              " is not a static identity-layout memref";
-    RV r;
-    r.m = allocate(memref);
+    RV r = RV::buffer(allocate(memref));
     if (arguments[i].size() != r.m->buffer->data.size())
       return "argument #" + std::to_string(i) + " has the wrong size";
     r.m->buffer->data = arguments[i];

@@ -87,6 +87,8 @@ struct PersistentPlan {
   /// Frees of the previous step's buffers, to erase.
   SmallVector<Operation *> frees;
   SmallVector<gpu::LaunchOp> kernels;
+  /// The kernels launched with the persistent kernel's own shape.
+  DenseSet<Operation *> gridShaped;
 };
 
 /// Whether `kernel` is launched with the persistent kernel's own shape
@@ -177,9 +179,10 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, int64_t blocks,
     return failure();
   for (Operation &op : loop.getBody()->without_terminator()) {
     if (auto kernel = dyn_cast<gpu::LaunchOp>(op)) {
+      bool gridShaped = isGridShaped(kernel, blocks);
       if (!kernel.getAsyncDependencies().empty() || kernel.getAsyncToken())
         why = "a kernel of the step is asynchronous";
-      else if (!isGridShaped(kernel, blocks))
+      else if (!gridShaped)
         why = kernelBlocker(kernel);
       else if (kernel.getBody()
                    .walk([](gpu::ReturnOp) { return WalkResult::interrupt(); })
@@ -188,6 +191,8 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, int64_t blocks,
       if (!why.empty())
         return failure();
       plan.kernels.push_back(kernel);
+      if (gridShaped)
+        plan.gridShaped.insert(kernel);
       continue;
     }
     bool freeOnly = false;
@@ -481,7 +486,7 @@ struct PersistentTimeLoopsPass
       IRMapping mapping;
       DenseSet<Operation *> hoisted;
       for (gpu::LaunchOp kernel : plan.kernels) {
-        if (!isGridShaped(kernel, blocks))
+        if (!plan.gridShaped.contains(kernel))
           continue;
         kb.mapGridShaped(kernel, launch, mapping);
         if (kb.hoistStepInvariant(kernel, loop, mapping))
@@ -511,7 +516,7 @@ struct PersistentTimeLoopsPass
       int64_t kernelsPerStep = plan.kernels.size(), k = 0;
       for (Operation &op : loop.getBody()->without_terminator()) {
         if (auto kernel = dyn_cast<gpu::LaunchOp>(op)) {
-          if (isGridShaped(kernel, blocks))
+          if (plan.gridShaped.contains(kernel))
             kb.inlineGridShaped(kernel, mapping, hoisted.contains(kernel));
           else
             kb.inlineKernel(kernel, mapping, linearId);

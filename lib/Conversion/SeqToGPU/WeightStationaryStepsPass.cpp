@@ -106,26 +106,20 @@ struct WeightStationaryStep {
   }
 };
 
-/// Whether any op in `loop` may write the buffer `buffer` is a view of.
+/// Whether any op in `loop` may write the buffer `buffer` is a view of (an
+/// op with unknown effects may).
 bool writtenIn(scf::ForOp loop, Value buffer) {
   Value base = seqc::underlyingBuffer(buffer);
-  WalkResult walk = loop.getBody()->walk([&](Operation *op) {
-    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-    if (!effects)
-      return op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-                     op->getNumRegions() == 0 || isa<gpu::LaunchOp>(op)
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    SmallVector<MemoryEffects::EffectInstance> list;
-    effects.getEffects(list);
-    for (MemoryEffects::EffectInstance &effect : list)
-      if (isa<MemoryEffects::Write>(effect.getEffect()) &&
-          (!effect.getValue() ||
-           seqc::underlyingBuffer(effect.getValue()) == base))
-        return WalkResult::interrupt();
-    return WalkResult::advance();
+  return llvm::any_of(loop.getBody()->getOperations(), [&](Operation &op) {
+    std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
+        getEffectsRecursively(&op);
+    return !effects ||
+           llvm::any_of(*effects, [&](MemoryEffects::EffectInstance &e) {
+             return isa<MemoryEffects::Write>(e.getEffect()) &&
+                    (!e.getValue() ||
+                     seqc::underlyingBuffer(e.getValue()) == base);
+           });
   });
-  return walk.wasInterrupted();
 }
 
 bool touches(Operation *op, Value buffer) {
@@ -560,18 +554,10 @@ struct StepKernelBuilder {
         thread, firstUnit, step.cellOtherCount() * upb,
         [&](Value e) { return rem(e, upb); },
         [&](Value e, Value, Value unit) {
+          // The cell's unit loops have the contraction's ranges, in the
+          // same order: the unit delinearizes alike.
           SmallVector<Value> loops(step.cellRanges.size());
-          SmallVector<int64_t> unitRanges;
-          for (unsigned d : step.units)
-            unitRanges.push_back(step.ranges[d]);
-          // The unit's loops of the cell, delinearized as the
-          // contraction's.
-          SmallVector<Value> unitLoops(step.units.size());
-          SmallVector<unsigned> positions =
-              llvm::to_vector(llvm::seq<unsigned>(0, step.units.size()));
-          delinearize(unit, positions, unitRanges, unitLoops);
-          for (auto [d, v] : llvm::zip(step.cellUnits, unitLoops))
-            loops[d] = v;
+          delinearize(unit, step.cellUnits, step.cellRanges, loops);
           delinearize(div(e, upb), step.cellOthers, step.cellRanges, loops);
           SmallVector<Value> args;
           for (OpOperand &operand : cell->getOpOperands()) {

@@ -172,3 +172,33 @@ func.func @copy_into_state(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
   } {seq.persistent}
   return
 }
+
+// A call in the step may write anything, the weights included: they are
+// not loop-invariant, and the step stays as it is (no weights, no remark).
+// CHECK-LABEL: func.func @unknown_effects
+// CHECK-NOT:   gpu.launch
+// CHECK:       func.call @opaque
+func.func private @opaque(memref<8x2x8xf32>)
+func.func @unknown_effects(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x8xf32>) {
+    func.call @opaque(%r) : (memref<8x2x8xf32>) -> ()
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xf32>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f32, %o: f32):
+      %p = arith.mulf %a, %w : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x8xf32>
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%new : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x8xf32>
+  } {seq.persistent}
+  return
+}
