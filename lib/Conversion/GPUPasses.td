@@ -105,6 +105,22 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
     Weights up to 48 KiB a block are a workgroup attribution (static shared
     memory); more are dynamic shared memory (`gpu.dynamic_shared_memory`,
     the launch's dynamic size; the runtime raises the kernel's limit).
+
+    With 16-bit weights, an f32 accumulator and a state that only rows and
+    the depth index (not a head), the gates are computed on tensor cores
+    (`mma.sync.m16n8k16`, `seq.gate_products = "mma.m16n8k16"`): the
+    block's rows x (units x gates) slice of acc in m16n8 tiles, the depth
+    in 16-deep steps, split among the 8 warps (`seq.mma_warps = [m, n,
+    k]`). A warp's fragments of R stay in registers across steps when they
+    fit (`seq.weights_in = "registers"`: loaded once, by an op tagged
+    `seq.step_invariant`), else R is staged in shared memory as packed k
+    pairs (`"shared"`). An f32 state enters as a sum of `state-terms` bf16
+    terms, one product each (`seq.state_terms`): 3 keep the state to about
+    f32's precision (the gates then differ from the FMA path's by summation
+    order only), 2 to about 2^-17, 1 rounds it to bf16 (what cuDNN's bf16
+    LSTM does). The k groups' partial tiles are added in shared memory. Otherwise the gates are FMA
+    (`seq.gate_products = "fma"`, `seq.split_k`), with a remark saying why
+    when the weights are 16-bit.
   }];
   let options = [
     Option<"blocks", "blocks", "int64_t", /*default=*/"132",
@@ -112,11 +128,23 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
     Option<"sharedBytes", "shared-bytes", "int64_t", /*default=*/"232448",
            "shared memory a block may use for its weights: the chip's "
            "opt-in limit (H100 227 KiB, A100 163 KiB); over 48 KiB it is "
-           "dynamic shared memory">
+           "dynamic shared memory">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "compute the gates of 16-bit weights with mma.sync (sm_80+); "
+           "false: FMA units">,
+    Option<"fragmentRegisters", "fragment-registers", "int64_t",
+           /*default=*/"64",
+           "32-bit registers a thread may hold its warp's fragments of the "
+           "weights in across steps; more, and they are read from shared "
+           "memory every step">,
+    Option<"stateTerms", "state-terms", "int64_t", /*default=*/"3",
+           "bf16 terms an f32 state is split into for the tensor cores (1 "
+           "to 3; 3 keeps about f32's precision)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
-    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::NVVM::NVVMDialect", "mlir::LLVM::LLVMDialect"
   ];
 }
 

@@ -436,6 +436,13 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
       env.set(result, value);
     return;
   }
+  if (auto region = dyn_cast<scf::ExecuteRegionOp>(op)) {
+    Env inner(&env);
+    SmallVector<RV> results = runRegion(region.getRegion(), inner, thread);
+    for (auto [result, value] : llvm::zip(region.getResults(), results))
+      env.set(result, value);
+    return;
+  }
   if (auto loop = dyn_cast<scf::WhileOp>(op)) {
     SmallVector<RV> args;
     for (Value v : loop.getInits())

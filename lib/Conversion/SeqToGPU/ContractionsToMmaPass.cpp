@@ -28,13 +28,10 @@
 // Shapes that do not tile (M % 16, N % 8, K % 16) stay linalg and reach
 // the GPU as SIMT loop nests, with a remark saying why.
 //
-// Fragment layouts: PTX ISA, "Matrix Fragments for mma.m16n8k16 with
-// floating point type" (groupID g = lane / 4, t = lane % 4):
-//   A: a0a1 (g, 2t..2t+1), a2a3 (g+8, 2t..), a4a5 (g, 2t+8..), a6a7 (g+8,
-//      2t+8..);  B: b0b1 (2t..2t+1, g), b2b3 (2t+8.., g);
-//   C/D: c0c1 (g, 2t..2t+1), c2c3 (g+8, 2t..2t+1).
+// Fragment layouts: see MmaFragments.h.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Conversion/SeqToGPU/MmaFragments.h"
 #include "seqc/Conversion/SeqToGPU.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
@@ -348,19 +345,6 @@ struct MmaKernelBuilder {
     return 0;
   }
 
-  /// Two 16-bit floats in one 32-bit word, `low` in the low half (element
-  /// order of the .bf16x2/.f16x2 fragment registers).
-  Value pack(Value low, Value high) {
-    Type i16 = b.getI16Type(), i32 = b.getI32Type();
-    auto widen = [&](Value x) {
-      return arith::ExtUIOp::create(b, i32,
-                                    arith::BitcastOp::create(b, i16, x));
-    };
-    Value shifted = arith::ShLIOp::create(
-        b, widen(high), arith::ConstantIntOp::create(b, i32, 16));
-    return arith::OrIOp::create(b, shifted, widen(low));
-  }
-
   /// Where this thread's `i`-th pair of the block's `rows` x depth slice
   /// of operand `operand` is: (row in the tile, pair of k), with
   /// consecutive threads along the buffer's contiguous dimension.
@@ -397,7 +381,7 @@ struct MmaKernelBuilder {
         };
         Value low = memref::LoadOp::create(b, buffer(operand), at(k));
         Value high = memref::LoadOp::create(b, buffer(operand), at(add(k, 1)));
-        return pack(low, high);
+        return seqc::packHalves(b, low, high);
       };
       words.push_back(first + threads <= pairs
                           ? load()
@@ -523,11 +507,9 @@ struct MmaKernelBuilder {
   /// A fragment register: a packed word of `shared`, as the mma operand
   /// type wants it (i32 for bf16, vector<2xf16> for f16).
   Value fragment(Value shared, Value row, Value word) {
-    Value packed = memref::LoadOp::create(b, shared, ValueRange{row, word});
-    if (isa<BFloat16Type>(con.operandType))
-      return packed;
-    return LLVM::BitcastOp::create(b, VectorType::get({2}, con.operandType),
-                                   packed);
+    return seqc::mmaRegister(
+        b, memref::LoadOp::create(b, shared, ValueRange{row, word}),
+        con.operandType);
   }
 
   gpu::LaunchOp build() {
@@ -587,12 +569,6 @@ struct MmaKernelBuilder {
               b, buffer(2), outputAt(row, add(column, j))));
     // initial is (row0: c0 c1, row1: c2 c3) per fragment.
 
-    Type f32 = b.getF32Type();
-    auto resultType =
-        LLVM::LLVMStructType::getLiteral(context, SmallVector<Type>(4, f32));
-    NVVM::MMATypes ptxType = isa<BFloat16Type>(con.operandType)
-                                 ? NVVM::MMATypes::bf16
-                                 : NVVM::MMATypes::f16;
     // The first slice's words are loaded before the loop; each iteration
     // stores the words it carries, then loads the next slice's (the last
     // iteration reloads its own: a clamped slice, no branch) so that
@@ -639,15 +615,8 @@ struct MmaKernelBuilder {
           Value n = add(add(mul(warpN, tiling.warpN()), f * 8), group);
           SmallVector<Value> bFragment = {fragment(sharedB, n, word0),
                                           fragment(sharedB, n, word1)};
-          MutableArrayRef<Value> c(acc.data() + 4 * f, 4);
-          Value d = NVVM::MmaOp::create(
-              b, resultType, a, bFragment, SmallVector<Value>(c),
-              ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-              std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                             NVVM::MMALayout::col});
-          for (int64_t i = 0; i < 4; ++i)
-            c[i] = LLVM::ExtractValueOp::create(b, d, i);
+          seqc::mmaM16N8K16(b, con.operandType, a, bFragment,
+                            MutableArrayRef<Value>(acc.data() + 4 * f, 4));
         }
       }
       // The next slice overwrites the tiles only once every warp is done.

@@ -31,7 +31,9 @@
 // seq-weight-stationary-steps' fused contraction and cell) runs as it is,
 // block for block: it may use block barriers, and its shared memory becomes
 // the persistent kernel's; its ops tagged seq.step_invariant (staging the
-// recurrent weights into shared memory) run once, before the first step.
+// recurrent weights into shared memory, or loading a warp's fragments of
+// them into registers, which the steps then use) run once, before the
+// first step.
 //
 // Loops this cannot take (another kernel that needs its own block:
 // barriers, shuffles, shared memory; an allocation that is not a state
@@ -317,10 +319,11 @@ struct PersistentKernelBuilder {
   }
 
   /// Runs a grid-shaped `kernel`'s step-invariant ops (weights staged into
-  /// shared memory) here, before the time loop `loop`, once; false (and
+  /// shared memory, or loaded into registers) here, before the time loop
+  /// `loop`, once, their results in `mapping` for the steps; false (and
   /// nothing built) when one of them needs a value of the step.
   bool hoistStepInvariant(gpu::LaunchOp kernel, scf::ForOp loop,
-                          IRMapping mapping) {
+                          IRMapping &mapping) {
     SmallVector<std::pair<Operation *, SetVector<Value>>> invariant;
     for (Operation &op : kernel.getBody().front().without_terminator()) {
       if (!op.hasAttr(seqc::kStepInvariantAttr))

@@ -202,3 +202,64 @@ func.func @unknown_effects(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
   } {seq.persistent}
   return
 }
+
+// 16-bit weights whose gates stay on FMA units say why; the step is still
+// one weight-stationary kernel. f16 weights with an f32 state: the state's
+// f16 terms would not keep f32's range.
+// CHECK-LABEL: func.func @f16_weights_f32_state
+// CHECK:       gpu.launch
+// CHECK:       seq.gate_products = "fma"
+func.func @f16_weights_f32_state(%r: memref<16x2x8xf16>, %init: memref<2x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x16xf32>) {
+    // expected-remark @+1 {{the gates' products run on FMA units, not tensor cores: the state is f32 and the weights f16: f16 terms of the state would not keep f32's range}}
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x16xf32>, memref<16x2x8xf16>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: f16, %o: f32):
+      %wf = arith.extf %w : f16 to f32
+      %p = arith.mulf %a, %wf : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x16xf32>
+    %units = memref.subview %new[0, 0] [2, 8] [1, 1] : memref<2x16xf32> to memref<2x8xf32, strided<[16, 1]>>
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%units : memref<2x8xf32, strided<[16, 1]>>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x16xf32>
+  } {seq.persistent}
+  return
+}
+
+// bf16 weights over a depth of 8: not a whole k step of 16.
+// CHECK-LABEL: func.func @shallow
+// CHECK:       gpu.launch
+// CHECK:       seq.gate_products = "fma"
+func.func @shallow(%r: memref<8x2x8xbf16>, %init: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x2x8xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x8xf32>) {
+    // expected-remark @+1 {{the gates' products run on FMA units, not tensor cores: the depth 8 is not a multiple of 16}}
+    linalg.generic {indexing_maps = [#h, #r, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x8xf32>, memref<8x2x8xbf16>) outs(%acc : memref<2x2x8xf32>) {
+    ^bb0(%a: f32, %w: bf16, %o: f32):
+      %wf = arith.extf %w : bf16 to f32
+      %p = arith.mulf %a, %wf : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x8xf32>
+    linalg.generic {indexing_maps = [#gate0, #gate1, #id], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc : memref<2x2x8xf32>, memref<2x2x8xf32>) outs(%new : memref<2x8xf32>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x8xf32>
+  } {seq.persistent}
+  return
+}

@@ -38,7 +38,7 @@
 // CHECK:             math.tanh
 // CHECK:             memref.store %[[H:.*]], %[[NEW:.*]][
 // CHECK:             memref.store %[[H]], %{{.*}}[
-// CHECK:         } {seq.kernel = "weight_stationary_step", seq.split_k = 1 : i64, seq.units_per_block = 3 : i64}
+// CHECK:         } {seq.gate_products = "fma", seq.kernel = "weight_stationary_step", seq.split_k = 1 : i64, seq.units_per_block = 3 : i64}
 // CHECK-NOT:     linalg.copy
 // CHECK:       } {seq.persistent}
 

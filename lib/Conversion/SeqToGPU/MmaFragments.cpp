@@ -1,0 +1,42 @@
+//===- MmaFragments.cpp - mma.sync m16n8k16 fragments ---------------------===//
+#include "lib/Conversion/SeqToGPU/MmaFragments.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+
+using namespace mlir;
+
+Value seqc::packHalves(ImplicitLocOpBuilder &b, Value low, Value high) {
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto widen = [&](Value x) {
+    return arith::ExtUIOp::create(b, i32, arith::BitcastOp::create(b, i16, x));
+  };
+  Value shifted = arith::ShLIOp::create(
+      b, widen(high), arith::ConstantIntOp::create(b, i32, 16));
+  return arith::OrIOp::create(b, shifted, widen(low));
+}
+
+Value seqc::mmaRegister(ImplicitLocOpBuilder &b, Value word, FloatType type) {
+  if (isa<BFloat16Type>(type))
+    return word;
+  return LLVM::BitcastOp::create(b, VectorType::get({2}, type), word);
+}
+
+void seqc::mmaM16N8K16(ImplicitLocOpBuilder &b, FloatType type,
+                       ArrayRef<Value> a, ArrayRef<Value> bFragment,
+                       MutableArrayRef<Value> c) {
+  Type f32 = b.getF32Type();
+  auto resultType = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                     SmallVector<Type>(4, f32));
+  NVVM::MMATypes ptxType =
+      isa<BFloat16Type>(type) ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+  Value d = NVVM::MmaOp::create(
+      b, resultType, SmallVector<Value>(a), SmallVector<Value>(bFragment),
+      SmallVector<Value>(c), ArrayRef<int64_t>{16, 8, 16}, std::nullopt,
+      std::nullopt, std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  for (int64_t i = 0; i < 4; ++i)
+    c[i] = LLVM::ExtractValueOp::create(b, d, i);
+}
