@@ -118,7 +118,10 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
     terms, one product each (`seq.state_terms`): 3 keep the state to about
     f32's precision (the gates then differ from the FMA path's by summation
     order only), 2 to about 2^-17, 1 rounds it to bf16 (what cuDNN's bf16
-    LSTM does). The k groups' partial tiles are added in shared memory. Otherwise the gates are FMA
+    LSTM does). The k groups' partial tiles are added in shared memory:
+    by the cell itself when acc is filled every step and read by nothing
+    else (`seq.gates_in = "shared"`: acc is never written), else into acc
+    before the cell (`"global"`). Otherwise the gates are FMA
     (`seq.gate_products = "fma"`, `seq.split_k`), with a remark saying why
     when the weights are 16-bit.
   }];

@@ -122,6 +122,10 @@ struct WeightStationaryStep {
     /// Units per block: the FMA path's, or more so that no block's units
     /// straddle two heads when the state is indexed by the head.
     int64_t unitsPerBlock;
+    /// The cell takes its gates from the partial tiles in shared memory
+    /// (acc, filled every step and read by nothing else, is never
+    /// written); otherwise they are added into acc first.
+    bool gatesInShared = false;
     int64_t mPerWarp() const { return mTiles / warpsM; }
     int64_t nPerWarp() const { return nTiles / warpsN; }
     int64_t kPerWarp() const { return kSteps / warpsK; }
@@ -517,6 +521,15 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
     }
     break;
   }
+  if (step.tensorCores) {
+    Value acc = step.acc();
+    step.tensorCores->gatesInShared =
+        step.fill && acc.getDefiningOp<memref::AllocOp>() &&
+        llvm::all_of(acc.getUsers(), [&](Operation *user) {
+          return user == step.fill || user == contraction ||
+                 user == step.cell || isa<memref::DeallocOp>(user);
+        });
+  }
   return step;
 }
 
@@ -524,6 +537,8 @@ struct StepKernelBuilder {
   ImplicitLocOpBuilder &b;
   WeightStationaryStep &step;
   int64_t blocks;
+  /// The tensor cores' partial tiles, when the cell reads its gates there.
+  Value gatePartials = nullptr;
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
@@ -671,6 +686,8 @@ struct StepKernelBuilder {
           "seq.weights_in",
           b.getStringAttr(tc->weightsInRegisters ? "registers" : "shared"));
       launch->setAttr("seq.state_terms", b.getI64IntegerAttr(tc->stateTerms));
+      launch->setAttr("seq.gates_in",
+                      b.getStringAttr(tc->gatesInShared ? "shared" : "global"));
     } else {
       launch->setAttr("seq.gate_products", b.getStringAttr("fma"));
       launch->setAttr("seq.split_k", b.getI64IntegerAttr(step.split));
@@ -1004,6 +1021,12 @@ struct StepKernelBuilder {
                            add(column, index(r % 2))});
         }
     }
+    // With the gates in shared memory, the cell adds the partial tiles up
+    // after build's barrier.
+    if (tc.gatesInShared) {
+      gatePartials = partials;
+      return;
+    }
     gpu::BarrierOp::create(b);
 
     // acc = its initial value + the k groups' partial sums, in group order.
@@ -1031,6 +1054,36 @@ struct StepKernelBuilder {
         });
   }
 
+  /// The linear index of `dims` (ranges `of`) at `loops`.
+  Value linearize(ArrayRef<Value> loops, ArrayRef<unsigned> dims,
+                  ArrayRef<int64_t> of) {
+    Value linear = index(0);
+    for (unsigned d : dims)
+      linear = add(mul(linear, of[d]), loops[d]);
+    return linear;
+  }
+
+  /// The gate at acc's indices `at` (of this block's units): the fill's
+  /// value plus the k groups' partial sums, in group order.
+  Value gateFromPartials(ArrayRef<Value> at, Value firstUnit) {
+    AffineMap accMap = step.contraction.getIndexingMapsArray().back();
+    SmallVector<Value> loops(step.ranges.size());
+    for (auto [a, value] : llvm::enumerate(at))
+      loops[accMap.getDimPosition(a)] = value;
+    Value row = linearize(loops, step.rows, step.ranges);
+    Value local = arith::SubIOp::create(
+        b, linearize(loops, step.units, step.ranges), firstUnit);
+    Value n = add(mul(local, step.columnCount()),
+                  linearize(loops, step.columns, step.ranges));
+    Value sum;
+    for (int64_t g = 0; g < step.tensorCores->warpsK; ++g) {
+      Value partial =
+          memref::LoadOp::create(b, gatePartials, ValueRange{index(g), row, n});
+      sum = sum ? arith::AddFOp::create(b, sum, partial).getResult() : partial;
+    }
+    return arith::AddFOp::create(b, step.fillValue, sum);
+  }
+
   /// The cell of the block's units; consecutive threads, consecutive units.
   void buildCell(Value thread, Value firstUnit) {
     linalg::GenericOp cell = step.cell;
@@ -1053,9 +1106,12 @@ struct StepKernelBuilder {
               args.push_back(arg); // unused: a placeholder
               continue;
             }
-            args.push_back(memref::LoadOp::create(
-                b, operand.get(),
-                indices(cellMaps[operand.getOperandNumber()], loops)));
+            SmallVector<Value> at =
+                indices(cellMaps[operand.getOperandNumber()], loops);
+            args.push_back(
+                gatePartials && operand.get() == step.acc()
+                    ? gateFromPartials(at, firstUnit)
+                    : memref::LoadOp::create(b, operand.get(), at).getResult());
           }
           SmallVector<Value> yielded = inlineBody(cell, args);
           SmallVector<SmallVector<Value>> outIndices;

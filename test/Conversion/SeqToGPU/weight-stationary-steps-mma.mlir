@@ -65,15 +65,24 @@
 // CHECK-NOT:         nvvm.mma.sync
 // CHECK-COUNT-12:    memref.store %{{.*}}, %[[PARTIALS]]
 // CHECK:           gpu.barrier
-// The two k groups' partial sums and the fill value, per element of acc.
+// The cell takes each gate from the partial tiles: the two k groups' sums
+// plus the fill value (acc, filled every step and read by nothing else,
+// is never written; no second barrier).
+// CHECK-NOT:       gpu.barrier
 // CHECK:           scf.for
+// CHECK-NOT:         memref.store
 // CHECK:             memref.load %[[PARTIALS]]
 // CHECK:             memref.load %[[PARTIALS]]
 // CHECK:             arith.addf
 // CHECK:             arith.addf %cst
-// CHECK:           gpu.barrier
-// CHECK:           math.tanh
-// CHECK:         } {seq.gate_products = "mma.m16n8k16", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 2, 1, 2>, seq.state_terms = 3 : i64, seq.units_per_block = 11 : i64, seq.weights_in = "registers"}
+// CHECK-NOT:         memref.store
+// CHECK:             memref.load %[[PARTIALS]]
+// CHECK:             memref.load %[[PARTIALS]]
+// CHECK:             arith.addf
+// CHECK:             arith.addf %cst
+// CHECK-NOT:       gpu.barrier
+// CHECK:             math.tanh
+// CHECK:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 2, 1, 2>, seq.state_terms = 3 : i64, seq.units_per_block = 11 : i64, seq.weights_in = "registers"}
 
 // PERSISTENT-LABEL: func.func @split_state
 // PERSISTENT:       gpu.launch
@@ -136,7 +145,8 @@ func.func @split_state(%r: memref<32x2x32xbf16>, %init: memref<20x32xf32>, %out:
 // A bf16 state (one product per tile), R staged in shared memory
 // (fragment-registers=0) as packed k pairs, rows of 32 columns padded to 40
 // words (conflict-free fragment reads); acc starts from the bias the step
-// writes into it, not a fill, so the sums are added to what acc holds.
+// writes into it, not a fill, so the sums are added to what acc holds, in
+// acc (seq.gates_in = "global"), before a barrier and the cell.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=2 fragment-registers=0}))' | FileCheck %s --check-prefix=SHARED
 // RUN: seqc-gpu-emulate %s --func=bf16_state --pipeline='func.func(seq-weight-stationary-steps{blocks=2 fragment-registers=0},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=2})' | FileCheck %s --check-prefix=EMULATE-BF16
 // EMULATE-BF16: @bf16_state: 0 -> {{[0-9]+}} kernel launches, {{.*}}: PASS
@@ -162,7 +172,7 @@ func.func @split_state(%r: memref<32x2x32xbf16>, %init: memref<20x32xf32>, %out:
 // SHARED:             arith.addf
 // SHARED:             %[[BIAS:.*]] = memref.load %{{.*}} : memref<2x2x32xf32>
 // SHARED:             arith.addf %[[BIAS]]
-// SHARED:         } {seq.gate_products = "mma.m16n8k16", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 2>, seq.state_terms = 1 : i64, seq.units_per_block = 16 : i64, seq.weights_in = "shared"}
+// SHARED:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "global", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 2>, seq.state_terms = 1 : i64, seq.units_per_block = 16 : i64, seq.weights_in = "shared"}
 #bias_2 = affine_map<(b, g, j) -> (g, j)>
 #fill_2 = affine_map<(b, g, j) -> (b, g, j)>
 #h_2 = affine_map<(b, g, j, k) -> (b, k)>
@@ -223,7 +233,7 @@ func.func @bf16_state(%r: memref<32x2x32xbf16>, %bias: memref<2x32xf32>, %init: 
 // RUN: seqc-gpu-emulate %s --func=heads --pipeline='func.func(seq-weight-stationary-steps{blocks=3},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=3})' | FileCheck %s --check-prefix=EMULATE-HEADS
 // EMULATE-HEADS: @heads: 0 -> 2 kernel launches, {{.*}}: PASS
 // HEADS-LABEL: func.func @heads
-// HEADS:         } {seq.gate_products = "mma.m16n8k16", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 1>, seq.state_terms = 3 : i64, seq.units_per_block = 16 : i64, seq.weights_in = "registers"}
+// HEADS:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 1>, seq.state_terms = 3 : i64, seq.units_per_block = 16 : i64, seq.weights_in = "registers"}
 #fill_3 = affine_map<(b, n, g, j) -> (b, n, g, j)>
 #h_3 = affine_map<(b, n, g, j, k) -> (b, n, k)>
 #r_3 = affine_map<(b, n, g, j, k) -> (n, k, g, j)>
