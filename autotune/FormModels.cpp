@@ -20,7 +20,7 @@ namespace seqc::autotune {
 
 seq::FormAttr TileConfig::toAttr(MLIRContext *context) const {
   return seq::FormAttr::get(context, kind, variant, chunkSize, blockThreads,
-                            itemsPerThread, std::nullopt);
+                            itemsPerThread, std::nullopt, stateTerms);
 }
 
 TileConfig TileConfig::fromAttr(seq::FormAttr form) {
@@ -30,6 +30,7 @@ TileConfig TileConfig::fromAttr(seq::FormAttr form) {
   c.chunkSize = form.getChunkSize();
   c.blockThreads = form.getBlockThreads();
   c.itemsPerThread = form.getItemsPerThread();
+  c.stateTerms = form.getStateTerms();
   return c;
 }
 
@@ -44,12 +45,15 @@ std::string TileConfig::str() const {
     s += fmt::format(" block_threads={}", *blockThreads);
   if (itemsPerThread)
     s += fmt::format(" items_per_thread={}", *itemsPerThread);
+  if (stateTerms)
+    s += fmt::format(" state_terms={}", *stateTerms);
   return s;
 }
 
 bool TileConfig::sameTiles(const TileConfig &o) const {
   return kind == o.kind && variant == o.variant && chunkSize == o.chunkSize &&
-         blockThreads == o.blockThreads && itemsPerThread == o.itemsPerThread;
+         blockThreads == o.blockThreads &&
+         itemsPerThread == o.itemsPerThread && stateTerms == o.stateTerms;
 }
 
 namespace {

@@ -19,7 +19,9 @@ def SeqSelectForm : Pass<"seq-select-form"> {
     sets one form on every op that admits it, for testing: `prefix`,
     `sequential`, or `chunkwise:64` with a chunk size.
     `sequential-variant` writes FlashRNN's variant (`fused`, `alternating`)
-    on the `seq.recurrence` ops it puts in the sequential form.
+    on the `seq.recurrence` ops it puts in the sequential form, and
+    `state-terms` (with the fused variant) how many bf16 terms their f32
+    state is split into for the fused step's tensor cores.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
@@ -31,7 +33,10 @@ def SeqSelectForm : Pass<"seq-select-form"> {
            /*default=*/"\"\"",
            "GPU variant of the recurrences it puts in the sequential form: "
            "fused (one persistent kernel) or alternating (kernels per step, "
-           "the default)">
+           "the default)">,
+    Option<"stateTerms", "state-terms", "int64_t", /*default=*/"0",
+           "bf16 terms of the f32 state of the fused recurrences it writes "
+           "(1 to 3; 0: the form's default, 3)">
   ];
 }
 

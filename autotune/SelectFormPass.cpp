@@ -77,6 +77,13 @@ struct SeqSelectFormPass
         return signalPassFailure();
       }
     }
+    if (stateTerms && (stateTerms < 1 || stateTerms > 3 ||
+                       variant != seq::SequentialVariant::fused)) {
+      getOperation()->emitError()
+          << "seq-select-form: state-terms must be 1, 2 or 3, with "
+             "sequential-variant=fused";
+      return signalPassFailure();
+    }
     getOperation()->walk([&](seq::FormOpInterface op) {
       if (op.getFormAttr()) {
         checkWrittenForm(op, *hw);
@@ -96,8 +103,11 @@ struct SeqSelectFormPass
         pick = choice.cheapest();
       }
       if (pick && variant && pick->kind == FormKind::sequential &&
-          isa<seq::RecurrenceOp>(op.getOperation()))
+          isa<seq::RecurrenceOp>(op.getOperation())) {
         pick->variant = variant;
+        if (stateTerms && *variant == seq::SequentialVariant::fused)
+          pick->stateTerms = stateTerms;
+      }
       if (pick)
         op->setAttr("form", pick->toAttr(op->getContext()));
     });

@@ -84,8 +84,10 @@ SCAN_FORMS = {
 MODELS = {
     "lstm_h768_1head": lstm(1),
     "lstm_h768_12heads": lstm(12),
-    # prepare.sh compiles *_fused with --rnn-variant=fused.
+    # prepare.sh compiles *_fused* with --rnn-variant=fused, and *_1term
+    # with --rnn-state-terms=1 (the state rounded to bf16 in h R, as cuDNN).
     "lstm_h768_1head_fused": lstm(1),
+    "lstm_h768_1head_fused_1term": lstm(1),
     "lstm_h768_12heads_fused": lstm(12),
     "gla": gla(),
     "gla_sequential": gla(form="#seq.form<sequential>"),

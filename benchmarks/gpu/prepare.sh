@@ -26,7 +26,8 @@ python3 benchmarks/gpu/models.py "$OUT/models" >/dev/null
 for m in "$OUT"/models/*.mlir; do
   name=$(basename "$m" .mlir)
   variant=()
-  [[ $name == *_fused ]] && variant=(--rnn-variant=fused)
+  [[ $name == *_fused* ]] && variant=(--rnn-variant=fused)
+  [[ $name == *_1term ]] && variant+=(--rnn-state-terms=1)
   build/bin/seqc compile "$m" --target="$TARGET" "${variant[@]}" -o "$OUT/bench/$name" --check-vectors=false >/dev/null
 done
 # What the check does not read: the cubin is embedded in the library.

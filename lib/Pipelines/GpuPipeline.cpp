@@ -61,16 +61,19 @@ static int64_t sharedBytesOf(StringRef chip) {
 
 static std::string stagePipeline(GpuStage stage, StringRef target,
                                  StringRef tuningDatabase,
-                                 StringRef sequentialVariant) {
+                                 const RecurrenceChoice &recurrences) {
   std::string chip = gpuChipOf(target);
   switch (stage) {
   case GpuStage::seq:
     return "seqnn-expand,canonicalize,cse," +
            tuningRecordsPass(tuningDatabase, target) +
            "seq-select-form{target=" + target.str() +
-           (sequentialVariant.empty()
+           (recurrences.variant.empty()
                 ? std::string()
-                : " sequential-variant=" + sequentialVariant.str()) +
+                : " sequential-variant=" + recurrences.variant) +
+           (recurrences.stateTerms
+                ? " state-terms=" + std::to_string(recurrences.stateTerms)
+                : std::string()) +
            "},canonicalize,cse";
   case GpuStage::loops:
     // Elementwise chains are fused into one generic each (one kernel per
@@ -128,7 +131,7 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
 
 LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
                           StringRef tuningDatabase,
-                          StringRef sequentialVariant) {
+                          const RecurrenceChoice &recurrences) {
   if (!isGpuTarget(target)) {
     llvm::errs() << "seqc: '" << target << "' is not a GPU target\n";
     return failure();
@@ -139,7 +142,7 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
   std::string errors;
   llvm::raw_string_ostream os(errors);
   if (failed(parsePassPipeline(
-          stagePipeline(stage, target, tuningDatabase, sequentialVariant), pm,
+          stagePipeline(stage, target, tuningDatabase, recurrences), pm,
           os))) {
     llvm::errs() << "seqc: internal error: GPU pipeline stage '"
                  << gpuStageName(stage) << "' does not parse: " << errors
@@ -152,12 +155,12 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
 LogicalResult buildGpuPipeline(OpPassManager &pm, StringRef target,
                                GpuStage last, GpuStage first,
                                StringRef tuningDatabase,
-                               StringRef sequentialVariant) {
+                               const RecurrenceChoice &recurrences) {
   for (GpuStage stage : kGpuStages) {
     if (stage < first)
       continue;
     if (failed(
-            addGpuStage(pm, stage, target, tuningDatabase, sequentialVariant)))
+            addGpuStage(pm, stage, target, tuningDatabase, recurrences)))
       return failure();
     if (stage == last)
       break;
@@ -180,6 +183,11 @@ struct GpuPipelineOptions : PassPipelineOptions<GpuPipelineOptions> {
       llvm::cl::desc("GPU variant of sequential recurrences: fused or "
                      "alternating"),
       llvm::cl::init("")};
+  Option<int64_t> stateTerms{
+      *this, "state-terms",
+      llvm::cl::desc("bf16 terms of an f32 state in the fused step's "
+                     "tensor-core product (1 to 3; 0: the default, 3)"),
+      llvm::cl::init(0)};
 };
 } // namespace
 
@@ -193,7 +201,9 @@ void registerGpuPipeline() {
         std::optional<GpuStage> last = parseGpuStage(options.stop);
         (void)buildGpuPipeline(pm, options.target,
                                last.value_or(GpuStage::llvm), GpuStage::seq,
-                               options.db, options.variant);
+                               options.db,
+                               RecurrenceChoice{options.variant,
+                                                options.stateTerms});
       });
 }
 

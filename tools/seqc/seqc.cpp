@@ -81,6 +81,13 @@ cl::opt<std::string> rnnVariant(
              "fused (one persistent kernel, a grid barrier between the "
              "kernels of a step)"),
     cl::value_desc("fused|alternating"), cl::init(""), cl::sub(compileCommand));
+cl::opt<int64_t> rnnStateTerms(
+    "rnn-state-terms",
+    cl::desc("GPU targets, fused variant: bf16 terms an f32 recurrent state "
+             "is split into for the tensor cores' h R product: 3 (the "
+             "default) keeps about f32's precision, 2 about 2^-17, 1 rounds "
+             "the state to bf16 as cuDNN's bf16 LSTM does"),
+    cl::value_desc("1|2|3"), cl::init(0), cl::sub(compileCommand));
 cl::opt<uint64_t> seed("seed", cl::init(0),
                        cl::desc("Seed of the generated inputs"),
                        cl::sub(runCommand), cl::sub(compileCommand),
@@ -180,7 +187,8 @@ bool handleEmit(ModuleOp module, int &rc) {
     }
     PassManager pm(module.getContext());
     if (failed(buildGpuPipeline(pm, targetName, *stage, GpuStage::seq,
-                                tuningDatabase, rnnVariant)))
+                                tuningDatabase,
+                                RecurrenceChoice{rnnVariant, rnnStateTerms})))
       rc = 1;
     else if (failed(pm.run(module)))
       rc = fail("compilation failed (see the diagnostics above)");
@@ -331,6 +339,12 @@ int compileMain(MLIRContext &context) {
   if (!rnnVariant.empty() && !isGpuTarget(targetName))
     return fail("--rnn-variant chooses GPU code; the target is '" +
                 targetName + "'");
+  if (rnnStateTerms && (rnnStateTerms < 1 || rnnStateTerms > 3))
+    return fail("--rnn-state-terms must be 1, 2 or 3, not " +
+                std::to_string(rnnStateTerms));
+  if (rnnStateTerms && rnnVariant != "fused")
+    return fail("--rnn-state-terms applies to the fused variant "
+                "(--rnn-variant=fused)");
   Program program;
   if (int rc = loadProgram(context, inputFile, functionName, program))
     return rc;
@@ -367,7 +381,8 @@ int compileMain(MLIRContext &context) {
       return rc;
     PassManager pm(&context);
     if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq,
-                                GpuStage::seq, tuningDatabase, rnnVariant)) ||
+                                GpuStage::seq, tuningDatabase,
+                                RecurrenceChoice{rnnVariant, rnnStateTerms})) ||
         failed(pm.run(*program.module)))
       return fail("compilation failed (see the diagnostics above)");
     program.function = program.module->lookupSymbol<func::FuncOp>(selected);

@@ -31,7 +31,8 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
                  std::optional<int64_t> chunkSize,
                  std::optional<int64_t> blockThreads,
                  std::optional<int64_t> itemsPerThread,
-                 std::optional<int64_t> headTile) {
+                 std::optional<int64_t> headTile,
+                 std::optional<int64_t> stateTerms) {
   auto checkPositive = [&](StringRef name,
                            std::optional<int64_t> value) -> LogicalResult {
     if (value && *value <= 0)
@@ -48,6 +49,13 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
     return emitError() << "form parameter 'variant' applies to the sequential "
                           "form only, not to '"
                        << stringifyFormKind(kind) << "'";
+  if (stateTerms && (*stateTerms < 1 || *stateTerms > 3))
+    return emitError() << "form parameter 'state_terms' must be 1, 2 or 3, "
+                          "got "
+                       << *stateTerms;
+  if (stateTerms && variant != SequentialVariant::fused)
+    return emitError() << "form parameter 'state_terms' applies to the "
+                          "fused sequential variant only";
   if (chunkSize && kind != FormKind::chunkwise && kind != FormKind::prefix)
     return emitError() << "form parameter 'chunk_size' applies to the "
                           "chunkwise and prefix forms only, not to '"

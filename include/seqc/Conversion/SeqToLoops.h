@@ -23,6 +23,10 @@ namespace seqc {
 /// a grid barrier between the kernels of a step (seq-persistent-time-loops).
 constexpr llvm::StringLiteral kPersistentLoopAttr = "seq.persistent";
 
+/// On a fused-variant time loop whose form says `state_terms`: how many
+/// bf16 terms seq-weight-stationary-steps splits the f32 state into.
+constexpr llvm::StringLiteral kStateTermsAttr = "seq.state_terms";
+
 /// Whether `op` is a seq op to be computed in the sequential form (its form
 /// is `sequential`, or it has none) that the sequential lowering accepts.
 bool hasSequentialForm(mlir::Operation *op);

@@ -29,19 +29,29 @@ bool isGpuTarget(llvm::StringRef target);
 /// "sm_80" -> "sm_80", "sm_90"/"h100"/"h200" -> "sm_90".
 std::string gpuChipOf(llvm::StringRef target);
 
+/// What the user chose for the recurrences the form selection makes
+/// sequential (written into their `#seq.form`); empty or 0: the default.
+struct RecurrenceChoice {
+  /// FlashRNN's GPU variant: fused, alternating, or empty.
+  std::string variant;
+  /// bf16 terms of an f32 state in the fused step's tensor-core product
+  /// (1 to 3); 0: the default (3, about f32's precision).
+  int64_t stateTerms = 0;
+};
+
 /// With `tuningDatabase`, the seq stage takes forms from its records first;
-/// `sequentialVariant` (fused, alternating or empty) is the GPU variant of
-/// the recurrences the form selection makes sequential.
+/// `recurrences` is what the form selection writes on the recurrences it
+/// makes sequential.
 mlir::LogicalResult addGpuStage(mlir::OpPassManager &pm, GpuStage stage,
                                 llvm::StringRef target,
                                 llvm::StringRef tuningDatabase = "",
-                                llvm::StringRef sequentialVariant = "");
+                                const RecurrenceChoice &recurrences = {});
 mlir::LogicalResult buildGpuPipeline(mlir::OpPassManager &pm,
                                      llvm::StringRef target,
                                      GpuStage last = GpuStage::llvm,
                                      GpuStage first = GpuStage::seq,
                                      llvm::StringRef tuningDatabase = "",
-                                     llvm::StringRef sequentialVariant = "");
+                                     const RecurrenceChoice &recurrences = {});
 
 /// Registers `seqc-gpu-pipeline{target=sm_90}`.
 void registerGpuPipeline();

@@ -481,6 +481,9 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
     step.split *= 2;
 
   int64_t fmaUnitsPerBlock = step.unitsPerBlock;
+  // The loop's form may choose the state's terms (seq.state_terms).
+  if (auto terms = loop->getAttrOfType<IntegerAttr>(seqc::kStateTermsAttr))
+    stateTerms = terms.getInt();
   if (tensorCores)
     step.tensorCores =
         planTensorCores(step, fragmentRegisters, stateTerms, whyNotTensorCores);

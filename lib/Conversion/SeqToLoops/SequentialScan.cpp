@@ -290,8 +290,11 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
     // FlashRNN's fused variant: the GPU pipeline runs the whole time loop
     // as one persistent kernel (seq-persistent-time-loops).
     if (FormAttr form = op.getFormAttr();
-        form && form.getVariant() == SequentialVariant::fused)
+        form && form.getVariant() == SequentialVariant::fused) {
       loop->setAttr(kPersistentLoopAttr, rewriter.getUnitAttr());
+      if (std::optional<int64_t> terms = form.getStateTerms())
+        loop->setAttr(kStateTermsAttr, rewriter.getI64IntegerAttr(*terms));
+    }
     SmallVector<Value> results(loop.getResults().drop_front(numStates));
     llvm::append_range(results, loop.getResults().take_front(numStates));
     rewriter.replaceOp(op, results);

@@ -15,6 +15,16 @@ func.func @form_variant_not_sequential() attributes {f = #seq.form<chunkwise, va
 
 // -----
 
+// expected-error @+1 {{form parameter 'state_terms' must be 1, 2 or 3, got 4}}
+func.func @form_state_terms_range() attributes {f = #seq.form<sequential, variant = fused, state_terms = 4>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'state_terms' applies to the fused sequential variant only}}
+func.func @form_state_terms_alternating() attributes {f = #seq.form<sequential, variant = alternating, state_terms = 1>} { return }
+
+// -----
+
 // expected-error @+1 {{form parameter 'chunk_size' applies to the chunkwise and prefix forms only, not to 'parallel'}}
 func.func @form_chunk_size_on_parallel() attributes {f = #seq.form<parallel, chunk_size = 4>} { return }
 

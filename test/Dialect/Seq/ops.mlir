@@ -70,7 +70,7 @@ func.func @linear_scan_complex(%a: tensor<1x10x3xcomplex<f32>>, %b: tensor<1x10x
 
 // An LSTM cell: two states, a captured recurrent matrix, one output.
 // CHECK-LABEL: func.func @recurrence_lstm_cell
-// CHECK: seq.recurrence ins(%{{.*}} : tensor<2x16x128xf32>) init(%{{.*}}, %{{.*}} : tensor<2x32xf32>, tensor<2x32xf32>) weights(%{{.*}} : tensor<1x32x128xf32>) attributes {form = #seq.form<sequential, variant = fused, block_threads = 128>} -> (tensor<2x16x32xf32>) final(tensor<2x32xf32>, tensor<2x32xf32>) {
+// CHECK: seq.recurrence ins(%{{.*}} : tensor<2x16x128xf32>) init(%{{.*}}, %{{.*}} : tensor<2x32xf32>, tensor<2x32xf32>) weights(%{{.*}} : tensor<1x32x128xf32>) attributes {form = #seq.form<sequential, variant = fused, block_threads = 128, state_terms = 2>} -> (tensor<2x16x32xf32>) final(tensor<2x32xf32>, tensor<2x32xf32>) {
 // CHECK: ^bb0(%{{.*}}: tensor<2x128xf32>, %{{.*}}: tensor<2x32xf32>, %{{.*}}: tensor<2x32xf32>, %{{.*}}: tensor<1x32x128xf32>):
 // CHECK: seq.yield %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x32xf32>, tensor<2x32xf32>, tensor<2x32xf32>
 func.func @recurrence_lstm_cell(%wx: tensor<2x16x128xf32>, %h0: tensor<2x32xf32>, %c0: tensor<2x32xf32>,
@@ -78,7 +78,7 @@ func.func @recurrence_lstm_cell(%wx: tensor<2x16x128xf32>, %h0: tensor<2x32xf32>
   %hs, %hT, %cT = seq.recurrence ins(%wx : tensor<2x16x128xf32>)
       init(%h0, %c0 : tensor<2x32xf32>, tensor<2x32xf32>)
       weights(%r : tensor<1x32x128xf32>)
-      attributes {form = #seq.form<sequential, variant = fused, block_threads = 128>}
+      attributes {form = #seq.form<sequential, variant = fused, block_threads = 128, state_terms = 2>}
       -> (tensor<2x16x32xf32>) final (tensor<2x32xf32>, tensor<2x32xf32>) {
   ^bb0(%x: tensor<2x128xf32>, %h: tensor<2x32xf32>, %c: tensor<2x32xf32>, %w: tensor<1x32x128xf32>):
     %r2 = tensor.collapse_shape %w [[0, 1], [2]] : tensor<1x32x128xf32> into tensor<32x128xf32>
