@@ -184,29 +184,23 @@ def lstm(bundles):
         print_profile(lambda: fn(*args, out=out))
     row("lstm 1 head", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
         err, 5e-2, "cuDNN rel err %.2e" % torch_err, graph)
-    # FlashRNN's fused variant: one persistent cooperative kernel.
-    name = "lstm_h768_1head_fused"
-    if os.path.isdir(os.path.join(bundles, name)):
-        fn = seqc.load(os.path.join(bundles, name)).lstm
-        out = fn(*args)
-        err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
-        ms = median_ms(lambda: fn(*args, out=out))
-        graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
-        row("lstm 1 head fused", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)",
-            torch_ms, err, 5e-2, "persistent kernel, h R on tensor cores (3 bf16 terms of h), "
-            "R in registers", graph)
-    # The same with h rounded to bf16 in h R (--rnn-state-terms=1): cuDNN's
+    # FlashRNN's fused variant: one persistent cooperative kernel; then the
+    # same with h rounded to bf16 in h R (--rnn-state-terms=1): cuDNN's
     # precision, a third of the tensor-core products.
-    name = "lstm_h768_1head_fused_1term"
-    if os.path.isdir(os.path.join(bundles, name)):
+    for name, label, note in (
+            ("lstm_h768_1head_fused", "lstm 1 head fused",
+             "persistent kernel, h R on tensor cores (3 bf16 terms of h), R in registers"),
+            ("lstm_h768_1head_fused_1term", "lstm 1 head fused 1 term",
+             "as above, h rounded to bf16 in h R")):
+        if not os.path.isdir(os.path.join(bundles, name)):
+            continue
         fn = seqc.load(os.path.join(bundles, name)).lstm
         out = fn(*args)
         err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
         ms = median_ms(lambda: fn(*args, out=out))
         graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
-        row("lstm 1 head fused 1 term", "B%d T%d H%d bf16" % (B, T, H), ms,
-            "torch.nn.LSTM (cuDNN)", torch_ms, err, 5e-2,
-            "as above, h rounded to bf16 in h R", graph)
+        row(label, "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
+            err, 5e-2, note, graph)
     name = "lstm_h768_12heads"
     if os.path.isdir(os.path.join(bundles, name)):
         fn = seqc.load(os.path.join(bundles, name)).lstm
