@@ -111,17 +111,17 @@ struct WeightStationaryStep {
   struct TensorCores {
     FloatType type; ///< the fragments' 16-bit type (the weights')
     /// bf16 terms an f32 state is split into (1 for a 16-bit state).
-    int64_t stateTerms;
-    int64_t mTiles, nTiles, kSteps;
-    int64_t warpsM, warpsN, warpsK;
+    int64_t stateTerms = 1;
+    int64_t mTiles = 1, nTiles = 1, kSteps = 1;
+    int64_t warpsM = 1, warpsN = 1, warpsK = 1;
     /// The warp's fragments of R held in registers across steps (loaded
     /// once); otherwise R is staged in shared memory as packed k pairs,
     /// rows of `rowWords` words, and read per step.
-    bool weightsInRegisters;
-    int64_t rowWords;
+    bool weightsInRegisters = true;
+    int64_t rowWords = 0;
     /// Units per block: the FMA path's, or more so that no block's units
     /// straddle two heads when the state is indexed by the head.
-    int64_t unitsPerBlock;
+    int64_t unitsPerBlock = 1;
     /// The cell takes its gates from the partial tiles in shared memory
     /// (acc, filled every step and read by nothing else, is never
     /// written); otherwise they are added into acc first.
@@ -282,8 +282,14 @@ planTensorCores(WeightStationaryStep &step, int64_t fragmentRegisters,
     inner *= step.ranges[d];
   }
   tc.unitsPerBlock = step.unitsPerBlock;
-  while (headed && inner % tc.unitsPerBlock)
+  while (headed && tc.unitsPerBlock < inner && inner % tc.unitsPerBlock)
     ++tc.unitsPerBlock;
+  if (headed && tc.unitsPerBlock > inner) {
+    why = llvm::formatv("a block's {0} units would span heads of {1} units "
+                        "(the state's rows differ per head)",
+                        tc.unitsPerBlock, inner);
+    return std::nullopt;
+  }
   if (step.depthCount() % 16) {
     why = llvm::formatv("the depth {0} is not a multiple of 16",
                         step.depthCount());

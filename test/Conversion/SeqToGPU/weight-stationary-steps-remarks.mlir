@@ -263,3 +263,41 @@ func.func @shallow(%r: memref<8x2x8xbf16>, %init: memref<2x8xf32>) {
   } {seq.persistent}
   return
 }
+
+// Four heads of 2 units over 2 blocks: a block's 4 units would span two
+// heads, whose state rows differ; FMA units take it (a thread per row and
+// unit reads its own head's row).
+// CHECK-LABEL: func.func @heads_wider_than_blocks
+// CHECK:       gpu.launch
+// CHECK:       seq.gate_products = "fma"
+#hh = affine_map<(b, n, g, j, k) -> (b, n, k)>
+#rh = affine_map<(b, n, g, j, k) -> (n, k, g, j)>
+#acch = affine_map<(b, n, g, j, k) -> (b, n, g, j)>
+#gate0h = affine_map<(b, n, j) -> (b, n, 0, j)>
+#gate1h = affine_map<(b, n, j) -> (b, n, 1, j)>
+#idh = affine_map<(b, n, j) -> (b, n, j)>
+func.func @heads_wider_than_blocks(%r: memref<4x16x2x2xbf16>, %init: memref<2x4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %acc = memref.alloc() : memref<2x4x2x2xf32>
+  %res = scf.for %t = %c0 to %c16 step %c1 iter_args(%h = %init) -> (memref<2x4x16xf32>) {
+    // expected-remark @+1 {{the gates' products run on FMA units, not tensor cores: a block's 4 units would span heads of 2 units (the state's rows differ per head)}}
+    linalg.generic {indexing_maps = [#hh, #rh, #acch], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<2x4x16xf32>, memref<4x16x2x2xbf16>) outs(%acc : memref<2x4x2x2xf32>) {
+    ^bb0(%a: f32, %w: bf16, %o: f32):
+      %wf = arith.extf %w : bf16 to f32
+      %p = arith.mulf %a, %wf : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<2x4x16xf32>
+    %units = memref.subview %new[0, 0, 0] [2, 4, 2] [1, 1, 1] : memref<2x4x16xf32> to memref<2x4x2xf32, strided<[64, 16, 1]>>
+    linalg.generic {indexing_maps = [#gate0h, #gate1h, #idh], iterator_types = ["parallel", "parallel", "parallel"]} ins(%acc, %acc : memref<2x4x2x2xf32>, memref<2x4x2x2xf32>) outs(%units : memref<2x4x2xf32, strided<[64, 16, 1]>>) {
+    ^bb0(%i: f32, %f: f32, %o: f32):
+      %n = arith.addf %i, %f : f32
+      linalg.yield %n : f32
+    }
+    scf.yield %new : memref<2x4x16xf32>
+  } {seq.persistent}
+  return
+}
