@@ -281,3 +281,64 @@ func.func @heads(%r: memref<2x16x2x16xbf16>, %init: memref<3x2x16xf32>, %out: me
   memref.dealloc %acc : memref<3x2x2x16xf32>
   return
 }
+
+// Every loop of the warp's tiles at once: 40 rows (three m tiles), 64
+// units x 2 gates a block (16 n tiles), k 256 (16 k steps); the split with
+// the fewest mma per warp and the fewest k groups is 1 x 8 x 1: each warp
+// 3 m tiles x 2 n tiles x 16 k steps, its 64 words of R in registers (or,
+// with fragment-registers=0, read from shared memory). One step from an
+// initial state of multiples of 2^-7 (the emulator's inputs): every
+// product and sum is exact in f32, so the kernel must match the loops
+// exactly whatever its order of summation.
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=4}))' | FileCheck %s --check-prefix=DEEP
+// DEEP-LABEL: func.func @deep
+// DEEP:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 8, 1>, seq.state_terms = 3 : i64, seq.units_per_block = 64 : i64, seq.weights_in = "registers"}
+// RUN: seqc-gpu-emulate %s --func=deep --rtol=0 --pipeline='func.func(seq-weight-stationary-steps{blocks=4},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=4})' | FileCheck %s --check-prefix=EMULATE-DEEP
+// RUN: seqc-gpu-emulate %s --func=deep --rtol=0 --pipeline='func.func(seq-weight-stationary-steps{blocks=4 fragment-registers=0},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=4})' | FileCheck %s --check-prefix=EMULATE-DEEP
+// EMULATE-DEEP: @deep: 0 -> 2 kernel launches, {{.*}} max abs err 0.000e+00, {{.*}}: PASS
+#fill_4 = affine_map<(b, g, j) -> (b, g, j)>
+#h_4 = affine_map<(b, g, j, k) -> (b, k)>
+#r_4 = affine_map<(b, g, j, k) -> (k, g, j)>
+#acc_4 = affine_map<(b, g, j, k) -> (b, g, j)>
+#gate0_4 = affine_map<(b, j) -> (b, 0, j)>
+#gate1_4 = affine_map<(b, j) -> (b, 1, j)>
+#id_4 = affine_map<(b, j) -> (b, j)>
+func.func @deep(%r: memref<256x2x256xbf16>, %init: memref<40x256xf32>, %out: memref<1x40x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %eighth = arith.constant 0.125 : f32
+  %false = arith.constant false
+  %true = arith.constant true
+  %acc = memref.alloc() : memref<40x2x256xf32>
+  %res:2 = scf.for %t = %c0 to %c1 step %c1 iter_args(%h = %init, %owned = %false) -> (memref<40x256xf32>, i1) {
+    linalg.generic {indexing_maps = [#fill_4], iterator_types = ["parallel", "parallel", "parallel"]} outs(%acc : memref<40x2x256xf32>) {
+    ^bb0(%o: f32):
+      linalg.yield %zero : f32
+    }
+    linalg.generic {indexing_maps = [#h_4, #r_4, #acc_4], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%h, %r : memref<40x256xf32>, memref<256x2x256xbf16>) outs(%acc : memref<40x2x256xf32>) {
+    ^bb0(%a: f32, %w: bf16, %o: f32):
+      %wf = arith.extf %w : bf16 to f32
+      %p = arith.mulf %a, %wf : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    }
+    %new = memref.alloc() : memref<40x256xf32>
+    linalg.generic {indexing_maps = [#gate0_4, #gate1_4, #id_4, #id_4], iterator_types = ["parallel", "parallel"]} ins(%acc, %acc, %h : memref<40x2x256xf32>, memref<40x2x256xf32>, memref<40x256xf32>) outs(%new : memref<40x256xf32>) {
+    ^bb0(%i: f32, %f: f32, %hp: f32, %o: f32):
+      %b = arith.mulf %f, %hp : f32
+      %a = arith.addf %i, %b : f32
+      %scaled = arith.mulf %a, %eighth : f32
+      %n = math.tanh %scaled : f32
+      linalg.yield %n : f32
+    }
+    %slot = memref.subview %out[%t, 0, 0] [1, 40, 256] [1, 1, 1] : memref<1x40x256xf32> to memref<40x256xf32, strided<[256, 1], offset: ?>>
+    linalg.copy ins(%new : memref<40x256xf32>) outs(%slot : memref<40x256xf32, strided<[256, 1], offset: ?>>)
+    scf.if %owned {
+      memref.dealloc %h : memref<40x256xf32>
+    }
+    scf.yield %new, %true : memref<40x256xf32>, i1
+  } {seq.persistent}
+  memref.dealloc %acc : memref<40x2x256xf32>
+  return
+}
