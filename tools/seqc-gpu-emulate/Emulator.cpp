@@ -767,6 +767,10 @@ void Interpreter::runArith(Operation *op, Env &env, bool lane) {
     return setF(std::log(arg(0).f));
   if (isa<math::TanhOp>(op))
     return setF(std::tanh(arg(0).f));
+  if (isa<math::SinOp>(op))
+    return setF(std::sin(arg(0).f));
+  if (isa<math::CosOp>(op))
+    return setF(std::cos(arg(0).f));
   if (isa<math::SqrtOp>(op))
     return setF(std::sqrt(arg(0).f));
   if (isa<math::AbsFOp>(op))
@@ -786,6 +790,26 @@ void Interpreter::runMemRef(Operation *op, Env &env) {
     if (!type.hasStaticShape())
       return fail(op, "dynamic allocations are not emulated");
     return env.set(op->getResult(0), RV::buffer(allocate(type)));
+  }
+  if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
+    // A constant global (the host's splat-free constants): its elements,
+    // in a fresh buffer per use.
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        op, get.getNameAttr());
+    auto elements = global ? dyn_cast_or_null<DenseElementsAttr>(
+                                 global.getInitialValueAttr())
+                           : DenseElementsAttr();
+    if (!elements || !get.getType().hasStaticShape())
+      return fail(op, "a global without a dense initial value");
+    std::shared_ptr<MemRefV> m = allocate(get.getType());
+    int64_t n = 0;
+    if (isa<FloatType>(elements.getElementType()))
+      for (const APFloat &x : elements.getValues<APFloat>())
+        m->buffer->data[n++] = x.convertToDouble();
+    else
+      for (const APInt &x : elements.getValues<APInt>())
+        m->buffer->data[n++] = double(x.getSExtValue());
+    return env.set(op->getResult(0), RV::buffer(m));
   }
   if (isa<memref::DeallocOp>(op))
     return; // buffers are reference counted
