@@ -147,7 +147,8 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
     "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
-    "mlir::NVVM::NVVMDialect", "mlir::LLVM::LLVMDialect"
+    "mlir::NVVM::NVVMDialect", "mlir::LLVM::LLVMDialect",
+    "mlir::vector::VectorDialect"
   ];
 }
 

@@ -291,6 +291,29 @@ private:
     return p;
   }
 
+  /// Whether a vector access at `indices` of `m` is as aligned as its
+  /// `alignment` claims (the GPU faults otherwise), every buffer's base
+  /// being 16-byte aligned (the bundle's entry points refuse others, and
+  /// allocations are); fails `op` if not. A view with an innermost stride
+  /// other than 1 is a byte-addressed view (dynamic shared memory).
+  bool alignedAccess(Operation *op, std::optional<uint64_t> alignment,
+                     Type element, const MemRefV &m,
+                     ArrayRef<int64_t> indices) {
+    if (!alignment)
+      return true;
+    int64_t cellBytes =
+        m.strides.empty() || m.strides.back() == 1
+            ? int64_t(llvm::divideCeil(element.getIntOrFloatBitWidth(), 8))
+            : 1;
+    int64_t address = position(m, indices) * cellBytes;
+    if (address % int64_t(*alignment) == 0)
+      return true;
+    fail(op, "a vector access at byte " + std::to_string(address) +
+                 " is not " + std::to_string(*alignment) +
+                 "-byte aligned as it claims");
+    return false;
+  }
+
   /// Data races between the threads of a kernel without barriers (run one
   /// GPU thread after another, where a race would go unseen): per element,
   /// the GPU thread that wrote it and the one that read it (-2: several).
@@ -495,6 +518,8 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     RV base = env.get(load.getBase());
     SmallVector<int64_t> at = indicesOf(load.getIndices(), env);
     Type element = load.getVectorType().getElementType();
+    if (!alignedAccess(op, load.getAlignment(), element, *base.m, at))
+      return;
     RV r;
     for (int64_t lane = 0; lane < load.getVectorType().getNumElements();
          ++lane) {
@@ -508,6 +533,8 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
        value = env.get(store.getValueToStore());
     SmallVector<int64_t> at = indicesOf(store.getIndices(), env);
     Type element = store.getVectorType().getElementType();
+    if (!alignedAccess(op, store.getAlignment(), element, *base.m, at))
+      return;
     for (const RV &lane : value.e) {
       storeElement(element, lane, *base.m, at);
       ++at.back();

@@ -64,6 +64,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -859,6 +860,30 @@ struct StepKernelBuilder {
     return guarded.getResult(0);
   }
 
+  /// Whether the state's (k, k + 1) pairs (k even) are adjacent and as
+  /// aligned as the pair: the state's innermost dimension is the innermost
+  /// depth loop, of even range, with unit stride, the other strides and
+  /// the offset even (buffers start 16-byte aligned).
+  bool statePairsContiguous() {
+    AffineMap map = step.contraction.getIndexingMapsArray()[step.state];
+    auto type =
+        cast<MemRefType>(step.contraction->getOperand(step.state).getType());
+    if (!map.getNumResults())
+      return false;
+    auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (!last || last.getPosition() != step.depth.back() ||
+        step.ranges[last.getPosition()] % 2 ||
+        failed(type.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1 || ShapedType::isDynamic(offset) || offset % 2)
+      return false;
+    return llvm::all_of(
+        ArrayRef<int64_t>(strides).drop_back(), [](int64_t stride) {
+          return !ShapedType::isDynamic(stride) && stride % 2 == 0;
+        });
+  }
+
   /// The state at (row, k) and (row, k + 1) as A-fragment registers: one
   /// word of a 16-bit state, or for an f32 state one word per bf16 term,
   /// the smallest first (each the rounding of what the larger ones leave:
@@ -879,11 +904,37 @@ struct StepKernelBuilder {
     Type element = cast<MemRefType>(state.getType()).getElementType();
     Value zero = arith::ConstantOp::create(b, b.getZeroAttr(element));
     SmallVector<Value> rest;
-    for (int64_t i = 0; i < 2; ++i) {
-      delinearize(add(k, index(i)), step.depth, step.ranges, loops);
-      rest.push_back(arith::SelectOp::create(
-          b, valid, memref::LoadOp::create(b, state, indices(map, loops)),
-          zero));
+    if (statePairsContiguous()) {
+      // k is even: the pair is one aligned 2-element load (one 16-bit
+      // state's pair is the fragment word as it is).
+      delinearize(k, step.depth, step.ranges, loops);
+      int64_t bytes = 2 * element.getIntOrFloatBitWidth() / 8;
+      Value pair = vector::LoadOp::create(
+          b, VectorType::get({2}, element), state, indices(map, loops),
+          /*nontemporal=*/false, llvm::Align(bytes));
+      if (!element.isF32()) {
+        Value word = vector::ExtractOp::create(
+            b,
+            vector::BitCastOp::create(b, VectorType::get({1}, b.getI32Type()),
+                                      pair),
+            0);
+        return {seqc::mmaRegister(
+            b,
+            arith::SelectOp::create(
+                b, valid, word,
+                arith::ConstantIntOp::create(b, b.getI32Type(), 0)),
+            tc.type)};
+      }
+      for (int64_t i = 0; i < 2; ++i)
+        rest.push_back(arith::SelectOp::create(
+            b, valid, vector::ExtractOp::create(b, pair, i), zero));
+    } else {
+      for (int64_t i = 0; i < 2; ++i) {
+        delinearize(add(k, index(i)), step.depth, step.ranges, loops);
+        rest.push_back(arith::SelectOp::create(
+            b, valid, memref::LoadOp::create(b, state, indices(map, loops)),
+            zero));
+      }
     }
     if (!element.isF32())
       return {

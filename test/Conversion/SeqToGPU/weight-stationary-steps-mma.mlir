@@ -47,7 +47,9 @@
 // CHECK:           %[[ACTIVE:.*]] = arith.cmpi ult, %{{.*}}, %c4
 // CHECK:           scf.if %[[ACTIVE]]
 // The f32 state as three bf16 terms (each the rounding of what the larger
-// ones leave), one product each per n tile, the smallest first.
+// ones leave), one product each per n tile, the smallest first; its (k,
+// k + 1) pairs are one 8-byte load each.
+// CHECK:             vector.load %{{.*}} {alignment = 8 : i64} : memref<20x32xf32>, vector<2xf32>
 // CHECK:             arith.truncf %{{.*}} : f32 to bf16
 // CHECK:             arith.subf
 // CHECK:             arith.truncf %{{.*}} : f32 to bf16
@@ -163,6 +165,8 @@ func.func @split_state(%r: memref<32x2x32xbf16>, %init: memref<20x32xf32>, %out:
 // SHARED-NOT:         arith.truncf
 // SHARED:             memref.load %[[STAGED]]
 // SHARED:             memref.load %[[STAGED]]
+// SHARED:             vector.load %{{.*}} {alignment = 4 : i64} : memref<2x32xbf16>, vector<2xbf16>
+// SHARED:             vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
 // SHARED:             nvvm.mma.sync
 // SHARED-NOT:         nvvm.mma.sync
 // SHARED:           gpu.barrier
