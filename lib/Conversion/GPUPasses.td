@@ -111,7 +111,8 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
     (`mma.sync.m16n8k16`, `seq.gate_products = "mma.m16n8k16"`): the
     block's rows x (units x gates) slice of acc in m16n8 tiles, the depth
     in 16-deep steps, split among the 8 warps (`seq.mma_warps = [m, n,
-    k]`). A warp's fragments of R stay in registers across steps when they
+    k]`: the fewest mma a warp, then, within 64 accumulators a thread, the
+    shortest chain of dependent mma). A warp's fragments of R stay in registers across steps when they
     fit (`seq.weights_in = "registers"`: loaded once, by an op tagged
     `seq.step_invariant`), else R is staged in shared memory as packed k
     pairs (`"shared"`). An f32 state enters as a sum of `state-terms` bf16

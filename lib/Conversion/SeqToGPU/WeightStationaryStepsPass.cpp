@@ -71,6 +71,8 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <tuple>
+
 namespace seqc {
 #define GEN_PASS_DEF_SEQWEIGHTSTATIONARYSTEPS
 #include "lib/Conversion/GPUPasses.h.inc"
@@ -194,6 +196,8 @@ bool touches(Operation *op, Value buffer) {
 }
 
 constexpr int64_t kWarps = seqc::kPersistentBlockThreads / 32;
+/// f32 accumulators a thread may hold (4 per m16n8 tile it computes).
+constexpr int64_t kAccumulatorRegisters = 64;
 
 /// Whether `body` yields out + x * y with {x, y} = {extf(weight), state}
 /// (`stateWidened`: extf(state)).
@@ -299,18 +303,25 @@ planTensorCores(WeightStationaryStep &step, int64_t fragmentRegisters,
   tc.mTiles = llvm::divideCeil(step.rowCount(), 16);
   tc.nTiles = llvm::divideCeil(tc.unitsPerBlock * step.columnCount(), 8);
   tc.kSteps = step.depthCount() / 16;
-  // The split with the fewest mma per warp (the step's critical path);
-  // then the fewest k groups (the fewest partial sums to add).
-  int64_t best = std::numeric_limits<int64_t>::max();
+  // The split with the fewest mma per warp (the step's work); then, with
+  // at most kAccumulatorRegisters accumulators a thread, the shortest
+  // chain of dependent mma (k steps a warp: each tile accumulates in
+  // order, so a long chain waits on mma latency where independent tiles
+  // overlap); then the fewest accumulators.
+  auto cost = [&](int64_t wm, int64_t wn, int64_t wk) {
+    int64_t tiles = (tc.mTiles / wm) * (tc.nTiles / wn), chain = tc.kSteps / wk;
+    return std::make_tuple(
+        tiles * chain, std::max<int64_t>(0, tiles * 4 - kAccumulatorRegisters),
+        chain, tiles);
+  };
+  std::optional<decltype(cost(1, 1, 1))> best;
   for (int64_t wm = 1; wm <= kWarps; wm *= 2)
     for (int64_t wn = 1; wm * wn <= kWarps; wn *= 2)
       for (int64_t wk = 1; wm * wn * wk <= kWarps; wk *= 2) {
         if (tc.mTiles % wm || tc.nTiles % wn || tc.kSteps % wk)
           continue;
-        int64_t perWarp =
-            (tc.mTiles / wm) * (tc.nTiles / wn) * (tc.kSteps / wk);
-        if (perWarp < best || (perWarp == best && wk < tc.warpsK)) {
-          best = perWarp;
+        if (!best || cost(wm, wn, wk) < *best) {
+          best = cost(wm, wn, wk);
           tc.warpsM = wm;
           tc.warpsN = wn;
           tc.warpsK = wk;

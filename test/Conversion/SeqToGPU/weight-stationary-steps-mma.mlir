@@ -287,16 +287,17 @@ func.func @heads(%r: memref<2x16x2x16xbf16>, %init: memref<3x2x16xf32>, %out: me
 }
 
 // Every loop of the warp's tiles at once: 40 rows (three m tiles), 64
-// units x 2 gates a block (16 n tiles), k 256 (16 k steps); the split with
-// the fewest mma per warp and the fewest k groups is 1 x 8 x 1: each warp
-// 3 m tiles x 2 n tiles x 16 k steps, its 64 words of R in registers (or,
+// units x 2 gates a block (16 n tiles), k 256 (16 k steps). Every split
+// of the 8 warps gives 96 mma a warp; within 64 accumulators a thread, the
+// shortest chain of dependent mma is 1 x 4 x 2: each warp 3 m tiles x 4 n
+// tiles (48 accumulators) x 8 k steps, its 64 words of R in registers (or,
 // with fragment-registers=0, read from shared memory). One step from an
 // initial state of multiples of 2^-7 (the emulator's inputs): every
 // product and sum is exact in f32, so the kernel must match the loops
 // exactly whatever its order of summation.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=4}))' | FileCheck %s --check-prefix=DEEP
 // DEEP-LABEL: func.func @deep
-// DEEP:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 8, 1>, seq.state_terms = 3 : i64, seq.units_per_block = 64 : i64, seq.weights_in = "registers"}
+// DEEP:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 2>, seq.state_terms = 3 : i64, seq.units_per_block = 64 : i64, seq.weights_in = "registers"}
 // RUN: seqc-gpu-emulate %s --func=deep --rtol=0 --pipeline='func.func(seq-weight-stationary-steps{blocks=4},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=4})' | FileCheck %s --check-prefix=EMULATE-DEEP
 // RUN: seqc-gpu-emulate %s --func=deep --rtol=0 --pipeline='func.func(seq-weight-stationary-steps{blocks=4 fragment-registers=0},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=4})' | FileCheck %s --check-prefix=EMULATE-DEEP
 // EMULATE-DEEP: @deep: 0 -> 2 kernel launches, {{.*}} max abs err 0.000e+00, {{.*}}: PASS
