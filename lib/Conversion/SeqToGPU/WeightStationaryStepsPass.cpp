@@ -25,14 +25,17 @@
 //   barrier
 //   for every (other cell loops, u) of the block: the cell
 //
-// With 16-bit weights (and a state that no unit dimension indexes), the
-// gates are products on tensor cores instead (mma.sync.m16n8k16): the
-// block's rows x (units x gates) slice of acc is m16n8 tiles, the depth
-// 16-deep steps, and the 8 warps split tiles and steps; a warp keeps its
-// fragments of R in registers across steps (FlashRNN's "R in registers")
-// when they fit in `fragment-registers` words (64; a thread may have
-// 255 with 256 threads a block), else they come from R
-// staged in shared memory. An f32 state (our states are f32) enters as a
+// With 16-bit weights (and a state that only a block's head indexes among
+// the unit dimensions: heads map to blocks), the gates are products on
+// tensor cores instead (mma.sync.m16n8k16): the block's rows x (units x
+// gates) slice of acc is m16n8 tiles, the depth 16-deep steps, and the 8
+// warps split tiles and steps; a warp keeps its fragments of R in
+// registers across steps (FlashRNN's "R in registers") when they fit in
+// `fragment-registers` words (64; a thread may have 255 with 256 threads a
+// block), else they come from R staged in shared memory. The warps'
+// partial tiles meet in shared memory, where the cell reads its gates
+// when acc is filled every step and read by nothing else (acc is then
+// never written). An f32 state (our states are f32) enters as a
 // sum of `state-terms` bf16 terms, one product each: x = t0 + t1 + t2 with
 // each t the bf16 rounding of what the previous leave, exact to about
 // 2^-24 |x| with three terms (the default: the products are f32's, the

@@ -4,8 +4,8 @@
 // before the first step.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=3},seq-persistent-time-loops{blocks=3}))' | FileCheck %s --check-prefix=PERSISTENT
 // Each computes what the step's linalg ops computed, emulated on the CPU
-// at the default rtol (1e-4): the f32 state's high and low bf16 halves keep
-// the gates within f32 rounding of the FMA sums.
+// at the default rtol (1e-4): the f32 state's three bf16 terms keep the
+// gates within f32 rounding of the FMA sums.
 // RUN: seqc-gpu-emulate %s --func=split_state --pipeline='func.func(seq-weight-stationary-steps{blocks=3},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=3})' | FileCheck %s --check-prefix=EMULATE-SPLIT
 // EMULATE-SPLIT: @split_state: 0 -> 2 kernel launches, {{.*}}: PASS
 // The FMA path computes the same step (tensor cores off).
