@@ -61,6 +61,9 @@ private:
 struct Buffer {
   std::vector<double> data;
   int64_t id;
+  /// Bytes a cell of `data` stands for: its element type's (1 for the
+  /// byte-addressed dynamic shared memory that typed views carve up).
+  int64_t cellBytes = 1;
 };
 
 struct MemRefV {
@@ -115,6 +118,10 @@ std::shared_ptr<MemRefV> allocate(MemRefType type) {
   auto m = std::make_shared<MemRefV>();
   m->buffer = std::make_shared<Buffer>();
   m->buffer->id = nextBufferId++;
+  Type element = type.getElementType();
+  if (element.isIntOrFloat())
+    m->buffer->cellBytes =
+        std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
   layOutRowMajor(*m, type, 1);
   m->buffer->data.assign(m->numElements(), 0.0);
   return m;
@@ -294,18 +301,12 @@ private:
   /// Whether a vector access at `indices` of `m` is as aligned as its
   /// `alignment` claims (the GPU faults otherwise), every buffer's base
   /// being 16-byte aligned (the bundle's entry points refuse others, and
-  /// allocations are); fails `op` if not. A view with an innermost stride
-  /// other than 1 is a byte-addressed view (dynamic shared memory).
+  /// allocations are); fails `op` if not.
   bool alignedAccess(Operation *op, std::optional<uint64_t> alignment,
-                     Type element, const MemRefV &m,
-                     ArrayRef<int64_t> indices) {
+                     const MemRefV &m, ArrayRef<int64_t> indices) {
     if (!alignment)
       return true;
-    int64_t cellBytes =
-        m.strides.empty() || m.strides.back() == 1
-            ? int64_t(llvm::divideCeil(element.getIntOrFloatBitWidth(), 8))
-            : 1;
-    int64_t address = position(m, indices) * cellBytes;
+    int64_t address = position(m, indices) * m.buffer->cellBytes;
     if (address % int64_t(*alignment) == 0)
       return true;
     fail(op, "a vector access at byte " + std::to_string(address) +
@@ -518,7 +519,7 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     RV base = env.get(load.getBase());
     SmallVector<int64_t> at = indicesOf(load.getIndices(), env);
     Type element = load.getVectorType().getElementType();
-    if (!alignedAccess(op, load.getAlignment(), element, *base.m, at))
+    if (!alignedAccess(op, load.getAlignment(), *base.m, at))
       return;
     RV r;
     for (int64_t lane = 0; lane < load.getVectorType().getNumElements();
@@ -533,7 +534,7 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
        value = env.get(store.getValueToStore());
     SmallVector<int64_t> at = indicesOf(store.getIndices(), env);
     Type element = store.getVectorType().getElementType();
-    if (!alignedAccess(op, store.getAlignment(), element, *base.m, at))
+    if (!alignedAccess(op, store.getAlignment(), *base.m, at))
       return;
     for (const RV &lane : value.e) {
       storeElement(element, lane, *base.m, at);

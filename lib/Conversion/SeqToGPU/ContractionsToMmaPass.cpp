@@ -295,31 +295,14 @@ struct MmaKernelBuilder {
     AlongRows,
   };
 
-  /// Whether every 8-element chunk of the operand along its last
-  /// dimension starts 16 bytes into a 16-byte aligned buffer (the bundle's
-  /// entry points reject arguments that are not aligned): unit last
-  /// stride, the other strides and the offset multiples of 8 elements.
-  bool vectorAligned(unsigned operand) {
-    auto type = cast<MemRefType>(buffer(operand).getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(type.getStridesAndOffset(strides, offset)) ||
-        strides.back() != 1 || ShapedType::isDynamic(offset) ||
-        offset % kVectorElements)
-      return false;
-    return llvm::all_of(ArrayRef<int64_t>(strides).drop_back(),
-                        [](int64_t stride) {
-                          return !ShapedType::isDynamic(stride) &&
-                                 stride % kVectorElements == 0;
-                        });
-  }
-
   /// The loop of the operand's contiguous dimension, in whole chunks: the
   /// innermost k loop in whole slices, or the innermost row loop in whole
   /// 8-row chunks (tiles are multiples of 8 rows).
   Staging stagingOf(unsigned operand, bool rowsAreM) {
     AffineMap map = maps[operand];
-    if (map.getNumResults() == 0 || !vectorAligned(operand))
+    if (map.getNumResults() == 0 ||
+        !seqc::runsAligned(cast<MemRefType>(buffer(operand).getType()),
+                           kVectorElements))
       return Staging::Pairs;
     unsigned last = cast<AffineDimExpr>(map.getResults().back()).getPosition();
     if (last == con.k.back() && con.ranges[last] % tiling.depth == 0)
@@ -394,17 +377,9 @@ struct MmaKernelBuilder {
   /// of the last round).
   Value loadIfBelow(Value p, int64_t count, Type type,
                     function_ref<Value()> load) {
-    auto guard = scf::IfOp::create(
-        b, TypeRange{type},
-        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, index(count)),
-        /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard inIf(b);
-    b.setInsertionPointToStart(&guard.getThenRegion().front());
-    scf::YieldOp::create(b, load());
-    b.setInsertionPointToStart(&guard.getElseRegion().front());
-    scf::YieldOp::create(
-        b, arith::ConstantOp::create(b, b.getZeroAttr(type)).getResult());
-    return guard.getResult(0);
+    return seqc::valueOrZero(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, index(count)),
+        type, load);
   }
 
   /// loadSlice for 16-byte staging. AlongK: this thread's 8-k chunks

@@ -4,8 +4,34 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
+
+Value seqc::valueOrZero(ImplicitLocOpBuilder &b, Value condition, Type type,
+                        function_ref<Value()> then) {
+  auto guard = scf::IfOp::create(b, TypeRange{type}, condition,
+                                 /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard inIf(b);
+  b.setInsertionPointToStart(guard.thenBlock());
+  scf::YieldOp::create(b, then());
+  b.setInsertionPointToStart(guard.elseBlock());
+  scf::YieldOp::create(
+      b, arith::ConstantOp::create(b, b.getZeroAttr(type)).getResult());
+  return guard.getResult(0);
+}
+
+bool seqc::runsAligned(MemRefType type, int64_t elements) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1 || ShapedType::isDynamic(offset) || offset % elements)
+    return false;
+  return llvm::all_of(
+      ArrayRef<int64_t>(strides).drop_back(), [&](int64_t stride) {
+        return !ShapedType::isDynamic(stride) && stride % elements == 0;
+      });
+}
 
 Value seqc::packHalves(ImplicitLocOpBuilder &b, Value low, Value high) {
   Type i16 = b.getI16Type(), i32 = b.getI32Type();

@@ -2,10 +2,10 @@
 //
 // What the tensor-core kernels (seq-contractions-to-mma's tiled matmul and
 // seq-weight-stationary-steps' fused recurrent step) share: packing two
-// 16-bit floats into a fragment register and one mma.sync.m16n8k16 with
-// f32 accumulators. Fragment layouts: PTX ISA, "Matrix Fragments for
-// mma.m16n8k16 with floating point type" (groupID g = lane / 4,
-// t = lane % 4):
+// 16-bit floats into a fragment register, one mma.sync.m16n8k16 with f32
+// accumulators, loads guarded to zero and the alignment of vector loads.
+// Fragment layouts: PTX ISA, "Matrix Fragments for mma.m16n8k16 with floating
+// point type" (groupID g = lane / 4, t = lane % 4):
 //   A: a0a1 (g, 2t..2t+1), a2a3 (g+8, 2t..), a4a5 (g, 2t+8..), a6a7 (g+8,
 //      2t+8..);  B: b0b1 (2t..2t+1, g), b2b3 (2t+8.., g);
 //   C/D: c0c1 (g, 2t..2t+1), c2c3 (g+8, 2t..2t+1).
@@ -18,6 +18,19 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace seqc {
+
+/// `then()` where `condition` holds, else 0 of `type` (an scf.if: what
+/// `then` builds runs only where it holds, e.g. a load in bounds).
+mlir::Value valueOrZero(mlir::ImplicitLocOpBuilder &b, mlir::Value condition,
+                        mlir::Type type,
+                        llvm::function_ref<mlir::Value()> then);
+
+/// Whether every run of `elements` elements along the innermost dimension
+/// of `type` that starts at a multiple of `elements` starts as aligned as
+/// the run (buffers start 16-byte aligned: the bundle's entry points refuse
+/// others): unit innermost stride, a static offset and static other
+/// strides that are multiples of `elements`.
+bool runsAligned(mlir::MemRefType type, int64_t elements);
 
 /// Two 16-bit floats in one 32-bit word, `low` in the low half (element
 /// order of the .bf16x2/.f16x2 fragment registers).

@@ -50,6 +50,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -62,14 +63,13 @@ namespace seqc {
 #include "lib/Conversion/GPUPasses.h.inc"
 
 mlir::Value underlyingBuffer(mlir::Value value) {
-  while (mlir::Operation *def = value.getDefiningOp()) {
-    if (auto view = mlir::dyn_cast<mlir::ViewLikeOpInterface>(def))
-      value = view.getViewSource();
-    else if (auto meta =
-                 mlir::dyn_cast<mlir::memref::ExtractStridedMetadataOp>(def))
-      value = meta.getSource();
-    else
-      break;
+  while (auto memref =
+             mlir::dyn_cast<mlir::TypedValue<mlir::BaseMemRefType>>(value)) {
+    value = mlir::memref::skipViewLikeOps(memref);
+    auto meta = value.getDefiningOp<mlir::memref::ExtractStridedMetadataOp>();
+    if (!meta)
+      return value;
+    value = meta.getSource();
   }
   return value;
 }

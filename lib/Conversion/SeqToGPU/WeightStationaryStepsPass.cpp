@@ -563,6 +563,10 @@ struct StepKernelBuilder {
   int64_t blocks;
   /// The tensor cores' partial tiles, when the cell reads its gates there.
   Value gatePartials = nullptr;
+  /// Set by buildTensorCoreGates for statePair: whether the state's pairs
+  /// are one vector load each, and its loops with the block's head.
+  bool stateVectorPairs = false;
+  SmallVector<Value> stateHeadLoops = {};
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
@@ -643,19 +647,14 @@ struct StepKernelBuilder {
   Value initialAcc(ArrayRef<Value> at, Value valid) {
     if (step.fillValue)
       return step.fillValue;
-    if (!valid)
+    auto load = [&]() -> Value {
       return memref::LoadOp::create(b, step.acc(), at);
-    Type accType = cast<MemRefType>(step.acc().getType()).getElementType();
-    auto guarded = scf::IfOp::create(b, TypeRange{accType}, valid,
-                                     /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard inIf(b);
-    b.setInsertionPointToStart(guarded.thenBlock());
-    scf::YieldOp::create(b,
-                         ValueRange{memref::LoadOp::create(b, step.acc(), at)});
-    b.setInsertionPointToStart(guarded.elseBlock());
-    scf::YieldOp::create(
-        b, ValueRange{arith::ConstantOp::create(b, b.getZeroAttr(accType))});
-    return guarded.getResult(0);
+    };
+    if (!valid)
+      return load();
+    return seqc::valueOrZero(
+        b, valid, cast<MemRefType>(step.acc().getType()).getElementType(),
+        load);
   }
 
   gpu::LaunchOp build() {
@@ -851,66 +850,50 @@ struct StepKernelBuilder {
   Value weightPair(Value kPair, Value n, Value firstUnit) {
     int64_t columns = step.columnCount();
     Value local = div(n, columns), unit = add(firstUnit, local);
-    auto guarded = scf::IfOp::create(
-        b, TypeRange{b.getI32Type()},
-        both(ult(local, step.unitsPerBlock), ult(unit, step.unitCount)),
-        /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard inIf(b);
-    b.setInsertionPointToStart(guarded.thenBlock());
-    SmallVector<Value> loops(step.ranges.size());
-    delinearize(unit, step.units, step.ranges, loops);
-    delinearize(rem(n, columns), step.columns, step.ranges, loops);
-    AffineMap map = step.contraction.getIndexingMapsArray()[step.weights];
-    Value weights = step.contraction->getOperand(step.weights);
-    SmallVector<Value> pair;
-    for (int64_t i = 0; i < 2; ++i) {
-      delinearize(add(mul(kPair, 2), index(i)), step.depth, step.ranges, loops);
-      pair.push_back(memref::LoadOp::create(b, weights, indices(map, loops)));
-    }
-    scf::YieldOp::create(b, seqc::packHalves(b, pair[0], pair[1]));
-    b.setInsertionPointToStart(guarded.elseBlock());
-    scf::YieldOp::create(
-        b, ValueRange{arith::ConstantIntOp::create(b, b.getI32Type(), 0)});
-    return guarded.getResult(0);
+    return seqc::valueOrZero(
+        b, both(ult(local, step.unitsPerBlock), ult(unit, step.unitCount)),
+        b.getI32Type(), [&]() {
+          SmallVector<Value> loops(step.ranges.size());
+          delinearize(unit, step.units, step.ranges, loops);
+          delinearize(rem(n, columns), step.columns, step.ranges, loops);
+          AffineMap map = step.contraction.getIndexingMapsArray()[step.weights];
+          Value weights = step.contraction->getOperand(step.weights);
+          SmallVector<Value> pair;
+          for (int64_t i = 0; i < 2; ++i) {
+            delinearize(add(mul(kPair, 2), index(i)), step.depth, step.ranges,
+                        loops);
+            pair.push_back(
+                memref::LoadOp::create(b, weights, indices(map, loops)));
+          }
+          return seqc::packHalves(b, pair[0], pair[1]);
+        });
   }
 
   /// Whether the state's (k, k + 1) pairs (k even) are adjacent and as
   /// aligned as the pair: the state's innermost dimension is the innermost
-  /// depth loop, of even range, with unit stride, the other strides and
-  /// the offset even (buffers start 16-byte aligned).
+  /// depth loop, of even range, its pairs aligned (seqc::runsAligned).
   bool statePairsContiguous() {
     AffineMap map = step.contraction.getIndexingMapsArray()[step.state];
-    auto type =
-        cast<MemRefType>(step.contraction->getOperand(step.state).getType());
     if (!map.getNumResults())
       return false;
     auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (!last || last.getPosition() != step.depth.back() ||
-        step.ranges[last.getPosition()] % 2 ||
-        failed(type.getStridesAndOffset(strides, offset)) ||
-        strides.back() != 1 || ShapedType::isDynamic(offset) || offset % 2)
-      return false;
-    return llvm::all_of(
-        ArrayRef<int64_t>(strides).drop_back(), [](int64_t stride) {
-          return !ShapedType::isDynamic(stride) && stride % 2 == 0;
-        });
+    return last && last.getPosition() == step.depth.back() &&
+           step.ranges[last.getPosition()] % 2 == 0 &&
+           seqc::runsAligned(
+               cast<MemRefType>(
+                   step.contraction->getOperand(step.state).getType()),
+               2);
   }
 
   /// The state at (row, k) and (row, k + 1) as A-fragment registers: one
   /// word of a 16-bit state, or for an f32 state one word per bf16 term,
   /// the smallest first (each the rounding of what the larger ones leave:
   /// the subtraction is exact); 0 past the rows.
-  SmallVector<Value, 3> statePair(Value row, Value k, Value firstUnit) {
+  SmallVector<Value, 3> statePair(Value row, Value k) {
     const WeightStationaryStep::TensorCores &tc = *step.tensorCores;
     int64_t rows = step.rowCount();
     Value valid = ult(row, rows);
-    SmallVector<Value> loops(step.ranges.size(), index(0));
-    // The block's head (every unit of a block has the same), in bounds for
-    // a block past the units.
-    delinearize(arith::MinUIOp::create(b, firstUnit, index(step.unitCount - 1)),
-                step.units, step.ranges, loops);
+    SmallVector<Value> loops(stateHeadLoops);
     delinearize(arith::MinUIOp::create(b, row, index(rows - 1)), step.rows,
                 step.ranges, loops);
     AffineMap map = step.contraction.getIndexingMapsArray()[step.state];
@@ -918,7 +901,7 @@ struct StepKernelBuilder {
     Type element = cast<MemRefType>(state.getType()).getElementType();
     Value zero = arith::ConstantOp::create(b, b.getZeroAttr(element));
     SmallVector<Value> rest;
-    if (statePairsContiguous()) {
+    if (stateVectorPairs) {
       // k is even: the pair is one aligned 2-element load (one 16-bit
       // state's pair is the fragment word as it is).
       delinearize(k, step.depth, step.ranges, loops);
@@ -978,6 +961,12 @@ struct StepKernelBuilder {
   void buildTensorCoreGates(Value thread, Value firstUnit,
                             ArrayRef<Value> buffers) {
     const WeightStationaryStep::TensorCores &tc = *step.tensorCores;
+    stateVectorPairs = statePairsContiguous();
+    // The block's head (every unit of a block has the same), in bounds for
+    // a block past the units: the state's unit loops for every load.
+    stateHeadLoops.assign(step.ranges.size(), index(0));
+    delinearize(arith::MinUIOp::create(b, firstUnit, index(step.unitCount - 1)),
+                step.units, step.ranges, stateHeadLoops);
     Value staged = tc.weightsInRegisters ? Value() : buffers[0];
     Value partials = buffers.back();
     int64_t paddedColumns = tc.nTiles * 8,
@@ -1070,8 +1059,8 @@ struct StepKernelBuilder {
           // a0a1 (g, 2t), a2a3 (g+8, 2t), a4a5 (g, 2t+8), a6a7 (g+8, 2t+8);
           // each one word, or a high and a low word.
           SmallVector<SmallVector<Value, 3>> a = {
-              statePair(row0, k0, firstUnit), statePair(row1, k0, firstUnit),
-              statePair(row0, k1, firstUnit), statePair(row1, k1, firstUnit)};
+              statePair(row0, k0), statePair(row1, k0), statePair(row0, k1),
+              statePair(row1, k1)};
           for (size_t half = 0; half < a[0].size(); ++half) {
             SmallVector<Value> aFragment;
             for (auto &words : a)
@@ -1111,13 +1100,7 @@ struct StepKernelBuilder {
         [&](Value e) { return div(rem(e, blockColumns), columns); },
         [&](Value e, Value, Value unit) {
           Value row = div(e, blockColumns), n = rem(e, blockColumns);
-          Value sum;
-          for (int64_t g = 0; g < tc.warpsK; ++g) {
-            Value partial = memref::LoadOp::create(
-                b, partials, ValueRange{index(g), row, n});
-            sum = sum ? arith::AddFOp::create(b, sum, partial).getResult()
-                      : partial;
-          }
+          Value sum = sumPartials(partials, row, n);
           SmallVector<Value> loops(step.ranges.size());
           delinearize(unit, step.units, step.ranges, loops);
           delinearize(row, step.rows, step.ranges, loops);
@@ -1149,13 +1132,20 @@ struct StepKernelBuilder {
         b, linearize(loops, step.units, step.ranges), firstUnit);
     Value n = add(mul(local, step.columnCount()),
                   linearize(loops, step.columns, step.ranges));
+    return arith::AddFOp::create(b, step.fillValue,
+                                 sumPartials(gatePartials, row, n));
+  }
+
+  /// The k groups' partial sums of the block's gate (row, n), in group
+  /// order.
+  Value sumPartials(Value partials, Value row, Value n) {
     Value sum;
     for (int64_t g = 0; g < step.tensorCores->warpsK; ++g) {
       Value partial =
-          memref::LoadOp::create(b, gatePartials, ValueRange{index(g), row, n});
+          memref::LoadOp::create(b, partials, ValueRange{index(g), row, n});
       sum = sum ? arith::AddFOp::create(b, sum, partial).getResult() : partial;
     }
-    return arith::AddFOp::create(b, step.fillValue, sum);
+    return sum;
   }
 
   /// The cell of the block's units; consecutive threads, consecutive units.
