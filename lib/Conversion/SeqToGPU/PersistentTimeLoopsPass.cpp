@@ -14,8 +14,8 @@
 //       grid barrier
 //
 // The grid barrier: a block barrier, then thread 0 of each block fences its
-// writes (membar.gl), adds 1 to a global counter and spins (atomic reads)
-// until the counter reaches (barriers passed) x (blocks), fences again; a
+// writes (membar.gl), adds 1 to a global counter and spins (reads tagged
+// seq.acquire_read, ld.acquire.gpu in the end) until the counter reaches (barriers passed) x (blocks), fences again; a
 // block barrier. The counter only grows, so it is reset once per launch by
 // a one-thread kernel on the same stream.
 //
@@ -260,9 +260,11 @@ struct PersistentKernelBuilder {
       auto spin = scf::WhileOp::create(b, TypeRange{}, ValueRange{});
       Block *before = b.createBlock(&spin.getBefore());
       b.setInsertionPointToStart(before);
-      Value seen = memref::AtomicRMWOp::create(
+      auto read = memref::AtomicRMWOp::create(
           b, arith::AtomicRMWKind::addi,
           arith::ConstantIntOp::create(b, i32, 0), counter, ValueRange{zero});
+      read->setAttr(seqc::kAcquireReadAttr, b.getUnitAttr());
+      Value seen = read;
       scf::ConditionOp::create(
           b, arith::CmpIOp::create(b, arith::CmpIPredicate::slt, seen, target),
           ValueRange{});

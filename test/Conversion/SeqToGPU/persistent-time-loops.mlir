@@ -28,9 +28,11 @@
 // CHECK:           gpu.barrier
 // CHECK:           scf.if
 // CHECK:             nvvm.memory.barrier <gpu>
-// CHECK:             memref.atomic_rmw addi %{{.*}}, %[[COUNTER]]
+// The arrival adds 1; the spin's reads are tagged to become acquire loads
+// (seq-lower-acquire-reads).
+// CHECK:             memref.atomic_rmw addi %{{.*}}, %[[COUNTER]][%{{.*}}] : (i32
 // CHECK:             scf.while
-// CHECK:               memref.atomic_rmw addi
+// CHECK:               memref.atomic_rmw addi %{{.*}}, %[[COUNTER]][%{{.*}}] {seq.acquire_read}
 // CHECK:             nvvm.memory.barrier <gpu>
 // CHECK:           gpu.barrier
 // The second kernel (writing the step's output).
