@@ -89,6 +89,9 @@ struct FormModel {
   /// What the lowering would assume about registers per thread, for the
   /// ptxas comparison (GPU scan kernels only).
   std::function<int64_t(const TileConfig &)> registersPerThread;
+  /// The GPU variant every configuration of this model has (a
+  /// recurrence's sequential form comes as two models, one per variant).
+  std::optional<seq::SequentialVariant> variant = std::nullopt;
 };
 
 /// The model of every form of `op` that has a lowering, and the other valid

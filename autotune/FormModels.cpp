@@ -3,6 +3,9 @@
 
 #include "seqc/Conversion/SeqToLoops.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -574,6 +577,83 @@ void addSequentialOnly(Operation *op, const TargetDescription &t,
        {}});
 }
 
+/// Bytes per element of `value` as memory holds it: a 16-bit tensor
+/// widened elementwise (seqnn-expand's f32 copy of bf16 weights, which the
+/// GPU pipeline folds into the kernels that read it) counts as 16-bit.
+double storedElementBytes(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
+      value = def->getOperand(0);
+      continue;
+    }
+    auto widen = dyn_cast<linalg::GenericOp>(def);
+    if (widen && widen.getNumDpsInputs() == 1 &&
+        llvm::hasSingleElement(widen.getBody()->without_terminator()) &&
+        isa<arith::ExtFOp>(*widen.getBody()->begin()))
+      return std::min(elementBytes(widen.getDpsInputs()[0]),
+                      elementBytes(value));
+    break;
+  }
+  return elementBytes(value);
+}
+
+/// A recurrence: only the sequential form, but on a GPU in FlashRNN's two
+/// variants. Alternating: the step's kernels launched per step (about three
+/// after fusion), its h R kernel streaming the weights from L2 every step.
+/// Fused: one persistent kernel, a grid barrier a step; when every block's
+/// share of the weights fits in its shared memory
+/// (seq-weight-stationary-steps keeps them there or in registers) the step
+/// costs the barrier's latency chain plus every block's read of the state
+/// it multiplies (a block of a multi-head recurrence reads only its head's
+/// part); otherwise the fused step is the alternating step's kernels with
+/// a grid barrier after each instead of a launch before each.
+void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
+                         FormModels &models) {
+  addSequentialOnly(op, t, models);
+  if (!t.isGpu)
+    return;
+  FormModel &alternating = models.candidates.back();
+  double weightBytes = 0;
+  int64_t heads = 1;
+  for (Value weight : op.getWeights()) {
+    weightBytes += product(shapeOf(weight)) * storedElementBytes(weight);
+    // Block-diagonal weights, [heads, D, ...], as seqnn-expand writes them.
+    if (shapeOf(weight).size() >= 3)
+      heads = std::max<int64_t>(heads, shapeOf(weight)[0]);
+  }
+  double stateBytes = 0;
+  for (Value state : op.getFinalStates())
+    stateBytes =
+        std::max(stateBytes, product(shapeOf(state)) * elementBytes(state));
+  double steps = stepsOf(shapeOf(op.getInputs()[0]));
+  double weightSeconds = weightBytes / t.stepWeightBandwidth;
+  auto base = alternating.cost;
+  alternating.cost = [=](const TileConfig &c) {
+    Cost cost = base(c);
+    cost.seconds += steps * weightSeconds;
+    return cost;
+  };
+  bool resident = std::ceil(weightBytes / t.sms) <= t.sharedPerBlock;
+  double stepSeconds = resident
+                           ? t.fusedStepLatency + t.sms * (stateBytes / heads) /
+                                                      t.fusedStateBandwidth
+                           : 3 * t.fusedStepLatency + weightSeconds;
+  FormModel fused = alternating;
+  fused.variant = seq::SequentialVariant::fused;
+  fused.cost = [=](const TileConfig &c) {
+    // One cooperative launch and the barrier counter's reset.
+    Cost cost = base(c);
+    cost.launches = 2;
+    cost.steps = steps;
+    cost.seconds =
+        std::max(cost.bytes / t.bandwidth,
+                 cost.flops / (t.peakFlops * t.sequentialEfficiency)) +
+        2 * t.launchLatency + steps * stepSeconds;
+    return cost;
+  };
+  models.candidates.push_back(std::move(fused));
+}
+
 /// A generic seq.scan: sequential, or the prefix form
 /// (PrefixGenericScan.cpp) that reads and writes the sequences three times
 /// and has C + N combine steps on its critical path. On the CPU each of
@@ -618,6 +698,8 @@ FormModels formModels(Operation *op, const TargetDescription &target) {
       })
       .Case([&](seq::DeltaRuleOp o) { addDeltaRuleModels(o, target, models); })
       .Case([&](seq::ScanOp o) { addScanModels(o, target, models); })
+      .Case(
+          [&](seq::RecurrenceOp o) { addRecurrenceModels(o, target, models); })
       .Case([&](seq::SoftmaxAttentionOp o) {
         if (o.hasTimeInvariantQuery())
           addSoftmaxScanModels(o, target, models);

@@ -93,7 +93,8 @@ struct SeqSelectFormPass
       std::optional<TileConfig> pick;
       if (forced) {
         for (const TileConfig &c : choice.best)
-          if (c.kind == *forced)
+          if (c.kind == *forced &&
+              (!pick || c.cost.seconds < pick->cost.seconds))
             pick = c;
         if (!pick)
           return; // the forced form does not apply to this op
@@ -104,6 +105,13 @@ struct SeqSelectFormPass
       }
       if (pick && variant && pick->kind == FormKind::sequential &&
           isa<seq::RecurrenceOp>(op.getOperation())) {
+        // The variant asked for: its model's configuration where the
+        // target has one (a GPU), else the pick with the variant written.
+        for (const TileConfig &c : choice.best)
+          if (c.kind == FormKind::sequential &&
+              c.variant.value_or(seq::SequentialVariant::alternating) ==
+                  *variant)
+            pick = c;
         pick->variant = variant;
         if (stateTerms && *variant == seq::SequentialVariant::fused)
           pick->stateTerms = stateTerms;

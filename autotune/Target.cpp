@@ -132,6 +132,16 @@ TargetDescription gpu(const std::string &name, const std::string &arch,
   // Measured on an H200: GLA's chunk loop costs ~0.14 ms a chunk for its
   // seven kernels at chunk sizes 64-512 (import_large_h200.txt).
   t.chunkKernelTime = 20e-6;
+  // Measured on an H200, B16 T1024 H768 bf16 LSTM
+  // (benchmarks/results/gpu/fused/gpu_bench_lstm.csv, CUDA graphs): the
+  // fused step of 12 heads x 64 (each block reads 4 KiB of h) took 4.6 us,
+  // of one head (each of 132 blocks reads all 48 KiB of h) 7.2 us: 6.3 MB
+  // in 2.6 us more; the alternating step's h R kernel read R's 4.7 MB in
+  // 29.6 us. The A100's are these scaled by its clock, not measured.
+  double clockRatio = arch == "sm_80" ? 1.98 / 1.41 : 1.0;
+  t.fusedStepLatency = 4.5e-6 * clockRatio;
+  t.fusedStateBandwidth = 2.4e12 / clockRatio;
+  t.stepWeightBandwidth = 160e9 / clockRatio;
   return t;
 }
 
@@ -209,6 +219,9 @@ std::optional<TargetDescription> fromModelFile(const std::string &path,
     read("memory_latency", t.memoryLatency);
     read("thread_step_latency", t.threadStepLatency);
     read("chunk_kernel_time", t.chunkKernelTime);
+    read("fused_step_latency", t.fusedStepLatency);
+    read("fused_state_bandwidth", t.fusedStateBandwidth);
+    read("step_weight_bandwidth", t.stepWeightBandwidth);
     read("efficiency_overrides", t.efficiencyOverrides);
   } catch (const nlohmann::json::exception &e) {
     error = fmt::format("target model file '{}': {}", path, e.what());

@@ -96,6 +96,7 @@ struct TilingProblem::State : ConstraintBuilder {
   TileConfig configOf(const std::vector<int64_t> &values) const {
     TileConfig config;
     config.kind = model.kind;
+    config.variant = model.variant;
     for (size_t i = 0; i < values.size(); ++i)
       config.*(model.variables[i].field) = values[i];
     config.cost = model.cost(config);
@@ -337,17 +338,6 @@ std::vector<TileConfig> topConfigurations(mlir::Operation *op,
   for (size_t i = 0; firsts.size() < k && i < rest.size(); ++i)
     firsts.push_back(rest[i]);
   std::stable_sort(firsts.begin(), firsts.end(), cheaper);
-  // FlashRNN's two GPU variants of a sequential recurrence cost the same in
-  // the model (nothing calibrates the fused one yet): the tuner measures
-  // both.
-  if (target.isGpu && mlir::isa<seq::RecurrenceOp>(op))
-    for (const TileConfig &c : std::vector<TileConfig>(firsts))
-      if (c.kind == seq::FormKind::sequential && !c.variant) {
-        TileConfig fused = c;
-        fused.variant = seq::SequentialVariant::fused;
-        firsts.push_back(fused);
-        break;
-      }
   if (solveMs)
     *solveMs = ms;
   return firsts;

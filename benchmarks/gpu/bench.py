@@ -182,7 +182,7 @@ def lstm(bundles):
     graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
     if PROFILE:
         print_profile(lambda: fn(*args, out=out))
-    row("lstm 1 head", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
+    row("lstm 1 head alternating", "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
         err, 5e-2, "cuDNN rel err %.2e" % torch_err, graph)
     # FlashRNN's fused variant: one persistent cooperative kernel; then the
     # same with h rounded to bf16 in h R (--rnn-state-terms=1): cuDNN's
@@ -212,7 +212,7 @@ def lstm(bundles):
         ms = median_ms(lambda: fn(*args, out=out))
         graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
         # No peer computes a block-diagonal LSTM: only NaN/Inf are checked.
-        row("lstm 12 heads x 64", "B%d T%d H%d bf16" % (B, T, H), ms, "(no torch peer)", 0.0,
+        row("lstm 12 heads x 64 alternating", "B%d T%d H%d bf16" % (B, T, H), ms, "(no torch peer)", 0.0,
             0.0 if finite else float("inf"), 1.0, "not compared with a reference",
             graph, verdict="FINITE" if finite else "FAIL")
         # The fused variant, checked against the alternating one (the same
@@ -228,6 +228,69 @@ def lstm(bundles):
             row("lstm 12 heads x 64 fused", "B%d T%d H%d bf16" % (B, T, H), ms,
                 "seqc alternating", alternating_ms, err, 5e-2,
                 "persistent kernel; error vs the alternating variant", graph)
+
+
+def chosen_variant(bundles, name):
+    """The variant `seqc explain` (run by prepare.sh) chose for `name`, and
+    its predicted ms per variant."""
+    chosen, predicted = None, {}
+    path = os.path.join(bundles, "explain_%s.txt" % name)
+    if not os.path.exists(path):
+        return None, {}
+    for line in open(path):
+        words = line.split()
+        if len(words) > 2 and words[0] == "sequential" and "ms" in words:
+            variant = "fused" if "variant=fused" in words else "alternating"
+            predicted[variant] = float(words[words.index("ms") - 1])
+            if "<-" in words:
+                chosen = variant
+    return chosen, predicted
+
+
+def lstm_sweep(bundles):
+    """Both of FlashRNN's variants at sizes where the cost model picks each:
+    the pick is checked against the measured faster one."""
+    from models import LSTM_SWEEP
+    T = 256
+    for B, H in LSTM_SWEEP:
+        name = "lstm_sweep_b%d_h%d" % (B, H)
+        if not os.path.isdir(os.path.join(bundles, name)):
+            continue
+        torch.manual_seed(0)
+        net = torch.nn.LSTM(H, H, batch_first=True).cuda().to(torch.bfloat16)
+        x = torch.randn(B, T, H, device="cuda", dtype=torch.bfloat16)
+        h0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
+        c0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
+        with torch.no_grad():
+            torch_ms = median_ms(lambda: net(x, (h0, c0)))
+            net32 = torch.nn.LSTM(H, H, batch_first=True).cuda()
+            net32.load_state_dict({k: v.float() for k, v in net.state_dict().items()})
+            y32, (h32, c32) = net32(x.float(), (h0.float(), c0.float()))
+        args = (x, net.weight_ih_l0.detach().t().contiguous(),
+                net.weight_hh_l0.detach().t().contiguous()[None],
+                net.bias_ih_l0.detach().contiguous(), net.bias_hh_l0.detach().contiguous(),
+                h0[0].contiguous(), c0[0].contiguous())
+        chosen, predicted = chosen_variant(bundles, name)
+        graphs = {}
+        sizes = "B%d T%d H%d bf16" % (B, T, H)
+        for variant, bundle in (("alternating", name), ("fused", name + "_fused")):
+            if not os.path.isdir(os.path.join(bundles, bundle)):
+                continue
+            fn = seqc.load(os.path.join(bundles, bundle)).lstm
+            out = fn(*args)
+            err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
+            ms = median_ms(lambda: fn(*args, out=out))
+            graphs[variant] = graph_ms(lambda: fn(*args, out=out), repeat=5)
+            note = "predicted %s ms%s" % (predicted.get(variant, "?"),
+                                          "; the model's pick" if variant == chosen else "")
+            row("lstm %s" % variant, sizes, ms, "torch.nn.LSTM (cuDNN)", torch_ms, err, 5e-2,
+                note, graphs[variant])
+        if chosen and len(graphs) == 2:
+            fastest = min(graphs, key=graphs.get)
+            print("lstm sweep %s: the cost model picks %s; measured (graph) alternating %.3f ms, "
+                  "fused %.3f ms: pick/fastest = %.2f" % (
+                      sizes, chosen, graphs["alternating"], graphs["fused"],
+                      graphs[chosen] / graphs[fastest]), flush=True)
 
 
 def gla_chunk_torch(q, k, v, g, C=64):
@@ -355,15 +418,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bundles")
     parser.add_argument("--csv")
-    parser.add_argument("--cases", default="linear_scan,lstm,gla,deltanet",
-                        help="comma-separated subset of linear_scan, lstm, gla, deltanet")
+    parser.add_argument("--cases", default="linear_scan,lstm,lstm_sweep,gla,deltanet",
+                        help="comma-separated subset of linear_scan, lstm, lstm_sweep, gla, "
+                        "deltanet")
     parser.add_argument("--profile", action="store_true",
                         help="print the device time per kernel of one LSTM call")
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
     print("device:", torch.cuda.get_device_name(), "torch", torch.__version__, flush=True)
-    for case in (linear_scan, lstm, gla, deltanet):
+    for case in (linear_scan, lstm, lstm_sweep, gla, deltanet):
         if case.__name__ not in args.cases.split(","):
             continue
         try:

@@ -105,6 +105,15 @@ MODELS = {
     "gated_deltanet_bf16_c64": gated_deltanet(form="#seq.form<chunkwise, chunk_size = 64>",
                                               dtype="bf16"),
 }
+# The cost model's choice between FlashRNN's variants, checked by measuring
+# both (bench.py's lstm sweep): batch x hidden sizes where it picks fused
+# (weights resident, little state to read), alternating (the weights do not
+# fit in the blocks' shared memory) and alternating again (every block
+# re-reading a large state each step).
+LSTM_SWEEP = [(16, 2048), (64, 1024), (256, 512)]
+for B, H in LSTM_SWEEP:
+    MODELS["lstm_sweep_b%d_h%d" % (B, H)] = lstm(1, B=B, T=256, H=H)
+    MODELS["lstm_sweep_b%d_h%d_fused" % (B, H)] = lstm(1, B=B, T=256, H=H)
 for size, shape in SCAN_SIZES.items():
     for form, attr in SCAN_FORMS.items():
         MODELS["linear_scan_%s_%s" % (size, form)] = linear_scan(attr, *shape)

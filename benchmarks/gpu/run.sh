@@ -13,7 +13,7 @@ nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv 2>&
 status=0
 timeout 240 .device/bin/seqc-gpu-check .device/examples/* --csv "$OUT/gpu_check.csv" 2>&1 | tee "$OUT/gpu_check.log" || status=1
 # One process per case: a crash in one case keeps the others' numbers.
-for case in linear_scan lstm gla deltanet; do
+for case in linear_scan lstm lstm_sweep gla deltanet; do
   timeout 240 python3 benchmarks/gpu/bench.py .device/bench --cases "$case" ${PROFILE:+--profile} \
       --csv "$OUT/gpu_bench_$case.csv" 2>&1 | tee "$OUT/gpu_bench_$case.log" || status=1
 done

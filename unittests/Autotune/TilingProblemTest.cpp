@@ -197,6 +197,58 @@ TEST(TilingProblemTest, LinearScanOnH100MatchesBruteForce) {
   }
 }
 
+/// The chosen variant of a recurrence `[B, T, H] x [H, H]` in `type`.
+std::optional<seqc::seq::SequentialVariant>
+chosenVariant(MLIRContext &context, const std::string &target, int64_t H,
+              const std::string &type) {
+  std::string h = std::to_string(H);
+  std::string state = "tensor<16x" + h + "x" + type + ">";
+  std::string weights = "tensor<" + h + "x" + h + "x" + type + ">";
+  std::string sequence = "tensor<16x1024x" + h + "x" + type + ">";
+  std::string source =
+      "func.func @f(%x: " + sequence + ", %w: " + weights + ") -> " + state +
+      " {\n"
+      "  %hs, %h = seq.recurrence ins(%x : " +
+      sequence + ") weights(%w : " + weights + ") -> (" + sequence +
+      ") final (" + state +
+      ") {\n"
+      "  ^bb0(%xt: " +
+      state + ", %s: " + state + ", %wt: " + weights +
+      "):\n"
+      "    seq.yield %xt, %xt : " +
+      state + ", " + state + "\n  }\n  return %h : " + state + "\n}";
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+  if (!module)
+    return seqc::seq::SequentialVariant::alternating; // fails the test
+  Operation *recurrence = nullptr;
+  module->walk([&](seqc::seq::RecurrenceOp op) { recurrence = op; });
+  std::string error;
+  std::optional<TargetDescription> t = lookupTarget(target, error);
+  if (!t)
+    return seqc::seq::SequentialVariant::alternating;
+  std::optional<TileConfig> pick = chooseForm(recurrence, *t).cheapest();
+  return pick ? pick->variant : std::nullopt;
+}
+
+/// A recurrence on a GPU comes as two candidates, FlashRNN's variants: the
+/// fused one wins while every block's share of the weights fits in its
+/// shared memory (H = 768 f32: 2.25 MiB, 18 KiB a block of 132), the
+/// alternating one when it does not (H = 4096 f32: 64 MiB, 496 KiB a
+/// block), and a CPU has no variant.
+TEST(TilingProblemTest, RecurrenceVariantFollowsWeightResidency) {
+  DialectRegistry registry;
+  seqc::registerAllDialects(registry);
+  registry.insert<func::FuncDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  EXPECT_EQ(chosenVariant(context, "h200", 768, "f32"),
+            seqc::seq::SequentialVariant::fused);
+  EXPECT_EQ(chosenVariant(context, "sm_80", 768, "f32"),
+            seqc::seq::SequentialVariant::fused);
+  EXPECT_EQ(chosenVariant(context, "h200", 4096, "f32"), std::nullopt);
+  EXPECT_EQ(chosenVariant(context, "cpu", 768, "f32"), std::nullopt);
+}
+
 TEST(TargetTest, BuiltinsAndModelFileErrors) {
   std::string error;
   EXPECT_EQ(lookupTarget("a100", error)->arch, "sm_80");

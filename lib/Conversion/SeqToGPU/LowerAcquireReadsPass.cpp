@@ -51,8 +51,7 @@ struct AcquireReadToAtomicLoad : OpRewritePattern<memref::AtomicRMWOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(memref::AtomicRMWOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op->hasAttr(seqc::kAcquireReadAttr) ||
-        !unsupportedReason(op).empty())
+    if (!op->hasAttr(seqc::kAcquireReadAttr) || !unsupportedReason(op).empty())
       return failure();
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     Value memref = op.getMemref();
