@@ -156,28 +156,47 @@ def linear_scan(bundles):
                   flush=True)
 
 
+class TorchLSTM:
+    """A seeded bf16 torch.nn.LSTM of B x T x H: its time (cuDNN), its
+    float32 outputs (the reference of every LSTM row, cuDNN's own too), and
+    the arguments of a seqc `lstm` bundle with the same weights."""
+
+    def __init__(self, B, T, H):
+        torch.manual_seed(0)
+        net = torch.nn.LSTM(H, H, batch_first=True).cuda().to(torch.bfloat16)
+        x = torch.randn(B, T, H, device="cuda", dtype=torch.bfloat16)
+        h0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
+        c0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
+        with torch.no_grad():
+            y_ref, _ = net(x, (h0, c0))
+            self.torch_ms = median_ms(lambda: net(x, (h0, c0)))
+            net32 = torch.nn.LSTM(H, H, batch_first=True).cuda()
+            net32.load_state_dict({k: v.float() for k, v in net.state_dict().items()})
+            self.y32, (h32, c32) = net32(x.float(), (h0.float(), c0.float()))
+        self.h32, self.c32 = h32[0], c32[0]
+        self.torch_err = rel_err(y_ref, self.y32)
+        self.x, self.h0, self.c0 = x, h0[0].contiguous(), c0[0].contiguous()
+        self.w = net.weight_ih_l0.detach().t().contiguous()
+        self.bias = net.bias_ih_l0.detach().contiguous()
+        self.rbias = net.bias_hh_l0.detach().contiguous()
+        self.args = self.args_with(net.weight_hh_l0.detach().t().contiguous()[None])
+
+    def args_with(self, r):
+        """A bundle's arguments with recurrent weights `r` ([heads, d, 4d])."""
+        return (self.x, self.w, r, self.bias, self.rbias, self.h0, self.c0)
+
+    def err(self, out):
+        return max(rel_err(out[0], self.y32), rel_err(out[1], self.h32),
+                   rel_err(out[2], self.c32))
+
+
 def lstm(bundles):
     B, T, H = 16, 1024, 768
-    torch.manual_seed(0)
-    net = torch.nn.LSTM(H, H, batch_first=True).cuda().to(torch.bfloat16)
-    x = torch.randn(B, T, H, device="cuda", dtype=torch.bfloat16)
-    h0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
-    c0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
-    with torch.no_grad():
-        y_ref, (h_ref, c_ref) = net(x, (h0, c0))
-        torch_ms = median_ms(lambda: net(x, (h0, c0)))
-        # float32 reference for the error of both
-        net32 = torch.nn.LSTM(H, H, batch_first=True).cuda()
-        net32.load_state_dict({k: v.float() for k, v in net.state_dict().items()})
-        y32, (h32, c32) = net32(x.float(), (h0.float(), c0.float()))
-    w = net.weight_ih_l0.detach().t().contiguous()
-    r = net.weight_hh_l0.detach().t().contiguous()[None]
-    bias, rbias = net.bias_ih_l0.detach().contiguous(), net.bias_hh_l0.detach().contiguous()
+    ref = TorchLSTM(B, T, H)
+    torch_ms, torch_err, args = ref.torch_ms, ref.torch_err, ref.args
     fn = seqc.load(os.path.join(bundles, "lstm_h768_1head")).lstm
-    args = (x, w, r, bias, rbias, h0[0].contiguous(), c0[0].contiguous())
     out = fn(*args)
-    err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
-    torch_err = rel_err(y_ref, y32)
+    err = ref.err(out)
     ms = median_ms(lambda: fn(*args, out=out))
     graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
     if PROFILE:
@@ -196,7 +215,7 @@ def lstm(bundles):
             continue
         fn = seqc.load(os.path.join(bundles, name)).lstm
         out = fn(*args)
-        err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
+        err = ref.err(out)
         ms = median_ms(lambda: fn(*args, out=out))
         graph = graph_ms(lambda: fn(*args, out=out), repeat=5)
         row(label, "B%d T%d H%d bf16" % (B, T, H), ms, "torch.nn.LSTM (cuDNN)", torch_ms,
@@ -206,7 +225,7 @@ def lstm(bundles):
         fn = seqc.load(os.path.join(bundles, name)).lstm
         d = H // 12
         r12 = (torch.randn(12, d, 4 * d, device="cuda") / d ** 0.5).to(torch.bfloat16)
-        args = (x, w, r12, bias, rbias, h0[0].contiguous(), c0[0].contiguous())
+        args = ref.args_with(r12)
         out = fn(*args)
         finite = bool(torch.isfinite(out[0]).all())
         ms = median_ms(lambda: fn(*args, out=out))
@@ -256,20 +275,7 @@ def lstm_sweep(bundles):
         name = "lstm_sweep_b%d_h%d" % (B, H)
         if not os.path.isdir(os.path.join(bundles, name)):
             continue
-        torch.manual_seed(0)
-        net = torch.nn.LSTM(H, H, batch_first=True).cuda().to(torch.bfloat16)
-        x = torch.randn(B, T, H, device="cuda", dtype=torch.bfloat16)
-        h0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
-        c0 = torch.randn(1, B, H, device="cuda", dtype=torch.bfloat16)
-        with torch.no_grad():
-            torch_ms = median_ms(lambda: net(x, (h0, c0)))
-            net32 = torch.nn.LSTM(H, H, batch_first=True).cuda()
-            net32.load_state_dict({k: v.float() for k, v in net.state_dict().items()})
-            y32, (h32, c32) = net32(x.float(), (h0.float(), c0.float()))
-        args = (x, net.weight_ih_l0.detach().t().contiguous(),
-                net.weight_hh_l0.detach().t().contiguous()[None],
-                net.bias_ih_l0.detach().contiguous(), net.bias_hh_l0.detach().contiguous(),
-                h0[0].contiguous(), c0[0].contiguous())
+        ref = TorchLSTM(B, T, H)
         chosen, predicted = chosen_variant(bundles, name)
         graphs = {}
         sizes = "B%d T%d H%d bf16" % (B, T, H)
@@ -277,13 +283,13 @@ def lstm_sweep(bundles):
             if not os.path.isdir(os.path.join(bundles, bundle)):
                 continue
             fn = seqc.load(os.path.join(bundles, bundle)).lstm
-            out = fn(*args)
-            err = max(rel_err(out[0], y32), rel_err(out[1], h32[0]), rel_err(out[2], c32[0]))
-            ms = median_ms(lambda: fn(*args, out=out))
-            graphs[variant] = graph_ms(lambda: fn(*args, out=out), repeat=5)
+            out = fn(*ref.args)
+            err = ref.err(out)
+            ms = median_ms(lambda: fn(*ref.args, out=out))
+            graphs[variant] = graph_ms(lambda: fn(*ref.args, out=out), repeat=5)
             note = "predicted %s ms%s" % (predicted.get(variant, "?"),
                                           "; the model's pick" if variant == chosen else "")
-            row("lstm %s" % variant, sizes, ms, "torch.nn.LSTM (cuDNN)", torch_ms, err, 5e-2,
+            row("lstm %s" % variant, sizes, ms, "torch.nn.LSTM (cuDNN)", ref.torch_ms, err, 5e-2,
                 note, graphs[variant])
         if chosen and len(graphs) == 2:
             fastest = min(graphs, key=graphs.get)
