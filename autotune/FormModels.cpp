@@ -599,23 +599,27 @@ double storedElementBytes(Value value) {
 
 /// A recurrence: only the sequential form, but on a GPU in FlashRNN's two
 /// variants. Alternating: the step's kernels launched per step (about three
-/// after fusion), its h R kernel streaming the weights from L2 every step.
-/// Fused: one persistent kernel, a grid barrier a step; when every block's
-/// share of the weights fits in its shared memory
-/// (seq-weight-stationary-steps keeps them there or in registers) the step
-/// costs the barrier's latency chain plus every block's read of the state
-/// it multiplies (a block of a multi-head recurrence reads only its head's
-/// part); otherwise the fused step is the alternating step's kernels with
-/// a grid barrier after each instead of a launch before each.
+/// after fusion), its h R kernel bound by streaming the weights from L2 or
+/// by its multiply-adds (2 B FLOP per weight: every batch row meets every
+/// weight once a step). Fused: one persistent kernel, a grid barrier a
+/// step. When every block's share of the weights fits in its shared memory
+/// (seq-weight-stationary-steps keeps them there or in registers), the
+/// step costs the barrier's latency chain plus every block's read of the
+/// state it multiplies (a block of a multi-head recurrence reads only its
+/// head's part; its products on tensor cores are not what bounds it);
+/// otherwise the step's generic kernels run on one block a multiprocessor
+/// behind a grid barrier each. Calibrated and checked on an H200
+/// (Target.cpp, benchmarks/README.md "FlashRNN's two variants").
 void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
                          FormModels &models) {
   addSequentialOnly(op, t, models);
   if (!t.isGpu)
     return;
   FormModel &alternating = models.candidates.back();
-  double weightBytes = 0;
+  double weightBytes = 0, weightElements = 0;
   int64_t heads = 1;
   for (Value weight : op.getWeights()) {
+    weightElements += product(shapeOf(weight));
     weightBytes += product(shapeOf(weight)) * storedElementBytes(weight);
     // Block-diagonal weights, [heads, D, ...], as seqnn-expand writes them.
     if (shapeOf(weight).size() >= 3)
@@ -625,30 +629,35 @@ void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
   for (Value state : op.getFinalStates())
     stateBytes =
         std::max(stateBytes, product(shapeOf(state)) * elementBytes(state));
+  double batch = shapeOf(op.getInputs()[0])[0];
   double steps = stepsOf(shapeOf(op.getInputs()[0]));
-  double weightSeconds = weightBytes / t.stepWeightBandwidth;
+  double stepFlops = 2 * batch * weightElements;
+  double productSeconds = std::max(weightBytes / t.stepWeightBandwidth,
+                                   stepFlops / t.stepFlopRate);
   auto base = alternating.cost;
   alternating.cost = [=](const TileConfig &c) {
     Cost cost = base(c);
-    cost.seconds += steps * weightSeconds;
+    cost.flops = steps * stepFlops;
+    cost.seconds += steps * productSeconds;
     return cost;
   };
   bool resident = std::ceil(weightBytes / t.sms) <= t.sharedPerBlock;
-  double stepSeconds = resident
-                           ? t.fusedStepLatency + t.sms * (stateBytes / heads) /
-                                                      t.fusedStateBandwidth
-                           : 3 * t.fusedStepLatency + weightSeconds;
+  double stepSeconds =
+      resident ? t.fusedStepLatency +
+                     t.sms * (stateBytes / heads) / t.fusedStateBandwidth
+               : 3 * t.fusedStepLatency +
+                     std::max(weightBytes / t.fusedWeightBandwidth,
+                              stepFlops / t.stepFlopRate);
   FormModel fused = alternating;
   fused.variant = seq::SequentialVariant::fused;
   fused.cost = [=](const TileConfig &c) {
     // One cooperative launch and the barrier counter's reset.
     Cost cost = base(c);
+    cost.flops = steps * stepFlops;
     cost.launches = 2;
     cost.steps = steps;
-    cost.seconds =
-        std::max(cost.bytes / t.bandwidth,
-                 cost.flops / (t.peakFlops * t.sequentialEfficiency)) +
-        2 * t.launchLatency + steps * stepSeconds;
+    cost.seconds = cost.bytes / t.bandwidth + 2 * t.launchLatency +
+                   steps * stepSeconds;
     return cost;
   };
   models.candidates.push_back(std::move(fused));

@@ -132,16 +132,22 @@ TargetDescription gpu(const std::string &name, const std::string &arch,
   // Measured on an H200: GLA's chunk loop costs ~0.14 ms a chunk for its
   // seven kernels at chunk sizes 64-512 (import_large_h200.txt).
   t.chunkKernelTime = 20e-6;
-  // Measured on an H200, B16 T1024 H768 bf16 LSTM
-  // (benchmarks/results/gpu/fused/gpu_bench_lstm.csv, CUDA graphs): the
-  // fused step of 12 heads x 64 (each block reads 4 KiB of h) took 4.6 us,
-  // of one head (each of 132 blocks reads all 48 KiB of h) 7.2 us: 6.3 MB
-  // in 2.6 us more; the alternating step's h R kernel read R's 4.7 MB in
-  // 29.6 us. The A100's are these scaled by its clock, not measured.
+  // Measured on an H200, bf16 LSTMs as CUDA graphs
+  // (benchmarks/results/gpu/fused/ and variants/, benchmarks/README.md):
+  // the fused step of 12 heads x 64 (a block reads 4 KiB of h) took 4.6 us;
+  // of B16 H768, B64 H1024 and B256 H512 (every block reads all of h: 6.3,
+  // 35 and 69 MB a step) 7.2-7.9, 25.8 and 57.7 us: 1.3-1.9 TB/s beyond the
+  // 4.5 us. The alternating step's h R kernel: 537 MFLOP in 122 us at B64
+  // H1024 and at B256 H512 (4.4 TFLOP/s), 33.5 MB of weights in 211 us at
+  // B16 H2048 (160 GB/s; H768: 4.7 MB in 29.6 us). The fused kernel with
+  // weights that do not fit (B16 H2048): 555 us a step, 60 GB/s. The
+  // A100's are these scaled by its clock, not measured.
   double clockRatio = arch == "sm_80" ? 1.98 / 1.41 : 1.0;
   t.fusedStepLatency = 4.5e-6 * clockRatio;
-  t.fusedStateBandwidth = 2.4e12 / clockRatio;
+  t.fusedStateBandwidth = 1.5e12 / clockRatio;
+  t.fusedWeightBandwidth = 60e9 / clockRatio;
   t.stepWeightBandwidth = 160e9 / clockRatio;
+  t.stepFlopRate = 4.4e12 / clockRatio;
   return t;
 }
 
@@ -222,6 +228,8 @@ std::optional<TargetDescription> fromModelFile(const std::string &path,
     read("fused_step_latency", t.fusedStepLatency);
     read("fused_state_bandwidth", t.fusedStateBandwidth);
     read("step_weight_bandwidth", t.stepWeightBandwidth);
+    read("fused_weight_bandwidth", t.fusedWeightBandwidth);
+    read("step_flop_rate", t.stepFlopRate);
     read("efficiency_overrides", t.efficiencyOverrides);
   } catch (const nlohmann::json::exception &e) {
     error = fmt::format("target model file '{}': {}", path, e.what());

@@ -70,17 +70,21 @@ struct TargetDescription {
   /// kernel (small grids with loops inside: latency-bound), on a CPU the
   /// fork and join of the thread team.
   double chunkKernelTime = 0;
-  /// FlashRNN's two GPU variants of a recurrence step. A fused step (one
-  /// persistent kernel, the recurrent weights resident in its blocks) pays
-  /// `fusedStepLatency`: the grid barrier and the chain of latencies around
-  /// it (h read from L2, a block barrier, the cell, h written, the fences),
-  /// plus every block's read of the state it multiplies at
-  /// `fusedStateBandwidth`. An alternating step (kernels launched per
-  /// step) and a fused one whose weights do not fit stream the weights
-  /// through a generic h R kernel at `stepWeightBandwidth`.
+  /// FlashRNN's two GPU variants of a recurrence step. An alternating
+  /// step (kernels launched per step) runs a generic h R kernel bound by
+  /// streaming the weights (`stepWeightBandwidth`) or by its multiply-adds
+  /// (`stepFlopRate`). A fused step (one persistent kernel) whose weights
+  /// are resident in its blocks pays `fusedStepLatency` (the grid barrier
+  /// and the chain of latencies around it: h read from L2, a block
+  /// barrier, the cell, h written, the fences) plus every block's read of
+  /// the state it multiplies at `fusedStateBandwidth`; one whose weights do
+  /// not fit runs the generic kernels on one block a multiprocessor,
+  /// streaming the weights at `fusedWeightBandwidth`.
   double fusedStepLatency = 0;
   double fusedStateBandwidth = 0;
+  double fusedWeightBandwidth = 0;
   double stepWeightBandwidth = 0;
+  double stepFlopRate = 0;
   /// Tensor-core fragment shape (mma.sync) for 16-bit inputs.
   int mmaM = 16, mmaN = 8, mmaK = 16;
 };
