@@ -18,8 +18,11 @@ def SeqSelectForm : Pass<"seq-select-form"> {
     constraint of the target, the pass warns with the constraint. `force`
     sets one form on every op that admits it, for testing: `prefix`,
     `sequential`, or `chunkwise:64` with a chunk size.
-    `sequential-variant` writes FlashRNN's variant (`fused`, `alternating`)
-    on the `seq.recurrence` ops it puts in the sequential form, and
+    On a GPU a `seq.recurrence`'s sequential form comes in FlashRNN's two
+    variants, each with its own cost (`variant = fused` when the fused one
+    is predicted faster); `sequential-variant` overrides the variant
+    (`fused`, `alternating`) on the recurrences it puts in the sequential
+    form, and
     `state-terms` (with the fused variant) how many bf16 terms their f32
     state is split into for the fused step's tensor cores.
   }];
@@ -32,8 +35,8 @@ def SeqSelectForm : Pass<"seq-select-form"> {
     Option<"sequentialVariant", "sequential-variant", "std::string",
            /*default=*/"\"\"",
            "GPU variant of the recurrences it puts in the sequential form: "
-           "fused (one persistent kernel) or alternating (kernels per step, "
-           "the default)">,
+           "fused (one persistent kernel) or alternating (kernels per step); "
+           "empty: the cost model's pick">,
     Option<"stateTerms", "state-terms", "int64_t", /*default=*/"0",
            "bf16 terms of the f32 state of the fused recurrences it writes "
            "(1 to 3; 0: the form's default, 3)">

@@ -60,8 +60,7 @@ def SeqPersistentTimeLoops : Pass<"seq-persistent-time-loops", "mlir::func::Func
     cuLaunchCooperativeKernel) that runs the loop itself: each kernel of a
     step is run by the grid's threads striding over its threads, followed
     by a grid barrier (a global atomic counter, membar.gl fences, block
-    barriers; the spin's reads of the counter are tagged
-    `seq.acquire_read`, for seq-lower-acquire-reads; the counter is reset by a one-thread kernel before the
+    barriers; the counter is reset by a one-thread kernel before the
     launch). The state buffers the steps allocate become two buffers the
     steps alternate between. The launch is tagged `seq.kernel =
     "persistent_recurrence"` and `seq.cooperative`. A loop that cannot be
@@ -284,26 +283,6 @@ def SeqAlignWorkgroupMemory : Pass<"seq-align-workgroup-memory", "mlir::ModuleOp
     type's alignment).
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
-}
-
-def SeqLowerAcquireReads : Pass<"seq-lower-acquire-reads", "mlir::ModuleOp"> {
-  let summary = "Turn kernels' tagged spin reads into acquire loads at GPU "
-                "scope";
-  let description = [{
-    In every `gpu.func`, a `memref.atomic_rmw addi` of 0 tagged
-    `seq.acquire_read` (the read a grid barrier spins on) becomes an
-    `llvm.load` of the element's address, atomic, `acquire`, at
-    `syncscope("device")`: PTX `ld.acquire.gpu`. The read sees what the
-    atomic saw and orders the reads after it as the atomic did, but the
-    spinning blocks no longer queue atomics at the counter's L2 slice
-    behind the blocks that are still arriving. The emulator and every pass
-    before this one see the atomic, whose meaning is the same. A tagged op
-    this cannot take (another kind or value, a memref that is not
-    contiguous) is an error.
-  }];
-  let dependentDialects = ["mlir::LLVM::LLVMDialect",
-                           "mlir::arith::ArithDialect",
-                           "mlir::memref::MemRefDialect"];
 }
 
 def SeqMergeGPUModules : Pass<"seq-merge-gpu-modules", "mlir::ModuleOp"> {

@@ -110,7 +110,7 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
            "seq-workgroup-allocas,"
            "gpu-launch-sink-index-computations),"
            "gpu-kernel-outlining,seq-merge-gpu-modules,"
-           "seq-align-workgroup-memory,seq-lower-acquire-reads,canonicalize,cse";
+           "seq-align-workgroup-memory,canonicalize,cse";
   case GpuStage::llvm:
     // Kernels: NVVM for the chip (PTX 8.0: sm_90 needs it; upstream's
     // default +ptx60 aborts). Host: launches on the caller's stream without

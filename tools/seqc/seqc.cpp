@@ -77,9 +77,9 @@ cl::opt<std::string> tuningDatabase(
 cl::opt<std::string> rnnVariant(
     "rnn-variant",
     cl::desc("GPU targets: FlashRNN's variant for nonlinear recurrences in the "
-             "sequential form: alternating (kernels per step, the default) or "
-             "fused (one persistent kernel, a grid barrier between the "
-             "kernels of a step)"),
+             "sequential form: alternating (kernels per step) or fused (one "
+             "persistent kernel, a grid barrier between the kernels of a "
+             "step); by default the cost model's pick"),
     cl::value_desc("fused|alternating"), cl::init(""), cl::sub(compileCommand));
 cl::opt<int64_t> rnnStateTerms(
     "rnn-state-terms",

@@ -17,10 +17,6 @@ namespace seqc {
 /// ops on buffers.
 void populateLinearScanKernelPatterns(mlir::RewritePatternSet &patterns);
 
-/// memref.atomic_rmw addi 0 tagged seq.acquire_read as an LLVM atomic load
-/// (acquire, GPU scope) of the element's address.
-void populateLowerAcquireReadsPatterns(mlir::RewritePatternSet &patterns);
-
 /// On a seq.linear_scan: the name its kernels start with,
 /// "<func>_scan<k>" for the k-th linear_scan of a function in walk order
 /// (set by seq-lower-to-gpu-kernels before it rewrites, so that the
@@ -44,12 +40,6 @@ constexpr int64_t kPersistentBlockThreads = 256;
 /// what the loop does not write: the recurrent weights staged into shared
 /// memory, and the barrier after it).
 constexpr llvm::StringLiteral kStepInvariantAttr = "seq.step_invariant";
-
-/// On a `memref.atomic_rmw addi 0` in a kernel: it only reads a word other
-/// blocks write (a grid barrier's counter), and may become an acquire load
-/// at GPU scope (seq-lower-acquire-reads): `ld.acquire.gpu`, which does not
-/// serialize with the other blocks' reads at the L2 the way an atomic does.
-constexpr llvm::StringLiteral kAcquireReadAttr = "seq.acquire_read";
 
 /// The buffer `value` is a view of, through view ops and
 /// extract_strided_metadata.

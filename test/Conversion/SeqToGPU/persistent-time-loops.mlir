@@ -28,11 +28,9 @@
 // CHECK:           gpu.barrier
 // CHECK:           scf.if
 // CHECK:             nvvm.memory.barrier <gpu>
-// The arrival adds 1; the spin's reads are tagged to become acquire loads
-// (seq-lower-acquire-reads).
-// CHECK:             memref.atomic_rmw addi %{{.*}}, %[[COUNTER]][%{{.*}}] : (i32
+// CHECK:             memref.atomic_rmw addi %{{.*}}, %[[COUNTER]]
 // CHECK:             scf.while
-// CHECK:               memref.atomic_rmw addi %{{.*}}, %[[COUNTER]][%{{.*}}] {seq.acquire_read}
+// CHECK:               memref.atomic_rmw addi
 // CHECK:             nvvm.memory.barrier <gpu>
 // CHECK:           gpu.barrier
 // The second kernel (writing the step's output).
