@@ -27,7 +27,12 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
   let summary = "Run 16-bit contractions on tensor cores (mma.sync)";
   let description = [{
     A `linalg.generic` on buffers that multiplies two bf16 (or two f16)
-    operands into an f32 accumulator (`out + extf(a) * extf(b)`), with
+    operands into an f32 accumulator (`out + extf(a) * extf(b)`), or an
+    f32 operand by a bf16 one (`out + a * extf(b)`: the alternating
+    variant's h R with an f32 state and bf16 weights; the f32 operand is
+    staged as `f32-terms` bf16 terms, smallest first, one product each,
+    recorded as `seq.mma_terms = [terms of A, terms of B]`; 3 terms keep
+    f32's precision), with
     loops that are batch, m, n or k dimensions (several of each allowed)
     and M, K multiples of 16 and N of 8, becomes one `gpu.launch`: grid
     (N / BN, M / BM, batch), up to 4 warps per block, each warp owning a
@@ -35,11 +40,22 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
     accumulators; the A and B slices of each 16- or 32-deep step of the
     reduction are staged in shared memory (workgroup attributions, pairs
     of k packed in 32-bit words, rows padded against bank conflicts)
-    between two barriers. The launch records its tiling: `seq.kernel =
+    between two barriers (BN narrowed down to 16, then BM, while the grid
+    has fewer blocks than `multiprocessors`; 64-deep steps for a grid of
+    fewer than twice as many). The launch records its tiling: `seq.kernel =
     "mma_contraction"`, `seq.mma_tile = [BM, BN, KS]`, `seq.mma_warps`.
     A 16-bit contraction whose shape does not tile is left to the SIMT
     path with a remark.
   }];
+  let options = [
+    Option<"f32Terms", "f32-terms", "int64_t", /*default=*/"3",
+           "bf16 terms an f32 operand is split into against a bf16 one "
+           "(1 to 3)">,
+    Option<"multiprocessors", "multiprocessors", "int64_t", /*default=*/"132",
+           "multiprocessors of the chip: a grid with fewer blocks gets "
+           "narrower tiles, and one of fewer than twice as many deeper "
+           "slices">
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
     "mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect",

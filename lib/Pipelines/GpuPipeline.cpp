@@ -96,7 +96,9 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
     // limit a block); adjacent loop nests over the same space with
     // matching accesses (a fill and the reduction into it, a cell and the
     // copy of its output) fuse into one kernel before kernels are formed.
-    return "func.func(seq-contractions-to-mma,"
+    return "func.func(seq-contractions-to-mma{multiprocessors=" +
+           std::to_string(multiprocessorsOf(chip)) +
+           "},"
            "seq-weight-stationary-steps{blocks=" +
            std::to_string(multiprocessorsOf(chip)) +
            " shared-bytes=" + std::to_string(sharedBytesOf(chip)) +

@@ -58,8 +58,8 @@ namespace {
 
 constexpr int64_t kWarp = 32;
 /// Padding words per shared-memory row: with rows of KS / 2 + 4 words
-/// (KS = 16 or 32), the 8 rows x 4 words a fragment read touches fall in
-/// 32 distinct banks.
+/// (KS = 16, 32 or 64), the 8 rows x 4 words a fragment read touches fall
+/// in 32 distinct banks.
 constexpr int64_t kRowPadWords = 4;
 /// 16-bit elements in one 16-byte global load.
 constexpr int64_t kVectorElements = 8;
@@ -70,32 +70,45 @@ struct Contraction {
   SmallVector<unsigned> batch, m, n, k;
   SmallVector<int64_t> ranges; ///< every loop's trip count
   int64_t B = 1, M = 1, N = 1, K = 1;
+  /// The fragments' type (bf16 or f16).
   FloatType operandType;
+  /// An f32 operand (0: A, 1: B) that enters as `terms` bf16 terms, one
+  /// product each, against a bf16 other operand; -1: none.
+  int splitOperand = -1;
+  int64_t terms = 1;
+  int64_t termsOf(unsigned operand) const {
+    return int(operand) == splitOperand ? terms : 1;
+  }
 };
 
-/// yield(addf(out, mulf(extf(in0), extf(in1)))), in any operand order.
-bool isMixedPrecisionMulAdd(linalg::GenericOp op) {
+/// For yield(addf(out, mulf(x, y))) with {x, y} = {in0 or extf(in0), in1
+/// or extf(in1)} in any order: whether in0 and in1 are widened.
+std::optional<std::pair<bool, bool>> mulAddWidening(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 5)
-    return false;
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
+  if (!add || body.getOperations().size() > 5)
+    return std::nullopt;
   Value acc = body.getArgument(2);
-  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
   if (add.getLhs() != acc && add.getRhs() != acc)
-    return false;
+    return std::nullopt;
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
   auto mul = product.getDefiningOp<arith::MulFOp>();
   if (!mul)
-    return false;
-  auto lhs = mul.getLhs().getDefiningOp<arith::ExtFOp>();
-  auto rhs = mul.getRhs().getDefiningOp<arith::ExtFOp>();
-  if (!lhs || !rhs)
-    return false;
-  Value x = lhs.getIn(), y = rhs.getIn();
-  return (x == body.getArgument(0) && y == body.getArgument(1)) ||
-         (x == body.getArgument(1) && y == body.getArgument(0));
+    return std::nullopt;
+  // A factor: (the argument it reads, whether through extf).
+  auto factor = [](Value v) -> std::pair<Value, bool> {
+    if (auto ext = v.getDefiningOp<arith::ExtFOp>())
+      return {ext.getIn(), true};
+    return {v, false};
+  };
+  auto [x, xWide] = factor(mul.getLhs());
+  auto [y, yWide] = factor(mul.getRhs());
+  if (x == body.getArgument(0) && y == body.getArgument(1))
+    return std::make_pair(xWide, yWide);
+  if (x == body.getArgument(1) && y == body.getArgument(0))
+    return std::make_pair(yWide, xWide);
+  return std::nullopt;
 }
 
 /// The loops of `dims` ordered by where `map` reads them.
@@ -109,20 +122,39 @@ SmallVector<unsigned> orderedBy(AffineMap map, ArrayRef<unsigned> dims) {
   return ordered;
 }
 
-/// Why `op` is not a tensor-core contraction, or its loops by role.
-FailureOr<Contraction> analyze(linalg::GenericOp op, std::string &why) {
+/// Why `op` is not a tensor-core contraction, or its loops by role. Its
+/// operands: two bf16 (or two f16) widened to f32, or one f32 and one bf16
+/// widened (the f32 one split into `f32Terms` bf16 terms).
+FailureOr<Contraction> analyze(linalg::GenericOp op, int64_t f32Terms,
+                               std::string &why) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !op.hasPureBufferSemantics())
     return failure();
   auto a = dyn_cast<MemRefType>(op.getDpsInputs()[0].getType());
   auto b = dyn_cast<MemRefType>(op.getDpsInputs()[1].getType());
   auto c = dyn_cast<MemRefType>(op.getDpsInits()[0].getType());
-  if (!a || !b || !c || a.getElementType() != b.getElementType() ||
-      !isa<BFloat16Type, Float16Type>(a.getElementType()) ||
-      !c.getElementType().isF32() || !isMixedPrecisionMulAdd(op))
+  if (!a || !b || !c || !c.getElementType().isF32())
     return failure();
+  std::optional<std::pair<bool, bool>> widened = mulAddWidening(op);
+  if (!widened)
+    return failure();
+  Type aType = a.getElementType(), bType = b.getElementType();
   Contraction con;
-  con.operandType = cast<FloatType>(a.getElementType());
+  if (aType == bType && isa<BFloat16Type, Float16Type>(aType) &&
+      widened->first && widened->second) {
+    con.operandType = cast<FloatType>(aType);
+  } else if (aType.isF32() && isa<BFloat16Type>(bType) && !widened->first &&
+             widened->second) {
+    con.operandType = cast<FloatType>(bType);
+    con.splitOperand = 0;
+  } else if (bType.isF32() && isa<BFloat16Type>(aType) && widened->first &&
+             !widened->second) {
+    con.operandType = cast<FloatType>(aType);
+    con.splitOperand = 1;
+  } else {
+    return failure();
+  }
+  con.terms = con.splitOperand >= 0 ? f32Terms : 1;
   con.ranges = op.getStaticLoopRanges();
   if (ShapedType::isDynamicShape(con.ranges)) {
     why = "its shape is dynamic";
@@ -192,7 +224,7 @@ struct MmaTiling {
   int64_t rowWords() const { return depth / 2 + kRowPadWords; }
 };
 
-MmaTiling chooseTiling(const Contraction &con) {
+MmaTiling chooseTiling(const Contraction &con, int64_t multiprocessors) {
   auto largestDividing = [](int64_t size, ArrayRef<int64_t> choices) {
     for (int64_t choice : choices)
       if (size % choice == 0)
@@ -202,7 +234,22 @@ MmaTiling chooseTiling(const Contraction &con) {
   MmaTiling tiling;
   tiling.blockM = largestDividing(con.M, {64, 32, 16});
   tiling.blockN = largestDividing(con.N, {64, 32, 16, 8});
-  tiling.depth = con.K % 32 == 0 ? 32 : 16;
+  // A grid smaller than the chip leaves multiprocessors idle while each
+  // block walks the whole reduction (the alternating RNN step's h R: M =
+  // a batch of 16, N = 4 H): narrower tiles until the grid covers them
+  // (columns down to 16, then rows), and, for a grid of about a block a
+  // multiprocessor, whose k loop is bound by the latency of its slices'
+  // loads, slices 64 deep (half the iterations).
+  auto blocks = [&] {
+    return (con.N / tiling.blockN) * (con.M / tiling.blockM) * con.B;
+  };
+  while (blocks() < multiprocessors && tiling.blockN > 16)
+    tiling.blockN /= 2;
+  while (blocks() < multiprocessors && tiling.blockM > 16)
+    tiling.blockM /= 2;
+  tiling.depth = con.K % 64 == 0 && blocks() < 2 * multiprocessors ? 64
+                 : con.K % 32 == 0                                 ? 32
+                                                                   : 16;
   tiling.warpsM = tiling.blockM / 16;
   // Up to 4 warps per block: the rest split the block's columns, each
   // keeping whole 8-wide fragments.
@@ -300,7 +347,7 @@ struct MmaKernelBuilder {
   /// 8-row chunks (tiles are multiples of 8 rows).
   Staging stagingOf(unsigned operand, bool rowsAreM) {
     AffineMap map = maps[operand];
-    if (map.getNumResults() == 0 ||
+    if (int(operand) == con.splitOperand || map.getNumResults() == 0 ||
         !seqc::runsAligned(cast<MemRefType>(buffer(operand).getType()),
                            kVectorElements))
       return Staging::Pairs;
@@ -354,21 +401,28 @@ struct MmaKernelBuilder {
     SmallVector<Value> words;
     for (int64_t first = 0; first < pairs; first += threads) {
       Value p = add(tid, first);
-      auto load = [&]() {
-        auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
-        Value line = add(rowBase, row);
-        Value k = add(k0, mul(pair, 2));
-        auto at = [&](Value kk) {
-          return rowsAreM ? elementIndices(operand, line, Value(), kk)
-                          : elementIndices(operand, Value(), line, kk);
+      auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
+      Value line = add(rowBase, row);
+      Value k = add(k0, mul(pair, 2));
+      auto element = [&](int64_t i) {
+        auto load = [&]() -> Value {
+          Value kk = add(k, i);
+          return memref::LoadOp::create(
+              b, buffer(operand),
+              rowsAreM ? elementIndices(operand, line, Value(), kk)
+                       : elementIndices(operand, Value(), line, kk));
         };
-        Value low = memref::LoadOp::create(b, buffer(operand), at(k));
-        Value high = memref::LoadOp::create(b, buffer(operand), at(add(k, 1)));
-        return seqc::packHalves(b, low, high);
+        Type type =
+            cast<MemRefType>(buffer(operand).getType()).getElementType();
+        return first + threads <= pairs ? load()
+                                        : loadIfBelow(p, pairs, type, load);
       };
-      words.push_back(first + threads <= pairs
-                          ? load()
-                          : loadIfBelow(p, pairs, b.getI32Type(), load));
+      Value low = element(0), high = element(1);
+      // An f32 operand: its terms' words, smallest first.
+      if (int(operand) == con.splitOperand)
+        llvm::append_range(words, seqc::bf16TermWords(b, low, high, con.terms));
+      else
+        words.push_back(seqc::packHalves(b, low, high));
     }
     return words;
   }
@@ -440,8 +494,12 @@ struct MmaKernelBuilder {
                   int64_t rows, Value tid, bool rowsAreM) {
     Staging staging = stagingOf(operand, rowsAreM);
     int64_t pairs = stagingUnits(staging, rows), threads = tiling.threads();
+    int64_t terms = con.termsOf(operand);
     for (auto [i, word] : llvm::enumerate(words)) {
-      int64_t first = int64_t(i) * threads;
+      // A split operand's words come `terms` to a pair; term t's tile is
+      // rows t * rows.. of `shared`.
+      int64_t first = int64_t(i) / terms * threads;
+      int64_t termRows = int64_t(i) % terms * rows;
       Value p = add(tid, first);
       std::optional<scf::IfOp> guard;
       if (first + threads > pairs) {
@@ -472,7 +530,8 @@ struct MmaKernelBuilder {
                                   shared, ValueRange{add(firstRow, i), pair});
       } else {
         auto [row, pair] = pairPosition(operand, rows, p, rowsAreM);
-        memref::StoreOp::create(b, word, shared, ValueRange{row, pair});
+        memref::StoreOp::create(b, word, shared,
+                                ValueRange{add(row, termRows), pair});
       }
       if (guard)
         b.setInsertionPointAfter(*guard);
@@ -500,13 +559,17 @@ struct MmaKernelBuilder {
         index(con.B), index(tiling.threads()), index(1), index(1),
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{},
-        TypeRange{sharedType(tiling.blockM), sharedType(tiling.blockN)});
+        TypeRange{sharedType(tiling.blockM * con.termsOf(0)),
+                  sharedType(tiling.blockN * con.termsOf(1))});
     launch->setAttr("seq.kernel", b.getStringAttr("mma_contraction"));
     launch->setAttr(
         "seq.mma_tile",
         b.getDenseI64ArrayAttr({tiling.blockM, tiling.blockN, tiling.depth}));
     launch->setAttr("seq.mma_warps",
                     b.getDenseI64ArrayAttr({tiling.warpsM, tiling.warpsN}));
+    if (con.splitOperand >= 0)
+      launch->setAttr("seq.mma_terms",
+                      b.getDenseI64ArrayAttr({con.termsOf(0), con.termsOf(1)}));
     Value sharedA = launch.getWorkgroupAttributions()[0];
     Value sharedB = launch.getWorkgroupAttributions()[1];
     OpBuilder::InsertionGuard guard(b);
@@ -558,9 +621,11 @@ struct MmaKernelBuilder {
     SmallVector<Value> firstWords = loadBoth(index(0));
     // What loadSlice returns for A: packed words, or 16-byte vectors of
     // them.
-    size_t wordsOfA = llvm::divideCeil(
-        stagingUnits(stagingOf(0, /*rowsAreM=*/true), tiling.blockM),
-        tiling.threads());
+    size_t wordsOfA =
+        llvm::divideCeil(
+            stagingUnits(stagingOf(0, /*rowsAreM=*/true), tiling.blockM),
+            tiling.threads()) *
+        con.termsOf(0);
     SmallVector<Value> carried(initial);
     llvm::append_range(carried, firstWords);
     auto loop = scf::ForOp::create(b, index(0), index(con.K),
@@ -583,15 +648,23 @@ struct MmaKernelBuilder {
           loop.getRegionIterArgs().take_front(initial.size()));
       for (int64_t step = 0; step < tiling.depth / 16; ++step) {
         Value word0 = add(inGroup, step * 8), word1 = add(word0, 4);
-        SmallVector<Value> a = {
-            fragment(sharedA, row0, word0), fragment(sharedA, row1, word0),
-            fragment(sharedA, row0, word1), fragment(sharedA, row1, word1)};
-        for (int64_t f = 0; f < tiling.fragments(); ++f) {
-          Value n = add(add(mul(warpN, tiling.warpN()), f * 8), group);
-          SmallVector<Value> bFragment = {fragment(sharedB, n, word0),
-                                          fragment(sharedB, n, word1)};
-          seqc::mmaM16N8K16(b, con.operandType, a, bFragment,
-                            MutableArrayRef<Value>(acc.data() + 4 * f, 4));
+        // One product per term of a split operand, smallest term first.
+        for (int64_t termA = 0; termA < con.termsOf(0); ++termA) {
+          Value r0 = add(row0, termA * tiling.blockM),
+                r1 = add(row1, termA * tiling.blockM);
+          SmallVector<Value> a = {
+              fragment(sharedA, r0, word0), fragment(sharedA, r1, word0),
+              fragment(sharedA, r0, word1), fragment(sharedA, r1, word1)};
+          for (int64_t f = 0; f < tiling.fragments(); ++f) {
+            for (int64_t termB = 0; termB < con.termsOf(1); ++termB) {
+              Value n = add(add(mul(warpN, tiling.warpN()), f * 8),
+                            add(group, termB * tiling.blockN));
+              SmallVector<Value> bFragment = {fragment(sharedB, n, word0),
+                                              fragment(sharedB, n, word1)};
+              seqc::mmaM16N8K16(b, con.operandType, a, bFragment,
+                                MutableArrayRef<Value>(acc.data() + 4 * f, 4));
+            }
+          }
         }
       }
       // The next slice overwrites the tiles only once every warp is done.
@@ -612,7 +685,14 @@ struct MmaKernelBuilder {
 
 struct ContractionsToMmaPass
     : seqc::impl::SeqContractionsToMmaBase<ContractionsToMmaPass> {
+  using Base::Base;
   void runOnOperation() override {
+    if (f32Terms < 1 || f32Terms > 3) {
+      getOperation().emitError("seq-contractions-to-mma: f32-terms must be "
+                               "1, 2 or 3, not ")
+          << int64_t(f32Terms);
+      return signalPassFailure();
+    }
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) {
       // Inside a fused-variant time loop, contractions stay SIMT loop
@@ -626,13 +706,13 @@ struct ContractionsToMmaPass
     });
     for (linalg::GenericOp op : generics) {
       std::string why;
-      FailureOr<Contraction> con = analyze(op, why);
+      FailureOr<Contraction> con = analyze(op, f32Terms, why);
       if (failed(con)) {
         if (!why.empty())
           op.emitRemark("16-bit contraction not on tensor cores: ") << why;
         continue;
       }
-      MmaTiling tiling = chooseTiling(*con);
+      MmaTiling tiling = chooseTiling(*con, multiprocessors);
       ImplicitLocOpBuilder b(op.getLoc(), op);
       MmaKernelBuilder{b, op, *con, tiling, {}}.build();
       op.erase();

@@ -43,6 +43,23 @@ Value seqc::packHalves(ImplicitLocOpBuilder &b, Value low, Value high) {
   return arith::OrIOp::create(b, shifted, widen(low));
 }
 
+SmallVector<Value, 3> seqc::bf16TermWords(ImplicitLocOpBuilder &b, Value low,
+                                          Value high, int64_t terms) {
+  SmallVector<Value, 3> words;
+  Value rest[2] = {low, high};
+  for (int64_t term = 0; term < terms; ++term) {
+    Value halves[2];
+    for (int64_t i = 0; i < 2; ++i) {
+      halves[i] = arith::TruncFOp::create(b, b.getBF16Type(), rest[i]);
+      if (term + 1 < terms)
+        rest[i] = arith::SubFOp::create(
+            b, rest[i], arith::ExtFOp::create(b, b.getF32Type(), halves[i]));
+    }
+    words.insert(words.begin(), packHalves(b, halves[0], halves[1]));
+  }
+  return words;
+}
+
 Value seqc::mmaRegister(ImplicitLocOpBuilder &b, Value word, FloatType type) {
   if (isa<BFloat16Type>(type))
     return word;

@@ -37,6 +37,16 @@ bool runsAligned(mlir::MemRefType type, int64_t elements);
 mlir::Value packHalves(mlir::ImplicitLocOpBuilder &b, mlir::Value low,
                        mlir::Value high);
 
+/// Two f32 values (k and k + 1 of an operand) as `terms` packed words of
+/// bf16 terms, smallest first: x = t0 + t1 + t2 where each term is the
+/// bf16 rounding of what the larger ones leave (the subtraction is exact),
+/// so that summing the terms' products reproduces f32's precision with
+/// three terms (|x - t0 - t1 - t2| <= 2^-24 |x|), bf16's with one.
+llvm::SmallVector<mlir::Value, 3> bf16TermWords(mlir::ImplicitLocOpBuilder &b,
+                                                mlir::Value low,
+                                                mlir::Value high,
+                                                int64_t terms);
+
 /// A packed word as mma.sync takes an operand register of `type` (i32 for
 /// bf16, vector<2xf16> for f16).
 mlir::Value mmaRegister(mlir::ImplicitLocOpBuilder &b, mlir::Value word,

@@ -936,18 +936,7 @@ struct StepKernelBuilder {
     if (!element.isF32())
       return {
           seqc::mmaRegister(b, seqc::packHalves(b, rest[0], rest[1]), tc.type)};
-    SmallVector<Value, 3> words;
-    for (int64_t term = 0; term < tc.stateTerms; ++term) {
-      SmallVector<Value> halves;
-      for (Value &x : rest) {
-        halves.push_back(arith::TruncFOp::create(b, b.getBF16Type(), x));
-        if (term + 1 < tc.stateTerms)
-          x = arith::SubFOp::create(
-              b, x, arith::ExtFOp::create(b, b.getF32Type(), halves.back()));
-      }
-      words.insert(words.begin(), seqc::packHalves(b, halves[0], halves[1]));
-    }
-    return words;
+    return seqc::bf16TermWords(b, rest[0], rest[1], tc.stateTerms);
   }
 
   /// The gates of the block's units on tensor cores. Warp w has tile

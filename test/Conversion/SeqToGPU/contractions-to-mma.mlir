@@ -1,4 +1,4 @@
-// RUN: seq-opt %s -seq-contractions-to-mma -verify-diagnostics | FileCheck %s
+// RUN: seq-opt %s -seq-contractions-to-mma=multiprocessors=1 -verify-diagnostics | FileCheck %s
 // The kernels compute what the loops they replace computed: emulated on
 // the CPU (a thread per GPU thread, mma.sync decoded by the PTX ISA's
 // fragment layouts), on the same seeded inputs.
@@ -174,3 +174,87 @@ func.func @batch_contiguous(%a: memref<16x16x2xbf16>, %b: memref<2x16x8xbf16>, %
   }
   return
 }
+
+// The alternating RNN step's h R: an f32 state (A, M = 16 rows of the
+// batch) by bf16 weights (B, N = 32, K = 64). A enters as three bf16
+// terms, smallest first (each the rounding of what the larger ones leave),
+// staged as three 16-row tiles of A (48 rows); each 16-deep step runs one
+// mma.sync per term. With the default 132 multiprocessors the grid is
+// narrowed to 16-column tiles (2 blocks: still fewer than the chip), its
+// slices 64 deep.
+// RUN: seq-opt %s -seq-contractions-to-mma | FileCheck %s --check-prefix=MIXED
+// RUN: seqc-gpu-emulate %s --func=state_by_weights --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// RUN: seqc-gpu-emulate %s --func=weights_by_state --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// One term (the state rounded to bf16) is not the loops' f32 product:
+// RUN: not seqc-gpu-emulate %s --func=state_by_weights --pipeline='func.func(seq-contractions-to-mma{f32-terms=1})' | FileCheck %s --check-prefix=ONE-TERM
+// ONE-TERM: FAIL
+// MIXED-LABEL: func.func @state_by_weights
+// MIXED:       gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) threads({{.*}}) in ({{.*}} = %c64{{.*}}, {{.*}}) workgroup(%[[A:.*]] : memref<48x36xi32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x36xi32, #gpu.address_space<workgroup>>)
+// MIXED:         memref.load %arg1[{{.*}}] : memref<16x64xf32>
+// MIXED:         memref.load %arg1[{{.*}}] : memref<16x64xf32>
+// MIXED:         arith.truncf %{{.*}} : f32 to bf16
+// MIXED:         arith.extf %{{.*}} : bf16 to f32
+// MIXED:         arith.subf
+// MIXED:         scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c64
+// MIXED-COUNT-12:  nvvm.mma.sync
+// MIXED-NOT:       nvvm.mma.sync
+// MIXED:           scf.yield
+// MIXED:       } {seq.kernel = "mma_contraction", seq.mma_terms = array<i64: 3, 1>, seq.mma_tile = array<i64: 16, 16, 64>, seq.mma_warps = array<i64: 1, 2>}
+// MIXED-LABEL: func.func @weights_by_state
+// MIXED:       workgroup({{.*}} : memref<16x36xi32, #gpu.address_space<workgroup>>, {{.*}} : memref<48x36xi32, #gpu.address_space<workgroup>>)
+// MIXED:       seq.mma_terms = array<i64: 1, 3>
+// (The state is x / 3 + 0.1: values bf16 does not hold, which seeded inputs
+// might.)
+func.func @state_by_weights(%seed: memref<16x64xf32>, %h: memref<16x64xf32>, %r: memref<64x32xbf16>, %gates: memref<16x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, k) -> (m, k)>, affine_map<(m, k) -> (m, k)>], iterator_types = ["parallel", "parallel"]}
+      ins(%seed : memref<16x64xf32>) outs(%h : memref<16x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %third = arith.constant 0.333333343 : f32
+    %tenth = arith.constant 0.1 : f32
+    %scaled = arith.mulf %in, %third : f32
+    %shifted = arith.addf %scaled, %tenth : f32
+    linalg.yield %shifted : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%h, %r : memref<16x64xf32>, memref<64x32xbf16>) outs(%gates : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: bf16, %acc: f32):
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %x, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @weights_by_state(%r: memref<16x64xbf16>, %h: memref<64x32xf32>, %gates: memref<16x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%r, %h : memref<16x64xbf16>, memref<64x32xf32>) outs(%gates : memref<16x32xf32>) {
+  ^bb0(%x: bf16, %y: f32, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %p = arith.mulf %y, %xf : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// f32 by f16 stays SIMT: f16 terms would not hold an f32 operand's range.
+// CHECK-LABEL: func.func @f32_by_f16
+// CHECK-NOT:   gpu.launch
+// CHECK:       linalg.generic
+func.func @f32_by_f16(%h: memref<16x64xf32>, %r: memref<64x32xf16>, %gates: memref<16x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%h, %r : memref<16x64xf32>, memref<64x32xf16>) outs(%gates : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f16, %acc: f32):
+    %yf = arith.extf %y : f16 to f32
+    %p = arith.mulf %x, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// RUN: not seq-opt %s -seq-contractions-to-mma=f32-terms=4 2>&1 | FileCheck %s --check-prefix=TERMS
+// TERMS: seq-contractions-to-mma: f32-terms must be 1, 2 or 3, not 4
