@@ -1,6 +1,7 @@
 //===- FormModels.cpp - tile variables, constraints and costs per form ----===//
 #include "autotune/CostModel.h"
 
+#include "seqc/Conversion/SeqToGPU.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -577,10 +578,10 @@ void addSequentialOnly(Operation *op, const TargetDescription &t,
        {}});
 }
 
-/// Bytes per element of `value` as memory holds it: a 16-bit tensor
-/// widened elementwise (seqnn-expand's f32 copy of bf16 weights, which the
-/// GPU pipeline folds into the kernels that read it) counts as 16-bit.
-double storedElementBytes(Value value) {
+/// The element type of `value` as memory holds it: a 16-bit tensor widened
+/// elementwise (seqnn-expand's f32 copy of bf16 weights, which the GPU
+/// pipeline folds into the kernels that read it) is 16-bit.
+Type storedElementType(Value value) {
   while (Operation *def = value.getDefiningOp()) {
     if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
       value = def->getOperand(0);
@@ -590,18 +591,47 @@ double storedElementBytes(Value value) {
     if (widen && widen.getNumDpsInputs() == 1 &&
         llvm::hasSingleElement(widen.getBody()->without_terminator()) &&
         isa<arith::ExtFOp>(*widen.getBody()->begin()))
-      return std::min(elementBytes(widen.getDpsInputs()[0]),
-                      elementBytes(value));
+      return getElementTypeOrSelf(widen.getDpsInputs()[0].getType());
     break;
   }
-  return elementBytes(value);
+  return getElementTypeOrSelf(value.getType());
+}
+
+/// The alternating step's h R on tensor cores (seq-contractions-to-mma:
+/// bf16 weights, the f32 state as three bf16 terms): bound by the terms'
+/// products or by the traffic of its tiles, each column block re-reading
+/// the state and each row block the weights (through L2). None when the
+/// product does not tile or the weights are not bf16.
+std::optional<double> tensorCoreStepSeconds(seq::RecurrenceOp op,
+                                            const TargetDescription &t) {
+  if (op.getWeights().empty() || t.stepMmaFlopRate <= 0)
+    return std::nullopt;
+  Value weight = op.getWeights().front();
+  ArrayRef<int64_t> shape = shapeOf(weight);
+  if (!isa<BFloat16Type>(storedElementType(weight)) || shape.size() < 2 ||
+      ShapedType::isDynamicShape(shape))
+    return std::nullopt;
+  // [K, N], or [heads, K, N...] (block-diagonal weights).
+  int64_t heads = shape.size() > 2 ? shape[0] : 1;
+  int64_t K = shape.size() > 2 ? shape[1] : shape[0];
+  int64_t N = product(shape) / (heads * K);
+  int64_t M = shapeOf(op.getInputs()[0])[0];
+  if (M % 16 || N % 8 || K % 16)
+    return std::nullopt;
+  seqc::MmaBlockTile tile = seqc::mmaBlockTile(M, N, heads, t.sms);
+  double terms = 3, stateBytes = double(heads) * M * K * 4,
+         weightBytes = double(heads) * K * N * 2;
+  double traffic =
+      double(N / tile.columns) * stateBytes + double(M / tile.rows) * weightBytes;
+  double flops = terms * 2 * double(heads) * M * N * K;
+  return std::max(flops / t.stepMmaFlopRate, traffic / t.stepMmaBandwidth);
 }
 
 /// A recurrence: only the sequential form, but on a GPU in FlashRNN's two
 /// variants. Alternating: the step's kernels launched per step (about three
-/// after fusion), its h R kernel bound by streaming the weights from L2 or
-/// by its multiply-adds (2 B FLOP per weight: every batch row meets every
-/// weight once a step). Fused: one persistent kernel, a grid barrier a
+/// after fusion), its h R kernel on tensor cores (above), or a SIMT kernel
+/// bound by streaming the weights from L2 or by its multiply-adds (2 B FLOP
+/// per weight: every batch row meets every weight once a step). Fused: one persistent kernel, a grid barrier a
 /// step. When every block's share of the weights fits in its shared memory
 /// (seq-weight-stationary-steps keeps them there or in registers), the
 /// step costs the barrier's latency chain plus every block's read of the
@@ -620,7 +650,8 @@ void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
   int64_t heads = 1;
   for (Value weight : op.getWeights()) {
     weightElements += product(shapeOf(weight));
-    weightBytes += product(shapeOf(weight)) * storedElementBytes(weight);
+    weightBytes += product(shapeOf(weight)) *
+                   storedElementType(weight).getIntOrFloatBitWidth() / 8.0;
     // Block-diagonal weights, [heads, D, ...], as seqnn-expand writes them.
     if (shapeOf(weight).size() >= 3)
       heads = std::max<int64_t>(heads, shapeOf(weight)[0]);
@@ -632,8 +663,9 @@ void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
   double batch = shapeOf(op.getInputs()[0])[0];
   double steps = stepsOf(shapeOf(op.getInputs()[0]));
   double stepFlops = 2 * batch * weightElements;
-  double productSeconds = std::max(weightBytes / t.stepWeightBandwidth,
-                                   stepFlops / t.stepFlopRate);
+  double productSeconds =
+      tensorCoreStepSeconds(op, t).value_or(std::max(
+          weightBytes / t.stepWeightBandwidth, stepFlops / t.stepFlopRate));
   auto base = alternating.cost;
   alternating.cost = [=](const TileConfig &c) {
     Cost cost = base(c);

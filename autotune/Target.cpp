@@ -148,6 +148,12 @@ TargetDescription gpu(const std::string &name, const std::string &arch,
   t.fusedWeightBandwidth = 60e9 / clockRatio;
   t.stepWeightBandwidth = 160e9 / clockRatio;
   t.stepFlopRate = 4.4e12 / clockRatio;
+  // The same step on tensor cores (results/gpu/alternating_mma/, launched
+  // times): B16 H2048, B64 H1024 and B256 H512 (1.6 GFLOP of products with
+  // three terms each) took 48-53 us a step, 34-39 beyond the launches:
+  // 45 TFLOP/s; B16 H768 (14 MB of tile traffic) 23.4 us: 2 TB/s.
+  t.stepMmaFlopRate = 45e12 / clockRatio;
+  t.stepMmaBandwidth = 2e12 / clockRatio;
   return t;
 }
 
@@ -230,6 +236,8 @@ std::optional<TargetDescription> fromModelFile(const std::string &path,
     read("step_weight_bandwidth", t.stepWeightBandwidth);
     read("fused_weight_bandwidth", t.fusedWeightBandwidth);
     read("step_flop_rate", t.stepFlopRate);
+    read("step_mma_flop_rate", t.stepMmaFlopRate);
+    read("step_mma_bandwidth", t.stepMmaBandwidth);
     read("efficiency_overrides", t.efficiencyOverrides);
   } catch (const nlohmann::json::exception &e) {
     error = fmt::format("target model file '{}': {}", path, e.what());

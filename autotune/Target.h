@@ -85,6 +85,10 @@ struct TargetDescription {
   double fusedWeightBandwidth = 0;
   double stepWeightBandwidth = 0;
   double stepFlopRate = 0;
+  /// The alternating step's h R on tensor cores: the rate of its terms'
+  /// products and the bandwidth of its tiles' reads.
+  double stepMmaFlopRate = 0;
+  double stepMmaBandwidth = 0;
   /// Tensor-core fragment shape (mma.sync) for 16-bit inputs.
   int mmaM = 16, mmaN = 8, mmaK = 16;
 };

@@ -197,14 +197,17 @@ TEST(TilingProblemTest, LinearScanOnH100MatchesBruteForce) {
   }
 }
 
-/// The chosen variant of a recurrence `[B, T, H] x [H, H]` in `type`.
+/// The chosen variant of a recurrence over `[B, T, H]` in f32 with weights
+/// `[H, gates H]` in `type`.
 std::optional<seqc::seq::SequentialVariant>
 chosenVariant(MLIRContext &context, const std::string &target, int64_t H,
-              const std::string &type, int64_t B = 16) {
+              const std::string &type, int64_t B = 16, int64_t gates = 1) {
   std::string h = std::to_string(H), b = std::to_string(B);
-  std::string state = "tensor<" + b + "x" + h + "x" + type + ">";
-  std::string weights = "tensor<" + h + "x" + h + "x" + type + ">";
-  std::string sequence = "tensor<" + b + "x1024x" + h + "x" + type + ">";
+  // An f32 state (as seqnn-expand writes), weights in `type`.
+  std::string state = "tensor<" + b + "x" + h + "xf32>";
+  std::string weights =
+      "tensor<" + h + "x" + std::to_string(gates * H) + "x" + type + ">";
+  std::string sequence = "tensor<" + b + "x1024x" + h + "xf32>";
   std::string source =
       "func.func @f(%x: " + sequence + ", %w: " + weights + ") -> " + state +
       " {\n"
@@ -247,14 +250,17 @@ TEST(TilingProblemTest, RecurrenceVariantFollowsWeightResidency) {
             seqc::seq::SequentialVariant::fused);
   EXPECT_EQ(chosenVariant(context, "h200", 4096, "f32"), std::nullopt);
   EXPECT_EQ(chosenVariant(context, "cpu", 768, "f32"), std::nullopt);
-  // The shapes of the H200 sweep (benchmarks/results/gpu/variants/), which
-  // measured the pick faster: 33.5 MB of bf16 weights (the LSTM's H 2048 x
-  // 8192 there, 4096 x 4096 here) do not fit; a large batch makes the
-  // alternating step's product slow (FLOP-bound) more than it makes the
-  // fused step's re-read of the state slow.
-  EXPECT_EQ(chosenVariant(context, "h200", 4096, "bf16"), std::nullopt);
-  EXPECT_EQ(chosenVariant(context, "h200", 512, "bf16", 256),
-            seqc::seq::SequentialVariant::fused);
+  // The bf16 LSTM shapes of the H200 sweep, whose faster variant (measured
+  // in benchmarks/results/gpu/alternating_mma/) is the pick: H 2048's 33.5
+  // MB of weights do not fit; at B 256 every block of the fused kernel
+  // re-reads 512 KiB of state a step, where the alternating step's tensor
+  // cores take the batch in stride.
+  auto fused = seqc::seq::SequentialVariant::fused;
+  EXPECT_EQ(chosenVariant(context, "h200", 768, "bf16", 16, 4), fused);
+  EXPECT_EQ(chosenVariant(context, "h200", 2048, "bf16", 16, 4), std::nullopt);
+  EXPECT_EQ(chosenVariant(context, "h200", 1024, "bf16", 64, 4), fused);
+  EXPECT_EQ(chosenVariant(context, "h200", 512, "bf16", 256, 4),
+            std::nullopt);
 }
 
 TEST(TargetTest, BuiltinsAndModelFileErrors) {

@@ -225,31 +225,21 @@ struct MmaTiling {
 };
 
 MmaTiling chooseTiling(const Contraction &con, int64_t multiprocessors) {
-  auto largestDividing = [](int64_t size, ArrayRef<int64_t> choices) {
-    for (int64_t choice : choices)
-      if (size % choice == 0)
-        return choice;
-    return int64_t(0);
-  };
-  MmaTiling tiling;
-  tiling.blockM = largestDividing(con.M, {64, 32, 16});
-  tiling.blockN = largestDividing(con.N, {64, 32, 16, 8});
   // A grid smaller than the chip leaves multiprocessors idle while each
   // block walks the whole reduction (the alternating RNN step's h R: M =
-  // a batch of 16, N = 4 H): narrower tiles until the grid covers them
-  // (columns down to 16, then rows), and, for a grid of about a block a
-  // multiprocessor, whose k loop is bound by the latency of its slices'
-  // loads, slices 64 deep (half the iterations).
-  auto blocks = [&] {
-    return (con.N / tiling.blockN) * (con.M / tiling.blockM) * con.B;
-  };
-  while (blocks() < multiprocessors && tiling.blockN > 16)
-    tiling.blockN /= 2;
-  while (blocks() < multiprocessors && tiling.blockM > 16)
-    tiling.blockM /= 2;
-  tiling.depth = con.K % 64 == 0 && blocks() < 2 * multiprocessors ? 64
-                 : con.K % 32 == 0                                 ? 32
-                                                                   : 16;
+  // a batch of 16, N = 4 H): narrower tiles until the grid covers them,
+  // and, for a grid of about a block a multiprocessor, whose k loop is
+  // bound by the latency of its slices' loads, slices 64 deep (half the
+  // iterations).
+  seqc::MmaBlockTile tile =
+      seqc::mmaBlockTile(con.M, con.N, con.B, multiprocessors);
+  MmaTiling tiling;
+  tiling.blockM = tile.rows;
+  tiling.blockN = tile.columns;
+  int64_t blocks = (con.N / tile.columns) * (con.M / tile.rows) * con.B;
+  tiling.depth = con.K % 64 == 0 && blocks < 2 * multiprocessors ? 64
+                 : con.K % 32 == 0                               ? 32
+                                                                 : 16;
   tiling.warpsM = tiling.blockM / 16;
   // Up to 4 warps per block: the rest split the block's columns, each
   // keeping whole 8-wide fragments.
