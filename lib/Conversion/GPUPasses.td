@@ -44,6 +44,9 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
     has fewer blocks than `multiprocessors`; 64-deep steps for a grid of
     fewer than twice as many). The launch records its tiling: `seq.kernel =
     "mma_contraction"`, `seq.mma_tile = [BM, BN, KS]`, `seq.mma_warps`.
+    A zero fill of the output right before the contraction (each RNN
+    step's gates) is absorbed: the accumulators start from 0
+    (`seq.accumulators_start = "zero"`) and the fill goes, a launch fewer.
     A 16-bit contraction whose shape does not tile is left to the SIMT
     path with a remark.
   }];

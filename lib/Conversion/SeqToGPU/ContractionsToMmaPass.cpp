@@ -45,6 +45,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace seqc {
@@ -214,6 +215,25 @@ FailureOr<Contraction> analyze(linalg::GenericOp op, int64_t f32Terms,
   return con;
 }
 
+/// The op right before `op` if it only fills `op`'s output with 0.0 (what
+/// bufferization leaves before a contraction into a fresh buffer, e.g. each
+/// RNN step's gates): the kernel writes every element of the output, so it
+/// can start its accumulators from 0 and take the fill's place (a launch
+/// and a pass over the output fewer).
+linalg::GenericOp zeroFillOfOutput(linalg::GenericOp op) {
+  auto fill = dyn_cast_or_null<linalg::GenericOp>(op->getPrevNode());
+  if (!fill || fill.getNumDpsInputs() != 0 || fill.getNumDpsInits() != 1 ||
+      fill.getDpsInits()[0] != op.getDpsInits()[0] ||
+      fill.getNumReductionLoops() != 0 ||
+      !fill.getIndexingMapsArray()[0].isIdentity())
+    return {};
+  auto yield = cast<linalg::YieldOp>(fill.getBody()->getTerminator());
+  if (!matchPattern(yield.getOperand(0), m_AnyZeroFloat()) ||
+      !llvm::hasSingleElement(*fill.getBody()))
+    return {};
+  return fill;
+}
+
 /// The kernel's tiling, recorded on the launch.
 struct MmaTiling {
   int64_t blockM, blockN, depth; ///< BM, BN, KS
@@ -256,6 +276,9 @@ struct MmaKernelBuilder {
   linalg::GenericOp op;
   const Contraction &con;
   const MmaTiling &tiling;
+  /// Whether the accumulators start from 0 (the output was just filled
+  /// with zeros, a fill this kernel replaces) instead of from the output.
+  bool fromZero;
   /// The batch loops' indices of this block, set once.
   SmallVector<Value> batchIndices;
   /// The operands' indexing maps (A, B, C), read once.
@@ -557,6 +580,8 @@ struct MmaKernelBuilder {
         b.getDenseI64ArrayAttr({tiling.blockM, tiling.blockN, tiling.depth}));
     launch->setAttr("seq.mma_warps",
                     b.getDenseI64ArrayAttr({tiling.warpsM, tiling.warpsN}));
+    if (fromZero)
+      launch->setAttr("seq.accumulators_start", b.getStringAttr("zero"));
     if (con.splitOperand >= 0)
       launch->setAttr("seq.mma_terms",
                       b.getDenseI64ArrayAttr({con.termsOf(0), con.termsOf(1)}));
@@ -590,11 +615,17 @@ struct MmaKernelBuilder {
       return elementIndices(2, add(mBase, row), add(nBase, column), Value());
     };
     SmallVector<Value> initial;
+    Value zero = fromZero ? arith::ConstantOp::create(b, b.getF32FloatAttr(0))
+                                .getResult()
+                          : Value();
     for (Value column : columns)
       for (Value row : {row0, row1})
         for (int64_t j = 0; j < 2; ++j)
-          initial.push_back(memref::LoadOp::create(
-              b, buffer(2), outputAt(row, add(column, j))));
+          initial.push_back(fromZero ? zero
+                                     : memref::LoadOp::create(
+                                           b, buffer(2),
+                                           outputAt(row, add(column, j)))
+                                           .getResult());
     // initial is (row0: c0 c1, row1: c2 c3) per fragment.
 
     // The first slice's words are loaded before the loop; each iteration
@@ -704,8 +735,11 @@ struct ContractionsToMmaPass
       }
       MmaTiling tiling = chooseTiling(*con, multiprocessors);
       ImplicitLocOpBuilder b(op.getLoc(), op);
-      MmaKernelBuilder{b, op, *con, tiling, {}}.build();
+      linalg::GenericOp fill = zeroFillOfOutput(op);
+      MmaKernelBuilder{b, op, *con, tiling, bool(fill), {}}.build();
       op.erase();
+      if (fill)
+        fill.erase();
     }
   }
 };

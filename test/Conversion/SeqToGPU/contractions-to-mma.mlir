@@ -258,3 +258,56 @@ func.func @f32_by_f16(%h: memref<16x64xf32>, %r: memref<64x32xf16>, %gates: memr
 
 // RUN: not seq-opt %s -seq-contractions-to-mma=f32-terms=4 2>&1 | FileCheck %s --check-prefix=TERMS
 // TERMS: seq-contractions-to-mma: f32-terms must be 1, 2 or 3, not 4
+
+// A zero fill of the output right before (each RNN step's gates): the
+// kernel starts its accumulators from 0 and takes the fill's place. A fill
+// with another value, or one not right before, stays.
+// RUN: seqc-gpu-emulate %s --func=zero_filled --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// CHECK-LABEL: func.func @zero_filled
+// CHECK-NOT:   linalg.generic
+// CHECK:       gpu.launch
+// CHECK-NOT:     memref.load %arg2
+// CHECK:         nvvm.mma.sync
+// CHECK:       } {seq.accumulators_start = "zero", seq.kernel = "mma_contraction"
+// CHECK-NOT:   linalg.generic
+// CHECK-LABEL: func.func @one_filled
+// CHECK:       linalg.generic
+// CHECK:       gpu.launch
+// CHECK:         memref.load %arg2
+// CHECK:       } {seq.kernel = "mma_contraction"
+func.func @zero_filled(%a: memref<16x32xbf16>, %b: memref<32x16xbf16>, %c: memref<16x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]} outs(%c : memref<16x16xf32>) {
+  ^bb0(%out: f32):
+    linalg.yield %zero : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x32xbf16>, memref<32x16xbf16>) outs(%c : memref<16x16xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @one_filled(%a: memref<16x32xbf16>, %b: memref<32x16xbf16>, %c: memref<16x16xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]} outs(%c : memref<16x16xf32>) {
+  ^bb0(%out: f32):
+    linalg.yield %one : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x32xbf16>, memref<32x16xbf16>) outs(%c : memref<16x16xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
