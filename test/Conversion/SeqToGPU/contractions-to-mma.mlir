@@ -311,3 +311,40 @@ func.func @one_filled(%a: memref<16x32xbf16>, %b: memref<32x16xbf16>, %c: memref
   }
   return
 }
+
+// A latency-bound grid (fewer blocks than twice the chip's
+// multiprocessors) takes 128-deep slices where K allows, unless the tiles
+// would pass 48 KiB of static shared memory: with one multiprocessor the
+// 64 x 64 tile of an f32-by-bf16 product (3 x 64 + 64 rows) stays 64 deep.
+// RUN: seq-opt %s -seq-contractions-to-mma=multiprocessors=1 | FileCheck %s --check-prefix=CAPPED
+// RUN: seqc-gpu-emulate %s --func=deep --pipeline='func.func(seq-contractions-to-mma)' | FileCheck %s --check-prefix=EMULATE
+// MIXED-LABEL: func.func @deep
+// MIXED:       workgroup({{.*}} : memref<48x68xi32, #gpu.address_space<workgroup>>, {{.*}} : memref<16x68xi32, #gpu.address_space<workgroup>>)
+// MIXED:       seq.mma_tile = array<i64: 16, 16, 128>
+// CAPPED-LABEL: func.func @capped
+// CAPPED:       workgroup({{.*}} : memref<192x36xi32, #gpu.address_space<workgroup>>, {{.*}} : memref<64x36xi32, #gpu.address_space<workgroup>>)
+// CAPPED:       seq.mma_tile = array<i64: 64, 64, 64>
+func.func @deep(%h: memref<16x256xf32>, %r: memref<256x16xbf16>, %gates: memref<16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%h, %r : memref<16x256xf32>, memref<256x16xbf16>) outs(%gates : memref<16x16xf32>) {
+  ^bb0(%x: f32, %y: bf16, %acc: f32):
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %x, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @capped(%h: memref<64x128xf32>, %r: memref<128x64xbf16>, %gates: memref<64x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%h, %r : memref<64x128xf32>, memref<128x64xbf16>) outs(%gates : memref<64x64xf32>) {
+  ^bb0(%x: f32, %y: bf16, %acc: f32):
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %x, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
