@@ -41,8 +41,8 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
     reduction are staged in shared memory (workgroup attributions, pairs
     of k packed in 32-bit words, rows padded against bank conflicts)
     between two barriers (BN narrowed down to 16, then BM, while the grid
-    has fewer blocks than `multiprocessors`; 128- or 64-deep steps for a
-    grid of fewer than twice as many). The launch records its tiling: `seq.kernel =
+    has fewer blocks than `multiprocessors`; 64-deep steps for a grid of
+    fewer than twice as many). The launch records its tiling: `seq.kernel =
     "mma_contraction"`, `seq.mma_tile = [BM, BN, KS]`, `seq.mma_warps`.
     A zero fill of the output right before the contraction (each RNN
     step's gates) is absorbed: the accumulators start from 0
@@ -57,7 +57,7 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
     Option<"multiprocessors", "multiprocessors", "int64_t", /*default=*/"132",
            "multiprocessors of the chip: a grid with fewer blocks gets "
            "narrower tiles, and one of fewer than twice as many deeper "
-           "slices (128 or 64)">
+           "slices">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",

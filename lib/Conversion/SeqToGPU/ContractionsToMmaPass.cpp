@@ -59,8 +59,8 @@ namespace {
 
 constexpr int64_t kWarp = 32;
 /// Padding words per shared-memory row: with rows of KS / 2 + 4 words
-/// (KS = 16, 32, 64 or 128), the 8 rows x 4 words a fragment read touches
-/// fall in 32 distinct banks.
+/// (KS = 16, 32 or 64), the 8 rows x 4 words a fragment read touches fall
+/// in 32 distinct banks.
 constexpr int64_t kRowPadWords = 4;
 /// 16-bit elements in one 16-byte global load.
 constexpr int64_t kVectorElements = 8;
@@ -249,27 +249,17 @@ MmaTiling chooseTiling(const Contraction &con, int64_t multiprocessors) {
   // block walks the whole reduction (the alternating RNN step's h R: M =
   // a batch of 16, N = 4 H): narrower tiles until the grid covers them,
   // and, for a grid of about a block a multiprocessor, whose k loop is
-  // bound by the latency of its slices' loads (one slice in flight while
-  // the last is multiplied), slices 128 or 64 deep: a quarter or half the
-  // iterations, each with as many more loads in flight.
+  // bound by the latency of its slices' loads, slices 64 deep (half the
+  // iterations).
   seqc::MmaBlockTile tile =
       seqc::mmaBlockTile(con.M, con.N, con.B, multiprocessors);
   MmaTiling tiling;
   tiling.blockM = tile.rows;
   tiling.blockN = tile.columns;
   int64_t blocks = (con.N / tile.columns) * (con.M / tile.rows) * con.B;
-  bool latencyBound = blocks < 2 * multiprocessors;
-  tiling.depth = latencyBound && con.K % 128 == 0  ? 128
-                 : latencyBound && con.K % 64 == 0 ? 64
-                 : con.K % 32 == 0                 ? 32
-                                                   : 16;
-  // The tiles are static shared memory: at most 48 KiB.
-  auto sharedBytes = [&] {
-    return (tiling.blockM * con.termsOf(0) + tiling.blockN * con.termsOf(1)) *
-           tiling.rowWords() * 4;
-  };
-  while (tiling.depth > 16 && sharedBytes() > seqc::kStaticSharedBytes)
-    tiling.depth /= 2;
+  tiling.depth = con.K % 64 == 0 && blocks < 2 * multiprocessors ? 64
+                 : con.K % 32 == 0                               ? 32
+                                                                 : 16;
   tiling.warpsM = tiling.blockM / 16;
   // Up to 4 warps per block: the rest split the block's columns, each
   // keeping whole 8-wide fragments.
