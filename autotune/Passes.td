@@ -23,8 +23,8 @@ def SeqSelectForm : Pass<"seq-select-form"> {
     is predicted faster); `sequential-variant` overrides the variant
     (`fused`, `alternating`) on the recurrences it puts in the sequential
     form, and
-    `state-terms` (with the fused variant) how many bf16 terms their f32
-    state is split into for the fused step's tensor cores.
+    `state-terms` how many bf16 terms their f32 state is split into for
+    the step's tensor cores (either variant).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
@@ -38,7 +38,8 @@ def SeqSelectForm : Pass<"seq-select-form"> {
            "fused (one persistent kernel) or alternating (kernels per step); "
            "empty: the cost model's pick">,
     Option<"stateTerms", "state-terms", "int64_t", /*default=*/"0",
-           "bf16 terms of the f32 state of the fused recurrences it writes "
+           "bf16 terms of the f32 state of the sequential recurrences it "
+           "writes "
            "(1 to 3; 0: the form's default, 3)">
   ];
 }

@@ -77,11 +77,9 @@ struct SeqSelectFormPass
         return signalPassFailure();
       }
     }
-    if (stateTerms && (stateTerms < 1 || stateTerms > 3 ||
-                       variant != seq::SequentialVariant::fused)) {
+    if (stateTerms && (stateTerms < 1 || stateTerms > 3)) {
       getOperation()->emitError()
-          << "seq-select-form: state-terms must be 1, 2 or 3, with "
-             "sequential-variant=fused";
+          << "seq-select-form: state-terms must be 1, 2 or 3";
       return signalPassFailure();
     }
     getOperation()->walk([&](seq::FormOpInterface op) {
@@ -113,9 +111,10 @@ struct SeqSelectFormPass
                   *variant)
             pick = c;
         pick->variant = variant;
-        if (stateTerms && *variant == seq::SequentialVariant::fused)
-          pick->stateTerms = stateTerms;
       }
+      if (pick && stateTerms && pick->kind == FormKind::sequential &&
+          isa<seq::RecurrenceOp>(op.getOperation()))
+        pick->stateTerms = stateTerms;
       if (pick)
         op->setAttr("form", pick->toAttr(op->getContext()));
     });

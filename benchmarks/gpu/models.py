@@ -114,6 +114,8 @@ LSTM_SWEEP = [(16, 2048), (64, 1024), (256, 512)]
 for B, H in LSTM_SWEEP:
     MODELS["lstm_sweep_b%d_h%d" % (B, H)] = lstm(1, B=B, T=256, H=H)
     MODELS["lstm_sweep_b%d_h%d_fused" % (B, H)] = lstm(1, B=B, T=256, H=H)
+    # cuDNN's precision (the state rounded to bf16 in h R), alternating.
+    MODELS["lstm_sweep_b%d_h%d_1term" % (B, H)] = lstm(1, B=B, T=256, H=H)
 for size, shape in SCAN_SIZES.items():
     for form, attr in SCAN_FORMS.items():
         MODELS["linear_scan_%s_%s" % (size, form)] = linear_scan(attr, *shape)

@@ -8,7 +8,7 @@
 // RUN: not seq-opt %s -seq-select-form=target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not seq-opt %s -seq-select-form=force=sideways 2>&1 | FileCheck %s --check-prefix=BADFORCE
 // RUN: seq-opt %s -seq-select-form=target=sm_90 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
-// RUN: not seq-opt %s '-seq-select-form=target=sm_90 state-terms=2' 2>&1 | FileCheck %s --check-prefix=BADTERMS
+// RUN: not seq-opt %s '-seq-select-form=target=sm_90 state-terms=4' 2>&1 | FileCheck %s --check-prefix=BADTERMS
 
 // On one CPU thread the sequential forms win (the prefix and chunkwise
 // lowerings are scalar today); on an H100 the parallel forms do.
@@ -68,5 +68,5 @@ func.func @odd_block(%a: tensor<1x64x4xf32>) -> tensor<1x64x4xf32> {
 }
 
 // TARGET: error: seq-select-form: unknown target 'tpu' (expected cpu, sm_80, a100, sm_90, h100, h200 or a .json model file)
-// BADTERMS: error: seq-select-form: state-terms must be 1, 2 or 3, with sequential-variant=fused
+// BADTERMS: error: seq-select-form: state-terms must be 1, 2 or 3
 // BADFORCE: error: seq-select-form: cannot parse force='sideways' (expected sequential, prefix, chunkwise[:C] or parallel)

@@ -83,8 +83,8 @@ cl::opt<std::string> rnnVariant(
     cl::value_desc("fused|alternating"), cl::init(""), cl::sub(compileCommand));
 cl::opt<int64_t> rnnStateTerms(
     "rnn-state-terms",
-    cl::desc("GPU targets, fused variant: bf16 terms an f32 recurrent state "
-             "is split into for the tensor cores' h R product: 3 (the "
+    cl::desc("GPU targets, either variant: bf16 terms an f32 recurrent "
+             "state is split into for the tensor cores' h R product: 3 (the "
              "default) keeps about f32's precision, 2 about 2^-17, 1 rounds "
              "the state to bf16 as cuDNN's bf16 LSTM does"),
     cl::value_desc("1|2|3"), cl::init(0), cl::sub(compileCommand));
@@ -342,9 +342,9 @@ int compileMain(MLIRContext &context) {
   if (rnnStateTerms && (rnnStateTerms < 1 || rnnStateTerms > 3))
     return fail("--rnn-state-terms must be 1, 2 or 3, not " +
                 std::to_string(rnnStateTerms));
-  if (rnnStateTerms && rnnVariant != "fused")
-    return fail("--rnn-state-terms applies to the fused variant "
-                "(--rnn-variant=fused)");
+  if (rnnStateTerms && !isGpuTarget(targetName))
+    return fail("--rnn-state-terms chooses GPU code; the target is '" +
+                targetName + "'");
   Program program;
   if (int rc = loadProgram(context, inputFile, functionName, program))
     return rc;

@@ -55,11 +55,11 @@ def Seq_FormAttr : Seq_Attr<"Form", "form"> {
     `items_per_thread` (sequence items per thread), `head_tile` (tile of the
     key/value head dims per block).
 
-    `state_terms` (fused sequential variant only, 1 to 3): with 16-bit
-    recurrent weights, the fused step computes h R on tensor cores and its
-    f32 state h enters as a sum of this many bf16 terms, one product each:
-    3 (the default) keeps about f32's precision, 2 about 2^-17 relative,
-    1 rounds h to bf16 (what cuDNN's bf16 LSTM computes with).
+    `state_terms` (sequential form only, 1 to 3): with bf16 recurrent
+    weights, either GPU variant computes the step's h R on tensor cores and
+    its f32 state h enters as a sum of this many bf16 terms, one product
+    each: 3 (the default) keeps about f32's precision, 2 about 2^-17
+    relative, 1 rounds h to bf16 (what cuDNN's bf16 LSTM computes with).
 
     Example: `#seq.form<chunkwise, chunk_size = 64, block_threads = 128>`.
   }];

@@ -53,9 +53,10 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
     return emitError() << "form parameter 'state_terms' must be 1, 2 or 3, "
                           "got "
                        << *stateTerms;
-  if (stateTerms && variant != SequentialVariant::fused)
+  if (stateTerms && kind != FormKind::sequential)
     return emitError() << "form parameter 'state_terms' applies to the "
-                          "fused sequential variant only";
+                          "sequential form only, not to '"
+                       << stringifyFormKind(kind) << "'";
   if (chunkSize && kind != FormKind::chunkwise && kind != FormKind::prefix)
     return emitError() << "form parameter 'chunk_size' applies to the "
                           "chunkwise and prefix forms only, not to '"

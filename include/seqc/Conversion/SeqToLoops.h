@@ -23,7 +23,7 @@ namespace seqc {
 /// a grid barrier between the kernels of a step (seq-persistent-time-loops).
 constexpr llvm::StringLiteral kPersistentLoopAttr = "seq.persistent";
 
-/// On a fused-variant time loop whose form says `state_terms`: how many
+/// On a sequential time loop whose form says `state_terms`: how many
 /// bf16 terms seq-weight-stationary-steps splits the f32 state into.
 constexpr llvm::StringLiteral kStateTermsAttr = "seq.state_terms";
 

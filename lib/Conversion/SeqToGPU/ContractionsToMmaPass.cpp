@@ -727,7 +727,13 @@ struct ContractionsToMmaPass
     });
     for (linalg::GenericOp op : generics) {
       std::string why;
-      FailureOr<Contraction> con = analyze(op, f32Terms, why);
+      // A time loop's form may choose its state's terms (seq.state_terms).
+      int64_t terms = f32Terms;
+      for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
+           loop = loop->getParentOfType<scf::ForOp>())
+        if (auto attr = loop->getAttrOfType<IntegerAttr>(seqc::kStateTermsAttr))
+          terms = attr.getInt();
+      FailureOr<Contraction> con = analyze(op, terms, why);
       if (failed(con)) {
         if (!why.empty())
           op.emitRemark("16-bit contraction not on tensor cores: ") << why;

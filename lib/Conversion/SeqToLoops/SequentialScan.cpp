@@ -289,9 +289,11 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
         });
     // FlashRNN's fused variant: the GPU pipeline runs the whole time loop
     // as one persistent kernel (seq-persistent-time-loops).
-    if (FormAttr form = op.getFormAttr();
-        form && form.getVariant() == SequentialVariant::fused) {
-      loop->setAttr(kPersistentLoopAttr, rewriter.getUnitAttr());
+    if (FormAttr form = op.getFormAttr()) {
+      if (form.getVariant() == SequentialVariant::fused)
+        loop->setAttr(kPersistentLoopAttr, rewriter.getUnitAttr());
+      // Read by the tensor-core step of either variant
+      // (seq-weight-stationary-steps, seq-contractions-to-mma).
       if (std::optional<int64_t> terms = form.getStateTerms())
         loop->setAttr(kStateTermsAttr, rewriter.getI64IntegerAttr(*terms));
     }

@@ -20,8 +20,8 @@ func.func @form_state_terms_range() attributes {f = #seq.form<sequential, varian
 
 // -----
 
-// expected-error @+1 {{form parameter 'state_terms' applies to the fused sequential variant only}}
-func.func @form_state_terms_alternating() attributes {f = #seq.form<sequential, variant = alternating, state_terms = 1>} { return }
+// expected-error @+1 {{form parameter 'state_terms' applies to the sequential form only, not to 'chunkwise'}}
+func.func @form_state_terms_chunkwise() attributes {f = #seq.form<chunkwise, chunk_size = 64, state_terms = 1>} { return }
 
 // -----
 

@@ -209,3 +209,8 @@ func.func @softmax_attention_learned_query(%q: tensor<2x4x16xf32>, %k: tensor<2x
 func.func @form_attribute() attributes {seq.form = #seq.form<sequential, variant = alternating, block_threads = 64, items_per_thread = 2, head_tile = 32>} {
   return
 }
+
+// state_terms applies to either GPU variant of the sequential form.
+// CHECK-LABEL: func.func @state_terms_alternating
+// CHECK-SAME:    f = #seq.form<sequential, variant = alternating, state_terms = 1>
+func.func @state_terms_alternating() attributes {f = #seq.form<sequential, variant = alternating, state_terms = 1>} { return }
