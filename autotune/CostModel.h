@@ -44,8 +44,8 @@ struct TileConfig {
   /// FlashRNN's GPU variant of a sequential recurrence (none: alternating).
   std::optional<seq::SequentialVariant> variant;
   std::optional<int64_t> chunkSize, blockThreads, itemsPerThread;
-  /// bf16 terms of the f32 state in the fused step's tensor-core product
-  /// (a precision the user chose; the tuner never lowers it).
+  /// bf16 terms of the f32 state in the step's tensor-core product, either
+  /// variant (a precision the user chose; the tuner never lowers it).
   std::optional<int64_t> stateTerms;
   Cost cost;
 

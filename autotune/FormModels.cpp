@@ -597,42 +597,61 @@ Type storedElementType(Value value) {
   return getElementTypeOrSelf(value.getType());
 }
 
+/// A recurrence's step product h R: the state's rows (the batch) times
+/// its weights, `[K, N]` or block-diagonal `[heads, K, N...]` as
+/// seqnn-expand writes them.
+struct StepProduct {
+  int64_t heads = 1, M = 1, K = 1, N = 1;
+  double weightBytes = 0, weightElements = 0;
+  bool bf16Weights = false;
+  /// 2 B FLOP per weight: every batch row meets every weight once a step.
+  double flops() const { return 2.0 * M * weightElements; }
+};
+
+StepProduct stepProductOf(seq::RecurrenceOp op) {
+  StepProduct p;
+  p.M = product(shapeOf(op.getInputs()[0]).take_front()); // dynamic: 1
+  for (Value weight : op.getWeights()) {
+    ArrayRef<int64_t> shape = shapeOf(weight);
+    Type stored = storedElementType(weight);
+    p.weightElements += product(shape);
+    p.weightBytes += product(shape) * stored.getIntOrFloatBitWidth() / 8.0;
+    if (weight != op.getWeights().front() || shape.size() < 2 ||
+        ShapedType::isDynamicShape(shape))
+      continue;
+    p.bf16Weights = isa<BFloat16Type>(stored);
+    p.heads = shape.size() > 2 ? shape[0] : 1;
+    p.K = shape.size() > 2 ? shape[1] : shape[0];
+    p.N = product(shape) / (p.heads * p.K);
+  }
+  return p;
+}
+
 /// The alternating step's h R on tensor cores (seq-contractions-to-mma:
 /// bf16 weights, the f32 state as three bf16 terms): bound by the terms'
 /// products or by the traffic of its tiles, each column block re-reading
 /// the state and each row block the weights (through L2). None when the
 /// product does not tile or the weights are not bf16.
-std::optional<double> tensorCoreStepSeconds(seq::RecurrenceOp op,
+std::optional<double> tensorCoreStepSeconds(const StepProduct &p,
                                             const TargetDescription &t) {
-  if (op.getWeights().empty() || t.stepMmaFlopRate <= 0)
+  if (!p.bf16Weights || t.stepMmaFlopRate <= 0 || p.M % 16 || p.N % 8 ||
+      p.K % 16)
     return std::nullopt;
-  Value weight = op.getWeights().front();
-  ArrayRef<int64_t> shape = shapeOf(weight);
-  if (!isa<BFloat16Type>(storedElementType(weight)) || shape.size() < 2 ||
-      ShapedType::isDynamicShape(shape))
-    return std::nullopt;
-  // [K, N], or [heads, K, N...] (block-diagonal weights).
-  int64_t heads = shape.size() > 2 ? shape[0] : 1;
-  int64_t K = shape.size() > 2 ? shape[1] : shape[0];
-  int64_t N = product(shape) / (heads * K);
-  int64_t M = shapeOf(op.getInputs()[0])[0];
-  if (M % 16 || N % 8 || K % 16)
-    return std::nullopt;
-  seqc::MmaBlockTile tile = seqc::mmaBlockTile(M, N, heads, t.sms);
-  double terms = 3, stateBytes = double(heads) * M * K * 4,
-         weightBytes = double(heads) * K * N * 2;
-  double traffic =
-      double(N / tile.columns) * stateBytes + double(M / tile.rows) * weightBytes;
-  double flops = terms * 2 * double(heads) * M * N * K;
+  seqc::MmaBlockTile tile = seqc::mmaBlockTile(p.M, p.N, p.heads, t.sms);
+  double terms = 3, stateBytes = double(p.heads) * p.M * p.K * 4,
+         weightBytes = double(p.heads) * p.K * p.N * 2;
+  double traffic = double(p.N / tile.columns) * stateBytes +
+                   double(p.M / tile.rows) * weightBytes;
+  double flops = terms * 2 * double(p.heads) * p.M * p.N * p.K;
   return std::max(flops / t.stepMmaFlopRate, traffic / t.stepMmaBandwidth);
 }
 
 /// A recurrence: only the sequential form, but on a GPU in FlashRNN's two
-/// variants. Alternating: the step's kernels launched per step (about three
-/// after fusion), its h R kernel on tensor cores (above), or a SIMT kernel
-/// bound by streaming the weights from L2 or by its multiply-adds (2 B FLOP
-/// per weight: every batch row meets every weight once a step). Fused: one persistent kernel, a grid barrier a
-/// step. When every block's share of the weights fits in its shared memory
+/// variants. Alternating: the step's kernels launched per step (about
+/// three after fusion), its h R kernel on tensor cores (above), or a SIMT
+/// kernel bound by streaming the weights from L2 or by its multiply-adds.
+/// Fused: one persistent kernel, a grid barrier a step. When every block's
+/// share of the weights fits in its shared memory
 /// (seq-weight-stationary-steps keeps them there or in registers), the
 /// step costs the barrier's latency chain plus every block's read of the
 /// state it multiplies (a block of a multi-head recurrence reads only its
@@ -646,26 +665,16 @@ void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
   if (!t.isGpu)
     return;
   FormModel &alternating = models.candidates.back();
-  double weightBytes = 0, weightElements = 0;
-  int64_t heads = 1;
-  for (Value weight : op.getWeights()) {
-    weightElements += product(shapeOf(weight));
-    weightBytes += product(shapeOf(weight)) *
-                   storedElementType(weight).getIntOrFloatBitWidth() / 8.0;
-    // Block-diagonal weights, [heads, D, ...], as seqnn-expand writes them.
-    if (shapeOf(weight).size() >= 3)
-      heads = std::max<int64_t>(heads, shapeOf(weight)[0]);
-  }
+  StepProduct step = stepProductOf(op);
   double stateBytes = 0;
   for (Value state : op.getFinalStates())
     stateBytes =
         std::max(stateBytes, product(shapeOf(state)) * elementBytes(state));
-  double batch = shapeOf(op.getInputs()[0])[0];
   double steps = stepsOf(shapeOf(op.getInputs()[0]));
-  double stepFlops = 2 * batch * weightElements;
-  double productSeconds =
-      tensorCoreStepSeconds(op, t).value_or(std::max(
-          weightBytes / t.stepWeightBandwidth, stepFlops / t.stepFlopRate));
+  double stepFlops = step.flops();
+  double productSeconds = tensorCoreStepSeconds(step, t).value_or(
+      std::max(step.weightBytes / t.stepWeightBandwidth,
+               stepFlops / t.stepFlopRate));
   auto base = alternating.cost;
   alternating.cost = [=](const TileConfig &c) {
     Cost cost = base(c);
@@ -673,12 +682,12 @@ void addRecurrenceModels(seq::RecurrenceOp op, const TargetDescription &t,
     cost.seconds += steps * productSeconds;
     return cost;
   };
-  bool resident = std::ceil(weightBytes / t.sms) <= t.sharedPerBlock;
+  bool resident = std::ceil(step.weightBytes / t.sms) <= t.sharedPerBlock;
   double stepSeconds =
-      resident ? t.fusedStepLatency +
-                     t.sms * (stateBytes / heads) / t.fusedStateBandwidth
+      resident ? t.fusedStepLatency + t.sms * (stateBytes / step.heads) /
+                                          t.fusedStateBandwidth
                : 3 * t.fusedStepLatency +
-                     std::max(weightBytes / t.fusedWeightBandwidth,
+                     std::max(step.weightBytes / t.fusedWeightBandwidth,
                               stepFlops / t.stepFlopRate);
   FormModel fused = alternating;
   fused.variant = seq::SequentialVariant::fused;

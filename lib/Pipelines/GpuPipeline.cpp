@@ -187,8 +187,8 @@ struct GpuPipelineOptions : PassPipelineOptions<GpuPipelineOptions> {
       llvm::cl::init("")};
   Option<int64_t> stateTerms{
       *this, "state-terms",
-      llvm::cl::desc("bf16 terms of an f32 state in the fused step's "
-                     "tensor-core product (1 to 3; 0: the default, 3)"),
+      llvm::cl::desc("bf16 terms of an f32 state in the step's tensor-core "
+                     "product, either variant (1 to 3; 0: the default, 3)"),
       llvm::cl::init(0)};
 };
 } // namespace

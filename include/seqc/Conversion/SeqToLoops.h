@@ -24,7 +24,8 @@ namespace seqc {
 constexpr llvm::StringLiteral kPersistentLoopAttr = "seq.persistent";
 
 /// On a sequential time loop whose form says `state_terms`: how many
-/// bf16 terms seq-weight-stationary-steps splits the f32 state into.
+/// bf16 terms the step's tensor-core product splits the f32 state into
+/// (seq-weight-stationary-steps, seq-contractions-to-mma).
 constexpr llvm::StringLiteral kStateTermsAttr = "seq.state_terms";
 
 /// Whether `op` is a seq op to be computed in the sequential form (its form

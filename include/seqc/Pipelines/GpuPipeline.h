@@ -34,8 +34,8 @@ std::string gpuChipOf(llvm::StringRef target);
 struct RecurrenceChoice {
   /// FlashRNN's GPU variant: fused, alternating, or empty.
   std::string variant;
-  /// bf16 terms of an f32 state in the fused step's tensor-core product
-  /// (1 to 3); 0: the default (3, about f32's precision).
+  /// bf16 terms of an f32 state in the step's tensor-core product, either
+  /// variant (1 to 3); 0: the default (3, about f32's precision).
   int64_t stateTerms = 0;
 };
 

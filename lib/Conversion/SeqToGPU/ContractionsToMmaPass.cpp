@@ -669,23 +669,30 @@ struct MmaKernelBuilder {
           loop.getRegionIterArgs().take_front(initial.size()));
       for (int64_t step = 0; step < tiling.depth / 16; ++step) {
         Value word0 = add(inGroup, step * 8), word1 = add(word0, 4);
-        // One product per term of a split operand, smallest term first.
-        for (int64_t termA = 0; termA < con.termsOf(0); ++termA) {
-          Value r0 = add(row0, termA * tiling.blockM),
-                r1 = add(row1, termA * tiling.blockM);
-          SmallVector<Value> a = {
-              fragment(sharedA, r0, word0), fragment(sharedA, r1, word0),
-              fragment(sharedA, r0, word1), fragment(sharedA, r1, word1)};
-          for (int64_t f = 0; f < tiling.fragments(); ++f) {
-            for (int64_t termB = 0; termB < con.termsOf(1); ++termB) {
-              Value n = add(add(mul(warpN, tiling.warpN()), f * 8),
-                            add(group, termB * tiling.blockN));
-              SmallVector<Value> bFragment = {fragment(sharedB, n, word0),
-                                              fragment(sharedB, n, word1)};
-              seqc::mmaM16N8K16(b, con.operandType, a, bFragment,
-                                MutableArrayRef<Value>(acc.data() + 4 * f, 4));
-            }
+        // Each fragment read once a step: A's per term (a split operand's
+        // term t is rows t * BM.. of its tile), then for each n fragment
+        // B's per term, and one product per pair of terms, the smallest
+        // term first.
+        SmallVector<SmallVector<Value>> a;
+        for (int64_t term = 0; term < con.termsOf(0); ++term) {
+          Value r0 = add(row0, term * tiling.blockM),
+                r1 = add(row1, term * tiling.blockM);
+          a.push_back(
+              {fragment(sharedA, r0, word0), fragment(sharedA, r1, word0),
+               fragment(sharedA, r0, word1), fragment(sharedA, r1, word1)});
+        }
+        for (int64_t f = 0; f < tiling.fragments(); ++f) {
+          Value n = add(add(mul(warpN, tiling.warpN()), f * 8), group);
+          SmallVector<SmallVector<Value>> bFragments;
+          for (int64_t term = 0; term < con.termsOf(1); ++term) {
+            Value row = add(n, term * tiling.blockN);
+            bFragments.push_back(
+                {fragment(sharedB, row, word0), fragment(sharedB, row, word1)});
           }
+          for (ArrayRef<Value> aTerm : a)
+            for (ArrayRef<Value> bTerm : bFragments)
+              seqc::mmaM16N8K16(b, con.operandType, aTerm, bTerm,
+                                MutableArrayRef<Value>(acc.data() + 4 * f, 4));
         }
       }
       // The next slice overwrites the tiles only once every warp is done.
@@ -704,6 +711,14 @@ struct MmaKernelBuilder {
   }
 };
 
+/// The innermost scf.for around `op` that carries `attr`, if any.
+scf::ForOp enclosingLoopWith(Operation *op, StringRef attr) {
+  auto loop = op->getParentOfType<scf::ForOp>();
+  while (loop && !loop->hasAttr(attr))
+    loop = loop->getParentOfType<scf::ForOp>();
+  return loop;
+}
+
 struct ContractionsToMmaPass
     : seqc::impl::SeqContractionsToMmaBase<ContractionsToMmaPass> {
   using Base::Base;
@@ -719,20 +734,17 @@ struct ContractionsToMmaPass
       // Inside a fused-variant time loop, contractions stay SIMT loop
       // nests, which the persistent kernel can run (a tensor-core kernel
       // needs its own blocks and barriers).
-      scf::ForOp loop = op->getParentOfType<scf::ForOp>();
-      while (loop && !loop->hasAttr(seqc::kPersistentLoopAttr))
-        loop = loop->getParentOfType<scf::ForOp>();
-      if (!op->getParentOfType<gpu::LaunchOp>() && !loop)
+      if (!op->getParentOfType<gpu::LaunchOp>() &&
+          !enclosingLoopWith(op, seqc::kPersistentLoopAttr))
         generics.push_back(op);
     });
     for (linalg::GenericOp op : generics) {
       std::string why;
       // A time loop's form may choose its state's terms (seq.state_terms).
       int64_t terms = f32Terms;
-      for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
-           loop = loop->getParentOfType<scf::ForOp>())
-        if (auto attr = loop->getAttrOfType<IntegerAttr>(seqc::kStateTermsAttr))
-          terms = attr.getInt();
+      if (scf::ForOp loop = enclosingLoopWith(op, seqc::kStateTermsAttr))
+        terms =
+            loop->getAttrOfType<IntegerAttr>(seqc::kStateTermsAttr).getInt();
       FailureOr<Contraction> con = analyze(op, terms, why);
       if (failed(con)) {
         if (!why.empty())
