@@ -23,7 +23,7 @@ struct SeqApplyTuningRecordsPass
     if (database.empty())
       return;
     std::string error;
-    std::optional<TargetDescription> hw = lookupTarget(target, error);
+    std::optional<HardwareModel> hw = lookupTarget(target, error);
     if (!hw) {
       getOperation()->emitError() << "seq-apply-tuning-records: " << error;
       return signalPassFailure();

@@ -18,7 +18,7 @@
 #ifndef SEQC_AUTOTUNE_COSTMODEL_H
 #define SEQC_AUTOTUNE_COSTMODEL_H
 
-#include "autotune/Target.h"
+#include "autotune/HardwareModel.h"
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include <functional>
@@ -100,7 +100,7 @@ struct FormModels {
   std::vector<FormModel> candidates;
   std::vector<std::pair<seq::FormKind, std::string>> unavailable;
 };
-FormModels formModels(mlir::Operation *op, const TargetDescription &target);
+FormModels formModels(mlir::Operation *op, const HardwareModel &target);
 
 } // namespace seqc::autotune
 

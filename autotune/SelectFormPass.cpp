@@ -20,7 +20,7 @@ namespace {
 /// Warns when a form written in the IR breaks a constraint of the target
 /// (a block size that is not a warp multiple, a chunk tile beyond L2): the
 /// form is kept, as promised, but not silently.
-void checkWrittenForm(seq::FormOpInterface op, const TargetDescription &hw) {
+void checkWrittenForm(seq::FormOpInterface op, const HardwareModel &hw) {
   TileConfig written = TileConfig::fromAttr(op.getFormAttr());
   for (const FormModel &model : formModels(op, hw).candidates) {
     if (model.kind != written.kind)
@@ -45,7 +45,7 @@ struct SeqSelectFormPass
 
   void runOnOperation() override {
     std::string error;
-    std::optional<TargetDescription> hw = lookupTarget(target, error);
+    std::optional<HardwareModel> hw = lookupTarget(target, error);
     if (!hw) {
       getOperation()->emitError() << "seq-select-form: " << error;
       return signalPassFailure();
@@ -102,7 +102,7 @@ struct SeqSelectFormPass
         pick = choice.cheapest();
       }
       if (pick && variant && pick->kind == FormKind::sequential &&
-          isa<seq::RecurrenceOp>(op.getOperation())) {
+          op.hasSequentialVariants()) {
         // The variant asked for: its model's configuration where the
         // target has one (a GPU), else the pick with the variant written.
         for (const TileConfig &c : choice.best)
@@ -113,7 +113,7 @@ struct SeqSelectFormPass
         pick->variant = variant;
       }
       if (pick && stateTerms && pick->kind == FormKind::sequential &&
-          isa<seq::RecurrenceOp>(op.getOperation()))
+          op.hasSequentialVariants())
         pick->stateTerms = stateTerms;
       if (pick)
         op->setAttr("form", pick->toAttr(op->getContext()));

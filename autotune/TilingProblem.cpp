@@ -285,7 +285,7 @@ std::optional<TileConfig> FormChoice::cheapest() const {
   return result;
 }
 
-FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target) {
+FormChoice chooseForm(mlir::Operation *op, const HardwareModel &target) {
   FormChoice choice;
   FormModels models = formModels(op, target);
   for (const FormModel &model : models.candidates) {
@@ -315,7 +315,7 @@ FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target) {
 }
 
 std::vector<TileConfig> topConfigurations(mlir::Operation *op,
-                                          const TargetDescription &target,
+                                          const HardwareModel &target,
                                           unsigned k, double *solveMs) {
   // Every form's best is in (the form is the first decision a tuner checks),
   // then the cheapest of the rest.

@@ -71,12 +71,12 @@ struct FormChoice {
   /// The cheapest of `best`, if any.
   std::optional<TileConfig> cheapest() const;
 };
-FormChoice chooseForm(mlir::Operation *op, const TargetDescription &target);
+FormChoice chooseForm(mlir::Operation *op, const HardwareModel &target);
 
 /// The `k` best configurations of `op` over all candidate forms, cheapest
 /// first, diverse in each form's first variable (what a tuner measures).
 std::vector<TileConfig> topConfigurations(mlir::Operation *op,
-                                          const TargetDescription &target,
+                                          const HardwareModel &target,
                                           unsigned k, double *solveMs = nullptr);
 
 } // namespace seqc::autotune

@@ -69,7 +69,7 @@ std::string exactShapeOf(Operation *op) {
   return s;
 }
 
-WorkloadKey workloadKeyOf(Operation *op, const TargetDescription &target) {
+WorkloadKey workloadKeyOf(Operation *op, const HardwareModel &target) {
   int64_t T = timeDimension(op);
   std::string canonical = op->getName().getStringRef().str();
   for (NamedAttribute attr : op->getAttrDictionary()) {

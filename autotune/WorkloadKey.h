@@ -2,7 +2,7 @@
 #ifndef SEQC_AUTOTUNE_WORKLOADKEY_H
 #define SEQC_AUTOTUNE_WORKLOADKEY_H
 
-#include "autotune/Target.h"
+#include "autotune/HardwareModel.h"
 #include "autotune/TuningDatabase.h"
 #include "autotune/CostModel.h"
 
@@ -18,7 +18,7 @@ constexpr const char *kTuningPipelineVersion = "pipeline-1";
 /// location (operation name, attributes, operand and result types with the
 /// time dimension replaced by its bucket), so that equal layers in one
 /// model, and sequence lengths in one power-of-two bucket, share records.
-WorkloadKey workloadKeyOf(mlir::Operation *op, const TargetDescription &target);
+WorkloadKey workloadKeyOf(mlir::Operation *op, const HardwareModel &target);
 
 /// "T<=4096": the power-of-two bucket of the op's time dimension.
 std::string shapeBucketOf(mlir::Operation *op);

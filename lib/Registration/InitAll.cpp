@@ -1,5 +1,6 @@
 //===- InitAll.cpp - registration of everything seqc defines --------------===//
 #include "seqc/InitAll.h"
+#include "seqc/Families/Families.h"
 
 #include "autotune/Passes.h"
 #include "dialects/Seq/IR/SeqDialect.h"
@@ -17,6 +18,7 @@
 
 void seqc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<seq::SeqDialect, seqnn::SeqNNDialect>();
+  registerSeqFamilies(registry);
 }
 
 void seqc::registerAllPasses() {

@@ -46,7 +46,7 @@ std::string kib(int64_t bytes) {
                             : std::to_string(bytes >> 10) + " KiB";
 }
 
-void printTarget(const TargetDescription &hw) {
+void printTarget(const HardwareModel &hw) {
   llvm::outs() << "seqc explain: target " << hw.name << " ("
                << llvm::format("%.0f", hw.bandwidth / 1e9) << " GB/s, "
                << llvm::format("%.0f", hw.peakFlops / 1e9)
@@ -72,7 +72,7 @@ std::string tilesOf(const TileConfig &c) {
 
 int explainMain(MLIRContext &context) {
   std::string error;
-  std::optional<TargetDescription> hw = lookupTarget(targetName, error);
+  std::optional<HardwareModel> hw = lookupTarget(targetName, error);
   if (!hw)
     return fail(error);
   Program program;

@@ -139,7 +139,7 @@ static llvm::json::Array tilingOf(func::FuncOp function,
                                   const std::string &target) {
   llvm::json::Array tiling;
   std::string error;
-  std::optional<autotune::TargetDescription> hw =
+  std::optional<autotune::HardwareModel> hw =
       autotune::lookupTarget(target, error);
   int64_t scans = 0;
   function.walk([&](seq::FormOpInterface op) {

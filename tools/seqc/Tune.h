@@ -60,11 +60,11 @@ std::vector<autotune::TuningRecord> recordsOf(const OpReport &report);
 /// bundle under `directory` with candidates.json; read seqc-gpu-check's
 /// CSV for them back into the database.
 int emitGpuCandidates(std::vector<OpWork> &ops,
-                      const autotune::TargetDescription &target,
+                      const autotune::HardwareModel &target,
                       const std::string &directory, unsigned topK,
                       bool checkVectors);
 int importGpuMeasurements(std::vector<OpWork> &ops,
-                          const autotune::TargetDescription &target,
+                          const autotune::HardwareModel &target,
                           const std::string &directory,
                           const std::string &csv, autotune::TuningDatabase &db,
                           unsigned topK);

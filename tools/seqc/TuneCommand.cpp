@@ -557,7 +557,7 @@ void printReports(const std::vector<OpReport> &reports, unsigned k) {
 namespace {
 
 /// Measures every op's candidates on the host, one child process each.
-int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
+int tuneOnCpu(std::vector<OpWork> &ops, const HardwareModel &hw,
               TuningDatabase &db, std::vector<OpReport> &reports,
               bool &budgetHit) {
   unsigned parallel = jobs ? unsigned(jobs) : unsigned(std::max(1, hw.cores));
@@ -626,7 +626,7 @@ int tuneOnCpu(std::vector<OpWork> &ops, const TargetDescription &hw,
 
 int tuneMain(MLIRContext &context) {
   std::string error;
-  std::optional<TargetDescription> hw = lookupTarget(targetName, error);
+  std::optional<HardwareModel> hw = lookupTarget(targetName, error);
   if (!hw)
     return fail(error);
   if (!hw->isGpu && (!emitCandidates.empty() || !importMeasurements.empty()))

@@ -94,7 +94,7 @@ std::vector<std::string> csvFields(const std::string &line) {
 
 } // namespace
 
-int emitGpuCandidates(std::vector<OpWork> &ops, const TargetDescription &hw,
+int emitGpuCandidates(std::vector<OpWork> &ops, const HardwareModel &hw,
                       const std::string &directory, unsigned k,
                       bool checkVectors) {
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
@@ -161,7 +161,7 @@ int emitGpuCandidates(std::vector<OpWork> &ops, const TargetDescription &hw,
   return 0;
 }
 
-int importGpuMeasurements(std::vector<OpWork> &ops, const TargetDescription &hw,
+int importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
                           const std::string &directory, const std::string &csv,
                           TuningDatabase &db, unsigned k) {
   std::string path = directory + "/candidates.json";

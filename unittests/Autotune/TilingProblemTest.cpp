@@ -180,7 +180,7 @@ TEST(TilingProblemTest, LinearScanOnH100MatchesBruteForce) {
   Operation *scan = nullptr;
   module->walk([&](seqc::seq::LinearScanOp op) { scan = op; });
   std::string error;
-  std::optional<TargetDescription> h100 = lookupTarget("h100", error);
+  std::optional<HardwareModel> h100 = lookupTarget("h100", error);
   ASSERT_TRUE(h100) << error;
   FormModels models = formModels(scan, *h100);
   ASSERT_EQ(models.candidates.size(), 3u); // sequential, prefix, chunkwise
@@ -226,7 +226,7 @@ chosenVariant(MLIRContext &context, const std::string &target, int64_t H,
   Operation *recurrence = nullptr;
   module->walk([&](seqc::seq::RecurrenceOp op) { recurrence = op; });
   std::string error;
-  std::optional<TargetDescription> t = lookupTarget(target, error);
+  std::optional<HardwareModel> t = lookupTarget(target, error);
   if (!t)
     return seqc::seq::SequentialVariant::alternating;
   std::optional<TileConfig> pick = chooseForm(recurrence, *t).cheapest();
@@ -267,7 +267,7 @@ TEST(TargetTest, BuiltinsAndModelFileErrors) {
   std::string error;
   EXPECT_EQ(lookupTarget("a100", error)->arch, "sm_80");
   EXPECT_EQ(lookupTarget("h200", error)->arch, "sm_90");
-  std::optional<TargetDescription> cpu = lookupTarget("cpu", error);
+  std::optional<HardwareModel> cpu = lookupTarget("cpu", error);
   ASSERT_TRUE(cpu);
   EXPECT_GT(cpu->l1Bytes, 0);
   EXPECT_GT(cpu->l2Bytes, cpu->l1Bytes);

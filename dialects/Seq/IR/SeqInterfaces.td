@@ -16,6 +16,10 @@ def Seq_FormOpInterface : OpInterface<"FormOpInterface"> {
       "The form kinds this op can be lowered to, in order of preference "
       "when no cost model is consulted.",
       "::llvm::SmallVector<::seqc::seq::FormKind>", "getValidFormKinds">,
+    InterfaceMethod<
+      "Whether the sequential form comes in FlashRNN's GPU variants "
+      "(fused, alternating), so that a form may name one.",
+      "bool", "hasSequentialVariants", (ins), [{}], [{ return false; }]>,
     InterfaceMethod<"The form chosen for this op, or null when none is set.",
       "::seqc::seq::FormAttr", "getFormAttr", (ins), [{}], [{
         return $_op->template getAttrOfType<::seqc::seq::FormAttr>("form");

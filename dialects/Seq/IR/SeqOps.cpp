@@ -57,6 +57,7 @@ SmallVector<FormKind> RecurrenceOp::getValidFormKinds() {
   // to seq.linear_scan by seq-canonicalize rather than lowered from here.
   return {FormKind::sequential};
 }
+bool RecurrenceOp::hasSequentialVariants() { return true; }
 SmallVector<FormKind> LinearAttentionOp::getValidFormKinds() {
   return {FormKind::sequential, FormKind::chunkwise, FormKind::parallel};
 }

@@ -154,7 +154,7 @@ def Seq_LinearScanOp : Seq_Op<"linear_scan", [
 def Seq_RecurrenceOp : Seq_Op<"recurrence", [
     AttrSizedOperandSegments, AttrSizedResultSegments, IsolatedFromAbove,
     RecursiveMemoryEffects,
-    DeclareOpInterfaceMethods<Seq_FormOpInterface>]> {
+    DeclareOpInterfaceMethods<Seq_FormOpInterface, ["hasSequentialVariants"]>]> {
   let summary = "general (possibly nonlinear) recurrence over time";
   let description = [{
     Runs the body once per time step, in order. The body's block arguments

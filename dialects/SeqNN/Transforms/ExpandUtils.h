@@ -2,7 +2,7 @@
 #ifndef SEQC_DIALECTS_SEQNN_TRANSFORMS_EXPANDUTILS_H
 #define SEQC_DIALECTS_SEQNN_TRANSFORMS_EXPANDUTILS_H
 
-#include "lib/Utils/LoopBuilder.h"
+#include "dialects/Utils/LoopBuilder.h"
 
 namespace seqc::seqnn {
 

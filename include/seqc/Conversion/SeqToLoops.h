@@ -41,37 +41,10 @@ bool hasFormLowering(mlir::Operation *op, seq::FormKind kind);
 /// patterns check it before building IR; the pass reports it.
 std::string formLoweringBlocker(mlir::Operation *op);
 
-/// Sequential form of seq.scan, seq.linear_scan and seq.recurrence: an
-/// scf.for over time, parallel over batch and channels in each step.
-void populateSequentialScanPatterns(mlir::RewritePatternSet &patterns);
-
-/// Sequential form of seq.linear_attention, seq.delta_rule and
-/// seq.softmax_attention.
-void populateSequentialAttentionPatterns(mlir::RewritePatternSet &patterns);
-
-/// Chunkwise form of seq.linear_attention (all gate kinds).
-void populateChunkwiseFormPatterns(mlir::RewritePatternSet &patterns);
-
-/// Chunkwise (WY/UT) form of seq.delta_rule (gated or not).
-void populateChunkwiseDeltaRulePatterns(mlir::RewritePatternSet &patterns);
-
-/// Chunkwise form of seq.linear_scan (log-space decay matrix per chunk,
-/// sign- and zero-safe).
-void populateChunkwiseLinearScanPatterns(mlir::RewritePatternSet &patterns);
-
-/// Prefix form (reduce-then-scan with the op's combiner) of a generic
-/// seq.scan.
-void populatePrefixScanPatterns(mlir::RewritePatternSet &patterns);
-
-/// Prefix form (reduce-then-scan over chunks) of seq.linear_scan.
-void populatePrefixFormPatterns(mlir::RewritePatternSet &patterns);
-
-/// The chunkwise (flash) and parallel (one chunk of all keys) forms of
-/// softmax_attention with a per-step query.
-void populateSoftmaxAttentionFormPatterns(mlir::RewritePatternSet &patterns);
-
-/// All sequential-form lowerings.
-void populateSequentialFormPatterns(mlir::RewritePatternSet &patterns);
+/// The form-lowering patterns of every kind of seq op under `root`, each
+/// from its family (FormLoweringOpInterface).
+void populateFormLoweringPatterns(mlir::Operation *root,
+                                  mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"

@@ -2,7 +2,7 @@
 #ifndef SEQC_CONVERSION_SEQTOLOOPS_ATTENTIONSUPPORT_H
 #define SEQC_CONVERSION_SEQTOLOOPS_ATTENTIONSUPPORT_H
 
-#include "lib/Utils/LoopBuilder.h"
+#include "dialects/Utils/LoopBuilder.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 

@@ -11,7 +11,7 @@
 #ifndef SEQC_CONVERSION_SEQTOLOOPS_CHUNKSUPPORT_H
 #define SEQC_CONVERSION_SEQTOLOOPS_CHUNKSUPPORT_H
 
-#include "lib/Utils/LoopBuilder.h"
+#include "dialects/Utils/LoopBuilder.h"
 
 namespace seqc {
 

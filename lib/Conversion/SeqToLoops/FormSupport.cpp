@@ -2,14 +2,15 @@
 //
 // One place that knows what the lowerings accept: the patterns check it
 // before touching the IR, seq-lower-forms reports it for what is left, and
-// the cost model offers only forms that can be lowered.
+// the cost model offers only forms that can be lowered. What each op
+// accepts comes from its family (FormLoweringOpInterface); what holds for
+// every op (the parallel forms need static shapes) is here.
 //
 //===----------------------------------------------------------------------===//
+#include "seqc/Conversion/FormLoweringInterface.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
-
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace seqc::seq;
@@ -25,73 +26,17 @@ bool hasStaticShapes(Operation *op) {
          llvm::all_of(op->getResultTypes(), isStatic);
 }
 
-/// Whether a dimension other than those in `allowed` is dynamic.
-bool dynamicBeyond(Type type, unsigned allowed) {
-  auto shaped = cast<RankedTensorType>(type);
-  for (int64_t d = allowed; d < shaped.getRank(); ++d)
-    if (shaped.isDynamicDim(d))
-      return true;
-  return false;
-}
-
-/// Why the sequential lowering cannot take `op`, or empty.
-std::string sequentialBlocker(Operation *op) {
-  return llvm::TypeSwitch<Operation *, std::string>(op)
-      .Case<LinearAttentionOp, DeltaRuleOp, SoftmaxAttentionOp>(
-          [](auto attention) -> std::string {
-            if (!attention.getScaleAttr() &&
-                attention.getK().getType().isDynamicDim(3))
-              return "needs an explicit 'scale' when dk is dynamic";
-            return "";
-          })
-      .Case([](RecurrenceOp recurrence) -> std::string {
-        if (recurrence.getInit().empty())
-          for (Value state : recurrence.getFinalStates())
-            if (dynamicBeyond(state.getType(), 1))
-              return "needs 'init' for a state with dynamic sizes other "
-                     "than the batch";
-        for (Value output : recurrence.getOutputs())
-          if (dynamicBeyond(output.getType(), 2))
-            return "cannot size an output with dynamic sizes other than "
-                   "batch and time";
-        return "";
-      })
-      .Default([](Operation *) { return ""; });
-}
-
 } // namespace
 
 bool seqc::hasFormLowering(Operation *op, FormKind kind) {
-  switch (kind) {
-  case FormKind::sequential:
-    return isa<FormOpInterface>(op);
-  case FormKind::prefix:
-    if (auto scan = dyn_cast<ScanOp>(op)) {
-      // Chunks need at least one step (a dynamic T is reported as such).
-      auto type = cast<RankedTensorType>(scan.getInputs()[0].getType());
-      return type.isDynamicDim(1) || type.getDimSize(1) > 0;
-    }
-    if (auto scan = dyn_cast<LinearScanOp>(op))
-      return isa<FloatType>(scan.getH().getType().getElementType());
-    if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
-      return attention.hasTimeInvariantQuery();
-    return false;
-  case FormKind::chunkwise:
-    if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
-      return !attention.hasTimeInvariantQuery();
-    if (auto scan = dyn_cast<LinearScanOp>(op))
-      return isa<FloatType>(scan.getH().getType().getElementType());
-    return isa<LinearAttentionOp, DeltaRuleOp>(op);
-  case FormKind::parallel:
-    if (auto attention = dyn_cast<SoftmaxAttentionOp>(op))
-      return !attention.hasTimeInvariantQuery();
-    // One chunk of all T steps (ChunkwiseAttention.cpp).
-    return isa<LinearAttentionOp>(op);
-  }
-  return false;
+  auto lowering = dyn_cast<FormLoweringOpInterface>(op);
+  return lowering && lowering.hasFormLowering(kind);
 }
 
 std::string seqc::formLoweringBlocker(Operation *op) {
+  if (!isa<FormLoweringOpInterface>(op))
+    return "has no form lowerings registered (its family is not registered: "
+           "call seqc::registerSeqFamilies on the context's registry)";
   FormAttr form = cast<FormOpInterface>(op).getFormAttr();
   FormKind kind = form ? form.getKind() : FormKind::sequential;
   std::string name = stringifyFormKind(kind).str();
@@ -99,8 +44,27 @@ std::string seqc::formLoweringBlocker(Operation *op) {
     return "has no lowering for the '" + name +
            "' form yet; use #seq.form<sequential>";
   if (kind == FormKind::sequential)
-    return sequentialBlocker(op);
+    return cast<FormLoweringOpInterface>(op).getSequentialFormBlocker();
   if (!hasStaticShapes(op))
     return "the '" + name + "' form needs static shapes";
   return "";
+}
+
+bool seqc::hasSequentialForm(Operation *op) {
+  auto formOp = dyn_cast<FormOpInterface>(op);
+  if (!formOp)
+    return false;
+  FormAttr form = formOp.getFormAttr();
+  return (!form || form.getKind() == FormKind::sequential) &&
+         formLoweringBlocker(op).empty();
+}
+
+void seqc::populateFormLoweringPatterns(Operation *root,
+                                        RewritePatternSet &patterns) {
+  // One op of each kind contributes its family's patterns.
+  llvm::SmallDenseSet<OperationName> seen;
+  root->walk([&](FormLoweringOpInterface op) {
+    if (seen.insert(op->getName()).second)
+      op.populateFormLoweringPatterns(patterns);
+  });
 }

@@ -21,23 +21,12 @@ namespace seqc {
 
 using namespace mlir;
 
-void seqc::populateSequentialFormPatterns(RewritePatternSet &patterns) {
-  populateSequentialScanPatterns(patterns);
-  populateSequentialAttentionPatterns(patterns);
-}
-
 namespace {
 struct SeqLowerFormsPass
     : seqc::impl::SeqLowerFormsBase<SeqLowerFormsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    seqc::populateSequentialFormPatterns(patterns);
-    seqc::populateChunkwiseFormPatterns(patterns);
-    seqc::populateChunkwiseDeltaRulePatterns(patterns);
-    seqc::populateChunkwiseLinearScanPatterns(patterns);
-    seqc::populatePrefixScanPatterns(patterns);
-    seqc::populatePrefixFormPatterns(patterns);
-    seqc::populateSoftmaxAttentionFormPatterns(patterns);
+    seqc::populateFormLoweringPatterns(getOperation(), patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below
     // reports whatever no pattern could take.
     GreedyRewriteConfig config;

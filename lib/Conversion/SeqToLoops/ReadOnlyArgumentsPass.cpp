@@ -3,13 +3,11 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Pass/Pass.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_SEQREADONLYARGUMENTS
-#define GEN_PASS_DEF_SEQNOALIASARGUMENTS
 #include "lib/Conversion/Passes.h.inc"
 } // namespace seqc
 
@@ -28,20 +26,6 @@ struct SeqReadOnlyArgumentsPass
         func.setArgAttr(i,
                         bufferization::BufferizationDialect::kWritableAttrName,
                         builder.getBoolAttr(false));
-  }
-};
-
-struct SeqNoAliasArgumentsPass
-    : seqc::impl::SeqNoAliasArgumentsBase<SeqNoAliasArgumentsPass> {
-  void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (func.isPrivate() || func.isExternal())
-      return;
-    OpBuilder builder(func.getContext());
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      if (isa<MemRefType>(func.getArgument(i).getType()))
-        func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
-                        builder.getUnitAttr());
   }
 };
 } // namespace

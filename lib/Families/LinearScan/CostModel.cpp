@@ -1,0 +1,201 @@
+//===- CostModel.cpp - the forms of seq.linear_scan, costed ---------------===//
+//
+// h_t = a_t h_{t-1} + b_t over B x T x R channels: the sequential form, the
+// GPU scan kernels (LinearScanKernels.cpp: block_threads x items_per_thread,
+// bandwidth by Little's law) and the chunked forms.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Families/LinearScan/LinearScan.h"
+#include "autotune/CostModelSupport.h"
+#include "seqc/Conversion/SeqToLoops.h"
+#include "seqc/Conversion/SeqToGPU.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::autotune;
+using seqc::seq::FormKind;
+
+namespace {
+
+
+struct ScanShape {
+  int64_t B, T, R;
+  double aBytes, hBytes;
+  int64_t lanes; // channels per GPU thread (16-byte vectors when R % 4 == 0)
+  double io() const { return double(B) * T * R * (2 * aBytes + hBytes); }
+  double elements() const { return double(B) * T * R; }
+};
+
+/// GPU scan kernels (LinearScanKernels.cpp): per thread `lanes` channels,
+/// `items_per_thread` steps loaded ahead. The estimate is an upper bound:
+/// two registers (a and b) per channel and step in flight over a base of
+/// 28, fitted to ptxas -v on sm_90 (f32, 4 lanes: 32, 44, 72, 147 registers
+/// at 1, 4, 8, 16 items against 36, 60, 92, 156 estimated), and checked
+/// for every example by test/Driver/gpu-examples.test.
+int64_t scanRegisters(const ScanShape &s, int64_t items) {
+  return 28 + 2 * s.lanes * items;
+}
+
+/// The bandwidth `threads` x `items` reach: resident threads are limited by
+/// the block and register budgets of an SM, and each keeps `items` steps of
+/// a and b in flight (Little's law over the memory latency).
+double scanBandwidth(const ScanShape &s, const HardwareModel &t,
+                     int64_t totalThreads, int64_t threads, int64_t items) {
+  int64_t regs = scanRegisters(s, items);
+  int64_t blocksPerSM =
+      std::min<int64_t>({t.maxBlocksPerSM, t.maxThreadsPerSM / threads,
+                         t.registersPerSM / (threads * regs)});
+  double resident = double(t.sms) * std::max<int64_t>(blocksPerSM, 1) * threads;
+  double active = std::min<double>(totalThreads, resident);
+  double inFlight = active * items * s.lanes * 2 * s.aBytes;
+  return std::min(t.bandwidth, inFlight / t.memoryLatency);
+}
+
+void constrainScanThreads(ConstraintBuilder &b, const ScanShape &s,
+                          const HardwareModel &t) {
+  z3::expr threads = b.var("block_threads"), items = b.var("items_per_thread");
+  b.require("warp_multiple",
+            fmt::format("block_threads is a multiple of the warp size {}",
+                        t.warpSize),
+            threads % b.constant(t.warpSize) == b.constant(0));
+  b.require("block_size_limit",
+            fmt::format("block_threads <= {} (the chip's block limit)",
+                        t.maxThreadsPerBlock),
+            threads <= b.constant(t.maxThreadsPerBlock));
+  z3::expr regs = b.constant(28) + b.constant(2 * s.lanes) * items;
+  b.require("registers_per_thread",
+            fmt::format("28 + 2*{}*items_per_thread registers <= {} per "
+                        "thread (no spills)",
+                        s.lanes, t.maxRegistersPerThread),
+            regs <= b.constant(t.maxRegistersPerThread));
+  b.require("registers_per_block",
+            fmt::format("block_threads * registers per thread <= {} (one "
+                        "block fits an SM's register file)",
+                        t.registersPerSM),
+            // regs <= floor(R / threads), tabulated over block_threads:
+            // linear for Z3, where threads * regs would not be.
+            regs <= b.table("block_threads", [R = t.registersPerSM](
+                                                 int64_t n) { return R / n; }));
+}
+
+std::vector<TileVariable> scanThreadVariables() {
+  std::vector<int64_t> threads;
+  for (int64_t n = 32; n <= 1024; n *= 2)
+    threads.push_back(n);
+  return {{"block_threads", threads, &TileConfig::blockThreads},
+          {"items_per_thread", {1, 2, 4, 8, 16}, &TileConfig::itemsPerThread}};
+}
+
+
+} // namespace
+
+void seqc::families::addLinearScanFormModels(seq::LinearScanOp op, const HardwareModel &t,
+                         FormModels &models) {
+  ArrayRef<int64_t> shape = shapeOf(op.getA());
+  ScanShape s{shape[0], stepsOf(shape), product(shape.drop_front(2)),
+              elementBytes(op.getA()), elementBytes(op.getH()), 1};
+  bool gpuKernel = t.isGpu && !isa<ComplexType>(getElementTypeOrSelf(
+                                  op.getH().getType()));
+  if (gpuKernel)
+    s.lanes = s.R % 4 == 0 ? 4 : 1;
+  std::string name = op->getName().getStringRef().str();
+
+  // Both GPU kernels of a scan keep items_per_thread steps in flight.
+  std::function<int64_t(const TileConfig &)> registers;
+  if (gpuKernel)
+    registers = [s](const TileConfig &c) {
+      return scanRegisters(s, *c.itemsPerThread);
+    };
+  FormModel sequential{FormKind::sequential, name, {}, {}, {}, registers};
+  if (gpuKernel) {
+    sequential.variables = scanThreadVariables();
+    sequential.constrain = [s, t](ConstraintBuilder &b) {
+      constrainScanThreads(b, s, t);
+    };
+  }
+  sequential.cost = [s, t, gpuKernel](const TileConfig &c) {
+    if (!gpuKernel)
+      return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t);
+    // One pass; each thread's loop over time pays an FMA per step, its
+    // loads overlap (Little's law in scanBandwidth).
+    return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t,
+                scanBandwidth(s, t, s.B * s.R / s.lanes, *c.blockThreads,
+                              *c.itemsPerThread),
+                t.threadStepLatency);
+  };
+  models.candidates.push_back(std::move(sequential));
+
+  if (!seqc::hasFormLowering(op, FormKind::prefix))
+    return;
+  // Reduce-then-scan: on the CPU the local scans and the fix-up read and
+  // write the sequence twice more than the sequential form, and the
+  // critical path is C + T / C; the GPU kernels' terms are below.
+  FormModel prefix{FormKind::prefix, name, {chunkVariable(s.T)}, {}, {},
+                   registers};
+  if (gpuKernel)
+    for (TileVariable &v : scanThreadVariables())
+      prefix.variables.push_back(v);
+  prefix.constrain = [s, t, gpuKernel](ConstraintBuilder &b) {
+    if (gpuKernel) {
+      constrainScanThreads(b, s, t);
+      return;
+    }
+    // The carry pass walks the chunk aggregates (product and offset) of a
+    // batch entry across all chunks; they must stay in L2 between passes.
+    z3::expr chunks =
+        b.table("chunk_size", [T = s.T](int64_t c) { return ceilDiv(T, c); });
+    b.require("aggregates_fit_l2",
+              fmt::format("ceil(T/chunk_size) chunks * R={} channels * 2 "
+                          "aggregates * {} B <= L2 {}",
+                          s.R, s.hBytes, bytesText(t.l2Bytes)),
+              chunks * b.constant(int64_t(s.R * 2 * s.hBytes)) <=
+                  b.constant(t.l2Bytes));
+  };
+  prefix.cost = [s, t, gpuKernel](const TileConfig &c) {
+    int64_t chunks = ceilDiv(s.T, *c.chunkSize);
+    if (!gpuKernel)
+      return cost(FormKind::prefix, 3 * s.io(), 5 * s.elements(),
+                  *c.chunkSize + chunks, 3, t);
+    // The kernels' traffic: the aggregate pass reads a and b, the apply
+    // pass reads them again and writes h; the aggregates (product and
+    // offset per chunk and channel) are written once and read twice. On
+    // the critical path: a chunk's steps in one thread, the carry's warp
+    // scan over the chunks (two per lane, five shuffle rounds).
+    double aggregates = double(s.B) * chunks * s.R * 2 * s.hBytes;
+    double bytes = s.elements() * (4 * s.aBytes + s.hBytes) + 3 * aggregates;
+    double steps = *c.chunkSize + std::ceil(chunks / 32.0) * 2 + 5;
+    return cost(FormKind::prefix, bytes, 5 * s.elements(), steps, 3, t,
+                scanBandwidth(s, t, s.B * chunks * s.R / s.lanes,
+                              *c.blockThreads, *c.itemsPerThread),
+                t.threadStepLatency);
+  };
+  models.candidates.push_back(std::move(prefix));
+
+  if (!seqc::hasFormLowering(op, FormKind::chunkwise))
+    return;
+  // Chunkwise (ChunkwiseLinearScan.cpp, loop kernels on a GPU): every step
+  // sums over its chunk's earlier steps, C/2 terms of an exponential
+  // (~25 flops as a polynomial) and three products each; in-chunk log sums
+  // and signs (f64 and the compute type) are written and read, and the
+  // critical path is the C-step log-sum loop plus the N-step carry.
+  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(s.T)}, {}, {},
+                      {}};
+  double chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
+  chunkwise.cost = [s, t, chunkwiseEfficiency](const TileConfig &c) {
+    double C = *c.chunkSize, chunks = std::ceil(s.T / C);
+    double flops = s.elements() * (C / 2) * 28;
+    double bytes = s.io() + s.elements() * (8 + 4) * 4;
+    return cost(FormKind::chunkwise, bytes, flops, C + chunks, 8, t, 0,
+                t.isGpu ? t.launchLatency : t.stepLatency, chunkwiseEfficiency);
+  };
+  models.candidates.push_back(std::move(chunkwise));
+}

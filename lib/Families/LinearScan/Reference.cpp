@@ -1,0 +1,25 @@
+//===- Reference.cpp - seq.linear_scan on the reference interpreter -------===//
+#include "lib/Families/LinearScan/LinearScan.h"
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::seq;
+using seqc::eval::InputRole;
+using seqc::eval::ReferenceEvaluator;
+
+LogicalResult seqc::families::evaluateLinearScan(LinearScanOp op,
+    ReferenceEvaluator &evaluator) {
+  auto scan = op;
+  if (isa<ComplexType>(scan.getA().getType().getElementType()))
+    return evaluator.unsupported(*op.getOperation(), "complex linear scans are not modelled yet");
+  evaluator.setResults(*op.getOperation(), ref::linearScan(evaluator.get(scan.getA()),
+                                            evaluator.get(scan.getB()),
+                                            evaluator.getOptional(scan.getInit())));
+  return success();
+}
+
+InputRole seqc::families::linearScanInputRole(LinearScanOp op, OpOperand &operand) {
+  if (operand.get() == op.getA())
+    return InputRole::decay;
+  return InputRole::generic;
+}
