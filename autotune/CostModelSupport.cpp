@@ -32,16 +32,14 @@ double elementBytes(Value v) {
 }
 
 int64_t stepsOf(ArrayRef<int64_t> shape) {
-  return shape.size() > 1 && !ShapedType::isDynamic(shape[1]) ? shape[1]
-                                                               : 1024;
+  return shape.size() > 1 && !ShapedType::isDynamic(shape[1]) ? shape[1] : 1024;
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 Cost cost(FormKind kind, double bytes, double flops, double steps,
-          double launches, const HardwareModel &t,
-          double bandwidth, double stepLatency,
-          double efficiency) {
+          double launches, const HardwareModel &t, double bandwidth,
+          double stepLatency, double efficiency) {
   if (efficiency <= 0)
     efficiency = kind == FormKind::sequential ? t.sequentialEfficiency
                  : kind == FormKind::prefix   ? t.prefixEfficiency
@@ -64,8 +62,8 @@ double stepLaunches(const HardwareModel &t, double steps) {
 
 std::vector<int64_t> chunkDomain(int64_t T) {
   std::vector<int64_t> domain;
-  for (int64_t c : {8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512,
-                    768, 1024})
+  for (int64_t c :
+       {8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024})
     if (c < T)
       domain.push_back(c);
   if (T <= 1024)
@@ -89,9 +87,8 @@ double loopNestTime(const HardwareModel &t) {
   return t.isGpu ? t.launchLatency : t.chunkKernelTime;
 }
 
-double chunkIntermediateBytes(double heads, double chunks, double c,
-                              double dk, double dv, double passes,
-                              double squares) {
+double chunkIntermediateBytes(double heads, double chunks, double c, double dk,
+                              double dv, double passes, double squares) {
   return heads * chunks *
          (c * (dk + dv) * 4 * 2 * passes + c * c * 4 * 2 * squares +
           dk * dv * 4 * 3);
@@ -101,7 +98,10 @@ FormModel matrixStateSequential(const std::string &name, double io,
                                 double flops, int64_t T,
                                 const HardwareModel &t) {
   double efficiency = t.efficiencyOverride(name, "sequential");
-  return {FormKind::sequential, name, {}, {},
+  return {FormKind::sequential,
+          name,
+          {},
+          {},
           [=](const TileConfig &) {
             return cost(FormKind::sequential, io, flops, T, stepLaunches(t, T),
                         t, 0, 0, efficiency);
@@ -117,13 +117,15 @@ void addSequentialOnly(Operation *op, const HardwareModel &t,
   for (Value result : op->getResults())
     bytes += product(shapeOf(result)) * elementBytes(result);
   double steps = stepsOf(shapeOf(op->getOperand(0)));
-  models.candidates.push_back(
-      {FormKind::sequential, op->getName().getStringRef().str(), {}, {},
-       [=](const TileConfig &) {
-         return cost(FormKind::sequential, bytes, 0, steps,
-                     stepLaunches(t, steps), t);
-       },
-       {}});
+  models.candidates.push_back({FormKind::sequential,
+                               op->getName().getStringRef().str(),
+                               {},
+                               {},
+                               [=](const TileConfig &) {
+                                 return cost(FormKind::sequential, bytes, 0,
+                                             steps, stepLaunches(t, steps), t);
+                               },
+                               {}});
 }
 
 } // namespace seqc::autotune

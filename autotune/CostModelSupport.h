@@ -1,4 +1,5 @@
-//===- CostModelSupport.h - pieces every family's cost model uses -*- C++ -*-===//
+//===- CostModelSupport.h - pieces every family's cost model uses -*- C++
+//-*-===//
 //
 // The cost formula, the chunk domain, shapes and byte counts, shared by the
 // per-family cost models in lib/Families/<Family>/CostModel.cpp.
@@ -57,9 +58,8 @@ double loopNestTime(const HardwareModel &t);
 /// intermediate [M, C, d] tensor is written and read back once per pass
 /// (`passes` of them), each C x C matrix (`squares` of them) likewise, and
 /// the states entering the chunks are written and read.
-double chunkIntermediateBytes(double heads, double chunks, double c,
-                              double dk, double dv, double passes,
-                              double squares);
+double chunkIntermediateBytes(double heads, double chunks, double c, double dk,
+                              double dv, double passes, double squares);
 
 /// The sequential form of a matrix-state op: `flops` over T steps, its
 /// inputs and outputs moved once.

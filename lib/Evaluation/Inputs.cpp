@@ -19,7 +19,9 @@ bool isInitialState(Operation *op, Value value) {
   using namespace seqnn;
   return llvm::TypeSwitch<Operation *, bool>(op)
       .Case<ElmanOp, LSTMOp, GRUOp, SLSTMOp, AarenOp, AttentionOp>(
-          [&](auto layer) { return llvm::is_contained(layer.getInit(), value); })
+          [&](auto layer) {
+            return llvm::is_contained(layer.getInit(), value);
+          })
       .Case<LRUOp, S4DOp>([&](auto layer) {
         return layer.getInitRe() == value || layer.getInitIm() == value;
       })
@@ -110,7 +112,8 @@ void fillInput(HostTensor &tensor, InputRole role, std::mt19937_64 &rng) {
     if (tensor.type == ElementType::complexF32) {
       // A complex decay keeps |a| < 1 with a random phase.
       double angle = 2 * M_PI * uniform(rng);
-      double magnitude = role == InputRole::decay ? std::fabs(values[i]) : values[i];
+      double magnitude =
+          role == InputRole::decay ? std::fabs(values[i]) : values[i];
       tensor.setComplex(i, magnitude * std::cos(angle),
                         magnitude * std::sin(angle));
     } else {

@@ -30,8 +30,8 @@ std::vector<int64_t> shapeOf(Type type) {
   return {};
 }
 
-std::optional<double>
-ReferenceEvaluator::evaluateScalar(Operation &op, ArrayRef<double> a) {
+std::optional<double> ReferenceEvaluator::evaluateScalar(Operation &op,
+                                                         ArrayRef<double> a) {
   return llvm::TypeSwitch<Operation *, std::optional<double>>(&op)
       .Case([&](arith::AddFOp) { return a[0] + a[1]; })
       .Case([&](arith::SubFOp) { return a[0] - a[1]; })
@@ -79,7 +79,8 @@ ReferenceEvaluator::evaluateScalar(Operation &op, ArrayRef<double> a) {
 }
 
 FailureOr<std::vector<Tensor>>
-ReferenceEvaluator::runBlock(Block &block, const std::vector<Tensor> &arguments) {
+ReferenceEvaluator::runBlock(Block &block,
+                             const std::vector<Tensor> &arguments) {
   for (auto [arg, value] : llvm::zip(block.getArguments(), arguments))
     values[arg] = value;
   for (Operation &op : block.without_terminator())
@@ -110,7 +111,7 @@ LogicalResult ReferenceEvaluator::elementwise(Operation &op) {
   for (int64_t i = 0; i < result.numElements(); ++i) {
     for (size_t k = 0; k < operands.size(); ++k)
       args[k] = operands[k]->data.size() == 1 ? operands[k]->data[0]
-                                               : operands[k]->data[i];
+                                              : operands[k]->data[i];
     std::optional<double> value = evaluateScalar(op, args);
     if (!value)
       return unsupported(op);
@@ -145,8 +146,9 @@ LogicalResult ReferenceEvaluator::evaluateConstant(arith::ConstantOp op) {
 
 /// A scalar in a linalg.generic body: defined in the body, or captured
 /// from above (constants hoisted by canonicalization).
-double ReferenceEvaluator::scalarValue(
-    const llvm::DenseMap<Value, double> &scalars, Value v) {
+double
+ReferenceEvaluator::scalarValue(const llvm::DenseMap<Value, double> &scalars,
+                                Value v) {
   auto it = scalars.find(v);
   if (it != scalars.end())
     return it->second;
@@ -260,7 +262,8 @@ LogicalResult ReferenceEvaluator::evaluateGeneric(linalg::GenericOp op) {
   return success();
 }
 
-LogicalResult ReferenceEvaluator::evaluateBatchMatmul(linalg::BatchMatmulOp op) {
+LogicalResult
+ReferenceEvaluator::evaluateBatchMatmul(linalg::BatchMatmulOp op) {
   if (op.hasUserDefinedMaps())
     return unsupported(*op, "only the default indexing maps are modelled");
   const Tensor &a = get(op.getInputs()[0]), &b = get(op.getInputs()[1]);
@@ -316,7 +319,8 @@ LogicalResult ReferenceEvaluator::evaluateMatmul(linalg::MatmulOp op) {
   return success();
 }
 
-LogicalResult ReferenceEvaluator::evaluateExtractSlice(tensor::ExtractSliceOp op) {
+LogicalResult
+ReferenceEvaluator::evaluateExtractSlice(tensor::ExtractSliceOp op) {
   if (!op.getOffsets().empty() || !op.getSizes().empty() ||
       !op.getStrides().empty())
     return unsupported(*op, "only static slices are modelled");
@@ -346,9 +350,7 @@ LogicalResult ReferenceEvaluator::evaluateExtractSlice(tensor::ExtractSliceOp op
 LogicalResult ReferenceEvaluator::evaluate(Operation &op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
       // The seq primitives: each family evaluates its own op.
-      .Case([&](ReferenceOpInterface o) {
-        return o.evaluateReference(*this);
-      })
+      .Case([&](ReferenceOpInterface o) { return o.evaluateReference(*this); })
       .Case([&](arith::ConstantOp o) { return evaluateConstant(o); })
       // Tensor plumbing.
       .Case([&](tensor::EmptyOp o) {

@@ -23,6 +23,7 @@
 #include "Driver.h"
 
 #include "autotune/CostModel.h"
+#include "seqc/Conversion/FormLoweringInterface.h"
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "seqc/Pipelines/GpuPipeline.h"
@@ -151,7 +152,8 @@ static llvm::json::Array tilingOf(func::FuncOp function,
       os << form;
       entry["form"] = text;
     }
-    if (isa<seq::LinearScanOp>(op)) {
+    auto lowering = dyn_cast<FormLoweringOpInterface>(op.getOperation());
+    if (lowering && lowering.hasGpuKernelLowering()) {
       entry["kernel_prefix"] = (function.getSymName() + "_scan" +
                                 llvm::Twine(scans++))
                                    .str();

@@ -13,12 +13,9 @@ class FuncOp;
 
 namespace seqc {
 
-/// seq.linear_scan (real) in the sequential and prefix forms as gpu.launch
-/// ops on buffers.
-void populateLinearScanKernelPatterns(mlir::RewritePatternSet &patterns);
-
-/// On a seq.linear_scan: the name its kernels start with,
-/// "<func>_scan<k>" for the k-th linear_scan of a function in walk order
+/// On a seq op with hand-written GPU kernels (FormLoweringOpInterface's
+/// hasGpuKernelLowering: the linear scan's): the name its kernels start with,
+/// "<func>_scan<k>" for the k-th such op of a function in walk order
 /// (set by seq-lower-to-gpu-kernels before it rewrites, so that the
 /// manifest's kernels map back to the ops and their tiling).
 constexpr llvm::StringLiteral kKernelPrefixAttr = "seq.kernel_prefix";

@@ -109,12 +109,10 @@ private:
 
 /// Evaluates `function` on `arguments`; with `capture`, also returns the
 /// values those SSA values took (in `*captured`).
-llvm::LogicalResult
-evaluateFunction(mlir::func::FuncOp function,
-                 const std::vector<ref::Tensor> &arguments,
-                 std::vector<ref::Tensor> &results,
-                 llvm::ArrayRef<mlir::Value> capture = {},
-                 std::vector<ref::Tensor> *captured = nullptr);
+llvm::LogicalResult evaluateFunction(
+    mlir::func::FuncOp function, const std::vector<ref::Tensor> &arguments,
+    std::vector<ref::Tensor> &results, llvm::ArrayRef<mlir::Value> capture = {},
+    std::vector<ref::Tensor> *captured = nullptr);
 
 } // namespace seqc::eval
 

@@ -1,4 +1,5 @@
 //===- LowerToGPUKernelsPass.cpp - seq-lower-to-gpu-kernels ---------------===//
+#include "seqc/Conversion/FormLoweringInterface.h"
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -25,7 +26,9 @@ struct SeqLowerToGPUKernelsPass
   void runOnOperation() override {
     getOperation()->walk([](func::FuncOp function) {
       int64_t k = 0;
-      function.walk([&](seqc::seq::LinearScanOp op) {
+      function.walk([&](seqc::FormLoweringOpInterface op) {
+        if (!op.hasGpuKernelLowering())
+          return;
         op->setAttr(seqc::kKernelPrefixAttr,
                     StringAttr::get(op->getContext(),
                                     function.getSymName() + "_scan" +
@@ -33,7 +36,11 @@ struct SeqLowerToGPUKernelsPass
       });
     });
     RewritePatternSet patterns(&getContext());
-    seqc::populateLinearScanKernelPatterns(patterns);
+    llvm::SmallDenseSet<OperationName> seen;
+    getOperation()->walk([&](seqc::FormLoweringOpInterface op) {
+      if (op.hasGpuKernelLowering() && seen.insert(op->getName()).second)
+        op.populateGpuKernelPatterns(patterns);
+    });
     // Only the seq ops change; nothing else is to be folded here.
     GreedyRewriteConfig config;
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);

@@ -2,43 +2,20 @@
 #ifndef SEQC_CONVERSION_SEQTOLOOPS_ATTENTIONSUPPORT_H
 #define SEQC_CONVERSION_SEQTOLOOPS_ATTENTIONSUPPORT_H
 
-#include "dialects/Utils/LoopBuilder.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Value.h"
 
-#include "dialects/Seq/IR/SeqOps.h"
+#include <string>
 
 namespace seqc {
 
 /// The `scale` attribute, or 1/sqrt(dk) (static, see formLoweringBlocker).
 double attentionScale(mlir::FloatAttr scale, mlir::Value key);
 
-/// P: the steps a per-step-query softmax_attention's `init` caches (0
-/// without one), as an index.
-mlir::Value cachedSteps(LoopBuilder &lb, seq::SoftmaxAttentionOp op);
-
-/// The key and value caches the op returns, [B, P + T, H, d]: its `init`
-/// followed by this call's keys and values. Every query attends to them
-/// (step t to the first P + t + 1).
-std::pair<mlir::Value, mlir::Value>
-extendKeyValueCache(LoopBuilder &lb, seq::SoftmaxAttentionOp op);
-
-/// exp(scale * score - max) where `visible`, else 0: the unnormalized
-/// softmax weight of one key, shifted by the running maximum.
-mlir::Value softmaxWeight(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Type compute, double scale, mlir::Value score,
-                          mlir::Value max, mlir::Value visible);
-
-/// The op's output [B, T, H, dv] = numerators [B, H, T, dv] / denominators
-/// [B, H, T], in the output's element type. One reciprocal per step and
-/// head, not one division per element: a GPU kernel that coarsens the
-/// output loop would otherwise hold a dozen IEEE divisions (ptxas's slow
-/// path spills).
-mlir::Value normalizeAttention(LoopBuilder &lb, seq::SoftmaxAttentionOp op,
-                               mlir::Value numerators,
-                               mlir::Value denominators);
-
-/// scores[b, h, t, p] = q[b, t, h, :] . keys[b, p, h, :] in `compute`.
-mlir::Value attentionScores(LoopBuilder &lb, mlir::Value q, mlir::Value keys,
-                            mlir::Type compute);
+/// Why an attention op's sequential lowering cannot take it: no `scale`
+/// and a dynamic dk (the default 1/sqrt(dk) is a compile-time constant).
+/// Empty when it can.
+std::string attentionScaleBlocker(mlir::FloatAttr scale, mlir::Value key);
 
 } // namespace seqc
 

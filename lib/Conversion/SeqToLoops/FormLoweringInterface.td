@@ -33,6 +33,15 @@ def FormLoweringOpInterface : OpInterface<"FormLoweringOpInterface"> {
       "Adds the patterns that lower this kind of op in each of its forms.",
       "void", "populateFormLoweringPatterns",
       (ins "::mlir::RewritePatternSet &":$patterns)>,
+    InterfaceMethod<
+      "Whether this op has hand-written GPU kernels (seq-lower-to-gpu-kernels "
+      "names them and applies populateGpuKernelPatterns); the patterns may "
+      "decline an op, which then takes the loop-nest path.",
+      "bool", "hasGpuKernelLowering", (ins), [{}], [{ return false; }]>,
+    InterfaceMethod<
+      "Adds the patterns that rewrite this kind of op to GPU kernels.",
+      "void", "populateGpuKernelPatterns",
+      (ins "::mlir::RewritePatternSet &":$patterns), [{}], [{ return; }]>,
   ];
 }
 

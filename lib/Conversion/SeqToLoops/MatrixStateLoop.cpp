@@ -31,16 +31,16 @@ Value readOut(LoopBuilder &lb, Value state, Value query, Type compute,
         Value add = arith::AddFOp::create(eb, l, args[2], prod);
         linalg::YieldOp::create(eb, l, add);
       })[0];
-  Value out = lb.empty(RankedTensorType::get(vType.getShape(), outElement),
-                       sizes);
-  return lb.generic({sum}, {out}, {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
-                    [&](OpBuilder &eb, Location l, ValueRange args) {
-                      LoopBuilder sb(eb, l);
-                      Value factor = sb.scalar(compute, scale);
-                      Value scaled = arith::MulFOp::create(eb, l, args[0], factor);
-                      linalg::YieldOp::create(eb, l,
-                                              sb.convert(scaled, outElement));
-                    })[0];
+  Value out =
+      lb.empty(RankedTensorType::get(vType.getShape(), outElement), sizes);
+  return lb.generic(
+      {sum}, {out}, {Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
+      [&](OpBuilder &eb, Location l, ValueRange args) {
+        LoopBuilder sb(eb, l);
+        Value factor = sb.scalar(compute, scale);
+        Value scaled = arith::MulFOp::create(eb, l, args[0], factor);
+        linalg::YieldOp::create(eb, l, sb.convert(scaled, outElement));
+      })[0];
   (void)b;
 }
 
@@ -54,12 +54,10 @@ Value initialMatrixState(LoopBuilder &lb, Value init, RankedTensorType type,
 
 } // namespace
 
-LogicalResult seqc::lowerMatrixStateLoop(Operation *op, PatternRewriter &rewriter,
-                                   Value q, Value k, Value v, Value init,
-                                   RankedTensorType stateType,
-                                   RankedTensorType outputType,
-                                   FloatAttr scaleAttr,
-                                   MatrixStateUpdate update) {
+LogicalResult seqc::lowerMatrixStateLoop(
+    Operation *op, PatternRewriter &rewriter, Value q, Value k, Value v,
+    Value init, RankedTensorType stateType, RankedTensorType outputType,
+    FloatAttr scaleAttr, MatrixStateUpdate update) {
   double scale = attentionScale(scaleAttr, k);
   Location loc = op->getLoc();
   LoopBuilder lb(rewriter, loc);

@@ -1,4 +1,5 @@
-//===- MatrixStateLoop.h - the sequential loop of a matrix state -*- C++ -*-===//
+//===- MatrixStateLoop.h - the sequential loop of a matrix state -*- C++
+//-*-===//
 //
 // The loop linear attention and the delta rule share in their sequential
 // form: the state [B, H, dk, dv] and the output sequence are carried over

@@ -31,13 +31,14 @@ void populateDeltaRuleChunkwisePatterns(mlir::RewritePatternSet &patterns);
 
 /// The models of its forms on a target (seq-select-form, explain, tune).
 void addDeltaRuleFormModels(seq::DeltaRuleOp op,
-    const autotune::HardwareModel &target, autotune::FormModels &models);
+                            const autotune::HardwareModel &target,
+                            autotune::FormModels &models);
 
 /// Its value on the reference interpreter, and its operands' input roles.
 llvm::LogicalResult evaluateDeltaRule(seq::DeltaRuleOp op,
-    eval::ReferenceEvaluator &evaluator);
+                                      eval::ReferenceEvaluator &evaluator);
 eval::InputRole deltaRuleInputRole(seq::DeltaRuleOp op,
-    mlir::OpOperand &operand);
+                                   mlir::OpOperand &operand);
 
 /// Attaches the above to seq.delta_rule (lib/Families/Families.cpp).
 void registerDeltaRuleFamily(mlir::DialectRegistry &registry);

@@ -6,9 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Families/DeltaRule/DeltaRule.h"
 
-#include "autotune/FormCostModelInterface.h"
+#include "lib/Conversion/SeqToLoops/AttentionSupport.h"
+#include "lib/Families/FamilyModels.h"
 #include "seqc/Conversion/FormLoweringInterface.h"
-#include "seqc/Evaluation/ReferenceInterface.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -21,39 +21,19 @@ namespace {
 struct Lowering
     : FormLoweringOpInterface::ExternalModel<Lowering, DeltaRuleOp> {
   bool hasFormLowering(Operation *op, FormKind kind) const {
-  return kind == FormKind::sequential || kind == FormKind::chunkwise;
+    return kind == FormKind::sequential || kind == FormKind::chunkwise;
   }
 
   std::string getSequentialFormBlocker(Operation *op) const {
-  auto attention = cast<DeltaRuleOp>(op);
-  if (!attention.getScaleAttr() && attention.getK().getType().isDynamicDim(3))
-    return "needs an explicit 'scale' when dk is dynamic";
-  return "";
+    auto attention = cast<DeltaRuleOp>(op);
+    return attentionScaleBlocker(attention.getScaleAttr(), attention.getK());
   }
 
-  void populateFormLoweringPatterns(Operation *, RewritePatternSet &patterns) const {
+  void populateFormLoweringPatterns(Operation *,
+                                    RewritePatternSet &patterns) const {
     using namespace seqc::families;
     populateDeltaRuleSequentialPatterns(patterns);
     populateDeltaRuleChunkwisePatterns(patterns);
-  }
-};
-
-struct Costs
-    : autotune::FormCostModelOpInterface::ExternalModel<Costs, DeltaRuleOp> {
-  void addFormModels(Operation *op, const autotune::HardwareModel &target,
-                     autotune::FormModels &models) const {
-    families::addDeltaRuleFormModels(cast<DeltaRuleOp>(op), target, models);
-  }
-};
-
-struct Reference
-    : eval::ReferenceOpInterface::ExternalModel<Reference, DeltaRuleOp> {
-  LogicalResult evaluateReference(Operation *op,
-                                  eval::ReferenceEvaluator &evaluator) const {
-    return families::evaluateDeltaRule(cast<DeltaRuleOp>(op), evaluator);
-  }
-  eval::InputRole getInputRole(Operation *op, OpOperand &operand) const {
-    return families::deltaRuleInputRole(cast<DeltaRuleOp>(op), operand);
   }
 };
 
@@ -61,6 +41,10 @@ struct Reference
 
 void seqc::families::registerDeltaRuleFamily(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, SeqDialect *) {
-    DeltaRuleOp::attachInterface<Lowering, Costs, Reference>(*context);
+    using namespace seqc::families;
+    DeltaRuleOp::attachInterface<
+        Lowering, CostModelOf<DeltaRuleOp, addDeltaRuleFormModels>,
+        ReferenceOf<DeltaRuleOp, evaluateDeltaRule, deltaRuleInputRole>>(
+        *context);
   });
 }

@@ -8,19 +8,20 @@ using seqc::eval::InputRole;
 using seqc::eval::ReferenceEvaluator;
 
 LogicalResult seqc::families::evaluateDeltaRule(DeltaRuleOp op,
-    ReferenceEvaluator &evaluator) {
+                                                ReferenceEvaluator &evaluator) {
   auto rule = op;
   evaluator.setResults(
-      *op.getOperation(), ref::deltaRule(evaluator.get(rule.getQ()), evaluator.get(rule.getK()),
-                          evaluator.get(rule.getV()),
-                          evaluator.get(rule.getBeta()),
-                          evaluator.getOptional(rule.getGate()),
-                          evaluator.getOptional(rule.getInit()),
-                          ReferenceEvaluator::scaleOf(rule.getScaleAttr())));
+      *op.getOperation(),
+      ref::deltaRule(evaluator.get(rule.getQ()), evaluator.get(rule.getK()),
+                     evaluator.get(rule.getV()), evaluator.get(rule.getBeta()),
+                     evaluator.getOptional(rule.getGate()),
+                     evaluator.getOptional(rule.getInit()),
+                     ReferenceEvaluator::scaleOf(rule.getScaleAttr())));
   return success();
 }
 
-InputRole seqc::families::deltaRuleInputRole(DeltaRuleOp op, OpOperand &operand) {
+InputRole seqc::families::deltaRuleInputRole(DeltaRuleOp op,
+                                             OpOperand &operand) {
   auto rule = op;
   Value value = operand.get();
   if (value == rule.getBeta())

@@ -6,9 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Families/LinearAttention/LinearAttention.h"
 
-#include "autotune/FormCostModelInterface.h"
+#include "lib/Conversion/SeqToLoops/AttentionSupport.h"
+#include "lib/Families/FamilyModels.h"
 #include "seqc/Conversion/FormLoweringInterface.h"
-#include "seqc/Evaluation/ReferenceInterface.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -21,40 +21,20 @@ namespace {
 struct Lowering
     : FormLoweringOpInterface::ExternalModel<Lowering, LinearAttentionOp> {
   bool hasFormLowering(Operation *op, FormKind kind) const {
-  // The parallel form is one chunk of all T steps (Chunkwise.cpp).
-  return kind != FormKind::prefix;
+    // The parallel form is one chunk of all T steps (Chunkwise.cpp).
+    return kind != FormKind::prefix;
   }
 
   std::string getSequentialFormBlocker(Operation *op) const {
-  auto attention = cast<LinearAttentionOp>(op);
-  if (!attention.getScaleAttr() && attention.getK().getType().isDynamicDim(3))
-    return "needs an explicit 'scale' when dk is dynamic";
-  return "";
+    auto attention = cast<LinearAttentionOp>(op);
+    return attentionScaleBlocker(attention.getScaleAttr(), attention.getK());
   }
 
-  void populateFormLoweringPatterns(Operation *, RewritePatternSet &patterns) const {
+  void populateFormLoweringPatterns(Operation *,
+                                    RewritePatternSet &patterns) const {
     using namespace seqc::families;
     populateLinearAttentionSequentialPatterns(patterns);
     populateLinearAttentionChunkwisePatterns(patterns);
-  }
-};
-
-struct Costs
-    : autotune::FormCostModelOpInterface::ExternalModel<Costs, LinearAttentionOp> {
-  void addFormModels(Operation *op, const autotune::HardwareModel &target,
-                     autotune::FormModels &models) const {
-    families::addLinearAttentionFormModels(cast<LinearAttentionOp>(op), target, models);
-  }
-};
-
-struct Reference
-    : eval::ReferenceOpInterface::ExternalModel<Reference, LinearAttentionOp> {
-  LogicalResult evaluateReference(Operation *op,
-                                  eval::ReferenceEvaluator &evaluator) const {
-    return families::evaluateLinearAttention(cast<LinearAttentionOp>(op), evaluator);
-  }
-  eval::InputRole getInputRole(Operation *op, OpOperand &operand) const {
-    return families::linearAttentionInputRole(cast<LinearAttentionOp>(op), operand);
   }
 };
 
@@ -62,6 +42,10 @@ struct Reference
 
 void seqc::families::registerLinearAttentionFamily(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, SeqDialect *) {
-    LinearAttentionOp::attachInterface<Lowering, Costs, Reference>(*context);
+    using namespace seqc::families;
+    LinearAttentionOp::attachInterface<
+        Lowering, CostModelOf<LinearAttentionOp, addLinearAttentionFormModels>,
+        ReferenceOf<LinearAttentionOp, evaluateLinearAttention,
+                    linearAttentionInputRole>>(*context);
   });
 }

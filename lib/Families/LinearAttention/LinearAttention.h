@@ -26,18 +26,22 @@ class RewritePatternSet;
 namespace seqc::families {
 
 /// The form lowerings, one pattern each (seq-lower-forms).
-void populateLinearAttentionSequentialPatterns(mlir::RewritePatternSet &patterns);
-void populateLinearAttentionChunkwisePatterns(mlir::RewritePatternSet &patterns);
+void populateLinearAttentionSequentialPatterns(
+    mlir::RewritePatternSet &patterns);
+void populateLinearAttentionChunkwisePatterns(
+    mlir::RewritePatternSet &patterns);
 
 /// The models of its forms on a target (seq-select-form, explain, tune).
 void addLinearAttentionFormModels(seq::LinearAttentionOp op,
-    const autotune::HardwareModel &target, autotune::FormModels &models);
+                                  const autotune::HardwareModel &target,
+                                  autotune::FormModels &models);
 
 /// Its value on the reference interpreter, and its operands' input roles.
-llvm::LogicalResult evaluateLinearAttention(seq::LinearAttentionOp op,
-    eval::ReferenceEvaluator &evaluator);
+llvm::LogicalResult
+evaluateLinearAttention(seq::LinearAttentionOp op,
+                        eval::ReferenceEvaluator &evaluator);
 eval::InputRole linearAttentionInputRole(seq::LinearAttentionOp op,
-    mlir::OpOperand &operand);
+                                         mlir::OpOperand &operand);
 
 /// Attaches the above to seq.linear_attention (lib/Families/Families.cpp).
 void registerLinearAttentionFamily(mlir::DialectRegistry &registry);

@@ -1,7 +1,7 @@
 //===- CostModel.cpp - the forms of seq.linear_scan, costed ---------------===//
 //
 // h_t = a_t h_{t-1} + b_t over B x T x R channels: the sequential form, the
-// GPU scan kernels (LinearScanKernels.cpp: block_threads x items_per_thread,
+// GPU scan kernels (GpuKernels.cpp: block_threads x items_per_thread,
 // bandwidth by Little's law) and the chunked forms.
 //
 //===----------------------------------------------------------------------===//
@@ -35,7 +35,7 @@ struct ScanShape {
   double elements() const { return double(B) * T * R; }
 };
 
-/// GPU scan kernels (LinearScanKernels.cpp): per thread `lanes` channels,
+/// GPU scan kernels (GpuKernels.cpp): per thread `lanes` channels,
 /// `items_per_thread` steps loaded ahead. The estimate is an upper bound:
 /// two registers (a and b) per channel and step in flight over a base of
 /// 28, fitted to ptxas -v on sm_90 (f32, 4 lanes: 32, 44, 72, 147 registers
@@ -182,7 +182,7 @@ void seqc::families::addLinearScanFormModels(seq::LinearScanOp op, const Hardwar
 
   if (!seqc::hasFormLowering(op, FormKind::chunkwise))
     return;
-  // Chunkwise (ChunkwiseLinearScan.cpp, loop kernels on a GPU): every step
+  // Chunkwise (Chunkwise.cpp, loop kernels on a GPU): every step
   // sums over its chunk's earlier steps, C/2 terms of an exponential
   // (~25 flops as a polynomial) and three products each; in-chunk log sums
   // and signs (f64 and the compute type) are written and read, and the

@@ -6,9 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Families/LinearScan/LinearScan.h"
 
-#include "autotune/FormCostModelInterface.h"
+#include "lib/Families/FamilyModels.h"
 #include "seqc/Conversion/FormLoweringInterface.h"
-#include "seqc/Evaluation/ReferenceInterface.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -21,22 +20,30 @@ namespace {
 struct Lowering
     : FormLoweringOpInterface::ExternalModel<Lowering, LinearScanOp> {
   bool hasFormLowering(Operation *op, FormKind kind) const {
-  switch (kind) {
-  case FormKind::sequential:
-    return true;
-  case FormKind::prefix:
-  case FormKind::chunkwise:
-    // The chunked forms work in real arithmetic (log-space magnitudes and
-    // signs); a complex scan has only the sequential form.
-    return isa<FloatType>(
-        cast<LinearScanOp>(op).getH().getType().getElementType());
-  case FormKind::parallel:
+    switch (kind) {
+    case FormKind::sequential:
+      return true;
+    case FormKind::prefix:
+    case FormKind::chunkwise:
+      // The chunked forms work in real arithmetic (log-space magnitudes and
+      // signs); a complex scan has only the sequential form.
+      return isa<FloatType>(
+          cast<LinearScanOp>(op).getH().getType().getElementType());
+    case FormKind::parallel:
+      return false;
+    }
     return false;
   }
-  return false;
-  }
 
-  void populateFormLoweringPatterns(Operation *, RewritePatternSet &patterns) const {
+  // Every linear scan is offered to the kernels; they decline complex and
+  // dynamic ones and the chunkwise form, which take the loop-nest path.
+  bool hasGpuKernelLowering(Operation *) const { return true; }
+  void populateGpuKernelPatterns(Operation *,
+                                 RewritePatternSet &patterns) const {
+    families::populateLinearScanGpuKernelPatterns(patterns);
+  }
+  void populateFormLoweringPatterns(Operation *,
+                                    RewritePatternSet &patterns) const {
     using namespace seqc::families;
     populateLinearScanSequentialPatterns(patterns);
     populateLinearScanPrefixPatterns(patterns);
@@ -44,29 +51,14 @@ struct Lowering
   }
 };
 
-struct Costs
-    : autotune::FormCostModelOpInterface::ExternalModel<Costs, LinearScanOp> {
-  void addFormModels(Operation *op, const autotune::HardwareModel &target,
-                     autotune::FormModels &models) const {
-    families::addLinearScanFormModels(cast<LinearScanOp>(op), target, models);
-  }
-};
-
-struct Reference
-    : eval::ReferenceOpInterface::ExternalModel<Reference, LinearScanOp> {
-  LogicalResult evaluateReference(Operation *op,
-                                  eval::ReferenceEvaluator &evaluator) const {
-    return families::evaluateLinearScan(cast<LinearScanOp>(op), evaluator);
-  }
-  eval::InputRole getInputRole(Operation *op, OpOperand &operand) const {
-    return families::linearScanInputRole(cast<LinearScanOp>(op), operand);
-  }
-};
-
 } // namespace
 
 void seqc::families::registerLinearScanFamily(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, SeqDialect *) {
-    LinearScanOp::attachInterface<Lowering, Costs, Reference>(*context);
+    using namespace seqc::families;
+    LinearScanOp::attachInterface<
+        Lowering, CostModelOf<LinearScanOp, addLinearScanFormModels>,
+        ReferenceOf<LinearScanOp, evaluateLinearScan, linearScanInputRole>>(
+        *context);
   });
 }

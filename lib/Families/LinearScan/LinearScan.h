@@ -28,16 +28,20 @@ namespace seqc::families {
 void populateLinearScanSequentialPatterns(mlir::RewritePatternSet &patterns);
 void populateLinearScanPrefixPatterns(mlir::RewritePatternSet &patterns);
 void populateLinearScanChunkwisePatterns(mlir::RewritePatternSet &patterns);
+/// Its sequential and prefix forms as hand-written GPU kernels on buffers
+/// (seq-lower-to-gpu-kernels), for real element types.
+void populateLinearScanGpuKernelPatterns(mlir::RewritePatternSet &patterns);
 
 /// The models of its forms on a target (seq-select-form, explain, tune).
 void addLinearScanFormModels(seq::LinearScanOp op,
-    const autotune::HardwareModel &target, autotune::FormModels &models);
+                             const autotune::HardwareModel &target,
+                             autotune::FormModels &models);
 
 /// Its value on the reference interpreter, and its operands' input roles.
 llvm::LogicalResult evaluateLinearScan(seq::LinearScanOp op,
-    eval::ReferenceEvaluator &evaluator);
+                                       eval::ReferenceEvaluator &evaluator);
 eval::InputRole linearScanInputRole(seq::LinearScanOp op,
-    mlir::OpOperand &operand);
+                                    mlir::OpOperand &operand);
 
 /// Attaches the above to seq.linear_scan (lib/Families/Families.cpp).
 void registerLinearScanFamily(mlir::DialectRegistry &registry);

@@ -7,18 +7,22 @@ using namespace seqc::seq;
 using seqc::eval::InputRole;
 using seqc::eval::ReferenceEvaluator;
 
-LogicalResult seqc::families::evaluateLinearScan(LinearScanOp op,
-    ReferenceEvaluator &evaluator) {
+LogicalResult
+seqc::families::evaluateLinearScan(LinearScanOp op,
+                                   ReferenceEvaluator &evaluator) {
   auto scan = op;
   if (isa<ComplexType>(scan.getA().getType().getElementType()))
-    return evaluator.unsupported(*op.getOperation(), "complex linear scans are not modelled yet");
-  evaluator.setResults(*op.getOperation(), ref::linearScan(evaluator.get(scan.getA()),
-                                            evaluator.get(scan.getB()),
-                                            evaluator.getOptional(scan.getInit())));
+    return evaluator.unsupported(*op.getOperation(),
+                                 "complex linear scans are not modelled yet");
+  evaluator.setResults(*op.getOperation(),
+                       ref::linearScan(evaluator.get(scan.getA()),
+                                       evaluator.get(scan.getB()),
+                                       evaluator.getOptional(scan.getInit())));
   return success();
 }
 
-InputRole seqc::families::linearScanInputRole(LinearScanOp op, OpOperand &operand) {
+InputRole seqc::families::linearScanInputRole(LinearScanOp op,
+                                              OpOperand &operand) {
   if (operand.get() == op.getA())
     return InputRole::decay;
   return InputRole::generic;

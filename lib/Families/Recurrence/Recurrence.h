@@ -29,13 +29,14 @@ void populateRecurrenceSequentialPatterns(mlir::RewritePatternSet &patterns);
 
 /// The models of its forms on a target (seq-select-form, explain, tune).
 void addRecurrenceFormModels(seq::RecurrenceOp op,
-    const autotune::HardwareModel &target, autotune::FormModels &models);
+                             const autotune::HardwareModel &target,
+                             autotune::FormModels &models);
 
 /// Its value on the reference interpreter, and its operands' input roles.
 llvm::LogicalResult evaluateRecurrence(seq::RecurrenceOp op,
-    eval::ReferenceEvaluator &evaluator);
+                                       eval::ReferenceEvaluator &evaluator);
 eval::InputRole recurrenceInputRole(seq::RecurrenceOp op,
-    mlir::OpOperand &operand);
+                                    mlir::OpOperand &operand);
 
 /// Attaches the above to seq.recurrence (lib/Families/Families.cpp).
 void registerRecurrenceFamily(mlir::DialectRegistry &registry);

@@ -11,8 +11,9 @@ using seqc::ref::Tensor;
 /// The body is evaluated by a nested evaluator on each step's slices,
 /// states and weights: the cell's arith, math and linalg ops are the
 /// upstream ops the evaluator models.
-LogicalResult seqc::families::evaluateRecurrence(
-    RecurrenceOp op, ReferenceEvaluator &evaluator) {
+LogicalResult
+seqc::families::evaluateRecurrence(RecurrenceOp op,
+                                   ReferenceEvaluator &evaluator) {
   Block &body = op.getBody().front();
   std::vector<Tensor> weights = evaluator.getAll(op.getWeights());
   std::vector<std::vector<int64_t>> stateShapes;

@@ -22,7 +22,7 @@ using namespace seqc::autotune;
 using seqc::seq::FormKind;
 
 /// A generic seq.scan: sequential, or the prefix form
-/// (PrefixGenericScan.cpp) that reads and writes the sequences three times
+/// (Prefix.cpp) that reads and writes the sequences three times
 /// and has C + N combine steps on its critical path. On the CPU each of
 /// those steps is one loop over every chunk, serial (too small for a thread
 /// team): the prefix form does the sequential form's per-element work plus

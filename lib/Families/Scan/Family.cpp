@@ -6,9 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Families/Scan/Scan.h"
 
-#include "autotune/FormCostModelInterface.h"
+#include "lib/Families/FamilyModels.h"
 #include "seqc/Conversion/FormLoweringInterface.h"
-#include "seqc/Evaluation/ReferenceInterface.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -18,48 +17,29 @@ using namespace seqc::seq;
 
 namespace {
 
-struct Lowering
-    : FormLoweringOpInterface::ExternalModel<Lowering, ScanOp> {
+struct Lowering : FormLoweringOpInterface::ExternalModel<Lowering, ScanOp> {
   bool hasFormLowering(Operation *op, FormKind kind) const {
-  switch (kind) {
-  case FormKind::sequential:
-    return true;
-  case FormKind::prefix: {
-    // Chunks need at least one step (a dynamic T is reported as such).
-    auto type =
-        cast<RankedTensorType>(cast<ScanOp>(op).getInputs()[0].getType());
-    return type.isDynamicDim(1) || type.getDimSize(1) > 0;
-  }
-  case FormKind::chunkwise:
-  case FormKind::parallel:
+    switch (kind) {
+    case FormKind::sequential:
+      return true;
+    case FormKind::prefix: {
+      // Chunks need at least one step (a dynamic T is reported as such).
+      auto type =
+          cast<RankedTensorType>(cast<ScanOp>(op).getInputs()[0].getType());
+      return type.isDynamicDim(1) || type.getDimSize(1) > 0;
+    }
+    case FormKind::chunkwise:
+    case FormKind::parallel:
+      return false;
+    }
     return false;
   }
-  return false;
-  }
 
-  void populateFormLoweringPatterns(Operation *, RewritePatternSet &patterns) const {
+  void populateFormLoweringPatterns(Operation *,
+                                    RewritePatternSet &patterns) const {
     using namespace seqc::families;
     populateScanSequentialPatterns(patterns);
     populateScanPrefixPatterns(patterns);
-  }
-};
-
-struct Costs
-    : autotune::FormCostModelOpInterface::ExternalModel<Costs, ScanOp> {
-  void addFormModels(Operation *op, const autotune::HardwareModel &target,
-                     autotune::FormModels &models) const {
-    families::addScanFormModels(cast<ScanOp>(op), target, models);
-  }
-};
-
-struct Reference
-    : eval::ReferenceOpInterface::ExternalModel<Reference, ScanOp> {
-  LogicalResult evaluateReference(Operation *op,
-                                  eval::ReferenceEvaluator &evaluator) const {
-    return families::evaluateScan(cast<ScanOp>(op), evaluator);
-  }
-  eval::InputRole getInputRole(Operation *op, OpOperand &operand) const {
-    return families::scanInputRole(cast<ScanOp>(op), operand);
   }
 };
 
@@ -67,6 +47,9 @@ struct Reference
 
 void seqc::families::registerScanFamily(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, SeqDialect *) {
-    ScanOp::attachInterface<Lowering, Costs, Reference>(*context);
+    using namespace seqc::families;
+    ScanOp::attachInterface<Lowering, CostModelOf<ScanOp, addScanFormModels>,
+                            ReferenceOf<ScanOp, evaluateScan, scanInputRole>>(
+        *context);
   });
 }

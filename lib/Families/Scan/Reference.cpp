@@ -46,9 +46,9 @@ LogicalResult seqc::families::evaluateScan(ScanOp op,
     for (size_t i = 0; i < n; ++i)
       out[i] = scalars.lookup(combiner.getTerminator()->getOperand(i));
   };
-  ref::ScanResult r =
-      ref::scan(evaluator.getAll(op.getInputs()), evaluator.getAll(op.getInit()),
-                op.getReverse(), op.getExclusive(), combine);
+  ref::ScanResult r = ref::scan(evaluator.getAll(op.getInputs()),
+                                evaluator.getAll(op.getInit()), op.getReverse(),
+                                op.getExclusive(), combine);
   if (!ok)
     return failure();
   evaluator.setResults(*op, r);

@@ -29,14 +29,13 @@ void populateScanSequentialPatterns(mlir::RewritePatternSet &patterns);
 void populateScanPrefixPatterns(mlir::RewritePatternSet &patterns);
 
 /// The models of its forms on a target (seq-select-form, explain, tune).
-void addScanFormModels(seq::ScanOp op,
-    const autotune::HardwareModel &target, autotune::FormModels &models);
+void addScanFormModels(seq::ScanOp op, const autotune::HardwareModel &target,
+                       autotune::FormModels &models);
 
 /// Its value on the reference interpreter, and its operands' input roles.
 llvm::LogicalResult evaluateScan(seq::ScanOp op,
-    eval::ReferenceEvaluator &evaluator);
-eval::InputRole scanInputRole(seq::ScanOp op,
-    mlir::OpOperand &operand);
+                                 eval::ReferenceEvaluator &evaluator);
+eval::InputRole scanInputRole(seq::ScanOp op, mlir::OpOperand &operand);
 
 /// Attaches the above to seq.scan (lib/Families/Families.cpp).
 void registerScanFamily(mlir::DialectRegistry &registry);

@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Conversion/SeqToLoops/AttentionSupport.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxSupport.h"
 #include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 #include "seqc/Conversion/SeqToLoops.h"
 

@@ -6,9 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 
-#include "autotune/FormCostModelInterface.h"
+#include "lib/Conversion/SeqToLoops/AttentionSupport.h"
+#include "lib/Families/FamilyModels.h"
 #include "seqc/Conversion/FormLoweringInterface.h"
-#include "seqc/Evaluation/ReferenceInterface.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -21,27 +21,26 @@ namespace {
 struct Lowering
     : FormLoweringOpInterface::ExternalModel<Lowering, SoftmaxAttentionOp> {
   bool hasFormLowering(Operation *op, FormKind kind) const {
-  bool timeInvariant = cast<SoftmaxAttentionOp>(op).hasTimeInvariantQuery();
-  switch (kind) {
-  case FormKind::sequential:
-    return true;
-  case FormKind::prefix:
-    return timeInvariant; // Aaren's scan
-  case FormKind::chunkwise:
-  case FormKind::parallel:
-    return !timeInvariant; // flash tiles; one tile of all keys
-  }
-  return false;
+    bool timeInvariant = cast<SoftmaxAttentionOp>(op).hasTimeInvariantQuery();
+    switch (kind) {
+    case FormKind::sequential:
+      return true;
+    case FormKind::prefix:
+      return timeInvariant; // Aaren's scan
+    case FormKind::chunkwise:
+    case FormKind::parallel:
+      return !timeInvariant; // flash tiles; one tile of all keys
+    }
+    return false;
   }
 
   std::string getSequentialFormBlocker(Operation *op) const {
-  auto attention = cast<SoftmaxAttentionOp>(op);
-  if (!attention.getScaleAttr() && attention.getK().getType().isDynamicDim(3))
-    return "needs an explicit 'scale' when dk is dynamic";
-  return "";
+    auto attention = cast<SoftmaxAttentionOp>(op);
+    return attentionScaleBlocker(attention.getScaleAttr(), attention.getK());
   }
 
-  void populateFormLoweringPatterns(Operation *, RewritePatternSet &patterns) const {
+  void populateFormLoweringPatterns(Operation *,
+                                    RewritePatternSet &patterns) const {
     using namespace seqc::families;
     populateSoftmaxAttentionSequentialPatterns(patterns);
     populateSoftmaxAttentionPrefixPatterns(patterns);
@@ -49,29 +48,15 @@ struct Lowering
   }
 };
 
-struct Costs
-    : autotune::FormCostModelOpInterface::ExternalModel<Costs, SoftmaxAttentionOp> {
-  void addFormModels(Operation *op, const autotune::HardwareModel &target,
-                     autotune::FormModels &models) const {
-    families::addSoftmaxAttentionFormModels(cast<SoftmaxAttentionOp>(op), target, models);
-  }
-};
-
-struct Reference
-    : eval::ReferenceOpInterface::ExternalModel<Reference, SoftmaxAttentionOp> {
-  LogicalResult evaluateReference(Operation *op,
-                                  eval::ReferenceEvaluator &evaluator) const {
-    return families::evaluateSoftmaxAttention(cast<SoftmaxAttentionOp>(op), evaluator);
-  }
-  eval::InputRole getInputRole(Operation *op, OpOperand &operand) const {
-    return families::softmaxAttentionInputRole(cast<SoftmaxAttentionOp>(op), operand);
-  }
-};
-
 } // namespace
 
 void seqc::families::registerSoftmaxAttentionFamily(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, SeqDialect *) {
-    SoftmaxAttentionOp::attachInterface<Lowering, Costs, Reference>(*context);
+    using namespace seqc::families;
+    SoftmaxAttentionOp::attachInterface<
+        Lowering,
+        CostModelOf<SoftmaxAttentionOp, addSoftmaxAttentionFormModels>,
+        ReferenceOf<SoftmaxAttentionOp, evaluateSoftmaxAttention,
+                    softmaxAttentionInputRole>>(*context);
   });
 }

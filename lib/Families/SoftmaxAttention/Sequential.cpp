@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 #include "lib/Conversion/SeqToLoops/AttentionSupport.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
 #include "seqc/Conversion/SeqToLoops.h"
 

@@ -25,19 +25,23 @@ class RewritePatternSet;
 namespace seqc::families {
 
 /// The form lowerings, one pattern each (seq-lower-forms).
-void populateSoftmaxAttentionSequentialPatterns(mlir::RewritePatternSet &patterns);
+void populateSoftmaxAttentionSequentialPatterns(
+    mlir::RewritePatternSet &patterns);
 void populateSoftmaxAttentionPrefixPatterns(mlir::RewritePatternSet &patterns);
-void populateSoftmaxAttentionChunkwisePatterns(mlir::RewritePatternSet &patterns);
+void populateSoftmaxAttentionChunkwisePatterns(
+    mlir::RewritePatternSet &patterns);
 
 /// The models of its forms on a target (seq-select-form, explain, tune).
 void addSoftmaxAttentionFormModels(seq::SoftmaxAttentionOp op,
-    const autotune::HardwareModel &target, autotune::FormModels &models);
+                                   const autotune::HardwareModel &target,
+                                   autotune::FormModels &models);
 
 /// Its value on the reference interpreter, and its operands' input roles.
-llvm::LogicalResult evaluateSoftmaxAttention(seq::SoftmaxAttentionOp op,
-    eval::ReferenceEvaluator &evaluator);
+llvm::LogicalResult
+evaluateSoftmaxAttention(seq::SoftmaxAttentionOp op,
+                         eval::ReferenceEvaluator &evaluator);
 eval::InputRole softmaxAttentionInputRole(seq::SoftmaxAttentionOp op,
-    mlir::OpOperand &operand);
+                                          mlir::OpOperand &operand);
 
 /// Attaches the above to seq.softmax_attention (lib/Families/Families.cpp).
 void registerSoftmaxAttentionFamily(mlir::DialectRegistry &registry);

@@ -1,4 +1,4 @@
-//===- LinearScanKernels.cpp - seq.linear_scan as GPU kernels -------------===//
+//===- GpuKernels.cpp - seq.linear_scan as GPU kernels --------------------===//
 //
 // A diagonal linear scan is memory-bound: the kernels below read a and b
 // once (sequential form) or twice (prefix form) and write h once, with
@@ -28,6 +28,7 @@
 // as `seq.vector_width`.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Families/LinearScan/LinearScan.h"
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -495,6 +496,6 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
 
 } // namespace
 
-void seqc::populateLinearScanKernelPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearScanGpuKernelPatterns(RewritePatternSet &patterns) {
   patterns.add<LinearScanToKernels>(patterns.getContext());
 }

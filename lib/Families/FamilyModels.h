@@ -1,0 +1,47 @@
+//===- FamilyModels.h - external models every family attaches -*- C++ -*-===//
+//
+// The cost-model and reference models are the same for every family: they
+// forward to the family's functions. A family's Family.cpp names those
+// functions here and writes only its lowering model by hand (which forms
+// exist, what blocks the sequential one, which patterns lower it).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_FAMILIES_FAMILYMODELS_H
+#define SEQC_FAMILIES_FAMILYMODELS_H
+
+#include "autotune/FormCostModelInterface.h"
+#include "seqc/Evaluation/ReferenceInterface.h"
+
+namespace seqc::families {
+
+/// FormCostModelOpInterface of `OpT` by `AddModels`.
+template <typename OpT, void (*AddModels)(OpT, const autotune::HardwareModel &,
+                                          autotune::FormModels &)>
+struct CostModelOf : autotune::FormCostModelOpInterface::ExternalModel<
+                         CostModelOf<OpT, AddModels>, OpT> {
+  void addFormModels(mlir::Operation *op, const autotune::HardwareModel &target,
+                     autotune::FormModels &models) const {
+    AddModels(llvm::cast<OpT>(op), target, models);
+  }
+};
+
+/// ReferenceOpInterface of `OpT` by `Evaluate` and `Role`.
+template <typename OpT,
+          llvm::LogicalResult (*Evaluate)(OpT, eval::ReferenceEvaluator &),
+          eval::InputRole (*Role)(OpT, mlir::OpOperand &)>
+struct ReferenceOf : eval::ReferenceOpInterface::ExternalModel<
+                         ReferenceOf<OpT, Evaluate, Role>, OpT> {
+  llvm::LogicalResult
+  evaluateReference(mlir::Operation *op,
+                    eval::ReferenceEvaluator &evaluator) const {
+    return Evaluate(llvm::cast<OpT>(op), evaluator);
+  }
+  eval::InputRole getInputRole(mlir::Operation *op,
+                               mlir::OpOperand &operand) const {
+    return Role(llvm::cast<OpT>(op), operand);
+  }
+};
+
+} // namespace seqc::families
+
+#endif // SEQC_FAMILIES_FAMILYMODELS_H
