@@ -57,8 +57,8 @@ std::string TileConfig::str() const {
 
 bool TileConfig::sameTiles(const TileConfig &o) const {
   return kind == o.kind && variant == o.variant && chunkSize == o.chunkSize &&
-         blockThreads == o.blockThreads &&
-         itemsPerThread == o.itemsPerThread && stateTerms == o.stateTerms;
+         blockThreads == o.blockThreads && itemsPerThread == o.itemsPerThread &&
+         stateTerms == o.stateTerms;
 }
 
 FormModels formModels(Operation *op, const HardwareModel &target) {
@@ -71,8 +71,7 @@ FormModels formModels(Operation *op, const HardwareModel &target) {
   llvm::erase_if(models.candidates, [&](const FormModel &m) {
     return !seqc::hasFormLowering(op, m.kind);
   });
-  for (seq::FormKind kind :
-       cast<seq::FormOpInterface>(op).getValidFormKinds())
+  for (seq::FormKind kind : cast<seq::FormOpInterface>(op).getValidFormKinds())
     if (llvm::none_of(models.candidates,
                       [&](const FormModel &m) { return m.kind == kind; }))
       models.unavailable.push_back({kind, "no lowering yet"});

@@ -140,9 +140,9 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
               {Dims{0, 2}, Dims{0, 2, 1}}, {Dims{0, 1}}, 3, {2},
               [&](OpBuilder &b, Location bl, ValueRange a) {
                 // A'[i, j] = A[i, j] - (j == i).
-                Value onDiagonal = arith::CmpIOp::create(
-                    b, bl, arith::CmpIPredicate::eq,
-                    linalg::IndexOp::create(b, bl, 2), i);
+                Value onDiagonal =
+                    arith::CmpIOp::create(b, bl, arith::CmpIPredicate::eq,
+                                          linalg::IndexOp::create(b, bl, 2), i);
                 Value coefficient = arith::SelectOp::create(
                     b, bl, onDiagonal,
                     arith::ConstantOp::create(b, bl, b.getF32FloatAttr(-1)),
@@ -166,14 +166,14 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
       keyIns.push_back(L);
       keyDims.push_back(Dims{0, 1});
     }
-    Value betaKeys = elementwise(
-        lb, keyIns, keyDims, {M, C, DK},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value x = mulF(b, l, a[0], a[1]);
-          if (L)
-            x = mulF(b, l, x, expF(b, l, a[2]));
-          return arith::NegFOp::create(b, l, x).getResult();
-        });
+    Value betaKeys =
+        elementwise(lb, keyIns, keyDims, {M, C, DK},
+                    [&](OpBuilder &b, Location l, ValueRange a) {
+                      Value x = mulF(b, l, a[0], a[1]);
+                      if (L)
+                        x = mulF(b, l, x, expF(b, l, a[2]));
+                      return arith::NegFOp::create(b, l, x).getResult();
+                    });
     Value betaValues =
         elementwise(lb, {v, beta}, {Dims{0, 1, 2}, Dims{0, 1}}, {M, C, DV},
                     [&](OpBuilder &b, Location l, ValueRange a) {
@@ -206,9 +206,9 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
           Value S = iter[0];
           Value statesIn = ib.insertSlice(S, iter[1], 1, n);
           // V' = U - W S, accumulated onto U.
-          Value corrected = batchMatmul(
-              ib, ib.extractSlice(perChunkNegW, 1, n), S,
-              ib.extractSlice(perChunkU, 1, n), false, operands);
+          Value corrected =
+              batchMatmul(ib, ib.extractSlice(perChunkNegW, 1, n), S,
+                          ib.extractSlice(perChunkU, 1, n), false, operands);
           Value decayed = S;
           if (perChunkGamma)
             decayed = elementwise(ib, {ib.extractSlice(perChunkGamma, 1, n), S},
@@ -226,8 +226,8 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});
     Value correctedValues = reshape(lb, loop.getResult(2), {M, C, DV});
 
-    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}),
-                          false, operands);
+    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}), false,
+                          operands);
     O = batchMatmul(lb, causalScoresT(lb, q, k, L, operands), correctedValues,
                     O, /*transposeLhs=*/true);
     rewriter.replaceOp(
@@ -239,6 +239,7 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
 
 } // namespace
 
-void seqc::families::populateDeltaRuleChunkwisePatterns(RewritePatternSet &patterns) {
+void seqc::families::populateDeltaRuleChunkwisePatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerDeltaRuleChunkwise>(patterns.getContext());
 }

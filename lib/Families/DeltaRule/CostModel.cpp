@@ -4,8 +4,8 @@
 // WY/UT form (a triangular solve per chunk on top of the GLA-like work).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/DeltaRule/DeltaRule.h"
 #include "autotune/CostModelSupport.h"
+#include "lib/Families/DeltaRule/DeltaRule.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -22,8 +22,9 @@ using namespace seqc;
 using namespace seqc::autotune;
 using seqc::seq::FormKind;
 
-void seqc::families::addDeltaRuleFormModels(seq::DeltaRuleOp op, const HardwareModel &t,
-                        FormModels &models) {
+void seqc::families::addDeltaRuleFormModels(seq::DeltaRuleOp op,
+                                            const HardwareModel &t,
+                                            FormModels &models) {
   ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
   double B = q[0], H = q[2], dk = q[3], dv = v[3];
   int64_t T = stepsOf(q);
@@ -41,17 +42,16 @@ void seqc::families::addDeltaRuleFormModels(seq::DeltaRuleOp op, const HardwareM
   // substitution rows (one reduction each), three loop nests per chunk in
   // the chunk loop (-W S onto U, the decay, K'^T V'), and, with a gate, the
   // in-chunk cumulative sum.
-  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
-                      {}};
+  FormModel chunkwise{
+      FormKind::chunkwise, name, {chunkVariable(T)}, {}, {}, {}};
   chunkwise.cost = [=](const TileConfig &config) {
     double c = *config.chunkSize;
     double chunks = std::ceil(T / c);
     double heads = B * H;
-    double flops = 2 * heads * chunks *
-                   (c * c * dk + c * c * c + 2 * c * c * (dk + dv) +
-                    3 * c * dk * dv);
-    double bytes = io + chunkIntermediateBytes(heads, chunks, c, dk, dv, 10,
-                                               5);
+    double flops =
+        2 * heads * chunks *
+        (c * c * dk + c * c * c + 2 * c * c * (dk + dv) + 3 * c * dk * dv);
+    double bytes = io + chunkIntermediateBytes(heads, chunks, c, dk, dv, 10, 5);
     double steps = 3 * chunks + c + (gated ? c : 0);
     return cost(FormKind::chunkwise, bytes, flops, steps, 20, t, 0,
                 loopNestTime(t), chunkwiseEfficiency);

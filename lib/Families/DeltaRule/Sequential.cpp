@@ -4,9 +4,9 @@
 // o = scale S^T q (lowerMatrixStateLoop).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/DeltaRule/DeltaRule.h"
-#include "lib/Conversion/SeqToLoops/MatrixStateLoop.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/MatrixStateLoop.h"
+#include "lib/Families/DeltaRule/DeltaRule.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -48,11 +48,12 @@ struct LowerDeltaRule : OpRewritePattern<DeltaRuleOp> {
           {Dims{0, 1, 3}, Dims{0, 1, 3, 2}}, {Dims{0, 1, 2}}, 4, {3},
           [&](OpBuilder &eb, Location el, ValueRange args) {
             LoopBuilder sb(eb, el);
-            Value prod = arith::MulFOp::create(eb, el,
-                                               sb.convert(args[0], compute),
-                                               sb.convert(args[1], compute));
+            Value prod =
+                arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
+                                      sb.convert(args[1], compute));
             linalg::YieldOp::create(
-                eb, el, ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
+                eb, el,
+                ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
           })[0];
       SmallVector<Value> ins = {kT, vT, kS, ib.extractTimeSlice(beta, t)};
       SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3}, Dims{0, 1, 3},
@@ -92,6 +93,7 @@ struct LowerDeltaRule : OpRewritePattern<DeltaRuleOp> {
 
 } // namespace
 
-void seqc::families::populateDeltaRuleSequentialPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateDeltaRuleSequentialPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerDeltaRule>(patterns.getContext());
 }

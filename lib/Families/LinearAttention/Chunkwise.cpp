@@ -144,8 +144,8 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Value statesIn = reshape(lb, loop.getResult(1), {M, DK, DV});
 
     // O = (Q exp(L)) S_in, then the intra-chunk terms accumulate into it.
-    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}),
-                          false, operands);
+    Value O = batchMatmul(lb, queries, statesIn, zerosOf(lb, {M, C, DV}), false,
+                          operands);
     if (!vectorGate)
       O = batchMatmul(lb, causalScoresT(lb, q, k, L, operands), v, O,
                       /*transposeLhs=*/true, operands);
@@ -177,19 +177,18 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
       // R: L at the end of each block; P: at its start (the end of the one
       // before, 0 for the first).
       Value R = lb.extractSlice(Lb, 2, lb.index(c - 1)); // [M, blocks, DK]
-      Value P = staticInsert(lb, staticSlice(lb, R, {0, 0, 0}, {M, blocks - 1, DK}),
-                             zerosOf(lb, {M, blocks, DK}, f64), {0, 1, 0});
+      Value P =
+          staticInsert(lb, staticSlice(lb, R, {0, 0, 0}, {M, blocks - 1, DK}),
+                       zerosOf(lb, {M, blocks, DK}, f64), {0, 1, 0});
       // Loops (m, r, i, d).
       Value qScaled = elementwise(
           lb, {qb, Lb, P}, {Dims{0, 1, 2, 3}, Dims{0, 1, 2, 3}, Dims{0, 1, 3}},
-          {M, blocks, c, DK},
-          [&](OpBuilder &b, Location l, ValueRange a) {
+          {M, blocks, c, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
             return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
           });
       Value kScaled = elementwise(
           lb, {kb, R, Lb}, {Dims{0, 1, 2, 3}, Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
-          {M, blocks, c, DK},
-          [&](OpBuilder &b, Location l, ValueRange a) {
+          {M, blocks, c, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
             return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
           });
       // between[m, r, s, d] = exp(P_r - R_s) for key blocks s before query
@@ -208,11 +207,12 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
           });
       // Per key block s, the queries of all later blocks rescaled to its
       // end, transposed: [M, s, DK, r, i]. Loops (m, s, d, r, i).
-      Value queriesT = elementwise(
-          lb, {qScaled, between}, {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
-          {M, blocks, DK, blocks, c}, [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], a[1]);
-          });
+      Value queriesT = elementwise(lb, {qScaled, between},
+                                   {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
+                                   {M, blocks, DK, blocks, c},
+                                   [&](OpBuilder &b, Location l, ValueRange a) {
+                                     return mulF(b, l, a[0], a[1]);
+                                   });
       // A^T over key block s (rows j) and all queries (columns i).
       Value offDiagonalT =
           batchMatmul(lb, reshape(lb, kScaled, {M * blocks, c, DK}),
@@ -228,20 +228,20 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     Dims transposed = {0, 1, 3, 2};
     Value qT = convertElements(lb, qb, rewriter.getF32Type(), transposed);
     Value LT = convertElements(lb, Lb, f64, transposed);
-    Value diagonalT = lb.generic(
-        {kb, qT, Lb, LT},
-        {zerosOf(lb, {M, blocks, c, c})},
-        {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}},
-        {Dims{0, 1, 2, 4}}, 5, {3},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
-                            expOfDifference(b, l, a[3], a[2]));
-          Value sum = arith::AddFOp::create(b, l, a[4], term);
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::SelectOp::create(
-                  b, l, indexAtMost(b, l, 2, 4), sum, a[4])});
-        })[0];
+    Value diagonalT =
+        lb.generic({kb, qT, Lb, LT}, {zerosOf(lb, {M, blocks, c, c})},
+                   {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3},
+                    Dims{0, 1, 3, 4}},
+                   {Dims{0, 1, 2, 4}}, 5, {3},
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
+                                       expOfDifference(b, l, a[3], a[2]));
+                     Value sum = arith::AddFOp::create(b, l, a[4], term);
+                     linalg::YieldOp::create(
+                         b, l,
+                         ValueRange{arith::SelectOp::create(
+                             b, l, indexAtMost(b, l, 2, 4), sum, a[4])});
+                   })[0];
     Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * blocks, c, c}), vb,
                            reshape(lb, O, {M * blocks, c, DV}),
                            /*transposeLhs=*/true, operands);
@@ -251,6 +251,7 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
 
 } // namespace
 
-void seqc::families::populateLinearAttentionChunkwisePatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearAttentionChunkwisePatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerLinearAttentionChunkwise>(patterns.getContext());
 }

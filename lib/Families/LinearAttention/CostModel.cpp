@@ -4,8 +4,8 @@
 // intra-chunk matmuls, a chunk loop) and parallel (one chunk of T).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/LinearAttention/LinearAttention.h"
 #include "autotune/CostModelSupport.h"
+#include "lib/Families/LinearAttention/LinearAttention.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -23,7 +23,8 @@ using namespace seqc::autotune;
 using seqc::seq::FormKind;
 
 void seqc::families::addLinearAttentionFormModels(seq::LinearAttentionOp op,
-                              const HardwareModel &t, FormModels &models) {
+                                                  const HardwareModel &t,
+                                                  FormModels &models) {
   ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
   double B = q[0], H = q[2], dk = q[3], dv = v[3];
   int64_t T = stepsOf(q);
@@ -36,8 +37,8 @@ void seqc::families::addLinearAttentionFormModels(seq::LinearAttentionOp op,
          parallelEfficiency = t.efficiencyOverride(name, "parallel");
   models.candidates.push_back(
       matrixStateSequential(name, io, 4 * B * H * T * dk * dv, T, t));
-  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(T)}, {}, {},
-                      {}};
+  FormModel chunkwise{
+      FormKind::chunkwise, name, {chunkVariable(T)}, {}, {}, {}};
   chunkwise.constrain = [=](ConstraintBuilder &b) {
     if (t.isGpu)
       return;
@@ -63,8 +64,8 @@ void seqc::families::addLinearAttentionFormModels(seq::LinearAttentionOp op,
   auto chunked = [=](FormKind kind, double c, double efficiency) {
     double chunks = std::ceil(T / c);
     double heads = B * H;
-    double flops = 2 * heads * chunks *
-                   (2 * c * dk * dv + c * c * dk + c * c * dv);
+    double flops =
+        2 * heads * chunks * (2 * c * dk * dv + c * c * dk + c * c * dv);
     if (vectorGate)
       flops += heads * chunks * c * std::min(c, 16.0) * dk * 25;
     double bytes = io + chunkIntermediateBytes(heads, chunks, c, dk, dv,
@@ -74,8 +75,7 @@ void seqc::families::addLinearAttentionFormModels(seq::LinearAttentionOp op,
                 efficiency);
   };
   chunkwise.cost = [=](const TileConfig &config) {
-    return chunked(FormKind::chunkwise, *config.chunkSize,
-                   chunkwiseEfficiency);
+    return chunked(FormKind::chunkwise, *config.chunkSize, chunkwiseEfficiency);
   };
   models.candidates.push_back(std::move(chunkwise));
   // The parallel form: one chunk of all T steps (the T x T masked scores).

@@ -4,9 +4,9 @@
 // step parallel over batch, heads and channels (lowerMatrixStateLoop).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/LinearAttention/LinearAttention.h"
-#include "lib/Conversion/SeqToLoops/MatrixStateLoop.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/MatrixStateLoop.h"
+#include "lib/Families/LinearAttention/LinearAttention.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -56,9 +56,9 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
                   math::ExpOp::create(eb, el, sb.convert(args[2], compute));
               s = arith::MulFOp::create(eb, el, s, alpha);
             }
-            Value kv = arith::MulFOp::create(eb, el,
-                                             sb.convert(args[0], compute),
-                                             sb.convert(args[1], compute));
+            Value kv =
+                arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
+                                      sb.convert(args[1], compute));
             Value next = arith::AddFOp::create(eb, el, s, kv);
             linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
           })[0];
@@ -72,6 +72,7 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
 
 } // namespace
 
-void seqc::families::populateLinearAttentionSequentialPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearAttentionSequentialPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerLinearAttention>(patterns.getContext());
 }

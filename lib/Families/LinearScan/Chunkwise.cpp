@@ -71,13 +71,13 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
     auto pack = [&](Value v, double identity) {
       Value converted = convertElements(lb, reshape(lb, v, {B, T, R}), compute);
       if (N * C != T)
-        converted = staticInsert(
-            lb, converted,
-            lb.filled(tensorOf(rewriter, {B, N * C, R}, compute),
-                      getAsIndexOpFoldResult(rewriter.getContext(),
-                                             {B, N * C, R}),
-                      rewriter.getFloatAttr(compute, identity)),
-            {0, 0, 0});
+        converted =
+            staticInsert(lb, converted,
+                         lb.filled(tensorOf(rewriter, {B, N * C, R}, compute),
+                                   getAsIndexOpFoldResult(rewriter.getContext(),
+                                                          {B, N * C, R}),
+                                   rewriter.getFloatAttr(compute, identity)),
+                         {0, 0, 0});
       return reshape(lb, converted, {M, C, R});
     };
     Value a = pack(op.getA(), 1.0), b = pack(op.getB(), 0.0);
@@ -202,8 +202,8 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
     if (N * C != T)
       steps = staticSlice(lb, steps, {0, 0, 0}, {B, T, R});
     RankedTensorType finalType = op.getFinalState().getType();
-    Value finalState = convertElements(lb, carry.getResult(0),
-                                       finalType.getElementType());
+    Value finalState =
+        convertElements(lb, carry.getResult(0), finalType.getElementType());
     rewriter.replaceOp(op, {reshape(lb, steps, hType.getShape()),
                             reshape(lb, finalState, finalType.getShape())});
     return success();
@@ -212,6 +212,7 @@ struct LowerLinearScanChunkwise : OpRewritePattern<LinearScanOp> {
 
 } // namespace
 
-void seqc::families::populateLinearScanChunkwisePatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearScanChunkwisePatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerLinearScanChunkwise>(patterns.getContext());
 }

@@ -5,10 +5,10 @@
 // bandwidth by Little's law) and the chunked forms.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/LinearScan/LinearScan.h"
 #include "autotune/CostModelSupport.h"
-#include "seqc/Conversion/SeqToLoops.h"
+#include "lib/Families/LinearScan/LinearScan.h"
 #include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -25,7 +25,6 @@ using namespace seqc::autotune;
 using seqc::seq::FormKind;
 
 namespace {
-
 
 struct ScanShape {
   int64_t B, T, R;
@@ -83,8 +82,9 @@ void constrainScanThreads(ConstraintBuilder &b, const ScanShape &s,
                         t.registersPerSM),
             // regs <= floor(R / threads), tabulated over block_threads:
             // linear for Z3, where threads * regs would not be.
-            regs <= b.table("block_threads", [R = t.registersPerSM](
-                                                 int64_t n) { return R / n; }));
+            regs <= b.table("block_threads", [R = t.registersPerSM](int64_t n) {
+              return R / n;
+            }));
 }
 
 std::vector<TileVariable> scanThreadVariables() {
@@ -95,16 +95,20 @@ std::vector<TileVariable> scanThreadVariables() {
           {"items_per_thread", {1, 2, 4, 8, 16}, &TileConfig::itemsPerThread}};
 }
 
-
 } // namespace
 
-void seqc::families::addLinearScanFormModels(seq::LinearScanOp op, const HardwareModel &t,
-                         FormModels &models) {
+void seqc::families::addLinearScanFormModels(seq::LinearScanOp op,
+                                             const HardwareModel &t,
+                                             FormModels &models) {
   ArrayRef<int64_t> shape = shapeOf(op.getA());
-  ScanShape s{shape[0], stepsOf(shape), product(shape.drop_front(2)),
-              elementBytes(op.getA()), elementBytes(op.getH()), 1};
-  bool gpuKernel = t.isGpu && !isa<ComplexType>(getElementTypeOrSelf(
-                                  op.getH().getType()));
+  ScanShape s{shape[0],
+              stepsOf(shape),
+              product(shape.drop_front(2)),
+              elementBytes(op.getA()),
+              elementBytes(op.getH()),
+              1};
+  bool gpuKernel =
+      t.isGpu && !isa<ComplexType>(getElementTypeOrSelf(op.getH().getType()));
   if (gpuKernel)
     s.lanes = s.R % 4 == 0 ? 4 : 1;
   std::string name = op->getName().getStringRef().str();
@@ -187,8 +191,8 @@ void seqc::families::addLinearScanFormModels(seq::LinearScanOp op, const Hardwar
   // (~25 flops as a polynomial) and three products each; in-chunk log sums
   // and signs (f64 and the compute type) are written and read, and the
   // critical path is the C-step log-sum loop plus the N-step carry.
-  FormModel chunkwise{FormKind::chunkwise, name, {chunkVariable(s.T)}, {}, {},
-                      {}};
+  FormModel chunkwise{
+      FormKind::chunkwise, name, {chunkVariable(s.T)}, {}, {}, {}};
   double chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
   chunkwise.cost = [s, t, chunkwiseEfficiency](const TileConfig &c) {
     double C = *c.chunkSize, chunks = std::ceil(s.T / C);

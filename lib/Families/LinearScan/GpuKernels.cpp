@@ -496,6 +496,7 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
 
 } // namespace
 
-void seqc::families::populateLinearScanGpuKernelPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearScanGpuKernelPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LinearScanToKernels>(patterns.getContext());
 }

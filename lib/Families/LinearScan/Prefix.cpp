@@ -16,9 +16,9 @@
 //
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/LinearScan/LinearScan.h"
-#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "lib/Families/LinearScan/LinearScan.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -92,9 +92,8 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
       SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
       for (unsigned d = 0; d < restRank; ++d)
         groups.push_back({3 + d});
-      return tensor::ExpandShapeOp::create(rewriter, loc,
-                                           tensorOf(with({B, N, C})), dest,
-                                           groups)
+      return tensor::ExpandShapeOp::create(
+                 rewriter, loc, tensorOf(with({B, N, C})), dest, groups)
           .getResult();
     };
     Value a = padded(op.getA(), 1.0), b = padded(op.getB(), 0.0);
@@ -111,7 +110,8 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
           Value aT = ib.extractSlice(a, 2, t), bT = ib.extractSlice(b, 2, t);
           ValueRange next = ib.generic(
               {aT, bT}, {iter[0], iter[1]}, {lane, lane}, {lane, lane},
-              lane.size(), {}, [&](OpBuilder &eb, Location el, ValueRange args) {
+              lane.size(), {},
+              [&](OpBuilder &eb, Location el, ValueRange args) {
                 Value p = arith::MulFOp::create(eb, el, args[0], args[2]);
                 Value h = arith::AddFOp::create(
                     eb, el, arith::MulFOp::create(eb, el, args[0], args[3]),
@@ -128,15 +128,17 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
 
     // 2. The state entering each chunk, scanned over the N aggregates.
     SmallVector<unsigned> state = identityDims(1 + restRank); // [B, ...]
-    Value init = op.getInit()
-                     ? lb.generic({op.getInit()},
-                                  {lb.empty(tensorOf(with({B})), sizes(with({B})))},
-                                  {state}, {state}, state.size(), {},
-                                  [&](OpBuilder &bb, Location l, ValueRange args) {
-                                    LoopBuilder sb(bb, l);
-                                    linalg::YieldOp::create(bb, l, sb.convert(args[0], element));
-                                  })[0]
-                     : filled(lb, with({B}), 0.0);
+    Value init =
+        op.getInit()
+            ? lb.generic({op.getInit()},
+                         {lb.empty(tensorOf(with({B})), sizes(with({B})))},
+                         {state}, {state}, state.size(), {},
+                         [&](OpBuilder &bb, Location l, ValueRange args) {
+                           LoopBuilder sb(bb, l);
+                           linalg::YieldOp::create(
+                               bb, l, sb.convert(args[0], element));
+                         })[0]
+            : filled(lb, with({B}), 0.0);
     auto pass2 = scf::ForOp::create(
         rewriter, loc, lb.index(0), lb.index(N), lb.index(1),
         ValueRange{init, lb.empty(tensorOf(with({B, N})), sizes(with({B, N})))},
@@ -151,8 +153,9 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
               {state, state, state}, {state}, state.size(), {},
               [&](OpBuilder &eb, Location el, ValueRange args) {
                 Value carried = arith::MulFOp::create(eb, el, args[0], args[2]);
-                linalg::YieldOp::create(
-                    eb, el, ValueRange{arith::AddFOp::create(eb, el, carried, args[1])});
+                linalg::YieldOp::create(eb, el,
+                                        ValueRange{arith::AddFOp::create(
+                                            eb, el, carried, args[1])});
               })[0];
           scf::YieldOp::create(nb, l, ValueRange{next, carries});
         });
@@ -192,6 +195,7 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
 /// Padded steps have score -inf: they leave every state unchanged.
 } // namespace
 
-void seqc::families::populateLinearScanPrefixPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearScanPrefixPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerLinearScanPrefix>(patterns.getContext());
 }

@@ -4,16 +4,16 @@
 // is one linalg.generic over the channels.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/LinearScan/LinearScan.h"
-#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "lib/Families/LinearScan/LinearScan.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -40,8 +40,8 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
     Value a = op.getA(), b = op.getB();
     RankedTensorType stateType = op.getFinalState().getType();
     Type stateElement = stateType.getElementType();
-    Value init = op.getInit() ? op.getInit()
-                              : lb.zeros(stateType, lb.sizesOf(a, 1));
+    Value init =
+        op.getInit() ? op.getInit() : lb.zeros(stateType, lb.sizesOf(a, 1));
     Value states = lb.empty(op.getH().getType(), lb.sizesOf(a));
     Value finals = lb.empty(stateType, lb.sizesOf(a, 1));
     // Per step and sequence, the state is [...] (rank - 2 dims).
@@ -81,7 +81,8 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
                       if (isa<ComplexType>(stateElement)) {
                         Value product =
                             complex::MulOp::create(eb, el, args[0], args[2]);
-                        result = complex::AddOp::create(eb, el, product, args[1]);
+                        result =
+                            complex::AddOp::create(eb, el, product, args[1]);
                       } else {
                         Value aS = sb.convert(args[0], stateElement);
                         Value bS = sb.convert(args[1], stateElement);
@@ -96,8 +97,7 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
                 scf::YieldOp::create(nb, l, ValueRange{updated[0], written});
               });
           Value hOut = bb.insertSlice(timeLoop.getResult(1), outer[0], 0, n);
-          Value lastOut =
-              bb.insertSlice(timeLoop.getResult(0), outer[1], 0, n);
+          Value lastOut = bb.insertSlice(timeLoop.getResult(0), outer[1], 0, n);
           scf::YieldOp::create(ob, ol, ValueRange{hOut, lastOut});
         });
     rewriter.replaceOp(op, {batchLoop.getResult(0), batchLoop.getResult(1)});
@@ -107,6 +107,7 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
 
 } // namespace
 
-void seqc::families::populateLinearScanSequentialPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateLinearScanSequentialPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerLinearScan>(patterns.getContext());
 }

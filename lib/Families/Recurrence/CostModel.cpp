@@ -4,10 +4,10 @@
 // (alternating, fused), each with its own model.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/Recurrence/Recurrence.h"
 #include "autotune/CostModelSupport.h"
-#include "seqc/Conversion/SeqToLoops.h"
+#include "lib/Families/Recurrence/Recurrence.h"
 #include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -112,8 +112,9 @@ std::optional<double> tensorCoreStepSeconds(const StepProduct &p,
 /// otherwise the step's generic kernels run on one block a multiprocessor
 /// behind a grid barrier each. Calibrated and checked on an H200
 /// (HardwareModel.cpp, benchmarks/README.md "FlashRNN's two variants").
-void seqc::families::addRecurrenceFormModels(seq::RecurrenceOp op, const HardwareModel &t,
-                         FormModels &models) {
+void seqc::families::addRecurrenceFormModels(seq::RecurrenceOp op,
+                                             const HardwareModel &t,
+                                             FormModels &models) {
   addSequentialOnly(op, t, models);
   if (!t.isGpu)
     return;
@@ -125,9 +126,8 @@ void seqc::families::addRecurrenceFormModels(seq::RecurrenceOp op, const Hardwar
         std::max(stateBytes, product(shapeOf(state)) * elementBytes(state));
   double steps = stepsOf(shapeOf(op.getInputs()[0]));
   double stepFlops = step.flops();
-  double productSeconds = tensorCoreStepSeconds(step, t).value_or(
-      std::max(step.weightBytes / t.stepWeightBandwidth,
-               stepFlops / t.stepFlopRate));
+  double productSeconds = tensorCoreStepSeconds(step, t).value_or(std::max(
+      step.weightBytes / t.stepWeightBandwidth, stepFlops / t.stepFlopRate));
   auto base = alternating.cost;
   alternating.cost = [=](const TileConfig &c) {
     Cost cost = base(c);
@@ -137,8 +137,8 @@ void seqc::families::addRecurrenceFormModels(seq::RecurrenceOp op, const Hardwar
   };
   bool resident = std::ceil(step.weightBytes / t.sms) <= t.sharedPerBlock;
   double stepSeconds =
-      resident ? t.fusedStepLatency + t.sms * (stateBytes / step.heads) /
-                                          t.fusedStateBandwidth
+      resident ? t.fusedStepLatency +
+                     t.sms * (stateBytes / step.heads) / t.fusedStateBandwidth
                : 3 * t.fusedStepLatency +
                      std::max(step.weightBytes / t.fusedWeightBandwidth,
                               stepFlops / t.stepFlopRate);
@@ -150,8 +150,8 @@ void seqc::families::addRecurrenceFormModels(seq::RecurrenceOp op, const Hardwar
     cost.flops = steps * stepFlops;
     cost.launches = 2;
     cost.steps = steps;
-    cost.seconds = cost.bytes / t.bandwidth + 2 * t.launchLatency +
-                   steps * stepSeconds;
+    cost.seconds =
+        cost.bytes / t.bandwidth + 2 * t.launchLatency + steps * stepSeconds;
     return cost;
   };
   models.candidates.push_back(std::move(fused));

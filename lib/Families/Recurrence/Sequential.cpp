@@ -5,16 +5,16 @@
 // input (the cell: h R, gates, state update).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/Recurrence/Recurrence.h"
-#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "lib/Families/Recurrence/Recurrence.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -109,6 +109,7 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
 
 } // namespace
 
-void seqc::families::populateRecurrenceSequentialPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateRecurrenceSequentialPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerRecurrence>(patterns.getContext());
 }

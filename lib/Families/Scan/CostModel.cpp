@@ -3,8 +3,8 @@
 // Sequential, or the prefix form with the op's own combiner.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/Scan/Scan.h"
 #include "autotune/CostModelSupport.h"
+#include "lib/Families/Scan/Scan.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -31,7 +31,7 @@ using seqc::seq::FormKind;
 /// step is a kernel over all chunks, and the sequential form a kernel per
 /// time step.
 void seqc::families::addScanFormModels(seq::ScanOp op, const HardwareModel &t,
-                   FormModels &models) {
+                                       FormModels &models) {
   addSequentialOnly(op, t, models);
   ArrayRef<int64_t> shape = shapeOf(op.getInputs()[0]);
   int64_t T = stepsOf(shape);
@@ -39,8 +39,12 @@ void seqc::families::addScanFormModels(seq::ScanOp op, const HardwareModel &t,
   double bytes = 0;
   for (Value input : op.getInputs())
     bytes += 2 * product(shapeOf(input)) * elementBytes(input);
-  FormModel prefix{FormKind::prefix, op->getName().getStringRef().str(),
-                   {chunkVariable(T)}, {}, {}, {}};
+  FormModel prefix{FormKind::prefix,
+                   op->getName().getStringRef().str(),
+                   {chunkVariable(T)},
+                   {},
+                   {},
+                   {}};
   prefix.cost = [=](const TileConfig &c) {
     double C = std::min<double>(*c.chunkSize, T), chunks = std::ceil(T / C);
     if (t.isGpu)

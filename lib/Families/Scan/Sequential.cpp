@@ -4,16 +4,16 @@
 // are the running values; each step applies the combiner region elementwise.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/Scan/Scan.h"
-#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "lib/Families/Scan/Scan.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -47,14 +47,14 @@ struct LowerScan : OpRewritePattern<ScanOp> {
     bool reverse = op.getReverse(), exclusive = op.getExclusive();
     bool hasInit = !op.getInit().empty();
     Value steps = lb.dim(inputs[0], 1);
-    unsigned rank = cast<RankedTensorType>(op.getFinalStates()[0].getType())
-                        .getRank();
+    unsigned rank =
+        cast<RankedTensorType>(op.getFinalStates()[0].getType()).getRank();
     SmallVector<unsigned> dims = identityDims(rank);
 
     SmallVector<Value> accumulators, outputs;
     for (Value input : inputs)
-      outputs.push_back(lb.empty(cast<RankedTensorType>(input.getType()),
-                                 lb.sizesOf(input)));
+      outputs.push_back(
+          lb.empty(cast<RankedTensorType>(input.getType()), lb.sizesOf(input)));
     Value firstStep = lb.index(0);
     if (hasInit) {
       llvm::append_range(accumulators, op.getInit());
@@ -82,10 +82,10 @@ struct LowerScan : OpRewritePattern<ScanOp> {
       for (auto [input, output] : llvm::zip(inputs, outputs)) {
         Value slice = lb.extractTimeSlice(input, first);
         auto sliceType = cast<RankedTensorType>(slice.getType());
-        Value copy = linalg::CopyOp::create(
-                         rewriter, loc, slice,
-                         lb.empty(sliceType, lb.sizesOf(input, 1)))
-                         .getResult(0);
+        Value copy =
+            linalg::CopyOp::create(rewriter, loc, slice,
+                                   lb.empty(sliceType, lb.sizesOf(input, 1)))
+                .getResult(0);
         accumulators.push_back(copy);
         output = lb.insertTimeSlice(copy, output, first);
       }
@@ -109,16 +109,16 @@ struct LowerScan : OpRewritePattern<ScanOp> {
           for (Value input : inputs)
             slices.push_back(ib.extractTimeSlice(input, t));
           SmallVector<SmallVector<unsigned>> maps(n, dims);
-          ValueRange combined = ib.generic(
-              slices, acc, maps, maps, rank, {},
-              [&](OpBuilder &eb, Location el, ValueRange args) {
-                // Block arguments: the new elements (rhs), then the
-                // accumulators (lhs, the earlier elements).
-                linalg::YieldOp::create(
-                    eb, el,
-                    applyCombiner(eb, combiner, args.slice(n, n),
-                                  args.take_front(n)));
-              });
+          ValueRange combined =
+              ib.generic(slices, acc, maps, maps, rank, {},
+                         [&](OpBuilder &eb, Location el, ValueRange args) {
+                           // Block arguments: the new elements (rhs), then the
+                           // accumulators (lhs, the earlier elements).
+                           linalg::YieldOp::create(
+                               eb, el,
+                               applyCombiner(eb, combiner, args.slice(n, n),
+                                             args.take_front(n)));
+                         });
           SmallVector<Value> next(combined);
           if (!exclusive)
             for (size_t i = 0; i < n; ++i)
@@ -135,6 +135,7 @@ struct LowerScan : OpRewritePattern<ScanOp> {
 
 } // namespace
 
-void seqc::families::populateScanSequentialPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateScanSequentialPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerScan>(patterns.getContext());
 }

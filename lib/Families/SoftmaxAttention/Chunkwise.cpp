@@ -23,8 +23,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Conversion/SeqToLoops/AttentionSupport.h"
-#include "lib/Families/SoftmaxAttention/SoftmaxSupport.h"
 #include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxSupport.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -179,13 +179,15 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
               })[0];
           // alpha = exp(m - m'), 0 while no key was visible (m = -inf).
           Value alpha = ib.generic(
-              {it[0], maxima}, {ib.empty(cast<RankedTensorType>(it[0].getType()), ib.sizesOf(it[0]))},
+              {it[0], maxima},
+              {ib.empty(cast<RankedTensorType>(it[0].getType()),
+                        ib.sizesOf(it[0]))},
               {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 LoopBuilder sb(b, l);
-                Value none = arith::CmpFOp::create(
-                    b, l, arith::CmpFPredicate::OEQ, args[0],
-                    sb.scalar(f32, negInf));
+                Value none =
+                    arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                          args[0], sb.scalar(f32, negInf));
                 Value decay = math::ExpOp::create(
                     b, l, arith::SubFOp::create(b, l, args[0], args[1]));
                 linalg::YieldOp::create(
@@ -196,11 +198,14 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
               })[0];
           // l' = alpha l + sum_c w; dims (b, h, t, c), from alpha l.
           Value rescaledL = ib.generic(
-              {alpha, it[1]}, {ib.empty(cast<RankedTensorType>(it[0].getType()), ib.sizesOf(it[0]))},
+              {alpha, it[1]},
+              {ib.empty(cast<RankedTensorType>(it[0].getType()),
+                        ib.sizesOf(it[0]))},
               {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(
-                    b, l, ValueRange{arith::MulFOp::create(b, l, args[0], args[1])});
+                    b, l,
+                    ValueRange{arith::MulFOp::create(b, l, args[0], args[1])});
               })[0];
           Value denominators = ib.generic(
               {scores, maxima}, {rescaledL}, {Dims{0, 1, 2, 3}, Dims{0, 1, 2}},
@@ -214,11 +219,13 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
           // acc' = alpha acc + sum_c w v; dims (b, h, t, e, c).
           Value rescaledAcc = ib.generic(
               {alpha, it[2]},
-              {ib.empty(cast<RankedTensorType>(it[2].getType()), ib.sizesOf(it[2]))},
+              {ib.empty(cast<RankedTensorType>(it[2].getType()),
+                        ib.sizesOf(it[2]))},
               {Dims{0, 1, 2}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}}, 4, {},
               [&](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(
-                    b, l, ValueRange{arith::MulFOp::create(b, l, args[0], args[1])});
+                    b, l,
+                    ValueRange{arith::MulFOp::create(b, l, args[0], args[1])});
               })[0];
           Value numerators = ib.generic(
               {scores, maxima, vc}, {rescaledAcc},
@@ -229,16 +236,16 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
                                         visible(b, l, 2, 4));
                 Value prod = arith::MulFOp::create(b, l, w, args[2]);
                 linalg::YieldOp::create(
-                    b, l, ValueRange{arith::AddFOp::create(b, l, args[3], prod)});
+                    b, l,
+                    ValueRange{arith::AddFOp::create(b, l, args[3], prod)});
               })[0];
-          scf::YieldOp::create(
-              nb, nl,
-              ValueRange{writeRows(maxima, all[0], 2),
-                         writeRows(denominators, all[1], 2),
-                         writeRows(numerators, all[2], 2)});
+          scf::YieldOp::create(nb, nl,
+                               ValueRange{writeRows(maxima, all[0], 2),
+                                          writeRows(denominators, all[1], 2),
+                                          writeRows(numerators, all[2], 2)});
         });
-    Value output = normalizeAttention(lb, op, loop.getResult(2),
-                                      loop.getResult(1));
+    Value output =
+        normalizeAttention(lb, op, loop.getResult(2), loop.getResult(1));
     rewriter.replaceOp(op, {output, keys, values});
     return success();
   }
@@ -246,6 +253,7 @@ struct LowerSoftmaxAttentionChunkwise : OpRewritePattern<SoftmaxAttentionOp> {
 
 } // namespace
 
-void seqc::families::populateSoftmaxAttentionChunkwisePatterns(RewritePatternSet &patterns) {
+void seqc::families::populateSoftmaxAttentionChunkwisePatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxAttentionChunkwise>(patterns.getContext());
 }

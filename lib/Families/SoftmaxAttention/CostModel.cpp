@@ -4,8 +4,8 @@
 // query reads the key/value cache (sequential, chunkwise flash, parallel).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 #include "autotune/CostModelSupport.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -25,20 +25,23 @@ using seqc::seq::FormKind;
 namespace {
 
 /// Aaren's softmax scan (time-invariant query): element (m, u, w).
-void addSoftmaxScanModels(seq::SoftmaxAttentionOp op,
-                          const HardwareModel &t, FormModels &models) {
+void addSoftmaxScanModels(seq::SoftmaxAttentionOp op, const HardwareModel &t,
+                          FormModels &models) {
   ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
   double B = k[0], H = k[2], dk = k[3], dv = v[3];
   int64_t T = stepsOf(k);
   double io = B * T * H * (dk + 2 * dv) * elementBytes(op.getK());
   std::string name = op->getName().getStringRef().str();
-  models.candidates.push_back(
-      {FormKind::sequential, name, {}, {},
-       [=](const TileConfig &) {
-         return cost(FormKind::sequential, io, B * T * H * (2 * dk + 4 * dv),
-                     T, stepLaunches(t, T), t);
-       },
-       {}});
+  models.candidates.push_back({FormKind::sequential,
+                               name,
+                               {},
+                               {},
+                               [=](const TileConfig &) {
+                                 return cost(FormKind::sequential, io,
+                                             B * T * H * (2 * dk + 4 * dv), T,
+                                             stepLaunches(t, T), t);
+                               },
+                               {}});
   FormModel prefix{FormKind::prefix, name, {chunkVariable(T)}, {}, {}, {}};
   prefix.constrain = [=](ConstraintBuilder &b) {
     if (t.isGpu)
@@ -65,8 +68,7 @@ void addSoftmaxScanModels(seq::SoftmaxAttentionOp op,
 /// at once, masked (parallel: twice the score work, a T x (P + T) score
 /// matrix written once and read three times, one step).
 void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
-                               const HardwareModel &t,
-                               FormModels &models) {
+                               const HardwareModel &t, FormModels &models) {
   ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
   double B = k[0], H = k[2], dk = k[3], dv = v[3];
   double T = stepsOf(k);
@@ -80,7 +82,10 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
          chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise"),
          parallelEfficiency = t.efficiencyOverride(name, "parallel");
   models.candidates.push_back(
-      {FormKind::sequential, name, {}, {},
+      {FormKind::sequential,
+       name,
+       {},
+       {},
        [=](const TileConfig &) {
          double pairs = B * H * T * (P + (T + 1) / 2);
          return cost(FormKind::sequential, pairs * (dk + dv) * 4,
@@ -89,18 +94,21 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
        },
        {}});
   models.candidates.push_back(
-      {FormKind::parallel, name, {}, {},
+      {FormKind::parallel,
+       name,
+       {},
+       {},
        [=](const TileConfig &) {
          double pairs = B * H * T * (P + T);
-         return cost(FormKind::parallel, io + 4 * pairs * 4, pairs * perPair,
-                     1, 5, t, 0, 0, parallelEfficiency);
+         return cost(FormKind::parallel, io + 4 * pairs * 4, pairs * perPair, 1,
+                     5, t, 0, 0, parallelEfficiency);
        },
        {}});
   // Chunkwise (flash): a loop over chunks of C keys, every step's query at
   // once; the T x C scores of a chunk written once and read three times,
   // the running (m, l, acc) rescaled per chunk.
-  FormModel chunkwise{FormKind::chunkwise, name,
-                      {chunkVariable(int64_t(P + T))}, {}, {}, {}};
+  FormModel chunkwise{
+      FormKind::chunkwise, name, {chunkVariable(int64_t(P + T))}, {}, {}, {}};
   chunkwise.cost = [=](const TileConfig &c) {
     double C = *c.chunkSize, chunks = std::ceil((P + T) / C);
     // Chunk j updates the steps t >= jC - P (causal block skipping).
@@ -109,17 +117,17 @@ void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
       pairs += B * H * (T - std::clamp(j * C - P, 0.0, T)) * C;
     double bytes = io + 4 * pairs * 4 + chunks * B * H * T * (dv + 2) * 4 * 2;
     // Seven loop nests per chunk of keys.
-    return cost(FormKind::chunkwise, bytes, pairs * (perPair + 4), chunks, 1,
-                t, 0, 7 * t.chunkKernelTime, chunkwiseEfficiency);
+    return cost(FormKind::chunkwise, bytes, pairs * (perPair + 4), chunks, 1, t,
+                0, 7 * t.chunkKernelTime, chunkwiseEfficiency);
   };
   models.candidates.push_back(std::move(chunkwise));
 }
 
 } // namespace
 
-void seqc::families::addSoftmaxAttentionFormModels(
-    seq::SoftmaxAttentionOp op, const HardwareModel &target,
-    FormModels &models) {
+void seqc::families::addSoftmaxAttentionFormModels(seq::SoftmaxAttentionOp op,
+                                                   const HardwareModel &target,
+                                                   FormModels &models) {
   if (op.hasTimeInvariantQuery())
     addSoftmaxScanModels(op, target, models);
   else

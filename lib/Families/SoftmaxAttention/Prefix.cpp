@@ -5,9 +5,9 @@
 // chunks like the linear scan's prefix form.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
-#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -105,22 +105,25 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
         {D{0, 2, 3}, D{0, 1, 2, 3}}, {D{0, 1, 2}}, 4, {3},
         [&](OpBuilder &b, Location l, ValueRange args) {
           LoopBuilder sb(b, l);
-          Value prod = mul(b, l, sb.convert(args[0], f32), sb.convert(args[1], f32));
-          Value acc = add(b, l, args[2], mul(b, l, prod, sb.scalar(f32, scale)));
+          Value prod =
+              mul(b, l, sb.convert(args[0], f32), sb.convert(args[1], f32));
+          Value acc =
+              add(b, l, args[2], mul(b, l, prod, sb.scalar(f32, scale)));
           linalg::YieldOp::create(b, l, acc);
         })[0];
-    Value s = chunked(insertPrefix(scores, filled(lb, {B, N * C, H}, negInf),
-                                   {B, T, H}),
-                      {B, N * C, H});
+    Value s = chunked(
+        insertPrefix(scores, filled(lb, {B, N * C, H}, negInf), {B, T, H}),
+        {B, N * C, H});
     Value vConverted = lb.generic(
         {op.getV()}, {empty(lb, {B, T, H, DV})}, {D{0, 1, 2, 3}},
         {D{0, 1, 2, 3}}, 4, {}, [&](OpBuilder &b, Location l, ValueRange args) {
           LoopBuilder sb(b, l);
           linalg::YieldOp::create(b, l, sb.convert(args[0], f32));
         })[0];
-    Value v = chunked(insertPrefix(vConverted, filled(lb, {B, N * C, H, DV}, 0.0),
-                                   {B, T, H, DV}),
-                      {B, N * C, H, DV});
+    Value v =
+        chunked(insertPrefix(vConverted, filled(lb, {B, N * C, H, DV}, 0.0),
+                             {B, T, H, DV}),
+                {B, N * C, H, DV});
 
     // 1. Local softmax scans of every chunk, from the identity.
     auto pass1 = scf::ForOp::create(
@@ -142,18 +145,21 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
                 Value u = add(b, bl, mul(b, bl, a[2], keep), weight);
                 linalg::YieldOp::create(b, bl, ValueRange{m, u, keep, weight});
               });
-          Value w = ib.generic(
-              {mu[2], mu[3], vT, it[2]}, {empty(ib, {B, N, H, DV})},
-              {D{0, 1, 2}, D{0, 1, 2}, D{0, 1, 2, 3}, D{0, 1, 2, 3}},
-              {D{0, 1, 2, 3}}, 4, {}, [&](OpBuilder &b, Location bl, ValueRange a) {
-                linalg::YieldOp::create(
-                    b, bl, ValueRange{add(b, bl, mul(b, bl, a[3], a[0]), mul(b, bl, a[1], a[2]))});
-              })[0];
-          scf::YieldOp::create(
-              nb, l,
-              ValueRange{mu[0], mu[1], w, ib.insertSlice(mu[0], it[3], 2, t),
-                         ib.insertSlice(mu[1], it[4], 2, t),
-                         ib.insertSlice(w, it[5], 2, t)});
+          Value w =
+              ib.generic({mu[2], mu[3], vT, it[2]}, {empty(ib, {B, N, H, DV})},
+                         {D{0, 1, 2}, D{0, 1, 2}, D{0, 1, 2, 3}, D{0, 1, 2, 3}},
+                         {D{0, 1, 2, 3}}, 4, {},
+                         [&](OpBuilder &b, Location bl, ValueRange a) {
+                           linalg::YieldOp::create(
+                               b, bl,
+                               ValueRange{add(b, bl, mul(b, bl, a[3], a[0]),
+                                              mul(b, bl, a[1], a[2]))});
+                         })[0];
+          scf::YieldOp::create(nb, l,
+                               ValueRange{mu[0], mu[1], w,
+                                          ib.insertSlice(mu[0], it[3], 2, t),
+                                          ib.insertSlice(mu[1], it[4], 2, t),
+                                          ib.insertSlice(w, it[5], 2, t)});
         });
 
     // 2. The state entering each chunk, combined over the N aggregates.
@@ -163,16 +169,17 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
               filled(lb, {B, H, DV}, 0.0)};
     } else {
       for (Value part : op.getInit()) {
-        SmallVector<int64_t> shape(cast<RankedTensorType>(part.getType()).getShape());
+        SmallVector<int64_t> shape(
+            cast<RankedTensorType>(part.getType()).getShape());
         D all;
         for (unsigned d = 0; d < shape.size(); ++d)
           all.push_back(d);
-        init.push_back(lb.generic({part}, {empty(lb, shape)}, {all}, {all},
-                                  all.size(), {},
-                                  [&](OpBuilder &b, Location l, ValueRange a) {
-                                    LoopBuilder sb(b, l);
-                                    linalg::YieldOp::create(b, l, sb.convert(a[0], f32));
-                                  })[0]);
+        init.push_back(
+            lb.generic({part}, {empty(lb, shape)}, {all}, {all}, all.size(), {},
+                       [&](OpBuilder &b, Location l, ValueRange a) {
+                         LoopBuilder sb(b, l);
+                         linalg::YieldOp::create(b, l, sb.convert(a[0], f32));
+                       })[0]);
       }
     }
     auto pass2 = scf::ForOp::create(
@@ -192,7 +199,8 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
               {D{0, 1}, D{0, 1}, D{0, 1}, D{0, 1}}, 2, {},
               [&](OpBuilder &b, Location bl, ValueRange a) {
                 auto [m, keepA, keepB] = combineWeights(b, bl, a[0], a[2]);
-                Value u = add(b, bl, mul(b, bl, a[1], keepA), mul(b, bl, a[3], keepB));
+                Value u = add(b, bl, mul(b, bl, a[1], keepA),
+                              mul(b, bl, a[3], keepB));
                 linalg::YieldOp::create(b, bl, ValueRange{m, u, keepA, keepB});
               });
           Value w = ib.generic(
@@ -200,13 +208,15 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
               {D{0, 1}, D{0, 1}, D{0, 1, 2}, D{0, 1, 2}}, {D{0, 1, 2}}, 3, {},
               [&](OpBuilder &b, Location bl, ValueRange a) {
                 linalg::YieldOp::create(
-                    b, bl, ValueRange{add(b, bl, mul(b, bl, a[2], a[0]), mul(b, bl, a[3], a[1]))});
+                    b, bl,
+                    ValueRange{add(b, bl, mul(b, bl, a[2], a[0]),
+                                   mul(b, bl, a[3], a[1]))});
               })[0];
-          scf::YieldOp::create(
-              nb, l,
-              ValueRange{mu[0], mu[1], w, ib.insertSlice(it[0], it[3], 1, n),
-                         ib.insertSlice(it[1], it[4], 1, n),
-                         ib.insertSlice(it[2], it[5], 1, n)});
+          scf::YieldOp::create(nb, l,
+                               ValueRange{mu[0], mu[1], w,
+                                          ib.insertSlice(it[0], it[3], 1, n),
+                                          ib.insertSlice(it[1], it[4], 1, n),
+                                          ib.insertSlice(it[2], it[5], 1, n)});
         });
 
     // 3. Every step: combine the chunk's carry with the local state; o = w / u.
@@ -221,15 +231,17 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
           (void)m;
           Value u = add(b, l, mul(b, l, a[1], keepA), mul(b, l, a[4], keepB));
           Value w = add(b, l, mul(b, l, a[2], keepA), mul(b, l, a[5], keepB));
-          linalg::YieldOp::create(b, l, ValueRange{arith::DivFOp::create(b, l, w, u)});
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::DivFOp::create(b, l, w, u)});
         })[0];
     Value all = tensor::CollapseShapeOp::create(
         rewriter, loc, out,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     SmallVector<OpFoldResult> zero(4, rewriter.getIndexAttr(0)),
         one(4, rewriter.getIndexAttr(1));
-    Value trimmed = tensor::ExtractSliceOp::create(
-        rewriter, loc, type({B, T, H, DV}), all, zero, sizes({B, T, H, DV}), one);
+    Value trimmed =
+        tensor::ExtractSliceOp::create(rewriter, loc, type({B, T, H, DV}), all,
+                                       zero, sizes({B, T, H, DV}), one);
     auto convertTo = [&](Value value, Type target) {
       auto t = cast<RankedTensorType>(value.getType());
       auto result = cast<RankedTensorType>(target);
@@ -257,6 +269,7 @@ struct LowerSoftmaxScanPrefix : OpRewritePattern<SoftmaxAttentionOp> {
 
 } // namespace
 
-void seqc::families::populateSoftmaxAttentionPrefixPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateSoftmaxAttentionPrefixPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxScanPrefix>(patterns.getContext());
 }

@@ -5,10 +5,10 @@
 // Arithmetic in f32 for low-precision inputs.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
-#include "lib/Conversion/SeqToLoops/AttentionSupport.h"
-#include "lib/Families/SoftmaxAttention/SoftmaxSupport.h"
 #include "dialects/Utils/LoopBuilder.h"
+#include "lib/Conversion/SeqToLoops/AttentionSupport.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
+#include "lib/Families/SoftmaxAttention/SoftmaxSupport.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -89,30 +89,34 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
           int64_t dyn = ShapedType::kDynamic;
           // scores[b, h, p] = scale * q . k_p
           Value scores = ib.generic(
-              {qT, keys}, {ib.zeros(type({dyn, dyn, dyn}), {batch, heads, total})},
+              {qT, keys},
+              {ib.zeros(type({dyn, dyn, dyn}), {batch, heads, total})},
               {Dims{0, 1, 3}, Dims{0, 2, 1, 3}}, {Dims{0, 1, 2}}, 4, {3},
               [&](OpBuilder &eb, Location el, ValueRange args) {
                 LoopBuilder sb(eb, el);
-                Value prod = arith::MulFOp::create(
-                    eb, el, sb.convert(args[0], compute),
-                    sb.convert(args[1], compute));
+                Value prod =
+                    arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
+                                          sb.convert(args[1], compute));
                 linalg::YieldOp::create(
-                    eb, el, ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
+                    eb, el,
+                    ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
               })[0];
-          Value negInf = ib.scalar(compute, -std::numeric_limits<double>::infinity());
-          Value maxInit = linalg::FillOp::create(
-                              nb, l, negInf,
-                              ib.empty(type({dyn, dyn}), {batch, heads}))
-                              .getResult(0);
+          Value negInf =
+              ib.scalar(compute, -std::numeric_limits<double>::infinity());
+          Value maxInit =
+              linalg::FillOp::create(nb, l, negInf,
+                                     ib.empty(type({dyn, dyn}), {batch, heads}))
+                  .getResult(0);
           Value maxima = ib.generic(
               {scores}, {maxInit}, {Dims{0, 1, 2}}, {Dims{0, 1}}, 3, {2},
               [&](OpBuilder &eb, Location el, ValueRange args) {
                 LoopBuilder sb(eb, el);
-                Value scaled = arith::MulFOp::create(
-                    eb, el, args[0], sb.scalar(compute, scale));
-                Value larger = arith::MaximumFOp::create(eb, el, args[1], scaled);
-                Value keep = arith::SelectOp::create(
-                    eb, el, visible(eb, el, 2), larger, args[1]);
+                Value scaled = arith::MulFOp::create(eb, el, args[0],
+                                                     sb.scalar(compute, scale));
+                Value larger =
+                    arith::MaximumFOp::create(eb, el, args[1], scaled);
+                Value keep = arith::SelectOp::create(eb, el, visible(eb, el, 2),
+                                                     larger, args[1]);
                 linalg::YieldOp::create(eb, el, keep);
               })[0];
           // Unnormalized weighted sum of values and the softmax denominator.
@@ -127,19 +131,21 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
               [&](OpBuilder &eb, Location el, ValueRange args) {
                 Value w = weight(eb, el, args[0], args[1], 2);
                 linalg::YieldOp::create(
-                    eb, el, ValueRange{arith::AddFOp::create(eb, el, args[2], w)});
+                    eb, el,
+                    ValueRange{arith::AddFOp::create(eb, el, args[2], w)});
               })[0];
           Value numerators = ib.generic(
               {scores, maxima, values},
               {ib.zeros(type({dyn, dyn, dyn}), {batch, heads, valueDim})},
-              {Dims{0, 1, 3}, Dims{0, 1}, Dims{0, 3, 1, 2}}, {Dims{0, 1, 2}},
-              4, {3}, [&](OpBuilder &eb, Location el, ValueRange args) {
+              {Dims{0, 1, 3}, Dims{0, 1}, Dims{0, 3, 1, 2}}, {Dims{0, 1, 2}}, 4,
+              {3}, [&](OpBuilder &eb, Location el, ValueRange args) {
                 LoopBuilder sb(eb, el);
                 Value w = weight(eb, el, args[0], args[1], 3);
                 Value prod = arith::MulFOp::create(
                     eb, el, w, sb.convert(args[2], compute));
                 linalg::YieldOp::create(
-                    eb, el, ValueRange{arith::AddFOp::create(eb, el, args[3], prod)});
+                    eb, el,
+                    ValueRange{arith::AddFOp::create(eb, el, args[3], prod)});
               })[0];
           Value out = ib.generic(
               {numerators, denominators},
@@ -193,21 +199,23 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
           int64_t dyn = ShapedType::kDynamic;
           auto scalarType = RankedTensorType::get({dyn, dyn}, compute);
           Value scores = ib.generic(
-              {q, kT}, {ib.zeros(scalarType, bh)}, {Dims{0, 1, 2}, Dims{0, 1, 2}},
-              {Dims{0, 1}}, 3, {2},
+              {q, kT}, {ib.zeros(scalarType, bh)},
+              {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0, 1}}, 3, {2},
               [&](OpBuilder &eb, Location el, ValueRange args) {
                 LoopBuilder sb(eb, el);
-                Value prod = arith::MulFOp::create(
-                    eb, el, sb.convert(args[0], compute),
-                    sb.convert(args[1], compute));
+                Value prod =
+                    arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
+                                          sb.convert(args[1], compute));
                 linalg::YieldOp::create(
-                    eb, el, ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
+                    eb, el,
+                    ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
               })[0];
           // m' = max(m, s); keep = e^(m - m'); weight = e^(s - m');
           // u' = u keep + weight.
           ValueRange updated = ib.generic(
-              {scores}, {iter[0], iter[1], ib.empty(scalarType, bh),
-                         ib.empty(scalarType, bh)},
+              {scores},
+              {iter[0], iter[1], ib.empty(scalarType, bh),
+               ib.empty(scalarType, bh)},
               {Dims{0, 1}}, {Dims{0, 1}, Dims{0, 1}, Dims{0, 1}, Dims{0, 1}}, 2,
               {}, [&](OpBuilder &eb, Location el, ValueRange args) {
                 LoopBuilder sb(eb, el);
@@ -221,8 +229,8 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
                     eb, el, arith::SubFOp::create(eb, el, s, newMax));
                 Value u = arith::AddFOp::create(
                     eb, el,
-                    arith::MulFOp::create(eb, el,
-                                          sb.convert(args[2], compute), keep),
+                    arith::MulFOp::create(eb, el, sb.convert(args[2], compute),
+                                          keep),
                     w);
                 linalg::YieldOp::create(
                     eb, el,
@@ -232,9 +240,9 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
           auto vSlice = cast<RankedTensorType>(vT.getType());
           ValueRange numer = ib.generic(
               {updated[2], updated[3], vT, updated[1]},
-              {iter[2], ib.empty(RankedTensorType::get(vSlice.getShape(),
-                                                       outElement),
-                                 ib.sizesOf(vT))},
+              {iter[2],
+               ib.empty(RankedTensorType::get(vSlice.getShape(), outElement),
+                        ib.sizesOf(vT))},
               {Dims{0, 1}, Dims{0, 1}, Dims{0, 1, 2}, Dims{0, 1}},
               {Dims{0, 1, 2}, Dims{0, 1, 2}}, 3, {},
               [&](OpBuilder &eb, Location el, ValueRange args) {
@@ -246,10 +254,9 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
                 Value w = arith::AddFOp::create(eb, el, kept, added);
                 Value o = arith::DivFOp::create(eb, el, w,
                                                 sb.convert(args[3], compute));
-                linalg::YieldOp::create(
-                    eb, el,
-                    ValueRange{sb.convert(w, stateElement),
-                               sb.convert(o, outElement)});
+                linalg::YieldOp::create(eb, el,
+                                        ValueRange{sb.convert(w, stateElement),
+                                                   sb.convert(o, outElement)});
               });
           Value written = ib.insertTimeSlice(numer[1], iter[3], t);
           scf::YieldOp::create(
@@ -262,6 +269,7 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
 
 } // namespace
 
-void seqc::families::populateSoftmaxAttentionSequentialPatterns(RewritePatternSet &patterns) {
+void seqc::families::populateSoftmaxAttentionSequentialPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxAttention>(patterns.getContext());
 }

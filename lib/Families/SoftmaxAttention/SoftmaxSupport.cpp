@@ -45,7 +45,8 @@ std::pair<Value, Value> extendKeyValueCache(LoopBuilder &lb,
 Value softmaxWeight(OpBuilder &b, Location loc, Type compute, double scale,
                     Value score, Value max, Value visible) {
   LoopBuilder sb(b, loc);
-  Value scaled = arith::MulFOp::create(b, loc, score, sb.scalar(compute, scale));
+  Value scaled =
+      arith::MulFOp::create(b, loc, score, sb.scalar(compute, scale));
   Value shifted = arith::SubFOp::create(b, loc, scaled, max);
   Value w = math::ExpOp::create(b, loc, shifted);
   return arith::SelectOp::create(b, loc, visible, w, sb.scalar(compute, 0.0))
@@ -68,15 +69,14 @@ Value normalizeAttention(LoopBuilder &lb, seq::SoftmaxAttentionOp op,
             arith::DivFOp::create(b, l, sb.scalar(compute, 1.0), args[0])
                 .getResult());
       })[0];
-  return lb.generic(
-      {numerators, reciprocals},
-      {lb.empty(op.getOutput().getType(), lb.sizesOf(op.getV()))},
-      {Dims{0, 2, 1, 3}, Dims{0, 2, 1}}, {Dims{0, 1, 2, 3}}, 4, {},
-      [&](OpBuilder &b, Location l, ValueRange args) {
-        LoopBuilder sb(b, l);
-        Value o = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(b, l, sb.convert(o, outElement));
-      })[0];
+  return lb.generic({numerators, reciprocals},
+                    {lb.empty(op.getOutput().getType(), lb.sizesOf(op.getV()))},
+                    {Dims{0, 2, 1, 3}, Dims{0, 2, 1}}, {Dims{0, 1, 2, 3}}, 4,
+                    {}, [&](OpBuilder &b, Location l, ValueRange args) {
+                      LoopBuilder sb(b, l);
+                      Value o = arith::MulFOp::create(b, l, args[0], args[1]);
+                      linalg::YieldOp::create(b, l, sb.convert(o, outElement));
+                    })[0];
 }
 
 Value attentionScores(LoopBuilder &lb, Value q, Value keys, Type compute) {
@@ -84,10 +84,10 @@ Value attentionScores(LoopBuilder &lb, Value q, Value keys, Type compute) {
   SmallVector<OpFoldResult> qs = lb.sizesOf(q), ks = lb.sizesOf(keys);
   auto qType = cast<RankedTensorType>(q.getType()),
        kType = cast<RankedTensorType>(keys.getType());
-  auto scoresType = RankedTensorType::get(
-      {kType.getDimSize(0), kType.getDimSize(2), qType.getDimSize(1),
-       kType.getDimSize(1)},
-      compute);
+  auto scoresType =
+      RankedTensorType::get({kType.getDimSize(0), kType.getDimSize(2),
+                             qType.getDimSize(1), kType.getDimSize(1)},
+                            compute);
   return lb.generic(
       {q, keys}, {lb.zeros(scoresType, {ks[0], ks[2], qs[1], ks[1]})},
       {Dims{0, 2, 1, 4}, Dims{0, 3, 1, 4}}, {Dims{0, 1, 2, 3}}, 5, {4},
