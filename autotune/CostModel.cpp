@@ -1,4 +1,4 @@
-//===- CostModel.cpp - configurations and the models of an op's forms ---===//
+//===- CostModel.cpp - configurations and the models of an op's forms -----===//
 //
 // The per-form models live with their families (lib/Families/<Family>/
 // CostModel.cpp), reached through FormCostModelOpInterface.

@@ -25,10 +25,11 @@ struct CostModelOf : autotune::FormCostModelOpInterface::ExternalModel<
   }
 };
 
-/// ReferenceOpInterface of `OpT` by `Evaluate` and `Role`.
+/// ReferenceOpInterface of `OpT` by `Evaluate` and `Role` (without one,
+/// every operand is `generic`).
 template <typename OpT,
           llvm::LogicalResult (*Evaluate)(OpT, eval::ReferenceEvaluator &),
-          eval::InputRole (*Role)(OpT, mlir::OpOperand &)>
+          eval::InputRole (*Role)(OpT, mlir::OpOperand &) = nullptr>
 struct ReferenceOf : eval::ReferenceOpInterface::ExternalModel<
                          ReferenceOf<OpT, Evaluate, Role>, OpT> {
   llvm::LogicalResult
@@ -38,7 +39,10 @@ struct ReferenceOf : eval::ReferenceOpInterface::ExternalModel<
   }
   eval::InputRole getInputRole(mlir::Operation *op,
                                mlir::OpOperand &operand) const {
-    return Role(llvm::cast<OpT>(op), operand);
+    if constexpr (Role == nullptr)
+      return eval::InputRole::generic;
+    else
+      return Role(llvm::cast<OpT>(op), operand);
   }
 };
 

@@ -9,27 +9,25 @@ using seqc::eval::ReferenceEvaluator;
 
 LogicalResult seqc::families::evaluateDeltaRule(DeltaRuleOp op,
                                                 ReferenceEvaluator &evaluator) {
-  auto rule = op;
   evaluator.setResults(
-      *op.getOperation(),
-      ref::deltaRule(evaluator.get(rule.getQ()), evaluator.get(rule.getK()),
-                     evaluator.get(rule.getV()), evaluator.get(rule.getBeta()),
-                     evaluator.getOptional(rule.getGate()),
-                     evaluator.getOptional(rule.getInit()),
-                     ReferenceEvaluator::scaleOf(rule.getScaleAttr())));
+      *op,
+      ref::deltaRule(evaluator.get(op.getQ()), evaluator.get(op.getK()),
+                     evaluator.get(op.getV()), evaluator.get(op.getBeta()),
+                     evaluator.getOptional(op.getGate()),
+                     evaluator.getOptional(op.getInit()),
+                     ReferenceEvaluator::scaleOf(op.getScaleAttr())));
   return success();
 }
 
 InputRole seqc::families::deltaRuleInputRole(DeltaRuleOp op,
                                              OpOperand &operand) {
-  auto rule = op;
   Value value = operand.get();
-  if (value == rule.getBeta())
-    return rule.getAllowNegativeEigenvalues() ? InputRole::betaNegative
+  if (value == op.getBeta())
+    return op.getAllowNegativeEigenvalues() ? InputRole::betaNegative
                                               : InputRole::beta;
-  if (value == rule.getGate())
+  if (value == op.getGate())
     return InputRole::logGate;
-  if (value == rule.getK() || value == rule.getQ())
+  if (value == op.getK() || value == op.getQ())
     return InputRole::unitKey;
   return InputRole::generic;
 }

@@ -1,5 +1,4 @@
-//===- Reference.cpp - seq.linear_attention on the reference interpreter
-//---===//
+//===- Reference.cpp - seq.linear_attention on the reference --------------===//
 #include "lib/Families/LinearAttention/LinearAttention.h"
 
 using namespace mlir;
@@ -11,19 +10,18 @@ using seqc::eval::ReferenceEvaluator;
 LogicalResult
 seqc::families::evaluateLinearAttention(LinearAttentionOp op,
                                         ReferenceEvaluator &evaluator) {
-  auto attention = op;
   ref::GateKind kind =
-      attention.getGateKind() == GateKind::none     ? ref::GateKind::none
-      : attention.getGateKind() == GateKind::scalar ? ref::GateKind::scalar
+      op.getGateKind() == GateKind::none     ? ref::GateKind::none
+      : op.getGateKind() == GateKind::scalar ? ref::GateKind::scalar
                                                     : ref::GateKind::vector;
   evaluator.setResults(
-      *op.getOperation(),
+      *op,
       ref::linearAttention(
-          evaluator.get(attention.getQ()), evaluator.get(attention.getK()),
-          evaluator.get(attention.getV()), kind,
-          evaluator.getOptional(attention.getGate()),
-          evaluator.getOptional(attention.getInit()),
-          ReferenceEvaluator::scaleOf(attention.getScaleAttr())));
+          evaluator.get(op.getQ()), evaluator.get(op.getK()),
+          evaluator.get(op.getV()), kind,
+          evaluator.getOptional(op.getGate()),
+          evaluator.getOptional(op.getInit()),
+          ReferenceEvaluator::scaleOf(op.getScaleAttr())));
   return success();
 }
 

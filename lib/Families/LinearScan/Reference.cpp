@@ -10,14 +10,13 @@ using seqc::eval::ReferenceEvaluator;
 LogicalResult
 seqc::families::evaluateLinearScan(LinearScanOp op,
                                    ReferenceEvaluator &evaluator) {
-  auto scan = op;
-  if (isa<ComplexType>(scan.getA().getType().getElementType()))
-    return evaluator.unsupported(*op.getOperation(),
+  if (isa<ComplexType>(op.getA().getType().getElementType()))
+    return evaluator.unsupported(*op,
                                  "complex linear scans are not modelled yet");
-  evaluator.setResults(*op.getOperation(),
-                       ref::linearScan(evaluator.get(scan.getA()),
-                                       evaluator.get(scan.getB()),
-                                       evaluator.getOptional(scan.getInit())));
+  evaluator.setResults(*op,
+                       ref::linearScan(evaluator.get(op.getA()),
+                                       evaluator.get(op.getB()),
+                                       evaluator.getOptional(op.getInit())));
   return success();
 }
 

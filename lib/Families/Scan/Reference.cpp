@@ -6,7 +6,6 @@
 using namespace mlir;
 using namespace seqc;
 using namespace seqc::seq;
-using seqc::eval::InputRole;
 using seqc::eval::ReferenceEvaluator;
 
 LogicalResult seqc::families::evaluateScan(ScanOp op,
@@ -53,8 +52,4 @@ LogicalResult seqc::families::evaluateScan(ScanOp op,
     return failure();
   evaluator.setResults(*op, r);
   return success();
-}
-
-InputRole seqc::families::scanInputRole(ScanOp, OpOperand &) {
-  return InputRole::generic;
 }

@@ -32,10 +32,10 @@ void populateScanPrefixPatterns(mlir::RewritePatternSet &patterns);
 void addScanFormModels(seq::ScanOp op, const autotune::HardwareModel &target,
                        autotune::FormModels &models);
 
-/// Its value on the reference interpreter, and its operands' input roles.
+/// Its value on the reference interpreter (every operand's input role is
+/// generic).
 llvm::LogicalResult evaluateScan(seq::ScanOp op,
                                  eval::ReferenceEvaluator &evaluator);
-eval::InputRole scanInputRole(seq::ScanOp op, mlir::OpOperand &operand);
 
 /// Attaches the above to seq.scan (lib/Families/Families.cpp).
 void registerScanFamily(mlir::DialectRegistry &registry);

@@ -1,5 +1,4 @@
-//===- Reference.cpp - seq.softmax_attention on the reference interpreter
-//---===//
+//===- Reference.cpp - seq.softmax_attention on the reference -------------===//
 #include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 
 using namespace mlir;
@@ -11,23 +10,21 @@ using seqc::eval::ReferenceEvaluator;
 LogicalResult
 seqc::families::evaluateSoftmaxAttention(SoftmaxAttentionOp op,
                                          ReferenceEvaluator &evaluator) {
-  auto attention = op;
   evaluator.setResults(
-      *op.getOperation(),
+      *op,
       ref::softmaxAttention(
-          evaluator.get(attention.getQ()), evaluator.get(attention.getK()),
-          evaluator.get(attention.getV()),
-          evaluator.getAll(attention.getInit()),
-          ReferenceEvaluator::scaleOf(attention.getScaleAttr())));
+          evaluator.get(op.getQ()), evaluator.get(op.getK()),
+          evaluator.get(op.getV()),
+          evaluator.getAll(op.getInit()),
+          ReferenceEvaluator::scaleOf(op.getScaleAttr())));
   return success();
 }
 
 InputRole seqc::families::softmaxAttentionInputRole(SoftmaxAttentionOp op,
                                                     OpOperand &operand) {
   // The scan's denominators u divide the numerators: positive.
-  auto attention = op;
-  if (attention.hasTimeInvariantQuery() && attention.getInit().size() == 3 &&
-      operand.get() == attention.getInit()[1])
+  if (op.hasTimeInvariantQuery() && op.getInit().size() == 3 &&
+      operand.get() == op.getInit()[1])
     return InputRole::positive;
   return InputRole::generic;
 }
