@@ -43,6 +43,7 @@
 // loops, with a remark saying why.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Conversion/SeqToGPU/IndexArithmetic.h"
 #include "seqc/Conversion/SeqToGPU.h"
 #include "seqc/Conversion/SeqToLoops.h"
 #include "seqc/Runtime/GpuRuntime.h"
@@ -232,11 +233,9 @@ FailureOr<PersistentPlan> planLoop(scf::ForOp loop, int64_t blocks,
   return plan;
 }
 
-struct PersistentKernelBuilder {
-  ImplicitLocOpBuilder &b;
+struct PersistentKernelBuilder : seqc::IndexArithmetic {
   int64_t blocks, threads;
   Value counter;
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
 
   /// All blocks wait until every block has passed barrier number
   /// `generation` (0-based) since the counter was reset.
@@ -485,7 +484,7 @@ struct PersistentTimeLoopsPass
       Value linearId = arith::AddIOp::create(
           b, arith::MulIOp::create(b, launch.getBlockIds().x, index(kThreads)),
           threadX);
-      PersistentKernelBuilder kb{b, blocks, kThreads, counter};
+      PersistentKernelBuilder kb{{b}, blocks, kThreads, counter};
       // Grid-shaped kernels run as they are, their shared memory the
       // persistent kernel's, their weights staged once.
       IRMapping mapping;

@@ -5,15 +5,6 @@ using namespace mlir;
 
 namespace seqc::weight_stationary {
 
-void StepKernelBuilder::delinearize(Value linear, ArrayRef<unsigned> dims,
-                                    ArrayRef<int64_t> of,
-                                    SmallVectorImpl<Value> &loops) {
-  for (int64_t i = int64_t(dims.size()) - 1; i >= 0; --i) {
-    loops[dims[i]] = i ? rem(linear, of[dims[i]]) : linear;
-    if (i)
-      linear = div(linear, of[dims[i]]);
-  }
-}
 
 scf::ForOp
 StepKernelBuilder::strided(Value thread, Value firstUnit, int64_t count,
@@ -145,14 +136,6 @@ gpu::LaunchOp StepKernelBuilder::build() {
   return launch;
 }
 
-Value StepKernelBuilder::linearize(ArrayRef<Value> loops,
-                                   ArrayRef<unsigned> dims,
-                                   ArrayRef<int64_t> of) {
-  Value linear = index(0);
-  for (unsigned d : dims)
-    linear = add(mul(linear, of[d]), loops[d]);
-  return linear;
-}
 
 void StepKernelBuilder::buildCell(Value thread, Value firstUnit) {
   linalg::GenericOp cell = step.cell;

@@ -12,6 +12,7 @@
 #ifndef SEQC_CONVERSION_SEQTOGPU_WEIGHTSTATIONARYSTEP_H
 #define SEQC_CONVERSION_SEQTOGPU_WEIGHTSTATIONARYSTEP_H
 
+#include "lib/Conversion/SeqToGPU/IndexArithmetic.h"
 #include "lib/Conversion/SeqToGPU/MmaFragments.h"
 #include "seqc/Conversion/SeqToGPU.h"
 #include "seqc/Conversion/SeqToLoops.h"
@@ -137,8 +138,7 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
             int64_t stateTerms, std::string &why,
             std::string &whyNotTensorCores);
 
-struct StepKernelBuilder {
-  ImplicitLocOpBuilder &b;
+struct StepKernelBuilder : IndexArithmetic {
   WeightStationaryStep &step;
   int64_t blocks;
   /// The tensor cores' partial tiles, when the cell reads its gates there.
@@ -147,23 +147,6 @@ struct StepKernelBuilder {
   /// are one vector load each, and its loops with the block's head.
   bool stateVectorPairs = false;
   SmallVector<Value> stateHeadLoops = {};
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-  Value mul(Value x, int64_t y) {
-    return y == 1 ? x : arith::MulIOp::create(b, x, index(y)).getResult();
-  }
-  Value div(Value x, int64_t y) {
-    return y == 1 ? x : arith::DivUIOp::create(b, x, index(y)).getResult();
-  }
-  Value rem(Value x, int64_t y) {
-    return y == 1 ? index(0)
-                  : arith::RemUIOp::create(b, x, index(y)).getResult();
-  }
-
-  /// Loop indices of `dims` (ranges `of`) from their linearized index.
-  void delinearize(Value linear, ArrayRef<unsigned> dims, ArrayRef<int64_t> of,
-                   SmallVectorImpl<Value> &loops);
 
   SmallVector<Value> indices(AffineMap map, ArrayRef<Value> loops) {
     return *affine::expandAffineMap(b, b.getLoc(), map, loops);
@@ -179,10 +162,6 @@ struct StepKernelBuilder {
   SmallVector<Value> inlineBody(linalg::GenericOp generic,
                                 ArrayRef<Value> args);
 
-  Value ult(Value x, int64_t bound) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(bound));
-  }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
 
   /// acc's indices where `loops` holds the unit and row loops, the column
   /// loops at the linearized column `column`.
@@ -234,9 +213,6 @@ struct StepKernelBuilder {
   void buildTensorCoreGates(Value thread, Value firstUnit,
                             ArrayRef<Value> buffers);
 
-  /// The linear index of `dims` (ranges `of`) at `loops`.
-  Value linearize(ArrayRef<Value> loops, ArrayRef<unsigned> dims,
-                  ArrayRef<int64_t> of);
 
   /// The gate at acc's indices `at` (of this block's units): the fill's
   /// value plus the k groups' partial sums, in group order.

@@ -110,7 +110,7 @@ struct WeightStationaryStepsPass
                             ? step->cell.getOperation()
                             : step->copies.back().first.getOperation();
       ImplicitLocOpBuilder b(step->cell.getLoc(), last->getNextNode());
-      StepKernelBuilder{b, *step, blocks}.build();
+      StepKernelBuilder{{b}, *step, blocks}.build();
       SmallVector<Operation *> replaced{step->contraction, step->cell};
       if (step->fill)
         replaced.push_back(step->fill);

@@ -29,6 +29,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Families/LinearScan/LinearScan.h"
+#include "lib/Conversion/SeqToGPU/IndexArithmetic.h"
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -50,8 +51,7 @@ using namespace seqc::seq;
 namespace {
 
 /// Builds the body of kernels that walk [B, T, C] buffers.
-struct ScanKernelBuilder {
-  ImplicitLocOpBuilder &b;
+struct ScanKernelBuilder : IndexArithmetic {
   Type stateType;
   /// Channels per thread: 1 (scalars) or 4 (vector<4x...> accesses).
   int64_t lanes = 1;
@@ -69,7 +69,6 @@ struct ScanKernelBuilder {
         FlatSymbolRefAttr::get(b.getContext(), kernelPrefix + "_" + role));
   }
 
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Type laneType(Type element) {
     return lanes == 1 ? element : VectorType::get({lanes}, element);
   }
@@ -255,7 +254,7 @@ std::pair<Value, Value> composeAffine(ScanKernelBuilder &kb, Value p1, Value s1,
 void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
                Value local, Value init, Value last, int64_t B, int64_t N,
                int64_t C, int64_t warps, StringRef kernelPrefix) {
-  ScanKernelBuilder kb{b, stateType, 1, kernelPrefix.str()};
+  ScanKernelBuilder kb{{b}, stateType, 1, kernelPrefix.str()};
   constexpr int64_t kWarp = 32;
   auto launch =
       gpu::LaunchOp::create(b, kb.index(C), kb.index(B), kb.index(1),
@@ -389,7 +388,7 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
     for (int64_t d : shape.drop_front(2))
       C *= d;
     auto prefix = op->getAttrOfType<StringAttr>(kKernelPrefixAttr);
-    ScanKernelBuilder kb{b, stateType, C % 4 == 0 ? 4 : 1,
+    ScanKernelBuilder kb{{b}, stateType, C % 4 == 0 ? 4 : 1,
                          prefix ? prefix.str() : "linear_scan"};
     int64_t threads = kDefaultScanBlockThreads,
             unroll = kDefaultScanItemsPerThread;
