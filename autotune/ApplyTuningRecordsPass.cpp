@@ -1,6 +1,7 @@
 //===- ApplyTuningRecordsPass.cpp - seq-apply-tuning-records --------------===//
 #include "autotune/Passes.h"
 #include "autotune/WorkloadKey.h"
+#include "dialects/Seq/IR/SeqDialect.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -55,7 +56,7 @@ struct SeqApplyTuningRecordsPass
       if (!config)
         return;
       op->setAttr("form", config->toAttr(op->getContext()));
-      op->setAttr("seq.tuned", UnitAttr::get(op->getContext()));
+      seqc::seq::TunedMarker::set(op);
     });
   }
 };

@@ -25,7 +25,8 @@ namespace seqc::autotune {
 
 seq::FormAttr TileConfig::toAttr(MLIRContext *context) const {
   return seq::FormAttr::get(context, kind, variant, chunkSize, blockThreads,
-                            itemsPerThread, std::nullopt, stateTerms);
+                            itemsPerThread, std::nullopt, stateTerms,
+                            std::nullopt, std::nullopt);
 }
 
 TileConfig TileConfig::fromAttr(seq::FormAttr form) {

@@ -1,6 +1,8 @@
 //===- WorkloadKey.cpp - structural keys of tuned ops ---------------------===//
 #include "autotune/WorkloadKey.h"
 
+#include "dialects/Seq/IR/SeqDialect.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -73,7 +75,11 @@ WorkloadKey workloadKeyOf(Operation *op, const HardwareModel &target) {
   int64_t T = timeDimension(op);
   std::string canonical = op->getName().getStringRef().str();
   for (NamedAttribute attr : op->getAttrDictionary()) {
-    if (attr.getName() == "form" || attr.getName().strref().starts_with("seq."))
+    // The form and the seq dialect's own annotations (kernel prefix, tuned)
+    // are decisions about the op, not part of the workload.
+    if (attr.getName() == "form" ||
+        attr.getNameDialect() ==
+            op->getContext()->getLoadedDialect<seqc::seq::SeqDialect>())
       continue;
     std::string value;
     llvm::raw_string_ostream os(value);

@@ -47,6 +47,10 @@ base = {
                          ("dt_proj", t([4, M]), None), ("dt_bias", t([M]), None), ("d", t([M]), None),
                          ("init", t([B, M, 16]), "init")],
                [("y", t([B, T, M])), ("f", t([B, M, 16]))]),
+ "rglru": attn("rglru", [("x", t([B, T, M]), None), ("w_a", t([M, M]), None), ("b_a", t([M]), None),
+                         ("w_x", t([M, M]), None), ("b_x", t([M]), None), ("lambda", t([M]), None),
+                         ("init", t([B, M]), "init")],
+               [("y", t([B, T, M])), ("f", t([B, M]))], {"c": "4.0"}),
  "retnet": attn("retnet", [("x", t([B, T, M]), None), ("w_q", t([M, H * DK]), None), ("w_k", t([M, H * DK]), None),
                            ("w_v", t([M, H * DV]), None), ("w_o", t([H * DV, M]), None),
                            ("init", t([B, H, DK, DV]), "init")],
@@ -90,7 +94,7 @@ def render(op, fn):
         if k not in (None, "init"):
             s += " %s %%%s" % (k, n)
     if inits:
-        if op["name"] in ("mamba", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet"):
+        if op["name"] in ("mamba", "rglru", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet"):
             s += " init %" + inits[0]
         else:
             s += " init(" + ", ".join("%" + n for n in inits) + ")"
@@ -128,6 +132,7 @@ def check_line(s):
     s = re.sub(r"%\w+", "%{{.*}}", s)
     s = s.replace("0.96875, 0.984375, 0.9921875, 0.99609375", "9.687500e-01, 9.843750e-01, 0.9921875, 0.99609375")
     s = s.replace("gate_normalizer = 8.0", "gate_normalizer = 8.000000e+00 : f64")
+    s = s.replace("c = 4.0", "c = 4.000000e+00 : f64")
     s = re.sub(r"(heads|groups) = (\d+)", r"\1 = \2 : i64", s)
     return s
 
@@ -237,6 +242,19 @@ case("mamba", "mamba_final", with_type(with_type(b["mamba"], "f", t([B, 16, M]))
 case("mamba", "mamba_state_precision", with_type(with_type(b["mamba"], "f", t([B, M, 16], "f16")), "init", t([B, M, 16], "f16")),
      "result 'final_state' must have element type f32 or 'f32' (that of the input), got 'f16'")
 case("mamba", "mamba_y", with_type(b["mamba"], "y", t([1, T, M])), "result 'y' must have shape [2, 16, 32] ([B, T, D]), got [1, 16, 32]")
+# RG-LRU.
+case("rglru", "rglru_w_a", with_type(b["rglru"], "w_a", t([M, 16])),
+     "operand 'w_a' must have shape [32, 32] ([D, D]), got [32, 16]")
+case("rglru", "rglru_b_x", with_type(b["rglru"], "b_x", t([16])),
+     "operand 'b_x' must have shape [32] ([D]), got [16]")
+case("rglru", "rglru_lambda", with_type(b["rglru"], "lambda", t([M], "bf16")),
+     "operand 'lambda' must have element type 'f32' (that of the input), got 'bf16'")
+case("rglru", "rglru_final", with_type(with_type(b["rglru"], "f", t([B, 16])), "init", t([B, 16])),
+     "result 'final_state' must have shape [2, 32] ([B, D]), got [2, 16]")
+case("rglru", "rglru_init", with_type(b["rglru"], "init", t([B, M], "bf16")),
+     "init #0 must have the type of final state #0, 'tensor<2x32xf32>', got 'tensor<2x32xbf16>'")
+case("rglru", "rglru_c_positive", with_attr(b["rglru"], "c", "0.0"),
+     "attribute 'c' failed to satisfy constraint: 64-bit float attribute whose value is positive")
 # Attention family: projections.
 case("retnet", "attention_heads_divide_keys", with_type(b["retnet"], "w_k", t([M, 30])),
      "heads (4) must divide the columns of 'w_k' (heads*dk = 30)")

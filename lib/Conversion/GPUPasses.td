@@ -19,7 +19,8 @@ def SeqLowerToGPUKernels : Pass<"seq-lower-to-gpu-kernels", "mlir::ModuleOp"> {
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
     "mlir::gpu::GPUDialect", "mlir::memref::MemRefDialect",
-    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "seqc::seq::SeqDialect"
   ];
 }
 
@@ -63,7 +64,7 @@ def SeqContractionsToMma : Pass<"seq-contractions-to-mma", "mlir::func::FuncOp">
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
     "mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect",
     "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
-    "mlir::vector::VectorDialect"
+    "mlir::vector::VectorDialect", "seqc::seq::SeqDialect"
   ];
 }
 
@@ -95,7 +96,7 @@ def SeqPersistentTimeLoops : Pass<"seq-persistent-time-loops", "mlir::func::Func
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
     "mlir::NVVM::NVVMDialect", "mlir::memref::MemRefDialect",
-    "mlir::scf::SCFDialect"
+    "mlir::scf::SCFDialect", "seqc::seq::SeqDialect"
   ];
 }
 
@@ -168,7 +169,7 @@ def SeqWeightStationarySteps : Pass<"seq-weight-stationary-steps", "mlir::func::
     "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
     "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
     "mlir::NVVM::NVVMDialect", "mlir::LLVM::LLVMDialect",
-    "mlir::vector::VectorDialect"
+    "mlir::vector::VectorDialect", "seqc::seq::SeqDialect"
   ];
 }
 
@@ -220,7 +221,8 @@ def SeqParallelLoopsToGPU : Pass<"seq-parallel-loops-to-gpu", "mlir::func::FuncO
            "halve the block (down to a warp) while a constant-size launch has "
            "fewer blocks than this">
   ];
-  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::arith::ArithDialect"];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::arith::ArithDialect",
+                           "seqc::seq::SeqDialect"];
 }
 
 def SeqPromoteKernelAccumulators : Pass<"seq-promote-kernel-accumulators", "mlir::func::FuncOp"> {

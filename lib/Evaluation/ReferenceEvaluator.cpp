@@ -402,4 +402,11 @@ LogicalResult evaluateFunction(func::FuncOp function,
   return success();
 }
 
+ref::Tensor toReference(const HostTensor &tensor) {
+  ref::Tensor result(tensor.shape);
+  for (int64_t i = 0; i < tensor.numElements(); ++i)
+    result.data[i] = tensor.get(i);
+  return result;
+}
+
 } // namespace seqc::eval

@@ -1,9 +1,22 @@
 //===- CpuPipeline.cpp - the named CPU compilation pipeline ---------------===//
 #include "seqc/Pipelines/CpuPipeline.h"
 
+#include "autotune/Passes.h"
+#include "dialects/SeqNN/Transforms/Passes.h"
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/Support/raw_ostream.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -31,84 +44,115 @@ std::optional<CpuStage> parseCpuStage(StringRef name) {
   return std::nullopt;
 }
 
-/// The passes of each stage, as a textual pipeline: each is an upstream or
-/// seqc pass that seq-opt runs under the same name.
-static std::string stagePipeline(CpuStage stage, StringRef tuningDatabase) {
-  switch (stage) {
-  case CpuStage::seq:
-    // Forms come from the tuning database where it has a record, else from
-    // Z3 over the cost model; ops that carry a form keep it. Records are
-    // keyed by the canonical op (what seqc tune measured): the layers'
-    // expansion is canonicalized before the lookup.
-    return "seqnn-expand,canonicalize,cse," +
-           tuningRecordsPass(tuningDatabase, "cpu") +
-           "seq-select-form{target=cpu},canonicalize,cse";
-  case CpuStage::loops:
-    // Elementwise arith/math on whole tensors (recurrence bodies, model
-    // glue) become linalg.generic, which bufferizes.
-    return "seq-lower-forms,func.func(convert-elementwise-to-linalg),"
-           "canonicalize,cse";
-  case CpuStage::buffers:
-    // Inputs are read-only (the C ABI promises not to modify them); results
-    // become out parameters the caller allocates, so that a compiled
-    // function never returns memory it allocated.
-    return "func.func(seq-readonly-arguments),"
-           "one-shot-bufferize{bufferize-function-boundaries "
-           "allow-return-allocs-from-loops "
-           "function-boundary-type-conversion=identity-layout-map},"
-           "canonicalize,"
-           "buffer-results-to-out-params{hoist-static-allocs=true "
-           "modify-public-functions=true},"
-           "func.func(buffer-loop-hoisting),"
-           "buffer-deallocation-pipeline,canonicalize,cse,"
-           "func.func(seq-copies-to-linalg,seq-noalias-arguments)";
-  case CpuStage::llvm:
-    // Loop nests over parallel dimensions with enough work run on every
-    // core (OpenMP: a thread team per outermost such nest; loops nested in
-    // a recurrence's step loop stay serial). bf16 conversions are expanded
-    // to integer arithmetic (the host has no bf16 instructions and the JIT
-    // has no soft-float runtime); math ops without an LLVM intrinsic (tanh)
-    // become libm calls.
-    // Contractions loop with a contiguous innermost update and
-    // exponentials are plain arithmetic, so that LLVM vectorizes both.
-    return "func.func(seq-contraction-loop-order,seq-vectorizable-exp),"
-           "convert-linalg-to-parallel-loops,"
-           "func.func(seq-serialize-small-parallel-loops),"
-           "convert-scf-to-openmp,"
-           // The memref.alloca_scope around each parallel body holds no
-           // alloca here; inlining it lets scf-to-cf give the body blocks.
-           "canonicalize,"
-           "expand-strided-metadata,lower-affine,"
-           "arith-expand{include-bf16=true},"
-           "convert-math-to-llvm,convert-math-to-libm,convert-complex-to-llvm,"
-           "convert-scf-to-cf,convert-cf-to-llvm,convert-arith-to-llvm,"
-           "convert-index-to-llvm,finalize-memref-to-llvm,"
-           "func.func(llvm-request-c-wrappers),convert-openmp-to-llvm,"
-           "convert-func-to-llvm,convert-cf-to-llvm,"
-           "reconcile-unrealized-casts";
-  }
-  return "";
+void addTuningRecordsPass(OpPassManager &pm, StringRef tuningDatabase,
+                          StringRef target) {
+  if (tuningDatabase.empty())
+    return;
+  autotune::SeqApplyTuningRecordsOptions options;
+  options.database = tuningDatabase.str();
+  options.target = target.str();
+  pm.addPass(autotune::createSeqApplyTuningRecords(options));
 }
 
-std::string tuningRecordsPass(StringRef tuningDatabase, StringRef target) {
-  if (tuningDatabase.empty())
-    return "";
-  return ("seq-apply-tuning-records{db=\"" + tuningDatabase +
-          "\" target=" + target + "},")
-      .str();
+void addCleanupPasses(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+/// The passes of each stage, built from their typed constructors (renaming
+/// a pass breaks the build, not a run); seq-opt runs each under its
+/// registered name.
+void addHostToLLVMPasses(OpPassManager &pm) {
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 }
 
 LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
                           StringRef tuningDatabase) {
-  std::string errors;
-  llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(stagePipeline(stage, tuningDatabase), pm, os))) {
-    llvm::errs() << "seqc: internal error: CPU pipeline stage '"
-                 << cpuStageName(stage) << "' does not parse: " << errors
-                 << "\n";
-    return failure();
+  switch (stage) {
+  case CpuStage::seq: {
+    // Forms come from the tuning database where it has a record, else from
+    // Z3 over the cost model; ops that carry a form keep it. Records are
+    // keyed by the canonical op (what seqc tune measured): the layers'
+    // expansion is canonicalized before the lookup.
+    pm.addPass(seqnn::createSeqNNExpand());
+    addCleanupPasses(pm);
+    addTuningRecordsPass(pm, tuningDatabase, "cpu");
+    autotune::SeqSelectFormOptions select;
+    select.target = "cpu";
+    pm.addPass(autotune::createSeqSelectForm(select));
+    addCleanupPasses(pm);
+    return success();
   }
-  return success();
+  case CpuStage::loops:
+    // Elementwise arith/math on whole tensors (recurrence bodies, model
+    // glue) become linalg.generic, which bufferizes.
+    pm.addPass(createSeqLowerForms());
+    pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+    addCleanupPasses(pm);
+    return success();
+  case CpuStage::buffers: {
+    // Inputs are read-only (the C ABI promises not to modify them); results
+    // become out parameters the caller allocates, so that a compiled
+    // function never returns memory it allocated.
+    pm.addNestedPass<func::FuncOp>(createSeqReadOnlyArguments());
+    bufferization::OneShotBufferizePassOptions bufferize;
+    bufferize.bufferizeFunctionBoundaries = true;
+    bufferize.allowReturnAllocsFromLoops = true;
+    bufferize.functionBoundaryTypeConversion =
+        bufferization::LayoutMapOption::IdentityLayoutMap;
+    pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+    pm.addPass(createCanonicalizerPass());
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+    pm.addNestedPass<func::FuncOp>(
+        bufferization::createBufferLoopHoistingPass());
+    bufferization::buildBufferDeallocationPipeline(pm);
+    addCleanupPasses(pm);
+    pm.addNestedPass<func::FuncOp>(createSeqCopiesToLinalg());
+    pm.addNestedPass<func::FuncOp>(createSeqNoAliasArguments());
+    return success();
+  }
+  case CpuStage::llvm: {
+    // Contractions loop with a contiguous innermost update and
+    // exponentials are plain arithmetic, so that LLVM vectorizes both.
+    pm.addNestedPass<func::FuncOp>(createSeqContractionLoopOrder());
+    pm.addNestedPass<func::FuncOp>(createSeqVectorizableExp());
+    // Loop nests over parallel dimensions with enough work run on every
+    // core (OpenMP: a thread team per outermost such nest; loops nested in
+    // a recurrence's step loop stay serial).
+    pm.addPass(createConvertLinalgToParallelLoopsPass());
+    pm.addNestedPass<func::FuncOp>(createSeqSerializeSmallParallelLoops());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    // The memref.alloca_scope around each parallel body holds no alloca
+    // here; inlining it lets scf-to-cf give the body blocks.
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createLowerAffinePass());
+    // bf16 conversions are expanded to integer arithmetic (the host has no
+    // bf16 instructions and the JIT has no soft-float runtime); math ops
+    // without an LLVM intrinsic (tanh) become libm calls.
+    arith::ArithExpandOpsPassOptions expand;
+    expand.includeBf16 = true;
+    pm.addPass(arith::createArithExpandOpsPass(expand));
+    pm.addPass(createConvertMathToLLVMPass());
+    pm.addPass(createConvertMathToLibmPass());
+    pm.addPass(createConvertComplexToLLVMPass());
+    addHostToLLVMPasses(pm);
+    pm.addPass(createConvertOpenMPToLLVMPass());
+    pm.addPass(createConvertFuncToLLVMPass());
+    pm.addPass(createConvertControlFlowToLLVMPass());
+    pm.addPass(createReconcileUnrealizedCastsPass());
+    return success();
+  }
+  }
+  return failure();
 }
 
 LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last, CpuStage first,

@@ -2,6 +2,19 @@
 #include "seqc/Pipelines/GpuPipeline.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 
+#include "autotune/Passes.h"
+#include "dialects/SeqNN/Transforms/Passes.h"
+#include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -59,22 +72,27 @@ static int64_t sharedBytesOf(StringRef chip) {
   return chip == "sm_80" ? 166912 : 232448;
 }
 
-static std::string stagePipeline(GpuStage stage, StringRef target,
-                                 StringRef tuningDatabase,
-                                 const RecurrenceChoice &recurrences) {
+LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
+                          StringRef tuningDatabase,
+                          const RecurrenceChoice &recurrences) {
+  if (!isGpuTarget(target)) {
+    llvm::errs() << "seqc: '" << target << "' is not a GPU target\n";
+    return failure();
+  }
   std::string chip = gpuChipOf(target);
   switch (stage) {
-  case GpuStage::seq:
-    return "seqnn-expand,canonicalize,cse," +
-           tuningRecordsPass(tuningDatabase, target) +
-           "seq-select-form{target=" + target.str() +
-           (recurrences.variant.empty()
-                ? std::string()
-                : " sequential-variant=" + recurrences.variant) +
-           (recurrences.stateTerms
-                ? " state-terms=" + std::to_string(recurrences.stateTerms)
-                : std::string()) +
-           "},canonicalize,cse";
+  case GpuStage::seq: {
+    pm.addPass(seqnn::createSeqNNExpand());
+    addCleanupPasses(pm);
+    addTuningRecordsPass(pm, tuningDatabase, target);
+    autotune::SeqSelectFormOptions select;
+    select.target = target.str();
+    select.sequentialVariant = recurrences.variant;
+    select.stateTerms = recurrences.stateTerms;
+    pm.addPass(autotune::createSeqSelectForm(select));
+    addCleanupPasses(pm);
+    return success();
+  }
   case GpuStage::loops:
     // Elementwise chains are fused into one generic each (one kernel per
     // chain instead of one per op), and, with named ops generalized, into
@@ -83,75 +101,74 @@ static std::string stagePipeline(GpuStage stage, StringRef target,
     // transcendentals a contraction would recompute per output column;
     // splat constants are computed on the device instead of living in host
     // globals.
-    return "seq-lower-to-gpu-kernels,seq-lower-forms,"
-           "func.func(convert-elementwise-to-linalg,seq-splat-constants-to-"
-           "fill,linalg-generalize-named-ops),seq-fuse-elementwise,"
-           "canonicalize,cse";
+    pm.addPass(createSeqLowerToGPUKernels());
+    pm.addPass(createSeqLowerForms());
+    pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+    pm.addNestedPass<func::FuncOp>(createSeqSplatConstantsToFill());
+    pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
+    pm.addPass(createSeqFuseElementwise());
+    addCleanupPasses(pm);
+    return success();
   case GpuStage::buffers:
-    return ""; // the CPU pipeline's, see addGpuStage
-  case GpuStage::kernels:
+    // Bufferization is target-independent: the CPU pipeline's stage.
+    return addCpuStage(pm, CpuStage::buffers);
+  case GpuStage::kernels: {
     // 16-bit contractions become tensor-core kernels; a fused-variant
     // step's h R product and its cell become one kernel whose blocks keep
     // their units' columns of R in shared memory (up to the chip's opt-in
     // limit a block); adjacent loop nests over the same space with
     // matching accesses (a fill and the reduction into it, a cell and the
     // copy of its output) fuse into one kernel before kernels are formed.
-    return "func.func(seq-contractions-to-mma{multiprocessors=" +
-           std::to_string(multiprocessorsOf(chip)) +
-           "},"
-           "seq-weight-stationary-steps{blocks=" +
-           std::to_string(multiprocessorsOf(chip)) +
-           " shared-bytes=" + std::to_string(sharedBytesOf(chip)) +
-           "},"
-           "convert-linalg-to-parallel-loops,"
-           "scf-parallel-loop-fusion,"
-           "seq-parallel-loops-to-gpu,seq-promote-kernel-accumulators,"
-           "seq-persistent-time-loops{blocks=" +
-           std::to_string(multiprocessorsOf(chip)) +
-           "},seq-device-buffers,seq-lower-block-barriers,"
-           "seq-workgroup-allocas,"
-           "gpu-launch-sink-index-computations),"
-           "gpu-kernel-outlining,seq-merge-gpu-modules,"
-           "seq-align-workgroup-memory,canonicalize,cse";
-  case GpuStage::llvm:
+    OpPassManager &function = pm.nest<func::FuncOp>();
+    SeqContractionsToMmaOptions mma;
+    mma.multiprocessors = multiprocessorsOf(chip);
+    function.addPass(createSeqContractionsToMma(mma));
+    SeqWeightStationaryStepsOptions steps;
+    steps.blocks = multiprocessorsOf(chip);
+    steps.sharedBytes = sharedBytesOf(chip);
+    function.addPass(createSeqWeightStationarySteps(steps));
+    function.addPass(createConvertLinalgToParallelLoopsPass());
+    function.addPass(createParallelLoopFusionPass());
+    function.addPass(createSeqParallelLoopsToGPU());
+    function.addPass(createSeqPromoteKernelAccumulators());
+    SeqPersistentTimeLoopsOptions persistent;
+    persistent.blocks = multiprocessorsOf(chip);
+    function.addPass(createSeqPersistentTimeLoops(persistent));
+    function.addPass(createSeqDeviceBuffers());
+    function.addPass(createSeqLowerBlockBarriers());
+    function.addPass(createSeqWorkgroupAllocas());
+    function.addPass(createGpuLaunchSinkIndexComputationsPass());
+    pm.addPass(createGpuKernelOutliningPass());
+    pm.addPass(createSeqMergeGPUModules());
+    pm.addPass(createSeqAlignWorkgroupMemory());
+    addCleanupPasses(pm);
+    return success();
+  }
+  case GpuStage::llvm: {
     // Kernels: NVVM for the chip (PTX 8.0: sm_90 needs it; upstream's
     // default +ptx60 aborts). Host: launches on the caller's stream without
     // intermediate synchronization (gpu-async-region), then the LLVM
     // dialect with C-interface wrappers.
-    return "nvvm-attach-target{chip=" + chip +
-           " features=+ptx80 O=3},"
-           "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
-           "reconcile-unrealized-casts),"
-           "func.func(gpu-async-region),"
-           "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-           "convert-cf-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
-           "finalize-memref-to-llvm,func.func(llvm-request-c-wrappers),"
-           "convert-func-to-llvm,gpu-to-llvm,reconcile-unrealized-casts";
+    GpuNVVMAttachTargetOptions nvvm;
+    nvvm.chip = chip;
+    nvvm.features = "+ptx80";
+    nvvm.optLevel = 3;
+    pm.addPass(createGpuNVVMAttachTarget(nvvm));
+    OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+    kernels.addPass(createConvertGpuOpsToNVVMOps());
+    addCleanupPasses(kernels);
+    kernels.addPass(createReconcileUnrealizedCastsPass());
+    pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createLowerAffinePass());
+    addHostToLLVMPasses(pm);
+    pm.addPass(createConvertFuncToLLVMPass());
+    pm.addPass(createGpuToLLVMConversionPass());
+    pm.addPass(createReconcileUnrealizedCastsPass());
+    return success();
   }
-  return "";
-}
-
-LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
-                          StringRef tuningDatabase,
-                          const RecurrenceChoice &recurrences) {
-  if (!isGpuTarget(target)) {
-    llvm::errs() << "seqc: '" << target << "' is not a GPU target\n";
-    return failure();
   }
-  // Bufferization is target-independent: the CPU pipeline's stage.
-  if (stage == GpuStage::buffers)
-    return addCpuStage(pm, CpuStage::buffers);
-  std::string errors;
-  llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(
-          stagePipeline(stage, target, tuningDatabase, recurrences), pm,
-          os))) {
-    llvm::errs() << "seqc: internal error: GPU pipeline stage '"
-                 << gpuStageName(stage) << "' does not parse: " << errors
-                 << "\n";
-    return failure();
-  }
-  return success();
+  return failure();
 }
 
 LogicalResult buildGpuPipeline(OpPassManager &pm, StringRef target,

@@ -53,7 +53,7 @@ def run_seqc(seqc, op, inputs, results, attrs="", extra="", init=None):
                 text += " %s %%%s" % (n, n)
         if init:
             text += " init(" + ", ".join("%" + n for n in init) + ")" if op not in (
-                "mamba", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet") else " init %" + init[0]
+                "mamba", "rglru", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet") else " init %" + init[0]
         if extra:
             text += " " + extra
         if attrs:
@@ -199,6 +199,30 @@ def mamba():
     return got, [ys, h]
 
 
+def rglru():
+    # lambda around 2 (a = sigmoid(lambda)^(c r) close to 1: long memories,
+    # where 1 - a^2 is small) and an initial state.
+    x = normal(B, T, M)
+    w_a, w_x = weight(M, M), weight(M, M)
+    b_a, b_x = normal(M, scale=0.5), normal(M, scale=0.5)
+    lam = (2.0 + normal(M)).astype(np.float32)
+    h0 = normal(B, M)
+    c = 8.0
+    xd = x.astype(np.float64)
+    h = h0.astype(np.float64)
+    ys = np.zeros((B, T, M))
+    for step in range(T):
+        r = sigmoid(xd[:, step] @ w_a + b_a)
+        i = sigmoid(xd[:, step] @ w_x + b_x)
+        a = sigmoid(lam.astype(np.float64)) ** (c * r)
+        h = a * h + np.sqrt(1.0 - a * a) * (i * xd[:, step])
+        ys[:, step] = h
+    names = ["x", "w_a", "b_a", "w_x", "b_x", "lambda", "init"]
+    got = run_seqc(SEQC, "rglru", list(zip(names, [x, w_a, b_a, w_x, b_x, lam, h0])),
+                   [(B, T, M), (B, M)], init=["init"])
+    return got, [ys, h]
+
+
 # ------------------------------------------------------------- attention family
 
 H, DK = 2, 8
@@ -318,6 +342,7 @@ FAMILIES = {
     "lru": lru,
     "s4d": s4d,
     "mamba": mamba,
+    "rglru": rglru,
     "retnet": lambda: linear_family("retnet"),
     "gla": lambda: linear_family("gla"),
     "mamba2": mamba2,

@@ -9,6 +9,8 @@
 
 #include "Interpreter.h"
 
+#include "dialects/Seq/IR/SeqDialect.h"
+
 using namespace mlir;
 
 namespace seqc::emulate {
@@ -281,7 +283,9 @@ void Interpreter::runLaunch(gpu::LaunchOp op, Env &env) {
             inner))
       synchronizes = true;
   });
-  bool cooperative = op->hasAttr("seq.cooperative");
+  seqc::seq::GpuKernelAttr kernel = seqc::seq::GpuKernelOf::get(op);
+  bool cooperative = kernel && kernel.getCooperative() &&
+                     kernel.getCooperative().getValue();
   Block &body = op.getBody().front();
   auto runThread = [&](int64_t b, int64_t t, BlockState *state,
                        ArrayRef<RV> workgroup) {

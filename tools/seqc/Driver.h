@@ -2,8 +2,10 @@
 #ifndef SEQC_TOOLS_SEQC_DRIVER_H
 #define SEQC_TOOLS_SEQC_DRIVER_H
 
+#include "seqc/Evaluation/ReferenceEvaluator.h"
 #include "seqc/Reference/Reference.h"
 #include "seqc/Support/HostTensor.h"
+#include "seqc/Target/HostABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -60,9 +62,6 @@ struct Program {
 int loadProgram(mlir::MLIRContext &context, const std::string &path,
                 const std::string &functionName, Program &program);
 
-/// The element type of a tensor type, or an error for unsupported ones.
-std::optional<ElementType> toElementType(mlir::Type type);
-
 /// Checks that every argument and result is a statically shaped tensor of
 /// a supported element type. Returns non-zero after printing an error.
 int checkStaticSignature(const Program &program);
@@ -83,55 +82,9 @@ int evaluateReference(const Program &program,
                       llvm::ArrayRef<mlir::Value> capture = {},
                       std::vector<ref::Tensor> *captured = nullptr);
 
-/// Converts between host buffers and reference tensors.
-ref::Tensor toReference(const HostTensor &tensor);
-
 /// Compares one output with its reference; prints a line; true on PASS.
 bool compareOutput(const std::string &name, const HostTensor &actual,
                    const ref::Tensor &expected);
-
-/// Writes DIR/<stem>.o, DIR/<stem>.h, DIR/<stem>_abi.c and
-/// DIR/lib<stem>.so exporting `functions` (seq level, static
-/// signatures), compiled from `lowered` (LLVM dialect).
-int writeCpuBundle(llvm::ArrayRef<mlir::func::FuncOp> functions,
-                   mlir::ModuleOp lowered, const std::string &stem,
-                   const std::string &directory);
-
-/// Pieces shared by the CPU and GPU bundles (CompileCommand.cpp).
-struct Parameter {
-  std::string name; // in<i> or out<i>
-  mlir::RankedTensorType type;
-  bool isOutput;
-};
-std::vector<Parameter> parametersOf(mlir::func::FuncOp function);
-const char *cTypeOf(ElementType type);
-/// `int seqc_<f>([void *stream, ]const T *in0, ..., T *out0, ...)`.
-std::string prototype(mlir::func::FuncOp function, bool withStream);
-std::string headerGuard(const std::string &stem);
-void emitParameterComment(llvm::raw_ostream &os, mlir::func::FuncOp function);
-/// The memref descriptor structs of every rank the functions use, the
-/// descriptors `d<i>` of one function's parameters, and the call of its
-/// `_mlir_ciface_` wrapper with them.
-void emitDescriptorTypes(llvm::raw_ostream &os,
-                         llvm::ArrayRef<mlir::func::FuncOp> functions);
-void emitDescriptors(llvm::raw_ostream &os,
-                     const std::vector<Parameter> &parameters);
-void emitCifaceDeclaration(llvm::raw_ostream &os, mlir::func::FuncOp function);
-void emitCifaceCall(llvm::raw_ostream &os, mlir::func::FuncOp function);
-/// clang-22 -shared -o library inputs...
-int linkSharedLibrary(const std::string &library,
-                      const std::vector<std::string> &inputs);
-
-/// Writes the GPU bundle of `functions` (see GpuCompileCommand.cpp).
-/// `program` is at the seq level (expanded, forms chosen for `target`);
-/// with `checkVectors`, `inputs` (made from the program before expansion,
-/// when argument roles are still visible) and the reference interpreter's
-/// outputs for the program's function are written under DIR/check.
-int writeGpuBundle(Program &program, llvm::ArrayRef<mlir::func::FuncOp> functions,
-                   const std::string &target, const std::string &stem,
-                   const std::string &directory,
-                   const std::vector<HostTensor> &inputs, bool checkVectors,
-                   uint64_t seed);
 
 } // namespace seqc::driver
 

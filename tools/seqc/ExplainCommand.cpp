@@ -11,6 +11,8 @@
 
 #include "autotune/TilingProblem.h"
 #include "autotune/WorkloadKey.h"
+#include "dialects/SeqNN/Transforms/Passes.h"
+#include "seqc/Pipelines/CpuPipeline.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -33,8 +35,9 @@ namespace seqc::driver {
 
 int expandLayers(Program &program) {
   PassManager pm(program.module->getContext());
-  if (failed(parsePassPipeline("seqnn-expand,canonicalize,cse", pm)) ||
-      failed(pm.run(*program.module)))
+  pm.addPass(seqnn::createSeqNNExpand());
+  addCleanupPasses(pm);
+  if (failed(pm.run(*program.module)))
     return fail("expanding the layers failed (see the diagnostics above)");
   return 0;
 }

@@ -44,7 +44,7 @@ int makeInputs(const Program &program, const std::vector<std::string> &files,
   Block &entry = func::FuncOp(program.function).getBody().front();
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
     auto tensorType = cast<RankedTensorType>(type.getInput(i));
-    HostTensor tensor(*toElementType(tensorType),
+    HostTensor tensor(*hostElementTypeOf(tensorType),
                       std::vector<int64_t>(tensorType.getShape()));
     const std::string &name = program.argumentNames[i];
     auto it = given.find(name);
@@ -66,13 +66,6 @@ int makeInputs(const Program &program, const std::vector<std::string> &files,
     inputs.push_back(std::move(tensor));
   }
   return 0;
-}
-
-ref::Tensor toReference(const HostTensor &tensor) {
-  ref::Tensor result(tensor.shape);
-  for (int64_t i = 0; i < tensor.numElements(); ++i)
-    result.data[i] = tensor.get(i);
-  return result;
 }
 
 bool compareOutput(const std::string &name, const HostTensor &actual,

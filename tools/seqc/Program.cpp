@@ -85,20 +85,6 @@ int loadProgram(MLIRContext &context, const std::string &path,
   return 0;
 }
 
-std::optional<ElementType> toElementType(Type type) {
-  Type element = getElementTypeOrSelf(type);
-  if (element.isF32())
-    return ElementType::f32;
-  if (element.isF16())
-    return ElementType::f16;
-  if (element.isBF16())
-    return ElementType::bf16;
-  if (auto complex = dyn_cast<ComplexType>(element))
-    if (complex.getElementType().isF32())
-      return ElementType::complexF32;
-  return std::nullopt;
-}
-
 int checkStaticSignature(const Program &program) {
   return checkStaticSignature(program.function, program.argumentNames);
 }
@@ -117,7 +103,7 @@ int checkStaticSignature(func::FuncOp function,
     if (!tensor.hasStaticShape())
       return fail(what + " has the dynamic shape " + text +
                   "; seqc run/compile need static shapes");
-    if (!toElementType(tensor))
+    if (!hostElementTypeOf(tensor))
       return fail(what + " has type " + text +
                   "; supported element types are f32, f16, bf16 and "
                   "complex<f32>");

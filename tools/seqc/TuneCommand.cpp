@@ -13,23 +13,17 @@
 // tuner goes on. The cost model's pick (the baseline) is re-measured
 // after every batch, so drift of the machine shows in the report. Each
 // op's records are written to the database in one transaction.
+// The extraction and the harness are autotune's (Tuner.h,
+// TuningHarness.h, GpuCandidates.h); this file holds the options, the
+// order of the steps and the report.
 //
 //===----------------------------------------------------------------------===//
-#include "Tune.h"
-#include "TuneHarness.h"
+#include "Driver.h"
 
-#include "autotune/TilingProblem.h"
+#include "autotune/GpuCandidates.h"
+#include "autotune/TuningHarness.h"
 #include "autotune/WorkloadKey.h"
-#include "seqc/Pipelines/CpuPipeline.h"
-#include "seqc/Target/CPU/CpuExecutable.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/IRMapping.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/RegionUtils.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -38,7 +32,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <map>
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -67,55 +60,27 @@ static cl::opt<unsigned> jobs("jobs", cl::init(0),
                               cl::desc("Candidates compiled at once "
                                        "(default: the host's cores)"),
                               cl::sub(driver::tuneCommand));
+static cl::opt<std::string> emitCandidates(
+    "emit-candidates",
+    cl::desc("GPU targets: write each candidate as a bundle under DIR (with "
+             "candidates.json) to be measured on a GPU machine by "
+             "`seqc-gpu-check DIR/* --csv DIR/measurements.csv`"),
+    cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
+static cl::opt<bool> emitCheckVectors(
+    "emit-check-vectors", cl::init(true),
+    cl::desc("With --emit-candidates: carry the op's inputs and reference "
+             "outputs (false: seqc-gpu-check --synthetic checks the "
+             "candidates against each other, for sizes too large to carry)"),
+    cl::sub(driver::tuneCommand));
+static cl::opt<std::string> importMeasurements(
+    "import",
+    cl::desc("GPU targets: record the measurements of the candidates in DIR "
+             "(DIR/measurements.csv from seqc-gpu-check) in the database"),
+    cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
 
 namespace seqc::driver {
 namespace {
 
-/// The op as a function of its operands (and of values its regions use
-/// from above, listed in `outer` in argument order), returning its results.
-OwningOpRef<ModuleOp> extractOp(Operation *op, std::string &why,
-                                std::vector<Value> &outer) {
-  MLIRContext *context = op->getContext();
-  llvm::SetVector<Value> arguments(op->getOperands().begin(),
-                                   op->getOperands().end());
-  for (Region &region : op->getRegions())
-    getUsedValuesDefinedAbove(region, arguments);
-  outer.assign(arguments.begin(), arguments.end());
-  SmallVector<Type> argumentTypes;
-  for (Value v : arguments) {
-    auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type || !type.hasStaticShape()) {
-      why = "an operand is not a statically shaped tensor";
-      return nullptr;
-    }
-    argumentTypes.push_back(type);
-  }
-  OpBuilder b(context);
-  OwningOpRef<ModuleOp> module = ModuleOp::create(op->getLoc());
-  b.setInsertionPointToEnd(module->getBody());
-  auto function = func::FuncOp::create(
-      b, op->getLoc(), "tuned_op",
-      b.getFunctionType(argumentTypes, op->getResultTypes()));
-  Block *entry = function.addEntryBlock();
-  IRMapping mapping;
-  for (auto [value, argument] : llvm::zip(arguments, entry->getArguments()))
-    mapping.map(value, argument);
-  b.setInsertionPointToEnd(entry);
-  Operation *clone = b.clone(*op, mapping);
-  func::ReturnOp::create(b, op->getLoc(), clone->getResults());
-  return module;
-}
-
-std::string printed(ModuleOp module) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  module.print(os);
-  return text;
-}
-
-//===----------------------------------------------------------------------===//
-// The measuring child: compile, report ready, wait, check, time, report.
-//===----------------------------------------------------------------------===//
 /// Progress: a bar that redraws itself on a terminal, plain lines elsewhere.
 class Progress {
 public:
@@ -145,38 +110,8 @@ private:
   size_t total, done = 0;
 };
 
-} // namespace
-
-} // namespace seqc::driver
-
-static cl::opt<std::string> emitCandidates(
-    "emit-candidates",
-    cl::desc("GPU targets: write each candidate as a bundle under DIR (with "
-             "candidates.json) to be measured on a GPU machine by "
-             "`seqc-gpu-check DIR/* --csv DIR/measurements.csv`"),
-    cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
-static cl::opt<bool> emitCheckVectors(
-    "emit-check-vectors", cl::init(true),
-    cl::desc("With --emit-candidates: carry the op's inputs and reference "
-             "outputs (false: seqc-gpu-check --synthetic checks the "
-             "candidates against each other, for sizes too large to carry)"),
-    cl::sub(driver::tuneCommand));
-static cl::opt<std::string> importMeasurements(
-    "import",
-    cl::desc("GPU targets: record the measurements of the candidates in DIR "
-             "(DIR/measurements.csv from seqc-gpu-check) in the database"),
-    cl::value_desc("DIR"), cl::sub(driver::tuneCommand));
-
-namespace seqc::driver {
-
-Operation *OpWork::inner() const {
-  return &*func::FuncOp(standalone.function)
-               .getBody()
-               .front()
-               .getOperations()
-               .begin();
-}
-
+/// The program expanded, and every seq op without a form made ready to
+/// tune. Returns non-zero after printing an error.
 int prepareTuning(MLIRContext &context, Program &program,
                   std::vector<OpWork> &ops) {
   if (int rc = loadProgram(context, inputFile, functionName, program))
@@ -187,86 +122,13 @@ int prepareTuning(MLIRContext &context, Program &program,
                      makeInputs(program, {}, seed, programInputs) == 0;
   if (int rc = expandLayers(program))
     return rc;
-  // Each op is measured on the values it sees inside the program (the
-  // reference interpreter's, on the program's seeded inputs): a
-  // recurrence's states and weights then have the magnitudes the model
-  // gives them, which inputs made for the op alone cannot know (an sLSTM
-  // normalizer is positive, a weight scaled by its fan-in).
-  std::vector<std::vector<Value>> outer;
-  std::vector<Value> capture;
-  program.module->walk([&](seq::FormOpInterface op) {
-    if (op.getFormAttr())
-      return;
-    OpWork &work = ops.emplace_back();
-    work.op = op;
-    outer.emplace_back();
-    OwningOpRef<ModuleOp> extracted = extractOp(op, work.skipped, outer.back());
-    capture.insert(capture.end(), outer.back().begin(), outer.back().end());
-    if (!extracted)
-      return;
-    work.standalone.function = *extracted->getOps<func::FuncOp>().begin();
-    for (unsigned i = 0; i < work.standalone.function.getNumArguments(); ++i)
-      work.standalone.argumentNames.push_back("x" + std::to_string(i));
-    work.standalone.module = std::move(extracted);
-  });
-  std::vector<ref::Tensor> programOutputs, captured;
-  if (programRuns) {
-    std::vector<ref::Tensor> referenceInputs;
-    for (const HostTensor &input : programInputs)
-      referenceInputs.push_back(toReference(input));
-    programRuns = evaluateReference(program, referenceInputs, programOutputs,
-                                    capture, &captured) == 0;
-  }
-  size_t next = 0;
-  for (auto [work, values] : llvm::zip(ops, outer)) {
-    size_t first = next;
-    next += values.size();
-    if (!work.skipped.empty())
-      continue;
-    for (Type type : work.standalone.function.getResultTypes()) {
-      auto tensor = cast<RankedTensorType>(type);
-      work.outputs.emplace_back(*toElementType(tensor),
-                                std::vector<int64_t>(tensor.getShape()));
-    }
-    if (programRuns) {
-      for (size_t i = 0; i < values.size(); ++i) {
-        auto type = cast<RankedTensorType>(values[i].getType());
-        HostTensor input(*toElementType(type),
-                         std::vector<int64_t>(type.getShape()));
-        for (int64_t j = 0; j < input.numElements(); ++j)
-          input.set(j, captured[first + i].data[j]);
-        work.inputs.push_back(std::move(input));
-      }
-    } else if (makeInputs(work.standalone, {}, seed, work.inputs)) {
-      work.skipped = "no inputs can be generated for it";
-      continue;
-    }
-    std::vector<ref::Tensor> referenceInputs;
-    for (const HostTensor &input : work.inputs)
-      referenceInputs.push_back(toReference(input));
-    if (evaluateReference(work.standalone, referenceInputs, work.expected))
-      work.skipped = "the reference interpreter cannot run it";
-  }
+  ops = extractTunableOps(program.function,
+                          programRuns ? &programInputs : nullptr, seed);
   return 0;
 }
 
-std::vector<TuningRecord> recordsOf(const OpReport &report) {
-  std::vector<TuningRecord> records;
-  for (const Candidate &c : report.candidates) {
-    if (!c.tried)
-      continue;
-    TuningRecord r = toRecord(c.config);
-    r.status = c.measured.status;
-    r.medianSeconds = c.measured.median;
-    r.spreadSeconds = c.measured.spread;
-    r.repeats = c.measured.repeats;
-    r.detail = c.measured.detail;
-    r.shape = exactShapeOf(report.op);
-    records.push_back(r);
-  }
-  return records;
-}
-
+/// The final table per op: rank, candidate, predicted, measured, spread,
+/// status; the model's pick against the measured best.
 void printReports(const std::vector<OpReport> &reports, unsigned k) {
   for (const OpReport &report : reports) {
     std::string location;
@@ -339,75 +201,6 @@ void printReports(const std::vector<OpReport> &reports, unsigned k) {
   }
 }
 
-namespace {
-
-/// Measures every op's candidates on the host, one child process each.
-int tuneOnCpu(std::vector<OpWork> &ops, const HardwareModel &hw,
-              TuningDatabase &db, std::vector<OpReport> &reports,
-              bool &budgetHit) {
-  unsigned parallel = jobs ? unsigned(jobs) : unsigned(std::max(1, hw.cores));
-  auto start = Clock::now();
-  llvm::outs() << "seqc tune: " << ops.size() << " op(s) on " << hw.name
-               << ", top " << topK << " configurations each, " << parallel
-               << " compiling at once, budget "
-               << llvm::format("%.0f", double(budgetSeconds)) << " s\n";
-  Progress progress(0);
-  for (OpWork &work : ops) {
-    OpReport &report = reports.emplace_back();
-    report.op = work.op;
-    report.skipped = work.skipped;
-    if (!work.skipped.empty())
-      continue;
-    for (TileConfig &c : topConfigurations(work.op, hw, topK, &report.solveMs))
-      report.candidates.push_back({c, {}, false});
-    progress.grow(report.candidates.size());
-    auto textOf = [&](const TileConfig &c) {
-      work.inner()->setAttr("form", c.toAttr(work.inner()->getContext()));
-      return printed(*work.standalone.module);
-    };
-    std::string baselineText = textOf(report.candidates.front().config);
-    std::string opName = work.op->getName().getStringRef().str();
-    for (size_t first = 0; first < report.candidates.size();
-         first += parallel) {
-      if (secondsSince(start) > budgetSeconds) {
-        budgetHit = true;
-        break;
-      }
-      size_t last = std::min(report.candidates.size(), first + parallel);
-      std::vector<Child> children;
-      for (size_t i = first; i < last; ++i)
-        children.push_back(spawn(textOf(report.candidates[i].config), work, timedRuns));
-      // Every child of the batch compiles before any is timed: a timing
-      // must not share the cores with a compilation (with OpenMP code it
-      // ran 2x slow next to one).
-      std::vector<std::optional<Measurement>> notReady;
-      for (Child &child : children)
-        notReady.push_back(waitUntilReady(child));
-      for (size_t i = first; i < last; ++i) {
-        Candidate &c = report.candidates[i];
-        c.measured = notReady[i - first] ? *notReady[i - first]
-                                         : measureReady(children[i - first],
-                                                        candidateTimeout);
-        c.tried = true;
-        progress.step(opName + " " + c.config.str(), c.measured);
-      }
-      // The baseline again: the spread of its times is the machine's drift.
-      Child again = spawn(baselineText, work, timedRuns);
-      Measurement m = measure(again, candidateTimeout);
-      if (m.status == RecordStatus::ok)
-        report.baseline.push_back(m.median);
-    }
-    std::vector<TuningRecord> records = recordsOf(report);
-    std::string error;
-    if (!records.empty() &&
-        !db.addRecords(workloadKeyOf(work.op, hw), records, error))
-      return fail(error);
-    if (budgetHit)
-      break;
-  }
-  return 0;
-}
-
 } // namespace
 
 int tuneMain(MLIRContext &context) {
@@ -428,8 +221,13 @@ int tuneMain(MLIRContext &context) {
   if (int rc = prepareTuning(context, program, ops))
     return rc;
 
-  if (emitOnly)
-    return emitGpuCandidates(ops, *hw, emitCandidates, topK, emitCheckVectors);
+  if (emitOnly) {
+    if (llvm::Error err =
+            emitGpuCandidates(ops, *hw, inputFile, emitCandidates, topK,
+                              emitCheckVectors, seed, llvm::outs()))
+      return fail(llvm::toString(std::move(err)));
+    return 0;
+  }
 
   std::string measurements;
   if (hw->isGpu && importMeasurements.empty()) {
@@ -467,8 +265,9 @@ int tuneMain(MLIRContext &context) {
               llvm::sys::fs::createUniqueDirectory("seqc-tune", temp))
         return fail("cannot create a temporary directory: " + ec.message());
       directory = temp.str().str();
-      if (int rc = emitGpuCandidates(ops, *hw, directory, topK, true))
-        return rc;
+      if (llvm::Error err = emitGpuCandidates(ops, *hw, inputFile, directory,
+                                              topK, true, seed, llvm::outs()))
+        return fail(llvm::toString(std::move(err)));
       std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
       std::string checker =
           (llvm::sys::path::parent_path(self) + "/seqc-gpu-check").str();
@@ -486,14 +285,42 @@ int tuneMain(MLIRContext &context) {
         return fail("seqc-gpu-check could not run the candidates (exit " +
                     std::to_string(rc) + ")");
     }
-    return importGpuMeasurements(ops, *hw, directory,
-                                 directory + "/measurements.csv", *db, topK);
+    std::string csv = directory + "/measurements.csv";
+    std::vector<OpReport> reports;
+    auto recorded = importGpuMeasurements(ops, *hw, inputFile, directory, csv,
+                                          *db, reports);
+    if (!recorded)
+      return fail(llvm::toString(recorded.takeError()));
+    printReports(reports, topK);
+    std::string countError;
+    llvm::outs() << "\nseqc tune: recorded " << *recorded
+                 << " measurements from " << csv << "; " << db->path()
+                 << " holds " << db->countRecords(countError) << " records\n";
+    return 0;
   }
 
+  HostTuningOptions options;
+  options.topK = topK;
+  options.jobs = jobs ? unsigned(jobs) : unsigned(std::max(1, hw->cores));
+  options.timedRuns = timedRuns;
+  options.budgetSeconds = budgetSeconds;
+  options.candidateTimeout = candidateTimeout;
+  llvm::outs() << "seqc tune: " << ops.size() << " op(s) on " << hw->name
+               << ", top " << topK << " configurations each, " << options.jobs
+               << " compiling at once, budget "
+               << llvm::format("%.0f", double(budgetSeconds)) << " s\n";
+  DialectRegistry registry;
+  registerEverything(registry);
+  Progress progress(0);
   std::vector<OpReport> reports;
   bool budgetHit = false;
-  if (int rc = tuneOnCpu(ops, *hw, *db, reports, budgetHit))
-    return rc;
+  if (llvm::Error err = tuneOnHost(
+          ops, *hw, registry, options, *db, reports, budgetHit,
+          [&](size_t more) { progress.grow(more); },
+          [&](const std::string &what, const Measurement &m) {
+            progress.step(what, m);
+          }))
+    return fail(llvm::toString(std::move(err)));
   printReports(reports, topK);
   std::string countError;
   llvm::outs() << llvm::format("\nseqc tune: done in %.1f s%s; ",

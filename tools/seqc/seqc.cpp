@@ -16,7 +16,9 @@
 #include "seqc/InitAll.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Pipelines/GpuPipeline.h"
+#include "seqc/Target/CPU/CpuBundle.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
+#include "seqc/Target/GPU/GpuBundle.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -27,6 +29,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/Module.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FileSystem.h"
@@ -238,7 +241,7 @@ int runMain(MLIRContext &context) {
   // The reference sees exactly the values the compiled code sees.
   std::vector<ref::Tensor> referenceInputs;
   for (const HostTensor &input : inputs)
-    referenceInputs.push_back(toReference(input));
+    referenceInputs.push_back(eval::toReference(input));
 
   std::string name = func::FuncOp(program.function).getSymName().str();
   FunctionType signature = func::FuncOp(program.function).getFunctionType();
@@ -262,7 +265,7 @@ int runMain(MLIRContext &context) {
   std::vector<HostTensor> outputs;
   for (Type type : signature.getResults()) {
     auto tensor = cast<RankedTensorType>(type);
-    outputs.emplace_back(*toElementType(tensor),
+    outputs.emplace_back(*hostElementTypeOf(tensor),
                          std::vector<int64_t>(tensor.getShape()));
   }
   std::vector<MemRefArgument> arguments;
@@ -389,13 +392,29 @@ int compileMain(MLIRContext &context) {
     functions.clear();
     for (const std::string &name : names)
       functions.push_back(program.module->lookupSymbol<func::FuncOp>(name));
-    return writeGpuBundle(program, functions, targetName, stem, outputDir,
-                          inputs, checkVectors, seed);
+    seqc::gpu::CheckVectors check{program.function, std::move(inputs), seed};
+    auto bundle =
+        seqc::gpu::writeGpuBundle(*program.module, functions, targetName, stem,
+                            outputDir, checkVectors ? &check : nullptr);
+    if (!bundle)
+      return fail(llvm::toString(bundle.takeError()));
+    llvm::outs() << "seqc: wrote a " << bundle->chip << " bundle to "
+                 << outputDir << ": lib" << stem << ".so, " << stem << ".ptx, "
+                 << stem << ".cubin, " << stem << ".h, " << stem
+                 << ".manifest.json (" << bundle->kernels << " kernel"
+                 << (bundle->kernels == 1 ? "" : "s") << ")\n";
+    return 0;
   }
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(program.module->clone()));
   if ((rc = lowerForCpu(*lowered, CpuStage::llvm)))
     return rc;
-  return writeCpuBundle(functions, *lowered, stem, outputDir);
+  auto written = writeCpuBundle(functions, *lowered, stem, outputDir);
+  if (!written)
+    return fail(llvm::toString(written.takeError()));
+  llvm::outs() << "seqc: wrote " << llvm::join(*written, ", ") << " ("
+               << functions.size() << " function"
+               << (functions.size() == 1 ? "" : "s") << ")\n";
+  return 0;
 }
 } // namespace
 

@@ -61,6 +61,14 @@ def Seq_FormAttr : Seq_Attr<"Form", "form"> {
     each: 3 (the default) keeps about f32's precision, 2 about 2^-17
     relative, 1 rounds h to bf16 (what cuDNN's bf16 LSTM computes with).
 
+    `units_per_block` and `split_k` (sequential form only) set the GPU
+    step kernel of the recurrence (seq-weight-stationary-steps) instead of
+    its own choice: the hidden units each block owns with its slice of the
+    recurrent weights, and the lanes that share one unit's dot product
+    (FMA path; 1, 2, 4, ..., 32). A value the step kernel cannot honour
+    (units that do not fit the blocks or shared memory, a split past the
+    depth) is an error naming the field.
+
     Example: `#seq.form<chunkwise, chunk_size = 64, block_threads = 128>`.
   }];
   let parameters = (ins
@@ -70,11 +78,100 @@ def Seq_FormAttr : Seq_Attr<"Form", "form"> {
     OptionalParameter<"std::optional<int64_t>">:$block_threads,
     OptionalParameter<"std::optional<int64_t>">:$items_per_thread,
     OptionalParameter<"std::optional<int64_t>">:$head_tile,
-    OptionalParameter<"std::optional<int64_t>">:$state_terms
+    OptionalParameter<"std::optional<int64_t>">:$state_terms,
+    OptionalParameter<"std::optional<int64_t>">:$units_per_block,
+    OptionalParameter<"std::optional<int64_t>">:$split_k
   );
   let assemblyFormat = [{
     `<` $kind (`,` struct($variant, $chunk_size, $block_threads,
-                          $items_per_thread, $head_tile, $state_terms)^)? `>`
+                          $items_per_thread, $head_tile, $state_terms,
+                          $units_per_block, $split_k)^)? `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Seq_GpuKernelKind : I32EnumAttr<"GpuKernelKind",
+    "what a GPU kernel built by the seq pipeline computes", [
+    I32EnumAttrCase<"parallel_loop", 0>,
+    I32EnumAttrCase<"mma_contraction", 1>,
+    I32EnumAttrCase<"weight_stationary_step", 2>,
+    I32EnumAttrCase<"persistent_recurrence", 3>,
+    I32EnumAttrCase<"grid_barrier_reset", 4>,
+    I32EnumAttrCase<"linear_scan_sequential", 5>,
+    I32EnumAttrCase<"linear_scan_prefix_aggregate", 6>,
+    I32EnumAttrCase<"linear_scan_prefix_carry", 7>,
+    I32EnumAttrCase<"linear_scan_prefix_apply", 8>]> {
+  let cppNamespace = "::seqc::seq";
+  let genSpecializedAttr = 0;
+}
+
+def Seq_GateProducts : I32EnumAttr<"GateProducts",
+    "how a recurrent step computes its gates' products", [
+    I32EnumAttrCase<"fma", 0>,
+    I32EnumAttrCase<"mma_m16n8k16", 1>]> {
+  let cppNamespace = "::seqc::seq";
+  let genSpecializedAttr = 0;
+}
+
+def Seq_MemorySpace : I32EnumAttr<"MemorySpace",
+    "where a kernel keeps an operand", [
+    I32EnumAttrCase<"registers", 0>,
+    I32EnumAttrCase<"shared", 1>,
+    I32EnumAttrCase<"global", 2>]> {
+  let cppNamespace = "::seqc::seq";
+  let genSpecializedAttr = 0;
+}
+
+def Seq_GpuKernelAttr : Seq_Attr<"GpuKernel", "gpu_kernel"> {
+  let summary = "What a GPU kernel computes and the strategy it was built with";
+  let description = [{
+    Set as `seq.gpu_kernel` on every `gpu.launch` the seq GPU pipeline
+    builds, by the pass that decided: the record of the kernel's strategy
+    that lit tests pin, the emulator and the manifest read, and a reader of
+    the IR sees. Each field belongs to some kinds only (the verifier says
+    which):
+
+    - `parallel_loop`: `coarsened_dim`, `coarsened_factor` (the loop
+      dimension each thread runs `coarsened_factor` iterations of).
+    - `mma_contraction`: `mma_tile` (block rows, columns, depth),
+      `mma_warps` (warps along rows, columns), `mma_terms` (bf16 terms of
+      each f32 operand), `accumulators_from_zero`.
+    - `weight_stationary_step`: `units_per_block`, `gate_products`; with
+      `fma`, `split_k`; with `mma_m16n8k16`, `mma_warps` (rows, columns,
+      depth), `state_terms`, `weights_in` (registers or shared), `gates_in`
+      (shared or global).
+    - `persistent_recurrence`: `cooperative` (launched with every block
+      resident: it has a grid barrier).
+    - `linear_scan_*`: `vector_width` (channels a thread accesses at once);
+      the carry kernel also `carry_warps`.
+
+    Example: `#seq.gpu_kernel<weight_stationary_step, units_per_block = 4,
+    gate_products = fma, split_k = 8>`.
+  }];
+  let parameters = (ins
+    EnumParameter<Seq_GpuKernelKind>:$kind,
+    OptionalParameter<"std::optional<int64_t>">:$coarsened_dim,
+    OptionalParameter<"std::optional<int64_t>">:$coarsened_factor,
+    OptionalParameter<"::mlir::DenseI64ArrayAttr">:$mma_tile,
+    OptionalParameter<"::mlir::DenseI64ArrayAttr">:$mma_warps,
+    OptionalParameter<"::mlir::DenseI64ArrayAttr">:$mma_terms,
+    OptionalParameter<"::mlir::BoolAttr">:$accumulators_from_zero,
+    OptionalParameter<"std::optional<int64_t>">:$units_per_block,
+    OptionalParameter<"std::optional<::seqc::seq::GateProducts>">:$gate_products,
+    OptionalParameter<"std::optional<int64_t>">:$split_k,
+    OptionalParameter<"std::optional<int64_t>">:$state_terms,
+    OptionalParameter<"std::optional<::seqc::seq::MemorySpace>">:$weights_in,
+    OptionalParameter<"std::optional<::seqc::seq::MemorySpace>">:$gates_in,
+    OptionalParameter<"::mlir::BoolAttr">:$cooperative,
+    OptionalParameter<"std::optional<int64_t>">:$vector_width,
+    OptionalParameter<"std::optional<int64_t>">:$carry_warps
+  );
+  let assemblyFormat = [{
+    `<` $kind (`,` struct($coarsened_dim, $coarsened_factor, $mma_tile,
+                          $mma_warps, $mma_terms, $accumulators_from_zero,
+                          $units_per_block, $gate_products, $split_k,
+                          $state_terms, $weights_in, $gates_in, $cooperative,
+                          $vector_width, $carry_warps)^)? `>`
   }];
   let genVerifyDecl = 1;
 }

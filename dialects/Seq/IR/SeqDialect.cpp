@@ -32,7 +32,9 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
                  std::optional<int64_t> blockThreads,
                  std::optional<int64_t> itemsPerThread,
                  std::optional<int64_t> headTile,
-                 std::optional<int64_t> stateTerms) {
+                 std::optional<int64_t> stateTerms,
+                 std::optional<int64_t> unitsPerBlock,
+                 std::optional<int64_t> splitK) {
   auto checkPositive = [&](StringRef name,
                            std::optional<int64_t> value) -> LogicalResult {
     if (value && *value <= 0)
@@ -43,8 +45,14 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
   if (failed(checkPositive("chunk_size", chunkSize)) ||
       failed(checkPositive("block_threads", blockThreads)) ||
       failed(checkPositive("items_per_thread", itemsPerThread)) ||
-      failed(checkPositive("head_tile", headTile)))
+      failed(checkPositive("head_tile", headTile)) ||
+      failed(checkPositive("units_per_block", unitsPerBlock)) ||
+      failed(checkPositive("split_k", splitK)))
     return failure();
+  if (splitK && (*splitK > 32 || !llvm::isPowerOf2_64(*splitK)))
+    return emitError() << "form parameter 'split_k' must be a power of two "
+                          "up to 32 (lanes of a warp), got "
+                       << *splitK;
   if (variant && kind != FormKind::sequential)
     return emitError() << "form parameter 'variant' applies to the sequential "
                           "form only, not to '"
@@ -53,13 +61,151 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
     return emitError() << "form parameter 'state_terms' must be 1, 2 or 3, "
                           "got "
                        << *stateTerms;
-  if (stateTerms && kind != FormKind::sequential)
-    return emitError() << "form parameter 'state_terms' applies to the "
-                          "sequential form only, not to '"
-                       << stringifyFormKind(kind) << "'";
+  for (auto [name, present] :
+       {std::pair<StringRef, bool>{"state_terms", stateTerms.has_value()},
+        {"units_per_block", unitsPerBlock.has_value()},
+        {"split_k", splitK.has_value()}})
+    if (present && kind != FormKind::sequential)
+      return emitError() << "form parameter '" << name
+                         << "' applies to the sequential form only, not to '"
+                         << stringifyFormKind(kind) << "'";
   if (chunkSize && kind != FormKind::chunkwise && kind != FormKind::prefix)
     return emitError() << "form parameter 'chunk_size' applies to the "
                           "chunkwise and prefix forms only, not to '"
                        << stringifyFormKind(kind) << "'";
   return success();
+}
+
+LogicalResult GpuKernelAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, GpuKernelKind kind,
+    std::optional<int64_t> coarsenedDim, std::optional<int64_t> coarsenedFactor,
+    DenseI64ArrayAttr mmaTile, DenseI64ArrayAttr mmaWarps,
+    DenseI64ArrayAttr mmaTerms, BoolAttr accumulatorsFromZero,
+    std::optional<int64_t> unitsPerBlock,
+    std::optional<GateProducts> gateProducts, std::optional<int64_t> splitK,
+    std::optional<int64_t> stateTerms, std::optional<MemorySpace> weightsIn,
+    std::optional<MemorySpace> gatesIn, BoolAttr cooperative,
+    std::optional<int64_t> vectorWidth, std::optional<int64_t> carryWarps) {
+  bool isScan = kind == GpuKernelKind::linear_scan_sequential ||
+                kind == GpuKernelKind::linear_scan_prefix_aggregate ||
+                kind == GpuKernelKind::linear_scan_prefix_carry ||
+                kind == GpuKernelKind::linear_scan_prefix_apply;
+  bool isStep = kind == GpuKernelKind::weight_stationary_step;
+  bool isMma = kind == GpuKernelKind::mma_contraction;
+  bool stepOnMma = isStep && gateProducts == GateProducts::mma_m16n8k16;
+  // Each field: present at all, and the kinds it belongs to.
+  struct Field {
+    StringRef name;
+    bool present, allowed;
+    StringRef belongsTo;
+  };
+  Field fields[] = {
+      {"coarsened_dim", coarsenedDim.has_value(),
+       kind == GpuKernelKind::parallel_loop, "parallel_loop kernels"},
+      {"coarsened_factor", coarsenedFactor.has_value(),
+       kind == GpuKernelKind::parallel_loop, "parallel_loop kernels"},
+      {"mma_tile", bool(mmaTile), isMma, "mma_contraction kernels"},
+      {"mma_warps", bool(mmaWarps), isMma || stepOnMma,
+       "mma_contraction kernels and weight_stationary_step kernels with "
+       "gate_products = mma_m16n8k16"},
+      {"mma_terms", bool(mmaTerms), isMma, "mma_contraction kernels"},
+      {"accumulators_from_zero", bool(accumulatorsFromZero), isMma,
+       "mma_contraction kernels"},
+      {"units_per_block", unitsPerBlock.has_value(), isStep,
+       "weight_stationary_step kernels"},
+      {"gate_products", gateProducts.has_value(), isStep,
+       "weight_stationary_step kernels"},
+      {"split_k", splitK.has_value(),
+       isStep && gateProducts == GateProducts::fma,
+       "weight_stationary_step kernels with gate_products = fma"},
+      {"state_terms", stateTerms.has_value(), stepOnMma,
+       "weight_stationary_step kernels with gate_products = mma_m16n8k16"},
+      {"weights_in", weightsIn.has_value(), stepOnMma,
+       "weight_stationary_step kernels with gate_products = mma_m16n8k16"},
+      {"gates_in", gatesIn.has_value(), stepOnMma,
+       "weight_stationary_step kernels with gate_products = mma_m16n8k16"},
+      {"cooperative", bool(cooperative),
+       kind == GpuKernelKind::persistent_recurrence,
+       "persistent_recurrence kernels"},
+      {"vector_width", vectorWidth.has_value(), isScan, "linear_scan kernels"},
+      {"carry_warps", carryWarps.has_value(),
+       kind == GpuKernelKind::linear_scan_prefix_carry,
+       "linear_scan_prefix_carry kernels"}};
+  for (const Field &f : fields)
+    if (f.present && !f.allowed)
+      return emitError() << "gpu_kernel field '" << f.name << "' is for "
+                         << f.belongsTo << ", not for a '"
+                         << stringifyGpuKernelKind(kind) << "' kernel";
+  for (auto [name, value] :
+       {std::pair<StringRef, std::optional<int64_t>>{"coarsened_factor",
+                                                     coarsenedFactor},
+        {"units_per_block", unitsPerBlock},
+        {"split_k", splitK},
+        {"vector_width", vectorWidth},
+        {"carry_warps", carryWarps}})
+    if (value && *value <= 0)
+      return emitError() << "gpu_kernel field '" << name
+                         << "' must be positive, got " << *value;
+  if (coarsenedDim && *coarsenedDim < 0)
+    return emitError() << "gpu_kernel field 'coarsened_dim' must be a loop "
+                          "dimension (0 or more), got "
+                       << *coarsenedDim;
+  if (stateTerms && (*stateTerms < 1 || *stateTerms > 3))
+    return emitError() << "gpu_kernel field 'state_terms' must be 1, 2 or 3, "
+                          "got "
+                       << *stateTerms;
+  auto checkArray = [&](StringRef name, DenseI64ArrayAttr array,
+                        size_t size) -> LogicalResult {
+    if (!array)
+      return success();
+    if (array.size() != int64_t(size))
+      return emitError() << "gpu_kernel field '" << name << "' must have "
+                         << size << " entries, got " << array.size();
+    for (int64_t v : array.asArrayRef())
+      if (v <= 0)
+        return emitError() << "gpu_kernel field '" << name
+                           << "' must be positive, got " << v;
+    return success();
+  };
+  if (failed(checkArray("mma_tile", mmaTile, 3)) ||
+      failed(checkArray("mma_warps", mmaWarps, isMma ? 2 : 3)) ||
+      failed(checkArray("mma_terms", mmaTerms, 2)))
+    return failure();
+  // The mma.sync m16n8k16 shape: a block tile is made of whole mma tiles.
+  if (mmaTile && (mmaTile[0] % 16 || mmaTile[1] % 8 || mmaTile[2] % 16))
+    return emitError() << "gpu_kernel field 'mma_tile' must be multiples of "
+                          "(16, 8, 16), the mma.sync m16n8k16 tile, got ("
+                       << mmaTile[0] << ", " << mmaTile[1] << ", "
+                       << mmaTile[2] << ")";
+  return success();
+}
+
+LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  Attribute value = attribute.getValue();
+  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
+    if (ok)
+      return success();
+    return op->emitOpError() << "attribute '" << name << "' must be " << what
+                             << ", got " << value;
+  };
+  if (name == GpuKernelAttrHelper::getNameStr())
+    return expect(isa<GpuKernelAttr>(value), "a #seq.gpu_kernel");
+  if (name == KernelPrefixAttrHelper::getNameStr())
+    return expect(isa<StringAttr>(value), "a string");
+  if (name == TimeLoopAttrHelper::getNameStr())
+    return expect(isa<FormAttr>(value) &&
+                      cast<FormAttr>(value).getKind() == FormKind::sequential,
+                  "a sequential #seq.form");
+  if (name == WorkgroupAttrHelper::getNameStr() ||
+      name == StepInvariantAttrHelper::getNameStr() ||
+      name == CoarsenedAttrHelper::getNameStr() ||
+      name == JammedAttrHelper::getNameStr() ||
+      name == TunedAttrHelper::getNameStr())
+    return expect(isa<UnitAttr>(value), "a unit attribute");
+  return op->emitOpError()
+         << "has an unknown seq attribute '" << name
+         << "' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, "
+            "workgroup, step_invariant, coarsened, jammed and tuned)";
 }

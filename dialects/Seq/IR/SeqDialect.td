@@ -26,6 +26,32 @@ def Seq_Dialect : Dialect {
     the lowering.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  // Attributes the seq pipeline sets on ops of other dialects. Typed, named
+  // here once, verified by SeqDialect::verifyOperationAttribute; C++ reads
+  // and writes them through the helpers of dialects/Seq/IR/SeqDialect.h.
+  let discardableAttrs = (ins
+    // On every gpu.launch the pipeline builds: the kernel's strategy.
+    "::seqc::seq::GpuKernelAttr":$gpu_kernel,
+    // On a seq op with hand-written GPU kernels: the name its kernels start
+    // with, "<func>_scan<k>" (set by seq-lower-to-gpu-kernels).
+    "::mlir::StringAttr":$kernel_prefix,
+    // On a recurrence's sequential time loop (scf.for): the op's form, so
+    // that the GPU passes see its variant, state terms and step tiling.
+    "::seqc::seq::FormAttr":$time_loop,
+    // On a memref.alloca in a gpu.launch built before bufferization: the
+    // block's shared memory.
+    "::mlir::UnitAttr":$workgroup,
+    // On an op directly in a gpu.launch body that may run once before the
+    // time loop (it reads nothing the loop writes).
+    "::mlir::UnitAttr":$step_invariant,
+    // On the per-thread loop of a coarsened parallel loop, and on the
+    // loops seq-promote-kernel-accumulators jams into.
+    "::mlir::UnitAttr":$coarsened,
+    "::mlir::UnitAttr":$jammed,
+    // On a seq op whose form came from the tuning database.
+    "::mlir::UnitAttr":$tuned
+  );
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
 }

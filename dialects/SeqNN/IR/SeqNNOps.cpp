@@ -360,6 +360,32 @@ LogicalResult MambaOp::verify() {
                                 getFinalState(), "h");
 }
 
+LogicalResult RGLRUOp::verify() {
+  Value x = getX();
+  int64_t batch = dim(x, 0), time = dim(x, 1), width = dim(x, 2);
+  if (failed(verifyShapes(
+          *this, {{"operand 'w_a'", getWA(), {width, width}, "[D, D]"},
+                  {"operand 'b_a'", getBA(), {width}, "[D]"},
+                  {"operand 'w_x'", getWX(), {width, width}, "[D, D]"},
+                  {"operand 'b_x'", getBX(), {width}, "[D]"},
+                  {"operand 'lambda'", getLambda(), {width}, "[D]"},
+                  {"result 'y'", getY(), {batch, time, width}, "[B, T, D]"},
+                  {"result 'final_state'",
+                   getFinalState(),
+                   {batch, width},
+                   "[B, D]"}})) ||
+      failed(verifyWeightElementTypes(
+          *this, x,
+          {{"w_a", getWA()}, {"b_a", getBA()}, {"w_x", getWX()},
+           {"b_x", getBX()}, {"lambda", getLambda()}, {"y", getY()}})) ||
+      failed(verifyStateElement(*this, "result 'final_state'",
+                                getFinalState(), x)))
+    return failure();
+  return verifyInitMatchesFinal(*this, getInit() ? ValueRange(getInit())
+                                                 : ValueRange(),
+                                getFinalState(), "h");
+}
+
 //===----------------------------------------------------------------------===//
 // The attention family
 //===----------------------------------------------------------------------===//

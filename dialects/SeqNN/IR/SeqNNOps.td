@@ -210,6 +210,38 @@ def SeqNN_MambaOp : SeqNN_Op<"mamba", [Pure]> {
   let hasVerifier = 1;
 }
 
+def SeqNN_RGLRUOp : SeqNN_Op<"rglru", [Pure]> {
+  let summary = "Griffin's real-gated linear recurrent unit (RG-LRU)";
+  let description = [{
+    From "Griffin: Mixing Gated Linear Recurrences with Local Attention for
+    Efficient Language Models" (the recurrence of Hawk and Griffin). Per
+    channel, with input-dependent recurrence and input gates:
+    `r_t = sigmoid(x_t w_a + b_a)`, `i_t = sigmoid(x_t w_x + b_x)`,
+    `a_t = sigmoid(lambda)^(c r_t)`, so `log a_t = -c r_t softplus(-lambda)`,
+    `h_t = a_t * h_{t-1} + sqrt(1 - a_t^2) * (i_t * x_t)`, `y_t = h_t`.
+
+    Operands: `x` `[B, T, D]`; `w_a`, `w_x` `[D, D]`; `b_a`, `b_x`,
+    `lambda` `[D]`; optional `init` `[B, D]`; `c` (default 8, the paper's).
+    Results: `y` `[B, T, D]`, final state `[B, D]` (f32 or the input's
+    type; the scan runs in f32). With `s = c r_t softplus(-lambda)`,
+    `1 - a_t^2` is computed as `tanh(s) (1 + a_t^2)`, precise where `a_t`
+    is close to 1 (a long memory).
+  }];
+  let arguments = (ins
+    SeqNN_Sequence:$x, SeqNN_Matrix:$w_a, SeqNN_Vector:$b_a,
+    SeqNN_Matrix:$w_x, SeqNN_Vector:$b_x, SeqNN_Vector:$lambda,
+    Optional<SeqNN_State>:$init,
+    DefaultValuedAttr<ConfinedAttr<F64Attr, [
+        AttrConstraint<CPred<"::llvm::cast<::mlir::FloatAttr>($_self).getValueAsDouble() > 0.0">,
+                       "whose value is positive">]>, "8.0">:$c);
+  let results = (outs SeqNN_Sequence:$y, SeqNN_State:$final_state);
+  let assemblyFormat = [{
+    $x `,` $w_a `,` $b_a `,` $w_x `,` $b_x `,` $lambda (`init` $init^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // The attention family
 //===----------------------------------------------------------------------===//

@@ -7,6 +7,10 @@
 //   h  = seq.linear_scan a, b                     [B, T, D, N], f32
 //   y  = sum_n C_t[n] h[.., n] + d * u
 //
+// RG-LRU (Griffin): both gates' projections as matmuls over all steps, the
+// decay a = sigmoid(lambda)^(c r) and the gated input per (b, t, d), then
+// seq.linear_scan over [B, T, D].
+//
 // LRU and S4D (complex diagonal): the discretized complex decay and input
 // as (re, im) sequences, then a seq.scan of complex affine maps.
 //
@@ -98,6 +102,63 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
                          })[0];
     rewriter.replaceOp(
         op, {eb.toType(y, op.getY().getType().getElementType()),
+             eb.toType(scan.getFinalState(),
+                       op.getFinalState().getType().getElementType())});
+    return success();
+  }
+};
+
+struct ExpandRGLRU : OpRewritePattern<RGLRUOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RGLRUOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ExpandBuilder eb(rewriter, loc);
+    SmallVector<int64_t> xs = shapeOf(op.getX());
+    if (llvm::any_of(xs, ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    int64_t B = xs[0], T = xs[1], D = xs[2];
+    double c = op.getC().convertToDouble();
+    Value x = eb.toType(op.getX(), eb.f32());
+    Value gateA = eb.addBias(eb.project(op.getX(), op.getWA()), op.getBA());
+    Value gateX = eb.addBias(eb.project(op.getX(), op.getWX()), op.getBX());
+    using Dims = SmallVector<unsigned>;
+    Value empty = eb.emptyOf({B, T, D});
+    // With s = c r softplus(-lambda) >= 0: a = exp(-s) and
+    // 1 - a^2 = tanh(s) (1 + a^2), which keeps its relative precision as s
+    // goes to 0 (a long memory), where 1 - a^2 in f32 would cancel.
+    ValueRange ab = eb.generic(
+        {gateA, gateX, op.getLambda(), x}, {empty, empty},
+        {Dims{0, 1, 2}, Dims{0, 1, 2}, Dims{2}, Dims{0, 1, 2}},
+        {Dims{0, 1, 2}, Dims{0, 1, 2}}, 3, {},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          LoopBuilder sb(b, l);
+          Value r = ExpandBuilder::sigmoid(b, l, args[0]);
+          Value i = ExpandBuilder::sigmoid(b, l, args[1]);
+          Value lambda = sb.convert(args[2], b.getF32Type());
+          Value decayRate = ExpandBuilder::softplus(
+              b, l, arith::NegFOp::create(b, l, lambda));
+          Value s = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, ExpandBuilder::constant(b, l, c), r),
+              decayRate);
+          Value a = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, s));
+          Value aSquared = arith::MulFOp::create(b, l, a, a);
+          Value oneMinusASquared = arith::MulFOp::create(
+              b, l, math::TanhOp::create(b, l, s),
+              arith::AddFOp::create(b, l, ExpandBuilder::constant(b, l, 1.0),
+                                    aSquared));
+          Value input = arith::MulFOp::create(
+              b, l, math::SqrtOp::create(b, l, oneMinusASquared),
+              arith::MulFOp::create(b, l, i, args[3]));
+          linalg::YieldOp::create(b, l, ValueRange{a, input});
+        });
+    Value init = op.getInit() ? eb.toType(op.getInit(), eb.f32()) : Value();
+    auto scan = seq::LinearScanOp::create(rewriter, loc, eb.tensorOf({B, T, D}),
+                                          eb.tensorOf({B, D}), ab[0], ab[1],
+                                          init, nullptr);
+    rewriter.replaceOp(
+        op, {eb.toType(scan.getH(), op.getY().getType().getElementType()),
              eb.toType(scan.getFinalState(),
                        op.getFinalState().getType().getElementType())});
     return success();
@@ -326,5 +387,6 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
 } // namespace
 
 void seqc::seqnn::populateExpandStateSpacePatterns(RewritePatternSet &patterns) {
-  patterns.add<ExpandMamba, ExpandLRU, ExpandS4D>(patterns.getContext());
+  patterns.add<ExpandMamba, ExpandRGLRU, ExpandLRU, ExpandS4D>(
+      patterns.getContext());
 }

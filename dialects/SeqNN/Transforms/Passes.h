@@ -19,7 +19,7 @@ namespace seqc::seqnn {
 
 /// elman, lstm, gru, slstm -> seq.recurrence with a hoisted projection.
 void populateExpandClassicRNNPatterns(mlir::RewritePatternSet &patterns);
-/// mamba -> seq.linear_scan.
+/// mamba, rglru -> seq.linear_scan; lru, s4d -> seq.scan.
 void populateExpandStateSpacePatterns(mlir::RewritePatternSet &patterns);
 /// retnet, gla, mamba2, deltanet, gated_deltanet, aaren, attention.
 void populateExpandAttentionPatterns(mlir::RewritePatternSet &patterns);

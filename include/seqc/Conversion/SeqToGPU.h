@@ -2,6 +2,8 @@
 #ifndef SEQC_CONVERSION_SEQTOGPU_H
 #define SEQC_CONVERSION_SEQTOGPU_H
 
+#include "dialects/Seq/IR/SeqDialect.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
@@ -13,30 +15,12 @@ class FuncOp;
 
 namespace seqc {
 
-/// On a seq op with hand-written GPU kernels (FormLoweringOpInterface's
-/// hasGpuKernelLowering: the linear scan's): the name its kernels start with,
-/// "<func>_scan<k>" for the k-th such op of a function in walk order
-/// (set by seq-lower-to-gpu-kernels before it rewrites, so that the
-/// manifest's kernels map back to the ops and their tiling).
-constexpr llvm::StringLiteral kKernelPrefixAttr = "seq.kernel_prefix";
-
-/// On a memref.alloca inside a gpu.launch built before bufferization: the
-/// buffer is the block's shared memory (seq-workgroup-allocas makes it a
-/// workgroup attribution once buffers are final).
-constexpr llvm::StringLiteral kWorkgroupAllocaAttr = "seq.workgroup";
-
 /// Shared memory every kernel may use without raising its limit: static
 /// shared memory (more is dynamic, up to the chip's opt-in limit).
 constexpr int64_t kStaticSharedBytes = 48 * 1024;
 
 /// Threads per block of a persistent (fused-variant) kernel.
 constexpr int64_t kPersistentBlockThreads = 256;
-
-/// On an op directly in a gpu.launch body that seq-persistent-time-loops
-/// may run once before the time loop instead of every step (it only reads
-/// what the loop does not write: the recurrent weights staged into shared
-/// memory, and the barrier after it).
-constexpr llvm::StringLiteral kStepInvariantAttr = "seq.step_invariant";
 
 /// The block tile of seq-contractions-to-mma's kernel for an M x N
 /// product over `batch` (M a multiple of 16, N of 8): the most of 64, 32,

@@ -18,15 +18,19 @@ class FuncOp;
 
 namespace seqc {
 
-/// On the time loop of a recurrence in the sequential form's `fused`
-/// variant: the GPU pipeline makes the whole loop one persistent kernel with
-/// a grid barrier between the kernels of a step (seq-persistent-time-loops).
-constexpr llvm::StringLiteral kPersistentLoopAttr = "seq.persistent";
+/// The form of the recurrence whose sequential time loop `op` is
+/// (seq.time_loop, set by the sequential lowering), or null.
+seq::FormAttr timeLoopForm(mlir::Operation *op);
 
-/// On a sequential time loop whose form says `state_terms`: how many
-/// bf16 terms the step's tensor-core product splits the f32 state into
-/// (seq-weight-stationary-steps, seq-contractions-to-mma).
-constexpr llvm::StringLiteral kStateTermsAttr = "seq.state_terms";
+/// Whether `op` is the time loop of a recurrence in the sequential form's
+/// `fused` variant: the GPU pipeline makes the whole loop one persistent
+/// kernel with a grid barrier between the kernels of a step
+/// (seq-persistent-time-loops).
+bool isFusedTimeLoop(mlir::Operation *op);
+
+/// Makes a fused time loop an alternating one (the persistent kernel does
+/// not apply): its form without the variant.
+void dropFusedVariant(mlir::Operation *loop);
 
 /// Whether `op` is a seq op to be computed in the sequential form (its form
 /// is `sequential`, or it has none) that the sequential lowering accepts.

@@ -8,6 +8,7 @@
 #define SEQC_EVALUATION_REFERENCEEVALUATOR_H
 
 #include "seqc/Reference/Reference.h"
+#include "seqc/Support/HostTensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
@@ -113,6 +114,9 @@ llvm::LogicalResult evaluateFunction(
     mlir::func::FuncOp function, const std::vector<ref::Tensor> &arguments,
     std::vector<ref::Tensor> &results, llvm::ArrayRef<mlir::Value> capture = {},
     std::vector<ref::Tensor> *captured = nullptr);
+
+/// A host buffer's values as a reference tensor (f64).
+ref::Tensor toReference(const HostTensor &tensor);
 
 } // namespace seqc::eval
 

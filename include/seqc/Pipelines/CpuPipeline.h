@@ -33,8 +33,7 @@ enum class CpuStage {
 llvm::StringRef cpuStageName(CpuStage stage);
 std::optional<CpuStage> parseCpuStage(llvm::StringRef name);
 
-/// Appends the passes of `stage` to `pm`. Requires the upstream passes to be
-/// registered (seqc::registerAllPasses does it).
+/// Appends the passes of `stage` to `pm`.
 /// With `tuningDatabase`, the seq stage takes forms from its records first.
 mlir::LogicalResult addCpuStage(mlir::OpPassManager &pm, CpuStage stage,
                                 llvm::StringRef tuningDatabase = "");
@@ -45,9 +44,18 @@ mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
                                      CpuStage first = CpuStage::seq,
                                      llvm::StringRef tuningDatabase = "");
 
-/// "seq-apply-tuning-records{db=... target=...}," or "" without a database.
-std::string tuningRecordsPass(llvm::StringRef tuningDatabase,
-                              llvm::StringRef target);
+/// seq-apply-tuning-records{db=... target=...}; nothing without a database.
+void addTuningRecordsPass(mlir::OpPassManager &pm,
+                          llvm::StringRef tuningDatabase,
+                          llvm::StringRef target);
+
+/// canonicalize, cse.
+void addCleanupPasses(mlir::OpPassManager &pm);
+
+/// Host code's scf, cf, arith, index and memref ops to the LLVM dialect,
+/// C-interface wrappers requested for every function (func itself is
+/// converted after the target's own ops: OpenMP, GPU launches).
+void addHostToLLVMPasses(mlir::OpPassManager &pm);
 
 /// Registers `seqc-cpu-pipeline` with the pass pipeline registry.
 void registerCpuPipeline();

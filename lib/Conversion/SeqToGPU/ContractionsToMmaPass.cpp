@@ -44,9 +44,10 @@ using namespace seqc::mma;
 namespace {
 
 /// The innermost scf.for around `op` that carries `attr`, if any.
-scf::ForOp enclosingLoopWith(Operation *op, StringRef attr) {
+/// The innermost recurrence time loop around `op`, if any.
+scf::ForOp enclosingTimeLoop(Operation *op) {
   auto loop = op->getParentOfType<scf::ForOp>();
-  while (loop && !loop->hasAttr(attr))
+  while (loop && !seqc::timeLoopForm(loop))
     loop = loop->getParentOfType<scf::ForOp>();
   return loop;
 }
@@ -66,17 +67,17 @@ struct ContractionsToMmaPass
       // Inside a fused-variant time loop, contractions stay SIMT loop
       // nests, which the persistent kernel can run (a tensor-core kernel
       // needs its own blocks and barriers).
+      scf::ForOp timeLoop = enclosingTimeLoop(op);
       if (!op->getParentOfType<gpu::LaunchOp>() &&
-          !enclosingLoopWith(op, seqc::kPersistentLoopAttr))
+          !(timeLoop && seqc::isFusedTimeLoop(timeLoop)))
         generics.push_back(op);
     });
     for (linalg::GenericOp op : generics) {
       std::string why;
-      // A time loop's form may choose its state's terms (seq.state_terms).
+      // A time loop's form may choose its state's terms.
       int64_t terms = f32Terms;
-      if (scf::ForOp loop = enclosingLoopWith(op, seqc::kStateTermsAttr))
-        terms =
-            loop->getAttrOfType<IntegerAttr>(seqc::kStateTermsAttr).getInt();
+      if (scf::ForOp loop = enclosingTimeLoop(op))
+        terms = seqc::timeLoopForm(loop).getStateTerms().value_or(terms);
       FailureOr<Contraction> con = analyze(op, terms, why);
       if (failed(con)) {
         if (!why.empty())

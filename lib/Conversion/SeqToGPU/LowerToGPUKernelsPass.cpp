@@ -29,10 +29,10 @@ struct SeqLowerToGPUKernelsPass
       function.walk([&](seqc::FormLoweringOpInterface op) {
         if (!op.hasGpuKernelLowering())
           return;
-        op->setAttr(seqc::kKernelPrefixAttr,
-                    StringAttr::get(op->getContext(),
-                                    function.getSymName() + "_scan" +
-                                        std::to_string(k++)));
+        seqc::seq::KernelPrefixOf::set(
+            op, StringAttr::get(op->getContext(), function.getSymName() +
+                                                      "_scan" +
+                                                      std::to_string(k++)));
       });
     });
     RewritePatternSet patterns(&getContext());

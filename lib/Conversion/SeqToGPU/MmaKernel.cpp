@@ -293,17 +293,16 @@ struct MmaKernelBuilder : IndexArithmetic {
         /*asyncDependencies=*/{},
         TypeRange{sharedType(tiling.blockM * con.termsOf(0)),
                   sharedType(tiling.blockN * con.termsOf(1))});
-    launch->setAttr("seq.kernel", b.getStringAttr("mma_contraction"));
-    launch->setAttr(
-        "seq.mma_tile",
-        b.getDenseI64ArrayAttr({tiling.blockM, tiling.blockN, tiling.depth}));
-    launch->setAttr("seq.mma_warps",
-                    b.getDenseI64ArrayAttr({tiling.warpsM, tiling.warpsN}));
+    seq::GpuKernelFields kernel;
+    kernel.mmaTile =
+        b.getDenseI64ArrayAttr({tiling.blockM, tiling.blockN, tiling.depth});
+    kernel.mmaWarps = b.getDenseI64ArrayAttr({tiling.warpsM, tiling.warpsN});
     if (fromZero)
-      launch->setAttr("seq.accumulators_start", b.getStringAttr("zero"));
+      kernel.accumulatorsFromZero = b.getBoolAttr(true);
     if (con.splitOperand >= 0)
-      launch->setAttr("seq.mma_terms",
-                      b.getDenseI64ArrayAttr({con.termsOf(0), con.termsOf(1)}));
+      kernel.mmaTerms = b.getDenseI64ArrayAttr({con.termsOf(0), con.termsOf(1)});
+    seq::GpuKernelOf::set(
+        launch, kernel.get(b.getContext(), seq::GpuKernelKind::mma_contraction));
     Value sharedA = launch.getWorkgroupAttributions()[0];
     Value sharedB = launch.getWorkgroupAttributions()[1];
     OpBuilder::InsertionGuard guard(b);

@@ -152,7 +152,7 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
   Value one = index(1);
   auto launch =
       gpu::LaunchOp::create(b, grid, one, one, threads, one, one);
-  launch->setAttr("seq.kernel", b.getStringAttr("parallel_loop"));
+  seqc::seq::GpuKernelFields kernel;
   b.setInsertionPointToStart(&launch.getBody().front());
   Value linear = arith::AddIOp::create(
       b, arith::MulIOp::create(b, launch.getBlockIds().x, threads),
@@ -184,10 +184,9 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
     // jammed into the reduction by seq-promote-kernel-accumulators.
     auto inner = scf::ForOp::create(b, index(0), index(coarsening.factor),
                                     index(1));
-    inner->setAttr("seq.coarsened", b.getUnitAttr());
-    launch->setAttr("seq.coarsened_dim", b.getI64IntegerAttr(coarsened));
-    launch->setAttr("seq.coarsened_factor",
-                    b.getI64IntegerAttr(coarsening.factor));
+    seqc::seq::CoarsenedMarker::set(inner);
+    kernel.coarsenedDim = coarsened;
+    kernel.coarsenedFactor = coarsening.factor;
     b.setInsertionPointToStart(inner.getBody());
     // iv = lb + step * (position * factor + i)
     Value iteration = arith::AddIOp::create(
@@ -202,6 +201,8 @@ LogicalResult launchParallelLoop(scf::ParallelOp loop, int64_t blockThreads,
   }
   for (Operation &op : loop.getBody()->without_terminator())
     b.clone(op, mapping);
+  seqc::seq::GpuKernelOf::set(
+      launch, kernel.get(b.getContext(), seqc::seq::GpuKernelKind::parallel_loop));
   loop.erase();
   return success();
 }

@@ -79,6 +79,7 @@ mlir::Value underlyingBuffer(mlir::Value value) {
 } // namespace seqc
 
 using namespace mlir;
+namespace seq = seqc::seq;
 
 namespace {
 
@@ -327,7 +328,7 @@ struct PersistentKernelBuilder : seqc::IndexArithmetic {
                           IRMapping &mapping) {
     SmallVector<std::pair<Operation *, SetVector<Value>>> invariant;
     for (Operation &op : kernel.getBody().front().without_terminator()) {
-      if (!op.hasAttr(seqc::kStepInvariantAttr))
+      if (!seq::StepInvariantMarker::isPresent(&op))
         continue;
       SetVector<Value> used(op.operand_begin(), op.operand_end());
       getUsedValuesDefinedAbove(op.getRegions(), used);
@@ -349,7 +350,7 @@ struct PersistentKernelBuilder : seqc::IndexArithmetic {
   void inlineGridShaped(gpu::LaunchOp kernel, IRMapping &mapping,
                         bool hoisted) {
     for (Operation &op : kernel.getBody().front().without_terminator())
-      if (!hoisted || !op.hasAttr(seqc::kStepInvariantAttr))
+      if (!hoisted || !seq::StepInvariantMarker::isPresent(&op))
         b.clone(op, mapping);
   }
 
@@ -401,7 +402,7 @@ struct PersistentTimeLoopsPass
   void runOnOperation() override {
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(seqc::kPersistentLoopAttr) &&
+      if (seqc::isFusedTimeLoop(loop) &&
           !loop->getParentOfType<gpu::LaunchOp>())
         loops.push_back(loop);
     });
@@ -412,7 +413,7 @@ struct PersistentTimeLoopsPass
         loop.emitRemark("the fused (persistent) variant does not apply, the "
                         "steps stay separate launches: ")
             << why;
-        loop->removeAttr(seqc::kPersistentLoopAttr);
+        seqc::dropFusedVariant(loop);
         continue;
       }
       rewrite(loop, *plan);
@@ -452,7 +453,9 @@ struct PersistentTimeLoopsPass
     Value counter = memref::AllocOp::create(b, counterType);
     Value one = index(1);
     auto reset = gpu::LaunchOp::create(b, one, one, one, one, one, one);
-    reset->setAttr("seq.kernel", b.getStringAttr("grid_barrier_reset"));
+    seq::GpuKernelOf::set(
+        reset, seq::GpuKernelFields().get(
+                   b.getContext(), seq::GpuKernelKind::grid_barrier_reset));
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(&reset.getBody().front());
@@ -471,8 +474,12 @@ struct PersistentTimeLoopsPass
             b, b.getI32Type(), *getConstantIntValue(bytes));
     auto launch = gpu::LaunchOp::create(
         b, index(blocks), one, one, index(kThreads), one, one, dynamicShared);
-    launch->setAttr("seq.kernel", b.getStringAttr("persistent_recurrence"));
-    launch->setAttr("seq.cooperative", b.getUnitAttr());
+    // Cooperative: every block resident (it has a grid barrier).
+    seq::GpuKernelFields kernel;
+    kernel.cooperative = b.getBoolAttr(true);
+    seq::GpuKernelOf::set(
+        launch,
+        kernel.get(b.getContext(), seq::GpuKernelKind::persistent_recurrence));
     // The runtime launches kernels named *_cooperative cooperatively.
     launch.setFunctionAttr(FlatSymbolRefAttr::get(
         b.getContext(), getOperation().getName().str() + "_persistent" +

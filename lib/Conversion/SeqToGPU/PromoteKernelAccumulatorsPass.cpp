@@ -65,7 +65,7 @@ void promote(IRRewriter &rewriter, scf::ForOp loop, int64_t unroll) {
   // Jammed into a coarsened loop around it, the reduction is unrolled
   // there: keep it rolled here.
   if (auto parent = dyn_cast<scf::ForOp>(loop->getParentOp());
-      parent && parent->hasAttr("seq.coarsened"))
+      parent && seqc::seq::CoarsenedMarker::isPresent(parent))
     unroll = 1;
   rewriter.setInsertionPoint(loop);
   SmallVector<Value> inits;
@@ -114,7 +114,7 @@ struct SeqPromoteKernelAccumulatorsPass
     // Coarsened loops: fully unrolled and jammed into their reduction.
     SmallVector<scf::ForOp> coarsened;
     getOperation().walk([&](scf::ForOp loop) {
-      if (loop->hasAttr("seq.coarsened"))
+      if (seqc::seq::CoarsenedMarker::isPresent(loop))
         coarsened.push_back(loop);
     });
     for (scf::ForOp loop : coarsened) {
@@ -123,7 +123,7 @@ struct SeqPromoteKernelAccumulatorsPass
         continue;
       // Tag the reductions: the jam rewrites (and may erase) `loop`.
       loop.getBody()->walk([&](scf::ForOp inner) {
-        inner->setAttr("seq.jammed", rewriter.getUnitAttr());
+        seqc::seq::JammedMarker::set(inner);
       });
       (void)loopUnrollJamByFactor(loop, trip->getSExtValue());
     }
@@ -132,7 +132,7 @@ struct SeqPromoteKernelAccumulatorsPass
     // step with 4 rows per thread ran 2.2x slower than uncoarsened).
     SmallVector<scf::ForOp> jammed;
     getOperation().walk([&](scf::ForOp loop) {
-      if (loop->removeAttr("seq.jammed"))
+      if (seqc::seq::JammedMarker::remove(loop))
         jammed.push_back(loop);
     });
     if (unroll > 1)

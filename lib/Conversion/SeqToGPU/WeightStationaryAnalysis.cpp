@@ -180,7 +180,19 @@ FailureOr<WeightStationaryStep>
 analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
             int64_t sharedBytes, bool tensorCores, int64_t fragmentRegisters,
             int64_t stateTerms, std::string &why,
-            std::string &whyNotTensorCores) {
+            std::string &whyNotTensorCores, bool &invalidForm) {
+  seq::FormAttr form = seqc::timeLoopForm(loop);
+  std::optional<int64_t> writtenUnits =
+      form ? form.getUnitsPerBlock() : std::nullopt;
+  std::optional<int64_t> writtenSplit = form ? form.getSplitK() : std::nullopt;
+  auto cannotHonour = [&](StringRef field, int64_t value,
+                          const Twine &reason) {
+    loop.emitError() << "the recurrence's form sets " << field << " = "
+                     << value << ", which its GPU step kernel cannot honour: "
+                     << reason;
+    invalidForm = true;
+    return failure();
+  };
   WeightStationaryStep step;
   step.contraction = contraction;
   if (contraction->getParentOp() != loop || contraction.getNumDpsInits() != 1 ||
@@ -320,6 +332,21 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
       step.cellOthers.push_back(d);
   step.unitCount = step.product(step.units, step.ranges);
   step.unitsPerBlock = llvm::divideCeil(step.unitCount, blocks);
+  if (writtenUnits) {
+    // Every block is resident (a grid barrier per step): the units must
+    // fit the grid.
+    if (*writtenUnits > step.unitCount)
+      return cannotHonour("units_per_block", *writtenUnits,
+                          llvm::formatv("the step has {0} units",
+                                        step.unitCount));
+    if (*writtenUnits < step.unitsPerBlock)
+      return cannotHonour(
+          "units_per_block", *writtenUnits,
+          llvm::formatv("{0} units on {1} resident blocks need at least {2} "
+                        "per block",
+                        step.unitCount, blocks, step.unitsPerBlock));
+    step.unitsPerBlock = *writtenUnits;
+  }
 
   // Lanes sharing a (row, unit)'s k loop: as many as fill the block's
   // threads in one round, while each keeps 8 k or more; only for a sum.
@@ -330,18 +357,47 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
   bool additive = yielded && out.hasOneUse() &&
                   (yielded.getLhs() == out || yielded.getRhs() == out);
   int64_t tasks = step.rowCount() * step.unitsPerBlock;
-  while (additive && step.split < 32 &&
+  while (!writtenSplit && additive && step.split < 32 &&
          tasks * step.split * 2 <= seqc::kPersistentBlockThreads &&
          step.depthCount() / (step.split * 2) >= 8)
     step.split *= 2;
+  if (writtenSplit) {
+    if (*writtenSplit > 1 && !additive)
+      return cannotHonour("split_k", *writtenSplit,
+                          "its reduction is not a sum the lanes can share");
+    if (*writtenSplit > step.depthCount())
+      return cannotHonour("split_k", *writtenSplit,
+                          llvm::formatv("the dot products are {0} long",
+                                        step.depthCount()));
+    if (tasks * *writtenSplit > seqc::kPersistentBlockThreads)
+      return cannotHonour(
+          "split_k", *writtenSplit,
+          llvm::formatv("{0} (row, unit) tasks of a block times {1} lanes "
+                        "exceed its {2} threads",
+                        tasks, *writtenSplit, seqc::kPersistentBlockThreads));
+    step.split = *writtenSplit;
+  }
 
   int64_t fmaUnitsPerBlock = step.unitsPerBlock;
-  // The loop's form may choose the state's terms (seq.state_terms).
-  if (auto terms = loop->getAttrOfType<IntegerAttr>(seqc::kStateTermsAttr))
-    stateTerms = terms.getInt();
+  // The loop's form may choose the state's terms.
+  if (form && form.getStateTerms())
+    stateTerms = *form.getStateTerms();
   if (tensorCores)
     step.tensorCores =
         planTensorCores(step, fragmentRegisters, stateTerms, whyNotTensorCores);
+  // A written split_k is the FMA path's.
+  if (step.tensorCores && writtenSplit) {
+    whyNotTensorCores = "the form sets split_k, a parameter of the FMA path";
+    step.tensorCores.reset();
+  }
+  if (step.tensorCores && writtenUnits &&
+      step.tensorCores->unitsPerBlock != *writtenUnits) {
+    whyNotTensorCores = llvm::formatv(
+        "the form's units_per_block = {0} does not align with the heads "
+        "(the tensor-core step needs {1})",
+        *writtenUnits, step.tensorCores->unitsPerBlock);
+    step.tensorCores.reset();
+  }
   if (step.tensorCores)
     step.unitsPerBlock = step.tensorCores->unitsPerBlock;
   if (step.tensorCores && step.sharedBytes() > sharedBytes) {
@@ -353,6 +409,12 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
     step.unitsPerBlock = fmaUnitsPerBlock;
   }
   int64_t bytes = step.sharedBytes();
+  if (bytes > sharedBytes && writtenUnits)
+    return cannotHonour(
+        "units_per_block", *writtenUnits,
+        llvm::formatv("the weights of a block's units take {0} bytes of "
+                      "shared memory, over the {1} bytes available",
+                      bytes, sharedBytes));
   if (bytes > sharedBytes) {
     why = llvm::formatv("the weights of a block's {0} units take {1} bytes of "
                         "shared memory, over the {2} bytes available",

@@ -23,8 +23,8 @@ void StepKernelBuilder::buildFmaGates(Value thread, Value firstUnit,
                                          indices(maps[step.weights], loops));
         memref::StoreOp::create(b, w, staged, ValueRange{e});
       });
-  stage->setAttr(seqc::kStepInvariantAttr, b.getUnitAttr());
-  gpu::BarrierOp::create(b)->setAttr(seqc::kStepInvariantAttr, b.getUnitAttr());
+  seq::StepInvariantMarker::set(stage);
+  seq::StepInvariantMarker::set(gpu::BarrierOp::create(b));
 
   int64_t split = step.split, threads = seqc::kPersistentBlockThreads;
   int64_t tasks = step.rowCount() * upb * split;

@@ -89,23 +89,24 @@ gpu::LaunchOp StepKernelBuilder::build() {
           : Value(),
       /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, dynamic ? TypeRange{} : TypeRange(sharedTypes));
-  launch->setAttr("seq.kernel", b.getStringAttr("weight_stationary_step"));
-  launch->setAttr("seq.units_per_block",
-                  b.getI64IntegerAttr(step.unitsPerBlock));
+  seq::GpuKernelFields kernel;
+  kernel.unitsPerBlock = step.unitsPerBlock;
   if (tc) {
-    launch->setAttr("seq.gate_products", b.getStringAttr("mma.m16n8k16"));
-    launch->setAttr("seq.mma_warps", b.getDenseI64ArrayAttr(
-                                         {tc->warpsM, tc->warpsN, tc->warpsK}));
-    launch->setAttr(
-        "seq.weights_in",
-        b.getStringAttr(tc->weightsInRegisters ? "registers" : "shared"));
-    launch->setAttr("seq.state_terms", b.getI64IntegerAttr(tc->stateTerms));
-    launch->setAttr("seq.gates_in",
-                    b.getStringAttr(tc->gatesInShared ? "shared" : "global"));
+    kernel.gateProducts = seq::GateProducts::mma_m16n8k16;
+    kernel.mmaWarps =
+        b.getDenseI64ArrayAttr({tc->warpsM, tc->warpsN, tc->warpsK});
+    kernel.weightsIn = tc->weightsInRegisters ? seq::MemorySpace::registers
+                                              : seq::MemorySpace::shared;
+    kernel.stateTerms = tc->stateTerms;
+    kernel.gatesIn = tc->gatesInShared ? seq::MemorySpace::shared
+                                       : seq::MemorySpace::global;
   } else {
-    launch->setAttr("seq.gate_products", b.getStringAttr("fma"));
-    launch->setAttr("seq.split_k", b.getI64IntegerAttr(step.split));
+    kernel.gateProducts = seq::GateProducts::fma;
+    kernel.splitK = step.split;
   }
+  seq::GpuKernelOf::set(
+      launch,
+      kernel.get(b.getContext(), seq::GpuKernelKind::weight_stationary_step));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   SmallVector<Value> buffers;

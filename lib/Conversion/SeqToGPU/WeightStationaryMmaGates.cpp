@@ -116,9 +116,8 @@ void StepKernelBuilder::buildTensorCoreGates(Value thread, Value firstUnit,
       memref::StoreOp::create(b, weightPair(kPair, n, firstUnit), staged,
                               ValueRange{kPair, n});
     }
-    stage->setAttr(seqc::kStepInvariantAttr, b.getUnitAttr());
-    gpu::BarrierOp::create(b)->setAttr(seqc::kStepInvariantAttr,
-                                       b.getUnitAttr());
+    seq::StepInvariantMarker::set(stage);
+    seq::StepInvariantMarker::set(gpu::BarrierOp::create(b));
   }
 
   Value lane = rem(thread, 32), warp = div(thread, 32);
@@ -143,7 +142,7 @@ void StepKernelBuilder::buildTensorCoreGates(Value thread, Value firstUnit,
     auto region = scf::ExecuteRegionOp::create(
         b, SmallVector<Type>(tc.fragmentWords(), b.getI32Type()));
     region.setNoInline(true);
-    region->setAttr(seqc::kStepInvariantAttr, b.getUnitAttr());
+    seq::StepInvariantMarker::set(region);
     OpBuilder::InsertionGuard inRegion(b);
     b.setInsertionPointToStart(&region.getRegion().emplaceBlock());
     SmallVector<Value> words;

@@ -131,12 +131,15 @@ struct WeightStationaryStep {
 
 /// The step around `contraction`, or failure: with `why` empty when the
 /// contraction is not a recurrent one (no loop-invariant weights), else
-/// saying why it stays as it is.
+/// saying why it stays as it is. The time loop's form (seq.time_loop) may
+/// fix the state terms, `units_per_block` and `split_k`; a fixed value the
+/// step cannot honour is an error on the loop naming the field
+/// (`invalidForm` set).
 FailureOr<WeightStationaryStep>
 analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
             int64_t sharedBytes, bool tensorCores, int64_t fragmentRegisters,
             int64_t stateTerms, std::string &why,
-            std::string &whyNotTensorCores);
+            std::string &whyNotTensorCores, bool &invalidForm);
 
 struct StepKernelBuilder : IndexArithmetic {
   WeightStationaryStep &step;

@@ -79,7 +79,7 @@ struct WeightStationaryStepsPass
     }
     SmallVector<std::pair<linalg::GenericOp, scf::ForOp>> candidates;
     getOperation().walk([&](scf::ForOp loop) {
-      if (!loop->hasAttr(seqc::kPersistentLoopAttr) ||
+      if (!seqc::isFusedTimeLoop(loop) ||
           loop->getParentOfType<gpu::LaunchOp>())
         return;
       for (auto generic : loop.getBody()->getOps<linalg::GenericOp>())
@@ -90,9 +90,12 @@ struct WeightStationaryStepsPass
       if (erased.contains(contraction))
         continue;
       std::string why, whyNotTensorCores;
-      FailureOr<WeightStationaryStep> step =
-          analyzeStep(contraction, loop, blocks, sharedBytes, tensorCores,
-                      fragmentRegisters, stateTerms, why, whyNotTensorCores);
+      bool invalidForm = false;
+      FailureOr<WeightStationaryStep> step = analyzeStep(
+          contraction, loop, blocks, sharedBytes, tensorCores,
+          fragmentRegisters, stateTerms, why, whyNotTensorCores, invalidForm);
+      if (invalidForm)
+        return signalPassFailure();
       if (failed(step)) {
         if (!why.empty())
           contraction.emitRemark("the recurrent weights stay in global "

@@ -18,7 +18,7 @@ struct SeqWorkgroupAllocasPass
   void runOnOperation() override {
     SmallVector<memref::AllocaOp> allocas;
     getOperation().walk([&](memref::AllocaOp alloca) {
-      if (alloca->hasAttr(seqc::kWorkgroupAllocaAttr))
+      if (seqc::seq::WorkgroupMarker::isPresent(alloca))
         allocas.push_back(alloca);
     });
     for (memref::AllocaOp alloca : allocas) {

@@ -68,3 +68,23 @@ void seqc::populateFormLoweringPatterns(Operation *root,
       op.populateFormLoweringPatterns(patterns);
   });
 }
+
+FormAttr seqc::timeLoopForm(Operation *op) { return TimeLoopOf::get(op); }
+
+bool seqc::isFusedTimeLoop(Operation *op) {
+  FormAttr form = timeLoopForm(op);
+  return form && form.getVariant() == SequentialVariant::fused;
+}
+
+void seqc::dropFusedVariant(Operation *loop) {
+  FormAttr form = timeLoopForm(loop);
+  if (!form)
+    return;
+  TimeLoopOf::set(loop, FormAttr::get(loop->getContext(), form.getKind(),
+                                      std::nullopt, form.getChunkSize(),
+                                      form.getBlockThreads(),
+                                      form.getItemsPerThread(),
+                                      form.getHeadTile(), form.getStateTerms(),
+                                      form.getUnitsPerBlock(),
+                                      form.getSplitK()));
+}

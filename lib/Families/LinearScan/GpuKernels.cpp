@@ -60,10 +60,14 @@ struct ScanKernelBuilder : IndexArithmetic {
   std::string kernelPrefix = "linear_scan";
 
   /// Names the kernel `launch` becomes: "<prefix>_<role>" where `name` is
-  /// "linear_scan_<role>".
-  void nameKernel(gpu::LaunchOp launch, StringRef name) {
-    launch->setAttr("seq.kernel", b.getStringAttr(name));
-    launch->setAttr("seq.vector_width", b.getI64IntegerAttr(lanes));
+  /// "linear_scan_<role>", and records what it is (seq.gpu_kernel).
+  void nameKernel(gpu::LaunchOp launch, StringRef name,
+                  std::optional<int64_t> carryWarps = std::nullopt) {
+    GpuKernelFields kernel;
+    kernel.vectorWidth = lanes;
+    kernel.carryWarps = carryWarps;
+    GpuKernelOf::set(launch, kernel.get(b.getContext(),
+                                        *symbolizeGpuKernelKind(name)));
     std::string role = name.drop_front(StringRef("linear_scan_").size()).str();
     launch.setFunctionAttr(
         FlatSymbolRefAttr::get(b.getContext(), kernelPrefix + "_" + role));
@@ -259,8 +263,7 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
   auto launch =
       gpu::LaunchOp::create(b, kb.index(C), kb.index(B), kb.index(1),
                             kb.index(kWarp * warps), kb.index(1), kb.index(1));
-  kb.nameKernel(launch, "linear_scan_prefix_carry");
-  launch->setAttr("seq.carry_warps", b.getI64IntegerAttr(warps));
+  kb.nameKernel(launch, "linear_scan_prefix_carry", warps);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value tid = launch.getThreadIds().x;
@@ -274,7 +277,7 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
     sharedP = memref::AllocaOp::create(b, scratchType);
     sharedS = memref::AllocaOp::create(b, scratchType);
     for (Value scratch : {sharedP, sharedS})
-      scratch.getDefiningOp()->setAttr(kWorkgroupAllocaAttr, b.getUnitAttr());
+      WorkgroupMarker::set(scratch.getDefiningOp());
   }
   int64_t perThread = (N + kWarp * warps - 1) / (kWarp * warps);
   Value lo = arith::MinUIOp::create(
@@ -387,7 +390,7 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
     int64_t B = shape[0], T = shape[1], C = 1;
     for (int64_t d : shape.drop_front(2))
       C *= d;
-    auto prefix = op->getAttrOfType<StringAttr>(kKernelPrefixAttr);
+    StringAttr prefix = KernelPrefixOf::get(op);
     ScanKernelBuilder kb{{b}, stateType, C % 4 == 0 ? 4 : 1,
                          prefix ? prefix.str() : "linear_scan"};
     int64_t threads = kDefaultScanBlockThreads,

@@ -90,16 +90,13 @@ struct LowerRecurrence : OpRewritePattern<RecurrenceOp> {
                                               iter[numStates + o], t));
           scf::YieldOp::create(nb, l, next);
         });
-    // FlashRNN's fused variant: the GPU pipeline runs the whole time loop
-    // as one persistent kernel (seq-persistent-time-loops).
-    if (FormAttr form = op.getFormAttr()) {
-      if (form.getVariant() == SequentialVariant::fused)
-        loop->setAttr(kPersistentLoopAttr, rewriter.getUnitAttr());
-      // Read by the tensor-core step of either variant
-      // (seq-weight-stationary-steps, seq-contractions-to-mma).
-      if (std::optional<int64_t> terms = form.getStateTerms())
-        loop->setAttr(kStateTermsAttr, rewriter.getI64IntegerAttr(*terms));
-    }
+    // The form goes with the time loop to the GPU passes: FlashRNN's
+    // fused variant runs the whole loop as one persistent kernel
+    // (seq-persistent-time-loops); the state terms and the step tiling are
+    // read by the step kernels of either variant
+    // (seq-weight-stationary-steps, seq-contractions-to-mma).
+    if (FormAttr form = op.getFormAttr())
+      TimeLoopOf::set(loop, form);
     SmallVector<Value> results(loop.getResults().drop_front(numStates));
     llvm::append_range(results, loop.getResults().take_front(numStates));
     rewriter.replaceOp(op, results);

@@ -44,7 +44,7 @@
 // CHECK:           gpu.barrier
 // CHECK:           scf.yield
 // CHECK-COUNT-8: memref.store %{{.*}}, %arg2
-// CHECK:       } {seq.kernel = "mma_contraction", seq.mma_tile = array<i64: 64, 16, 32>, seq.mma_warps = array<i64: 4, 1>}
+// CHECK:       } {seq.gpu_kernel = #seq.gpu_kernel<mma_contraction, mma_tile = [64, 16, 32], mma_warps = [4, 1]>}
 // CHECK-NOT:   linalg.generic
 func.func @batched_lhs_transposed(%a: memref<4x96x64xbf16>, %b: memref<4x96x16xbf16>, %c: memref<4x64x16xf32>) {
   linalg.generic {indexing_maps = [#lhsT, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
@@ -71,7 +71,7 @@ func.func @batched_lhs_transposed(%a: memref<4x96x64xbf16>, %b: memref<4x96x16xb
 // CHECK:           vector.store %{{.*}} {alignment = 16 : i64} : memref<16x12xi32, #gpu.address_space<workgroup>>, vector<4xi32>
 // CHECK:         llvm.bitcast %{{.*}} : i32 to vector<2xf16>
 // CHECK:         nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {{.*}}shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32)
-// CHECK:       seq.mma_tile = array<i64: 16, 64, 16>, seq.mma_warps = array<i64: 1, 4>
+// CHECK:       mma_tile = [16, 64, 16], mma_warps = [1, 4]
 func.func @f16_wide(%a: memref<1x16x16xf16>, %b: memref<1x16x64xf16>, %c: memref<1x16x64xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x16x16xf16>, memref<1x16x64xf16>) outs(%c : memref<1x16x64xf32>) {
@@ -90,7 +90,7 @@ func.func @f16_wide(%a: memref<1x16x16xf16>, %b: memref<1x16x64xf16>, %c: memref
 // CHECK-LABEL: func.func @split_dims
 // CHECK:       gpu.launch
 // CHECK:         nvvm.mma.sync
-// CHECK:       seq.mma_tile = array<i64: 32, 16, 32>
+// CHECK:       mma_tile = [32, 16, 32]
 func.func @split_dims(%a: memref<2x16x2x16xbf16>, %b: memref<2x16x16xbf16>, %c: memref<2x16x16xf32>) {
   linalg.generic {indexing_maps = [affine_map<(i, r, n, s, j) -> (i, r, s, j)>,
                                    affine_map<(i, r, n, s, j) -> (s, j, n)>,
@@ -199,10 +199,10 @@ func.func @batch_contiguous(%a: memref<16x16x2xbf16>, %b: memref<2x16x8xbf16>, %
 // MIXED-COUNT-12:  nvvm.mma.sync
 // MIXED-NOT:       nvvm.mma.sync
 // MIXED:           scf.yield
-// MIXED:       } {seq.kernel = "mma_contraction", seq.mma_terms = array<i64: 3, 1>, seq.mma_tile = array<i64: 16, 16, 64>, seq.mma_warps = array<i64: 1, 2>}
+// MIXED:       } {seq.gpu_kernel = #seq.gpu_kernel<mma_contraction, mma_tile = [16, 16, 64], mma_warps = [1, 2], mma_terms = [3, 1]>}
 // MIXED-LABEL: func.func @weights_by_state
 // MIXED:       workgroup({{.*}} : memref<16x36xi32, #gpu.address_space<workgroup>>, {{.*}} : memref<48x36xi32, #gpu.address_space<workgroup>>)
-// MIXED:       seq.mma_terms = array<i64: 1, 3>
+// MIXED:       mma_terms = [1, 3]
 // (The state is x / 3 + 0.1: values bf16 does not hold, which seeded inputs
 // might.)
 func.func @state_by_weights(%seed: memref<16x64xf32>, %h: memref<16x64xf32>, %r: memref<64x32xbf16>, %gates: memref<16x32xf32>) {
@@ -268,13 +268,13 @@ func.func @f32_by_f16(%h: memref<16x64xf32>, %r: memref<64x32xf16>, %gates: memr
 // CHECK:       gpu.launch
 // CHECK-NOT:     memref.load %arg2
 // CHECK:         nvvm.mma.sync
-// CHECK:       } {seq.accumulators_start = "zero", seq.kernel = "mma_contraction"
+// CHECK:       } {seq.gpu_kernel = #seq.gpu_kernel<mma_contraction, {{.*}}accumulators_from_zero = true
 // CHECK-NOT:   linalg.generic
 // CHECK-LABEL: func.func @one_filled
 // CHECK:       linalg.generic
 // CHECK:       gpu.launch
 // CHECK:         memref.load %arg2
-// CHECK:       } {seq.kernel = "mma_contraction"
+// CHECK:       } {seq.gpu_kernel = #seq.gpu_kernel<mma_contraction
 func.func @zero_filled(%a: memref<16x32xbf16>, %b: memref<32x16xbf16>, %c: memref<16x16xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]} outs(%c : memref<16x16xf32>) {

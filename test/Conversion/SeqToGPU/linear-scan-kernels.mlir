@@ -10,7 +10,7 @@
 // CHECK-COUNT-4:     vector.load {{.*}} {alignment = 16 : i64} : memref<16x64x1024xf32>, vector<4xf32>
 // CHECK:             arith.mulf {{.*}} : vector<4xf32>
 // CHECK:             vector.store {{.*}} {alignment = 16 : i64} : memref<16x64x1024xf32>, vector<4xf32>
-// CHECK:         } {seq.kernel = "linear_scan_sequential", seq.vector_width = 4 : i64}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_sequential, vector_width = 4>}
 // CHECK:         bufferization.to_tensor %[[H]] restrict writable
 func.func @sequential(%a: tensor<16x64x1024xf32>, %b: tensor<16x64x1024xf32>)
     -> (tensor<16x64x1024xf32>, tensor<16x1024xf32>) {
@@ -31,7 +31,7 @@ func.func @sequential(%a: tensor<16x64x1024xf32>, %b: tensor<16x64x1024xf32>)
 // CHECK:           arith.minui
 // CHECK:           memref.load {{.*}} : memref<2x100x30xbf16>
 // CHECK:           arith.extf {{.*}} : bf16 to f32
-// CHECK:         } {seq.kernel = "linear_scan_prefix_aggregate", seq.vector_width = 1 : i64}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_prefix_aggregate, vector_width = 1>}
 // The carry over 7 chunks: one warp per channel (a block of 32 threads),
 // lane composites, a 5-step shfl.up scan, the exclusive composite, a
 // rescan; one warp needs no barrier.
@@ -43,9 +43,9 @@ func.func @sequential(%a: tensor<16x64x1024xf32>, %b: tensor<16x64x1024xf32>)
 // CHECK:           scf.for
 // CHECK:           scf.if
 // CHECK:             memref.store {{.*}} : memref<2x30xf32>
-// CHECK:         } {seq.carry_warps = 1 : i64, seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_prefix_carry, vector_width = 1, carry_warps = 1>}
 // CHECK:         gpu.launch
-// CHECK:         } {seq.kernel = "linear_scan_prefix_apply", seq.vector_width = 1 : i64}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_prefix_apply, vector_width = 1>}
 func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: tensor<2x30xf32>)
     -> (tensor<2x100x30xf32>, tensor<2x30xf32>) {
   %h, %last = seq.linear_scan %a, %b init %h0 {form = #seq.form<prefix, chunk_size = 16, block_threads = 128>}
@@ -61,7 +61,7 @@ func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: ten
 // seq-workgroup-allocas) after a block barrier.
 // CHECK-LABEL: func.func @many_chunks
 // CHECK:         gpu.launch
-// CHECK:         } {seq.kernel = "linear_scan_prefix_aggregate"
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_prefix_aggregate
 // CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c8, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c64
 // CHECK:           %[[P:.*]] = memref.alloca() {seq.workgroup} : memref<2xf32>
 // CHECK:           %[[S:.*]] = memref.alloca() {seq.workgroup} : memref<2xf32>
@@ -69,8 +69,8 @@ func.func @prefix(%a: tensor<2x100x30xbf16>, %b: tensor<2x100x30xbf16>, %h0: ten
 // CHECK:           memref.store {{.*}}, %[[P]][
 // CHECK:           seq.block_barrier
 // CHECK:           memref.load %[[P]][
-// CHECK:         } {seq.carry_warps = 2 : i64, seq.kernel = "linear_scan_prefix_carry", seq.vector_width = 1 : i64}
-// CHECK:         } {seq.kernel = "linear_scan_prefix_apply"
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_prefix_carry, vector_width = 1, carry_warps = 2>}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<linear_scan_prefix_apply
 func.func @many_chunks(%a: tensor<2x1000x8xf32>, %b: tensor<2x1000x8xf32>)
     -> (tensor<2x1000x8xf32>, tensor<2x8xf32>) {
   %h, %last = seq.linear_scan %a, %b {form = #seq.form<prefix, chunk_size = 8>}

@@ -14,7 +14,7 @@
 // CHECK:               scf.yield
 // CHECK:             }
 // CHECK-COUNT-4:     memref.store {{.*}}, %arg2
-// CHECK:         } {seq.coarsened_dim = 0 : i64, seq.coarsened_factor = 4 : i64, seq.kernel = "parallel_loop"}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<parallel_loop, coarsened_dim = 0, coarsened_factor = 4>}
 func.func @rows_times_matrix(%h: memref<4x64xf32>, %r: memref<64x96xf32>, %out: memref<4x96xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -42,11 +42,11 @@ func.func @rows_times_matrix(%h: memref<4x64xf32>, %r: memref<64x96xf32>, %out: 
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-parallel-loops-to-gpu))' | FileCheck %s --check-prefix=DEFAULT
 // DEFAULT-LABEL: func.func @rnn_step
 // DEFAULT-NOT:     seq.coarsened
-// DEFAULT:       } {seq.kernel = "parallel_loop"}
+// DEFAULT:       } {seq.gpu_kernel = #seq.gpu_kernel<parallel_loop>}
 // PARTIAL-LABEL: func.func @rnn_step
 // PARTIAL:         scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c1
 // PARTIAL:         } {seq.coarsened}
-// PARTIAL:       } {seq.coarsened_dim = 0 : i64, seq.coarsened_factor = 4 : i64, seq.kernel = "parallel_loop"}
+// PARTIAL:       } {seq.gpu_kernel = #seq.gpu_kernel<parallel_loop, coarsened_dim = 0, coarsened_factor = 4>}
 func.func @rnn_step(%h: memref<16x768xf32>, %r: memref<768x3072xf32>, %out: memref<16x3072xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -16,7 +16,7 @@
 // CHECK:             %[[KIV:.*]] = arith.addi %c10, %[[K2]]
 // CHECK:             arith.remui %[[REST]]
 // CHECK:             memref.store {{.*}}[%{{.*}}, %{{.*}}, %[[KIV]]]
-// CHECK:         } {seq.kernel = "parallel_loop"}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<parallel_loop>}
 // CHECK-NOT:     scf.parallel
 func.func @nest(%out: memref<5x7x300xf32>) {
   %c0 = arith.constant 0 : index

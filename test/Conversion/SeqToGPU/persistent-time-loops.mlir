@@ -15,7 +15,7 @@
 // CHECK:       %[[COUNTER:.*]] = memref.alloc() : memref<1xi32>
 // CHECK:       gpu.launch
 // CHECK:         memref.store %{{.*}}, %[[COUNTER]]
-// CHECK:       seq.kernel = "grid_barrier_reset"
+// CHECK:       seq.gpu_kernel = #seq.gpu_kernel<grid_barrier_reset>
 // One block per multiprocessor, 256 threads; the loop over time inside.
 // CHECK:       gpu.launch blocks({{.*}}) in ({{.*}} = %c108{{.*}}, {{.*}}) threads({{.*}}) in ({{.*}} = %c256{{.*}}, {{.*}}) function(@recurrence_persistent_cooperative)
 // CHECK:         scf.for %[[T:.*]] = %c0{{.*}} to %c32{{.*}} step %c1{{.*}} iter_args(%[[STATE:.*]] = %{{.*}}, %{{.*}} = %false)
@@ -39,7 +39,7 @@
 // CHECK:           gpu.barrier
 // CHECK-NOT:       memref.dealloc
 // CHECK:           scf.yield %[[NEW]], %false
-// CHECK:       } {seq.cooperative, seq.kernel = "persistent_recurrence"}
+// CHECK:       } {seq.gpu_kernel = #seq.gpu_kernel<persistent_recurrence, cooperative = true>}
 // CHECK:       memref.dealloc %[[COUNTER]]
 // The last state, on the host: the buffer of step 31 (odd).
 // CHECK:       %[[LAST:.*]] = arith.select %{{.*}}, %[[EVEN]], %[[ODD]]
@@ -74,7 +74,7 @@ func.func @recurrence(%init: memref<64xf32>, %out: memref<32x64xf32>, %final: me
       memref.dealloc %base : memref<f32>
     }
     scf.yield %new, %true : memref<64xf32>, i1
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   memref.copy %r#0, %final : memref<64xf32> to memref<64xf32>
   return
 }
@@ -83,7 +83,7 @@ func.func @recurrence(%init: memref<64xf32>, %out: memref<32x64xf32>, %final: me
 // CHECK-LABEL: func.func @needs_own_blocks
 // CHECK:       scf.for
 // CHECK:         gpu.launch
-// CHECK-NOT:   seq.persistent
+// CHECK-NOT:   variant = fused
 func.func @needs_own_blocks(%buf: memref<64xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -97,6 +97,6 @@ func.func @needs_own_blocks(%buf: memref<64xf32>) {
       memref.store %v, %buf[%tx] : memref<64xf32>
       gpu.terminator
     }
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }

@@ -24,7 +24,7 @@
 // CHECK:             memref.load %[[STAGED]]
 // CHECK:           gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32 : f32
 // CHECK:           gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32 : f32
-// CHECK:       } {seq.cooperative, seq.kernel = "persistent_recurrence"}
+// CHECK:       } {seq.gpu_kernel = #seq.gpu_kernel<persistent_recurrence, cooperative = true>}
 #fill = affine_map<(b, g, j) -> (b, g, j)>
 #h = affine_map<(b, g, j, k1, k2) -> (b, k1, k2)>
 #r = affine_map<(b, g, j, k1, k2) -> (k1, k2, g, j)>
@@ -68,6 +68,6 @@ func.func @step(%r: memref<2x64x4x64xf32>, %init: memref<2x2x64xf32>, %out: memr
     %slot = memref.subview %out[%t, 0, 0, 0] [1, 2, 2, 64] [1, 1, 1, 1] : memref<4x2x2x64xf32> to memref<2x2x64xf32, strided<[128, 64, 1], offset: ?>>
     linalg.copy ins(%new : memref<2x2x64xf32>) outs(%slot : memref<2x2x64xf32, strided<[128, 64, 1], offset: ?>>)
     scf.yield %new : memref<2x2x64xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }

@@ -13,14 +13,14 @@
 // EMULATE-FMA: @split_state: 0 -> 2 kernel launches, {{.*}}: PASS
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=3 tensor-cores=0}))' | FileCheck %s --check-prefix=FMA
 // FMA-LABEL: func.func @split_state
-// FMA:         seq.gate_products = "fma"
+// FMA:         gate_products = fma
 // One bf16 term (the state rounded, as cuDNN's bf16 LSTM computes): one
 // product per tile; a term count outside 1..3 is an error.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=3 state-terms=1}))' | FileCheck %s --check-prefix=ONE-TERM
 // ONE-TERM-LABEL: func.func @split_state
 // ONE-TERM-COUNT-3: nvvm.mma.sync
 // ONE-TERM-NOT:     nvvm.mma.sync
-// ONE-TERM:         seq.state_terms = 1
+// ONE-TERM:         state_terms = 1
 // RUN: not seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{state-terms=4}))' 2>&1 | FileCheck %s --check-prefix=TERMS
 // TERMS: error: seq-weight-stationary-steps: state-terms must be 1, 2 or 3, not 4
 
@@ -84,7 +84,7 @@
 // CHECK:             arith.addf %cst
 // CHECK-NOT:       gpu.barrier
 // CHECK:             math.tanh
-// CHECK:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 2, 1, 2>, seq.state_terms = 3 : i64, seq.units_per_block = 11 : i64, seq.weights_in = "registers"}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<weight_stationary_step, mma_warps = [2, 1, 2], units_per_block = 11, gate_products = mma_m16n8k16, state_terms = 3, weights_in = registers, gates_in = shared>}
 
 // PERSISTENT-LABEL: func.func @split_state
 // PERSISTENT:       gpu.launch
@@ -138,7 +138,7 @@ func.func @split_state(%r: memref<32x2x32xbf16>, %init: memref<20x32xf32>, %out:
       memref.dealloc %h : memref<20x32xf32>
     }
     scf.yield %new, %true : memref<20x32xf32>, i1
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   memref.dealloc %acc : memref<20x2x32xf32>
   return
 }
@@ -148,7 +148,7 @@ func.func @split_state(%r: memref<32x2x32xbf16>, %init: memref<20x32xf32>, %out:
 // (fragment-registers=0) as packed k pairs, rows of 32 columns padded to 40
 // words (conflict-free fragment reads); acc starts from the bias the step
 // writes into it, not a fill, so the sums are added to what acc holds, in
-// acc (seq.gates_in = "global"), before a barrier and the cell.
+// acc (gates_in = global), before a barrier and the cell.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=2 fragment-registers=0}))' | FileCheck %s --check-prefix=SHARED
 // RUN: seqc-gpu-emulate %s --func=bf16_state --pipeline='func.func(seq-weight-stationary-steps{blocks=2 fragment-registers=0},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=2})' | FileCheck %s --check-prefix=EMULATE-BF16
 // EMULATE-BF16: @bf16_state: 0 -> {{[0-9]+}} kernel launches, {{.*}}: PASS
@@ -176,7 +176,7 @@ func.func @split_state(%r: memref<32x2x32xbf16>, %init: memref<20x32xf32>, %out:
 // SHARED:             arith.addf
 // SHARED:             %[[BIAS:.*]] = memref.load %{{.*}} : memref<2x2x32xf32>
 // SHARED:             arith.addf %[[BIAS]]
-// SHARED:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "global", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 2>, seq.state_terms = 1 : i64, seq.units_per_block = 16 : i64, seq.weights_in = "shared"}
+// SHARED:         } {seq.gpu_kernel = #seq.gpu_kernel<weight_stationary_step, mma_warps = [1, 4, 2], units_per_block = 16, gate_products = mma_m16n8k16, state_terms = 1, weights_in = shared, gates_in = global>}
 #bias_2 = affine_map<(b, g, j) -> (g, j)>
 #fill_2 = affine_map<(b, g, j) -> (b, g, j)>
 #h_2 = affine_map<(b, g, j, k) -> (b, k)>
@@ -223,7 +223,7 @@ func.func @bf16_state(%r: memref<32x2x32xbf16>, %bias: memref<2x32xf32>, %init: 
       memref.dealloc %h : memref<2x32xbf16>
     }
     scf.yield %new, %true : memref<2x32xbf16>, i1
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   memref.dealloc %acc : memref<2x2x32xf32>
   return
 }
@@ -237,7 +237,7 @@ func.func @bf16_state(%r: memref<32x2x32xbf16>, %bias: memref<2x32xf32>, %init: 
 // RUN: seqc-gpu-emulate %s --func=heads --pipeline='func.func(seq-weight-stationary-steps{blocks=3},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=3})' | FileCheck %s --check-prefix=EMULATE-HEADS
 // EMULATE-HEADS: @heads: 0 -> 2 kernel launches, {{.*}}: PASS
 // HEADS-LABEL: func.func @heads
-// HEADS:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 1>, seq.state_terms = 3 : i64, seq.units_per_block = 16 : i64, seq.weights_in = "registers"}
+// HEADS:         } {seq.gpu_kernel = #seq.gpu_kernel<weight_stationary_step, mma_warps = [1, 4, 1], units_per_block = 16, gate_products = mma_m16n8k16, state_terms = 3, weights_in = registers, gates_in = shared>}
 #fill_3 = affine_map<(b, n, g, j) -> (b, n, g, j)>
 #h_3 = affine_map<(b, n, g, j, k) -> (b, n, k)>
 #r_3 = affine_map<(b, n, g, j, k) -> (n, k, g, j)>
@@ -281,7 +281,7 @@ func.func @heads(%r: memref<2x16x2x16xbf16>, %init: memref<3x2x16xf32>, %out: me
       memref.dealloc %h : memref<3x2x16xf32>
     }
     scf.yield %new, %true : memref<3x2x16xf32>, i1
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   memref.dealloc %acc : memref<3x2x2x16xf32>
   return
 }
@@ -297,7 +297,7 @@ func.func @heads(%r: memref<2x16x2x16xbf16>, %init: memref<3x2x16xf32>, %out: me
 // exactly whatever its order of summation.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-weight-stationary-steps{blocks=4}))' | FileCheck %s --check-prefix=DEEP
 // DEEP-LABEL: func.func @deep
-// DEEP:         } {seq.gate_products = "mma.m16n8k16", seq.gates_in = "shared", seq.kernel = "weight_stationary_step", seq.mma_warps = array<i64: 1, 4, 2>, seq.state_terms = 3 : i64, seq.units_per_block = 64 : i64, seq.weights_in = "registers"}
+// DEEP:         } {seq.gpu_kernel = #seq.gpu_kernel<weight_stationary_step, mma_warps = [1, 4, 2], units_per_block = 64, gate_products = mma_m16n8k16, state_terms = 3, weights_in = registers, gates_in = shared>}
 // RUN: seqc-gpu-emulate %s --func=deep --rtol=0 --pipeline='func.func(seq-weight-stationary-steps{blocks=4},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=4})' | FileCheck %s --check-prefix=EMULATE-DEEP
 // RUN: seqc-gpu-emulate %s --func=deep --rtol=0 --pipeline='func.func(seq-weight-stationary-steps{blocks=4 fragment-registers=0},convert-linalg-to-parallel-loops,seq-parallel-loops-to-gpu,seq-persistent-time-loops{blocks=4})' | FileCheck %s --check-prefix=EMULATE-DEEP
 // EMULATE-DEEP: @deep: 0 -> 2 kernel launches, {{.*}} max abs err 0.000e+00, {{.*}}: PASS
@@ -343,7 +343,7 @@ func.func @deep(%r: memref<256x2x256xbf16>, %init: memref<40x256xf32>, %out: mem
       memref.dealloc %h : memref<40x256xf32>
     }
     scf.yield %new, %true : memref<40x256xf32>, i1
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   memref.dealloc %acc : memref<40x2x256xf32>
   return
 }

@@ -32,7 +32,7 @@ func.func @too_large(%r: memref<64x2x64xf32>, %init: memref<2x64xf32>) {
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x64xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -59,7 +59,7 @@ func.func @reads_other_units(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x8xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -87,7 +87,7 @@ func.func @no_cell(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>, %gates: memref
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x8xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -139,7 +139,7 @@ func.func @in_place(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
       %n = arith.addf %i, %f : f32
       linalg.yield %n : f32
     }
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -148,7 +148,7 @@ func.func @in_place(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
 // stays after the kernel, behind the grid barrier.
 // CHECK-LABEL: func.func @copy_into_state
 // CHECK:       gpu.launch
-// CHECK:       seq.kernel = "weight_stationary_step"
+// CHECK:       #seq.gpu_kernel<weight_stationary_step
 // CHECK:       linalg.copy
 func.func @copy_into_state(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
   %c0 = arith.constant 0 : index
@@ -169,7 +169,7 @@ func.func @copy_into_state(%r: memref<8x2x8xf32>, %h: memref<2x8xf32>) {
       linalg.yield %n : f32
     }
     linalg.copy ins(%new : memref<2x8xf32>) outs(%h : memref<2x8xf32>)
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -199,7 +199,7 @@ func.func @unknown_effects(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x8xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -208,7 +208,7 @@ func.func @unknown_effects(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>) {
 // f16 terms would not keep f32's range.
 // CHECK-LABEL: func.func @f16_weights_f32_state
 // CHECK:       gpu.launch
-// CHECK:       seq.gate_products = "fma"
+// CHECK:       gate_products = fma
 func.func @f16_weights_f32_state(%r: memref<16x2x8xf16>, %init: memref<2x16xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -231,14 +231,14 @@ func.func @f16_weights_f32_state(%r: memref<16x2x8xf16>, %init: memref<2x16xf32>
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x16xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
 // bf16 weights over a depth of 8: not a whole k step of 16.
 // CHECK-LABEL: func.func @shallow
 // CHECK:       gpu.launch
-// CHECK:       seq.gate_products = "fma"
+// CHECK:       gate_products = fma
 func.func @shallow(%r: memref<8x2x8xbf16>, %init: memref<2x8xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -260,7 +260,7 @@ func.func @shallow(%r: memref<8x2x8xbf16>, %init: memref<2x8xf32>) {
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x8xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }
 
@@ -269,7 +269,7 @@ func.func @shallow(%r: memref<8x2x8xbf16>, %init: memref<2x8xf32>) {
 // unit reads its own head's row).
 // CHECK-LABEL: func.func @heads_wider_than_blocks
 // CHECK:       gpu.launch
-// CHECK:       seq.gate_products = "fma"
+// CHECK:       gate_products = fma
 #hh = affine_map<(b, n, g, j, k) -> (b, n, k)>
 #rh = affine_map<(b, n, g, j, k) -> (n, k, g, j)>
 #acch = affine_map<(b, n, g, j, k) -> (b, n, g, j)>
@@ -298,6 +298,6 @@ func.func @heads_wider_than_blocks(%r: memref<4x16x2x2xbf16>, %init: memref<2x4x
       linalg.yield %n : f32
     }
     scf.yield %new : memref<2x4x16xf32>
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   return
 }

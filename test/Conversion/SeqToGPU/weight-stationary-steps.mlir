@@ -38,9 +38,9 @@
 // CHECK:             math.tanh
 // CHECK:             memref.store %[[H:.*]], %[[NEW:.*]][
 // CHECK:             memref.store %[[H]], %{{.*}}[
-// CHECK:         } {seq.gate_products = "fma", seq.kernel = "weight_stationary_step", seq.split_k = 1 : i64, seq.units_per_block = 3 : i64}
+// CHECK:         } {seq.gpu_kernel = #seq.gpu_kernel<weight_stationary_step, units_per_block = 3, gate_products = fma, split_k = 1>}
 // CHECK-NOT:     linalg.copy
-// CHECK:       } {seq.persistent}
+// CHECK:       } {seq.time_loop = #seq.form<sequential, variant = fused>}
 
 // PERSISTENT-LABEL: func.func @step
 // PERSISTENT:       gpu.launch {{.*}} function(@step_persistent_cooperative) workgroup(%[[STAGED:.*]] : memref<48xf32, #gpu.address_space<workgroup>>)
@@ -97,7 +97,7 @@ func.func @step(%r: memref<8x2x8xf32>, %init: memref<2x8xf32>, %out: memref<16x2
       memref.dealloc %h : memref<2x8xf32>
     }
     scf.yield %new, %true : memref<2x8xf32>, i1
-  } {seq.persistent}
+  } {seq.time_loop = #seq.form<sequential, variant = fused>}
   memref.dealloc %acc : memref<2x2x8xf32>
   return
 }

@@ -790,3 +790,95 @@ func.func @softmax_cache_final_precision(%q: tensor<1x8x2x4xbf16>) {
       -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xbf16>)
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// The GPU step tiling of #seq.form
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{form parameter 'units_per_block' must be positive, got 0}}
+func.func @form_units_per_block_zero() attributes {f = #seq.form<sequential, units_per_block = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'split_k' must be a power of two up to 32 (lanes of a warp), got 3}}
+func.func @form_split_k_not_power_of_two() attributes {f = #seq.form<sequential, split_k = 3>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'split_k' must be a power of two up to 32 (lanes of a warp), got 64}}
+func.func @form_split_k_past_warp() attributes {f = #seq.form<sequential, split_k = 64>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'units_per_block' applies to the sequential form only, not to 'chunkwise'}}
+func.func @form_units_per_block_chunkwise() attributes {f = #seq.form<chunkwise, units_per_block = 4>} { return }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #seq.gpu_kernel
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{gpu_kernel field 'split_k' is for weight_stationary_step kernels with gate_products = fma, not for a 'parallel_loop' kernel}}
+func.func @gpu_kernel_field_of_other_kind() attributes {k = #seq.gpu_kernel<parallel_loop, split_k = 2>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'state_terms' is for weight_stationary_step kernels with gate_products = mma_m16n8k16, not for a 'weight_stationary_step' kernel}}
+func.func @gpu_kernel_state_terms_on_fma() attributes {k = #seq.gpu_kernel<weight_stationary_step, units_per_block = 2, gate_products = fma, state_terms = 3>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'units_per_block' must be positive, got 0}}
+func.func @gpu_kernel_nonpositive() attributes {k = #seq.gpu_kernel<weight_stationary_step, units_per_block = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'coarsened_dim' must be a loop dimension (0 or more), got -1}}
+func.func @gpu_kernel_negative_dim() attributes {k = #seq.gpu_kernel<parallel_loop, coarsened_dim = -1, coarsened_factor = 2>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'state_terms' must be 1, 2 or 3, got 5}}
+func.func @gpu_kernel_state_terms_range() attributes {k = #seq.gpu_kernel<weight_stationary_step, gate_products = mma_m16n8k16, state_terms = 5>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'mma_tile' must have 3 entries, got 2}}
+func.func @gpu_kernel_mma_tile_rank() attributes {k = #seq.gpu_kernel<mma_contraction, mma_tile = [16, 8]>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'mma_warps' must be positive, got 0}}
+func.func @gpu_kernel_mma_warps_zero() attributes {k = #seq.gpu_kernel<mma_contraction, mma_warps = [0, 1]>} { return }
+
+// -----
+
+// expected-error @+1 {{gpu_kernel field 'mma_tile' must be multiples of (16, 8, 16), the mma.sync m16n8k16 tile, got (16, 12, 16)}}
+func.func @gpu_kernel_mma_tile_shape() attributes {k = #seq.gpu_kernel<mma_contraction, mma_tile = [16, 12, 16]>} { return }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// The seq dialect's attributes on other ops
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{'func.func' op attribute 'seq.gpu_kernel' must be a #seq.gpu_kernel, got 3 : i64}}
+func.func @gpu_kernel_wrong_type() attributes {seq.gpu_kernel = 3} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'seq.time_loop' must be a sequential #seq.form, got #seq.form<chunkwise>}}
+func.func @time_loop_not_sequential() attributes {seq.time_loop = #seq.form<chunkwise>} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'seq.workgroup' must be a unit attribute, got "yes"}}
+func.func @marker_not_unit() attributes {seq.workgroup = "yes"} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed and tuned)}}
+func.func @unknown_seq_attribute() attributes {seq.persistent} { return }

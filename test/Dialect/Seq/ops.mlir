@@ -205,8 +205,8 @@ func.func @softmax_attention_learned_query(%q: tensor<2x4x16xf32>, %k: tensor<2x
 
 // The form attribute on its own, with every parameter.
 // CHECK-LABEL: func.func @form_attribute
-// CHECK-SAME: seq.form = #seq.form<sequential, variant = alternating, block_threads = 64, items_per_thread = 2, head_tile = 32>
-func.func @form_attribute() attributes {seq.form = #seq.form<sequential, variant = alternating, block_threads = 64, items_per_thread = 2, head_tile = 32>} {
+// CHECK-SAME: f = #seq.form<sequential, variant = alternating, block_threads = 64, items_per_thread = 2, head_tile = 32, units_per_block = 4, split_k = 8>
+func.func @form_attribute() attributes {f = #seq.form<sequential, variant = alternating, block_threads = 64, items_per_thread = 2, head_tile = 32, units_per_block = 4, split_k = 8>} {
   return
 }
 
@@ -214,3 +214,43 @@ func.func @form_attribute() attributes {seq.form = #seq.form<sequential, variant
 // CHECK-LABEL: func.func @state_terms_alternating
 // CHECK-SAME:    f = #seq.form<sequential, variant = alternating, state_terms = 1>
 func.func @state_terms_alternating() attributes {f = #seq.form<sequential, variant = alternating, state_terms = 1>} { return }
+
+// The GPU kernel record of every kernel kind, with its fields, and the
+// seq dialect's attributes on other dialects' ops.
+// CHECK-LABEL: func.func @gpu_kernel_records
+// CHECK-SAME: a = #seq.gpu_kernel<parallel_loop, coarsened_dim = 0, coarsened_factor = 4>
+// CHECK-SAME: b = #seq.gpu_kernel<mma_contraction, mma_tile = [64, 16, 32], mma_warps = [4, 1], mma_terms = [3, 1], accumulators_from_zero = true>
+// CHECK-SAME: c = #seq.gpu_kernel<weight_stationary_step, mma_warps = [2, 1, 2], units_per_block = 11, gate_products = mma_m16n8k16, state_terms = 3, weights_in = registers, gates_in = shared>
+// CHECK-SAME: d = #seq.gpu_kernel<weight_stationary_step, units_per_block = 3, gate_products = fma, split_k = 2>
+// CHECK-SAME: e = #seq.gpu_kernel<persistent_recurrence, cooperative = true>
+// CHECK-SAME: f = #seq.gpu_kernel<grid_barrier_reset>
+// CHECK-SAME: g = #seq.gpu_kernel<linear_scan_prefix_carry, vector_width = 1, carry_warps = 2>
+// CHECK-SAME: h = #seq.gpu_kernel<linear_scan_sequential, vector_width = 4>
+func.func @gpu_kernel_records() attributes {
+    a = #seq.gpu_kernel<parallel_loop, coarsened_dim = 0, coarsened_factor = 4>,
+    b = #seq.gpu_kernel<mma_contraction, mma_tile = [64, 16, 32], mma_warps = [4, 1], mma_terms = [3, 1], accumulators_from_zero = true>,
+    c = #seq.gpu_kernel<weight_stationary_step, mma_warps = [2, 1, 2], units_per_block = 11, gate_products = mma_m16n8k16, state_terms = 3, weights_in = registers, gates_in = shared>,
+    d = #seq.gpu_kernel<weight_stationary_step, units_per_block = 3, gate_products = fma, split_k = 2>,
+    e = #seq.gpu_kernel<persistent_recurrence, cooperative = true>,
+    f = #seq.gpu_kernel<grid_barrier_reset>,
+    g = #seq.gpu_kernel<linear_scan_prefix_carry, vector_width = 1, carry_warps = 2>,
+    h = #seq.gpu_kernel<linear_scan_sequential, vector_width = 4>} {
+  return
+}
+
+// CHECK-LABEL: func.func @discardable_attributes
+// CHECK: memref.alloca() {seq.workgroup}
+// CHECK: scf.for
+// CHECK: } {seq.coarsened, seq.jammed, seq.step_invariant}
+// CHECK: } {seq.time_loop = #seq.form<sequential, variant = fused, state_terms = 2, units_per_block = 8>}
+// CHECK: return {seq.gpu_kernel = #seq.gpu_kernel<grid_barrier_reset>, seq.kernel_prefix = "f_scan0", seq.tuned}
+func.func @discardable_attributes() {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = memref.alloca() {seq.workgroup} : memref<4xf32>
+  scf.for %i = %c0 to %c1 step %c1 {
+    scf.for %j = %c0 to %c1 step %c1 {
+    } {seq.coarsened, seq.jammed, seq.step_invariant}
+  } {seq.time_loop = #seq.form<sequential, variant = fused, state_terms = 2, units_per_block = 8>}
+  return {seq.gpu_kernel = #seq.gpu_kernel<grid_barrier_reset>, seq.kernel_prefix = "f_scan0", seq.tuned}
+}

@@ -441,6 +441,66 @@ func.func @mamba_y(%u: tensor<2x16x32xf32>, %a_log: tensor<32x16xf32>, %x_proj: 
 
 // -----
 
+func.func @rglru_w_a(%x: tensor<2x16x32xf32>, %w_a: tensor<32x16xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xf32>, %init: tensor<2x32xf32>) {
+  // expected-error @+1 {{operand 'w_a' must have shape [32, 32] ([D, D]), got [32, 16]}}
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 4.0}
+      : (tensor<2x16x32xf32>, tensor<32x16xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x32xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+  return
+}
+
+// -----
+
+func.func @rglru_b_x(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<16xf32>, %lambda: tensor<32xf32>, %init: tensor<2x32xf32>) {
+  // expected-error @+1 {{operand 'b_x' must have shape [32] ([D]), got [16]}}
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 4.0}
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<16xf32>, tensor<32xf32>, tensor<2x32xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+  return
+}
+
+// -----
+
+func.func @rglru_lambda(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xbf16>, %init: tensor<2x32xf32>) {
+  // expected-error @+1 {{operand 'lambda' must have element type 'f32' (that of the input), got 'bf16'}}
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 4.0}
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xbf16>, tensor<2x32xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+  return
+}
+
+// -----
+
+func.func @rglru_final(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xf32>, %init: tensor<2x16xf32>) {
+  // expected-error @+1 {{result 'final_state' must have shape [2, 32] ([B, D]), got [2, 16]}}
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 4.0}
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x16xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x16xf32>)
+  return
+}
+
+// -----
+
+func.func @rglru_init(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xf32>, %init: tensor<2x32xbf16>) {
+  // expected-error @+1 {{init #0 must have the type of final state #0, 'tensor<2x32xf32>', got 'tensor<2x32xbf16>'}}
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 4.0}
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x32xbf16>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+  return
+}
+
+// -----
+
+func.func @rglru_c_positive(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xf32>, %init: tensor<2x32xf32>) {
+  // expected-error @+1 {{attribute 'c' failed to satisfy constraint: 64-bit float attribute whose value is positive}}
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 0.0}
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x32xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+  return
+}
+
+// -----
+
 func.func @attention_heads_divide_keys(%x: tensor<2x16x32xf32>, %w_q: tensor<32x32xf32>, %w_k: tensor<32x30xf32>, %w_v: tensor<32x32xf32>, %w_o: tensor<32x32xf32>, %init: tensor<2x4x8x8xf32>) {
   // expected-error @+1 {{heads (4) must divide the columns of 'w_k' (heads*dk = 30)}}
   %y, %f = seqnn.retnet %x, %w_q, %w_k, %w_v, %w_o init %init {decay = [0.96875, 0.984375, 0.9921875, 0.99609375], heads = 4}

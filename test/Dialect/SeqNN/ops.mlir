@@ -66,6 +66,15 @@ func.func @mamba_full(%u: tensor<2x16x32xf32>, %a_log: tensor<32x16xf32>, %x_pro
   return
 }
 
+// CHECK-LABEL: func.func @rglru_full
+// CHECK: seqnn.rglru %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} init %{{.*}} {c = 4.000000e+00 : f64} : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x32xf32>) -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+func.func @rglru_full(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xf32>, %init: tensor<2x32xf32>) {
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda init %init {c = 4.0}
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x32xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+  return
+}
+
 // CHECK-LABEL: func.func @retnet_full
 // CHECK: seqnn.retnet %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} init %{{.*}} {decay = [9.687500e-01, 9.843750e-01, 0.9921875, 0.99609375], heads = 4 : i64} : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<2x4x8x8xf32>) -> (tensor<2x16x32xf32>, tensor<2x4x8x8xf32>)
 func.func @retnet_full(%x: tensor<2x16x32xf32>, %w_q: tensor<32x32xf32>, %w_k: tensor<32x32xf32>, %w_v: tensor<32x32xf32>, %w_o: tensor<32x32xf32>, %init: tensor<2x4x8x8xf32>) {
@@ -189,6 +198,15 @@ func.func @mamba_minimal(%u: tensor<2x16x32xf32>, %a_log: tensor<32x16xf32>, %x_
   %y, %f = seqnn.mamba %u, %a_log, %x_proj, %dt_proj, %dt_bias, %d
       : (tensor<2x16x32xf32>, tensor<32x16xf32>, tensor<32x36xf32>, tensor<4x32xf32>, tensor<32xf32>, tensor<32xf32>)
       -> (tensor<2x16x32xf32>, tensor<2x32x16xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @rglru_minimal
+// CHECK: seqnn.rglru %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
+func.func @rglru_minimal(%x: tensor<2x16x32xf32>, %w_a: tensor<32x32xf32>, %b_a: tensor<32xf32>, %w_x: tensor<32x32xf32>, %b_x: tensor<32xf32>, %lambda: tensor<32xf32>) {
+  %y, %f = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda
+      : (tensor<2x16x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>)
+      -> (tensor<2x16x32xf32>, tensor<2x32xf32>)
   return
 }
 

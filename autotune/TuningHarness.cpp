@@ -1,12 +1,15 @@
-//===- TuneHarness.cpp - the tuner's measuring child processes ------------===//
-#include "TuneHarness.h"
+//===- TuningHarness.cpp - measuring candidates in child processes --------===//
+#include "autotune/TuningHarness.h"
 
+#include "autotune/WorkloadKey.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Target/CPU/CpuExecutable.h"
 
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <csignal>
@@ -16,10 +19,8 @@
 #include <unistd.h>
 
 using namespace mlir;
-using namespace seqc;
-using seqc::autotune::RecordStatus;
 
-namespace seqc::driver {
+namespace seqc::autotune {
 namespace {
 
 void send(int fd, const std::string &line) {
@@ -27,14 +28,13 @@ void send(int fd, const std::string &line) {
   (void)!write(fd, text.data(), text.size());
 }
 
-[[noreturn]] void childMain(const std::string &moduleText,
+[[noreturn]] void childMain(const DialectRegistry &registry,
+                            const std::string &moduleText,
                             const std::vector<HostTensor> &inputs,
                             const std::vector<HostTensor> &outputTemplates,
                             const std::vector<ref::Tensor> &expected,
                             unsigned timedRuns, int toParent,
                             int fromParent) {
-  DialectRegistry registry;
-  registerEverything(registry);
   MLIRContext context(registry, MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
   std::string diagnostics;
@@ -99,8 +99,6 @@ void send(int fd, const std::string &line) {
   _exit(0);
 }
 
-
-
 /// Reads one line from the child within `seconds`; nullopt on timeout,
 /// "" on EOF.
 std::optional<std::string> readLine(Child &child, double seconds) {
@@ -132,8 +130,6 @@ std::optional<std::string> readLine(Child &child, double seconds) {
   }
 }
 
-} // namespace
-
 /// Reaps the child; describes how it ended when it did not exit cleanly.
 std::string reap(Child &child, bool kill) {
   if (kill)
@@ -149,10 +145,19 @@ std::string reap(Child &child, bool kill) {
   return "";
 }
 
+std::string printed(ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  return text;
+}
+
+} // namespace
+
 /// A child compiling `moduleText` and measuring it on `work`'s inputs
 /// against its reference outputs.
-Child spawn(const std::string &moduleText, const OpWork &work,
-            unsigned timedRuns) {
+Child spawn(const DialectRegistry &registry, const std::string &moduleText,
+            const OpWork &work, unsigned timedRuns) {
   int up[2], down[2];
   Child child;
   if (pipe(up) || pipe(down))
@@ -163,7 +168,7 @@ Child spawn(const std::string &moduleText, const OpWork &work,
   if (pid == 0) {
     close(up[0]);
     close(down[1]);
-    childMain(moduleText, work.inputs, work.outputs, work.expected, timedRuns,
+    childMain(registry, moduleText, work.inputs, work.outputs, work.expected, timedRuns,
               up[1], down[0]);
   }
   close(up[1]);
@@ -226,4 +231,72 @@ Measurement measure(Child &child, double candidateTimeout) {
   return measureReady(child, candidateTimeout);
 }
 
-} // namespace seqc::driver
+llvm::Error tuneOnHost(
+    std::vector<OpWork> &ops, const HardwareModel &hw,
+    const DialectRegistry &registry, const HostTuningOptions &options,
+    TuningDatabase &db, std::vector<OpReport> &reports, bool &budgetHit,
+    llvm::function_ref<void(size_t more)> grow,
+    llvm::function_ref<void(const std::string &, const Measurement &)>
+        progress) {
+  auto start = Clock::now();
+  unsigned parallel = std::max(1u, options.jobs);
+  for (OpWork &work : ops) {
+    OpReport &report = reports.emplace_back();
+    report.op = work.op;
+    report.skipped = work.skipped;
+    if (!work.skipped.empty())
+      continue;
+    for (TileConfig &c :
+         topConfigurations(work.op, hw, options.topK, &report.solveMs))
+      report.candidates.push_back({c, {}, false});
+    grow(report.candidates.size());
+    auto textOf = [&](const TileConfig &c) {
+      work.inner()->setAttr("form", c.toAttr(work.inner()->getContext()));
+      return printed(*work.module);
+    };
+    std::string baselineText = textOf(report.candidates.front().config);
+    std::string opName = work.op->getName().getStringRef().str();
+    for (size_t first = 0; first < report.candidates.size();
+         first += parallel) {
+      if (secondsSince(start) > options.budgetSeconds) {
+        budgetHit = true;
+        break;
+      }
+      size_t last = std::min(report.candidates.size(), first + parallel);
+      std::vector<Child> children;
+      for (size_t i = first; i < last; ++i)
+        children.push_back(spawn(registry, textOf(report.candidates[i].config),
+                                 work, options.timedRuns));
+      // Every child of the batch compiles before any is timed: a timing
+      // must not share the cores with a compilation (with OpenMP code it
+      // ran 2x slow next to one).
+      std::vector<std::optional<Measurement>> notReady;
+      for (Child &child : children)
+        notReady.push_back(waitUntilReady(child));
+      for (size_t i = first; i < last; ++i) {
+        Candidate &c = report.candidates[i];
+        c.measured = notReady[i - first]
+                         ? *notReady[i - first]
+                         : measureReady(children[i - first],
+                                        options.candidateTimeout);
+        c.tried = true;
+        progress(opName + " " + c.config.str(), c.measured);
+      }
+      // The baseline again: the spread of its times is the machine's drift.
+      Child again = spawn(registry, baselineText, work, options.timedRuns);
+      Measurement m = measure(again, options.candidateTimeout);
+      if (m.status == RecordStatus::ok)
+        report.baseline.push_back(m.median);
+    }
+    std::vector<TuningRecord> records = recordsOf(report);
+    std::string error;
+    if (!records.empty() &&
+        !db.addRecords(workloadKeyOf(work.op, hw), records, error))
+      return llvm::createStringError(error);
+    if (budgetHit)
+      break;
+  }
+  return llvm::Error::success();
+}
+
+} // namespace seqc::autotune

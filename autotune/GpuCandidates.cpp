@@ -1,4 +1,4 @@
-//===- TuneGpu.cpp - seqc tune for GPU targets ----------------------------===//
+//===- GpuCandidates.cpp - tuning for GPU targets, measured elsewhere -----===//
 //
 // GPU candidates are measured by seqc-gpu-check, the MLIR-free runner
 // that the compile host need not share with the GPU host:
@@ -7,18 +7,21 @@
 //   seqc-gpu-check DIR/* --csv DIR/measurements.csv          (on the GPU)
 //   seqc tune FILE --target=sm_90 --db tune.db --import DIR  (anywhere)
 //
-// On a machine with both, `seqc tune --target=sm_90 --db tune.db` runs the
-// three steps itself. Every candidate bundle carries the op's inputs (the
-// values it sees in the program) and the reference interpreter's outputs,
-// so a candidate that computes the wrong thing is recorded as a mismatch.
-// The candidates of one op share one copy of those vectors. Bundle (and
-// module) names are op<i>_c<rank>, the names seqc-gpu-check reports.
+// Every candidate bundle carries the op's inputs (the values it sees in
+// the program) and the reference interpreter's outputs, so a candidate
+// that computes the wrong thing is recorded as a mismatch. The candidates
+// of one op share one copy of those vectors. Bundle (and module) names are
+// op<i>_c<rank>, the names seqc-gpu-check reports.
 //
 //===----------------------------------------------------------------------===//
-#include "Tune.h"
+#include "autotune/GpuCandidates.h"
+
+#include "autotune/WorkloadKey.h"
+#include "seqc/Target/GPU/GpuBundle.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -28,9 +31,8 @@
 #include <sstream>
 
 using namespace mlir;
-using namespace seqc::autotune;
 
-namespace seqc::driver {
+namespace seqc::autotune {
 
 namespace {
 
@@ -50,16 +52,17 @@ llvm::json::Object keyJson(const WorkloadKey &k) {
 
 /// Points the check files of bundle `directory` at `shared`'s and removes
 /// its own copy.
-int shareCheckVectors(const std::string &directory, const std::string &name,
-                      const std::string &shared) {
+llvm::Error shareCheckVectors(const std::string &directory,
+                              const std::string &name,
+                              const std::string &shared) {
   std::string manifest = directory + "/" + name + ".manifest.json";
   auto buffer = llvm::MemoryBuffer::getFile(manifest);
   if (!buffer)
-    return fail("cannot read '" + manifest + "'");
+    return llvm::createStringError("cannot read '" + manifest + "'");
   llvm::Expected<llvm::json::Value> json =
       llvm::json::parse((*buffer)->getBuffer());
   if (!json)
-    return fail("cannot parse '" + manifest + "'");
+    return llvm::createStringError("cannot parse '" + manifest + "'");
   for (llvm::json::Value &function :
        *json->getAsObject()->getArray("functions"))
     if (llvm::json::Object *check =
@@ -69,10 +72,10 @@ int shareCheckVectors(const std::string &directory, const std::string &name,
   std::error_code ec;
   llvm::raw_fd_ostream os(manifest, ec);
   if (ec)
-    return fail("cannot write '" + manifest + "': " + ec.message());
+    return llvm::createStringError("cannot write '" + manifest + "': " + ec.message());
   os << llvm::formatv("{0:2}", *json) << "\n";
   llvm::sys::fs::remove_directories(directory + "/check");
-  return 0;
+  return llvm::Error::success();
 }
 
 /// One row of seqc-gpu-check's CSV: device, bundle, function, check,
@@ -94,11 +97,14 @@ std::vector<std::string> csvFields(const std::string &line) {
 
 } // namespace
 
-int emitGpuCandidates(std::vector<OpWork> &ops, const HardwareModel &hw,
-                      const std::string &directory, unsigned k,
-                      bool checkVectors) {
+llvm::Error emitGpuCandidates(std::vector<OpWork> &ops,
+                              const HardwareModel &hw,
+                              const std::string &source,
+                              const std::string &directory, unsigned k,
+                              bool checkVectors, uint64_t seed,
+                              llvm::raw_ostream &log) {
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
-    return fail("cannot create '" + directory + "': " + ec.message());
+    return llvm::createStringError("cannot create '" + directory + "': " + ec.message());
   llvm::json::Array candidates;
   size_t total = 0;
   for (auto [index, work] : llvm::enumerate(ops)) {
@@ -112,15 +118,17 @@ int emitGpuCandidates(std::vector<OpWork> &ops, const HardwareModel &hw,
     for (auto [rank, config] : llvm::enumerate(configs)) {
       std::string name = llvm::formatv("op{0}_c{1}", index, rank).str();
       work.inner()->setAttr("form", config.toAttr(work.inner()->getContext()));
-      func::FuncOp function = work.standalone.function;
-      if (int rc = writeGpuBundle(work.standalone, {function}, hw.arch,
-                                  name, directory + "/" + name,
-                                  work.inputs, checkVectors, seed))
-        return rc;
+      gpu::CheckVectors check{work.function, work.inputs, seed};
+      auto bundle = gpu::writeGpuBundle(*work.module, {work.function}, hw.arch,
+                                        name, directory + "/" + name,
+                                        checkVectors ? &check : nullptr);
+      if (!bundle)
+        return bundle.takeError();
       if (rank == 0 || !checkVectors)
         shared = name;
-      else if (int rc = shareCheckVectors(directory + "/" + name, name, shared))
-        return rc;
+      else if (llvm::Error err =
+                   shareCheckVectors(directory + "/" + name, name, shared))
+        return err;
       candidates.push_back(llvm::json::Object{
           {"bundle", name},
           {"op_index", int64_t(index)},
@@ -139,52 +147,54 @@ int emitGpuCandidates(std::vector<OpWork> &ops, const HardwareModel &hw,
           {"key", keyJson(key)}});
       ++total;
     }
-    llvm::outs() << "seqc tune: " << work.op->getName() << " (op " << index
+    log << "seqc tune: " << work.op->getName() << " (op " << index
                  << "): " << configs.size() << " candidate bundles, Z3 "
                  << llvm::format("%.1f", solveMs) << " ms\n";
   }
   llvm::json::Object manifest{{"format", kCandidatesFormat},
-                              {"source", inputFile.getValue()},
+                              {"source", source},
                               {"target", hw.name},
                               {"candidates", std::move(candidates)}};
   std::error_code ec;
   llvm::raw_fd_ostream os(directory + "/candidates.json", ec);
   if (ec)
-    return fail("cannot write candidates.json: " + ec.message());
+    return llvm::createStringError("cannot write candidates.json: " + ec.message());
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
-  llvm::outs() << "seqc tune: wrote " << total << " candidate bundles for "
+  log << "seqc tune: wrote " << total << " candidate bundles for "
                << hw.name << " to " << directory
                << "; measure them on the GPU machine with `seqc-gpu-check "
                << directory << "/op* --csv " << directory << "/measurements.csv"
                << (checkVectors ? "" : " --synthetic")
                << "`, then record them with --import " << directory << "\n";
-  return 0;
+  return llvm::Error::success();
 }
 
-int importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
-                          const std::string &directory, const std::string &csv,
-                          TuningDatabase &db, unsigned k) {
+llvm::Expected<size_t>
+importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
+                      const std::string &source, const std::string &directory,
+                      const std::string &csv, TuningDatabase &db,
+                      std::vector<OpReport> &reports) {
   std::string path = directory + "/candidates.json";
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
-    return fail("cannot read '" + path + "': run seqc tune --emit-candidates " +
+    return llvm::createStringError("cannot read '" + path + "': run seqc tune --emit-candidates " +
                 directory + " first");
   llvm::Expected<llvm::json::Value> json =
       llvm::json::parse((*buffer)->getBuffer());
   llvm::json::Object *root = json ? json->getAsObject() : nullptr;
   if (!root || root->getString("format") != kCandidatesFormat)
-    return fail("'" + path + "' is not a seqc candidates file (" +
+    return llvm::createStringError("'" + path + "' is not a seqc candidates file (" +
                 (json ? std::string("wrong format") :
                         llvm::toString(json.takeError())) + ")");
   if (root->getString("target") != hw.name)
-    return fail("'" + path + "' holds candidates for " +
+    return llvm::createStringError("'" + path + "' holds candidates for " +
                 root->getString("target").value_or("?").str() + ", not " +
                 hw.name);
   // bundle -> measurement
   std::map<std::string, Measurement> measured;
   std::ifstream in(csv);
   if (!in)
-    return fail("cannot read the measurements '" + csv +
+    return llvm::createStringError("cannot read the measurements '" + csv +
                 "' (seqc-gpu-check DIR/op* --csv " + csv + ")");
   std::string line;
   std::getline(in, line); // header
@@ -209,7 +219,7 @@ int importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
     m.detail += m.detail.empty() ? "on " + f[0] : " (on " + f[0] + ")";
     measured[f[1]] = m;
   }
-  std::vector<OpReport> reports(ops.size());
+  reports.assign(ops.size(), OpReport());
   for (size_t i = 0; i < ops.size(); ++i) {
     reports[i].op = ops[i].op;
     reports[i].skipped = ops[i].skipped;
@@ -219,7 +229,7 @@ int importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
     llvm::json::Object &c = *entry.getAsObject();
     size_t index = size_t(*c.getInteger("op_index"));
     if (index >= ops.size())
-      return fail("'" + path + "' does not match " + inputFile.getValue() +
+      return llvm::createStringError("'" + path + "' does not match " + source +
                   " (op " + std::to_string(index) + " is not in it)");
     TuningRecord record;
     record.form = c.getString("form")->str();
@@ -229,7 +239,7 @@ int importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
     record.predictedSeconds = *c.getNumber("predicted_s");
     std::optional<TileConfig> config = fromRecord(record);
     if (!config)
-      return fail("'" + path + "': unknown form '" + record.form + "'");
+      return llvm::createStringError("'" + path + "': unknown form '" + record.form + "'");
     Candidate candidate{*config, {}, false};
     auto it = measured.find(c.getString("bundle")->str());
     if (it != measured.end()) {
@@ -251,15 +261,10 @@ int importGpuMeasurements(std::vector<OpWork> &ops, const HardwareModel &hw,
     std::vector<TuningRecord> records = recordsOf(reports[index]);
     std::string error;
     if (!records.empty() && !db.addRecords(key, records, error))
-      return fail(error);
+      return llvm::createStringError(error);
     recorded += records.size();
   }
-  printReports(reports, k);
-  std::string countError;
-  llvm::outs() << "\nseqc tune: recorded " << recorded << " measurements from "
-               << csv << "; " << db.path() << " holds "
-               << db.countRecords(countError) << " records\n";
-  return 0;
+  return recorded;
 }
 
-} // namespace seqc::driver
+} // namespace seqc::autotune

@@ -1,0 +1,64 @@
+//===- HostABI.h - the C interface of a compiled bundle --------*- C++ -*-===//
+//
+// What the CPU and GPU bundles share: every public function `f` of the
+// input becomes `int seqc_f([void *stream, ]const T *in0, ..., T *out0,
+// ...)` over contiguous row-major buffers, implemented by a small C file
+// that builds MLIR's memref descriptors and calls `_mlir_ciface_f`, and
+// linked with the compiled object into a shared library.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_TARGET_HOSTABI_H
+#define SEQC_TARGET_HOSTABI_H
+
+#include "seqc/Support/HostTensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seqc {
+
+/// The host element type of a tensor type (or of a scalar type), or none
+/// for types a bundle cannot pass.
+std::optional<ElementType> hostElementTypeOf(mlir::Type type);
+
+/// One buffer of a bundle function: inputs in<i>, then outputs out<i>.
+struct Parameter {
+  std::string name;
+  mlir::RankedTensorType type;
+  bool isOutput;
+};
+std::vector<Parameter> parametersOf(mlir::func::FuncOp function);
+const char *cTypeOf(ElementType type);
+
+/// `int seqc_<f>([void *stream, ]const T *in0, ..., T *out0, ...)`.
+std::string prototype(mlir::func::FuncOp function, bool withStream);
+std::string headerGuard(const std::string &stem);
+/// A C comment listing the function's parameters with their tensor types.
+void emitParameterComment(llvm::raw_ostream &os, mlir::func::FuncOp function);
+
+/// The memref descriptor structs of every rank the functions use, the
+/// descriptors `d<i>` of one function's parameters, and the declaration
+/// and call of its `_mlir_ciface_` wrapper with them.
+void emitDescriptorTypes(llvm::raw_ostream &os,
+                         llvm::ArrayRef<mlir::func::FuncOp> functions);
+void emitDescriptors(llvm::raw_ostream &os,
+                     const std::vector<Parameter> &parameters);
+void emitCifaceDeclaration(llvm::raw_ostream &os, mlir::func::FuncOp function);
+void emitCifaceCall(llvm::raw_ostream &os, mlir::func::FuncOp function);
+
+/// Writes `contents` to `path`.
+llvm::Error writeTextFile(const std::string &path, llvm::StringRef contents);
+
+/// clang-22 -shared -fPIC -O2 -o library inputs...
+llvm::Error linkSharedLibrary(const std::string &library,
+                              const std::vector<std::string> &inputs);
+
+} // namespace seqc
+
+#endif // SEQC_TARGET_HOSTABI_H

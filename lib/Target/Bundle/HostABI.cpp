@@ -1,0 +1,171 @@
+//===- HostABI.cpp - the C interface of a compiled bundle -----------------===//
+#include "seqc/Target/HostABI.h"
+
+#include "llvm/Support/Program.h"
+
+#include <set>
+
+using namespace mlir;
+
+namespace seqc {
+
+std::optional<ElementType> hostElementTypeOf(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (element.isF32())
+    return ElementType::f32;
+  if (element.isF16())
+    return ElementType::f16;
+  if (element.isBF16())
+    return ElementType::bf16;
+  if (auto complex = dyn_cast<ComplexType>(element))
+    if (complex.getElementType().isF32())
+      return ElementType::complexF32;
+  return std::nullopt;
+}
+
+const char *cTypeOf(ElementType type) {
+  switch (type) {
+  case ElementType::f32:
+  case ElementType::complexF32:
+    return "float";
+  case ElementType::f16:
+  case ElementType::bf16:
+    return "uint16_t";
+  }
+  return "void";
+}
+
+std::vector<Parameter> parametersOf(func::FuncOp function) {
+  std::vector<Parameter> parameters;
+  FunctionType type = function.getFunctionType();
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    parameters.push_back({"in" + std::to_string(i),
+                          cast<RankedTensorType>(type.getInput(i)), false});
+  for (unsigned i = 0; i < type.getNumResults(); ++i)
+    parameters.push_back({"out" + std::to_string(i),
+                          cast<RankedTensorType>(type.getResult(i)), true});
+  return parameters;
+}
+
+std::string prototype(func::FuncOp function, bool withStream) {
+  std::string text = "int seqc_" + function.getSymName().str() + "(";
+  bool first = true;
+  if (withStream) {
+    text += "void *stream";
+    first = false;
+  }
+  for (const Parameter &p : parametersOf(function)) {
+    text += first ? "" : ", ";
+    first = false;
+    text += std::string(p.isOutput ? "" : "const ") +
+            cTypeOf(*hostElementTypeOf(p.type)) + " *" + p.name;
+  }
+  return text + ")";
+}
+
+std::string headerGuard(const std::string &stem) {
+  std::string guard = "SEQC_" + llvm::StringRef(stem).upper() + "_H";
+  for (char &c : guard)
+    if (!isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  return guard;
+}
+
+void emitParameterComment(llvm::raw_ostream &os, func::FuncOp function) {
+  os << "/* @" << function.getSymName() << "\n";
+  for (const Parameter &p : parametersOf(function)) {
+    std::string typeText;
+    llvm::raw_string_ostream ts(typeText);
+    ts << p.type;
+    os << " *   " << p.name << ": " << typeText << "\n";
+  }
+  os << " */\n";
+}
+
+void emitDescriptorTypes(llvm::raw_ostream &os,
+                         ArrayRef<func::FuncOp> functions) {
+  std::set<int64_t> ranks;
+  for (func::FuncOp function : functions)
+    for (const Parameter &p : parametersOf(function))
+      ranks.insert(p.type.getRank());
+  for (int64_t rank : ranks) {
+    if (rank == 0)
+      os << "typedef struct { void *allocated, *aligned; int64_t offset; } "
+            "seqc_memref_0;\n";
+    else
+      os << "typedef struct { void *allocated, *aligned; int64_t offset, "
+            "sizes[" << rank << "], strides[" << rank << "]; } seqc_memref_"
+         << rank << ";\n";
+  }
+}
+
+void emitDescriptors(llvm::raw_ostream &os,
+                     const std::vector<Parameter> &parameters) {
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const Parameter &p = parameters[i];
+    ArrayRef<int64_t> shape = p.type.getShape();
+    os << "  seqc_memref_" << shape.size() << " d" << i << " = {(void *)"
+       << p.name << ", (void *)" << p.name << ", 0";
+    if (!shape.empty()) {
+      std::vector<int64_t> strides(shape.size(), 1);
+      for (size_t d = shape.size() - 1; d > 0; --d)
+        strides[d - 1] = strides[d] * shape[d];
+      os << ", {";
+      for (size_t d = 0; d < shape.size(); ++d)
+        os << (d ? ", " : "") << shape[d];
+      os << "}, {";
+      for (size_t d = 0; d < shape.size(); ++d)
+        os << (d ? ", " : "") << strides[d];
+      os << "}";
+    }
+    os << "};\n";
+  }
+}
+
+void emitCifaceDeclaration(llvm::raw_ostream &os, func::FuncOp function) {
+  std::vector<Parameter> parameters = parametersOf(function);
+  os << "\nvoid _mlir_ciface_" << function.getSymName() << "(";
+  for (size_t i = 0; i < parameters.size(); ++i)
+    os << (i ? ", " : "") << "seqc_memref_" << parameters[i].type.getRank()
+       << " *";
+  os << ");\n";
+}
+
+void emitCifaceCall(llvm::raw_ostream &os, func::FuncOp function) {
+  os << "  _mlir_ciface_" << function.getSymName() << "(";
+  for (size_t i = 0; i < parametersOf(function).size(); ++i)
+    os << (i ? ", " : "") << "&d" << i;
+  os << ");\n";
+}
+
+llvm::Error writeTextFile(const std::string &path, llvm::StringRef contents) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return llvm::createStringError("cannot write '" + path +
+                                   "': " + ec.message());
+  os << contents;
+  return llvm::Error::success();
+}
+
+llvm::Error linkSharedLibrary(const std::string &library,
+                              const std::vector<std::string> &inputs) {
+  auto compiler = llvm::sys::findProgramByName("clang-22");
+  if (!compiler)
+    return llvm::createStringError(
+        "cannot link '" + library +
+        "': clang-22 not found on PATH (apt-get install clang-22)");
+  std::vector<std::string> args = {*compiler, "-shared", "-fPIC", "-O2", "-o",
+                                   library};
+  args.insert(args.end(), inputs.begin(), inputs.end());
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*compiler, argRefs, std::nullopt, {},
+                                         0, 0, &message);
+  if (status != 0)
+    return llvm::createStringError("linking '" + library + "' failed" +
+                                   (message.empty() ? "" : ": " + message));
+  return llvm::Error::success();
+}
+
+} // namespace seqc
