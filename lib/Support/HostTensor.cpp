@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 namespace seqc {
 
@@ -51,6 +52,30 @@ std::optional<ElementType> parseDtypeName(const std::string &name) {
 HostTensor::HostTensor(ElementType type, std::vector<int64_t> shape)
     : type(type), shape(std::move(shape)) {
   bytes.assign(numElements() * elementSize(type), 0);
+}
+
+std::optional<int64_t> checkedElementCount(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return std::nullopt;
+  return n;
+}
+
+std::optional<int64_t> checkedByteSize(ElementType type,
+                                       const std::vector<int64_t> &shape) {
+  std::optional<int64_t> n = checkedElementCount(shape);
+  int64_t bytes;
+  if (!n || __builtin_mul_overflow(*n, elementSize(type), &bytes))
+    return std::nullopt;
+  return bytes;
+}
+
+int64_t physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return 0;
+  return int64_t(pages) * int64_t(pageSize);
 }
 
 int64_t HostTensor::numElements() const {
@@ -222,6 +247,46 @@ bool headerField(const std::string &header, const std::string &key,
   return true;
 }
 
+/// The shape tuple of an .npy header, "(2, 3)", "(4,)" or "()": each entry
+/// a non-negative decimal integer that fits int64, nothing else.
+bool parseNpyShape(const std::string &text, std::vector<int64_t> &shape) {
+  size_t open = text.find('('), close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open)
+    return false;
+  std::string inner = text.substr(open + 1, close - open - 1);
+  size_t position = 0;
+  while (position < inner.size()) {
+    size_t comma = inner.find(',', position);
+    std::string entry = inner.substr(
+        position, comma == std::string::npos ? std::string::npos
+                                             : comma - position);
+    position = comma == std::string::npos ? inner.size() : comma + 1;
+    size_t first = entry.find_first_not_of(" \t"),
+           last = entry.find_last_not_of(" \t");
+    if (first == std::string::npos) {
+      // Only "(n,)" may end in a comma; an empty entry elsewhere is not a
+      // shape.
+      if (shape.empty() || position < inner.size() ||
+          comma == std::string::npos)
+        return false;
+      continue;
+    }
+    entry = entry.substr(first, last - first + 1);
+    // Python may write 3L (Python 2 longs).
+    if (entry.back() == 'L')
+      entry.pop_back();
+    int64_t value = 0;
+    if (entry.empty())
+      return false;
+    for (char c : entry)
+      if (c < '0' || c > '9' || __builtin_mul_overflow(value, 10, &value) ||
+          __builtin_add_overflow(value, c - '0', &value))
+        return false;
+    shape.push_back(value);
+  }
+  return true;
+}
+
 } // namespace
 
 bool readNpy(const std::string &path, HostTensor &tensor, std::string &error) {
@@ -242,6 +307,16 @@ bool readNpy(const std::string &path, HostTensor &tensor, std::string &error) {
     headerLength = length;
   } else {
     in.read(reinterpret_cast<char *>(&headerLength), 4);
+  }
+  // What the file holds after the header's length field: a header (or
+  // data) claiming more is corrupt, found before anything is allocated.
+  std::streamoff start = in.tellg();
+  in.seekg(0, std::ios::end);
+  std::streamoff available = in.tellg() - start;
+  in.seekg(start);
+  if (!in || headerLength > available) {
+    error = "'" + path + "': truncated .npy header";
+    return false;
   }
   std::string header(headerLength, '\0');
   if (!in.read(header.data(), headerLength)) {
@@ -276,14 +351,23 @@ bool readNpy(const std::string &path, HostTensor &tensor, std::string &error) {
     return false;
   }
   std::vector<int64_t> shape;
-  std::string digits;
-  for (char c : shapeText) {
-    if (c >= '0' && c <= '9') {
-      digits += c;
-    } else if (!digits.empty()) {
-      shape.push_back(std::stoll(digits));
-      digits.clear();
-    }
+  if (!parseNpyShape(shapeText, shape)) {
+    error = "'" + path + "': malformed shape " + shapeText +
+            " in the .npy header (expected a tuple of non-negative integers)";
+    return false;
+  }
+  std::optional<int64_t> bytes = checkedByteSize(type, shape);
+  if (!bytes) {
+    error = "'" + path + "': the shape " + shapeText +
+            " in the .npy header has more elements than fit in 64 bits";
+    return false;
+  }
+  if (*bytes > available - int64_t(headerLength)) {
+    error = "'" + path + "': file ends before its " +
+            std::to_string(*checkedElementCount(shape)) + " elements (" +
+            std::to_string(*bytes) + " bytes, the file holds " +
+            std::to_string(available - int64_t(headerLength)) + ")";
+    return false;
   }
   tensor = HostTensor(type, shape);
   if (!in.read(reinterpret_cast<char *>(tensor.bytes.data()),

@@ -26,7 +26,7 @@ struct Program;
 extern llvm::cl::SubCommand runCommand, explainCommand, compileCommand,
     tuneCommand;
 extern llvm::cl::opt<std::string> inputFile, functionName, targetName,
-    tuningDatabase;
+    tuningDatabase, maxMemory;
 extern llvm::cl::opt<uint64_t> seed;
 
 /// Every dialect, extension and translation seqc uses, for a context.
@@ -63,10 +63,14 @@ int loadProgram(mlir::MLIRContext &context, const std::string &path,
                 const std::string &functionName, Program &program);
 
 /// Checks that every argument and result is a statically shaped tensor of
-/// a supported element type. Returns non-zero after printing an error.
-int checkStaticSignature(const Program &program);
+/// a supported element type, and that the buffers fit --max-memory (sizes
+/// in checked arithmetic; with `withReference`, also the reference
+/// interpreter's f64 copies of them). Returns non-zero after printing an
+/// error that names the argument and its size.
+int checkStaticSignature(const Program &program, bool withReference = false);
 int checkStaticSignature(mlir::func::FuncOp function,
-                         const std::vector<std::string> &argumentNames);
+                         const std::vector<std::string> &argumentNames,
+                         bool withReference = false);
 
 /// Inputs for every argument: from `--input NAME=file.npy` where given,
 /// otherwise random with a distribution that suits the argument's role

@@ -85,13 +85,59 @@ int loadProgram(MLIRContext &context, const std::string &path,
   return 0;
 }
 
-int checkStaticSignature(const Program &program) {
-  return checkStaticSignature(program.function, program.argumentNames);
+namespace {
+
+/// --max-memory in bytes: "1073741824", "512M", "8G"; 0 after an error.
+int64_t memoryLimit() {
+  StringRef text = StringRef(maxMemory).trim();
+  if (text.empty()) {
+    int64_t physical = physicalMemoryBytes();
+    return physical ? physical / 2 : INT64_MAX;
+  }
+  int64_t scale = 1;
+  switch (text.back()) {
+  case 'K': case 'k': scale = int64_t(1) << 10; break;
+  case 'M': case 'm': scale = int64_t(1) << 20; break;
+  case 'G': case 'g': scale = int64_t(1) << 30; break;
+  case 'T': case 't': scale = int64_t(1) << 40; break;
+  default: break;
+  }
+  if (scale != 1)
+    text = text.drop_back();
+  int64_t value, bytes;
+  if (text.getAsInteger(10, value) || value <= 0 ||
+      __builtin_mul_overflow(value, scale, &bytes)) {
+    fail("--max-memory expects a positive size in bytes, or with a K, M, G "
+         "or T suffix, got '" + maxMemory + "'");
+    return 0;
+  }
+  return bytes;
+}
+
+std::string sizeText(int64_t bytes) {
+  std::string text = std::to_string(bytes) + " bytes";
+  if (bytes >= (int64_t(1) << 30))
+    text += " (" + std::to_string(bytes >> 30) + " GiB)";
+  else if (bytes >= (int64_t(1) << 20))
+    text += " (" + std::to_string(bytes >> 20) + " MiB)";
+  return text;
+}
+
+} // namespace
+
+int checkStaticSignature(const Program &program, bool withReference) {
+  return checkStaticSignature(program.function, program.argumentNames,
+                              withReference);
 }
 
 int checkStaticSignature(func::FuncOp function,
-                         const std::vector<std::string> &argumentNames) {
+                         const std::vector<std::string> &argumentNames,
+                         bool withReference) {
   FunctionType type = function.getFunctionType();
+  int64_t limit = memoryLimit();
+  if (!limit)
+    return 1;
+  int64_t total = 0;
   auto check = [&](Type t, const std::string &what) -> int {
     auto tensor = dyn_cast<RankedTensorType>(t);
     std::string text;
@@ -107,6 +153,27 @@ int checkStaticSignature(func::FuncOp function,
       return fail(what + " has type " + text +
                   "; supported element types are f32, f16, bf16 and "
                   "complex<f32>");
+    // Sizes in checked arithmetic: a product that wraps is an error, not a
+    // small buffer.
+    std::vector<int64_t> shape(tensor.getShape());
+    std::optional<int64_t> bytes =
+        checkedByteSize(*hostElementTypeOf(tensor), shape);
+    std::optional<int64_t> elements = checkedElementCount(shape);
+    int64_t referenceBytes = 0;
+    if (!bytes || (withReference &&
+                   __builtin_mul_overflow(*elements, int64_t(sizeof(double)),
+                                          &referenceBytes)))
+      return fail(what + " (" + text +
+                  ") has more elements than fit in 64 bits");
+    if (__builtin_add_overflow(total, *bytes, &total) ||
+        __builtin_add_overflow(total, referenceBytes, &total) ||
+        total > limit)
+      return fail(what + " (" + text + ") needs " + sizeText(*bytes) +
+                  (withReference ? " and " + sizeText(referenceBytes) +
+                                       " for the reference interpreter"
+                                 : std::string()) +
+                  "; the function's buffers would exceed the memory limit of " +
+                  sizeText(limit) + " (--max-memory)");
     return 0;
   };
   for (unsigned i = 0; i < type.getNumInputs(); ++i)

@@ -118,7 +118,7 @@ int prepareTuning(MLIRContext &context, Program &program,
     return rc;
   // Inputs by role need the layers (a weight is a weight of seqnn.lstm).
   std::vector<HostTensor> programInputs;
-  bool programRuns = checkStaticSignature(program) == 0 &&
+  bool programRuns = checkStaticSignature(program, /*withReference=*/true) == 0 &&
                      makeInputs(program, {}, seed, programInputs) == 0;
   if (int rc = expandLayers(program))
     return rc;

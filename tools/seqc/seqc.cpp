@@ -91,6 +91,13 @@ cl::opt<int64_t> rnnStateTerms(
              "default) keeps about f32's precision, 2 about 2^-17, 1 rounds "
              "the state to bf16 as cuDNN's bf16 LSTM does"),
     cl::value_desc("1|2|3"), cl::init(0), cl::sub(compileCommand));
+cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("The most host memory the buffers of a run may take, checked "
+             "before anything is allocated: bytes, or with a K, M, G or T "
+             "suffix (default: half of this machine's physical memory)"),
+    cl::value_desc("SIZE"), cl::init(""), cl::sub(runCommand),
+    cl::sub(compileCommand), cl::sub(tuneCommand));
 cl::opt<uint64_t> seed("seed", cl::init(0),
                        cl::desc("Seed of the generated inputs"),
                        cl::sub(runCommand), cl::sub(compileCommand),
@@ -232,7 +239,7 @@ int runMain(MLIRContext &context) {
   int rc;
   if (handleEmit(*program.module, rc))
     return rc;
-  if ((rc = checkStaticSignature(program)))
+  if ((rc = checkStaticSignature(program, /*withReference=*/check)))
     return rc;
 
   std::vector<HostTensor> inputs;
@@ -366,9 +373,11 @@ int compileMain(MLIRContext &context) {
   }
   for (func::FuncOp function : functions)
     if ((rc = checkStaticSignature(
-             function, function == program.function
-                           ? program.argumentNames
-                           : std::vector<std::string>())))
+             function,
+             function == program.function ? program.argumentNames
+                                          : std::vector<std::string>(),
+             /*withReference=*/isGpuTarget(targetName) && checkVectors &&
+                 function == program.function)))
       return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
   if (isGpuTarget(targetName)) {

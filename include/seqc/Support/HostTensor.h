@@ -38,6 +38,15 @@ double fromBF16(uint16_t bits);
 uint16_t toF16(double value);
 double fromF16(uint16_t bits);
 
+/// Elements of a buffer of `shape`, or none when a dimension is negative or
+/// the count does not fit int64 (a product that would wrap).
+std::optional<int64_t> checkedElementCount(const std::vector<int64_t> &shape);
+/// Bytes of a buffer of `shape` elements of `type`, or none (as above).
+std::optional<int64_t> checkedByteSize(ElementType type,
+                                       const std::vector<int64_t> &shape);
+/// This machine's physical memory in bytes, or 0 when unknown.
+int64_t physicalMemoryBytes();
+
 struct HostTensor {
   ElementType type = ElementType::f32;
   std::vector<int64_t> shape;

@@ -1,0 +1,3 @@
+func.func @wrap(%x: tensor<1x4611686018427387905x4xf32>) -> tensor<1x4611686018427387905x4xf32> {
+  return %x : tensor<1x4611686018427387905x4xf32>
+}
