@@ -35,19 +35,26 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
                  std::optional<int64_t> stateTerms,
                  std::optional<int64_t> unitsPerBlock,
                  std::optional<int64_t> splitK) {
-  auto checkPositive = [&](StringRef name,
-                           std::optional<int64_t> value) -> LogicalResult {
+  // Positive, and no larger than anything they could tile: a chunk past
+  // 2^20 steps or a block past CUDA's 1024 threads is a typo or garbage, and
+  // sizes derived from it (padded lengths, chunk^2 matrices) would overflow.
+  auto checkRange = [&](StringRef name, std::optional<int64_t> value,
+                        int64_t most) -> LogicalResult {
     if (value && *value <= 0)
       return emitError() << "form parameter '" << name
                          << "' must be positive, got " << *value;
+    if (value && *value > most)
+      return emitError() << "form parameter '" << name << "' must be at most "
+                         << most << ", got " << *value;
     return success();
   };
-  if (failed(checkPositive("chunk_size", chunkSize)) ||
-      failed(checkPositive("block_threads", blockThreads)) ||
-      failed(checkPositive("items_per_thread", itemsPerThread)) ||
-      failed(checkPositive("head_tile", headTile)) ||
-      failed(checkPositive("units_per_block", unitsPerBlock)) ||
-      failed(checkPositive("split_k", splitK)))
+  constexpr int64_t kMostSteps = int64_t(1) << 20;
+  if (failed(checkRange("chunk_size", chunkSize, kMostSteps)) ||
+      failed(checkRange("block_threads", blockThreads, 1024)) ||
+      failed(checkRange("items_per_thread", itemsPerThread, 1024)) ||
+      failed(checkRange("head_tile", headTile, kMostSteps)) ||
+      failed(checkRange("units_per_block", unitsPerBlock, kMostSteps)) ||
+      failed(checkRange("split_k", splitK, kMostSteps)))
     return failure();
   if (splitK && (*splitK > 32 || !llvm::isPowerOf2_64(*splitK)))
     return emitError() << "form parameter 'split_k' must be a power of two "

@@ -34,6 +34,26 @@ std::string seqc::seq::formatFormKinds(ArrayRef<FormKind> kinds) {
 }
 
 LogicalResult seqc::seq::detail::verifyFormOp(Operation *op) {
+  // Empty tensors: no lowering, kernel grid or reference handles a batch,
+  // sequence, head or channel dimension of 0.
+  auto checkNonEmpty = [&](Value value, StringRef kind,
+                           unsigned index) -> LogicalResult {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      return success();
+    for (auto [d, size] : llvm::enumerate(type.getShape()))
+      if (size == 0)
+        return op->emitOpError()
+               << kind << " #" << index << " (" << type << ") has size 0 in dimension "
+               << d << "; seq ops need non-empty tensors";
+    return success();
+  };
+  for (auto [i, operand] : llvm::enumerate(op->getOperands()))
+    if (failed(checkNonEmpty(operand, "operand", i)))
+      return failure();
+  for (auto [i, result] : llvm::enumerate(op->getResults()))
+    if (failed(checkNonEmpty(result, "result", i)))
+      return failure();
   auto formOp = cast<FormOpInterface>(op);
   FormAttr form = formOp.getFormAttr();
   if (!form)

@@ -28,6 +28,12 @@ seq::FormAttr timeLoopForm(mlir::Operation *op);
 /// (seq-persistent-time-loops).
 bool isFusedTimeLoop(mlir::Operation *op);
 
+/// Chunk sizes longer than the op's sequence (a chunk of C > T steps pads T
+/// to C and does C^2 work for T^2 of result) are lowered as chunk_size = T,
+/// with a remark saying so; seq-lower-forms and seq-lower-to-gpu-kernels
+/// call this first.
+void clampChunkSizes(mlir::Operation *root);
+
 /// Makes a fused time loop an alternating one (the persistent kernel does
 /// not apply): its form without the variant.
 void dropFusedVariant(mlir::Operation *loop);

@@ -1,6 +1,7 @@
 //===- LowerToGPUKernelsPass.cpp - seq-lower-to-gpu-kernels ---------------===//
 #include "seqc/Conversion/FormLoweringInterface.h"
 #include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "dialects/Seq/IR/SeqOps.h"
@@ -24,6 +25,7 @@ namespace {
 struct SeqLowerToGPUKernelsPass
     : seqc::impl::SeqLowerToGPUKernelsBase<SeqLowerToGPUKernelsPass> {
   void runOnOperation() override {
+    seqc::clampChunkSizes(getOperation());
     getOperation()->walk([](func::FuncOp function) {
       int64_t k = 0;
       function.walk([&](seqc::FormLoweringOpInterface op) {

@@ -88,3 +88,25 @@ void seqc::dropFusedVariant(Operation *loop) {
                                       form.getUnitsPerBlock(),
                                       form.getSplitK()));
 }
+
+void seqc::clampChunkSizes(Operation *root) {
+  root->walk([](FormOpInterface op) {
+    FormAttr form = op.getFormAttr();
+    if (!form || !form.getChunkSize() || op->getNumResults() == 0)
+      return;
+    // Every op with a chunked form returns its sequence first, [B, T, ...].
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type || type.getRank() < 2 || type.isDynamicDim(1))
+      return;
+    int64_t T = type.getDimSize(1), C = *form.getChunkSize();
+    if (C <= T || T < 1)
+      return;
+    op->emitRemark() << "chunk_size " << C
+                     << " is longer than the sequence (T = " << T
+                     << "); lowered with chunk_size = " << T;
+    op->setAttr("form", FormAttr::get(
+        op->getContext(), form.getKind(), form.getVariant(), T,
+        form.getBlockThreads(), form.getItemsPerThread(), form.getHeadTile(),
+        form.getStateTerms(), form.getUnitsPerBlock(), form.getSplitK()));
+  });
+}

@@ -25,6 +25,7 @@ namespace {
 struct SeqLowerFormsPass
     : seqc::impl::SeqLowerFormsBase<SeqLowerFormsPass> {
   void runOnOperation() override {
+    seqc::clampChunkSizes(getOperation());
     RewritePatternSet patterns(&getContext());
     seqc::populateFormLoweringPatterns(getOperation(), patterns);
     // Patterns nest (a recurrence body may hold seq ops); the walk below

@@ -882,3 +882,30 @@ func.func @marker_not_unit() attributes {seq.workgroup = "yes"} { return }
 
 // expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed and tuned)}}
 func.func @unknown_seq_attribute() attributes {seq.persistent} { return }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Bounds: tiles no larger than anything they could tile, no empty tensors
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{form parameter 'chunk_size' must be at most 1048576, got 9223372036854775807}}
+func.func @form_chunk_size_huge() attributes {f = #seq.form<chunkwise, chunk_size = 9223372036854775807>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'block_threads' must be at most 1024, got 2048}}
+func.func @form_block_threads_past_cuda() attributes {f = #seq.form<prefix, block_threads = 2048>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'items_per_thread' must be at most 1024, got 4611686018427387904}}
+func.func @form_items_per_thread_huge() attributes {f = #seq.form<prefix, items_per_thread = 4611686018427387904>} { return }
+
+// -----
+
+func.func @empty_batch(%a: tensor<0x8x4xf32>) -> tensor<0x8x4xf32> {
+  // expected-error @+1 {{'seq.linear_scan' op operand #0 ('tensor<0x8x4xf32>') has size 0 in dimension 0; seq ops need non-empty tensors}}
+  %h, %last = seq.linear_scan %a, %a : (tensor<0x8x4xf32>, tensor<0x8x4xf32>) -> (tensor<0x8x4xf32>, tensor<0x4xf32>)
+  return %h : tensor<0x8x4xf32>
+}
