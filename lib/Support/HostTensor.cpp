@@ -264,10 +264,9 @@ bool parseNpyShape(const std::string &text, std::vector<int64_t> &shape) {
     size_t first = entry.find_first_not_of(" \t"),
            last = entry.find_last_not_of(" \t");
     if (first == std::string::npos) {
-      // Only "(n,)" may end in a comma; an empty entry elsewhere is not a
-      // shape.
-      if (shape.empty() || position < inner.size() ||
-          comma == std::string::npos)
+      // Only the last entry may be empty, after a trailing comma ("(n,)",
+      // "(n, )"); an empty entry elsewhere is not a shape.
+      if (shape.empty() || comma != std::string::npos)
         return false;
       continue;
     }

@@ -89,7 +89,8 @@ TEST(HostTensor, BadFilesGiveOneLineErrors) {
   }
   std::ofstream(truncated, std::ios::binary).write(bytes.data(), 200);
   EXPECT_FALSE(readNpy(truncated, tensor, error));
-  EXPECT_NE(error.find("file ends before its 100 elements"), std::string::npos);
+  EXPECT_NE(error.find("file ends before its 100 elements"), std::string::npos)
+      << error;
 }
 
 } // namespace
