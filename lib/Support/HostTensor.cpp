@@ -294,6 +294,11 @@ bool readNpy(const std::string &path, HostTensor &tensor, std::string &error) {
     error = "cannot open '" + path + "'";
     return false;
   }
+  return readNpy(in, path, tensor, error);
+}
+
+bool readNpy(std::istream &in, const std::string &path, HostTensor &tensor,
+             std::string &error) {
   char magic[8];
   if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
     error = "'" + path + "' is not an .npy file (bad magic)";

@@ -119,11 +119,13 @@ static cl::opt<bool> check("check",
                            cl::desc("Compare every output with the reference "
                                     "interpreter"),
                            cl::sub(runCommand));
-static cl::opt<bool> checkVectors(
-    "check-vectors", cl::init(true),
+static cl::opt<std::string> checkVectorsMode(
+    "check-vectors", cl::init("auto"),
     cl::desc("GPU targets: write seeded inputs and the reference "
-             "interpreter's outputs to DIR/check for seqc-gpu-check"),
-    cl::sub(compileCommand));
+             "interpreter's outputs to DIR/check for seqc-gpu-check: on, "
+             "off, or auto (on unless the reference would hold more than "
+             "1 GiB, then skipped with a note)"),
+    cl::value_desc("on|off|auto"), cl::sub(compileCommand));
 static cl::list<std::string>
     inputFiles("input", cl::desc("NAME=file.npy: the value of an argument"),
                cl::sub(runCommand));
@@ -337,9 +339,49 @@ int runMain(MLIRContext &context) {
 } // namespace
 
 namespace {
+
+enum class CheckVectors { on, off, autoSize };
+constexpr int64_t kAutoCheckVectorBytes = int64_t(1) << 30;
+
+/// What the reference interpreter holds for `function`: every tensor value
+/// (arguments and op results, regions included) in f64, an upper bound.
+int64_t referenceBytesOf(func::FuncOp function) {
+  int64_t bytes = 0;
+  auto add = [&](Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape())
+      return;
+    std::optional<int64_t> elements =
+        checkedElementCount(std::vector<int64_t>(type.getShape()));
+    int64_t valueBytes;
+    if (!elements ||
+        __builtin_mul_overflow(*elements, int64_t(sizeof(double)),
+                               &valueBytes) ||
+        __builtin_add_overflow(bytes, valueBytes, &bytes))
+      bytes = INT64_MAX;
+  };
+  for (BlockArgument argument : function.getArguments())
+    add(argument);
+  function.walk([&](Operation *op) {
+    for (Value result : op->getResults())
+      add(result);
+  });
+  return bytes;
+}
+
 int compileMain(MLIRContext &context) {
   if (int rc = checkTarget(/*allowGpu=*/true))
     return rc;
+  CheckVectors checkVectors;
+  if (checkVectorsMode == "on" || checkVectorsMode == "true")
+    checkVectors = CheckVectors::on;
+  else if (checkVectorsMode == "off" || checkVectorsMode == "false")
+    checkVectors = CheckVectors::off;
+  else if (checkVectorsMode == "auto")
+    checkVectors = CheckVectors::autoSize;
+  else
+    return fail("--check-vectors expects on, off or auto, got '" +
+                checkVectorsMode + "'");
   if (outputDir.empty())
     return fail("seqc compile needs an output directory: -o DIR");
   if (!rnnVariant.empty() && rnnVariant != "fused" &&
@@ -376,7 +418,8 @@ int compileMain(MLIRContext &context) {
              function,
              function == program.function ? program.argumentNames
                                           : std::vector<std::string>(),
-             /*withReference=*/isGpuTarget(targetName) && checkVectors &&
+             /*withReference=*/isGpuTarget(targetName) &&
+                 checkVectors == CheckVectors::on &&
                  function == program.function)))
       return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
@@ -389,7 +432,8 @@ int compileMain(MLIRContext &context) {
     std::string selected = program.function.getSymName().str();
     // Inputs by role need the layers (a weight is a weight of seqnn.lstm).
     std::vector<HostTensor> inputs;
-    if (checkVectors && (rc = makeInputs(program, {}, seed, inputs)))
+    if (checkVectors != CheckVectors::off &&
+        (rc = makeInputs(program, {}, seed, inputs)))
       return rc;
     PassManager pm(&context);
     if (failed(buildGpuPipeline(pm, targetName, GpuStage::seq,
@@ -401,10 +445,24 @@ int compileMain(MLIRContext &context) {
     functions.clear();
     for (const std::string &name : names)
       functions.push_back(program.module->lookupSymbol<func::FuncOp>(name));
+    bool writeChecks = checkVectors == CheckVectors::on;
+    if (checkVectors == CheckVectors::autoSize) {
+      // The reference holds every value of the seq-level function in f64
+      // at once: an S4D with B = 255 took over 10 GB and a minute.
+      int64_t bytes = referenceBytesOf(program.function);
+      writeChecks = bytes <= kAutoCheckVectorBytes;
+      if (!writeChecks)
+        llvm::outs() << "seqc: note: check vectors skipped: the reference "
+                        "interpreter would hold about "
+                     << (bytes >> 20) << " MiB for @" << selected
+                     << " (auto writes them up to "
+                     << (kAutoCheckVectorBytes >> 20)
+                     << " MiB; --check-vectors=on writes them anyway)\n";
+    }
     seqc::gpu::CheckVectors check{program.function, std::move(inputs), seed};
     auto bundle =
         seqc::gpu::writeGpuBundle(*program.module, functions, targetName, stem,
-                            outputDir, checkVectors ? &check : nullptr);
+                                  outputDir, writeChecks ? &check : nullptr);
     if (!bundle)
       return fail(llvm::toString(bundle.takeError()));
     llvm::outs() << "seqc: wrote a " << bundle->chip << " bundle to "

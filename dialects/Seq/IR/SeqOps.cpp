@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/IR/ShapeChecks.h"
+#include "dialects/Utils/AsmDirectives.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -341,6 +342,20 @@ LogicalResult LinearScanOp::verify() {
                                  stateElement)))
       return failure();
   }
+  // The chunkwise form computes every step from its chunk's earlier steps:
+  // O(chunk_size) work per step and channel (a 1024 chunk ran 400x slower
+  // than a 128 one). Longer chunks are the prefix form's.
+  constexpr int64_t kMostChunkwiseSteps = 256;
+  if (FormAttr form = getFormAttr();
+      form && form.getKind() == FormKind::chunkwise && form.getChunkSize() &&
+      *form.getChunkSize() > kMostChunkwiseSteps)
+    return emitOpError() << "chunkwise form with chunk_size = "
+                         << *form.getChunkSize()
+                         << ": each step sums over its chunk's earlier steps "
+                            "(O(chunk_size) work per step), so chunk_size "
+                            "must be at most "
+                         << kMostChunkwiseSteps
+                         << "; longer chunks are the prefix form's";
   return success();
 }
 

@@ -94,7 +94,7 @@ def Seq_ScanOp : Seq_Op<"scan", [
   let regions = (region SizedRegion<1>:$combiner);
   let assemblyFormat = [{
     `ins` `(` $inputs `:` type($inputs) `)`
-    (`init` `(` $init^ `:` type($init) `)`)?
+    (`init` `(` custom<OperandsAfterKeyword>($init)^ `:` type($init) `)`)?
     (`reverse` $reverse^)? (`exclusive` $exclusive^)?
     attr-dict-with-keyword
     `->` `(` type($outputs) `)` `final` `(` type($final_states) `)`
@@ -142,7 +142,7 @@ def Seq_LinearScanOp : Seq_Op<"linear_scan", [
     OptionalAttr<Seq_FormAttr>:$form);
   let results = (outs Seq_ScanSequence:$h, Seq_ScanState:$final_state);
   let assemblyFormat = [{
-    $a `,` $b (`init` $init^)? attr-dict `:` functional-type(operands, results)
+    $a `,` $b (`init` custom<OperandAfterKeyword>($init)^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
@@ -195,7 +195,7 @@ def Seq_RecurrenceOp : Seq_Op<"recurrence", [
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     `ins` `(` $inputs `:` type($inputs) `)`
-    (`init` `(` $init^ `:` type($init) `)`)?
+    (`init` `(` custom<OperandsAfterKeyword>($init)^ `:` type($init) `)`)?
     (`weights` `(` $weights^ `:` type($weights) `)`)?
     attr-dict-with-keyword
     `->` (`(` type($outputs)^ `)`)? `final` `(` type($final_states) `)`
@@ -248,7 +248,7 @@ def Seq_LinearAttentionOp : Seq_Op<"linear_attention", [
     OptionalAttr<Seq_FormAttr>:$form);
   let results = (outs Seq_HeadSequence:$output, Seq_MatrixState:$final_state);
   let assemblyFormat = [{
-    $q `,` $k `,` $v (`gate` $gate_kind $gate^)? (`init` $init^)? attr-dict
+    $q `,` $k `,` $v (`gate` $gate_kind $gate^)? (`init` custom<OperandAfterKeyword>($init)^)? attr-dict
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -286,7 +286,7 @@ def Seq_DeltaRuleOp : Seq_Op<"delta_rule", [
     OptionalAttr<Seq_FormAttr>:$form);
   let results = (outs Seq_HeadSequence:$output, Seq_MatrixState:$final_state);
   let assemblyFormat = [{
-    $q `,` $k `,` $v `,` $beta (`gate` $gate^)? (`init` $init^)?
+    $q `,` $k `,` $v `,` $beta (`gate` $gate^)? (`init` custom<OperandAfterKeyword>($init)^)?
     (`allow_negative_eigenvalues` $allow_negative_eigenvalues^)? attr-dict
     `:` functional-type(operands, results)
   }];
@@ -326,7 +326,7 @@ def Seq_SoftmaxAttentionOp : Seq_Op<"softmax_attention", [
   let results = (outs Seq_HeadSequence:$output,
                       Variadic<Seq_FloatTensor>:$final_states);
   let assemblyFormat = [{
-    $q `,` $k `,` $v (`init` `(` $init^ `)`)? attr-dict
+    $q `,` $k `,` $v (`init` `(` custom<OperandsAfterKeyword>($init)^ `)`)? attr-dict
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/SeqNN/IR/SeqNNDialect.h"
+#include "dialects/Utils/AsmDirectives.h"
 #include "dialects/Seq/IR/ShapeChecks.h"
 
 #include "mlir/IR/Builders.h"

@@ -38,7 +38,7 @@ class SeqNN_ClassicRNN<string mnemonic, int numGates, string stateNames,
   let results = (outs SeqNN_Sequence:$y, Variadic<SeqNN_State>:$final_states);
   let assemblyFormat =
     "$x `,` $w `,` $r (`bias` $bias^)? (`recurrent_bias` $recurrent_bias^)? "
-    "(`init` `(` $init^ `)`)? " # extraFormat #
+    "(`init` `(` custom<OperandsAfterKeyword>($init)^ `)`)? " # extraFormat #
     " attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -141,7 +141,8 @@ def SeqNN_LRUOp : SeqNN_Op<"lru", [Pure, AttrSizedOperandSegments]> {
                       SeqNN_State:$final_im);
   let assemblyFormat = [{
     $x `,` $nu_log `,` $theta_log `,` $gamma_log `,` $b_re `,` $b_im `,`
-    $c_re `,` $c_im `,` $d (`init` `(` $init_re^ `,` $init_im `)`)? attr-dict
+    $c_re `,` $c_im `,` $d (`init` `(` custom<OperandAfterKeyword>($init_re)^ `,`
+     custom<OperandAfterKeyword>($init_im) `)`)? attr-dict
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -175,7 +176,8 @@ def SeqNN_S4DOp : SeqNN_Op<"s4d", [Pure, AttrSizedOperandSegments]> {
                       SeqNN_State:$final_im);
   let assemblyFormat = [{
     $x `,` $log_dt `,` $a_real_log `,` $a_imag `,` $b_re `,` $b_im `,`
-    $c_re `,` $c_im `,` $d (`init` `(` $init_re^ `,` $init_im `)`)?
+    $c_re `,` $c_im `,` $d (`init` `(` custom<OperandAfterKeyword>($init_re)^ `,`
+     custom<OperandAfterKeyword>($init_im) `)`)?
     (`discretization` $discretization^)? attr-dict
     `:` functional-type(operands, results)
   }];
@@ -205,7 +207,7 @@ def SeqNN_MambaOp : SeqNN_Op<"mamba", [Pure]> {
                       TensorRankOf<[F32, F16, BF16], [3]>:$final_state);
   let assemblyFormat = [{
     $u `,` $a_log `,` $x_proj `,` $dt_proj `,` $dt_bias `,` $d
-    (`init` $init^)? attr-dict `:` functional-type(operands, results)
+    (`init` custom<OperandAfterKeyword>($init)^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
@@ -236,7 +238,7 @@ def SeqNN_RGLRUOp : SeqNN_Op<"rglru", [Pure]> {
                        "whose value is positive">]>, "8.0">:$c);
   let results = (outs SeqNN_Sequence:$y, SeqNN_State:$final_state);
   let assemblyFormat = [{
-    $x `,` $w_a `,` $b_a `,` $w_x `,` $b_x `,` $lambda (`init` $init^)?
+    $x `,` $w_a `,` $b_a `,` $w_x `,` $b_x `,` $lambda (`init` custom<OperandAfterKeyword>($init)^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -274,7 +276,7 @@ def SeqNN_RetNetOp : SeqNN_AttentionLayer<"retnet"> {
     OptionalAttr<F64ArrayAttr>:$decay);
   let results = (outs SeqNN_Sequence:$y, SeqNN_MatrixState:$final_state);
   let assemblyFormat = [{
-    $x `,` $w_q `,` $w_k `,` $w_v `,` $w_o (`init` $init^)? attr-dict
+    $x `,` $w_q `,` $w_k `,` $w_v `,` $w_o (`init` custom<OperandAfterKeyword>($init)^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }
@@ -301,7 +303,7 @@ def SeqNN_GLAOp : SeqNN_AttentionLayer<"gla"> {
   let results = (outs SeqNN_Sequence:$y, SeqNN_MatrixState:$final_state);
   let assemblyFormat = [{
     $x `,` $w_q `,` $w_k `,` $w_v `,` $w_gate_down `,` $w_gate_up `,`
-    $gate_bias `,` $w_o (`init` $init^)? attr-dict
+    $gate_bias `,` $w_o (`init` custom<OperandAfterKeyword>($init)^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }
@@ -331,7 +333,7 @@ def SeqNN_Mamba2Op : SeqNN_AttentionLayer<"mamba2"> {
   let results = (outs SeqNN_Sequence:$y, SeqNN_MatrixState:$final_state);
   let assemblyFormat = [{
     $x `,` $w_b `,` $w_c `,` $w_x `,` $w_dt `,` $dt_bias `,` $a_log `,` $d
-    `,` $w_o (`init` $init^)? attr-dict `:` functional-type(operands, results)
+    `,` $w_o (`init` custom<OperandAfterKeyword>($init)^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -354,7 +356,7 @@ def SeqNN_DeltaNetOp : SeqNN_AttentionLayer<"deltanet"> {
     UnitAttr:$allow_negative_eigenvalues);
   let results = (outs SeqNN_Sequence:$y, SeqNN_MatrixState:$final_state);
   let assemblyFormat = [{
-    $x `,` $w_q `,` $w_k `,` $w_v `,` $w_beta `,` $w_o (`init` $init^)?
+    $x `,` $w_q `,` $w_k `,` $w_v `,` $w_beta `,` $w_o (`init` custom<OperandAfterKeyword>($init)^)?
     (`allow_negative_eigenvalues` $allow_negative_eigenvalues^)? attr-dict
     `:` functional-type(operands, results)
   }];
@@ -378,7 +380,7 @@ def SeqNN_GatedDeltaNetOp : SeqNN_AttentionLayer<"gated_deltanet"> {
   let results = (outs SeqNN_Sequence:$y, SeqNN_MatrixState:$final_state);
   let assemblyFormat = [{
     $x `,` $w_q `,` $w_k `,` $w_v `,` $w_beta `,` $w_a `,` $a_log `,`
-    $dt_bias `,` $w_o (`init` $init^)?
+    $dt_bias `,` $w_o (`init` custom<OperandAfterKeyword>($init)^)?
     (`allow_negative_eigenvalues` $allow_negative_eigenvalues^)? attr-dict
     `:` functional-type(operands, results)
   }];
@@ -402,7 +404,7 @@ def SeqNN_AarenOp : SeqNN_AttentionLayer<"aaren"> {
     SeqNN_HeadsAttr:$heads);
   let results = (outs SeqNN_Sequence:$y, Variadic<SeqNN_State>:$final_states);
   let assemblyFormat = [{
-    $x `,` $query `,` $w_k `,` $w_v `,` $w_o (`init` `(` $init^ `)`)?
+    $x `,` $query `,` $w_k `,` $w_v `,` $w_o (`init` `(` custom<OperandsAfterKeyword>($init)^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];
 }
@@ -426,7 +428,7 @@ def SeqNN_AttentionOp : SeqNN_AttentionLayer<"attention"> {
   let results = (outs SeqNN_Sequence:$y,
                       Variadic<TensorRankOf<[F32, F16, BF16], [4]>>:$final_states);
   let assemblyFormat = [{
-    $x `,` $w_q `,` $w_k `,` $w_v `,` $w_o (`init` `(` $init^ `)`)? attr-dict
+    $x `,` $w_q `,` $w_k `,` $w_v `,` $w_o (`init` `(` custom<OperandsAfterKeyword>($init)^ `)`)? attr-dict
     `:` functional-type(operands, results)
   }];
 }

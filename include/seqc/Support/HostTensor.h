@@ -14,6 +14,7 @@
 #define SEQC_SUPPORT_HOSTTENSOR_H
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,9 @@ struct HostTensor {
 /// Reads an .npy file. On failure returns false and sets `error` to a
 /// one-line reason.
 bool readNpy(const std::string &path, HostTensor &tensor, std::string &error);
+/// The same from a seekable stream; `path` names it in errors.
+bool readNpy(std::istream &in, const std::string &path, HostTensor &tensor,
+             std::string &error);
 /// Writes an .npy file. On failure returns false and sets `error`.
 bool writeNpy(const std::string &path, const HostTensor &tensor,
               std::string &error);

@@ -191,8 +191,10 @@ void seqc::families::addLinearScanFormModels(seq::LinearScanOp op,
   // (~25 flops as a polynomial) and three products each; in-chunk log sums
   // and signs (f64 and the compute type) are written and read, and the
   // critical path is the C-step log-sum loop plus the N-step carry.
-  FormModel chunkwise{
-      FormKind::chunkwise, name, {chunkVariable(s.T)}, {}, {}, {}};
+  // Chunks up to 256 steps: the verifier's bound (O(C) work per step).
+  TileVariable chunk = chunkVariable(s.T);
+  llvm::erase_if(chunk.domain, [](int64_t c) { return c > 256; });
+  FormModel chunkwise{FormKind::chunkwise, name, {chunk}, {}, {}, {}};
   double chunkwiseEfficiency = t.efficiencyOverride(name, "chunkwise");
   chunkwise.cost = [s, t, chunkwiseEfficiency](const TileConfig &c) {
     double C = *c.chunkSize, chunks = std::ceil(s.T / C);

@@ -52,7 +52,7 @@ writeCheckVectors(const CheckVectors &check, const std::string &directory) {
   if (failed(eval::evaluateFunction(function, referenceInputs, expected)))
     return llvm::createStringError(
         "the reference interpreter could not run @" + name +
-        "; pass --check-vectors=false to skip check vectors");
+        "; pass --check-vectors=off to skip check vectors");
   if (llvm::Error err = createDirectory(directory + "/check"))
     return std::move(err);
   std::vector<std::string> files;

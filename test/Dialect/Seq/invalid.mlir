@@ -909,3 +909,11 @@ func.func @empty_batch(%a: tensor<0x8x4xf32>) -> tensor<0x8x4xf32> {
   %h, %last = seq.linear_scan %a, %a : (tensor<0x8x4xf32>, tensor<0x8x4xf32>) -> (tensor<0x8x4xf32>, tensor<0x4xf32>)
   return %h : tensor<0x8x4xf32>
 }
+
+// -----
+
+func.func @linear_scan_chunkwise_too_long(%a: tensor<1x2048x4xf32>) {
+  // expected-error @+1 {{'seq.linear_scan' op chunkwise form with chunk_size = 512: each step sums over its chunk's earlier steps (O(chunk_size) work per step), so chunk_size must be at most 256; longer chunks are the prefix form's}}
+  %h, %last = seq.linear_scan %a, %a {form = #seq.form<chunkwise, chunk_size = 512>} : (tensor<1x2048x4xf32>, tensor<1x2048x4xf32>) -> (tensor<1x2048x4xf32>, tensor<1x4xf32>)
+  return
+}
