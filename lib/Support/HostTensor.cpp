@@ -247,6 +247,27 @@ bool headerField(const std::string &header, const std::string &key,
   return true;
 }
 
+/// Header text quoted in a one-line error: control and non-ASCII bytes as
+/// \xNN, at most 80 characters.
+std::string printable(const std::string &text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (out.size() >= 80) {
+      out += "...";
+      break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      out += char(c);
+    } else {
+      static const char *hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 /// The shape tuple of an .npy header, "(2, 3)", "(4,)" or "()": each entry
 /// a non-negative decimal integer that fits int64, nothing else.
 bool parseNpyShape(const std::string &text, std::vector<int64_t> &shape) {
@@ -349,20 +370,20 @@ bool readNpy(std::istream &in, const std::string &path, HostTensor &tensor,
   else if (descr == "'<c8'")
     type = ElementType::complexF32;
   else {
-    error = "'" + path + "': unsupported dtype " + descr +
+    error = "'" + path + "': unsupported dtype " + printable(descr) +
             " (expected '<f4' f32, '<f2' f16, '<u2' bf16 bits, '<c8' "
             "complex64)";
     return false;
   }
   std::vector<int64_t> shape;
   if (!parseNpyShape(shapeText, shape)) {
-    error = "'" + path + "': malformed shape " + shapeText +
+    error = "'" + path + "': malformed shape " + printable(shapeText) +
             " in the .npy header (expected a tuple of non-negative integers)";
     return false;
   }
   std::optional<int64_t> bytes = checkedByteSize(type, shape);
   if (!bytes) {
-    error = "'" + path + "': the shape " + shapeText +
+    error = "'" + path + "': the shape " + printable(shapeText) +
             " in the .npy header has more elements than fit in 64 bits";
     return false;
   }
