@@ -1,6 +1,8 @@
 //===- Program.cpp - loading input files for the driver -------------------===//
 #include "Driver.h"
 
+#include "seqc/Support/InputGuards.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/AsmParser/AsmParserState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -18,40 +20,6 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-namespace {
-
-/// Where the text has `array<index` (spaces allowed around `<`) outside a
-/// comment or a string, if anywhere.
-std::optional<size_t> findIndexDenseArray(llvm::StringRef text) {
-  bool inString = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    if (c == '"') {
-      inString = true;
-    } else if (text.substr(i).starts_with("//")) {
-      i = text.find('\n', i);
-      if (i == llvm::StringRef::npos)
-        return std::nullopt;
-    } else if (text.substr(i).starts_with("array") &&
-               (i == 0 || !(isalnum(static_cast<unsigned char>(text[i - 1])) ||
-                            text[i - 1] == '_' || text[i - 1] == '.'))) {
-      llvm::StringRef rest = text.substr(i + 5).ltrim();
-      if (rest.consume_front("<") && rest.ltrim().starts_with("index"))
-        return i;
-    }
-  }
-  return std::nullopt;
-}
-
-} // namespace
-
 int loadProgram(MLIRContext &context, const std::string &path,
                 const std::string &functionName, Program &program) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
@@ -64,7 +32,8 @@ int loadProgram(MLIRContext &context, const std::string &path,
   // MLIR 22's parser crashes on a dense array of `index` (it has no bit
   // width); refused here, with its place, before the parser sees it
   // (docs/DESIGN.md, "Upstream defects").
-  if (std::optional<size_t> at = findIndexDenseArray(text)) {
+  if (std::optional<size_t> at = findIndexDenseArray(
+          std::string_view(text.data(), text.size()))) {
     program.sourceMgr.PrintMessage(
         llvm::SMLoc::getFromPointer(text.data() + *at),
         llvm::SourceMgr::DK_Error,
