@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "benchmark: " << llvm::toString(call.takeError()) << "\n";
     return 1;
   }
-  double compiled = medianMs([&] { call->run(); });
+  double compiled = medianMs([&] { (void)call->run(); });
   double hand = medianMs(
       [&] { handLinearScan(a.data(), b.data(), h2.data(), last2.data(), B, T, D); });
   double add = medianMs([&] { streamAdd(a.data(), b.data(), h2.data(), n); });

@@ -62,12 +62,14 @@ void addCleanupPasses(OpPassManager &pm) {
 /// The passes of each stage, built from their typed constructors (renaming
 /// a pass breaks the build, not a run); seq-opt runs each under its
 /// registered name.
-void addHostToLLVMPasses(OpPassManager &pm) {
+void addHostToLLVMPasses(OpPassManager &pm, bool checkedAllocations) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefs;
+  memrefs.useGenericFunctions = checkedAllocations;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefs));
   pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 }
 
@@ -144,7 +146,9 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     pm.addPass(createConvertMathToLLVMPass());
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(createConvertComplexToLLVMPass());
-    addHostToLLVMPasses(pm);
+    // Temporaries are allocated through functions that report a failed
+    // allocation to the caller (CpuExecutable.h), not malloc.
+    addHostToLLVMPasses(pm, /*checkedAllocations=*/true);
     pm.addPass(createConvertOpenMPToLLVMPass());
     pm.addPass(createConvertFuncToLLVMPass());
     pm.addPass(createConvertControlFlowToLLVMPass());

@@ -161,7 +161,7 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
     pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
-    addHostToLLVMPasses(pm);
+    addHostToLLVMPasses(pm, /*checkedAllocations=*/false);
     pm.addPass(createConvertFuncToLLVMPass());
     pm.addPass(createGpuToLLVMConversionPass());
     pm.addPass(createReconcileUnrealizedCastsPass());

@@ -293,7 +293,10 @@ int runMain(MLIRContext &context) {
   unsigned timedRuns = std::max(1u, unsigned(repeats));
   for (unsigned i = 0; i <= timedRuns; ++i) {
     auto start = std::chrono::steady_clock::now();
-    call->run();
+    if (!call->run())
+      return fail("@" + name + " ran out of memory: an allocation of " +
+                  std::to_string(call->failedAllocationBytes()) +
+                  " bytes for its temporaries failed");
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();

@@ -54,8 +54,10 @@ void addCleanupPasses(mlir::OpPassManager &pm);
 
 /// Host code's scf, cf, arith, index and memref ops to the LLVM dialect,
 /// C-interface wrappers requested for every function (func itself is
-/// converted after the target's own ops: OpenMP, GPU launches).
-void addHostToLLVMPasses(mlir::OpPassManager &pm);
+/// converted after the target's own ops: OpenMP, GPU launches). With
+/// `checkedAllocations`, memref.alloc calls _mlir_memref_to_llvm_alloc
+/// (CpuExecutable.h) instead of malloc.
+void addHostToLLVMPasses(mlir::OpPassManager &pm, bool checkedAllocations);
 
 /// Registers `seqc-cpu-pipeline` with the pass pipeline registry.
 void registerCpuPipeline();

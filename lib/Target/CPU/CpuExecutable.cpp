@@ -17,6 +17,8 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -25,7 +27,57 @@
 
 using namespace mlir;
 
+namespace {
+/// The entry a failed allocation of this thread jumps back to.
+thread_local std::jmp_buf *outOfMemoryTarget = nullptr;
+thread_local uint64_t outOfMemoryBytes = 0;
+
+[[noreturn]] void outOfMemory(uint64_t bytes) {
+  outOfMemoryBytes = bytes;
+  if (outOfMemoryTarget)
+    std::longjmp(*outOfMemoryTarget, 1);
+  std::fprintf(stderr,
+               "seqc: out of memory: compiled code could not allocate %llu "
+               "bytes in a worker thread\n",
+               static_cast<unsigned long long>(bytes));
+  std::abort();
+}
+} // namespace
+
+extern "C" void *_mlir_memref_to_llvm_alloc(uint64_t size) {
+  void *pointer = std::malloc(size);
+  if (!pointer && size)
+    outOfMemory(size);
+  return pointer;
+}
+
+extern "C" void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,
+                                                    uint64_t size) {
+  if (alignment <= alignof(std::max_align_t))
+    return _mlir_memref_to_llvm_alloc(size);
+  void *pointer = nullptr;
+  if (posix_memalign(&pointer, alignment, size ? size : 1) != 0)
+    outOfMemory(size);
+  return pointer;
+}
+
+extern "C" void _mlir_memref_to_llvm_free(void *pointer) { std::free(pointer); }
+
 namespace seqc {
+
+bool PreparedCall::run() {
+  std::jmp_buf target;
+  std::jmp_buf *saved = outOfMemoryTarget;
+  outOfMemoryTarget = &target;
+  if (setjmp(target)) {
+    outOfMemoryTarget = saved;
+    failedBytes = outOfMemoryBytes;
+    return false;
+  }
+  function(packed.data());
+  outOfMemoryTarget = saved;
+  return true;
+}
 
 CpuExecutable::~CpuExecutable() = default;
 
@@ -90,6 +142,19 @@ CpuExecutable::create(ModuleOp module, unsigned optLevel) {
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
+  // The checked allocation functions of this process (see the header).
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](const char *name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
+    add("_mlir_memref_to_llvm_aligned_alloc",
+        &_mlir_memref_to_llvm_aligned_alloc);
+    add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
+    return symbols;
+  });
   if (objectPath)
     (*engine)->dumpToObjectFile(objectPath);
   executable->engine = std::move(*engine);

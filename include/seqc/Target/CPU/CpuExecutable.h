@@ -30,7 +30,11 @@ struct MemRefArgument {
 /// nothing but call.
 class PreparedCall {
 public:
-  void run() { function(packed.data()); }
+  /// Runs the function. False when one of its allocations failed (out of
+  /// memory): the call stopped there, its outputs are undefined, and
+  /// failedAllocationBytes() says what it asked for.
+  [[nodiscard]] bool run();
+  uint64_t failedAllocationBytes() const { return failedBytes; }
 
 private:
   friend class CpuExecutable;
@@ -38,7 +42,19 @@ private:
   std::vector<std::vector<int64_t>> descriptors;
   std::vector<void *> descriptorPointers;
   std::vector<void *> packed;
+  uint64_t failedBytes = 0;
 };
+
+/// Compiled code allocates through these (finalize-memref-to-llvm's
+/// generic allocation functions): a failed allocation jumps back to the
+/// entry that called it (PreparedCall::run; a bundle's C entry point)
+/// instead of returning null to code that would store through it. In a
+/// thread with no entry on it (an OpenMP worker), it prints the size and
+/// aborts.
+extern "C" void *_mlir_memref_to_llvm_alloc(uint64_t size);
+extern "C" void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,
+                                                    uint64_t size);
+extern "C" void _mlir_memref_to_llvm_free(void *pointer);
 
 /// A module in the LLVM dialect, JIT-compiled for the host CPU.
 class CpuExecutable {
