@@ -17,10 +17,13 @@ using seqc::seq::FormKind;
 
 namespace {
 
-/// Warns when a form written in the IR breaks a constraint of the target
-/// (a block size that is not a warp multiple, a chunk tile beyond L2): the
-/// form is kept, as promised, but not silently.
-void checkWrittenForm(seq::FormOpInterface op, const HardwareModel &hw) {
+/// Checks a form written in the IR against the target's constraints. One
+/// that makes the configuration impossible (a block over the thread limit,
+/// registers over an SM's) is an error naming it; one that only makes it
+/// slow (a block that is not a warp multiple, a chunk tile beyond L2) is a
+/// warning: the form is kept, as promised, but not silently.
+LogicalResult checkWrittenForm(seq::FormOpInterface op,
+                               const HardwareModel &hw) {
   TileConfig written = TileConfig::fromAttr(op.getFormAttr());
   for (const FormModel &model : formModels(op, hw).candidates) {
     if (model.kind != written.kind)
@@ -28,15 +31,29 @@ void checkWrittenForm(seq::FormOpInterface op, const HardwareModel &hw) {
     TilingProblem problem(model);
     std::vector<TilingProblem::Reason> broken = problem.violations(written);
     if (broken.empty())
-      return;
+      return success();
+    std::vector<TilingProblem::Reason> hard;
+    for (const TilingProblem::Reason &reason : broken)
+      if (reason.isHard())
+        hard.push_back(reason);
+    if (!hard.empty()) {
+      InFlightDiagnostic error =
+          op->emitError() << "the form written here cannot run on target '"
+                          << hw.name << "': it breaks " << hard.size()
+                          << " hard constraint" << (hard.size() == 1 ? "" : "s");
+      for (const TilingProblem::Reason &reason : hard)
+        error.attachNote() << reason.str();
+      return failure();
+    }
     InFlightDiagnostic warning =
         op->emitWarning() << "the form written here breaks " << broken.size()
                           << " constraint" << (broken.size() == 1 ? "" : "s")
                           << " of target '" << hw.name << "'; it is kept";
     for (const TilingProblem::Reason &reason : broken)
       warning.attachNote() << reason.str();
-    return;
+    return success();
   }
+  return success();
 }
 
 struct SeqSelectFormPass
@@ -82,9 +99,10 @@ struct SeqSelectFormPass
           << "seq-select-form: state-terms must be 1, 2 or 3";
       return signalPassFailure();
     }
+    bool impossibleForm = false;
     getOperation()->walk([&](seq::FormOpInterface op) {
       if (op.getFormAttr()) {
-        checkWrittenForm(op, *hw);
+        impossibleForm |= failed(checkWrittenForm(op, *hw));
         return; // never override a form someone wrote
       }
       FormChoice choice = chooseForm(op, *hw);
@@ -118,6 +136,8 @@ struct SeqSelectFormPass
       if (pick)
         op->setAttr("form", pick->toAttr(op->getContext()));
     });
+    if (impossibleForm)
+      signalPassFailure();
   }
 };
 

@@ -244,13 +244,21 @@ std::vector<TilingProblem::Reason>
 TilingProblem::violations(const TileConfig &config) {
   // A parameter the form leaves out takes the lowering's default, which is
   // not pinned; domains are the tuner's search space, not a requirement.
-  std::vector<std::optional<int64_t>> pinned;
-  for (const TileVariable &v : formModel.variables)
-    pinned.push_back(config.*(v.field));
-  z3::solver solver(state->ctx);
-  std::vector<Reason> reasons =
-      State::coreOf(solver, state->addTracked(solver, pinned));
-  llvm::erase_if(reasons, [](const Reason &r) { return r.isDomain; });
+  // Every constraint the configuration breaks, each checked on its own (an
+  // unsat core is minimal: a broken soft constraint could hide a broken
+  // hard one).
+  State &s = *state;
+  std::vector<Reason> reasons;
+  for (const Constraint &c : s.constraints) {
+    z3::solver solver(s.ctx);
+    for (size_t i = 0; i < s.vars.size(); ++i) {
+      std::optional<int64_t> value = config.*(formModel.variables[i].field);
+      solver.add(value ? s.vars[i] == s.ctx.int_val(*value) : s.domain(i));
+    }
+    solver.add(c.formula);
+    if (solver.check() == z3::unsat)
+      reasons.push_back({c.id, c.words, false});
+  }
   return reasons;
 }
 

@@ -36,6 +36,12 @@ public:
     bool isDomain = false;
     /// "words (id)".
     std::string str() const { return words + " (" + id + ")"; }
+    /// A configuration breaking it cannot run at all (a block over the
+    /// chip's thread limit, or whose registers do not fit an SM), as
+    /// opposed to running slowly (spills, caches, partial warps).
+    bool isHard() const {
+      return id == "block_size_limit" || id == "registers_per_block";
+    }
   };
 
   /// Why no configuration is feasible: the constraints (domains included)

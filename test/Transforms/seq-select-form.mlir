@@ -70,3 +70,4 @@ func.func @odd_block(%a: tensor<1x64x4xf32>) -> tensor<1x64x4xf32> {
 // TARGET: error: seq-select-form: unknown target 'tpu' (expected cpu, sm_80, a100, sm_90, h100, h200 or a .json model file)
 // BADTERMS: error: seq-select-form: state-terms must be 1, 2 or 3
 // BADFORCE: error: seq-select-form: cannot parse force='sideways' (expected sequential, prefix, chunkwise[:C] or parallel)
+
