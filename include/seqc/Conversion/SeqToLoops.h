@@ -28,6 +28,14 @@ seq::FormAttr timeLoopForm(mlir::Operation *op);
 /// (seq-persistent-time-loops).
 bool isFusedTimeLoop(mlir::Operation *op);
 
+/// Checks a numeric pass option against [least, most]; an error on `op`
+/// naming the pass and the option otherwise (a block count of 0 divided by
+/// zero, a negative size wrapped).
+mlir::LogicalResult checkPassOption(mlir::Operation *op, llvm::StringRef pass,
+                                    llvm::StringRef option, int64_t value,
+                                    int64_t least,
+                                    int64_t most = INT64_MAX);
+
 /// Chunk sizes longer than the op's sequence (a chunk of C > T steps pads T
 /// to C and does C^2 work for T^2 of result) are lowered as chunk_size = T,
 /// with a remark saying so; seq-lower-forms and seq-lower-to-gpu-kernels

@@ -62,6 +62,9 @@ struct ContractionsToMmaPass
           << int64_t(f32Terms);
       return signalPassFailure();
     }
+    if (failed(seqc::checkPassOption(getOperation(), getArgument(),
+                                     "multiprocessors", multiprocessors, 1)))
+      return signalPassFailure();
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) {
       // Inside a fused-variant time loop, contractions stay SIMT loop

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -211,6 +212,18 @@ struct SeqParallelLoopsToGPUPass
     : seqc::impl::SeqParallelLoopsToGPUBase<SeqParallelLoopsToGPUPass> {
   using Base::Base;
   void runOnOperation() override {
+    Operation *op = getOperation();
+    if (failed(seqc::checkPassOption(op, getArgument(), "block-threads",
+                                     blockThreads, 1, 1024)) ||
+        failed(seqc::checkPassOption(op, getArgument(), "coarsen-max",
+                                     coarsenMax, 1)) ||
+        failed(seqc::checkPassOption(op, getArgument(), "min-threads",
+                                     minThreads, 0)) ||
+        failed(seqc::checkPassOption(op, getArgument(), "coarsen-work",
+                                     coarsenWork, 1)) ||
+        failed(seqc::checkPassOption(op, getArgument(), "min-blocks",
+                                     minBlocks, 0)))
+      return signalPassFailure();
     SmallVector<scf::ParallelOp> outermost;
     getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (isa<gpu::LaunchOp>(op))

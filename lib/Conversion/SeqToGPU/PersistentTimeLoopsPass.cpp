@@ -400,6 +400,9 @@ struct PersistentTimeLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (failed(seqc::checkPassOption(getOperation(), getArgument(), "blocks",
+                                     blocks, 1)))
+      return signalPassFailure();
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
       if (seqc::isFusedTimeLoop(loop) &&

@@ -1,5 +1,6 @@
 //===- PromoteKernelAccumulatorsPass.cpp - seq-promote-kernel-accumulators ===//
 #include "seqc/Conversion/SeqToGPU.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -101,6 +102,9 @@ struct SeqPromoteKernelAccumulatorsPass
           SeqPromoteKernelAccumulatorsPass> {
   using Base::Base;
   void runOnOperation() override {
+    if (failed(seqc::checkPassOption(getOperation(), getArgument(), "unroll",
+                                     unroll, 1)))
+      return signalPassFailure();
     SmallVector<scf::ForOp> innermost;
     getOperation().walk([&](gpu::LaunchOp launch) {
       launch.walk([&](scf::ForOp loop) {

@@ -77,6 +77,13 @@ struct WeightStationaryStepsPass
           << int64_t(stateTerms);
       return signalPassFailure();
     }
+    Operation *op = getOperation();
+    if (failed(seqc::checkPassOption(op, getArgument(), "blocks", blocks, 1)) ||
+        failed(seqc::checkPassOption(op, getArgument(), "shared-bytes",
+                                     sharedBytes, 0)) ||
+        failed(seqc::checkPassOption(op, getArgument(), "fragment-registers",
+                                     fragmentRegisters, 0)))
+      return signalPassFailure();
     SmallVector<std::pair<linalg::GenericOp, scf::ForOp>> candidates;
     getOperation().walk([&](scf::ForOp loop) {
       if (!seqc::isFusedTimeLoop(loop) ||

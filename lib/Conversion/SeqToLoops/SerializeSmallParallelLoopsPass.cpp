@@ -80,6 +80,12 @@ struct SeqSerializeSmallParallelLoopsPass
   using SeqSerializeSmallParallelLoopsBase::SeqSerializeSmallParallelLoopsBase;
 
   void runOnOperation() override {
+    if (failed(seqc::checkPassOption(getOperation(), getArgument(),
+                                     "min-iterations", minIterations, 0)) ||
+        failed(seqc::checkPassOption(getOperation(), getArgument(),
+                                     "min-iterations-in-loop",
+                                     minIterationsInLoop, 0)))
+      return signalPassFailure();
     SmallVector<scf::ParallelOp> small;
     getOperation()->walk([&](scf::ParallelOp parallel) {
       if (parallel.getNumResults() != 0)
