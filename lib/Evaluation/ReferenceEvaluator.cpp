@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <new>
 #include <cmath>
 
 using namespace mlir;
@@ -383,11 +384,11 @@ LogicalResult ReferenceEvaluator::evaluate(Operation &op) {
       });
 }
 
-LogicalResult evaluateFunction(func::FuncOp function,
-                               const std::vector<Tensor> &arguments,
-                               std::vector<Tensor> &results,
-                               ArrayRef<Value> capture,
-                               std::vector<Tensor> *captured) {
+static LogicalResult evaluate(func::FuncOp function,
+                              const std::vector<Tensor> &arguments,
+                              std::vector<Tensor> &results,
+                              ArrayRef<Value> capture,
+                              std::vector<Tensor> *captured) {
   ReferenceEvaluator evaluator;
   auto outputs = evaluator.runBlock(function.getBody().front(), arguments);
   if (failed(outputs))
@@ -400,6 +401,31 @@ LogicalResult evaluateFunction(func::FuncOp function,
     captured->push_back(std::move(*value));
   }
   return success();
+}
+
+LogicalResult evaluateFunction(func::FuncOp function,
+                               const std::vector<Tensor> &arguments,
+                               std::vector<Tensor> &results,
+                               ArrayRef<Value> capture,
+                               std::vector<Tensor> *captured) {
+  // The reference holds every value in f64, which can be more than the
+  // machine has. LLVM's new-handler would make a failed allocation a fatal
+  // error; here it is this function's error instead (this file is built
+  // with exceptions; the frames in between unwind without cleanups, which
+  // leaks what they held: the evaluation is abandoned anyway).
+  std::new_handler previous = std::set_new_handler(nullptr);
+  LogicalResult result = failure();
+  try {
+    result = evaluate(function, arguments, results, capture, captured);
+  } catch (const std::bad_alloc &) {
+    // At the function's location, without printing the function.
+    mlir::emitError(function.getLoc())
+        << "the reference interpreter ran out of memory evaluating @"
+        << function.getSymName();
+    result = failure();
+  }
+  std::set_new_handler(previous);
+  return result;
 }
 
 ref::Tensor toReference(const HostTensor &tensor) {
