@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools libomp-22-dev
-  clang-22 lld-22 ccache cmake ninja-build pkgconf g++
+  clang-22 lld-22 libclang-rt-22-dev ccache cmake ninja-build pkgconf g++
   libfmt-dev libz3-dev libsqlite3-dev libgtest-dev nlohmann-json3-dev
   python3 python3-numpy python3-torch
 )
