@@ -18,6 +18,7 @@
 
 #include "autotune/WorkloadKey.h"
 #include "seqc/Target/GPU/GpuBundle.h"
+#include "seqc/Target/HostABI.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -69,11 +70,9 @@ llvm::Error shareCheckVectors(const std::string &directory,
             function.getAsObject()->getObject("check"))
       for (llvm::json::Value &file : *check->getArray("files"))
         file = "../" + shared + "/" + file.getAsString()->str();
-  std::error_code ec;
-  llvm::raw_fd_ostream os(manifest, ec);
-  if (ec)
-    return llvm::createStringError("cannot write '" + manifest + "': " + ec.message());
-  os << llvm::formatv("{0:2}", *json) << "\n";
+  if (llvm::Error err = writeTextFile(
+          manifest, llvm::formatv("{0:2}\n", *json).str()))
+    return err;
   llvm::sys::fs::remove_directories(directory + "/check");
   return llvm::Error::success();
 }
@@ -155,11 +154,11 @@ llvm::Error emitGpuCandidates(std::vector<OpWork> &ops,
                               {"source", source},
                               {"target", hw.name},
                               {"candidates", std::move(candidates)}};
-  std::error_code ec;
-  llvm::raw_fd_ostream os(directory + "/candidates.json", ec);
-  if (ec)
-    return llvm::createStringError("cannot write candidates.json: " + ec.message());
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
+  if (llvm::Error err = writeTextFile(
+          directory + "/candidates.json",
+          llvm::formatv("{0:2}\n", llvm::json::Value(std::move(manifest)))
+              .str()))
+    return err;
   log << "seqc tune: wrote " << total << " candidate bundles for "
                << hw.name << " to " << directory
                << "; measure them on the GPU machine with `seqc-gpu-check "

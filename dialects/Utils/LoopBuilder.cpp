@@ -152,6 +152,25 @@ ValueRange LoopBuilder::generic(
   return generic(inputs, outputs, maps, reductionDims, body);
 }
 
+Value LoopBuilder::multiplyAccumulate(Value lhs, Value rhs, Value acc,
+                                      ArrayRef<SmallVector<unsigned>> inputDims,
+                                      SmallVector<unsigned> outputDims,
+                                      unsigned numDims,
+                                      ArrayRef<unsigned> reductionDims,
+                                      Type compute) {
+  return generic({lhs, rhs}, {acc}, inputDims, {outputDims}, numDims,
+                 reductionDims,
+                 [&](OpBuilder &eb, Location el, ValueRange args) {
+                   LoopBuilder sb(eb, el);
+                   Value prod = arith::MulFOp::create(
+                       eb, el, sb.convert(args[0], compute),
+                       sb.convert(args[1], compute));
+                   linalg::YieldOp::create(
+                       eb, el,
+                       ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
+                 })[0];
+}
+
 ValueRange LoopBuilder::generic(
     ValueRange inputs, ValueRange outputs, ArrayRef<AffineMap> maps,
     ArrayRef<unsigned> reductionDims,

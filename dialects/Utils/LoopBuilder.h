@@ -64,6 +64,15 @@ public:
                               mlir::ValueRange)>
           body);
 
+  /// The contraction `acc += lhs * rhs` as a linalg.generic: both inputs
+  /// converted to `compute`, summed over `reductionDims` into `acc` (its
+  /// initial value), which must be of type `compute`. Returns the result.
+  mlir::Value multiplyAccumulate(
+      mlir::Value lhs, mlir::Value rhs, mlir::Value acc,
+      llvm::ArrayRef<llvm::SmallVector<unsigned>> inputDims,
+      llvm::SmallVector<unsigned> outputDims, unsigned numDims,
+      llvm::ArrayRef<unsigned> reductionDims, mlir::Type compute);
+
   /// linalg.generic with explicit indexing maps (which may hold constants,
   /// e.g. to read one gate block of a [B, G, H, D] tensor).
   mlir::ValueRange

@@ -88,6 +88,13 @@ def Seq_FormAttr : Seq_Attr<"Form", "form"> {
                           $units_per_block, $split_k)^)? `>`
   }];
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// This form with another chunk size, or another (or no) variant; every
+    /// other parameter kept.
+    FormAttr withChunkSize(std::optional<int64_t> chunkSize) const;
+    FormAttr withVariant(
+        std::optional<::seqc::seq::SequentialVariant> variant) const;
+  }];
 }
 
 def Seq_GpuKernelKind : I32EnumAttr<"GpuKernelKind",

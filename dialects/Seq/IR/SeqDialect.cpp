@@ -83,6 +83,19 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
   return success();
 }
 
+FormAttr FormAttr::withChunkSize(std::optional<int64_t> chunkSize) const {
+  return FormAttr::get(getContext(), getKind(), getVariant(), chunkSize,
+                       getBlockThreads(), getItemsPerThread(), getHeadTile(),
+                       getStateTerms(), getUnitsPerBlock(), getSplitK());
+}
+
+FormAttr
+FormAttr::withVariant(std::optional<SequentialVariant> variant) const {
+  return FormAttr::get(getContext(), getKind(), variant, getChunkSize(),
+                       getBlockThreads(), getItemsPerThread(), getHeadTile(),
+                       getStateTerms(), getUnitsPerBlock(), getSplitK());
+}
+
 LogicalResult GpuKernelAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, GpuKernelKind kind,
     std::optional<int64_t> coarsenedDim, std::optional<int64_t> coarsenedFactor,

@@ -93,13 +93,9 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
                               linalg::YieldOp::create(
                                   b, l, ValueRange{arith::MulFOp::create(b, l, d, args[1])});
                             })[0];
-    Value y = eb.generic({outC, scan.getH()}, {skip},
-                         {Dims{0, 1, 3}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2}}, 4,
-                         {3}, [&](OpBuilder &b, Location l, ValueRange args) {
-                           Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
-                           linalg::YieldOp::create(
-                               b, l, ValueRange{arith::AddFOp::create(b, l, args[2], prod)});
-                         })[0];
+    Value y = eb.multiplyAccumulate(outC, scan.getH(), skip,
+                                    {Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
+                                    Dims{0, 1, 2}, 4, {3}, eb.f32());
     rewriter.replaceOp(
         op, {eb.toType(y, op.getY().getType().getElementType()),
              eb.toType(scan.getFinalState(),

@@ -18,10 +18,6 @@ class FuncOp;
 
 namespace seqc {
 
-/// The form of the recurrence whose sequential time loop `op` is
-/// (seq.time_loop, set by the sequential lowering), or null.
-seq::FormAttr timeLoopForm(mlir::Operation *op);
-
 /// Whether `op` is the time loop of a recurrence in the sequential form's
 /// `fused` variant: the GPU pipeline makes the whole loop one persistent
 /// kernel with a grid barrier between the kernels of a step

@@ -52,7 +52,7 @@ void emitDescriptors(llvm::raw_ostream &os,
 void emitCifaceDeclaration(llvm::raw_ostream &os, mlir::func::FuncOp function);
 void emitCifaceCall(llvm::raw_ostream &os, mlir::func::FuncOp function);
 
-/// Writes `contents` to `path`.
+/// Writes `contents` to `path`, atomically (a temporary file renamed).
 llvm::Error writeTextFile(const std::string &path, llvm::StringRef contents);
 
 /// clang-22 -shared -fPIC -O2 -o library inputs...

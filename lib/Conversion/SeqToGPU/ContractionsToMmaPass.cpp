@@ -47,7 +47,7 @@ namespace {
 /// The innermost recurrence time loop around `op`, if any.
 scf::ForOp enclosingTimeLoop(Operation *op) {
   auto loop = op->getParentOfType<scf::ForOp>();
-  while (loop && !seqc::timeLoopForm(loop))
+  while (loop && !seqc::seq::TimeLoopOf::get(loop))
     loop = loop->getParentOfType<scf::ForOp>();
   return loop;
 }
@@ -80,7 +80,7 @@ struct ContractionsToMmaPass
       // A time loop's form may choose its state's terms.
       int64_t terms = f32Terms;
       if (scf::ForOp loop = enclosingTimeLoop(op))
-        terms = seqc::timeLoopForm(loop).getStateTerms().value_or(terms);
+        terms = seqc::seq::TimeLoopOf::get(loop).getStateTerms().value_or(terms);
       FailureOr<Contraction> con = analyze(op, terms, why);
       if (failed(con)) {
         if (!why.empty())

@@ -181,7 +181,7 @@ analyzeStep(linalg::GenericOp contraction, scf::ForOp loop, int64_t blocks,
             int64_t sharedBytes, bool tensorCores, int64_t fragmentRegisters,
             int64_t stateTerms, std::string &why,
             std::string &whyNotTensorCores, bool &invalidForm) {
-  seq::FormAttr form = seqc::timeLoopForm(loop);
+  seq::FormAttr form = seqc::seq::TimeLoopOf::get(loop);
   std::optional<int64_t> writtenUnits =
       form ? form.getUnitsPerBlock() : std::nullopt;
   std::optional<int64_t> writtenSplit = form ? form.getSplitK() : std::nullopt;

@@ -69,24 +69,14 @@ void seqc::populateFormLoweringPatterns(Operation *root,
   });
 }
 
-FormAttr seqc::timeLoopForm(Operation *op) { return TimeLoopOf::get(op); }
-
 bool seqc::isFusedTimeLoop(Operation *op) {
-  FormAttr form = timeLoopForm(op);
+  FormAttr form = TimeLoopOf::get(op);
   return form && form.getVariant() == SequentialVariant::fused;
 }
 
 void seqc::dropFusedVariant(Operation *loop) {
-  FormAttr form = timeLoopForm(loop);
-  if (!form)
-    return;
-  TimeLoopOf::set(loop, FormAttr::get(loop->getContext(), form.getKind(),
-                                      std::nullopt, form.getChunkSize(),
-                                      form.getBlockThreads(),
-                                      form.getItemsPerThread(),
-                                      form.getHeadTile(), form.getStateTerms(),
-                                      form.getUnitsPerBlock(),
-                                      form.getSplitK()));
+  if (FormAttr form = TimeLoopOf::get(loop))
+    TimeLoopOf::set(loop, form.withVariant(std::nullopt));
 }
 
 void seqc::clampChunkSizes(Operation *root) {
@@ -104,9 +94,6 @@ void seqc::clampChunkSizes(Operation *root) {
     op->emitRemark() << "chunk_size " << C
                      << " is longer than the sequence (T = " << T
                      << "); lowered with chunk_size = " << T;
-    op->setAttr("form", FormAttr::get(
-        op->getContext(), form.getKind(), form.getVariant(), T,
-        form.getBlockThreads(), form.getItemsPerThread(), form.getHeadTile(),
-        form.getStateTerms(), form.getUnitsPerBlock(), form.getSplitK()));
+    op->setAttr("form", form.withChunkSize(T));
   });
 }

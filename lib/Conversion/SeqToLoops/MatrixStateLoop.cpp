@@ -21,16 +21,9 @@ Value readOut(LoopBuilder &lb, Value state, Value query, Type compute,
   auto vType = cast<RankedTensorType>(valueSlice.getType());
   SmallVector<OpFoldResult> sizes = lb.sizesOf(valueSlice);
   Value acc = lb.zeros(RankedTensorType::get(vType.getShape(), compute), sizes);
-  Value sum = lb.generic(
-      {state, query}, {acc}, {Dims{0, 1, 3, 2}, Dims{0, 1, 3}}, {Dims{0, 1, 2}},
-      4, {3}, [&](OpBuilder &eb, Location l, ValueRange args) {
-        LoopBuilder sb(eb, l);
-        Value s = sb.convert(args[0], compute);
-        Value q = sb.convert(args[1], compute);
-        Value prod = arith::MulFOp::create(eb, l, s, q);
-        Value add = arith::AddFOp::create(eb, l, args[2], prod);
-        linalg::YieldOp::create(eb, l, add);
-      })[0];
+  Value sum = lb.multiplyAccumulate(state, query, acc,
+                                    {Dims{0, 1, 3, 2}, Dims{0, 1, 3}},
+                                    Dims{0, 1, 2}, 4, {3}, compute);
   Value out =
       lb.empty(RankedTensorType::get(vType.getShape(), outElement), sizes);
   return lb.generic(

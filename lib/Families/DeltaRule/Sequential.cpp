@@ -41,20 +41,11 @@ struct LowerDeltaRule : OpRewritePattern<DeltaRuleOp> {
       Value kT = ib.extractTimeSlice(k, t), vT = ib.extractTimeSlice(v, t);
       // kS[b, h, j] = sum_i k[b, h, i] S[b, h, i, j]
       auto vType = cast<RankedTensorType>(vT.getType());
-      Value kS = ib.generic(
-          {kT, state},
-          {ib.zeros(RankedTensorType::get(vType.getShape(), compute),
-                    ib.sizesOf(vT))},
-          {Dims{0, 1, 3}, Dims{0, 1, 3, 2}}, {Dims{0, 1, 2}}, 4, {3},
-          [&](OpBuilder &eb, Location el, ValueRange args) {
-            LoopBuilder sb(eb, el);
-            Value prod =
-                arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
-                                      sb.convert(args[1], compute));
-            linalg::YieldOp::create(
-                eb, el,
-                ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
-          })[0];
+      Value kS = ib.multiplyAccumulate(
+          kT, state,
+          ib.zeros(RankedTensorType::get(vType.getShape(), compute),
+                   ib.sizesOf(vT)),
+          {Dims{0, 1, 3}, Dims{0, 1, 3, 2}}, Dims{0, 1, 2}, 4, {3}, compute);
       SmallVector<Value> ins = {kT, vT, kS, ib.extractTimeSlice(beta, t)};
       SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3}, Dims{0, 1, 3},
                                 Dims{0, 1}};

@@ -88,19 +88,10 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
           };
           int64_t dyn = ShapedType::kDynamic;
           // scores[b, h, p] = scale * q . k_p
-          Value scores = ib.generic(
-              {qT, keys},
-              {ib.zeros(type({dyn, dyn, dyn}), {batch, heads, total})},
-              {Dims{0, 1, 3}, Dims{0, 2, 1, 3}}, {Dims{0, 1, 2}}, 4, {3},
-              [&](OpBuilder &eb, Location el, ValueRange args) {
-                LoopBuilder sb(eb, el);
-                Value prod =
-                    arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
-                                          sb.convert(args[1], compute));
-                linalg::YieldOp::create(
-                    eb, el,
-                    ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
-              })[0];
+          Value scores = ib.multiplyAccumulate(
+              qT, keys, ib.zeros(type({dyn, dyn, dyn}), {batch, heads, total}),
+              {Dims{0, 1, 3}, Dims{0, 2, 1, 3}}, Dims{0, 1, 2}, 4, {3},
+              compute);
           Value negInf =
               ib.scalar(compute, -std::numeric_limits<double>::infinity());
           Value maxInit =
@@ -198,18 +189,9 @@ struct LowerSoftmaxAttention : OpRewritePattern<SoftmaxAttentionOp> {
           SmallVector<OpFoldResult> bh = ib.sizesOf(iter[0]);
           int64_t dyn = ShapedType::kDynamic;
           auto scalarType = RankedTensorType::get({dyn, dyn}, compute);
-          Value scores = ib.generic(
-              {q, kT}, {ib.zeros(scalarType, bh)},
-              {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0, 1}}, 3, {2},
-              [&](OpBuilder &eb, Location el, ValueRange args) {
-                LoopBuilder sb(eb, el);
-                Value prod =
-                    arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
-                                          sb.convert(args[1], compute));
-                linalg::YieldOp::create(
-                    eb, el,
-                    ValueRange{arith::AddFOp::create(eb, el, args[2], prod)});
-              })[0];
+          Value scores = ib.multiplyAccumulate(
+              q, kT, ib.zeros(scalarType, bh),
+              {Dims{0, 1, 2}, Dims{0, 1, 2}}, Dims{0, 1}, 3, {2}, compute);
           // m' = max(m, s); keep = e^(m - m'); weight = e^(s - m');
           // u' = u keep + weight.
           ValueRange updated = ib.generic(

@@ -88,16 +88,10 @@ Value attentionScores(LoopBuilder &lb, Value q, Value keys, Type compute) {
       RankedTensorType::get({kType.getDimSize(0), kType.getDimSize(2),
                              qType.getDimSize(1), kType.getDimSize(1)},
                             compute);
-  return lb.generic(
-      {q, keys}, {lb.zeros(scoresType, {ks[0], ks[2], qs[1], ks[1]})},
-      {Dims{0, 2, 1, 4}, Dims{0, 3, 1, 4}}, {Dims{0, 1, 2, 3}}, 5, {4},
-      [&](OpBuilder &b, Location l, ValueRange args) {
-        LoopBuilder sb(b, l);
-        Value prod = arith::MulFOp::create(b, l, sb.convert(args[0], compute),
-                                           sb.convert(args[1], compute));
-        linalg::YieldOp::create(
-            b, l, ValueRange{arith::AddFOp::create(b, l, args[2], prod)});
-      })[0];
+  return lb.multiplyAccumulate(
+      q, keys, lb.zeros(scoresType, {ks[0], ks[2], qs[1], ks[1]}),
+      {Dims{0, 2, 1, 4}, Dims{0, 3, 1, 4}}, Dims{0, 1, 2, 3}, 5, {4},
+      compute);
 }
 
 } // namespace seqc

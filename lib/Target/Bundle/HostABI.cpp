@@ -139,12 +139,14 @@ void emitCifaceCall(llvm::raw_ostream &os, func::FuncOp function) {
 }
 
 llvm::Error writeTextFile(const std::string &path, llvm::StringRef contents) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec)
+  // Through a temporary file renamed into place: a failed write (a full
+  // disk) is an error and leaves no truncated file behind.
+  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        os << contents;
+        return llvm::Error::success();
+      }))
     return llvm::createStringError("cannot write '" + path +
-                                   "': " + ec.message());
-  os << contents;
+                                   "': " + llvm::toString(std::move(err)));
   return llvm::Error::success();
 }
 
