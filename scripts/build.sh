@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Configures (once) and builds seqc into build/. Incremental on re-runs.
+#   SEQC_BUILD_DIR   build directory (default build/)
+#   SEQC_BUILD_TYPE  CMake build type (default Release)
+#   SEQC_CMAKE_ARGS  more configure arguments (scripts/sanitize.sh uses it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${SEQC_BUILD_DIR:-$ROOT/build}"
@@ -16,6 +19,6 @@ if [[ ! -f "$BUILD/build.ninja" ]]; then
     -DLLVM_USE_LINKER=lld \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
     -DLLVM_DIR=/usr/lib/llvm-22/lib/cmake/llvm \
-    "${LAUNCHER[@]}"
+    "${LAUNCHER[@]}" ${SEQC_CMAKE_ARGS:-}
 fi
 cmake --build "$BUILD" -j "$JOBS"

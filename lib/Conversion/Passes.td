@@ -31,6 +31,19 @@ def SeqReadOnlyArguments : Pass<"seq-readonly-arguments", "mlir::func::FuncOp"> 
   }];
 }
 
+def SeqDistinctResults : Pass<"seq-distinct-results", "mlir::func::FuncOp"> {
+  let summary = "Give every result of a public function its own tensor";
+  let description = [{
+    A function that returns one value in several result positions (an
+    output that is also a residual of a gradient function, or a model that
+    returns a state twice) gets a copy (`bufferization.alloc_tensor
+    copy(...)`) for each repeat. Results become distinct out parameters the
+    caller allocates; buffer-results-to-out-params cannot fill two of them
+    from one buffer.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 def SeqNoAliasArguments : Pass<"seq-noalias-arguments", "mlir::func::FuncOp"> {
   let summary = "Mark memref arguments of public functions llvm.noalias";
   let description = [{

@@ -10,6 +10,7 @@
 #define SEQC_FAMILIES_FAMILYMODELS_H
 
 #include "autotune/FormCostModelInterface.h"
+#include "seqc/Differentiation/Adjoint.h"
 #include "seqc/Evaluation/ReferenceInterface.h"
 
 namespace seqc::families {
@@ -43,6 +44,17 @@ struct ReferenceOf : eval::ReferenceOpInterface::ExternalModel<
       return eval::InputRole::generic;
     else
       return Role(llvm::cast<OpT>(op), operand);
+  }
+};
+
+/// AdjointOpInterface of `OpT` by `Build` (the family's Adjoint.cpp).
+template <typename OpT,
+          llvm::LogicalResult (*Build)(OpT, ad::AdjointBuilder &)>
+struct AdjointOf
+    : ad::AdjointOpInterface::ExternalModel<AdjointOf<OpT, Build>, OpT> {
+  llvm::LogicalResult buildAdjoint(mlir::Operation *op,
+                                   ad::AdjointBuilder &adjoints) const {
+    return Build(llvm::cast<OpT>(op), adjoints);
   }
 };
 

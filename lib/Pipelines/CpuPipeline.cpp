@@ -102,6 +102,7 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // become out parameters the caller allocates, so that a compiled
     // function never returns memory it allocated.
     pm.addNestedPass<func::FuncOp>(createSeqReadOnlyArguments());
+    pm.addNestedPass<func::FuncOp>(createSeqDistinctResults());
     bufferization::OneShotBufferizePassOptions bufferize;
     bufferize.bufferizeFunctionBoundaries = true;
     bufferize.allowReturnAllocsFromLoops = true;

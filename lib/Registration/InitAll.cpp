@@ -9,6 +9,8 @@
 #include "dialects/SeqNN/Transforms/Passes.h"
 #include "seqc/Conversion/SeqToGPU.h"
 #include "seqc/Conversion/SeqToLoops.h"
+#include "seqc/Differentiation/Differentiate.h"
+#include "seqc/Differentiation/Passes.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Pipelines/GpuPipeline.h"
 
@@ -19,6 +21,7 @@
 void seqc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<seq::SeqDialect, seqnn::SeqNNDialect>();
   registerSeqFamilies(registry);
+  ad::registerTensorAdjoints(registry);
 }
 
 void seqc::registerAllPasses() {
@@ -26,6 +29,7 @@ void seqc::registerAllPasses() {
   mlir::registerAllPasses();
   registerSeqcConversionPasses();
   registerSeqcGPUPasses();
+  registerSeqcDifferentiationPasses();
   seqnn::registerSeqNNPasses();
   seq::registerSeqPasses();
   autotune::registerSeqcAutotunePasses();

@@ -3,6 +3,7 @@
 #define SEQC_TOOLS_SEQC_DRIVER_H
 
 #include "seqc/Evaluation/ReferenceEvaluator.h"
+#include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Reference/Reference.h"
 #include "seqc/Support/HostTensor.h"
 #include "seqc/Target/HostABI.h"
@@ -42,6 +43,20 @@ int expandLayers(Program &program);
 
 /// Prints "seqc: error: <message>" and returns 1, for `return fail(...)`.
 int fail(const llvm::Twine &message);
+
+/// Runs the CPU pipeline on `module` from stage `first` through `last`.
+int lowerForCpu(mlir::ModuleOp module, CpuStage last,
+                CpuStage first = CpuStage::seq);
+
+/// What `seqc run` was asked for, beyond the program and its inputs.
+struct RunSettings {
+  unsigned repeats;
+  bool check;
+  std::string dumpOutputs;
+};
+
+/// `seqc run --grad` (GradientCommand.cpp).
+extern llvm::cl::opt<bool> gradient;
 
 /// A parsed, verified input file with the function to run.
 struct Program {
@@ -89,6 +104,14 @@ int evaluateReference(const Program &program,
 /// Compares one output with its reference; prints a line; true on PASS.
 bool compareOutput(const std::string &name, const HostTensor &actual,
                    const ref::Tensor &expected);
+
+/// `seqc run --grad`: the forward-with-residuals and backward functions
+/// (seq-differentiate) compiled for the host and run on `inputs` and seeded
+/// (or given) output cotangents; with `check`, the outputs against the
+/// reference interpreter and the gradients against its central finite
+/// differences.
+int runGradient(Program &program, std::vector<HostTensor> &inputs,
+                const RunSettings &settings);
 
 } // namespace seqc::driver
 

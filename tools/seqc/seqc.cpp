@@ -140,6 +140,23 @@ static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                       cl::value_desc("DIR"),
                                       cl::sub(compileCommand));
 
+int seqc::driver::lowerForCpu(ModuleOp module, CpuStage last,
+                              CpuStage first) {
+  PassManager pm(module.getContext());
+  if (printIRAfterAll) {
+    module.getContext()->disableMultithreading();
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [](Pass *, Operation *) { return true; },
+                        /*printModuleScope=*/true,
+                        /*printAfterOnlyOnChange=*/false);
+  }
+  if (failed(buildCpuPipeline(pm, last, first, tuningDatabase)))
+    return 1;
+  if (failed(pm.run(module)))
+    return fail("compilation failed (see the diagnostics above)");
+  return 0;
+}
+
 namespace {
 
 /// `allowGpu`: seqc compile writes GPU bundles; seqc run executes on the
@@ -160,23 +177,6 @@ int checkTarget(bool allowGpu) {
 }
 
 /// Runs the CPU pipeline on `module` in place, from `first` up to `last`.
-int lowerForCpu(ModuleOp module, CpuStage last,
-                CpuStage first = CpuStage::seq) {
-  PassManager pm(module.getContext());
-  if (printIRAfterAll) {
-    module.getContext()->disableMultithreading();
-    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
-                        [](Pass *, Operation *) { return true; },
-                        /*printModuleScope=*/true,
-                        /*printAfterOnlyOnChange=*/false);
-  }
-  if (failed(buildCpuPipeline(pm, last, first, tuningDatabase)))
-    return 1;
-  if (failed(pm.run(module)))
-    return fail("compilation failed (see the diagnostics above)");
-  return 0;
-}
-
 /// Handles --emit: prints the IR after the requested stage. Returns true
 /// when the caller should stop (rc holds the exit status).
 bool handleEmit(ModuleOp module, int &rc) {
@@ -247,6 +247,9 @@ int runMain(MLIRContext &context) {
   std::vector<HostTensor> inputs;
   if ((rc = makeInputs(program, inputFiles, seed, inputs)))
     return rc;
+  if (gradient)
+    return runGradient(program, inputs,
+                       RunSettings{repeats, check, dumpOutputs});
   // The reference sees exactly the values the compiled code sees.
   std::vector<ref::Tensor> referenceInputs;
   for (const HostTensor &input : inputs)

@@ -388,8 +388,19 @@ LogicalResult RecurrenceOp::verify() {
     if (failed(checkBatchAndTime("output #" + std::to_string(index),
                                  output.getType())))
       return failure();
+  int64_t numStates = getFinalStates().size();
+  int64_t accumulators = getAccumulators();
+  if (accumulators > numStates)
+    return emitOpError() << "declares " << accumulators
+                         << " accumulators but has " << numStates
+                         << " states";
+  if (accumulators > 0 && getInit().empty())
+    return emitOpError("needs init values: its accumulators have no "
+                       "implicit zero shape");
   for (auto [index, state] : llvm::enumerate(getFinalStates())) {
     auto stateType = tensorType(state);
+    if (int64_t(index) >= numStates - accumulators)
+      continue;
     if (stateType.getRank() < 1 ||
         !dimsCompatible(stateType.getDimSize(0), batch))
       return emitOpError() << "state #" << index

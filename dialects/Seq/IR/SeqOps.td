@@ -174,6 +174,11 @@ def Seq_RecurrenceOp : Seq_Op<"recurrence", [
     Only the sequential form is valid, unless `seq-canonicalize` proves the
     body affine in its state and turns the op into `seq.linear_scan`.
 
+    `accumulators = N` declares the last N states sums carried across the
+    batch and all steps rather than per-batch-row states (a backward
+    recurrence's weight cotangents): they need not lead with the batch
+    dimension, and they need `init`.
+
     ```mlir
     %hs, %hT = seq.recurrence ins(%wx : tensor<2x16x32xf32>)
         init(%h0 : tensor<2x32xf32>) weights(%r : tensor<32x32xf32>)
@@ -188,7 +193,8 @@ def Seq_RecurrenceOp : Seq_Op<"recurrence", [
     Variadic<Seq_Sequence>:$inputs,
     Variadic<AnyRankedTensor>:$init,
     Variadic<AnyRankedTensor>:$weights,
-    OptionalAttr<Seq_FormAttr>:$form);
+    OptionalAttr<Seq_FormAttr>:$form,
+    DefaultValuedAttr<ConfinedAttr<I64Attr, [IntNonNegative]>, "0">:$accumulators);
   let results = (outs
     Variadic<Seq_Sequence>:$outputs,
     Variadic<AnyRankedTensor>:$final_states);

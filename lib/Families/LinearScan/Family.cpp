@@ -58,7 +58,8 @@ void seqc::families::registerLinearScanFamily(DialectRegistry &registry) {
     using namespace seqc::families;
     LinearScanOp::attachInterface<
         Lowering, CostModelOf<LinearScanOp, addLinearScanFormModels>,
-        ReferenceOf<LinearScanOp, evaluateLinearScan, linearScanInputRole>>(
+        ReferenceOf<LinearScanOp, evaluateLinearScan, linearScanInputRole>,
+        AdjointOf<LinearScanOp, buildLinearScanAdjoint>>(
         *context);
   });
 }

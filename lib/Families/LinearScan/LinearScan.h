@@ -17,6 +17,10 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+namespace seqc::ad {
+class AdjointBuilder;
+} // namespace seqc::ad
+
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
@@ -42,6 +46,9 @@ llvm::LogicalResult evaluateLinearScan(seq::LinearScanOp op,
                                        eval::ReferenceEvaluator &evaluator);
 eval::InputRole linearScanInputRole(seq::LinearScanOp op,
                                     mlir::OpOperand &operand);
+
+/// Its derivative rule (Adjoint.cpp; seq-differentiate).
+llvm::LogicalResult buildLinearScanAdjoint(seq::LinearScanOp op, ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.linear_scan (lib/Families/Families.cpp).
 void registerLinearScanFamily(mlir::DialectRegistry &registry);

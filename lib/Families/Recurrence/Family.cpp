@@ -58,7 +58,8 @@ void seqc::families::registerRecurrenceFamily(DialectRegistry &registry) {
     using namespace seqc::families;
     RecurrenceOp::attachInterface<
         Lowering, CostModelOf<RecurrenceOp, addRecurrenceFormModels>,
-        ReferenceOf<RecurrenceOp, evaluateRecurrence, recurrenceInputRole>>(
+        ReferenceOf<RecurrenceOp, evaluateRecurrence, recurrenceInputRole>,
+        AdjointOf<RecurrenceOp, buildRecurrenceAdjoint>>(
         *context);
   });
 }

@@ -17,6 +17,10 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+namespace seqc::ad {
+class AdjointBuilder;
+} // namespace seqc::ad
+
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
@@ -37,6 +41,9 @@ llvm::LogicalResult evaluateRecurrence(seq::RecurrenceOp op,
                                        eval::ReferenceEvaluator &evaluator);
 eval::InputRole recurrenceInputRole(seq::RecurrenceOp op,
                                     mlir::OpOperand &operand);
+
+/// Its derivative rule (Adjoint.cpp; seq-differentiate).
+llvm::LogicalResult buildRecurrenceAdjoint(seq::RecurrenceOp op, ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.recurrence (lib/Families/Families.cpp).
 void registerRecurrenceFamily(mlir::DialectRegistry &registry);

@@ -1,0 +1,399 @@
+//===- Adjoint.cpp - the derivative rule of seq.recurrence ----------------===//
+//
+// Backpropagation through time, as a seq.recurrence again: the backward
+// recurrence runs over reversed time; its body is the forward step
+// recomputed from the saved state (its gates are not stored, as FlashRNN
+// and cuDNN's training kernels recompute or keep them per step), followed
+// by that step's reverse sweep (the body differentiated op by op with the
+// same rules as the function around it). Its states are the cotangents of
+// the forward states and the running sums of the weights' cotangents; its
+// outputs are the inputs' cotangents per step:
+//
+//   per step t = T-1 .. 0, with s = the state before step t:
+//     (s', y_t) = step(x_t, s, W)                       -- recomputed
+//     (dx_t, ds, dW_t) = vjp(step)(dstate, dy_t)
+//     dstate <- ds;  dW <- dW + dW_t
+//
+// Weight cotangents are not summed step by step where that can be avoided:
+// a weight that reaches the step only as the right operand of matmuls or
+// batch_matmuls (through reshapes and transposes) whose left operand has
+// the batch as its rows gets, per step, that left operand and the product's
+// cotangent as outputs of the backward recurrence, and its cotangent is one
+// contraction over all rows and steps afterwards (dR = sum_t h_t^T dG_t, as
+// cuDNN and FlashRNN compute it). Any other weight is summed in the
+// backward recurrence, as a declared accumulator state.
+//
+// The residual is the state before every step. The forward op is rewritten
+// to output its states after every step (a state it already yields as an
+// output is not stored twice); the states before each step are those
+// shifted by one with the initial state first.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Families/Recurrence/Recurrence.h"
+
+#include "seqc/Differentiation/Adjoint.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::seq;
+using namespace seqc::ad;
+
+/// [B, X...] -> [B, T, X...].
+static RankedTensorType sequenceOf(Type state, int64_t steps) {
+  auto type = cast<RankedTensorType>(state);
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + 1, steps);
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+static int64_t stepsOf(RecurrenceOp op) {
+  if (!op.getInputs().empty())
+    return cast<RankedTensorType>(op.getInputs()[0].getType()).getDimSize(1);
+  if (!op.getOutputs().empty())
+    return cast<RankedTensorType>(op.getOutputs()[0].getType()).getDimSize(1);
+  return ShapedType::kDynamic;
+}
+
+/// The states after every step, as sequences; rewrites `op` to output the
+/// ones it does not already yield as outputs.
+static SmallVector<Value> keepStatesPerStep(RecurrenceOp &op,
+                                            AdjointBuilder &adjoints) {
+  Block &body = op.getBody().front();
+  auto yield = cast<YieldOp>(body.getTerminator());
+  unsigned numStates = op.getFinalStates().size();
+  int64_t steps = stepsOf(op);
+  // Per state: the output that already holds it after every step, or -1.
+  SmallVector<int64_t> fromOutput(numStates, -1);
+  SmallVector<unsigned> missing;
+  for (unsigned j = 0; j < numStates; ++j) {
+    Value next = yield.getOperand(j);
+    for (unsigned m = 0; m < op.getOutputs().size(); ++m)
+      if (yield.getOperand(numStates + m) == next)
+        fromOutput[j] = m;
+    if (fromOutput[j] < 0)
+      missing.push_back(j);
+  }
+  auto perStepOf = [&](RecurrenceOp recurrence) {
+    SmallVector<Value> perStep(numStates);
+    unsigned extra = op.getOutputs().size();
+    for (unsigned j = 0; j < numStates; ++j)
+      perStep[j] = recurrence.getOutputs()[fromOutput[j] >= 0 ? fromOutput[j]
+                                                                : extra++];
+    return perStep;
+  };
+  if (missing.empty())
+    return perStepOf(op);
+
+  OpBuilder b(op);
+  SmallVector<Type> outputTypes(op.getOutputs().getTypes());
+  for (unsigned j : missing)
+    outputTypes.push_back(sequenceOf(op.getFinalStates()[j].getType(), steps));
+  auto kept = RecurrenceOp::create(b, op.getLoc(), outputTypes,
+                                   op.getFinalStates().getTypes(),
+                                   op.getInputs(), op.getInit(),
+                                   op.getWeights(), op.getFormAttr(),
+                                   op.getAccumulatorsAttr());
+  kept->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+  kept.getBody().takeBody(op.getBody());
+  for (unsigned j : missing)
+    yield->insertOperands(yield->getNumOperands(), yield.getOperand(j));
+
+  unsigned numOutputs = op.getOutputs().size();
+  for (unsigned m = 0; m < numOutputs; ++m) {
+    op.getOutputs()[m].replaceAllUsesWith(kept.getOutputs()[m]);
+    adjoints.transfer(op.getOutputs()[m], kept.getOutputs()[m]);
+  }
+  for (unsigned j = 0; j < numStates; ++j) {
+    op.getFinalStates()[j].replaceAllUsesWith(kept.getFinalStates()[j]);
+    adjoints.transfer(op.getFinalStates()[j], kept.getFinalStates()[j]);
+  }
+  SmallVector<Value> perStep = perStepOf(kept);
+  op.erase();
+  op = kept;
+  return perStep;
+}
+
+namespace {
+/// A contraction of the step whose right operand is a view of a weight.
+struct WeightContraction {
+  /// In the forward body.
+  linalg::LinalgOp contraction;
+  /// The views from the weight argument to the right operand, in order.
+  SmallVector<Operation *> views;
+};
+} // namespace
+
+/// The contractions through which weight `arg` reaches the step, when that
+/// is its only way in and each one's left operand has the batch as its
+/// rows; none otherwise (the weight is then summed step by step).
+static std::optional<SmallVector<WeightContraction>>
+weightContractions(BlockArgument arg, int64_t batch) {
+  SmallVector<WeightContraction> found;
+  SmallVector<std::pair<Value, SmallVector<Operation *>>> worklist = {
+      {arg, {}}};
+  while (!worklist.empty()) {
+    auto [value, views] = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+              linalg::TransposeOp>(user) &&
+          use.getOperandNumber() == 0) {
+        SmallVector<Operation *> longer(views);
+        longer.push_back(user);
+        worklist.push_back({user->getResult(0), longer});
+        continue;
+      }
+      auto contraction = dyn_cast<linalg::LinalgOp>(user);
+      bool batched = isa<linalg::BatchMatmulOp>(user);
+      if (!contraction || !isa<linalg::MatmulOp, linalg::BatchMatmulOp>(user) ||
+          use.getOperandNumber() != 1 || contraction.hasUserDefinedMaps())
+        return std::nullopt;
+      auto lhs = cast<RankedTensorType>(user->getOperand(0).getType());
+      if (lhs.getDimSize(batched ? 1 : 0) != batch ||
+          lhs.getElementType() !=
+              getElementTypeOrSelf(user->getOperand(1).getType()) ||
+          lhs.getElementType() != getElementTypeOrSelf(user->getResult(0)))
+        return std::nullopt;
+      found.push_back({contraction, views});
+    }
+  }
+  return found;
+}
+
+/// Rows first: [nb, B, X] -> [B, nb, X] for a batch_matmul's operands.
+static Value rowsFirst(OpBuilder &b, Location loc, Value value, bool batched) {
+  return batched ? transposeTensor(b, loc, value, {1, 0, 2}) : value;
+}
+
+/// sum over rows and steps of lhs^T g, from the per-step operands stacked
+/// as [B, T, X] (matmul) or [B, T, nb, X] (batch_matmul).
+static Value contractOverSteps(OpBuilder &b, Location loc, Value lhs, Value g,
+                               bool batched) {
+  auto collapse = [&](Value v) -> Value {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!batched)
+      return tensor::CollapseShapeOp::create(
+          b, loc, v, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    (void)type;
+    Value headsFirst = transposeTensor(b, loc, v, {2, 0, 1, 3});
+    return tensor::CollapseShapeOp::create(
+        b, loc, headsFirst,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  };
+  Value rows = collapse(lhs), gs = collapse(g);
+  Value lhsT = transposeTensor(b, loc, rows,
+                               batched ? SmallVector<int64_t>{0, 2, 1}
+                                       : SmallVector<int64_t>{1, 0});
+  auto lhsType = cast<RankedTensorType>(lhsT.getType());
+  auto gType = cast<RankedTensorType>(gs.getType());
+  SmallVector<int64_t> shape(lhsType.getShape().drop_back());
+  shape.push_back(gType.getShape().back());
+  Value zeros = zerosOf(
+      b, loc, RankedTensorType::get(shape, lhsType.getElementType()));
+  if (batched)
+    return linalg::BatchMatmulOp::create(b, loc, ValueRange{lhsT, gs},
+                                         ValueRange{zeros})
+        .getResult(0);
+  return linalg::MatmulOp::create(b, loc, ValueRange{lhsT, gs},
+                                  ValueRange{zeros})
+      .getResult(0);
+}
+
+LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
+                                               AdjointBuilder &adjoints) {
+  Location loc = op.getLoc();
+  for (Type t : op->getResultTypes())
+    if (!cast<RankedTensorType>(t).hasStaticShape())
+      return op.emitOpError("has no derivative rule for dynamic shapes");
+  int64_t steps = stepsOf(op);
+  if (ShapedType::isDynamic(steps))
+    return op.emitOpError("has no derivative rule without a sequence operand");
+
+  SmallVector<Value> statesAfter = keepStatesPerStep(op, adjoints);
+  unsigned numInputs = op.getInputs().size();
+  unsigned numStates = op.getFinalStates().size();
+  unsigned numWeights = op.getWeights().size();
+  unsigned numOutputs = op.getOutputs().size();
+  OpBuilder &b = adjoints.builder();
+
+  // The backward recurrence's operands, time-reversed.
+  SmallVector<Value> inputs;
+  for (Value x : op.getInputs())
+    inputs.push_back(reverseTime(b, loc, x));
+  for (unsigned j = 0; j < numStates; ++j) {
+    Value init = op.getInit().empty() ? Value() : op.getInit()[j];
+    inputs.push_back(reverseTime(
+        b, loc, statesBeforeEachStep(b, loc, init, statesAfter[j])));
+  }
+  SmallVector<unsigned> seededOutputs;
+  for (unsigned m = 0; m < numOutputs; ++m)
+    if (Value dy = adjoints.cotangent(op.getOutputs()[m])) {
+      seededOutputs.push_back(m);
+      inputs.push_back(reverseTime(b, loc, dy));
+    }
+  Block &forwardBody = op.getBody().front();
+  auto forwardArgs = forwardBody.getArguments();
+  int64_t batch =
+      cast<RankedTensorType>(op.getInputs()[0].getType()).getDimSize(0);
+  SmallVector<unsigned> dInputs, summedWeights;
+  SmallVector<std::pair<unsigned, WeightContraction>> hoisted;
+  for (unsigned i = 0; i < numInputs; ++i)
+    if (isDifferentiableType(op.getInputs()[i].getType()))
+      dInputs.push_back(i);
+  for (unsigned k = 0; k < numWeights; ++k) {
+    if (!isDifferentiableType(op.getWeights()[k].getType()))
+      continue;
+    auto contractions =
+        weightContractions(forwardArgs[numInputs + numStates + k], batch);
+    if (!contractions) {
+      summedWeights.push_back(k);
+      continue;
+    }
+    for (WeightContraction &c : *contractions)
+      hoisted.push_back({k, c});
+  }
+  SmallVector<Value> init;
+  for (Value final : op.getFinalStates())
+    init.push_back(adjoints.cotangentOrZeros(final, loc));
+  for (unsigned k : summedWeights)
+    init.push_back(zerosOf(
+        b, loc, cast<RankedTensorType>(op.getWeights()[k].getType())));
+  SmallVector<Type> outputTypes, finalTypes;
+  for (unsigned i : dInputs)
+    outputTypes.push_back(op.getInputs()[i].getType());
+  // Per hoisted contraction: its left operand and its product's cotangent,
+  // rows first, per step.
+  auto rowsFirstSequence = [&](Type stepValue, bool batched) {
+    auto type = cast<RankedTensorType>(stepValue);
+    SmallVector<int64_t> shape(type.getShape());
+    if (batched)
+      std::swap(shape[0], shape[1]);
+    shape.insert(shape.begin() + 1, steps);
+    return RankedTensorType::get(shape, type.getElementType());
+  };
+  for (auto &[k, c] : hoisted) {
+    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
+    outputTypes.push_back(
+        rowsFirstSequence(c.contraction->getOperand(0).getType(), batched));
+    outputTypes.push_back(
+        rowsFirstSequence(c.contraction->getResult(0).getType(), batched));
+  }
+  for (Value v : init)
+    finalTypes.push_back(v.getType());
+
+  auto backward = RecurrenceOp::create(
+      b, loc, outputTypes, finalTypes, inputs, init, op.getWeights(),
+      FormAttr(), b.getI64IntegerAttr(summedWeights.size()));
+  Block *body = new Block();
+  backward.getBody().push_back(body);
+  auto stepType = [](Type sequence) {
+    auto type = cast<RankedTensorType>(sequence);
+    SmallVector<int64_t> shape(type.getShape());
+    shape.erase(shape.begin() + 1);
+    return RankedTensorType::get(shape, type.getElementType());
+  };
+  for (Value v : inputs)
+    body->addArgument(stepType(v.getType()), loc);
+  for (Value v : init)
+    body->addArgument(v.getType(), loc);
+  for (Value w : op.getWeights())
+    body->addArgument(w.getType(), loc);
+  auto args = body->getArguments();
+  auto xArgs = args.take_front(numInputs);
+  auto sArgs = args.slice(numInputs, numStates);
+  auto dyArgs = args.slice(numInputs + numStates, seededOutputs.size());
+  unsigned stateBase = inputs.size();
+  auto dsArgs = args.slice(stateBase, numStates);
+  auto dwArgs = args.slice(stateBase + numStates, summedWeights.size());
+  auto wArgs = args.take_back(numWeights);
+
+  // The forward step, recomputed from the saved state.
+  OpBuilder bb = OpBuilder::atBlockEnd(body);
+  IRMapping mapping;
+  mapping.map(forwardArgs.take_front(numInputs), xArgs);
+  mapping.map(forwardArgs.slice(numInputs, numStates), sArgs);
+  mapping.map(forwardArgs.take_back(numWeights), wArgs);
+  SmallVector<Operation *> recomputed;
+  for (Operation &forwardOp : forwardBody.without_terminator())
+    recomputed.push_back(bb.clone(forwardOp, mapping));
+  auto forwardYield = cast<YieldOp>(forwardBody.getTerminator());
+
+  // Its reverse sweep; the hoisted weights' cotangents are not built here.
+  AdjointBuilder step(bb);
+  for (auto &[k, c] : hoisted) {
+    step.markInactive(wArgs[k]);
+    for (Operation *view : c.views)
+      step.markInactive(mapping.lookup(view->getResult(0)));
+  }
+  for (unsigned j = 0; j < numStates; ++j)
+    step.accumulate(mapping.lookupOrDefault(forwardYield.getOperand(j)),
+                    dsArgs[j], loc);
+  for (auto [k, m] : llvm::enumerate(seededOutputs))
+    step.accumulate(
+        mapping.lookupOrDefault(forwardYield.getOperand(numStates + m)),
+        dyArgs[k], loc);
+  if (failed(step.backpropagate(recomputed)))
+    return failure();
+  SmallVector<Value> yielded;
+  for (Value s : sArgs)
+    yielded.push_back(step.cotangentOrZeros(s, loc));
+  for (auto [k, index] : llvm::enumerate(summedWeights)) {
+    Value dw = step.cotangent(wArgs[index]);
+    yielded.push_back(dw ? addTensors(bb, loc, dwArgs[k], dw) : dwArgs[k]);
+  }
+  for (unsigned i : dInputs)
+    yielded.push_back(step.cotangentOrZeros(xArgs[i], loc));
+  for (auto &[k, c] : hoisted) {
+    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
+    Value lhs = mapping.lookup(c.contraction->getOperand(0));
+    Value product = mapping.lookup(c.contraction->getResult(0));
+    yielded.push_back(rowsFirst(bb, loc, lhs, batched));
+    yielded.push_back(
+        rowsFirst(bb, loc, step.cotangentOrZeros(product, loc), batched));
+  }
+  YieldOp::create(bb, loc, yielded);
+
+  // The cotangents of the forward operands.
+  for (auto [n, i] : llvm::enumerate(dInputs))
+    adjoints.accumulate(op.getInputs()[i],
+                        reverseTime(b, loc, backward.getOutputs()[n]), loc);
+  if (!op.getInit().empty())
+    for (unsigned j = 0; j < numStates; ++j)
+      adjoints.accumulate(op.getInit()[j], backward.getFinalStates()[j], loc);
+  for (auto [k, index] : llvm::enumerate(summedWeights))
+    adjoints.accumulate(op.getWeights()[index],
+                        backward.getFinalStates()[numStates + k], loc);
+  // A hoisted weight: one contraction over every row and step (the order
+  // of the steps does not matter to the sum), then back through its views.
+  for (auto [h, entry] : llvm::enumerate(hoisted)) {
+    auto &[k, c] = entry;
+    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
+    unsigned base = dInputs.size() + 2 * h;
+    Value dView =
+        contractOverSteps(b, loc, backward.getOutputs()[base],
+                          backward.getOutputs()[base + 1], batched);
+    IRMapping views;
+    views.map(forwardArgs[numInputs + numStates + k], op.getWeights()[k]);
+    SmallVector<Operation *> cloned;
+    for (Operation *view : c.views) {
+      if (auto transpose = dyn_cast<linalg::TransposeOp>(view)) {
+        // Its init is an empty tensor of the forward body: made anew.
+        Value t = transposeTensor(b, loc, views.lookup(transpose.getInput()),
+                                  transpose.getPermutation());
+        views.map(transpose.getResult()[0], t);
+        cloned.push_back(t.getDefiningOp());
+        continue;
+      }
+      cloned.push_back(b.clone(*view, views));
+    }
+    Value rhs = views.lookupOrDefault(c.contraction->getOperand(1));
+    adjoints.accumulate(rhs, dView, loc);
+    if (failed(adjoints.backpropagate(cloned)))
+      return failure();
+  }
+  return success();
+}
