@@ -1,6 +1,8 @@
 //===- AdjointBuilder.cpp - the reverse sweep and its helpers -------------===//
 #include "seqc/Differentiation/Adjoint.h"
 
+#include "lib/Differentiation/ScalarAdjoints.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -89,8 +91,7 @@ Value multiplyTensors(OpBuilder &b, Location loc, Value lhs, Value rhs,
                      [&](OpBuilder &nb, Location l, ValueRange s) -> Value {
                        if (isa<ComplexType>(s[0].getType())) {
                          Value r = conjugateRhs
-                                       ? Value(complex::ConjOp::create(nb, l,
-                                                                       s[1]))
+                                       ? conjugateScalar(nb, l, s[1])
                                        : s[1];
                          return complex::MulOp::create(nb, l, s[0], r);
                        }
@@ -104,7 +105,7 @@ Value conjugate(OpBuilder &b, Location loc, Value value) {
     return value;
   return elementwise(b, loc, type, {value},
                      [](OpBuilder &nb, Location l, ValueRange s) -> Value {
-                       return complex::ConjOp::create(nb, l, s[0]);
+                       return conjugateScalar(nb, l, s[0]);
                      });
 }
 

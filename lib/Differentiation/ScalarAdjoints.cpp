@@ -53,11 +53,7 @@ struct Scalars {
   }
   /// conj(x) for complex values, x itself for real ones (PyTorch's
   /// convention: the cotangent of x in y = a * x is conj(a) * dy).
-  Value conj(Value x) {
-    if (isa<ComplexType>(x.getType()))
-      return complex::ConjOp::create(b, loc, x);
-    return x;
-  }
+  Value conj(Value x) { return conjugateScalar(b, loc, x); }
   Value select(Value cond, Value x, Value y) {
     return arith::SelectOp::create(b, loc, cond, x, y);
   }
@@ -68,6 +64,16 @@ struct Scalars {
 };
 
 } // namespace
+
+Value conjugateScalar(OpBuilder &b, Location loc, Value x) {
+  auto type = dyn_cast<ComplexType>(x.getType());
+  if (!type)
+    return x;
+  Value re = complex::ReOp::create(b, loc, x);
+  Value im = complex::ImOp::create(b, loc, x);
+  Value negIm = arith::NegFOp::create(b, loc, im);
+  return complex::CreateOp::create(b, loc, type, re, negIm);
+}
 
 void accumulateScalar(OpBuilder &b, Location loc,
                       DenseMap<Value, Value> &cotangents, Value v, Value ct) {

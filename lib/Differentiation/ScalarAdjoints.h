@@ -19,6 +19,11 @@ llvm::LogicalResult
 backpropagateScalars(mlir::OpBuilder &b, llvm::ArrayRef<mlir::Operation *> ops,
                      llvm::DenseMap<mlir::Value, mlir::Value> &cotangents);
 
+/// conj(x) of a complex scalar, as re - i im (complex.conj has no lowering
+/// on the CPU path); x itself for a real one.
+mlir::Value conjugateScalar(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value x);
+
 /// `cotangents[v] += ct` for scalars (float or complex).
 void accumulateScalar(mlir::OpBuilder &b, mlir::Location loc,
                       llvm::DenseMap<mlir::Value, mlir::Value> &cotangents,

@@ -180,6 +180,7 @@ struct InsertSliceAdjoint
 } // namespace
 
 void registerTensorAdjoints(DialectRegistry &registry) {
+  registerElementwiseAdjoints(registry);
   registry.addExtension(+[](MLIRContext *context, arith::ArithDialect *) {
     arith::ConstantOp::attachInterface<NoInputCotangent<arith::ConstantOp>>(
         *context);

@@ -23,7 +23,10 @@ def t(shape):
     return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
-def case(seqc, kind, layers, activation="tanh"):
+def make_stack(kind, layers, activation="tanh"):
+    """torch's module with seeded weights and inputs, and the same stack as
+    a seqc model: (net, x, h0, c0, inputs as (name, array), model text,
+    names of its results)."""
     torch.manual_seed(7 + layers)
     module = {"elman": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
     extra = {"nonlinearity": activation} if kind == "elman" else {}
@@ -31,11 +34,6 @@ def case(seqc, kind, layers, activation="tanh"):
     x = torch.randn(B, T, I)
     h0 = torch.randn(layers, B, H)
     c0 = torch.randn(layers, B, H)
-    with torch.no_grad():
-        if kind == "lstm":
-            y, (hn, cn) = net(x, (h0, c0))
-        else:
-            y, hn = net(x, h0)
     g = GATES[kind]
     inputs = [("x", x.numpy())]
     args, lines, state_names = [], [], ["h", "c"] if kind == "lstm" else ["h"]
@@ -72,6 +70,16 @@ def case(seqc, kind, layers, activation="tanh"):
     text = "func.func @stack(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
         arg_text, ", ".join(return_types), "\n".join(lines), ", ".join(returns),
         ", ".join(return_types))
+    return net, x, h0, c0, inputs, text, returns
+
+
+def case(seqc, kind, layers, activation="tanh"):
+    net, x, h0, c0, inputs, text, returns = make_stack(kind, layers, activation)
+    with torch.no_grad():
+        if kind == "lstm":
+            y, (hn, cn) = net(x, (h0, c0))
+        else:
+            y, hn = net(x, h0)
     with tempfile.TemporaryDirectory() as tmp:
         model = os.path.join(tmp, "stack.mlir")
         with open(model, "w") as f:

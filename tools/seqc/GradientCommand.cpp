@@ -52,6 +52,19 @@ double randomNormal(std::mt19937_64 &rng) {
   return std::normal_distribution<double>(0.0, 1.0)(rng);
 }
 
+/// Half an ulp of 1 in a gradient stored as `type` (0 for f32, whose
+/// arithmetic error the check's base tolerance covers).
+double unitRoundoff(ElementType type) {
+  switch (type) {
+  case ElementType::bf16:
+    return 0x1p-8;
+  case ElementType::f16:
+    return 0x1p-11;
+  default:
+    return 0;
+  }
+}
+
 std::vector<HostTensor> buffersFor(TypeRange types) {
   std::vector<HostTensor> buffers;
   for (Type type : types) {
@@ -144,8 +157,14 @@ bool checkGradients(Program &program, const std::vector<HostTensor> &inputs,
                << llvm::format("%.0e", kStep) << "):\n";
   for (unsigned k = 0; k < kCheckDirections; ++k) {
     std::vector<ref::Tensor> plus, minus;
-    double directional = 0, magnitude = 0;
+    double directional = 0, tolerance = 1e-9;
     for (size_t i = 0; i < inputs.size(); ++i) {
+      // The f32 gradients' error grows with the magnitude of the terms
+      // summed into <grad, v>, not with their (possibly cancelling) sum.
+      // A 16-bit input's gradient is also rounded to its type: independent
+      // roundings of at most u each, which add up like a random walk (four
+      // standard deviations).
+      double magnitude = 0, squares = 0;
       ref::Tensor x = eval::toReference(inputs[i]);
       ref::Tensor p = x, m = x;
       for (int64_t e = 0; e < x.numElements(); ++e) {
@@ -154,7 +173,10 @@ bool checkGradients(Program &program, const std::vector<HostTensor> &inputs,
         m.data[e] -= kStep * v;
         directional += gradients[i].get(e) * v;
         magnitude += std::fabs(gradients[i].get(e) * v);
+        squares += gradients[i].get(e) * v * gradients[i].get(e) * v;
       }
+      tolerance += 1e-5 * magnitude +
+                   4 * unitRoundoff(inputs[i].type) * std::sqrt(squares);
       plus.push_back(std::move(p));
       minus.push_back(std::move(m));
     }
@@ -166,9 +188,6 @@ bool checkGradients(Program &program, const std::vector<HostTensor> &inputs,
       return false;
     }
     double difference = (*lossPlus - *lossMinus) / (2 * kStep);
-    // The f32 gradients' error grows with the magnitude of the terms summed
-    // into <grad, v>, not with their (possibly cancelling) sum.
-    double tolerance = 1e-4 * magnitude + 1e-9;
     bool pass = std::isfinite(directional) &&
                 std::fabs(directional - difference) <= tolerance;
     allPass &= pass;

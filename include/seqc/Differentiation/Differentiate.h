@@ -40,6 +40,8 @@ std::string backwardFunctionName(llvm::StringRef function);
 /// Attaches the derivative rules of the upstream ops (arith, tensor,
 /// linalg); the seq primitives' rules are attached by their families.
 void registerTensorAdjoints(mlir::DialectRegistry &registry);
+/// The same scalar rules for arith/math ops applied to whole tensors.
+void registerElementwiseAdjoints(mlir::DialectRegistry &registry);
 void attachGenericAdjoint(mlir::MLIRContext &context);
 
 } // namespace seqc::ad

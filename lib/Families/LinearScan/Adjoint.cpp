@@ -76,9 +76,11 @@ LogicalResult families::buildLinearScanAdjoint(LinearScanOp op,
   Value reverseDecays = reverseTime(b, loc, conjugate(b, loc, shifted));
   Value reverseInputs =
       reverseTime(b, loc, gh ? gh : zerosOf(b, loc, hType));
+  // A form written on the forward scan is the backward scan's too (the
+  // same shapes, the same trade-offs); otherwise seq-select-form chooses.
   auto reverse = LinearScanOp::create(
       b, loc, hType, op.getFinalState().getType(), reverseDecays,
-      reverseInputs, gF, FormAttr());
+      reverseInputs, gF, op.getFormAttr());
   Value lambda = reverseTime(b, loc, reverse.getH());
 
   adjoints.accumulate(op.getB(),

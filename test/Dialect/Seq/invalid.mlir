@@ -917,3 +917,47 @@ func.func @linear_scan_chunkwise_too_long(%a: tensor<1x2048x4xf32>) {
   %h, %last = seq.linear_scan %a, %a {form = #seq.form<chunkwise, chunk_size = 512>} : (tensor<1x2048x4xf32>, tensor<1x2048x4xf32>) -> (tensor<1x2048x4xf32>, tensor<1x4xf32>)
   return
 }
+
+// -----
+
+func.func @recurrence_too_many_accumulators(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>) {
+  // expected-error @+1 {{declares 2 accumulators but has 1 states}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) init(%h0 : tensor<2x4xf32>) attributes {accumulators = 2 : i64} -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_accumulator_without_init(%x: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{needs init values: its accumulators have no implicit zero shape}}
+  %h, %sum = seq.recurrence ins(%x : tensor<2x8x4xf32>) attributes {accumulators = 1 : i64} -> final (tensor<2x4xf32>, tensor<4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %acc: tensor<4xf32>):
+    seq.yield %s, %acc : tensor<2x4xf32>, tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_state_not_batch_led(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>, %a0: tensor<4xf32>) {
+  // expected-error @+1 {{state #1 must lead with the batch dimension B = 2, got [4]}}
+  %h, %sum = seq.recurrence ins(%x : tensor<2x8x4xf32>) init(%h0, %a0 : tensor<2x4xf32>, tensor<4xf32>) -> final (tensor<2x4xf32>, tensor<4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %acc: tensor<4xf32>):
+    seq.yield %s, %acc : tensor<2x4xf32>, tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @recurrence_negative_accumulators(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>) {
+  // expected-error @+1 {{attribute 'accumulators' failed to satisfy constraint: 64-bit signless integer attribute whose value is non-negative}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) init(%h0 : tensor<2x4xf32>) attributes {accumulators = -1 : i64} -> final (tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    seq.yield %s : tensor<2x4xf32>
+  }
+  return
+}

@@ -254,3 +254,17 @@ func.func @discardable_attributes() {
   } {seq.time_loop = #seq.form<sequential, variant = fused, state_terms = 2, units_per_block = 8>}
   return {seq.gpu_kernel = #seq.gpu_kernel<grid_barrier_reset>, seq.kernel_prefix = "f_scan0", seq.tuned}
 }
+
+// A recurrence with an accumulator state (a backward recurrence's weight
+// cotangent): not batch-led, with init.
+// CHECK-LABEL: func.func @recurrence_accumulator
+// CHECK: seq.recurrence ins(%{{.*}} : tensor<2x8x4xf32>) init(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<4x4xf32>) attributes {accumulators = 1 : i64} -> (tensor<2x8x4xf32>) final(tensor<2x4xf32>, tensor<4x4xf32>)
+func.func @recurrence_accumulator(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>, %a0: tensor<4x4xf32>)
+    -> (tensor<2x8x4xf32>, tensor<4x4xf32>) {
+  %ys, %h, %sum = seq.recurrence ins(%x : tensor<2x8x4xf32>) init(%h0, %a0 : tensor<2x4xf32>, tensor<4x4xf32>)
+      attributes {accumulators = 1 : i64} -> (tensor<2x8x4xf32>) final (tensor<2x4xf32>, tensor<4x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>, %acc: tensor<4x4xf32>):
+    seq.yield %s, %acc, %xt : tensor<2x4xf32>, tensor<4x4xf32>, tensor<2x4xf32>
+  }
+  return %ys, %sum : tensor<2x8x4xf32>, tensor<4x4xf32>
+}

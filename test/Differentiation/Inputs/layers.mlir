@@ -1,0 +1,30 @@
+// Small instances of the layer families whose gradients seqc builds, for
+// `seqc run --grad --check` (layers.test).
+
+func.func @mamba(%u: tensor<2x9x8xf32>, %a_log: tensor<8x4xf32>, %x_proj: tensor<8x10xf32>,
+                 %dt_proj: tensor<2x8xf32>, %dt_bias: tensor<8xf32>, %d: tensor<8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x8x4xf32>) {
+  %y, %h = seqnn.mamba %u, %a_log, %x_proj, %dt_proj, %dt_bias, %d
+      : (tensor<2x9x8xf32>, tensor<8x4xf32>, tensor<8x10xf32>, tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x8x4xf32>)
+  return %y, %h : tensor<2x9x8xf32>, tensor<2x8x4xf32>
+}
+
+func.func @rglru(%x: tensor<2x9x8xf32>, %w_a: tensor<8x8xf32>, %b_a: tensor<8xf32>,
+                 %w_x: tensor<8x8xf32>, %b_x: tensor<8xf32>, %lambda: tensor<8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x8xf32>) {
+  %y, %h = seqnn.rglru %x, %w_a, %b_a, %w_x, %b_x, %lambda
+      : (tensor<2x9x8xf32>, tensor<8x8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x8xf32>)
+  return %y, %h : tensor<2x9x8xf32>, tensor<2x8xf32>
+}
+
+func.func @slstm(%x: tensor<2x9x6xf32>, %w: tensor<6x32xf32>, %r: tensor<2x4x16xf32>,
+                 %bias: tensor<32xf32>, %recurrent_bias: tensor<32xf32>, %h0: tensor<2x8xf32>,
+                 %c0: tensor<2x8xf32>, %n0: tensor<2x8xf32>, %m0: tensor<2x8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>) {
+  %y, %h, %c, %n, %m = seqnn.slstm %x, %w, %r bias %bias recurrent_bias %recurrent_bias init(%h0, %c0, %n0, %m0) {heads = 2}
+      : (tensor<2x9x6xf32>, tensor<6x32xf32>, tensor<2x4x16xf32>, tensor<32xf32>, tensor<32xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>)
+  return %y, %h, %c, %n, %m : tensor<2x9x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>
+}
