@@ -159,8 +159,7 @@ Value reverseTime(OpBuilder &b, Location loc, Value sequence) {
       .getResult(0);
 }
 
-/// `tensor[:, t0 : t0 + count]` of a [B, T, ...] sequence.
-static Value timeRange(OpBuilder &b, Location loc, Value sequence, int64_t t0,
+Value sliceTime(OpBuilder &b, Location loc, Value sequence, int64_t t0,
                        int64_t count) {
   auto type = cast<RankedTensorType>(sequence.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
@@ -172,9 +171,23 @@ static Value timeRange(OpBuilder &b, Location loc, Value sequence, int64_t t0,
                                         strides);
 }
 
-/// Writes `part` ([B, count, ...], or [B, ...] when `dropTime`) into
-/// `sequence` at time `t0`.
-static Value insertTimeRange(OpBuilder &b, Location loc, Value part,
+Value timeStep(OpBuilder &b, Location loc, Value sequence, int64_t t) {
+  auto type = cast<RankedTensorType>(sequence.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
+      sizes, strides(type.getRank(), b.getIndexAttr(1));
+  offsets[1] = b.getIndexAttr(t);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    sizes.push_back(b.getIndexAttr(d == 1 ? 1 : type.getDimSize(d)));
+    if (d != 1)
+      shape.push_back(type.getDimSize(d));
+  }
+  auto stepType = RankedTensorType::get(shape, type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, stepType, sequence, offsets,
+                                        sizes, strides);
+}
+
+Value insertTime(OpBuilder &b, Location loc, Value part,
                              Value sequence, int64_t t0, int64_t count) {
   auto type = cast<RankedTensorType>(sequence.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
@@ -194,9 +207,9 @@ Value statesBeforeEachStep(OpBuilder &b, Location loc, Value init,
                             b, loc, type.getShape(), type.getElementType()))
                       : zerosOf(b, loc, type);
   if (init)
-    result = insertTimeRange(b, loc, init, result, 0, 1);
+    result = insertTime(b, loc, init, result, 0, 1);
   if (steps > 1)
-    result = insertTimeRange(b, loc, timeRange(b, loc, after, 0, steps - 1),
+    result = insertTime(b, loc, sliceTime(b, loc, after, 0, steps - 1),
                              result, 1, steps - 1);
   return result;
 }

@@ -97,6 +97,17 @@ mlir::Value transposeTensor(mlir::OpBuilder &b, mlir::Location loc,
 /// `sequence` ([B, T, ...]) with its time dimension reversed.
 mlir::Value reverseTime(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value sequence);
+/// `sequence[:, t0 : t0 + count]` of a [B, T, ...] sequence.
+mlir::Value sliceTime(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value sequence, int64_t t0, int64_t count);
+/// `sequence[:, t]` as [B, ...].
+mlir::Value timeStep(mlir::OpBuilder &b, mlir::Location loc,
+                     mlir::Value sequence, int64_t t);
+/// `sequence` with `part` ([B, count, ...], or [B, ...] for count 1)
+/// written at time t0.
+mlir::Value insertTime(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value part, mlir::Value sequence, int64_t t0,
+                       int64_t count);
 /// The states a recurrence starts each step from: `init` ([B, ...], zeros
 /// when null) then `after[:, 0 .. T-2]`, from the states `after` each step
 /// ([B, T, ...]).

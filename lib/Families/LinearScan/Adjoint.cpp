@@ -24,23 +24,6 @@ using namespace seqc;
 using namespace seqc::seq;
 using namespace seqc::ad;
 
-/// `sequence[:, t]` ([B, T, ...] -> [B, ...]).
-static Value timeSlice(OpBuilder &b, Location loc, Value sequence, int64_t t) {
-  auto type = cast<RankedTensorType>(sequence.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
-      sizes, strides(type.getRank(), b.getIndexAttr(1));
-  offsets[1] = b.getIndexAttr(t);
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    sizes.push_back(b.getIndexAttr(d == 1 ? 1 : type.getDimSize(d)));
-    if (d != 1)
-      shape.push_back(type.getDimSize(d));
-  }
-  auto sliceType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, sliceType, sequence, offsets,
-                                        sizes, strides);
-}
-
 LogicalResult families::buildLinearScanAdjoint(LinearScanOp op,
                                                AdjointBuilder &adjoints) {
   Location loc = op.getLoc();
@@ -60,19 +43,9 @@ LogicalResult families::buildLinearScanAdjoint(LinearScanOp op,
   // type, time-reversed.
   Value a = castElements(b, loc, op.getA(), stateElement);
   Value shifted = onesOf(b, loc, hType);
-  if (steps > 1) {
-    SmallVector<OpFoldResult> offsets(hType.getRank(), b.getIndexAttr(0)),
-        sizes, strides(hType.getRank(), b.getIndexAttr(1));
-    for (int64_t d = 0; d < hType.getRank(); ++d)
-      sizes.push_back(
-          b.getIndexAttr(d == 1 ? steps - 1 : hType.getDimSize(d)));
-    SmallVector<OpFoldResult> from(offsets);
-    from[1] = b.getIndexAttr(1);
-    Value later =
-        tensor::ExtractSliceOp::create(b, loc, a, from, sizes, strides);
-    shifted = tensor::InsertSliceOp::create(b, loc, later, shifted, offsets,
-                                            sizes, strides);
-  }
+  if (steps > 1)
+    shifted = insertTime(b, loc, sliceTime(b, loc, a, 1, steps - 1), shifted,
+                         0, steps - 1);
   Value reverseDecays = reverseTime(b, loc, conjugate(b, loc, shifted));
   Value reverseInputs =
       reverseTime(b, loc, gh ? gh : zerosOf(b, loc, hType));
@@ -93,7 +66,7 @@ LogicalResult families::buildLinearScanAdjoint(LinearScanOp op,
                       loc);
   if (Value init = op.getInit()) {
     // lambda_0 is the reverse scan's final state.
-    Value a0 = conjugate(b, loc, timeSlice(b, loc, a, 0));
+    Value a0 = conjugate(b, loc, timeStep(b, loc, a, 0));
     Value dinit = multiplyTensors(b, loc, a0, reverse.getFinalState());
     adjoints.accumulate(init, dinit, loc);
   }

@@ -49,7 +49,8 @@ void seqc::families::registerScanFamily(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, SeqDialect *) {
     using namespace seqc::families;
     ScanOp::attachInterface<Lowering, CostModelOf<ScanOp, addScanFormModels>,
-                            ReferenceOf<ScanOp, evaluateScan>>(
+                            ReferenceOf<ScanOp, evaluateScan>,
+                            AdjointOf<ScanOp, buildScanAdjoint>>(
         *context);
   });
 }

@@ -17,6 +17,10 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+namespace seqc::ad {
+class AdjointBuilder;
+} // namespace seqc::ad
+
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
@@ -36,6 +40,9 @@ void addScanFormModels(seq::ScanOp op, const autotune::HardwareModel &target,
 /// generic).
 llvm::LogicalResult evaluateScan(seq::ScanOp op,
                                  eval::ReferenceEvaluator &evaluator);
+
+/// Its derivative rule (Adjoint.cpp; seq-differentiate).
+llvm::LogicalResult buildScanAdjoint(seq::ScanOp op, ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.scan (lib/Families/Families.cpp).
 void registerScanFamily(mlir::DialectRegistry &registry);

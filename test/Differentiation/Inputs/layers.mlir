@@ -28,3 +28,23 @@ func.func @slstm(%x: tensor<2x9x6xf32>, %w: tensor<6x32xf32>, %r: tensor<2x4x16x
       -> (tensor<2x9x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>)
   return %y, %h, %c, %n, %m : tensor<2x9x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>
 }
+
+func.func @lru(%x: tensor<2x9x8xf32>, %nu_log: tensor<4xf32>, %theta_log: tensor<4xf32>,
+               %gamma_log: tensor<4xf32>, %b_re: tensor<8x4xf32>, %b_im: tensor<8x4xf32>,
+               %c_re: tensor<4x8xf32>, %c_im: tensor<4x8xf32>, %d: tensor<8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+  %y, %h_re, %h_im = seqnn.lru %x, %nu_log, %theta_log, %gamma_log, %b_re, %b_im, %c_re, %c_im, %d
+      : (tensor<2x9x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x4xf32>, tensor<2x4xf32>)
+  return %y, %h_re, %h_im : tensor<2x9x8xf32>, tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+func.func @s4d(%x: tensor<2x9x8xf32>, %log_dt: tensor<8xf32>, %a_real_log: tensor<8x4xf32>,
+               %a_imag: tensor<8x4xf32>, %b_re: tensor<8x4xf32>, %b_im: tensor<8x4xf32>,
+               %c_re: tensor<8x4xf32>, %c_im: tensor<8x4xf32>, %d: tensor<8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x8x4xf32>, tensor<2x8x4xf32>) {
+  %y, %h_re, %h_im = seqnn.s4d %x, %log_dt, %a_real_log, %a_imag, %b_re, %b_im, %c_re, %c_im, %d
+      : (tensor<2x9x8xf32>, tensor<8xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x8x4xf32>, tensor<2x8x4xf32>)
+  return %y, %h_re, %h_im : tensor<2x9x8xf32>, tensor<2x8x4xf32>, tensor<2x8x4xf32>
+}
