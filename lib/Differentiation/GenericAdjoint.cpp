@@ -37,6 +37,10 @@ namespace {
 struct CotangentMap {
   AffineMap map;
   SmallVector<std::pair<unsigned, int64_t>> fixed;
+  /// Results `d floordiv c` (an operand shared by groups of c along loop
+  /// d, as Mamba-2's grouped heads): the position among `map`'s results,
+  /// and c. The cotangent is computed along d and summed over each group.
+  SmallVector<std::pair<unsigned, int64_t>> grouped;
   bool coversAllLoops() const {
     return map.getNumResults() == map.getNumDims();
   }
@@ -48,6 +52,17 @@ FailureOr<CotangentMap> cotangentMapOf(AffineMap map, MLIRContext *context) {
   for (auto [i, expr] : llvm::enumerate(map.getResults())) {
     if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
       result.fixed.push_back({unsigned(i), constant.getValue()});
+      continue;
+    }
+    if (auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+        binary && binary.getKind() == AffineExprKind::FloorDiv &&
+        isa<AffineDimExpr>(binary.getLHS()) &&
+        isa<AffineConstantExpr>(binary.getRHS()) &&
+        cast<AffineConstantExpr>(binary.getRHS()).getValue() > 0) {
+      result.grouped.push_back(
+          {unsigned(kept.size()),
+           cast<AffineConstantExpr>(binary.getRHS()).getValue()});
+      kept.push_back(binary.getLHS());
       continue;
     }
     if (!isa<AffineDimExpr>(expr))
@@ -81,6 +96,54 @@ bool accumulatesAdditively(linalg::GenericOp generic) {
       return false;
   }
   return true;
+}
+
+/// `tensor` with dimension `position` (of size n c) summed over each group
+/// of c consecutive entries: size n.
+Value sumGroups(OpBuilder &b, Location loc, Value tensor, unsigned position,
+                int64_t factor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> expandedShape, reducedShape;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    int64_t size = type.getDimSize(d);
+    if (d == position) {
+      groups.push_back({int64_t(expandedShape.size()),
+                        int64_t(expandedShape.size()) + 1});
+      expandedShape.push_back(size / factor);
+      expandedShape.push_back(factor);
+      reducedShape.push_back(size / factor);
+      continue;
+    }
+    groups.push_back({int64_t(expandedShape.size())});
+    expandedShape.push_back(size);
+    reducedShape.push_back(size);
+  }
+  Value expanded = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(expandedShape, type.getElementType()),
+      tensor, groups);
+  unsigned rank = expandedShape.size();
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (unsigned d = 0; d < rank; ++d) {
+    bool summed = d == position + 1;
+    iterators.push_back(summed ? utils::IteratorType::reduction
+                               : utils::IteratorType::parallel);
+    if (!summed)
+      outExprs.push_back(b.getAffineDimExpr(d));
+  }
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, outExprs,
+                                                b.getContext())};
+  auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, reducedType, expanded, zerosOf(b, loc, reducedType), maps,
+             iterators,
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               Value sum = arith::AddFOp::create(nb, nl, args[1], args[0]);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
 }
 
 struct GenericAdjoint
@@ -224,7 +287,10 @@ struct GenericAdjoint
     for (auto [target, result] : llvm::zip(targets, backward.getResults())) {
       Value operand = target.operand->get();
       auto operandType = cast<RankedTensorType>(operand.getType());
-      Value ct = result;
+      Value summed = result;
+      for (auto [position, factor] : target.map.grouped)
+        summed = sumGroups(b, loc, summed, position, factor);
+      Value ct = summed;
       if (!target.map.fixed.empty()) {
         // Written into zeros at the constant positions (a rank-reducing
         // insert_slice drops those unit dims).
@@ -238,10 +304,10 @@ struct GenericAdjoint
           offsets[position] = b.getIndexAttr(value);
           sizes[position] = b.getIndexAttr(1);
         }
-        ct = tensor::InsertSliceOp::create(b, loc, result,
+        ct = tensor::InsertSliceOp::create(b, loc, summed,
                                            zerosOf(b, loc, operandType),
                                            offsets, sizes, strides);
-      } else if (result.getType() != operandType) {
+      } else if (summed.getType() != operandType) {
         return generic.emitOpError("has no derivative rule for operand #")
                << target.operand->getOperandNumber()
                << " (its map does not index it in order)";

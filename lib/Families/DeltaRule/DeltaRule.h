@@ -18,6 +18,10 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+namespace seqc::ad {
+class AdjointBuilder;
+} // namespace seqc::ad
+
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
@@ -39,6 +43,9 @@ llvm::LogicalResult evaluateDeltaRule(seq::DeltaRuleOp op,
                                       eval::ReferenceEvaluator &evaluator);
 eval::InputRole deltaRuleInputRole(seq::DeltaRuleOp op,
                                    mlir::OpOperand &operand);
+
+/// Its derivative rule (Adjoint.cpp; seq-differentiate).
+llvm::LogicalResult buildDeltaRuleAdjoint(seq::DeltaRuleOp op, ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.delta_rule (lib/Families/Families.cpp).
 void registerDeltaRuleFamily(mlir::DialectRegistry &registry);

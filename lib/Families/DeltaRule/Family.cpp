@@ -44,7 +44,8 @@ void seqc::families::registerDeltaRuleFamily(DialectRegistry &registry) {
     using namespace seqc::families;
     DeltaRuleOp::attachInterface<
         Lowering, CostModelOf<DeltaRuleOp, addDeltaRuleFormModels>,
-        ReferenceOf<DeltaRuleOp, evaluateDeltaRule, deltaRuleInputRole>>(
+        ReferenceOf<DeltaRuleOp, evaluateDeltaRule, deltaRuleInputRole>,
+        AdjointOf<DeltaRuleOp, buildDeltaRuleAdjoint>>(
         *context);
   });
 }

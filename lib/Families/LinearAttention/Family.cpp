@@ -46,6 +46,7 @@ void seqc::families::registerLinearAttentionFamily(DialectRegistry &registry) {
     LinearAttentionOp::attachInterface<
         Lowering, CostModelOf<LinearAttentionOp, addLinearAttentionFormModels>,
         ReferenceOf<LinearAttentionOp, evaluateLinearAttention,
-                    linearAttentionInputRole>>(*context);
+                    linearAttentionInputRole>,
+        AdjointOf<LinearAttentionOp, buildLinearAttentionAdjoint>>(*context);
   });
 }

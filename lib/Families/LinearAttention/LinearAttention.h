@@ -18,6 +18,10 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+namespace seqc::ad {
+class AdjointBuilder;
+} // namespace seqc::ad
+
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
@@ -42,6 +46,9 @@ evaluateLinearAttention(seq::LinearAttentionOp op,
                         eval::ReferenceEvaluator &evaluator);
 eval::InputRole linearAttentionInputRole(seq::LinearAttentionOp op,
                                          mlir::OpOperand &operand);
+
+/// Its derivative rule (Adjoint.cpp; seq-differentiate).
+llvm::LogicalResult buildLinearAttentionAdjoint(seq::LinearAttentionOp op, ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.linear_attention (lib/Families/Families.cpp).
 void registerLinearAttentionFamily(mlir::DialectRegistry &registry);

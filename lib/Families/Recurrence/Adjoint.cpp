@@ -397,3 +397,38 @@ LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
   }
   return success();
 }
+
+LogicalResult families::differentiateAsRecurrence(Operation *op,
+                                                  ValueRange inputs,
+                                                  Value init, StepBuilder step,
+                                                  AdjointBuilder &adjoints) {
+  Location loc = op->getLoc();
+  Value output = op->getResult(0), final = op->getResult(1);
+  OpBuilder b(op);
+  SmallVector<Value> inits;
+  if (init)
+    inits.push_back(init);
+  auto recurrence = RecurrenceOp::create(
+      b, loc, TypeRange{output.getType()}, TypeRange{final.getType()}, inputs,
+      inits, ValueRange{}, FormAttr(), b.getI64IntegerAttr(0));
+  Block *body = new Block();
+  recurrence.getBody().push_back(body);
+  for (Value v : inputs) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.erase(shape.begin() + 1);
+    body->addArgument(RankedTensorType::get(shape, type.getElementType()),
+                      loc);
+  }
+  body->addArgument(final.getType(), loc);
+  OpBuilder bb = OpBuilder::atBlockEnd(body);
+  auto [next, stepOutput] = step(bb, loc, body->getArguments().drop_back(),
+                                 body->getArguments().back());
+  YieldOp::create(bb, loc, ValueRange{next, stepOutput});
+  output.replaceAllUsesWith(recurrence.getOutputs()[0]);
+  final.replaceAllUsesWith(recurrence.getFinalStates()[0]);
+  adjoints.transfer(output, recurrence.getOutputs()[0]);
+  adjoints.transfer(final, recurrence.getFinalStates()[0]);
+  op->erase();
+  return buildRecurrenceAdjoint(recurrence, adjoints);
+}

@@ -48,3 +48,47 @@ func.func @s4d(%x: tensor<2x9x8xf32>, %log_dt: tensor<8xf32>, %a_real_log: tenso
       -> (tensor<2x9x8xf32>, tensor<2x8x4xf32>, tensor<2x8x4xf32>)
   return %y, %h_re, %h_im : tensor<2x9x8xf32>, tensor<2x8x4xf32>, tensor<2x8x4xf32>
 }
+
+func.func @gla(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: tensor<8x8xf32>, %w_v: tensor<8x8xf32>,
+               %w_gate_down: tensor<8x2xf32>, %w_gate_up: tensor<2x8xf32>, %gate_bias: tensor<8xf32>,
+               %w_o: tensor<8x8xf32>) -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>) {
+  %y, %s = seqnn.gla %x, %w_q, %w_k, %w_v, %w_gate_down, %w_gate_up, %gate_bias, %w_o {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x2xf32>, tensor<2x8xf32>, tensor<8xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>)
+  return %y, %s : tensor<2x9x8xf32>, tensor<2x2x4x4xf32>
+}
+
+func.func @retnet(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: tensor<8x8xf32>, %w_v: tensor<8x8xf32>,
+                  %w_o: tensor<8x8xf32>) -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>) {
+  %y, %s = seqnn.retnet %x, %w_q, %w_k, %w_v, %w_o {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>)
+  return %y, %s : tensor<2x9x8xf32>, tensor<2x2x4x4xf32>
+}
+
+func.func @mamba2(%x: tensor<2x9x8xf32>, %w_b: tensor<8x4xf32>, %w_c: tensor<8x4xf32>, %w_x: tensor<8x8xf32>,
+                  %w_dt: tensor<8x2xf32>, %dt_bias: tensor<2xf32>, %a_log: tensor<2xf32>, %d: tensor<2xf32>,
+                  %w_o: tensor<8x8xf32>) -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>) {
+  %y, %s = seqnn.mamba2 %x, %w_b, %w_c, %w_x, %w_dt, %dt_bias, %a_log, %d, %w_o {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x8xf32>, tensor<8x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>)
+  return %y, %s : tensor<2x9x8xf32>, tensor<2x2x4x4xf32>
+}
+
+func.func @deltanet(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: tensor<8x8xf32>, %w_v: tensor<8x8xf32>,
+                    %w_beta: tensor<8x2xf32>, %w_o: tensor<8x8xf32>) -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>) {
+  %y, %s = seqnn.deltanet %x, %w_q, %w_k, %w_v, %w_beta, %w_o allow_negative_eigenvalues {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x2xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>)
+  return %y, %s : tensor<2x9x8xf32>, tensor<2x2x4x4xf32>
+}
+
+func.func @gated_deltanet(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: tensor<8x8xf32>,
+                          %w_v: tensor<8x8xf32>, %w_beta: tensor<8x2xf32>, %w_a: tensor<8x2xf32>,
+                          %a_log: tensor<2xf32>, %dt_bias: tensor<2xf32>, %w_o: tensor<8x8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>) {
+  %y, %s = seqnn.gated_deltanet %x, %w_q, %w_k, %w_v, %w_beta, %w_a, %a_log, %dt_bias, %w_o {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x2xf32>, tensor<8x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>)
+  return %y, %s : tensor<2x9x8xf32>, tensor<2x2x4x4xf32>
+}

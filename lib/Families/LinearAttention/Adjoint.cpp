@@ -1,0 +1,47 @@
+//===- Adjoint.cpp - the derivative rule of seq.linear_attention ----------===//
+//
+// For now by its sequential definition: the op becomes, in the forward
+// computation, the recurrence S_t = diag(exp g_t) S_{t-1} + k_t v_t^T,
+// o_t = scale S_t^T q_t over tensors, which is then differentiated like
+// any recurrence (backpropagation through time with the step recomputed,
+// the matrix state of every step kept). Exact for every gate kind, but it
+// keeps T matrix states and runs one step at a time: the chunkwise backward
+// of the GLA paper (reverse chunk recurrence of dS, intra-chunk matmuls, the
+// gate cotangents by cumulative sums) is not built yet.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Families/LinearAttention/LinearAttention.h"
+#include "lib/Families/Recurrence/Recurrence.h"
+
+#include "seqc/Differentiation/MatrixStateSteps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::seq;
+
+LogicalResult families::buildLinearAttentionAdjoint(LinearAttentionOp op,
+                                                    ad::AdjointBuilder &adjoints) {
+  auto qType = cast<RankedTensorType>(op.getQ().getType());
+  double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
+                                   : 1.0 / std::sqrt(double(qType.getDimSize(3)));
+  Type outputElement =
+      cast<RankedTensorType>(op.getOutput().getType()).getElementType();
+  SmallVector<Value> inputs = {op.getQ(), op.getK(), op.getV()};
+  bool gated = op.getGate() != nullptr;
+  if (gated)
+    inputs.push_back(op.getGate());
+  return differentiateAsRecurrence(
+      op, inputs, op.getInit(),
+      [&](OpBuilder &b, Location loc, ValueRange step, Value state)
+          -> std::pair<Value, Value> {
+        Value next = ad::matrixStateUpdate(b, loc, state, step[1], step[2],
+                                           gated ? step[3] : Value(),
+                                           /*beta=*/Value(),
+                                           /*deltaRule=*/false);
+        return {next, ad::matrixStateReadout(b, loc, next, step[0], scale,
+                                             outputElement)};
+      },
+      adjoints);
+}
