@@ -39,3 +39,8 @@ try:
     config.available_features.add("cuda-driver")
 except OSError:
     pass
+
+# The sanitizer build (scripts/sanitize.sh): ASan reserves terabytes of
+# shadow address space, so tests that cap the address space cannot run.
+if "address" in getattr(config, "seqc_sanitize", ""):
+    config.available_features.add("asan")

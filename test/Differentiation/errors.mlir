@@ -23,13 +23,21 @@ func.func private @taken_fwd()
 
 // -----
 
-func.func @no_rule(%q: tensor<1x4x2x8xf32>, %k: tensor<1x4x2x8xf32>, %v: tensor<1x4x2x8xf32>,
-                   %kc: tensor<1x3x2x8xf32>, %vc: tensor<1x3x2x8xf32>) -> tensor<1x4x2x8xf32> {
-  // expected-error @+2 {{'seq.softmax_attention' op has no derivative rule, so gradients cannot flow through it}}
+func.func @no_rule(%x: tensor<2x8xf32>, %y: tensor<2x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+2 {{'tensor.concat' op has no derivative rule, so gradients cannot flow through it}}
   // expected-note @+1 {{seq-differentiate knows the seq primitives}}
-  %o, %k2, %v2 = seq.softmax_attention %q, %k, %v init(%kc, %vc)
-      : (tensor<1x4x2x8xf32>, tensor<1x4x2x8xf32>, tensor<1x4x2x8xf32>, tensor<1x3x2x8xf32>, tensor<1x3x2x8xf32>)
-      -> (tensor<1x4x2x8xf32>, tensor<1x7x2x8xf32>, tensor<1x7x2x8xf32>)
+  %z = tensor.concat dim(0) %x, %y : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<4x8xf32>
+  return %z : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @aaren(%q: tensor<1x2x8xf32>, %k: tensor<1x4x2x8xf32>, %v: tensor<1x4x2x8xf32>)
+    -> tensor<1x4x2x8xf32> {
+  // expected-error @+1 {{'seq.softmax_attention' op has no derivative rule for a time-invariant query (Aaren's form) yet}}
+  %o, %m, %u, %w = seq.softmax_attention %q, %k, %v
+      : (tensor<1x2x8xf32>, tensor<1x4x2x8xf32>, tensor<1x4x2x8xf32>)
+      -> (tensor<1x4x2x8xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x8xf32>)
   return %o : tensor<1x4x2x8xf32>
 }
 

@@ -57,6 +57,7 @@ void seqc::families::registerSoftmaxAttentionFamily(DialectRegistry &registry) {
         Lowering,
         CostModelOf<SoftmaxAttentionOp, addSoftmaxAttentionFormModels>,
         ReferenceOf<SoftmaxAttentionOp, evaluateSoftmaxAttention,
-                    softmaxAttentionInputRole>>(*context);
+                    softmaxAttentionInputRole>,
+        AdjointOf<SoftmaxAttentionOp, buildSoftmaxAttentionAdjoint>>(*context);
   });
 }

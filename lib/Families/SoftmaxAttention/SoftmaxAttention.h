@@ -17,6 +17,10 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+namespace seqc::ad {
+class AdjointBuilder;
+} // namespace seqc::ad
+
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
@@ -42,6 +46,9 @@ evaluateSoftmaxAttention(seq::SoftmaxAttentionOp op,
                          eval::ReferenceEvaluator &evaluator);
 eval::InputRole softmaxAttentionInputRole(seq::SoftmaxAttentionOp op,
                                           mlir::OpOperand &operand);
+
+/// Its derivative rule (Adjoint.cpp; seq-differentiate).
+llvm::LogicalResult buildSoftmaxAttentionAdjoint(seq::SoftmaxAttentionOp op, ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.softmax_attention (lib/Families/Families.cpp).
 void registerSoftmaxAttentionFamily(mlir::DialectRegistry &registry);

@@ -92,3 +92,12 @@ func.func @gated_deltanet(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: te
       -> (tensor<2x9x8xf32>, tensor<2x2x4x4xf32>)
   return %y, %s : tensor<2x9x8xf32>, tensor<2x2x4x4xf32>
 }
+
+func.func @attention(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: tensor<8x8xf32>,
+                     %w_v: tensor<8x8xf32>, %w_o: tensor<8x8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x9x2x4xf32>, tensor<2x9x2x4xf32>) {
+  %y, %kc, %vc = seqnn.attention %x, %w_q, %w_k, %w_v, %w_o {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x9x2x4xf32>, tensor<2x9x2x4xf32>)
+  return %y, %kc, %vc : tensor<2x9x8xf32>, tensor<2x9x2x4xf32>, tensor<2x9x2x4xf32>
+}
