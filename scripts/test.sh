@@ -14,15 +14,25 @@ echo "== lit regression suite =="
 /usr/lib/llvm-22/bin/lit -sv "$BUILD/test" || status=1
 echo "== gtest unit tests =="
 "$BUILD/bin/seqc-unittests" --gtest_brief=1 || status=1
-# A short, seeded fuzz smoke run of both targets (ASan + UBSan): about 2
-# minutes, most of it building the parse target. Longer runs:
-# scripts/fuzz.sh npy|parse -runs=N.
+# The instrumented build (ASan + UBSan, build-san/) runs the gtest suite and
+# a short, seeded fuzz smoke run of the three libFuzzer targets: about 25
+# minutes on a fresh 2-core machine, most of it building. The whole lit
+# suite under the sanitizers: scripts/sanitize.sh; longer fuzzing:
+# scripts/fuzz.sh npy|parse|compile -runs=N.
+echo "== gtest unit tests, ASan + UBSan build =="
+"$ROOT/scripts/sanitize.sh" gtest >"$BUILD/sanitize-gtest.log" 2>&1 &&
+  tail -1 "$BUILD/sanitize-gtest.log" ||
+  { tail -60 "$BUILD/sanitize-gtest.log"; status=1; }
 echo "== fuzz smoke (libFuzzer, ASan + UBSan) =="
-"$ROOT/scripts/fuzz.sh" npy -seed=1 -runs=200000 >"$BUILD/fuzz-npy.log" 2>&1 &&
-  echo "seqc-fuzz-npy: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$BUILD/fuzz-npy.log")" ||
-  { tail -40 "$BUILD/fuzz-npy.log"; status=1; }
-"$ROOT/scripts/fuzz.sh" parse -seed=1 -runs=50000 -max_len=8192 >"$BUILD/fuzz-parse.log" 2>&1 &&
-  echo "seqc-fuzz-parse: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$BUILD/fuzz-parse.log")" ||
-  { tail -40 "$BUILD/fuzz-parse.log"; status=1; }
+fuzz_smoke() {
+  local target="$1"
+  shift
+  "$ROOT/scripts/fuzz.sh" "$target" -seed=1 "$@" >"$BUILD/fuzz-$target.log" 2>&1 &&
+    echo "seqc-fuzz-$target: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$BUILD/fuzz-$target.log")" ||
+    { tail -40 "$BUILD/fuzz-$target.log"; status=1; }
+}
+fuzz_smoke npy -runs=200000
+fuzz_smoke parse -runs=50000 -max_len=8192
+fuzz_smoke compile -runs=3000 -max_len=8192 -max_total_time=180
 if [[ $status -eq 0 ]]; then echo "seqc: all tests passed"; else echo "seqc: TESTS FAILED"; fi
 exit $status
