@@ -159,44 +159,43 @@ Value reverseTime(OpBuilder &b, Location loc, Value sequence) {
       .getResult(0);
 }
 
+namespace {
+/// The offsets, sizes and strides of `[:, t0 : t0 + count]` in a sequence
+/// of type `type`.
+struct TimeWindow {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  TimeWindow(OpBuilder &b, RankedTensorType type, int64_t t0, int64_t count)
+      : offsets(type.getRank(), b.getIndexAttr(0)),
+        strides(type.getRank(), b.getIndexAttr(1)) {
+    offsets[1] = b.getIndexAttr(t0);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      sizes.push_back(b.getIndexAttr(d == 1 ? count : type.getDimSize(d)));
+  }
+};
+} // namespace
+
 Value sliceTime(OpBuilder &b, Location loc, Value sequence, int64_t t0,
-                       int64_t count) {
-  auto type = cast<RankedTensorType>(sequence.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
-      sizes, strides(type.getRank(), b.getIndexAttr(1));
-  offsets[1] = b.getIndexAttr(t0);
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    sizes.push_back(b.getIndexAttr(d == 1 ? count : type.getDimSize(d)));
-  return tensor::ExtractSliceOp::create(b, loc, sequence, offsets, sizes,
-                                        strides);
+                int64_t count) {
+  TimeWindow w(b, cast<RankedTensorType>(sequence.getType()), t0, count);
+  return tensor::ExtractSliceOp::create(b, loc, sequence, w.offsets, w.sizes,
+                                        w.strides);
 }
 
 Value timeStep(OpBuilder &b, Location loc, Value sequence, int64_t t) {
   auto type = cast<RankedTensorType>(sequence.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
-      sizes, strides(type.getRank(), b.getIndexAttr(1));
-  offsets[1] = b.getIndexAttr(t);
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    sizes.push_back(b.getIndexAttr(d == 1 ? 1 : type.getDimSize(d)));
-    if (d != 1)
-      shape.push_back(type.getDimSize(d));
-  }
+  TimeWindow w(b, type, t, 1);
+  SmallVector<int64_t> shape(type.getShape());
+  shape.erase(shape.begin() + 1);
   auto stepType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, stepType, sequence, offsets,
-                                        sizes, strides);
+  return tensor::ExtractSliceOp::create(b, loc, stepType, sequence, w.offsets,
+                                        w.sizes, w.strides);
 }
 
-Value insertTime(OpBuilder &b, Location loc, Value part,
-                             Value sequence, int64_t t0, int64_t count) {
-  auto type = cast<RankedTensorType>(sequence.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
-      sizes, strides(type.getRank(), b.getIndexAttr(1));
-  offsets[1] = b.getIndexAttr(t0);
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    sizes.push_back(b.getIndexAttr(d == 1 ? count : type.getDimSize(d)));
-  return tensor::InsertSliceOp::create(b, loc, part, sequence, offsets, sizes,
-                                       strides);
+Value insertTime(OpBuilder &b, Location loc, Value part, Value sequence,
+                 int64_t t0, int64_t count) {
+  TimeWindow w(b, cast<RankedTensorType>(sequence.getType()), t0, count);
+  return tensor::InsertSliceOp::create(b, loc, part, sequence, w.offsets,
+                                       w.sizes, w.strides);
 }
 
 Value statesBeforeEachStep(OpBuilder &b, Location loc, Value init,

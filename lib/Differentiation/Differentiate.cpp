@@ -111,7 +111,7 @@ FailureOr<GradientFunctions> differentiateFunction(func::FuncOp function) {
 
   // The combined function, built in a detached clone.
   func::FuncOp combined = function.clone();
-  auto eraseCombined = llvm::make_scope_exit([&] { combined.erase(); });
+  llvm::scope_exit eraseCombined([&] { combined.erase(); });
   Block &body = combined.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   SmallVector<Value> cotangentArgs;

@@ -31,8 +31,9 @@ static AffineMap mapOf(OpBuilder &b, ArrayRef<unsigned> dims) {
   return AffineMap::get(4, 0, exprs, b.getContext());
 }
 
-/// sum_i k_i S_ij: [B, H, dv].
-static Value keyProjection(OpBuilder &b, Location loc, Value state, Value k) {
+/// scale sum_i k_i S_ij: [B, H, dv].
+static Value keyProjection(OpBuilder &b, Location loc, Value state, Value k,
+                           double scale = 1.0) {
   auto stateType = cast<RankedTensorType>(state.getType());
   Type element = stateType.getElementType();
   auto type = RankedTensorType::get(
@@ -50,6 +51,11 @@ static Value keyProjection(OpBuilder &b, Location loc, Value state, Value k) {
              iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                Value ki = convert(nb, nl, args[1], element);
+               if (scale != 1.0)
+                 ki = arith::MulFOp::create(
+                     nb, nl, ki,
+                     arith::ConstantOp::create(
+                         nb, nl, element, nb.getFloatAttr(element, scale)));
                Value product = arith::MulFOp::create(nb, nl, args[0], ki);
                Value sum = arith::AddFOp::create(nb, nl, args[2], product);
                linalg::YieldOp::create(nb, nl, sum);
@@ -121,34 +127,8 @@ Value matrixStateUpdate(OpBuilder &b, Location loc, Value state, Value k,
 
 Value matrixStateReadout(OpBuilder &b, Location loc, Value state, Value q,
                          double scale, Type outputElement) {
-  auto stateType = cast<RankedTensorType>(state.getType());
-  Type element = stateType.getElementType();
-  auto type = RankedTensorType::get(
-      {stateType.getDimSize(0), stateType.getDimSize(1),
-       stateType.getDimSize(3)},
-      element);
-  // Loops (b, h, j, i), i reduced.
-  SmallVector<AffineMap> maps = {mapOf(b, {0, 1, 3, 2}), mapOf(b, {0, 1, 3}),
-                                 mapOf(b, {0, 1, 2})};
-  SmallVector<utils::IteratorType> iterators = {
-      utils::IteratorType::parallel, utils::IteratorType::parallel,
-      utils::IteratorType::parallel, utils::IteratorType::reduction};
-  Value sum =
-      linalg::GenericOp::create(
-          b, loc, type, ValueRange{state, q}, zerosOf(b, loc, type), maps,
-          iterators,
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value qi = convert(nb, nl, args[1], element);
-            Value scaled = arith::MulFOp::create(
-                nb, nl, qi,
-                arith::ConstantOp::create(nb, nl, element,
-                                          nb.getFloatAttr(element, scale)));
-            Value product = arith::MulFOp::create(nb, nl, args[0], scaled);
-            Value acc = arith::AddFOp::create(nb, nl, args[2], product);
-            linalg::YieldOp::create(nb, nl, acc);
-          })
-          .getResult(0);
-  return castElements(b, loc, sum, outputElement);
+  return castElements(b, loc, keyProjection(b, loc, state, q, scale),
+                      outputElement);
 }
 
 } // namespace seqc::ad

@@ -6,6 +6,7 @@
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Reference/Reference.h"
 #include "seqc/Support/HostTensor.h"
+#include "seqc/Target/CPU/CpuExecutable.h"
 #include "seqc/Target/HostABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -47,6 +48,13 @@ int fail(const llvm::Twine &message);
 /// Runs the CPU pipeline on `module` from stage `first` through `last`.
 int lowerForCpu(mlir::ModuleOp module, CpuStage last,
                 CpuStage first = CpuStage::seq);
+
+/// Host buffers for tensors of `types` (static shapes).
+std::vector<HostTensor> buffersFor(mlir::TypeRange types);
+
+/// Median milliseconds of `runs` (at least 1) calls after one warm-up
+/// call; -1 when a call ran out of memory.
+double timeCall(PreparedCall &call, unsigned runs);
 
 /// What `seqc run` was asked for, beyond the program and its inputs.
 struct RunSettings {

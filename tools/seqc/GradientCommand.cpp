@@ -65,16 +65,6 @@ double unitRoundoff(ElementType type) {
   }
 }
 
-std::vector<HostTensor> buffersFor(TypeRange types) {
-  std::vector<HostTensor> buffers;
-  for (Type type : types) {
-    auto tensor = cast<RankedTensorType>(type);
-    buffers.emplace_back(*hostElementTypeOf(tensor),
-                         std::vector<int64_t>(tensor.getShape()));
-  }
-  return buffers;
-}
-
 int makeCotangents(TypeRange outputTypes, uint64_t seed,
                    std::vector<HostTensor> &cotangents) {
   cotangents = buffersFor(outputTypes);
@@ -104,23 +94,6 @@ int makeCotangents(TypeRange outputTypes, uint64_t seed,
     cotangents[index] = std::move(loaded);
   }
   return 0;
-}
-
-/// Median milliseconds of `runs` calls after one warm-up; -1 when a call
-/// ran out of memory.
-double timeCall(PreparedCall &call, unsigned runs) {
-  std::vector<double> times;
-  for (unsigned i = 0; i <= std::max(1u, runs); ++i) {
-    auto start = std::chrono::steady_clock::now();
-    if (!call.run())
-      return -1;
-    if (i > 0)
-      times.push_back(std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
 }
 
 int writeTensor(const std::string &dir, const std::string &file,
@@ -201,6 +174,31 @@ bool checkGradients(Program &program, const std::vector<HostTensor> &inputs,
 }
 
 } // namespace
+
+std::vector<HostTensor> seqc::driver::buffersFor(TypeRange types) {
+  std::vector<HostTensor> buffers;
+  for (Type type : types) {
+    auto tensor = cast<RankedTensorType>(type);
+    buffers.emplace_back(*hostElementTypeOf(tensor),
+                         std::vector<int64_t>(tensor.getShape()));
+  }
+  return buffers;
+}
+
+double seqc::driver::timeCall(PreparedCall &call, unsigned runs) {
+  std::vector<double> times;
+  for (unsigned i = 0; i <= std::max(1u, runs); ++i) {
+    auto start = std::chrono::steady_clock::now();
+    if (!call.run())
+      return -1;
+    if (i > 0)
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
 
 int seqc::driver::runGradient(Program &program,
                               std::vector<HostTensor> &inputs,

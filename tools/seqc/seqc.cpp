@@ -274,12 +274,7 @@ int runMain(MLIRContext &context) {
                          std::chrono::steady_clock::now() - compileStart)
                          .count();
 
-  std::vector<HostTensor> outputs;
-  for (Type type : signature.getResults()) {
-    auto tensor = cast<RankedTensorType>(type);
-    outputs.emplace_back(*hostElementTypeOf(tensor),
-                         std::vector<int64_t>(tensor.getShape()));
-  }
+  std::vector<HostTensor> outputs = buffersFor(signature.getResults());
   std::vector<MemRefArgument> arguments;
   for (HostTensor &t : inputs)
     arguments.push_back({t.data(), t.shape});
@@ -292,25 +287,15 @@ int runMain(MLIRContext &context) {
                 llvm::toString(call.takeError()));
   // One warm-up run (it also touches every output page), then the timed
   // runs on the same buffers.
-  std::vector<double> times;
   unsigned timedRuns = std::max(1u, unsigned(repeats));
-  for (unsigned i = 0; i <= timedRuns; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    if (!call->run())
-      return fail("@" + name + " ran out of memory: an allocation of " +
-                  std::to_string(call->failedAllocationBytes()) +
-                  " bytes for its temporaries failed");
-    double ms = std::chrono::duration<double, std::milli>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-    if (i > 0)
-      times.push_back(ms);
-  }
-  std::sort(times.begin(), times.end());
-  double median = times[times.size() / 2];
+  double median = timeCall(*call, timedRuns);
+  if (median < 0)
+    return fail("@" + name + " ran out of memory: an allocation of " +
+                std::to_string(call->failedAllocationBytes()) +
+                " bytes for its temporaries failed");
   llvm::outs() << "seqc: ran @" << name << " on cpu: "
                << llvm::format("%.3f", median) << " ms (median of "
-               << times.size() << " runs after a warm-up; compile "
+               << timedRuns << " runs after a warm-up; compile "
                << llvm::format("%.0f", compileMs) << " ms)\n";
 
   if (!dumpOutputs.empty()) {

@@ -13,9 +13,8 @@
 #include "lib/Families/LinearAttention/LinearAttention.h"
 #include "lib/Families/Recurrence/Recurrence.h"
 
+#include "lib/Conversion/SeqToLoops/AttentionSupport.h"
 #include "seqc/Differentiation/MatrixStateSteps.h"
-
-#include <cmath>
 
 using namespace mlir;
 using namespace seqc;
@@ -23,9 +22,7 @@ using namespace seqc::seq;
 
 LogicalResult families::buildLinearAttentionAdjoint(LinearAttentionOp op,
                                                     ad::AdjointBuilder &adjoints) {
-  auto qType = cast<RankedTensorType>(op.getQ().getType());
-  double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
-                                   : 1.0 / std::sqrt(double(qType.getDimSize(3)));
+  double scale = attentionScale(op.getScaleAttr(), op.getK());
   Type outputElement =
       cast<RankedTensorType>(op.getOutput().getType()).getElementType();
   SmallVector<Value> inputs = {op.getQ(), op.getK(), op.getV()};
