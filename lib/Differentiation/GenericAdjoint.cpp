@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
@@ -144,6 +145,49 @@ Value sumGroups(OpBuilder &b, Location loc, Value tensor, unsigned position,
                linalg::YieldOp::create(nb, nl, sum);
              })
       .getResult(0);
+}
+
+/// `generic` without the recomputed body ops its cotangents do not need,
+/// and without the inputs nothing reads then: the derivative of a sum does
+/// not read the summands, and an input the backward does not read must not
+/// become a residual of the forward function.
+linalg::GenericOp dropUnusedInputs(linalg::GenericOp generic, OpBuilder &b) {
+  Block &body = generic.getRegion().front();
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  for (Operation *op : llvm::reverse(ops))
+    if (isOpTriviallyDead(op))
+      op->erase();
+  SmallVector<unsigned> kept;
+  for (unsigned i = 0; i < generic.getNumDpsInputs(); ++i)
+    if (!body.getArgument(i).use_empty())
+      kept.push_back(i);
+  if (kept.size() == generic.getNumDpsInputs())
+    return generic;
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  auto allMaps = generic.getIndexingMapsArray();
+  for (unsigned i : kept) {
+    inputs.push_back(generic.getDpsInputs()[i]);
+    maps.push_back(allMaps[i]);
+  }
+  for (unsigned i = generic.getNumDpsInputs(); i < allMaps.size(); ++i)
+    maps.push_back(allMaps[i]);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(generic);
+  auto slim = linalg::GenericOp::create(
+      b, generic.getLoc(), generic.getResultTypes(), inputs,
+      generic.getDpsInits(), maps, generic.getIteratorTypesArray());
+  slim.getRegion().takeBody(generic.getRegion());
+  llvm::BitVector unused(slim.getRegion().front().getNumArguments());
+  for (unsigned i = 0; i < generic.getNumDpsInputs(); ++i)
+    if (!llvm::is_contained(kept, i))
+      unused.set(i);
+  slim.getRegion().front().eraseArguments(unused);
+  generic.replaceAllUsesWith(slim.getResults());
+  generic.erase();
+  return slim;
 }
 
 struct GenericAdjoint
@@ -283,6 +327,7 @@ struct GenericAdjoint
         });
     if (failed(bodyResult))
       return failure();
+    backward = dropUnusedInputs(backward, b);
 
     for (auto [target, result] : llvm::zip(targets, backward.getResults())) {
       Value operand = target.operand->get();

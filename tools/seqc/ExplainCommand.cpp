@@ -12,6 +12,7 @@
 #include "autotune/TilingProblem.h"
 #include "autotune/WorkloadKey.h"
 #include "dialects/SeqNN/Transforms/Passes.h"
+#include "seqc/Differentiation/Differentiate.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -24,6 +25,13 @@ using namespace mlir;
 using namespace seqc;
 using namespace seqc::autotune;
 namespace cl = llvm::cl;
+
+static cl::opt<bool> explainGradients(
+    "grad",
+    cl::desc("Explain the gradient functions instead (seq-differentiate): "
+             "the forms of @f_fwd's and @f_bwd's ops and the residuals the "
+             "forward keeps for the backward, with their bytes"),
+    cl::sub(driver::explainCommand));
 
 static cl::opt<bool> dumpConstraints(
     "dump-constraints",
@@ -43,6 +51,49 @@ int expandLayers(Program &program) {
 }
 
 namespace {
+
+/// With --grad: replaces the program's function by its forward and backward
+/// functions and returns the residual table to print last.
+int differentiateForExplain(Program &program, std::string &table) {
+  std::string name = program.function.getSymName().str();
+  auto gradients = ad::differentiateFunction(program.function);
+  if (failed(gradients))
+    return fail("cannot differentiate @" + name +
+                " (see the diagnostics above)");
+  func::FuncOp fwd = gradients->forward;
+  llvm::raw_string_ostream os(table);
+  Block &body = fwd.getBody().front();
+  auto results = body.getTerminator()->getOperands();
+  unsigned numOutputs = results.size() - gradients->numResiduals;
+  int64_t total = 0;
+  os << "\nresiduals @" << fwd.getSymName() << " keeps for @"
+     << gradients->backward.getSymName() << " ("
+     << gradients->numResiduals << "):\n";
+  for (Value residual : results.drop_front(numOutputs)) {
+    auto type = cast<RankedTensorType>(residual.getType());
+    Type element = type.getElementType();
+    int64_t elementBytes =
+        isa<ComplexType>(element)
+            ? 2 * cast<ComplexType>(element).getElementType().getIntOrFloatBitWidth() / 8
+            : element.getIntOrFloatBitWidth() / 8;
+    int64_t bytes = type.getNumElements() * elementBytes;
+    total += bytes;
+    std::string typeText, location;
+    llvm::raw_string_ostream ts(typeText), ls(location);
+    type.print(ts);
+    Operation *def = residual.getDefiningOp();
+    def->getLoc().print(ls);
+    os << llvm::format("  %-30s %12lld bytes  from %s at %s\n",
+                       typeText.c_str(), (long long)bytes,
+                       def->getName().getStringRef().str().c_str(),
+                       location.c_str());
+  }
+  os << llvm::format("  total %lld bytes (every step's state kept; "
+                     "checkpointing is not built yet)\n",
+                     (long long)total);
+  program.function.erase();
+  return 0;
+}
 
 std::string kib(int64_t bytes) {
   return bytes >= (1 << 20) ? std::to_string(bytes >> 20) + " MiB"
@@ -83,6 +134,13 @@ int explainMain(MLIRContext &context) {
     return rc;
   if (int rc = expandLayers(program))
     return rc;
+  std::string residualTable;
+  if (explainGradients) {
+    program.function = program.module->lookupSymbol<func::FuncOp>(
+        program.function.getSymName());
+    if (int rc = differentiateForExplain(program, residualTable))
+      return rc;
+  }
   std::unique_ptr<TuningDatabase> db;
   if (!tuningDatabase.empty()) {
     db = TuningDatabase::open(tuningDatabase, /*create=*/false, error);
@@ -149,6 +207,7 @@ int explainMain(MLIRContext &context) {
     }
   });
   llvm::outs() << llvm::format("\nZ3 total: %.1f ms\n", totalMs);
+  llvm::outs() << residualTable;
   return 0;
 }
 
