@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Backward versus forward on the CPU (issue 18's benchmark shapes): seqc's
+@f_fwd and @f_bwd (seqc run --grad) for an LSTM (B16 T1024, 256 inputs,
+H256) and a GLA-style linear attention (B2 H4 T4096 d64, vector gate), next
+to torch.nn.LSTM's forward and backward (PyTorch from Debian, same thread
+count) in the same run. Prints a table; --csv writes it.
+
+    /usr/bin/python3 benchmarks/gradients_cpu.py --csv benchmarks/results/gradients_cpu.csv
+"""
+import argparse
+import csv
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+
+def t(shape):
+    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
+
+
+def lstm_model(B, T, I, H):
+    x, w, r, b, s, y = t((B, T, I)), t((I, 4 * H)), t((1, H, 4 * H)), t((4 * H,)), t((B, H)), t((B, T, H))
+    return """func.func @lstm(%x: {x}, %w: {w}, %r: {r}, %b: {b}, %rb: {b}, %h0: {s}, %c0: {s})
+    -> ({y}, {s}, {s}) {{
+  %y, %h, %c = seqnn.lstm %x, %w, %r bias %b recurrent_bias %rb init(%h0, %c0)
+      : ({x}, {w}, {r}, {b}, {b}, {s}, {s}) -> ({y}, {s}, {s})
+  return %y, %h, %c : {y}, {s}, {s}
+}}
+""".format(x=x, w=w, r=r, b=b, s=s, y=y)
+
+
+def gla_model(B, H, T, D):
+    seq, state = t((B, T, H, D)), t((B, H, D, D))
+    return """func.func @gla(%q: {q}, %k: {q}, %v: {q}, %g: {q}) -> ({q}, {s}) {{
+  %o, %s = seq.linear_attention %q, %k, %v gate <vector> %g : ({q}, {q}, {q}, {q}) -> ({q}, {s})
+  return %o, %s : {q}, {s}
+}}
+""".format(q=seq, s=state)
+
+
+def seqc_times(seqc, text, tmp, repeats):
+    path = os.path.join(tmp, "model.mlir")
+    with open(path, "w") as f:
+        f.write(text)
+    out = subprocess.run([seqc, "run", path, "--grad", "--seed=1", "--repeat=%d" % repeats],
+                         check=True, capture_output=True, text=True).stdout
+    m = re.search(r"forward ([0-9.]+) ms, backward ([0-9.]+) ms.*residuals ([0-9]+) bytes", out)
+    return float(m.group(1)), float(m.group(2)), int(m.group(3))
+
+
+def torch_lstm_times(B, T, I, H, repeats):
+    import torch
+    torch.manual_seed(0)
+    net = torch.nn.LSTM(I, H, batch_first=True)
+    x = torch.randn(B, T, I, requires_grad=True)
+    fwd, bwd = [], []
+    for i in range(repeats + 1):
+        start = time.perf_counter()
+        y, _ = net(x)
+        mid = time.perf_counter()
+        y.backward(torch.ones_like(y))
+        end = time.perf_counter()
+        if i > 0:
+            fwd.append((mid - start) * 1e3)
+            bwd.append((end - mid) * 1e3)
+    fwd.sort()
+    bwd.sort()
+    return fwd[len(fwd) // 2], bwd[len(bwd) // 2], torch.__version__
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seqc", default="build/bin/seqc")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--csv", default="")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        f, b, r = seqc_times(args.seqc, lstm_model(16, 1024, 256, 256), tmp, args.repeats)
+        rows.append(("LSTM B16 T1024 I256 H256", "seqc", f, b, r))
+        try:
+            tf, tb, version = torch_lstm_times(16, 1024, 256, 256, args.repeats)
+            rows.append(("LSTM B16 T1024 I256 H256", "torch %s" % version, tf, tb, ""))
+        except ImportError:
+            pass
+        f, b, r = seqc_times(args.seqc, gla_model(2, 4, 4096, 64), tmp, args.repeats)
+        rows.append(("GLA B2 H4 T4096 d64", "seqc", f, b, r))
+    print("%-26s %-14s %12s %12s %8s %14s" % ("workload", "system", "forward ms", "backward ms",
+                                            "bwd/fwd", "residual B"))
+    for w, s, f, b, r in rows:
+        print("%-26s %-14s %12.1f %12.1f %8.2f %14s" % (w, s, f, b, b / f, r))
+    if args.csv:
+        with open(args.csv, "w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["workload", "system", "forward_ms", "backward_ms", "residual_bytes"])
+            writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()
