@@ -96,6 +96,9 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     pm.addPass(createSeqLowerForms());
     pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
     addCleanupPasses(pm);
+    // What a step computes from weights alone (a backward recurrence's R^T)
+    // once, before the time loop.
+    pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
     return success();
   case CpuStage::buffers: {
     // Inputs are read-only (the C ABI promises not to modify them); results
