@@ -32,17 +32,6 @@ func.func @no_rule(%x: tensor<2x8xf32>, %y: tensor<2x8xf32>) -> tensor<4x8xf32> 
 
 // -----
 
-func.func @aaren(%q: tensor<1x2x8xf32>, %k: tensor<1x4x2x8xf32>, %v: tensor<1x4x2x8xf32>)
-    -> tensor<1x4x2x8xf32> {
-  // expected-error @+1 {{'seq.softmax_attention' op has no derivative rule for a time-invariant query (Aaren's form) yet}}
-  %o, %m, %u, %w = seq.softmax_attention %q, %k, %v
-      : (tensor<1x2x8xf32>, tensor<1x4x2x8xf32>, tensor<1x4x2x8xf32>)
-      -> (tensor<1x4x2x8xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x8xf32>)
-  return %o : tensor<1x4x2x8xf32>
-}
-
-// -----
-
 func.func @no_scalar_rule(%x: tensor<8xf32>) -> tensor<8xf32> {
   %e = tensor.empty() : tensor<8xf32>
   %y = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}

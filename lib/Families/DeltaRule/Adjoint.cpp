@@ -29,10 +29,14 @@ LogicalResult families::buildDeltaRuleAdjoint(DeltaRuleOp op,
   bool gated = op.getGate() != nullptr;
   if (gated)
     inputs.push_back(op.getGate());
+  SmallVector<Value> inits;
+  if (op.getInit())
+    inits.push_back(op.getInit());
   return differentiateAsRecurrence(
-      op, inputs, op.getInit(),
-      [&](OpBuilder &b, Location loc, ValueRange step, Value state)
-          -> std::pair<Value, Value> {
+      op, inputs, inits,
+      [&](OpBuilder &b, Location loc, ValueRange step, ValueRange states)
+          -> SmallVector<Value> {
+        Value state = states[0];
         Value next = ad::matrixStateUpdate(b, loc, state, step[1], step[2],
                                            gated ? step[4] : Value(), step[3],
                                            /*deltaRule=*/true);

@@ -400,17 +400,16 @@ LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
 
 LogicalResult families::differentiateAsRecurrence(Operation *op,
                                                   ValueRange inputs,
-                                                  Value init, StepBuilder step,
+                                                  ValueRange inits,
+                                                  StepBuilder step,
                                                   AdjointBuilder &adjoints) {
   Location loc = op->getLoc();
-  Value output = op->getResult(0), final = op->getResult(1);
+  Value output = op->getResult(0);
+  ResultRange finals = op->getResults().drop_front();
   OpBuilder b(op);
-  SmallVector<Value> inits;
-  if (init)
-    inits.push_back(init);
   auto recurrence = RecurrenceOp::create(
-      b, loc, TypeRange{output.getType()}, TypeRange{final.getType()}, inputs,
-      inits, ValueRange{}, FormAttr(), b.getI64IntegerAttr(0));
+      b, loc, TypeRange{output.getType()}, finals.getTypes(), inputs, inits,
+      ValueRange{}, FormAttr(), b.getI64IntegerAttr(0));
   Block *body = new Block();
   recurrence.getBody().push_back(body);
   for (Value v : inputs) {
@@ -420,15 +419,20 @@ LogicalResult families::differentiateAsRecurrence(Operation *op,
     body->addArgument(RankedTensorType::get(shape, type.getElementType()),
                       loc);
   }
-  body->addArgument(final.getType(), loc);
+  for (Value final : finals)
+    body->addArgument(final.getType(), loc);
   OpBuilder bb = OpBuilder::atBlockEnd(body);
-  auto [next, stepOutput] = step(bb, loc, body->getArguments().drop_back(),
-                                 body->getArguments().back());
-  YieldOp::create(bb, loc, ValueRange{next, stepOutput});
+  auto args = body->getArguments();
+  SmallVector<Value> yielded =
+      step(bb, loc, args.take_front(inputs.size()),
+           args.drop_front(inputs.size()));
+  YieldOp::create(bb, loc, yielded);
   output.replaceAllUsesWith(recurrence.getOutputs()[0]);
-  final.replaceAllUsesWith(recurrence.getFinalStates()[0]);
   adjoints.transfer(output, recurrence.getOutputs()[0]);
-  adjoints.transfer(final, recurrence.getFinalStates()[0]);
+  for (auto [old, kept] : llvm::zip(finals, recurrence.getFinalStates())) {
+    old.replaceAllUsesWith(kept);
+    adjoints.transfer(old, kept);
+  }
   op->erase();
   return buildRecurrenceAdjoint(recurrence, adjoints);
 }

@@ -45,18 +45,20 @@ eval::InputRole recurrenceInputRole(seq::RecurrenceOp op,
 /// Its derivative rule (Adjoint.cpp; seq-differentiate).
 llvm::LogicalResult buildRecurrenceAdjoint(seq::RecurrenceOp op, ad::AdjointBuilder &adjoints);
 
-/// The derivative rule of a primitive with one output sequence and one
-/// state (`op`'s results, in that order) by its sequential definition:
-/// `op` is replaced, in the forward computation, by the seq.recurrence
-/// whose body `step` builds (step inputs [B, ...] of `inputs`, the state ->
-/// the next state and the step's output), and that recurrence is
-/// differentiated (buildRecurrenceAdjoint). The families whose chunkwise
-/// backward is not built yet (linear_attention, delta_rule) use it.
-using StepBuilder = llvm::function_ref<std::pair<mlir::Value, mlir::Value>(
-    mlir::OpBuilder &, mlir::Location, mlir::ValueRange, mlir::Value)>;
+/// The derivative rule of a primitive with one output sequence and N states
+/// (`op`'s results: the output, then the N final states) by its sequential
+/// definition: `op` is replaced, in the forward computation, by the
+/// seq.recurrence whose body `step` builds (the step inputs [B, ...] of
+/// `inputs` and the N states -> the N next states, then the step's
+/// output), starting from `inits` (empty: zeros), and that recurrence is
+/// differentiated (buildRecurrenceAdjoint). The families whose chunkwise or
+/// prefix backward is not built yet use it (linear_attention, delta_rule,
+/// Aaren's softmax_attention).
+using StepBuilder = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange, mlir::ValueRange)>;
 llvm::LogicalResult
 differentiateAsRecurrence(mlir::Operation *op, mlir::ValueRange inputs,
-                          mlir::Value init, StepBuilder step,
+                          mlir::ValueRange inits, StepBuilder step,
                           ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.recurrence (lib/Families/Families.cpp).

@@ -12,12 +12,19 @@
 // split between the cache and this call's keys and values. P is recomputed
 // from Q and K' (the forward keeps no [T, L] matrix); the backward here is
 // dense over (t, l): the tiled flash backward that recomputes P block by
-// block from the saved log-sum-exp is not built yet, nor Aaren's
-// time-invariant-query form (its rule is a clear error).
+// block from the saved log-sum-exp is not built yet.
+//
+// With a time-invariant query (Aaren), the op is its softmax-scan
+// recurrence over the state (m, u, w):
+//   s = scale q . k_t,  m' = max(m, s),  u' = u e^(m - m') + e^(s - m'),
+//   w' = w e^(m - m') + e^(s - m') v_t,  o_t = w' / u'
+// differentiated as a recurrence (its prefix-form backward is not built
+// yet); the query is broadcast over time and its cotangent summed back.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Families/SoftmaxAttention/SoftmaxAttention.h"
 
+#include "lib/Families/Recurrence/Recurrence.h"
 #include "seqc/Differentiation/Adjoint.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -87,11 +94,156 @@ struct Contractions {
 
 } // namespace
 
+/// An elementwise generic over `shape` (f32): `inputs` with `maps` (over
+/// shape.size() loops), `body` on their scalars.
+static Value elementwiseF32(
+    OpBuilder &b, Location loc, ArrayRef<int64_t> shape, ValueRange inputs,
+    ArrayRef<AffineMap> maps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  Type f32 = b.getF32Type();
+  auto type = RankedTensorType::get(shape, f32);
+  SmallVector<AffineMap> all(maps);
+  all.push_back(b.getMultiDimIdentityMap(shape.size()));
+  SmallVector<utils::IteratorType> iterators(shape.size(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, inputs,
+             tensor::EmptyOp::create(b, loc, shape, f32).getResult(), all,
+             iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               SmallVector<Value> scalars;
+               for (Value v : args.drop_back())
+                 scalars.push_back(v.getType() == f32
+                                       ? v
+                                       : Value(arith::ExtFOp::create(
+                                             nb, nl, f32, v)));
+               linalg::YieldOp::create(nb, nl, body(nb, nl, scalars));
+             })
+      .getResult(0);
+}
+
+/// Aaren: the softmax scan as a recurrence, differentiated.
+static LogicalResult buildAarenAdjoint(SoftmaxAttentionOp op,
+                                       AdjointBuilder &adjoints) {
+  Location loc = op.getLoc();
+  auto kType = cast<RankedTensorType>(op.getK().getType());
+  auto vType = cast<RankedTensorType>(op.getV().getType());
+  if (!kType.hasStaticShape() || !vType.hasStaticShape())
+    return op.emitOpError("has no derivative rule for dynamic shapes");
+  int64_t B = kType.getDimSize(0), T = kType.getDimSize(1),
+          H = kType.getDimSize(2), DK = kType.getDimSize(3),
+          DV = vType.getDimSize(3);
+  double scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
+                                   : 1.0 / std::sqrt(double(DK));
+  Type outputElement =
+      cast<RankedTensorType>(op.getOutput().getType()).getElementType();
+  OpBuilder b(op);
+  Type f32 = b.getF32Type();
+  // The query broadcast over time: [B, H, dk] -> [B, T, H, dk].
+  auto qType = cast<RankedTensorType>(op.getQ().getType());
+  auto broadcastType = RankedTensorType::get({B, T, H, DK},
+                                             qType.getElementType());
+  auto map4 = [&](ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(b.getAffineDimExpr(d));
+    return AffineMap::get(4, 0, exprs, b.getContext());
+  };
+  Value queries =
+      linalg::GenericOp::create(
+          b, loc, broadcastType, op.getQ(),
+          tensor::EmptyOp::create(b, loc, broadcastType.getShape(),
+                                  qType.getElementType())
+              .getResult(),
+          SmallVector<AffineMap>{map4({0, 2, 3}), map4({0, 1, 2, 3})},
+          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location nl, ValueRange args) {
+            linalg::YieldOp::create(nb, nl, args[0]);
+          })
+          .getResult(0);
+  SmallVector<Value> inits(op.getInit().begin(), op.getInit().end());
+  if (inits.empty()) {
+    // The identity (-inf, 0, 0).
+    auto rowType = RankedTensorType::get({B, H}, f32);
+    Value lowest = arith::ConstantOp::create(
+        b, loc, f32,
+        b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+    inits.push_back(
+        linalg::FillOp::create(
+            b, loc, lowest,
+            tensor::EmptyOp::create(b, loc, rowType.getShape(), f32)
+                .getResult())
+            .getResult(0));
+    inits.push_back(zerosOf(b, loc, rowType));
+    inits.push_back(zerosOf(b, loc, RankedTensorType::get({B, H, DV}, f32)));
+  }
+  for (Value init : inits)
+    if (getElementTypeOrSelf(init.getType()) != f32)
+      return op.emitOpError("has no derivative rule for a non-f32 scan state");
+  // The broadcast is a forward op this rule adds: the sweep that called it
+  // has passed its position, so its cotangent (the query's, summed over
+  // time) is taken here.
+  LogicalResult result = families::differentiateAsRecurrence(
+      op, ValueRange{queries, op.getK(), op.getV()}, inits,
+      [&](OpBuilder &nb, Location nl, ValueRange step,
+          ValueRange states) -> SmallVector<Value> {
+        Contractions c{nb, nl};
+        auto map3 = [&](unsigned loops, ArrayRef<unsigned> dims) {
+          return c.map(loops, dims);
+        };
+        // s (b, h) = scale sum_d q k.
+        Value score = c.contract(3, step[0], {0, 1, 2}, step[1], {0, 1, 2},
+                                 {0, 1}, {B, H}, scale);
+        Value m = states[0], u = states[1], w = states[2];
+        SmallVector<AffineMap> rows = {map3(2, {0, 1}), map3(2, {0, 1})};
+        Value mNext = elementwiseF32(
+            nb, nl, {B, H}, {m, score}, rows,
+            [](OpBuilder &sb, Location sl, ValueRange x) -> Value {
+              return arith::MaximumFOp::create(sb, sl, x[0], x[1]);
+            });
+        auto expDiff = [&](Value lhs) {
+          return elementwiseF32(
+              nb, nl, {B, H}, {lhs, mNext}, rows,
+              [](OpBuilder &sb, Location sl, ValueRange x) -> Value {
+                Value d = arith::SubFOp::create(sb, sl, x[0], x[1]);
+                return math::ExpOp::create(sb, sl, d);
+              });
+        };
+        Value keep = expDiff(m), fresh = expDiff(score);
+        Value uNext = elementwiseF32(
+            nb, nl, {B, H}, {u, keep, fresh},
+            {map3(2, {0, 1}), map3(2, {0, 1}), map3(2, {0, 1})},
+            [](OpBuilder &sb, Location sl, ValueRange x) -> Value {
+              Value kept = arith::MulFOp::create(sb, sl, x[0], x[1]);
+              return arith::AddFOp::create(sb, sl, kept, x[2]);
+            });
+        Value wNext = elementwiseF32(
+            nb, nl, {B, H, DV}, {w, keep, fresh, step[2]},
+            {map3(3, {0, 1, 2}), map3(3, {0, 1}), map3(3, {0, 1}),
+             map3(3, {0, 1, 2})},
+            [](OpBuilder &sb, Location sl, ValueRange x) -> Value {
+              Value kept = arith::MulFOp::create(sb, sl, x[0], x[1]);
+              Value added = arith::MulFOp::create(sb, sl, x[2], x[3]);
+              return arith::AddFOp::create(sb, sl, kept, added);
+            });
+        Value out = elementwiseF32(
+            nb, nl, {B, H, DV}, {wNext, uNext},
+            {map3(3, {0, 1, 2}), map3(3, {0, 1})},
+            [](OpBuilder &sb, Location sl, ValueRange x) -> Value {
+              return arith::DivFOp::create(sb, sl, x[0], x[1]);
+            });
+        return {mNext, uNext, wNext, castElements(nb, nl, out, outputElement)};
+      },
+      adjoints);
+  if (failed(result))
+    return failure();
+  return adjoints.backpropagate({queries.getDefiningOp()});
+}
+
 LogicalResult families::buildSoftmaxAttentionAdjoint(SoftmaxAttentionOp op,
                                                      AdjointBuilder &adjoints) {
   if (op.hasTimeInvariantQuery())
-    return op.emitOpError("has no derivative rule for a time-invariant query "
-                          "(Aaren's form) yet");
+    return buildAarenAdjoint(op, adjoints);
   Location loc = op.getLoc();
   OpBuilder &b = adjoints.builder();
   Value q = op.getQ(), o = op.getOutput();

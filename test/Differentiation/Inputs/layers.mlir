@@ -101,3 +101,12 @@ func.func @attention(%x: tensor<2x9x8xf32>, %w_q: tensor<8x8xf32>, %w_k: tensor<
       -> (tensor<2x9x8xf32>, tensor<2x9x2x4xf32>, tensor<2x9x2x4xf32>)
   return %y, %kc, %vc : tensor<2x9x8xf32>, tensor<2x9x2x4xf32>, tensor<2x9x2x4xf32>
 }
+
+func.func @aaren(%x: tensor<2x9x8xf32>, %query: tensor<2x4xf32>, %w_k: tensor<8x8xf32>,
+                 %w_v: tensor<8x8xf32>, %w_o: tensor<8x8xf32>)
+    -> (tensor<2x9x8xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2x4xf32>) {
+  %y, %m, %u, %w = seqnn.aaren %x, %query, %w_k, %w_v, %w_o {heads = 2}
+      : (tensor<2x9x8xf32>, tensor<2x4xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>)
+      -> (tensor<2x9x8xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2x4xf32>)
+  return %y, %m, %u, %w : tensor<2x9x8xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2x4xf32>
+}
