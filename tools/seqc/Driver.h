@@ -121,6 +121,12 @@ bool compareOutput(const std::string &name, const HostTensor &actual,
 int runGradient(Program &program, std::vector<HostTensor> &inputs,
                 const RunSettings &settings);
 
+/// `seqc compile --grad`: expands the layers of `module` and adds each of
+/// `functions`' forward-with-residuals and backward functions to it (and to
+/// `functions`, after the function itself).
+int addGradientFunctions(mlir::ModuleOp module,
+                         std::vector<mlir::func::FuncOp> &functions);
+
 } // namespace seqc::driver
 
 #endif // SEQC_TOOLS_SEQC_DRIVER_H

@@ -29,10 +29,10 @@ namespace cl = llvm::cl;
 
 cl::opt<bool> seqc::driver::gradient(
     "grad",
-    cl::desc("Run the function's gradients: its forward-with-residuals and "
-             "backward functions (seq-differentiate), on seeded or given "
-             "output cotangents"),
-    cl::sub(runCommand));
+    cl::desc("The function's gradients: its forward-with-residuals and "
+             "backward functions (seq-differentiate); run: on seeded or "
+             "given output cotangents; compile: exported next to it"),
+    cl::sub(runCommand), cl::sub(compileCommand));
 static cl::list<std::string> cotangentFiles(
     "cotangent",
     cl::desc("With --grad, INDEX=file.npy: the cotangent of output #INDEX "
@@ -174,6 +174,27 @@ bool checkGradients(Program &program, const std::vector<HostTensor> &inputs,
 }
 
 } // namespace
+
+int seqc::driver::addGradientFunctions(ModuleOp module,
+                                       std::vector<func::FuncOp> &functions) {
+  std::vector<std::string> names;
+  for (func::FuncOp function : functions)
+    names.push_back(function.getSymName().str());
+  if (int rc = lowerForCpu(module, CpuStage::seq, CpuStage::seq))
+    return rc;
+  functions.clear();
+  for (const std::string &name : names) {
+    auto function = module.lookupSymbol<func::FuncOp>(name);
+    auto gradients = ad::differentiateFunction(function);
+    if (failed(gradients))
+      return fail("cannot differentiate @" + name +
+                  " (see the diagnostics above)");
+    functions.push_back(function);
+    functions.push_back(gradients->forward);
+    functions.push_back(gradients->backward);
+  }
+  return 0;
+}
 
 std::vector<HostTensor> seqc::driver::buffersFor(TypeRange types) {
   std::vector<HostTensor> buffers;
