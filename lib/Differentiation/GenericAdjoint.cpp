@@ -258,7 +258,6 @@ struct GenericAdjoint
                                        AdjointBuilder &adjoints, OpBuilder &b,
                                        Location loc) {
     unsigned loops = generic.getNumLoops();
-    MLIRContext *context = generic.getContext();
     // ins: every original operand (the body recomputed), then the seeded
     // results' cotangents; outs: one accumulator per target.
     SmallVector<Value> inputs;
@@ -359,7 +358,6 @@ struct GenericAdjoint
       }
       adjoints.accumulate(operand, ct, loc);
     }
-    (void)context;
     return success();
   }
 };
