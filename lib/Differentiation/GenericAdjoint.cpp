@@ -163,7 +163,7 @@ linalg::GenericOp dropUnusedInputs(linalg::GenericOp generic, OpBuilder &b) {
   for (unsigned i = 0; i < generic.getNumDpsInputs(); ++i)
     if (!body.getArgument(i).use_empty())
       kept.push_back(i);
-  if (kept.size() == generic.getNumDpsInputs())
+  if (int64_t(kept.size()) == generic.getNumDpsInputs())
     return generic;
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
