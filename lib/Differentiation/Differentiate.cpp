@@ -94,7 +94,8 @@ private:
 };
 } // namespace
 
-FailureOr<GradientFunctions> differentiateFunction(func::FuncOp function) {
+FailureOr<GradientFunctions> differentiateFunction(func::FuncOp function,
+                                                   int64_t checkpointEvery) {
   if (failed(checkDifferentiable(function)))
     return failure();
   auto module = function->getParentOfType<ModuleOp>();
@@ -124,6 +125,7 @@ FailureOr<GradientFunctions> differentiateFunction(func::FuncOp function) {
   OpBuilder b(ret);
   Operation *boundary = arith::ConstantIndexOp::create(b, loc, 0);
   AdjointBuilder adjoints(b);
+  adjoints.setCheckpointEvery(checkpointEvery);
   for (auto [output, ct] : llvm::zip(ret.getOperands(), cotangentArgs))
     adjoints.accumulate(output, ct, loc);
   if (failed(adjoints.backpropagate(forwardOps)))

@@ -33,8 +33,14 @@ struct DifferentiatePass
         selected.push_back(function);
       }
     }
+    if (checkpointEvery < 0) {
+      module.emitError("seq-differentiate: checkpoint-every must be >= 0, "
+                       "got ")
+          << checkpointEvery;
+      return signalPassFailure();
+    }
     for (func::FuncOp function : selected)
-      if (failed(seqc::ad::differentiateFunction(function)))
+      if (failed(seqc::ad::differentiateFunction(function, checkpointEvery)))
         return signalPassFailure();
   }
 };

@@ -27,6 +27,10 @@ def SeqDifferentiate : Pass<"seq-differentiate", "mlir::ModuleOp"> {
     ListOption<"functions", "functions", "std::string",
                "The functions to differentiate (default: every function "
                "with a body)">,
+    Option<"checkpointEvery", "checkpoint-every", "int64_t", "0",
+           "Recurrences keep the state before every K-th step only (where "
+           "K divides their length) and the backward recomputes the others "
+           "from it; 0: every step's state is kept">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::complex::ComplexDialect",

@@ -65,6 +65,8 @@ struct RunSettings {
 
 /// `seqc run --grad` (GradientCommand.cpp).
 extern llvm::cl::opt<bool> gradient;
+/// `--grad-checkpoint=K` (GradientCommand.cpp).
+extern llvm::cl::opt<int64_t> gradCheckpoint;
 
 /// A parsed, verified input file with the function to run.
 struct Program {

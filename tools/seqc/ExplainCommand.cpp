@@ -56,7 +56,9 @@ namespace {
 /// functions and returns the residual table to print last.
 int differentiateForExplain(Program &program, std::string &table) {
   std::string name = program.function.getSymName().str();
-  auto gradients = ad::differentiateFunction(program.function);
+  if (gradCheckpoint < 0)
+    return fail("--grad-checkpoint must be >= 0");
+  auto gradients = ad::differentiateFunction(program.function, gradCheckpoint);
   if (failed(gradients))
     return fail("cannot differentiate @" + name +
                 " (see the diagnostics above)");
@@ -88,9 +90,14 @@ int differentiateForExplain(Program &program, std::string &table) {
                        def->getName().getStringRef().str().c_str(),
                        location.c_str());
   }
-  os << llvm::format("  total %lld bytes (every step's state kept; "
-                     "checkpointing is not built yet)\n",
-                     (long long)total);
+  if (gradCheckpoint > 1)
+    os << llvm::format("  total %lld bytes (recurrences keep the state "
+                       "before every %lld-th step where that divides T)\n",
+                       (long long)total, (long long)gradCheckpoint);
+  else
+    os << llvm::format("  total %lld bytes (every step's state kept; "
+                       "--grad-checkpoint=K keeps every K-th)\n",
+                       (long long)total);
   program.function.erase();
   return 0;
 }

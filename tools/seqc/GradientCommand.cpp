@@ -33,6 +33,14 @@ cl::opt<bool> seqc::driver::gradient(
              "backward functions (seq-differentiate); run: on seeded or "
              "given output cotangents; compile: exported next to it"),
     cl::sub(runCommand), cl::sub(compileCommand));
+cl::opt<int64_t> seqc::driver::gradCheckpoint(
+    "grad-checkpoint",
+    cl::desc("With --grad: recurrences keep the state before every K-th "
+             "step only (where K divides their length) and the backward "
+             "recomputes the others (default 0: every step's state)"),
+    cl::init(0), cl::value_desc("K"), cl::sub(runCommand),
+    cl::sub(compileCommand), cl::sub(explainCommand));
+
 static cl::list<std::string> cotangentFiles(
     "cotangent",
     cl::desc("With --grad, INDEX=file.npy: the cotangent of output #INDEX "
@@ -185,7 +193,7 @@ int seqc::driver::addGradientFunctions(ModuleOp module,
   functions.clear();
   for (const std::string &name : names) {
     auto function = module.lookupSymbol<func::FuncOp>(name);
-    auto gradients = ad::differentiateFunction(function);
+    auto gradients = ad::differentiateFunction(function, gradCheckpoint);
     if (failed(gradients))
       return fail("cannot differentiate @" + name +
                   " (see the diagnostics above)");
@@ -230,9 +238,12 @@ int seqc::driver::runGradient(Program &program,
     return rc;
   program.function = module.lookupSymbol<func::FuncOp>(name);
 
+  if (gradCheckpoint < 0)
+    return fail("--grad-checkpoint must be >= 0");
   PassManager pm(module.getContext());
   SeqDifferentiateOptions options;
   options.functions = {name};
+  options.checkpointEvery = gradCheckpoint;
   pm.addPass(createSeqDifferentiate(options));
   if (failed(pm.run(module)))
     return fail("cannot differentiate @" + name +

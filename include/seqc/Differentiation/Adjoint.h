@@ -53,6 +53,12 @@ public:
   /// built elsewhere, e.g. a weight's, hoisted out of a time loop): rules
   /// skip the work of computing it.
   void markInactive(mlir::Value value) { inactive.insert(value); }
+
+  /// The checkpoint policy of recurrences: keep the state before every
+  /// K-th step and recompute the others in the backward (0 or 1: every
+  /// step).
+  int64_t checkpointEvery() const { return checkpointInterval; }
+  void setCheckpointEvery(int64_t every) { checkpointInterval = every; }
   bool isActive(mlir::Value value) const { return !inactive.contains(value); }
 
   /// Runs the derivative rules of `ops` (in program order; swept in
@@ -64,6 +70,7 @@ private:
   mlir::OpBuilder &b;
   llvm::DenseMap<mlir::Value, mlir::Value> cotangents;
   llvm::DenseSet<mlir::Value> inactive;
+  int64_t checkpointInterval = 0;
 };
 
 //===----------------------------------------------------------------------===//

@@ -29,9 +29,12 @@ struct GradientFunctions {
 
 /// Builds `<f>_fwd` and `<f>_bwd` next to `function` (which is kept). Errors
 /// (an integer or dynamically shaped argument, an op without a derivative
-/// rule) are emitted on the offending argument or op.
+/// rule) are emitted on the offending argument or op. `checkpointEvery` K
+/// > 1: recurrences keep the state before every K-th step only (where K
+/// divides their length) and the backward recomputes the rest.
 llvm::FailureOr<GradientFunctions>
-differentiateFunction(mlir::func::FuncOp function);
+differentiateFunction(mlir::func::FuncOp function,
+                      int64_t checkpointEvery = 0);
 
 /// The names of the derived functions.
 std::string forwardFunctionName(llvm::StringRef function);

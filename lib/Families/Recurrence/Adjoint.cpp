@@ -203,6 +203,309 @@ static Value contractOverSteps(OpBuilder &b, Location loc, Value lhs, Value g,
       .getResult(0);
 }
 
+namespace {
+/// What the backward of a recurrence differentiates, decided once.
+struct BackwardPlan {
+  /// The inputs, and the weights summed in the loop, that take cotangents.
+  SmallVector<unsigned> dInputs, summedWeights;
+  /// The weights whose cotangent is one contraction after the loop.
+  SmallVector<std::pair<unsigned, WeightContraction>> hoisted;
+  /// The outputs whose cotangents reach the op.
+  SmallVector<unsigned> seededOutputs;
+};
+
+/// What one backward recurrence over a stretch of steps returns, in
+/// forward time order.
+struct BackwardResult {
+  /// Per differentiated input, its cotangent sequence.
+  SmallVector<Value> dInputs;
+  /// Per hoisted contraction, its left operand and its product's cotangent
+  /// per step, rows first.
+  SmallVector<Value> hoistedLhs, hoistedGrad;
+  /// The cotangents of the states before the stretch, then the summed
+  /// weights' running cotangents.
+  SmallVector<Value> finals;
+};
+} // namespace
+
+/// [B, T, X...] -> [B, X...].
+static RankedTensorType stepTypeOf(Type sequence) {
+  auto type = cast<RankedTensorType>(sequence);
+  SmallVector<int64_t> shape(type.getShape());
+  shape.erase(shape.begin() + 1);
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+/// The backward recurrence of `op` over the steps whose inputs are `xs`
+/// ([B, S, ...] each), starting from the states `before` each step, with
+/// output cotangents `gys` (one per seeded output), from the state
+/// cotangents `stateCotangents` after the last of these steps and the
+/// running weight cotangents `sums`; `weights` are op's weights as seen
+/// where it is built.
+static FailureOr<BackwardResult>
+buildBackward(OpBuilder &b, Location loc, RecurrenceOp op,
+              const BackwardPlan &plan, ValueRange xs, ValueRange before,
+              ValueRange gys, ValueRange stateCotangents, ValueRange sums,
+              ValueRange weights) {
+  unsigned numInputs = op.getInputs().size();
+  unsigned numStates = op.getFinalStates().size();
+  unsigned numWeights = op.getWeights().size();
+  int64_t steps = cast<RankedTensorType>(xs[0].getType()).getDimSize(1);
+  SmallVector<Value> inputs;
+  for (Value v : xs)
+    inputs.push_back(reverseTime(b, loc, v));
+  for (Value v : before)
+    inputs.push_back(reverseTime(b, loc, v));
+  for (Value v : gys)
+    inputs.push_back(reverseTime(b, loc, v));
+  SmallVector<Value> init(stateCotangents.begin(), stateCotangents.end());
+  init.append(sums.begin(), sums.end());
+  SmallVector<Type> outputTypes, finalTypes;
+  for (unsigned i : plan.dInputs)
+    outputTypes.push_back(xs[i].getType());
+  // Per hoisted contraction: its left operand and its product's cotangent,
+  // rows first, per step.
+  auto rowsFirstSequence = [&](Type stepValue, bool batched) {
+    auto type = cast<RankedTensorType>(stepValue);
+    SmallVector<int64_t> shape(type.getShape());
+    if (batched)
+      std::swap(shape[0], shape[1]);
+    shape.insert(shape.begin() + 1, steps);
+    return RankedTensorType::get(shape, type.getElementType());
+  };
+  for (auto &[k, c] : plan.hoisted) {
+    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
+    outputTypes.push_back(
+        rowsFirstSequence(c.contraction->getOperand(0).getType(), batched));
+    outputTypes.push_back(
+        rowsFirstSequence(c.contraction->getResult(0).getType(), batched));
+  }
+  for (Value v : init)
+    finalTypes.push_back(v.getType());
+
+  auto backward = RecurrenceOp::create(
+      b, loc, outputTypes, finalTypes, inputs, init, weights, FormAttr(),
+      b.getI64IntegerAttr(plan.summedWeights.size()));
+  Block *body = new Block();
+  backward.getBody().push_back(body);
+  for (Value v : inputs)
+    body->addArgument(stepTypeOf(v.getType()), loc);
+  for (Value v : init)
+    body->addArgument(v.getType(), loc);
+  for (Value w : op.getWeights())
+    body->addArgument(w.getType(), loc);
+  auto args = body->getArguments();
+  auto xArgs = args.take_front(numInputs);
+  auto sArgs = args.slice(numInputs, numStates);
+  auto dyArgs = args.slice(numInputs + numStates, plan.seededOutputs.size());
+  unsigned stateBase = inputs.size();
+  auto dsArgs = args.slice(stateBase, numStates);
+  auto dwArgs = args.slice(stateBase + numStates, plan.summedWeights.size());
+  auto wArgs = args.take_back(numWeights);
+
+  // The forward step, recomputed from the saved state.
+  Block &forwardBody = op.getBody().front();
+  auto forwardArgs = forwardBody.getArguments();
+  OpBuilder bb = OpBuilder::atBlockEnd(body);
+  IRMapping mapping;
+  mapping.map(forwardArgs.take_front(numInputs), xArgs);
+  mapping.map(forwardArgs.slice(numInputs, numStates), sArgs);
+  mapping.map(forwardArgs.take_back(numWeights), wArgs);
+  SmallVector<Operation *> recomputed;
+  for (Operation &forwardOp : forwardBody.without_terminator())
+    recomputed.push_back(bb.clone(forwardOp, mapping));
+  auto forwardYield = cast<YieldOp>(forwardBody.getTerminator());
+
+  // Its reverse sweep; the hoisted weights' cotangents are not built here.
+  AdjointBuilder step(bb);
+  for (auto &[k, c] : plan.hoisted) {
+    step.markInactive(wArgs[k]);
+    for (Operation *view : c.views)
+      step.markInactive(mapping.lookup(view->getResult(0)));
+  }
+  for (unsigned j = 0; j < numStates; ++j)
+    step.accumulate(mapping.lookupOrDefault(forwardYield.getOperand(j)),
+                    dsArgs[j], loc);
+  for (auto [k, m] : llvm::enumerate(plan.seededOutputs))
+    step.accumulate(
+        mapping.lookupOrDefault(forwardYield.getOperand(numStates + m)),
+        dyArgs[k], loc);
+  if (failed(step.backpropagate(recomputed)))
+    return failure();
+  SmallVector<Value> yielded;
+  for (Value s : sArgs)
+    yielded.push_back(step.cotangentOrZeros(s, loc));
+  for (auto [k, index] : llvm::enumerate(plan.summedWeights)) {
+    Value dw = step.cotangent(wArgs[index]);
+    yielded.push_back(dw ? addTensors(bb, loc, dwArgs[k], dw) : dwArgs[k]);
+  }
+  for (unsigned i : plan.dInputs)
+    yielded.push_back(step.cotangentOrZeros(xArgs[i], loc));
+  for (auto &[k, c] : plan.hoisted) {
+    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
+    Value lhs = mapping.lookup(c.contraction->getOperand(0));
+    Value product = mapping.lookup(c.contraction->getResult(0));
+    yielded.push_back(rowsFirst(bb, loc, lhs, batched));
+    yielded.push_back(
+        rowsFirst(bb, loc, step.cotangentOrZeros(product, loc), batched));
+  }
+  YieldOp::create(bb, loc, yielded);
+
+  BackwardResult result;
+  unsigned n = 0;
+  for (; n < plan.dInputs.size(); ++n)
+    result.dInputs.push_back(reverseTime(b, loc, backward.getOutputs()[n]));
+  for (unsigned h = 0; h < plan.hoisted.size(); ++h) {
+    // Summed over all steps afterwards: their order does not matter.
+    result.hoistedLhs.push_back(backward.getOutputs()[n++]);
+    result.hoistedGrad.push_back(backward.getOutputs()[n++]);
+  }
+  llvm::append_range(result.finals, backward.getFinalStates());
+  return result;
+}
+
+/// [B, T, X...] -> [B, T/K, K, X...].
+static Value segments(OpBuilder &b, Location loc, Value sequence,
+                      int64_t every) {
+  auto type = cast<RankedTensorType>(sequence.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0), type.getDimSize(1) / every,
+                                every};
+  SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
+  for (int64_t d = 2; d < type.getRank(); ++d) {
+    shape.push_back(type.getDimSize(d));
+    groups.push_back({int64_t(shape.size()) - 1});
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), sequence,
+      groups);
+}
+
+/// [B, T/K, K, X...] -> [B, T, X...].
+static Value unsegment(OpBuilder &b, Location loc, Value segmented) {
+  auto type = cast<RankedTensorType>(segmented.getType());
+  SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
+  for (int64_t d = 3; d < type.getRank(); ++d)
+    groups.push_back({d});
+  return tensor::CollapseShapeOp::create(b, loc, segmented, groups);
+}
+
+/// With checkpoints every K steps: the forward keeps the states before
+/// each segment only; the backward is a recurrence over the segments in
+/// reverse whose body recomputes the segment's states from its checkpoint
+/// (a forward recurrence over K steps) and runs the segment's backward
+/// recurrence (buildBackward).
+static FailureOr<BackwardResult>
+buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
+                          const BackwardPlan &plan, ValueRange checkpoints,
+                          ValueRange gys, ValueRange stateCotangents,
+                          ValueRange sums, int64_t every,
+                          ArrayRef<Type> keptOutputTypes) {
+  unsigned numInputs = op.getInputs().size();
+  unsigned numStates = op.getFinalStates().size();
+  SmallVector<Value> inputs;
+  for (Value x : op.getInputs())
+    inputs.push_back(reverseTime(b, loc, segments(b, loc, x, every)));
+  for (Value c : checkpoints)
+    inputs.push_back(reverseTime(b, loc, c));
+  for (Value g : gys)
+    inputs.push_back(reverseTime(b, loc, segments(b, loc, g, every)));
+  SmallVector<Value> init(stateCotangents.begin(), stateCotangents.end());
+  init.append(sums.begin(), sums.end());
+
+  // Build the outer body first (into a detached block), then the op with
+  // the types its yield has.
+  Block *body = new Block();
+  for (Value v : inputs)
+    body->addArgument(stepTypeOf(v.getType()), loc);
+  for (Value v : init)
+    body->addArgument(v.getType(), loc);
+  for (Value w : op.getWeights())
+    body->addArgument(w.getType(), loc);
+  auto args = body->getArguments();
+  auto xSegs = args.take_front(numInputs);
+  auto ckpts = args.slice(numInputs, numStates);
+  auto gySegs = args.slice(numInputs + numStates, gys.size());
+  auto carried = args.slice(inputs.size(), init.size());
+  auto wArgs = args.take_back(op.getWeights().size());
+  // (The block has no region yet: the builder takes the context itself.)
+  OpBuilder bb(op->getContext());
+  bb.setInsertionPointToEnd(body);
+
+  // The segment's forward states, recomputed from its checkpoint.
+  SmallVector<Type> segmentOutputTypes;
+  for (Type t : keptOutputTypes) {
+    auto type = cast<RankedTensorType>(t);
+    SmallVector<int64_t> shape(type.getShape());
+    shape[1] = every;
+    segmentOutputTypes.push_back(
+        RankedTensorType::get(shape, type.getElementType()));
+  }
+  auto segment = RecurrenceOp::create(
+      bb, loc, segmentOutputTypes, op.getFinalStates().getTypes(), xSegs,
+      ckpts, wArgs, FormAttr(), op.getAccumulatorsAttr());
+  IRMapping cloneMap;
+  op.getBody().cloneInto(&segment.getBody(), cloneMap);
+  unsigned numOutputs = op.getOutputs().size();
+  Block &forwardBody = op.getBody().front();
+  auto yield = cast<YieldOp>(forwardBody.getTerminator());
+  SmallVector<Value> after;
+  unsigned extra = numOutputs;
+  for (unsigned j = 0; j < numStates; ++j) {
+    int64_t fromOutput = -1;
+    for (unsigned m = 0; m < numOutputs; ++m)
+      if (yield.getOperand(numStates + m) == yield.getOperand(j))
+        fromOutput = m;
+    after.push_back(segment.getOutputs()[fromOutput >= 0 ? fromOutput
+                                                          : extra++]);
+  }
+  SmallVector<Value> before;
+  for (unsigned j = 0; j < numStates; ++j)
+    before.push_back(statesBeforeEachStep(bb, loc, ckpts[j], after[j]));
+  auto inner = buildBackward(bb, loc, op, plan, xSegs, before, gySegs,
+                             carried.take_front(numStates),
+                             carried.drop_front(numStates), wArgs);
+  if (failed(inner)) {
+    delete body;
+    return failure();
+  }
+  SmallVector<Value> yielded(inner->finals);
+  llvm::append_range(yielded, inner->dInputs);
+  for (unsigned h = 0; h < inner->hoistedLhs.size(); ++h) {
+    yielded.push_back(inner->hoistedLhs[h]);
+    yielded.push_back(inner->hoistedGrad[h]);
+  }
+  YieldOp::create(bb, loc, yielded);
+
+  int64_t count = cast<RankedTensorType>(inputs[0].getType()).getDimSize(1);
+  SmallVector<Type> outputTypes, finalTypes;
+  for (Value v : ArrayRef(yielded).drop_front(init.size())) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.insert(shape.begin() + 1, count);
+    outputTypes.push_back(RankedTensorType::get(shape, type.getElementType()));
+  }
+  for (Value v : init)
+    finalTypes.push_back(v.getType());
+  auto outer = RecurrenceOp::create(
+      b, loc, outputTypes, finalTypes, inputs, init, op.getWeights(),
+      FormAttr(), b.getI64IntegerAttr(plan.summedWeights.size()));
+  outer.getBody().push_back(body);
+
+  BackwardResult result;
+  unsigned n = 0;
+  auto forwardOrder = [&](Value v) {
+    return unsegment(b, loc, reverseTime(b, loc, v));
+  };
+  for (; n < plan.dInputs.size(); ++n)
+    result.dInputs.push_back(forwardOrder(outer.getOutputs()[n]));
+  for (unsigned h = 0; h < plan.hoisted.size(); ++h) {
+    result.hoistedLhs.push_back(forwardOrder(outer.getOutputs()[n++]));
+    result.hoistedGrad.push_back(forwardOrder(outer.getOutputs()[n++]));
+  }
+  llvm::append_range(result.finals, outer.getFinalStates());
+  return result;
+}
+
 LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
                                                AdjointBuilder &adjoints) {
   Location loc = op.getLoc();
@@ -220,162 +523,95 @@ LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
   unsigned numOutputs = op.getOutputs().size();
   OpBuilder &b = adjoints.builder();
 
-  // The backward recurrence's operands, time-reversed.
-  SmallVector<Value> inputs;
-  for (Value x : op.getInputs())
-    inputs.push_back(reverseTime(b, loc, x));
-  for (unsigned j = 0; j < numStates; ++j) {
-    Value init = op.getInit().empty() ? Value() : op.getInit()[j];
-    inputs.push_back(reverseTime(
-        b, loc, statesBeforeEachStep(b, loc, init, statesAfter[j])));
-  }
-  SmallVector<unsigned> seededOutputs;
+  BackwardPlan plan;
+  SmallVector<Value> gys;
   for (unsigned m = 0; m < numOutputs; ++m)
     if (Value dy = adjoints.cotangent(op.getOutputs()[m])) {
-      seededOutputs.push_back(m);
-      inputs.push_back(reverseTime(b, loc, dy));
+      plan.seededOutputs.push_back(m);
+      gys.push_back(dy);
     }
   Block &forwardBody = op.getBody().front();
   auto forwardArgs = forwardBody.getArguments();
   int64_t batch =
       cast<RankedTensorType>(op.getInputs()[0].getType()).getDimSize(0);
-  SmallVector<unsigned> dInputs, summedWeights;
-  SmallVector<std::pair<unsigned, WeightContraction>> hoisted;
   for (unsigned i = 0; i < numInputs; ++i)
     if (isDifferentiableType(op.getInputs()[i].getType()))
-      dInputs.push_back(i);
+      plan.dInputs.push_back(i);
   for (unsigned k = 0; k < numWeights; ++k) {
     if (!isDifferentiableType(op.getWeights()[k].getType()))
       continue;
     auto contractions =
         weightContractions(forwardArgs[numInputs + numStates + k], batch);
     if (!contractions) {
-      summedWeights.push_back(k);
+      plan.summedWeights.push_back(k);
       continue;
     }
     for (WeightContraction &c : *contractions)
-      hoisted.push_back({k, c});
+      plan.hoisted.push_back({k, c});
   }
-  SmallVector<Value> init;
+  SmallVector<Value> stateCotangents, sums;
   for (Value final : op.getFinalStates())
-    init.push_back(adjoints.cotangentOrZeros(final, loc));
-  for (unsigned k : summedWeights)
-    init.push_back(zerosOf(
+    stateCotangents.push_back(adjoints.cotangentOrZeros(final, loc));
+  for (unsigned k : plan.summedWeights)
+    sums.push_back(zerosOf(
         b, loc, cast<RankedTensorType>(op.getWeights()[k].getType())));
-  SmallVector<Type> outputTypes, finalTypes;
-  for (unsigned i : dInputs)
-    outputTypes.push_back(op.getInputs()[i].getType());
-  // Per hoisted contraction: its left operand and its product's cotangent,
-  // rows first, per step.
-  auto rowsFirstSequence = [&](Type stepValue, bool batched) {
-    auto type = cast<RankedTensorType>(stepValue);
-    SmallVector<int64_t> shape(type.getShape());
-    if (batched)
-      std::swap(shape[0], shape[1]);
-    shape.insert(shape.begin() + 1, steps);
-    return RankedTensorType::get(shape, type.getElementType());
-  };
-  for (auto &[k, c] : hoisted) {
-    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
-    outputTypes.push_back(
-        rowsFirstSequence(c.contraction->getOperand(0).getType(), batched));
-    outputTypes.push_back(
-        rowsFirstSequence(c.contraction->getResult(0).getType(), batched));
+
+  // Checkpoints every K steps when asked for and K divides T; otherwise
+  // the state before every step is kept.
+  int64_t every = adjoints.checkpointEvery();
+  bool checkpointed = every > 1 && every < steps && steps % every == 0;
+  FailureOr<BackwardResult> backward = failure();
+  if (checkpointed) {
+    // The states before each segment, taken in the forward computation so
+    // that only they outlive it.
+    OpBuilder fb(op->getContext());
+    fb.setInsertionPointAfter(op);
+    SmallVector<Value> checkpoints;
+    for (unsigned j = 0; j < numStates; ++j) {
+      Value init = op.getInit().empty() ? Value() : op.getInit()[j];
+      Value before = statesBeforeEachStep(fb, loc, init, statesAfter[j]);
+      auto type = cast<RankedTensorType>(before.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), fb.getIndexAttr(0)),
+          sizes, strides(type.getRank(), fb.getIndexAttr(1));
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        sizes.push_back(fb.getIndexAttr(d == 1 ? steps / every
+                                               : type.getDimSize(d)));
+      strides[1] = fb.getIndexAttr(every);
+      checkpoints.push_back(tensor::ExtractSliceOp::create(
+          fb, loc, before, offsets, sizes, strides));
+    }
+    backward = buildCheckpointedBackward(
+        b, loc, op, plan, checkpoints, gys, stateCotangents, sums, every,
+        llvm::to_vector(op.getOutputs().getTypes()));
+  } else {
+    SmallVector<Value> before;
+    for (unsigned j = 0; j < numStates; ++j) {
+      Value init = op.getInit().empty() ? Value() : op.getInit()[j];
+      before.push_back(statesBeforeEachStep(b, loc, init, statesAfter[j]));
+    }
+    backward = buildBackward(b, loc, op, plan, op.getInputs(), before, gys,
+                             stateCotangents, sums, op.getWeights());
   }
-  for (Value v : init)
-    finalTypes.push_back(v.getType());
-
-  auto backward = RecurrenceOp::create(
-      b, loc, outputTypes, finalTypes, inputs, init, op.getWeights(),
-      FormAttr(), b.getI64IntegerAttr(summedWeights.size()));
-  Block *body = new Block();
-  backward.getBody().push_back(body);
-  auto stepType = [](Type sequence) {
-    auto type = cast<RankedTensorType>(sequence);
-    SmallVector<int64_t> shape(type.getShape());
-    shape.erase(shape.begin() + 1);
-    return RankedTensorType::get(shape, type.getElementType());
-  };
-  for (Value v : inputs)
-    body->addArgument(stepType(v.getType()), loc);
-  for (Value v : init)
-    body->addArgument(v.getType(), loc);
-  for (Value w : op.getWeights())
-    body->addArgument(w.getType(), loc);
-  auto args = body->getArguments();
-  auto xArgs = args.take_front(numInputs);
-  auto sArgs = args.slice(numInputs, numStates);
-  auto dyArgs = args.slice(numInputs + numStates, seededOutputs.size());
-  unsigned stateBase = inputs.size();
-  auto dsArgs = args.slice(stateBase, numStates);
-  auto dwArgs = args.slice(stateBase + numStates, summedWeights.size());
-  auto wArgs = args.take_back(numWeights);
-
-  // The forward step, recomputed from the saved state.
-  OpBuilder bb = OpBuilder::atBlockEnd(body);
-  IRMapping mapping;
-  mapping.map(forwardArgs.take_front(numInputs), xArgs);
-  mapping.map(forwardArgs.slice(numInputs, numStates), sArgs);
-  mapping.map(forwardArgs.take_back(numWeights), wArgs);
-  SmallVector<Operation *> recomputed;
-  for (Operation &forwardOp : forwardBody.without_terminator())
-    recomputed.push_back(bb.clone(forwardOp, mapping));
-  auto forwardYield = cast<YieldOp>(forwardBody.getTerminator());
-
-  // Its reverse sweep; the hoisted weights' cotangents are not built here.
-  AdjointBuilder step(bb);
-  for (auto &[k, c] : hoisted) {
-    step.markInactive(wArgs[k]);
-    for (Operation *view : c.views)
-      step.markInactive(mapping.lookup(view->getResult(0)));
-  }
-  for (unsigned j = 0; j < numStates; ++j)
-    step.accumulate(mapping.lookupOrDefault(forwardYield.getOperand(j)),
-                    dsArgs[j], loc);
-  for (auto [k, m] : llvm::enumerate(seededOutputs))
-    step.accumulate(
-        mapping.lookupOrDefault(forwardYield.getOperand(numStates + m)),
-        dyArgs[k], loc);
-  if (failed(step.backpropagate(recomputed)))
+  if (failed(backward))
     return failure();
-  SmallVector<Value> yielded;
-  for (Value s : sArgs)
-    yielded.push_back(step.cotangentOrZeros(s, loc));
-  for (auto [k, index] : llvm::enumerate(summedWeights)) {
-    Value dw = step.cotangent(wArgs[index]);
-    yielded.push_back(dw ? addTensors(bb, loc, dwArgs[k], dw) : dwArgs[k]);
-  }
-  for (unsigned i : dInputs)
-    yielded.push_back(step.cotangentOrZeros(xArgs[i], loc));
-  for (auto &[k, c] : hoisted) {
-    bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
-    Value lhs = mapping.lookup(c.contraction->getOperand(0));
-    Value product = mapping.lookup(c.contraction->getResult(0));
-    yielded.push_back(rowsFirst(bb, loc, lhs, batched));
-    yielded.push_back(
-        rowsFirst(bb, loc, step.cotangentOrZeros(product, loc), batched));
-  }
-  YieldOp::create(bb, loc, yielded);
 
   // The cotangents of the forward operands.
-  for (auto [n, i] : llvm::enumerate(dInputs))
-    adjoints.accumulate(op.getInputs()[i],
-                        reverseTime(b, loc, backward.getOutputs()[n]), loc);
+  for (auto [n, i] : llvm::enumerate(plan.dInputs))
+    adjoints.accumulate(op.getInputs()[i], backward->dInputs[n], loc);
   if (!op.getInit().empty())
     for (unsigned j = 0; j < numStates; ++j)
-      adjoints.accumulate(op.getInit()[j], backward.getFinalStates()[j], loc);
-  for (auto [k, index] : llvm::enumerate(summedWeights))
+      adjoints.accumulate(op.getInit()[j], backward->finals[j], loc);
+  for (auto [k, index] : llvm::enumerate(plan.summedWeights))
     adjoints.accumulate(op.getWeights()[index],
-                        backward.getFinalStates()[numStates + k], loc);
+                        backward->finals[numStates + k], loc);
   // A hoisted weight: one contraction over every row and step (the order
   // of the steps does not matter to the sum), then back through its views.
-  for (auto [h, entry] : llvm::enumerate(hoisted)) {
+  for (auto [h, entry] : llvm::enumerate(plan.hoisted)) {
     auto &[k, c] = entry;
     bool batched = isa<linalg::BatchMatmulOp>(c.contraction);
-    unsigned base = dInputs.size() + 2 * h;
     Value dView =
-        contractOverSteps(b, loc, backward.getOutputs()[base],
-                          backward.getOutputs()[base + 1], batched);
+        contractOverSteps(b, loc, backward->hoistedLhs[h],
+                          backward->hoistedGrad[h], batched);
     IRMapping views;
     views.map(forwardArgs[numInputs + numStates + k], op.getWeights()[k]);
     SmallVector<Operation *> cloned;
