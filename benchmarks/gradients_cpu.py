@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Backward versus forward on the CPU (issue 18's benchmark shapes): seqc's
 @f_fwd and @f_bwd (seqc run --grad) for an LSTM (B16 T1024, 256 inputs,
-H256) and a GLA-style linear attention (B2 H4 T4096 d64, vector gate), next
-to torch.nn.LSTM's forward and backward (PyTorch from Debian, same thread
+H256; every step's state kept, and checkpoints every 32 steps) and a
+GLA-style linear attention (B2 H4 T4096 d64, vector gate), next to
+torch.nn.LSTM's forward and backward (PyTorch from Debian, same thread
 count) in the same run. Prints a table; --csv writes it.
 
     /usr/bin/python3 benchmarks/gradients_cpu.py --csv benchmarks/results/gradients_cpu.csv
@@ -40,11 +41,12 @@ def gla_model(B, H, T, D):
 """.format(q=seq, s=state)
 
 
-def seqc_times(seqc, text, tmp, repeats):
+def seqc_times(seqc, text, tmp, repeats, checkpoint=0):
     path = os.path.join(tmp, "model.mlir")
     with open(path, "w") as f:
         f.write(text)
-    out = subprocess.run([seqc, "run", path, "--grad", "--seed=1", "--repeat=%d" % repeats],
+    out = subprocess.run([seqc, "run", path, "--grad", "--seed=1", "--repeat=%d" % repeats,
+                          "--grad-checkpoint=%d" % checkpoint],
                          check=True, capture_output=True, text=True).stdout
     m = re.search(r"forward ([0-9.]+) ms, backward ([0-9.]+) ms.*residuals ([0-9]+) bytes", out)
     return float(m.group(1)), float(m.group(2)), int(m.group(3))
@@ -80,6 +82,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         f, b, r = seqc_times(args.seqc, lstm_model(16, 1024, 256, 256), tmp, args.repeats)
         rows.append(("LSTM B16 T1024 I256 H256", "seqc", f, b, r))
+        f, b, r = seqc_times(args.seqc, lstm_model(16, 1024, 256, 256), tmp, args.repeats, 32)
+        rows.append(("LSTM B16 T1024 I256 H256", "seqc K=32", f, b, r))
         try:
             tf, tb, version = torch_lstm_times(16, 1024, 256, 256, args.repeats)
             rows.append(("LSTM B16 T1024 I256 H256", "torch %s" % version, tf, tb, ""))
