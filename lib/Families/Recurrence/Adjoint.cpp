@@ -236,6 +236,20 @@ static RankedTensorType stepTypeOf(Type sequence) {
   return RankedTensorType::get(shape, type.getElementType());
 }
 
+/// A recurrence body block: one step slice per sequence of `inputs`, the
+/// states (typed as `init`), the weights.
+static Block *stepBlock(Location loc, ValueRange inputs, ValueRange init,
+                        ValueRange weights) {
+  Block *body = new Block();
+  for (Value v : inputs)
+    body->addArgument(stepTypeOf(v.getType()), loc);
+  for (Value v : init)
+    body->addArgument(v.getType(), loc);
+  for (Value w : weights)
+    body->addArgument(w.getType(), loc);
+  return body;
+}
+
 /// The backward recurrence of `op` over the steps whose inputs are `xs`
 /// ([B, S, ...] each), starting from the states `before` each step, with
 /// output cotangents `gys` (one per seeded output), from the state
@@ -286,14 +300,8 @@ buildBackward(OpBuilder &b, Location loc, RecurrenceOp op,
   auto backward = RecurrenceOp::create(
       b, loc, outputTypes, finalTypes, inputs, init, weights, FormAttr(),
       b.getI64IntegerAttr(plan.summedWeights.size()));
-  Block *body = new Block();
+  Block *body = stepBlock(loc, inputs, init, op.getWeights());
   backward.getBody().push_back(body);
-  for (Value v : inputs)
-    body->addArgument(stepTypeOf(v.getType()), loc);
-  for (Value v : init)
-    body->addArgument(v.getType(), loc);
-  for (Value w : op.getWeights())
-    body->addArgument(w.getType(), loc);
   auto args = body->getArguments();
   auto xArgs = args.take_front(numInputs);
   auto sArgs = args.slice(numInputs, numStates);
@@ -414,13 +422,7 @@ buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
 
   // Build the outer body first (into a detached block), then the op with
   // the types its yield has.
-  Block *body = new Block();
-  for (Value v : inputs)
-    body->addArgument(stepTypeOf(v.getType()), loc);
-  for (Value v : init)
-    body->addArgument(v.getType(), loc);
-  for (Value w : op.getWeights())
-    body->addArgument(w.getType(), loc);
+  Block *body = stepBlock(loc, inputs, init, op.getWeights());
   auto args = body->getArguments();
   auto xSegs = args.take_front(numInputs);
   auto ckpts = args.slice(numInputs, numStates);
