@@ -296,7 +296,7 @@ Value causalScoresT(LoopBuilder &lb, Value q, Value k, Value L,
       });
 }
 
-Value inChunkCumsum(LoopBuilder &lb, Value logGates) {
+Value inChunkCumsum(LoopBuilder &lb, Value logGates, bool reverse) {
   OpBuilder &b = lb.builder();
   Location loc = lb.location();
   auto type = cast<RankedTensorType>(logGates.getType());
@@ -312,8 +312,11 @@ Value inChunkCumsum(LoopBuilder &lb, Value logGates) {
   auto loop = scf::ForOp::create(
       b, loc, lb.index(0), lb.index(C), lb.index(1),
       ValueRange{zerosOf(lb, stepShape, f64), sums},
-      [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
+      [&](OpBuilder &nb, Location l, Value step, ValueRange iter) {
         LoopBuilder ib(nb, l);
+        Value i = reverse ? arith::SubIOp::create(nb, l, ib.index(C - 1), step)
+                                .getResult()
+                          : step;
         Value next = elementwise(
             ib, {ib.extractSlice(logGates, 1, i), iter[0]}, {all, all},
             stepShape,

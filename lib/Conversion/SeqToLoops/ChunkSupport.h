@@ -102,8 +102,10 @@ mlir::Value causalScoresT(LoopBuilder &lb, mlir::Value q, mlir::Value k,
 
 /// The inclusive cumulative sum over the steps of each chunk of log gates
 /// [M, C, d] (or [M, C]), in f64: exponents are differences of these sums,
-/// which f32 would cancel away in long chunks.
-mlir::Value inChunkCumsum(LoopBuilder &lb, mlir::Value logGates);
+/// which f32 would cancel away in long chunks. `reverse`: summed from the
+/// chunk's end (sum over j >= i), what the gates' cotangents need.
+mlir::Value inChunkCumsum(LoopBuilder &lb, mlir::Value logGates,
+                          bool reverse = false);
 
 /// An elementwise generic over `shape` (loops in the result's dimension
 /// order; f32 or `element` results) whose body maps the inputs' elements to

@@ -1,13 +1,19 @@
 //===- Adjoint.cpp - the derivative rule of seq.linear_attention ----------===//
 //
-// For now by its sequential definition: the op becomes, in the forward
-// computation, the recurrence S_t = diag(exp g_t) S_{t-1} + k_t v_t^T,
-// o_t = scale S_t^T q_t over tensors, which is then differentiated like
-// any recurrence (backpropagation through time with the step recomputed,
-// the matrix state of every step kept). Exact for every gate kind, but it
-// keeps T matrix states and runs one step at a time: the chunkwise backward
-// of the GLA paper (reverse chunk recurrence of dS, intra-chunk matmuls, the
-// gate cotangents by cumulative sums) is not built yet.
+// Two backward forms, as the forward has:
+//
+// - chunkwise (ChunkwiseAdjoint.cpp): the GLA paper's and fla's chunk
+//   backward, batched matmuls over all chunks and two linear scans over
+//   them; it keeps nothing but the op's inputs. It is the backward of every
+//   op not written in the sequential form, with the forward's chunk size
+//   when one is written (all T steps for the parallel form), else 64,
+//   never more than T.
+// - sequential, for an op written in it: the op becomes, in the forward
+//   computation, the recurrence S_t = diag(exp g_t) S_{t-1} + k_t v_t^T,
+//   o_t = scale S_t^T q_t over tensors, which is then differentiated like
+//   any recurrence (backpropagation through time with the step recomputed,
+//   the matrix state of every step kept). The two are checked against each
+//   other and the reference by the gradient tests.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Families/LinearAttention/LinearAttention.h"
@@ -20,8 +26,23 @@ using namespace mlir;
 using namespace seqc;
 using namespace seqc::seq;
 
+/// The chunk length of the chunkwise backward when the op has no written
+/// chunkwise form: the forward lowering's default.
+constexpr int64_t kDefaultBackwardChunk = 64;
+
 LogicalResult families::buildLinearAttentionAdjoint(LinearAttentionOp op,
                                                     ad::AdjointBuilder &adjoints) {
+  FormAttr form = op.getFormAttr();
+  int64_t steps = op.getQ().getType().getDimSize(1);
+  if (!form || form.getKind() != FormKind::sequential) {
+    int64_t chunk = kDefaultBackwardChunk;
+    if (form && form.getKind() == FormKind::parallel)
+      chunk = steps;
+    else if (form)
+      chunk = form.getChunkSize().value_or(kDefaultBackwardChunk);
+    return buildLinearAttentionChunkwiseAdjoint(
+        op, std::max<int64_t>(1, std::min(chunk, steps)), adjoints);
+  }
   double scale = attentionScale(op.getScaleAttr(), op.getK());
   Type outputElement =
       cast<RankedTensorType>(op.getOutput().getType()).getElementType();

@@ -16,21 +16,12 @@
 // elementwise update per chunk), then O = (Q exp(L)) S_in + A V.
 //
 // A for a vector gate is not a matmul as written: the decay depends on the
-// channel d. Sub-blocks of c steps (c divides C) make it one: for key block
-// s before query block r, with R_s the L at the end of block s and
-// P_r = R_{r-1} the L at the start of block r,
-//
-//   exp(L_i - L_j) = exp(L_i - P_r) * exp(P_r - R_s) * exp(R_s - L_j),
-//
-// three factors with exponents <= 0 (fla's secondary chunking), so the
-// off-diagonal blocks are one batched matmul of rescaled K and Q. Only the
-// c x c diagonal blocks take exp(L_i - L_j) per channel. No exponent is
-// ever positive: nothing overflows, whatever the gates (never exp of a
-// cumulative sum alone, fla issue 77). Scalar gates and no gate need no
-// sub-blocks: A = (Q K^T) * exp(L_i - L_j), masked.
+// channel d. Sub-blocks make most of it one (GateBlocks.h); scalar gates
+// and no gate need none: A = (Q K^T) * exp(L_i - L_j), masked.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Conversion/SeqToLoops/ChunkSupport.h"
+#include "lib/Families/LinearAttention/GateBlocks.h"
 #include "lib/Families/LinearAttention/LinearAttention.h"
 #include "seqc/Conversion/SeqToLoops.h"
 
@@ -48,19 +39,6 @@ using namespace seqc;
 using namespace seqc::seq;
 
 namespace {
-
-/// The sub-block length for a vector gate: a divisor of C near
-/// max(16, sqrt(C)). The off-diagonal work and memory grow as C^2/c, the
-/// diagonal blocks' per-channel exponentials as C c.
-int64_t subBlockSize(int64_t C) {
-  double target = std::max(16.0, std::sqrt(double(C)));
-  int64_t best = 1;
-  for (int64_t c = 1; c <= C; ++c)
-    if (C % c == 0 &&
-        std::abs(std::log(c / target)) <= std::abs(std::log(best / target)))
-      best = c;
-  return best;
-}
 
 struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -150,7 +128,7 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
       O = batchMatmul(lb, causalScoresT(lb, q, k, L, operands), v, O,
                       /*transposeLhs=*/true, operands);
     else
-      O = addVectorGateIntraChunk(lb, q, k, v, L, O, layout, DK, DV);
+      O = addVectorGateIntraChunk(lb, q, k, v, L, O, DV);
 
     rewriter.replaceOp(
         op, {unpackChunks(lb, O, layout, op.getOutput().getType()),
@@ -158,94 +136,23 @@ struct LowerLinearAttentionChunkwise : OpRewritePattern<LinearAttentionOp> {
     return success();
   }
 
-  /// O += A V for a vector gate, by sub-blocks (see the file comment); `v`
-  /// is in the matmul operand type.
+  /// O += A V for a vector gate, by sub-blocks (GateBlocks.h); `v` is in
+  /// the matmul operand type.
   static Value addVectorGateIntraChunk(LoopBuilder &lb, Value q, Value k,
                                        Value v, Value L, Value O,
-                                       const ChunkLayout &layout, int64_t DK,
                                        int64_t DV) {
-    OpBuilder &rewriter = lb.builder();
     Type operands = cast<RankedTensorType>(v.getType()).getElementType();
-    int64_t M = layout.chunks(), C = layout.C;
-    int64_t c = subBlockSize(C), blocks = C / c;
-    Type f64 = rewriter.getF64Type();
-    Value Lb = reshape(lb, L, {M, blocks, c, DK});
-    Value qb = reshape(lb, q, {M, blocks, c, DK});
-    Value kb = reshape(lb, k, {M, blocks, c, DK});
-    Value vb = reshape(lb, v, {M * blocks, c, DV});
-    if (blocks > 1) {
-      // R: L at the end of each block; P: at its start (the end of the one
-      // before, 0 for the first).
-      Value R = lb.extractSlice(Lb, 2, lb.index(c - 1)); // [M, blocks, DK]
-      Value P =
-          staticInsert(lb, staticSlice(lb, R, {0, 0, 0}, {M, blocks - 1, DK}),
-                       zerosOf(lb, {M, blocks, DK}, f64), {0, 1, 0});
-      // Loops (m, r, i, d).
-      Value qScaled = elementwise(
-          lb, {qb, Lb, P}, {Dims{0, 1, 2, 3}, Dims{0, 1, 2, 3}, Dims{0, 1, 3}},
-          {M, blocks, c, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
-          });
-      Value kScaled = elementwise(
-          lb, {kb, R, Lb}, {Dims{0, 1, 2, 3}, Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
-          {M, blocks, c, DK}, [&](OpBuilder &b, Location l, ValueRange a) {
-            return mulF(b, l, a[0], expOfDifference(b, l, a[1], a[2]));
-          });
-      // between[m, r, s, d] = exp(P_r - R_s) for key blocks s before query
-      // block r, else 0. Loops (m, r, s, d).
-      Value between = elementwise(
-          lb, {P, R}, {Dims{0, 1, 3}, Dims{0, 2, 3}}, {M, blocks, blocks, DK},
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            Value before =
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
-                                      linalg::IndexOp::create(b, l, 2),
-                                      linalg::IndexOp::create(b, l, 1));
-            Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0));
-            return arith::SelectOp::create(
-                       b, l, before, expOfDifference(b, l, a[0], a[1]), zero)
-                .getResult();
-          });
-      // Per key block s, the queries of all later blocks rescaled to its
-      // end, transposed: [M, s, DK, r, i]. Loops (m, s, d, r, i).
-      Value queriesT = elementwise(lb, {qScaled, between},
-                                   {Dims{0, 3, 4, 2}, Dims{0, 3, 1, 2}},
-                                   {M, blocks, DK, blocks, c},
-                                   [&](OpBuilder &b, Location l, ValueRange a) {
-                                     return mulF(b, l, a[0], a[1]);
-                                   });
-      // A^T over key block s (rows j) and all queries (columns i).
-      Value offDiagonalT =
-          batchMatmul(lb, reshape(lb, kScaled, {M * blocks, c, DK}),
-                      reshape(lb, queriesT, {M * blocks, DK, C}),
-                      zerosOf(lb, {M * blocks, c, C}), false, operands);
-      O = batchMatmul(lb, reshape(lb, offDiagonalT, {M, C, C}), v, O,
-                      /*transposeLhs=*/true, operands);
-    }
-
-    // The diagonal blocks, A^T[j, i] for j <= i in one block, exponent by
-    // exponent. Queries and L transposed per block so that i is the
-    // contiguous innermost loop: (m, s, j, d, i), reduction over d.
-    Dims transposed = {0, 1, 3, 2};
-    Value qT = convertElements(lb, qb, rewriter.getF32Type(), transposed);
-    Value LT = convertElements(lb, Lb, f64, transposed);
-    Value diagonalT =
-        lb.generic({kb, qT, Lb, LT}, {zerosOf(lb, {M, blocks, c, c})},
-                   {Dims{0, 1, 2, 3}, Dims{0, 1, 3, 4}, Dims{0, 1, 2, 3},
-                    Dims{0, 1, 3, 4}},
-                   {Dims{0, 1, 2, 4}}, 5, {3},
-                   [&](OpBuilder &b, Location l, ValueRange a) {
-                     Value term = mulF(b, l, mulF(b, l, a[0], a[1]),
-                                       expOfDifference(b, l, a[3], a[2]));
-                     Value sum = arith::AddFOp::create(b, l, a[4], term);
-                     linalg::YieldOp::create(
-                         b, l,
-                         ValueRange{arith::SelectOp::create(
-                             b, l, indexAtMost(b, l, 2, 4), sum, a[4])});
-                   })[0];
-    Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * blocks, c, c}), vb,
-                           reshape(lb, O, {M * blocks, c, DV}),
+    families::GateBlocks blocks = families::gateBlocks(lb, L);
+    if (Value offDiagonalT =
+            families::offDiagonalScoresT(lb, blocks, q, k, operands))
+      O = batchMatmul(lb, offDiagonalT, v, O, /*transposeLhs=*/true, operands);
+    int64_t M = blocks.M, n = blocks.count, c = blocks.c;
+    Value diagonalT = families::diagonalScoresT(lb, blocks, q, k);
+    Value Ob = batchMatmul(lb, reshape(lb, diagonalT, {M * n, c, c}),
+                           reshape(lb, v, {M * n, c, DV}),
+                           reshape(lb, O, {M * n, c, DV}),
                            /*transposeLhs=*/true, operands);
-    return reshape(lb, Ob, {M, C, DV});
+    return reshape(lb, Ob, {M, blocks.C, DV});
   }
 };
 

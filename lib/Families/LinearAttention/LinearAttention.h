@@ -47,8 +47,14 @@ evaluateLinearAttention(seq::LinearAttentionOp op,
 eval::InputRole linearAttentionInputRole(seq::LinearAttentionOp op,
                                          mlir::OpOperand &operand);
 
-/// Its derivative rule (Adjoint.cpp; seq-differentiate).
-llvm::LogicalResult buildLinearAttentionAdjoint(seq::LinearAttentionOp op, ad::AdjointBuilder &adjoints);
+/// Its derivative rule (Adjoint.cpp; seq-differentiate): the chunkwise
+/// backward (ChunkwiseAdjoint.cpp, chunks of `chunk` steps) unless the op
+/// is written in the sequential form.
+llvm::LogicalResult buildLinearAttentionAdjoint(seq::LinearAttentionOp op,
+                                                ad::AdjointBuilder &adjoints);
+llvm::LogicalResult
+buildLinearAttentionChunkwiseAdjoint(seq::LinearAttentionOp op, int64_t chunk,
+                                     ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.linear_attention (lib/Families/Families.cpp).
 void registerLinearAttentionFamily(mlir::DialectRegistry &registry);
