@@ -40,7 +40,11 @@ int tuneMain(mlir::MLIRContext &context);
 
 /// Expands the layers (seqnn-expand, canonicalize, cse) without choosing
 /// forms: the level at which explain and tune see the seq ops.
+/// Gradients are built at this level too: a derivative rule sees the forms
+/// a user wrote, not the ones seq-select-form picks for the forward alone
+/// (which runs after seq-differentiate, for both functions).
 int expandLayers(Program &program);
+int expandLayers(mlir::ModuleOp module);
 
 /// Prints "seqc: error: <message>" and returns 1, for `return fail(...)`.
 int fail(const llvm::Twine &message);

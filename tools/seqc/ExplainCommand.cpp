@@ -41,14 +41,16 @@ static cl::opt<bool> dumpConstraints(
 
 namespace seqc::driver {
 
-int expandLayers(Program &program) {
-  PassManager pm(program.module->getContext());
+int expandLayers(ModuleOp module) {
+  PassManager pm(module.getContext());
   pm.addPass(seqnn::createSeqNNExpand());
   addCleanupPasses(pm);
-  if (failed(pm.run(*program.module)))
+  if (failed(pm.run(module)))
     return fail("expanding the layers failed (see the diagnostics above)");
   return 0;
 }
+
+int expandLayers(Program &program) { return expandLayers(*program.module); }
 
 namespace {
 

@@ -188,7 +188,7 @@ int seqc::driver::addGradientFunctions(ModuleOp module,
   std::vector<std::string> names;
   for (func::FuncOp function : functions)
     names.push_back(function.getSymName().str());
-  if (int rc = lowerForCpu(module, CpuStage::seq, CpuStage::seq))
+  if (int rc = expandLayers(module))
     return rc;
   functions.clear();
   for (const std::string &name : names) {
@@ -234,7 +234,7 @@ int seqc::driver::runGradient(Program &program,
                               const RunSettings &settings) {
   ModuleOp module = *program.module;
   std::string name = program.function.getSymName().str();
-  if (int rc = lowerForCpu(module, CpuStage::seq, CpuStage::seq))
+  if (int rc = expandLayers(module))
     return rc;
   program.function = module.lookupSymbol<func::FuncOp>(name);
 
@@ -252,6 +252,13 @@ int seqc::driver::runGradient(Program &program,
   std::string bwdName = ad::backwardFunctionName(name);
   auto fwd = module.lookupSymbol<func::FuncOp>(fwdName);
   auto bwd = module.lookupSymbol<func::FuncOp>(bwdName);
+
+  // Forms for the forward and the backward ops alike.
+  if (int rc = lowerForCpu(module, CpuStage::seq, CpuStage::seq))
+    return rc;
+  fwd = module.lookupSymbol<func::FuncOp>(fwdName);
+  program.function = module.lookupSymbol<func::FuncOp>(name);
+  bwd = module.lookupSymbol<func::FuncOp>(bwdName);
 
   auto compileStart = std::chrono::steady_clock::now();
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(module->clone()));
