@@ -6,8 +6,8 @@
 //   backward, batched matmuls over all chunks and two linear scans over
 //   them; it keeps nothing but the op's inputs. It is the backward of every
 //   op not written in the sequential form, with the forward's chunk size
-//   when one is written (all T steps for the parallel form), else 64,
-//   never more than T.
+//   when one is written (all T steps for the parallel form), else the
+//   measured default below, never more than T.
 // - sequential, for an op written in it: the op becomes, in the forward
 //   computation, the recurrence S_t = diag(exp g_t) S_{t-1} + k_t v_t^T,
 //   o_t = scale S_t^T q_t over tensors, which is then differentiated like
@@ -27,19 +27,25 @@ using namespace seqc;
 using namespace seqc::seq;
 
 /// The chunk length of the chunkwise backward when the op has no written
-/// chunkwise form: the forward lowering's default.
-constexpr int64_t kDefaultBackwardChunk = 64;
+/// chunkwise form, by measurement on the CPU (benchmarks/README.md,
+/// "Gradients on the CPU"): for a vector gate, chunks of 16 steps, one
+/// sub-block each (B2 H4 T4096 d64: 223 ms against 294 / 312 ms for 32 /
+/// 64); otherwise 64, the forward lowering's default (scalar gate: 152 ms,
+/// 193 ms for 16).
+static int64_t defaultBackwardChunk(GateKind gate) {
+  return gate == GateKind::vector ? 16 : 64;
+}
 
 LogicalResult families::buildLinearAttentionAdjoint(LinearAttentionOp op,
                                                     ad::AdjointBuilder &adjoints) {
   FormAttr form = op.getFormAttr();
   int64_t steps = op.getQ().getType().getDimSize(1);
   if (!form || form.getKind() != FormKind::sequential) {
-    int64_t chunk = kDefaultBackwardChunk;
+    int64_t chunk = defaultBackwardChunk(op.getGateKind());
     if (form && form.getKind() == FormKind::parallel)
       chunk = steps;
     else if (form)
-      chunk = form.getChunkSize().value_or(kDefaultBackwardChunk);
+      chunk = form.getChunkSize().value_or(chunk);
     return buildLinearAttentionChunkwiseAdjoint(
         op, std::max<int64_t>(1, std::min(chunk, steps)), adjoints);
   }
