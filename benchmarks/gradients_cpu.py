@@ -2,7 +2,8 @@
 """Backward versus forward on the CPU (issue 18's benchmark shapes): seqc's
 @f_fwd and @f_bwd (seqc run --grad) for an LSTM (B16 T1024, 256 inputs,
 H256; every step's state kept, and checkpoints every 32 steps) and a
-GLA-style linear attention (B2 H4 T4096 d64, vector gate), next to
+GLA-style linear attention (B2 H4 T4096 d64, vector gate) and a gated
+DeltaNet (seq.delta_rule with a gate, same sizes), next to
 torch.nn.LSTM's forward and backward (PyTorch from Debian, same thread
 count) in the same run. Prints a table; --csv writes it.
 
@@ -39,6 +40,15 @@ def gla_model(B, H, T, D):
   return %o, %s : {q}, {s}
 }}
 """.format(q=seq, s=state)
+
+
+def gated_deltanet_model(B, H, T, D):
+    seq, step, state = t((B, T, H, D)), t((B, T, H)), t((B, H, D, D))
+    return """func.func @gdn(%q: {q}, %k: {q}, %v: {q}, %beta: {p}, %g: {p}) -> ({q}, {s}) {{
+  %o, %s = seq.delta_rule %q, %k, %v, %beta gate %g : ({q}, {q}, {q}, {p}, {p}) -> ({q}, {s})
+  return %o, %s : {q}, {s}
+}}
+""".format(q=seq, p=step, s=state)
 
 
 def seqc_times(seqc, text, tmp, repeats, checkpoint=0):
@@ -91,10 +101,12 @@ def main():
             pass
         f, b, r = seqc_times(args.seqc, gla_model(2, 4, 4096, 64), tmp, args.repeats)
         rows.append(("GLA B2 H4 T4096 d64", "seqc", f, b, r))
-    print("%-26s %-14s %12s %12s %8s %14s" % ("workload", "system", "forward ms", "backward ms",
+        f, b, r = seqc_times(args.seqc, gated_deltanet_model(2, 4, 4096, 64), tmp, args.repeats)
+        rows.append(("GatedDeltaNet B2 H4 T4096 d64", "seqc", f, b, r))
+    print("%-30s %-14s %12s %12s %8s %14s" % ("workload", "system", "forward ms", "backward ms",
                                             "bwd/fwd", "residual B"))
     for w, s, f, b, r in rows:
-        print("%-26s %-14s %12.1f %12.1f %8.2f %14s" % (w, s, f, b, b / f, r))
+        print("%-30s %-14s %12.1f %12.1f %8.2f %14s" % (w, s, f, b, b / f, r))
     if args.csv:
         with open(args.csv, "w", newline="") as out:
             writer = csv.writer(out)

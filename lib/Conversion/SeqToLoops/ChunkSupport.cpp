@@ -120,6 +120,16 @@ Value unpackChunks(LoopBuilder &lb, Value chunks, const ChunkLayout &layout,
                          Dims{0, 2, 1, 3});
 }
 
+Value unpackStepChunks(LoopBuilder &lb, Value chunks, const ChunkLayout &layout,
+                       RankedTensorType type) {
+  auto unit = RankedTensorType::get({layout.B, layout.T, layout.H, 1},
+                                    type.getElementType());
+  return reshape(lb,
+                 unpackChunks(lb, reshape(lb, chunks, {layout.chunks(), layout.C, 1}),
+                              layout, unit),
+                 type.getShape());
+}
+
 Value packState(LoopBuilder &lb, Value init, const ChunkLayout &layout,
                 int64_t dk, int64_t dv) {
   Value state =

@@ -67,6 +67,11 @@ mlir::Value unpackChunks(LoopBuilder &lb, mlir::Value chunks,
                          const ChunkLayout &layout,
                          mlir::RankedTensorType type);
 
+/// Per-step chunks [M, C] back to the first T steps of [B, T, H] in `type`.
+mlir::Value unpackStepChunks(LoopBuilder &lb, mlir::Value chunks,
+                             const ChunkLayout &layout,
+                             mlir::RankedTensorType type);
+
 /// A matrix state [B, H, dk, dv] (or zeros without one) as f32 [B*H, dk, dv].
 mlir::Value packState(LoopBuilder &lb, mlir::Value init,
                       const ChunkLayout &layout, int64_t dk, int64_t dv);

@@ -44,8 +44,14 @@ llvm::LogicalResult evaluateDeltaRule(seq::DeltaRuleOp op,
 eval::InputRole deltaRuleInputRole(seq::DeltaRuleOp op,
                                    mlir::OpOperand &operand);
 
-/// Its derivative rule (Adjoint.cpp; seq-differentiate).
-llvm::LogicalResult buildDeltaRuleAdjoint(seq::DeltaRuleOp op, ad::AdjointBuilder &adjoints);
+/// Its derivative rule (Adjoint.cpp; seq-differentiate): the chunkwise
+/// WY/UT backward (ChunkwiseAdjoint.cpp, chunks of `chunk` steps) unless
+/// the op is written in the sequential form.
+llvm::LogicalResult buildDeltaRuleAdjoint(seq::DeltaRuleOp op,
+                                          ad::AdjointBuilder &adjoints);
+llvm::LogicalResult buildDeltaRuleChunkwiseAdjoint(seq::DeltaRuleOp op,
+                                                   int64_t chunk,
+                                                   ad::AdjointBuilder &adjoints);
 
 /// Attaches the above to seq.delta_rule (lib/Families/Families.cpp).
 void registerDeltaRuleFamily(mlir::DialectRegistry &registry);

@@ -329,13 +329,8 @@ LogicalResult families::buildLinearAttentionChunkwiseAdjoint(
                            nb, l,
                            ValueRange{arith::AddFOp::create(nb, l, a[1], a[0])});
                      })[0];
-      Value summed = inChunkCumsum(lb, perStep, /*reverse=*/true);
-      auto unitType =
-          RankedTensorType::get({B, T, H, 1}, gateType.getElementType());
-      gateCotangent =
-          reshape(lb, unpackChunks(lb, reshape(lb, summed, {M, C, 1}), layout,
-                                   unitType),
-                  gateType.getShape());
+      gateCotangent = unpackStepChunks(
+          lb, inChunkCumsum(lb, perStep, /*reverse=*/true), layout, gateType);
     }
     adjoints.accumulate(op.getGate(), gateCotangent, loc);
   }
