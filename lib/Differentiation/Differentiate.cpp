@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Differentiation/Differentiate.h"
+#include "seqc/Differentiation/CheckpointPlan.h"
 
 #include "seqc/Differentiation/Adjoint.h"
 
@@ -27,6 +28,38 @@
 using namespace mlir;
 
 namespace seqc::ad {
+
+FailureOr<GradientFunctions>
+differentiateFunction(func::FuncOp function,
+                      const DifferentiationOptions &options,
+                      CheckpointPlan *planOut) {
+  if (options.memoryBudget <= 0)
+    return differentiateFunction(function, options.checkpointEvery);
+  FailureOr<CheckpointPlan> plan =
+      planCheckpoints(function, options.memoryBudget);
+  if (failed(plan))
+    return failure();
+  FailureOr<GradientFunctions> gradients =
+      differentiateFunction(function, options.checkpointEvery);
+  if (failed(gradients))
+    return failure();
+  // The plan counts what recurrences keep; a state some other rule also
+  // reads stays whole, and a recurrence built during the sweep (a
+  // sequential linear attention's) keeps every step: check what was built.
+  int64_t kept = residualBytes(gradients->forward, gradients->numResiduals);
+  if (kept > options.memoryBudget) {
+    gradients->forward.erase();
+    gradients->backward.erase();
+    return function.emitOpError("cannot be differentiated within the memory "
+                                "budget of ")
+           << options.memoryBudget << " bytes: its residuals under the "
+           << "checkpoint plan take " << kept << " bytes (the plan expected "
+           << plan->residualBytes << ")";
+  }
+  if (planOut)
+    *planOut = *plan;
+  return gradients;
+}
 
 std::string forwardFunctionName(StringRef function) {
   return (function + "_fwd").str();

@@ -39,8 +39,16 @@ struct DifferentiatePass
           << checkpointEvery;
       return signalPassFailure();
     }
+    if (memoryBudget < 0) {
+      module.emitError("seq-differentiate: memory-budget must be >= 0, got ")
+          << memoryBudget;
+      return signalPassFailure();
+    }
+    seqc::ad::DifferentiationOptions options;
+    options.checkpointEvery = checkpointEvery;
+    options.memoryBudget = memoryBudget;
     for (func::FuncOp function : selected)
-      if (failed(seqc::ad::differentiateFunction(function, checkpointEvery)))
+      if (failed(seqc::ad::differentiateFunction(function, options)))
         return signalPassFailure();
   }
 };

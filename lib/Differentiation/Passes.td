@@ -31,6 +31,10 @@ def SeqDifferentiate : Pass<"seq-differentiate", "mlir::ModuleOp"> {
            "Recurrences keep the state before every K-th step only (where "
            "K divides their length) and the backward recomputes the others "
            "from it; 0: every step's state is kept">,
+    Option<"memoryBudget", "memory-budget", "int64_t", "0",
+           "Bytes the residuals may take: each recurrence's checkpoint "
+           "interval is chosen by Z3 over the cost model to fit it "
+           "(seq.checkpoint_every on the recurrence); 0: no budget">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::complex::ComplexDialect",

@@ -2,6 +2,7 @@
 #ifndef SEQC_TOOLS_SEQC_DRIVER_H
 #define SEQC_TOOLS_SEQC_DRIVER_H
 
+#include "seqc/Differentiation/Differentiate.h"
 #include "seqc/Evaluation/ReferenceEvaluator.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Reference/Reference.h"
@@ -71,6 +72,14 @@ struct RunSettings {
 extern llvm::cl::opt<bool> gradient;
 /// `--grad-checkpoint=K` (GradientCommand.cpp).
 extern llvm::cl::opt<int64_t> gradCheckpoint;
+/// `--grad-checkpoint=K` and `--grad-memory-budget=SIZE` as
+/// seq-differentiate's options; prints the error and returns false on bad
+/// values.
+bool gradientOptions(ad::DifferentiationOptions &options);
+
+/// A size in bytes, "1073741824", "512M", "8G" (K, M, G, T: binary
+/// multiples); nothing when it is not a positive size.
+std::optional<int64_t> parseByteSize(llvm::StringRef text);
 
 /// A parsed, verified input file with the function to run.
 struct Program {

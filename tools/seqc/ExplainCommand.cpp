@@ -12,6 +12,7 @@
 #include "autotune/TilingProblem.h"
 #include "autotune/WorkloadKey.h"
 #include "dialects/SeqNN/Transforms/Passes.h"
+#include "seqc/Differentiation/CheckpointPlan.h"
 #include "seqc/Differentiation/Differentiate.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 
@@ -58,9 +59,12 @@ namespace {
 /// functions and returns the residual table to print last.
 int differentiateForExplain(Program &program, std::string &table) {
   std::string name = program.function.getSymName().str();
-  if (gradCheckpoint < 0)
-    return fail("--grad-checkpoint must be >= 0");
-  auto gradients = ad::differentiateFunction(program.function, gradCheckpoint);
+  ad::DifferentiationOptions options;
+  if (!gradientOptions(options))
+    return 1;
+  ad::CheckpointPlan plan;
+  auto gradients =
+      ad::differentiateFunction(program.function, options, &plan);
   if (failed(gradients))
     return fail("cannot differentiate @" + name +
                 " (see the diagnostics above)");
@@ -92,7 +96,11 @@ int differentiateForExplain(Program &program, std::string &table) {
                        def->getName().getStringRef().str().c_str(),
                        location.c_str());
   }
-  if (gradCheckpoint > 1)
+  if (options.memoryBudget > 0)
+    os << llvm::format("  total %lld bytes (the checkpoint plan below)\n",
+                       (long long)total)
+       << ad::describeCheckpointPlan(plan);
+  else if (gradCheckpoint > 1)
     os << llvm::format("  total %lld bytes (recurrences keep the state "
                        "before every %lld-th step where that divides T)\n",
                        (long long)total, (long long)gradCheckpoint);

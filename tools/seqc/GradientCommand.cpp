@@ -41,6 +41,34 @@ cl::opt<int64_t> seqc::driver::gradCheckpoint(
     cl::init(0), cl::value_desc("K"), cl::sub(runCommand),
     cl::sub(compileCommand), cl::sub(explainCommand));
 
+static cl::opt<std::string> gradMemoryBudget(
+    "grad-memory-budget",
+    cl::desc("With --grad: the bytes the residuals may take (K, M, G "
+             "suffixes); each recurrence's checkpoint interval is chosen for "
+             "it by Z3 over the cost model (least recomputation, then least "
+             "memory), shown by explain --grad"),
+    cl::value_desc("SIZE"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::sub(explainCommand));
+
+bool seqc::driver::gradientOptions(ad::DifferentiationOptions &options) {
+  if (gradCheckpoint < 0) {
+    fail("--grad-checkpoint must be >= 0");
+    return false;
+  }
+  options.checkpointEvery = gradCheckpoint;
+  options.memoryBudget = 0;
+  if (!gradMemoryBudget.empty()) {
+    std::optional<int64_t> bytes = parseByteSize(gradMemoryBudget);
+    if (!bytes) {
+      fail("--grad-memory-budget expects a positive size in bytes, or with a "
+           "K, M, G or T suffix, got '" + gradMemoryBudget + "'");
+      return false;
+    }
+    options.memoryBudget = *bytes;
+  }
+  return true;
+}
+
 static cl::list<std::string> cotangentFiles(
     "cotangent",
     cl::desc("With --grad, INDEX=file.npy: the cotangent of output #INDEX "
@@ -193,7 +221,10 @@ int seqc::driver::addGradientFunctions(ModuleOp module,
   functions.clear();
   for (const std::string &name : names) {
     auto function = module.lookupSymbol<func::FuncOp>(name);
-    auto gradients = ad::differentiateFunction(function, gradCheckpoint);
+    ad::DifferentiationOptions options;
+    if (!gradientOptions(options))
+      return 1;
+    auto gradients = ad::differentiateFunction(function, options);
     if (failed(gradients))
       return fail("cannot differentiate @" + name +
                   " (see the diagnostics above)");
@@ -238,12 +269,14 @@ int seqc::driver::runGradient(Program &program,
     return rc;
   program.function = module.lookupSymbol<func::FuncOp>(name);
 
-  if (gradCheckpoint < 0)
-    return fail("--grad-checkpoint must be >= 0");
+  ad::DifferentiationOptions policy;
+  if (!gradientOptions(policy))
+    return 1;
   PassManager pm(module.getContext());
   SeqDifferentiateOptions options;
   options.functions = {name};
-  options.checkpointEvery = gradCheckpoint;
+  options.checkpointEvery = policy.checkpointEvery;
+  options.memoryBudget = policy.memoryBudget;
   pm.addPass(createSeqDifferentiate(options));
   if (failed(pm.run(module)))
     return fail("cannot differentiate @" + name +

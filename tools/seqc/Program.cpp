@@ -100,15 +100,10 @@ int loadProgram(MLIRContext &context, const std::string &path,
   return 0;
 }
 
-namespace {
-
-/// --max-memory in bytes: "1073741824", "512M", "8G"; 0 after an error.
-int64_t memoryLimit() {
-  StringRef text = StringRef(maxMemory).trim();
-  if (text.empty()) {
-    int64_t physical = physicalMemoryBytes();
-    return physical ? physical / 2 : INT64_MAX;
-  }
+std::optional<int64_t> seqc::driver::parseByteSize(StringRef text) {
+  text = text.trim();
+  if (text.empty())
+    return std::nullopt;
   int64_t scale = 1;
   switch (text.back()) {
   case 'K': case 'k': scale = int64_t(1) << 10; break;
@@ -121,12 +116,27 @@ int64_t memoryLimit() {
     text = text.drop_back();
   int64_t value, bytes;
   if (text.getAsInteger(10, value) || value <= 0 ||
-      __builtin_mul_overflow(value, scale, &bytes)) {
+      __builtin_mul_overflow(value, scale, &bytes))
+    return std::nullopt;
+  return bytes;
+}
+
+namespace {
+
+/// --max-memory in bytes: "1073741824", "512M", "8G"; 0 after an error.
+int64_t memoryLimit() {
+  StringRef text = StringRef(maxMemory).trim();
+  if (text.empty()) {
+    int64_t physical = physicalMemoryBytes();
+    return physical ? physical / 2 : INT64_MAX;
+  }
+  std::optional<int64_t> bytes = parseByteSize(text);
+  if (!bytes) {
     fail("--max-memory expects a positive size in bytes, or with a K, M, G "
          "or T suffix, got '" + maxMemory + "'");
     return 0;
   }
-  return bytes;
+  return *bytes;
 }
 
 std::string sizeText(int64_t bytes) {

@@ -224,8 +224,15 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
       name == JammedAttrHelper::getNameStr() ||
       name == TunedAttrHelper::getNameStr())
     return expect(isa<UnitAttr>(value), "a unit attribute");
+  if (name == CheckpointEveryAttrHelper::getNameStr()) {
+    auto every = dyn_cast<IntegerAttr>(value);
+    return expect(every && every.getType().isInteger(64) &&
+                      every.getInt() >= 1 && isa<RecurrenceOp>(op),
+                  "a positive i64 on a seq.recurrence");
+  }
   return op->emitOpError()
          << "has an unknown seq attribute '" << name
          << "' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, "
-            "workgroup, step_invariant, coarsened, jammed and tuned)";
+            "workgroup, step_invariant, coarsened, jammed, tuned and "
+            "checkpoint_every)";
 }

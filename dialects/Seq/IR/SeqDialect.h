@@ -81,6 +81,10 @@ using CoarsenedMarker =
     DiscardableAttr<SeqDialect::CoarsenedAttrHelper, mlir::UnitAttr>;
 using JammedMarker = DiscardableAttr<SeqDialect::JammedAttrHelper, mlir::UnitAttr>;
 using TunedMarker = DiscardableAttr<SeqDialect::TunedAttrHelper, mlir::UnitAttr>;
+/// seq.checkpoint_every: the interval of a recurrence's kept states for its
+/// backward.
+using CheckpointEveryOf =
+    DiscardableAttr<SeqDialect::CheckpointEveryAttrHelper, mlir::IntegerAttr>;
 
 } // namespace seqc::seq
 

@@ -50,7 +50,11 @@ def Seq_Dialect : Dialect {
     "::mlir::UnitAttr":$coarsened,
     "::mlir::UnitAttr":$jammed,
     // On a seq op whose form came from the tuning database.
-    "::mlir::UnitAttr":$tuned
+    "::mlir::UnitAttr":$tuned,
+    // On a seq.recurrence: its backward keeps the state before every K-th
+    // step only (1: every step), set by seq-differentiate's checkpoint
+    // plan under a memory budget or by hand.
+    "::mlir::IntegerAttr":$checkpoint_every
   );
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];

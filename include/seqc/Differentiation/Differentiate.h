@@ -36,6 +36,24 @@ llvm::FailureOr<GradientFunctions>
 differentiateFunction(mlir::func::FuncOp function,
                       int64_t checkpointEvery = 0);
 
+/// How seq-differentiate treats a function's recurrences.
+struct DifferentiationOptions {
+  /// K > 1: recurrences keep the state before every K-th step (as above);
+  /// a recurrence's own seq.checkpoint_every takes precedence.
+  int64_t checkpointEvery = 0;
+  /// > 0: the checkpoint intervals are chosen for this many bytes of
+  /// residuals (CheckpointPlan.h), and residuals beyond it are an error.
+  int64_t memoryBudget = 0;
+};
+struct CheckpointPlan;
+
+/// `differentiateFunction` under `options`; the plan made for a memory
+/// budget is returned through `plan` when given.
+llvm::FailureOr<GradientFunctions>
+differentiateFunction(mlir::func::FuncOp function,
+                      const DifferentiationOptions &options,
+                      CheckpointPlan *plan = nullptr);
+
 /// The names of the derived functions.
 std::string forwardFunctionName(llvm::StringRef function);
 std::string backwardFunctionName(llvm::StringRef function);

@@ -558,9 +558,12 @@ LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
     sums.push_back(zerosOf(
         b, loc, cast<RankedTensorType>(op.getWeights()[k].getType())));
 
-  // Checkpoints every K steps when asked for and K divides T; otherwise
-  // the state before every step is kept.
+  // Checkpoints every K steps when asked for (the op's own
+  // seq.checkpoint_every, else the sweep's policy) and K divides T;
+  // otherwise the state before every step is kept.
   int64_t every = adjoints.checkpointEvery();
+  if (IntegerAttr own = CheckpointEveryOf::get(op))
+    every = own.getInt();
   bool checkpointed = every > 1 && every < steps && steps % every == 0;
   FailureOr<BackwardResult> backward = failure();
   if (checkpointed) {

@@ -880,8 +880,25 @@ func.func @marker_not_unit() attributes {seq.workgroup = "yes"} { return }
 
 // -----
 
-// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed and tuned)}}
+// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed, tuned and checkpoint_every)}}
 func.func @unknown_seq_attribute() attributes {seq.persistent} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'seq.checkpoint_every' must be a positive i64 on a seq.recurrence, got 4 : i64}}
+func.func @checkpoint_every_not_on_recurrence() attributes {seq.checkpoint_every = 4 : i64} { return }
+
+// -----
+
+func.func @checkpoint_every_zero(%x: tensor<2x8x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'seq.recurrence' op attribute 'seq.checkpoint_every' must be a positive i64 on a seq.recurrence, got 0 : i64}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) attributes {seq.checkpoint_every = 0 : i64} -> final(tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    %n = arith.addf %xt, %s : tensor<2x4xf32>
+    seq.yield %n : tensor<2x4xf32>
+  }
+  return %h : tensor<2x4xf32>
+}
 
 // -----
 
