@@ -165,6 +165,8 @@ void Interpreter::runArith(Operation *op, Env &env, bool lane) {
     return setF(std::exp(arg(0).f));
   if (isa<math::LogOp>(op))
     return setF(std::log(arg(0).f));
+  if (isa<math::Log1pOp>(op))
+    return setF(std::log1p(arg(0).f));
   if (isa<math::TanhOp>(op))
     return setF(std::tanh(arg(0).f));
   if (isa<math::SinOp>(op))

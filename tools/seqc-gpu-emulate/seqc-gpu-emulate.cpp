@@ -132,11 +132,18 @@ int main(int argc, char **argv) {
   int64_t launchesAfter = seqc::emulate::kernelLaunches();
 
   double maxAbs = 0, maxRel = 0;
-  int64_t bad = 0, total = 0;
+  int64_t bad = 0, total = 0, bothNaN = 0;
   for (size_t a = 0; a < expected.size(); ++a)
     for (size_t i = 0; i < expected[a].size(); ++i) {
       double r = expected[a][i], y = actual[a][i], err = std::fabs(y - r);
       ++total;
+      // Seeded inputs are not what a forward function would pass (a
+      // backward's residuals, a log's argument): both lowerings computing
+      // NaN at the same element agree; a NaN on one side only does not.
+      if (std::isnan(r) && std::isnan(y)) {
+        ++bothNaN;
+        continue;
+      }
       maxAbs = std::max(maxAbs, err);
       maxRel = std::max(maxRel, err / std::max(std::fabs(r), 1e-30));
       if (!(err <= rtol * (std::fabs(r) + 1e-3)))
@@ -147,7 +154,10 @@ int main(int argc, char **argv) {
                << " kernel launches, " << total << " elements in "
                << expected.size() << " buffers, max abs err "
                << llvm::format("%.3e", maxAbs) << ", max rel err "
-               << llvm::format("%.3e", maxRel) << ": "
+               << llvm::format("%.3e", maxRel)
+               << (bothNaN ? ", " + std::to_string(bothNaN) + " NaN in both"
+                           : std::string())
+               << ": "
                << (bad ? "FAIL (" + std::to_string(bad) + " out of rtol)"
                        : std::string("PASS"))
                << "\n";

@@ -414,14 +414,8 @@ int compileMain(MLIRContext &context) {
                  function == program.function)))
       return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
-  if (gradient) {
-    if (isGpuTarget(targetName))
-      return fail("--grad compiles gradient functions for the CPU target "
-                  "only so far, not for '" +
-                  targetName + "'");
-    if ((rc = addGradientFunctions(*program.module, functions)))
-      return rc;
-  }
+  if (gradient && (rc = addGradientFunctions(*program.module, functions)))
+    return rc;
   if (isGpuTarget(targetName)) {
     // Expanded and forms chosen for the chip: the level the reference
     // checks and the GPU pipeline continues from.
