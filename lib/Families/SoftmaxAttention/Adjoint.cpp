@@ -9,10 +9,12 @@
 //   dS = P o (dP - delta),  dQ = scale dS K',  dK' = scale dS^T Q
 //
 // with the final states' own cotangents added to dK', dV' before they are
-// split between the cache and this call's keys and values. P is recomputed
-// from Q and K' (the forward keeps no [T, L] matrix); the backward here is
-// dense over (t, l): the tiled flash backward that recomputes P block by
-// block from the saved log-sum-exp is not built yet.
+// split between the cache and this call's keys and values. This is the
+// flash backward: the forward keeps no [T, L] matrix, and neither does the
+// backward. Over blocks of 64 keys it first recomputes each row's
+// log-sum-exp online (running max, rescaled sum), then recomputes
+// P = exp(S - lse) block by block, accumulating dQ and writing each block's
+// dK', dV'; its largest temporaries are T x 64 per head.
 //
 // With a time-invariant query (Aaren), the op is its softmax-scan
 // recurrence over the state (m, u, w):
@@ -30,6 +32,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
@@ -41,6 +44,10 @@ using namespace seqc::seq;
 using namespace seqc::ad;
 
 namespace {
+
+/// Keys per block of the flash backward: its per-block matrices are
+/// T x 64, what a tile of the GPU's and the CPU's contraction code takes.
+constexpr int64_t kFlashKeyBlock = 64;
 
 /// Builds linalg.generic ops over up to 5 loops in f32.
 struct Contractions {
@@ -267,119 +274,223 @@ LogicalResult families::buildSoftmaxAttentionAdjoint(SoftmaxAttentionOp op,
   SmallVector<Value> dKeys, dValues; // [B, L, H, D] in f32, or none
   Value dQ;
   if (dO) {
-    // Scores (b, h, t, l), with the causal mask applied in softmax.
-    Value scores = c.contract(5, q, {0, 2, 1, 4}, keys, {0, 3, 1, 4},
-                              {0, 1, 2, 3}, {B, H, T, L}, scale);
+    // Flash backward: the keys and values in blocks of Bk (zero-padded to
+    // Lp = nb Bk; padded keys are never visible), two loops over them.
+    // The first recomputes each row's log-sum-exp online (a running max
+    // and a sum rescaled to it); the second recomputes P = exp(S - lse)
+    // block by block and accumulates dQ, writing each block's dK', dV'.
+    // Nothing of size T x L exists: the per-block matrices are T x Bk.
+    int64_t blockKeys = std::min<int64_t>(L, kFlashKeyBlock);
+    int64_t blocks = (L + blockKeys - 1) / blockKeys, LP = blocks * blockKeys;
+    auto padded = [&](Value sequence, int64_t d) {
+      if (LP == L)
+        return castElements(b, loc, sequence, f32);
+      Value zeros = zerosOf(b, loc, RankedTensorType::get({B, LP, H, d}, f32));
+      return insertTime(b, loc, castElements(b, loc, sequence, f32), zeros, 0,
+                        L);
+    };
+    Value keysP = padded(keys, DK), valuesP = padded(values, DV);
     auto rowType = RankedTensorType::get({B, H, T}, f32);
-    auto matrixType = RankedTensorType::get({B, H, T, L}, f32);
-    SmallVector<AffineMap> rowMaps = {c.map(4, {0, 1, 2, 3}),
-                                      c.map(4, {0, 1, 2})};
+    auto blockType = RankedTensorType::get({B, H, T, blockKeys}, f32);
     SmallVector<utils::IteratorType> rowIterators = {
         utils::IteratorType::parallel, utils::IteratorType::parallel,
         utils::IteratorType::parallel, utils::IteratorType::reduction};
     SmallVector<utils::IteratorType> parallel4(4,
                                                utils::IteratorType::parallel);
-    // Whether (t, l) is visible: l <= P + t.
-    auto visible = [&](OpBuilder &nb, Location nl) {
+    Value lowest = arith::ConstantOp::create(
+        b, loc, f32, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+
+    // The block of `sequence` [B, LP, H, d] at key `offset`.
+    auto blockOf = [&](OpBuilder &nb, Location nl, Value sequence,
+                       Value offset, int64_t d) -> Value {
+      SmallVector<OpFoldResult> offsets = {nb.getIndexAttr(0), offset,
+                                           nb.getIndexAttr(0),
+                                           nb.getIndexAttr(0)},
+                                sizes = {nb.getIndexAttr(B),
+                                         nb.getIndexAttr(blockKeys),
+                                         nb.getIndexAttr(H), nb.getIndexAttr(d)},
+                                strides(4, nb.getIndexAttr(1));
+      return tensor::ExtractSliceOp::create(
+          nb, nl, RankedTensorType::get({B, blockKeys, H, d}, f32), sequence,
+          offsets, sizes, strides);
+    };
+    // Whether (t, offset + l) is visible: offset + l <= P + t.
+    auto visible = [&](OpBuilder &nb, Location nl, Value offset) -> Value {
       Value t = linalg::IndexOp::create(nb, nl, 2);
-      Value l = linalg::IndexOp::create(nb, nl, 3);
+      Value l = arith::AddIOp::create(nb, nl, offset,
+                                      linalg::IndexOp::create(nb, nl, 3));
       Value limit = arith::AddIOp::create(
           nb, nl, t, arith::ConstantIndexOp::create(nb, nl, P));
       return arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ule, l,
                                    limit);
     };
-    Value lowest = arith::ConstantOp::create(
-        b, loc, f32, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-    Value rowInit = linalg::FillOp::create(
-                        b, loc, lowest,
-                        tensor::EmptyOp::create(b, loc, rowType.getShape(), f32)
-                            .getResult())
-                        .getResult(0);
-    Value rowMax =
-        linalg::GenericOp::create(
-            b, loc, rowType, scores, rowInit, rowMaps, rowIterators,
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value m = arith::MaximumFOp::create(nb, nl, args[1], args[0]);
-              linalg::YieldOp::create(
-                  nb, nl,
-                  Value(arith::SelectOp::create(nb, nl, visible(nb, nl), m,
-                                                args[1])));
-            })
-            .getResult(0);
-    Value exps =
-        linalg::GenericOp::create(
-            b, loc, matrixType, ValueRange{scores, rowMax},
-            tensor::EmptyOp::create(b, loc, matrixType.getShape(), f32)
-                .getResult(),
-            SmallVector<AffineMap>{c.map(4, {0, 1, 2, 3}), c.map(4, {0, 1, 2}),
-                                   c.map(4, {0, 1, 2, 3})},
-            parallel4,
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value shifted = arith::SubFOp::create(nb, nl, args[0], args[1]);
-              Value e = math::ExpOp::create(nb, nl, shifted);
-              Value zero =
-                  arith::ConstantOp::create(nb, nl, f32, nb.getF32FloatAttr(0));
-              linalg::YieldOp::create(
-                  nb, nl,
-                  Value(arith::SelectOp::create(nb, nl, visible(nb, nl), e,
-                                                zero)));
-            })
-            .getResult(0);
-    Value rowSum =
-        linalg::GenericOp::create(
-            b, loc, rowType, exps, zerosOf(b, loc, rowType), rowMaps,
-            rowIterators,
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, nl,
-                  Value(arith::AddFOp::create(nb, nl, args[1], args[0])));
-            })
-            .getResult(0);
-    auto elementwise = [&](ValueRange inputs, ArrayRef<AffineMap> inputMaps,
-                           function_ref<Value(OpBuilder &, Location,
-                                              ValueRange)>
-                               body) {
+    // A generic over (b, h, t, l) of the block: `reduce` sums or maxes
+    // over l into `init` ([B, H, T]); otherwise elementwise into a block.
+    auto overBlock = [&](OpBuilder &nb, Location nl, ValueRange inputs,
+                         ArrayRef<AffineMap> inputMaps, Value init,
+                         function_ref<Value(OpBuilder &, Location, ValueRange)>
+                             body) -> Value {
+      Contractions c{nb, nl};
       SmallVector<AffineMap> maps(inputMaps);
-      maps.push_back(c.map(4, {0, 1, 2, 3}));
+      maps.push_back(init ? c.map(4, {0, 1, 2}) : c.map(4, {0, 1, 2, 3}));
+      Value out = init ? init
+                       : tensor::EmptyOp::create(nb, nl, blockType.getShape(),
+                                                 f32)
+                             .getResult();
       return linalg::GenericOp::create(
-                 b, loc, matrixType, inputs,
-                 tensor::EmptyOp::create(b, loc, matrixType.getShape(), f32)
-                     .getResult(),
-                 maps, parallel4,
-                 [&](OpBuilder &nb, Location nl, ValueRange args) {
-                   linalg::YieldOp::create(nb, nl,
-                                           body(nb, nl, args.drop_back()));
+                 nb, nl, out.getType(), inputs, out, maps,
+                 init ? rowIterators : parallel4,
+                 [&](OpBuilder &bb, Location bl, ValueRange args) {
+                   linalg::YieldOp::create(bb, bl, body(bb, bl, args));
                  })
           .getResult(0);
     };
-    Value probabilities = elementwise(
-        {exps, rowSum}, {c.map(4, {0, 1, 2, 3}), c.map(4, {0, 1, 2})},
-        [](OpBuilder &nb, Location nl, ValueRange s) -> Value {
-          return arith::DivFOp::create(nb, nl, s[0], s[1]);
+    auto scoresOf = [&](OpBuilder &nb, Location nl, Value keyBlock) {
+      // S (b, h, t, l) = scale sum_d q (b, t, h, d) K (b, l, h, d).
+      return Contractions{nb, nl}.contract(5, q, {0, 2, 1, 4}, keyBlock,
+                                           {0, 3, 1, 4}, {0, 1, 2, 3},
+                                           {B, H, T, blockKeys}, scale);
+    };
+    SmallVector<AffineMap> blockAndRow = {c.map(4, {0, 1, 2, 3}),
+                                          c.map(4, {0, 1, 2})};
+
+    // 1. Each row's log-sum-exp, online over the blocks.
+    Value rowLowest = linalg::FillOp::create(
+                          b, loc, lowest,
+                          tensor::EmptyOp::create(b, loc, rowType.getShape(),
+                                                  f32)
+                              .getResult())
+                          .getResult(0);
+    auto lseLoop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, LP),
+        arith::ConstantIndexOp::create(b, loc, blockKeys),
+        ValueRange{rowLowest, zerosOf(b, loc, rowType)},
+        [&](OpBuilder &nb, Location nl, Value offset, ValueRange iter) {
+          Value S = scoresOf(nb, nl, blockOf(nb, nl, keysP, offset, DK));
+          Value blockMax = overBlock(
+              nb, nl, {S}, {c.map(4, {0, 1, 2, 3})},
+              linalg::FillOp::create(
+                  nb, nl, lowest,
+                  tensor::EmptyOp::create(nb, nl, rowType.getShape(), f32)
+                      .getResult())
+                  .getResult(0),
+              [&](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+                Value m = arith::MaximumFOp::create(bb, bl, x[1], x[0]);
+                return arith::SelectOp::create(bb, bl, visible(bb, bl, offset),
+                                               m, x[1]);
+              });
+          Value runningMax = elementwiseF32(
+              nb, nl, {B, H, T}, {iter[0], blockMax},
+              {c.map(3, {0, 1, 2}), c.map(3, {0, 1, 2})},
+              [](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+                return arith::MaximumFOp::create(bb, bl, x[0], x[1]);
+              });
+          Value blockSum = overBlock(
+              nb, nl, {S, runningMax}, blockAndRow, zerosOf(nb, nl, rowType),
+              [&](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+                Value e = math::ExpOp::create(
+                    bb, bl, arith::SubFOp::create(bb, bl, x[0], x[1]));
+                Value term = arith::SelectOp::create(
+                    bb, bl, visible(bb, bl, offset), e,
+                    arith::ConstantOp::create(bb, bl, f32,
+                                              bb.getF32FloatAttr(0)));
+                return arith::AddFOp::create(bb, bl, x[2], term);
+              });
+          // The sum so far, rescaled to the new max (a row's first block
+          // always has a visible key, so the max is finite from then on).
+          Value runningSum = elementwiseF32(
+              nb, nl, {B, H, T}, {iter[1], iter[0], runningMax, blockSum},
+              {c.map(3, {0, 1, 2}), c.map(3, {0, 1, 2}), c.map(3, {0, 1, 2}),
+               c.map(3, {0, 1, 2})},
+              [](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+                Value rescale = math::ExpOp::create(
+                    bb, bl, arith::SubFOp::create(bb, bl, x[1], x[2]));
+                return arith::AddFOp::create(
+                    bb, bl, arith::MulFOp::create(bb, bl, x[0], rescale), x[3]);
+              });
+          scf::YieldOp::create(nb, nl, ValueRange{runningMax, runningSum});
         });
-    // dV' (b, l, h, e) = sum_t P (b, h, t, l) dO (b, t, h, e).
-    dValues.push_back(c.contract(5, probabilities, {0, 2, 4, 1}, dO,
-                                 {0, 4, 2, 3}, {0, 1, 2, 3}, {B, L, H, DV},
-                                 1.0));
-    // dP (b, h, t, l) = sum_e dO (b, t, h, e) V' (b, l, h, e).
-    Value dP = c.contract(5, dO, {0, 2, 1, 4}, values, {0, 3, 1, 4},
-                          {0, 1, 2, 3}, {B, H, T, L}, 1.0);
+    Value lse = elementwiseF32(
+        b, loc, {B, H, T}, {lseLoop.getResult(0), lseLoop.getResult(1)},
+        {c.map(3, {0, 1, 2}), c.map(3, {0, 1, 2})},
+        [](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+          return arith::AddFOp::create(bb, bl, x[0],
+                                       math::LogOp::create(bb, bl, x[1]));
+        });
     // delta (b, h, t) = sum_e dO O.
     Value delta = c.contract(4, dO, {0, 2, 1, 3}, o, {0, 2, 1, 3}, {0, 1, 2},
                              {B, H, T}, 1.0);
-    Value dS = elementwise(
-        {probabilities, dP, delta},
-        {c.map(4, {0, 1, 2, 3}), c.map(4, {0, 1, 2, 3}), c.map(4, {0, 1, 2})},
-        [](OpBuilder &nb, Location nl, ValueRange s) -> Value {
-          Value centered = arith::SubFOp::create(nb, nl, s[1], s[2]);
-          return arith::MulFOp::create(nb, nl, s[0], centered);
+
+    // 2. The gradients, block by block.
+    auto gradLoop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, LP),
+        arith::ConstantIndexOp::create(b, loc, blockKeys),
+        ValueRange{zerosOf(b, loc, RankedTensorType::get({B, T, H, DK}, f32)),
+                   zerosOf(b, loc, RankedTensorType::get({B, LP, H, DK}, f32)),
+                   zerosOf(b, loc, RankedTensorType::get({B, LP, H, DV}, f32))},
+        [&](OpBuilder &nb, Location nl, Value offset, ValueRange iter) {
+          Contractions bc{nb, nl};
+          Value keyBlock = blockOf(nb, nl, keysP, offset, DK);
+          Value valueBlock = blockOf(nb, nl, valuesP, offset, DV);
+          Value S = scoresOf(nb, nl, keyBlock);
+          Value probabilities = overBlock(
+              nb, nl, {S, lse}, blockAndRow, Value(),
+              [&](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+                Value e = math::ExpOp::create(
+                    bb, bl, arith::SubFOp::create(bb, bl, x[0], x[1]));
+                return arith::SelectOp::create(
+                    bb, bl, visible(bb, bl, offset), e,
+                    arith::ConstantOp::create(bb, bl, f32,
+                                              bb.getF32FloatAttr(0)));
+              });
+          // dV' (b, l, h, e) = sum_t P (b, h, t, l) dO (b, t, h, e).
+          Value dValueBlock =
+              bc.contract(5, probabilities, {0, 2, 4, 1}, dO, {0, 4, 2, 3},
+                          {0, 1, 2, 3}, {B, blockKeys, H, DV}, 1.0);
+          // dP (b, h, t, l) = sum_e dO (b, t, h, e) V' (b, l, h, e).
+          Value dP = bc.contract(5, dO, {0, 2, 1, 4}, valueBlock, {0, 3, 1, 4},
+                                 {0, 1, 2, 3}, {B, H, T, blockKeys}, 1.0);
+          Value dS = overBlock(
+              nb, nl, {probabilities, dP, delta},
+              {c.map(4, {0, 1, 2, 3}), c.map(4, {0, 1, 2, 3}),
+               c.map(4, {0, 1, 2})},
+              Value(), [](OpBuilder &bb, Location bl, ValueRange x) -> Value {
+                Value centered = arith::SubFOp::create(bb, bl, x[1], x[2]);
+                return arith::MulFOp::create(bb, bl, x[0], centered);
+              });
+          // dQ (b, t, h, d) += scale sum_l dS (b, h, t, l) K' (b, l, h, d).
+          Value dQNext = addTensors(
+              nb, nl, iter[0],
+              bc.contract(5, dS, {0, 2, 1, 4}, keyBlock, {0, 4, 2, 3},
+                          {0, 1, 2, 3}, {B, T, H, DK}, scale));
+          // dK' (b, l, h, d) = scale sum_t dS (b, h, t, l) Q (b, t, h, d).
+          Value dKeyBlock =
+              bc.contract(5, dS, {0, 2, 4, 1}, q, {0, 4, 2, 3}, {0, 1, 2, 3},
+                          {B, blockKeys, H, DK}, scale);
+          auto written = [&](Value block, Value into, int64_t d) -> Value {
+            SmallVector<OpFoldResult> offsets = {nb.getIndexAttr(0), offset,
+                                                 nb.getIndexAttr(0),
+                                                 nb.getIndexAttr(0)},
+                                      sizes = {nb.getIndexAttr(B),
+                                               nb.getIndexAttr(blockKeys),
+                                               nb.getIndexAttr(H),
+                                               nb.getIndexAttr(d)},
+                                      strides(4, nb.getIndexAttr(1));
+            return tensor::InsertSliceOp::create(nb, nl, block, into, offsets,
+                                                 sizes, strides);
+          };
+          scf::YieldOp::create(nb, nl,
+                               ValueRange{dQNext,
+                                          written(dKeyBlock, iter[1], DK),
+                                          written(dValueBlock, iter[2], DV)});
         });
-    // dQ (b, t, h, d) = scale sum_l dS (b, h, t, l) K' (b, l, h, d).
-    dQ = c.contract(5, dS, {0, 2, 1, 4}, keys, {0, 4, 2, 3}, {0, 1, 2, 3},
-                    {B, T, H, DK}, scale);
-    // dK' (b, l, h, d) = scale sum_t dS (b, h, t, l) Q (b, t, h, d).
-    dKeys.push_back(c.contract(5, dS, {0, 2, 4, 1}, q, {0, 4, 2, 3},
-                               {0, 1, 2, 3}, {B, L, H, DK}, scale));
+    dQ = gradLoop.getResult(0);
+    dKeys.push_back(LP == L ? gradLoop.getResult(1)
+                            : sliceTime(b, loc, gradLoop.getResult(1), 0, L));
+    dValues.push_back(LP == L ? gradLoop.getResult(2)
+                              : sliceTime(b, loc, gradLoop.getResult(2), 0, L));
   }
   // The final states' own cotangents.
   auto total = [&](SmallVectorImpl<Value> &parts, Value g) -> Value {
