@@ -5,7 +5,9 @@ H256; every step's state kept, and checkpoints every 32 steps) and a
 GLA-style linear attention (B2 H4 T4096 d64, vector gate) and a gated
 DeltaNet (seq.delta_rule with a gate, same sizes), next to
 torch.nn.LSTM's forward and backward (PyTorch from Debian, same thread
-count) in the same run. Prints a table; --csv writes it.
+count) and oneDNN's LSTM forward (training) and backward
+(build/bin/seqc-bench-onednn-lstm, from libdnnl-dev; its gradients compared
+with seqc's on the same inputs) in the same run. Prints a table; --csv writes it.
 
     /usr/bin/python3 benchmarks/gradients_cpu.py --csv benchmarks/results/gradients_cpu.csv
 """
@@ -62,6 +64,64 @@ def seqc_times(seqc, text, tmp, repeats, checkpoint=0):
     return float(m.group(1)), float(m.group(2)), int(m.group(3))
 
 
+def onednn_lstm(seqc, onednn, B, T, I, H, repeats, tmp):
+    """oneDNN's LSTM forward (training) and backward next to seqc's
+    @lstm_fwd/@lstm_bwd on the same inputs and output cotangents; returns
+    both rows and the largest relative difference of their gradients."""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    bound = 1.0 / np.sqrt(H)
+    f32 = np.float32
+    inputs = {
+        "x": rng.standard_normal((B, T, I)).astype(f32),
+        "w": rng.uniform(-bound, bound, (I, 4 * H)).astype(f32),
+        "r": rng.uniform(-bound, bound, (1, H, 4 * H)).astype(f32),
+        "b": rng.uniform(-bound, bound, (4 * H,)).astype(f32),
+        "rb": rng.uniform(-bound, bound, (4 * H,)).astype(f32),
+        "h0": (0.5 * rng.standard_normal((B, H))).astype(f32),
+        "c0": (0.5 * rng.standard_normal((B, H))).astype(f32),
+    }
+    cotangents = [rng.standard_normal((B, T, H)).astype(f32),
+                  rng.standard_normal((B, H)).astype(f32),
+                  rng.standard_normal((B, H)).astype(f32)]
+    seqc_dir, onednn_dir = os.path.join(tmp, "seqc"), os.path.join(tmp, "onednn")
+    os.makedirs(seqc_dir, exist_ok=True)
+    os.makedirs(onednn_dir, exist_ok=True)
+    model = os.path.join(tmp, "lstm.mlir")
+    with open(model, "w") as f:
+        f.write(lstm_model(B, T, I, H))
+    command = [seqc, "run", model, "--grad", "--repeat=%d" % repeats, "--dump-outputs", seqc_dir]
+    for name, value in inputs.items():
+        path = os.path.join(seqc_dir, name + ".npy")
+        np.save(path, value)
+        command += ["--input", "%s=%s" % (name, path)]
+    for i, value in enumerate(cotangents):
+        path = os.path.join(seqc_dir, "ct%d.npy" % i)
+        np.save(path, value)
+        command += ["--cotangent", "%d=%s" % (i, path)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    m = re.search(r"forward ([0-9.]+) ms, backward ([0-9.]+) ms.*residuals ([0-9]+) bytes", out)
+    seqc_row = (float(m.group(1)), float(m.group(2)), int(m.group(3)))
+
+    for name in ("x", "w", "r", "h0", "c0"):
+        np.save(os.path.join(onednn_dir, name + ".npy"), inputs[name])
+    np.save(os.path.join(onednn_dir, "b.npy"), inputs["b"] + inputs["rb"])
+    for name, value in zip(("dy", "dh", "dc"), cotangents):
+        np.save(os.path.join(onednn_dir, name + ".npy"), value)
+    out = subprocess.run([onednn, onednn_dir, str(repeats)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    version, inference, training, backward = out[1], float(out[3]), float(out[5]), float(out[7])
+
+    pairs = [("x", "dx"), ("w", "dw"), ("r", "dr"), ("b", "db"), ("rb", "db"),
+             ("h0", "dh0"), ("c0", "dc0")]
+    worst = 0.0
+    for mine, theirs in pairs:
+        have = np.load(os.path.join(seqc_dir, "lstm_grad_%s.npy" % mine))
+        want = np.load(os.path.join(onednn_dir, theirs + ".npy"))
+        worst = max(worst, float(np.max(np.abs(have - want)) / np.max(np.abs(want))))
+    return seqc_row, (training, backward, inference, version), worst
+
+
 def torch_lstm_times(B, T, I, H, repeats):
     import torch
     torch.manual_seed(0)
@@ -85,15 +145,26 @@ def torch_lstm_times(B, T, I, H, repeats):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seqc", default="build/bin/seqc")
+    parser.add_argument("--onednn", default="build/bin/seqc-bench-onednn-lstm",
+                        help="oneDNN's LSTM (built when libdnnl-dev is installed)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--csv", default="")
     args = parser.parse_args()
-    rows = []
+    rows, notes = [], []
     with tempfile.TemporaryDirectory() as tmp:
         f, b, r = seqc_times(args.seqc, lstm_model(16, 1024, 256, 256), tmp, args.repeats)
         rows.append(("LSTM B16 T1024 I256 H256", "seqc", f, b, r))
         f, b, r = seqc_times(args.seqc, lstm_model(16, 1024, 256, 256), tmp, args.repeats, 32)
         rows.append(("LSTM B16 T1024 I256 H256", "seqc K=32", f, b, r))
+        if os.path.exists(args.onednn):
+            mine, theirs, worst = onednn_lstm(args.seqc, args.onednn, 16, 1024, 256, 256,
+                                              args.repeats, tmp)
+            rows.append(("LSTM B16 T1024 I256 H256", "seqc (same inputs)", mine[0], mine[1],
+                         mine[2]))
+            rows.append(("LSTM B16 T1024 I256 H256", "oneDNN %s" % theirs[3], theirs[0],
+                         theirs[1], ""))
+            notes.append("oneDNN forward_inference %.1f ms; its gradients and seqc's differ by "
+                         "at most %.1e of each gradient's largest entry" % (theirs[2], worst))
         try:
             tf, tb, version = torch_lstm_times(16, 1024, 256, 256, args.repeats)
             rows.append(("LSTM B16 T1024 I256 H256", "torch %s" % version, tf, tb, ""))
@@ -103,10 +174,12 @@ def main():
         rows.append(("GLA B2 H4 T4096 d64", "seqc", f, b, r))
         f, b, r = seqc_times(args.seqc, gated_deltanet_model(2, 4, 4096, 64), tmp, args.repeats)
         rows.append(("GatedDeltaNet B2 H4 T4096 d64", "seqc", f, b, r))
-    print("%-30s %-14s %12s %12s %8s %14s" % ("workload", "system", "forward ms", "backward ms",
+    print("%-30s %-20s %12s %12s %8s %14s" % ("workload", "system", "forward ms", "backward ms",
                                             "bwd/fwd", "residual B"))
     for w, s, f, b, r in rows:
-        print("%-30s %-14s %12.1f %12.1f %8.2f %14s" % (w, s, f, b, b / f, r))
+        print("%-30s %-20s %12.1f %12.1f %8.2f %14s" % (w, s, f, b, b / f, r))
+    for note in notes:
+        print(note)
     if args.csv:
         with open(args.csv, "w", newline="") as out:
             writer = csv.writer(out)

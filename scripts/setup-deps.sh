@@ -9,6 +9,9 @@ PACKAGES=(
   clang-22 lld-22 libclang-rt-22-dev ccache cmake ninja-build pkgconf g++
   libfmt-dev libz3-dev libsqlite3-dev libgtest-dev nlohmann-json3-dev
   python3 python3-numpy python3-torch
+  # oneDNN, the CPU peer the benchmarks call (its CMake package needs the
+  # OpenCL headers of its GPU runtime).
+  libdnnl-dev ocl-icd-opencl-dev
 )
 
 missing=()

@@ -1,0 +1,269 @@
+//===- onednn_lstm.cpp - oneDNN's LSTM, the CPU peer of the benchmarks ----===//
+//
+// Runs oneDNN's LSTM primitives (libdnnl-dev) on the inputs a benchmark
+// wrote as .npy files in seqc's layouts, times them, and writes their
+// results back as .npy files for the benchmark to compare with seqc's:
+//
+//   seqc-bench-onednn-lstm DIR REPEATS
+//
+// DIR holds x [B, T, I], w [I, 4H], r [1, H, 4H], b [4H] (oneDNN has one
+// bias: the benchmark passes bias + recurrent_bias), h0, c0 [B, H] and the
+// cotangents dy [B, T, H], dh [B, H], dc [B, H]. Gates are in PyTorch's and
+// seqc's order (i, f, g, o), which is oneDNN's. Written: y.npy, and the
+// gradients dx, dw, dr, db, dh0, dc0 in the same layouts. Printed: one line
+// "onednn VERSION forward_inference MS forward_training MS backward MS",
+// medians of REPEATS runs after a warm-up.
+//
+//===----------------------------------------------------------------------===//
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+#include <string>
+#include <vector>
+
+using namespace dnnl;
+
+namespace {
+
+struct Array {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+
+/// A little-endian f32 C-order .npy file (what numpy.save writes).
+Array readNpy(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("cannot open " + path);
+  char magic[8];
+  in.read(magic, 8);
+  if (std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    throw std::runtime_error(path + " is not a .npy file");
+  uint32_t headerLength = 0;
+  if (magic[6] == 1) {
+    uint16_t length;
+    in.read(reinterpret_cast<char *>(&length), 2);
+    headerLength = length;
+  } else {
+    in.read(reinterpret_cast<char *>(&headerLength), 4);
+  }
+  std::string header(headerLength, ' ');
+  in.read(header.data(), headerLength);
+  if (header.find("'descr': '<f4'") == std::string::npos ||
+      header.find("'fortran_order': False") == std::string::npos)
+    throw std::runtime_error(path + ": expected little-endian f32, C order");
+  size_t open = header.find('(', header.find("'shape'"));
+  size_t close = header.find(')', open);
+  std::stringstream dims(header.substr(open + 1, close - open - 1));
+  Array array;
+  std::string item;
+  int64_t count = 1;
+  while (std::getline(dims, item, ','))
+    if (item.find_first_not_of(' ') != std::string::npos) {
+      array.shape.push_back(std::stoll(item));
+      count *= array.shape.back();
+    }
+  array.data.resize(count);
+  in.read(reinterpret_cast<char *>(array.data.data()), count * 4);
+  if (!in)
+    throw std::runtime_error(path + ": truncated");
+  return array;
+}
+
+void writeNpy(const std::string &path, const std::vector<int64_t> &shape,
+              const float *data) {
+  std::string dims;
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    dims += std::to_string(d) + ", ";
+    count *= d;
+  }
+  if (shape.size() > 1)
+    dims.resize(dims.size() - 2);
+  else
+    dims.resize(dims.size() - 1);
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
+                       dims + "), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  uint16_t length = header.size();
+  out.write(reinterpret_cast<const char *>(&length), 2);
+  out << header;
+  out.write(reinterpret_cast<const char *>(data), count * 4);
+}
+
+double medianMs(int repeats, const std::function<void()> &before,
+                const std::function<void()> &run) {
+  std::vector<double> times;
+  for (int i = 0; i <= repeats; ++i) {
+    before();
+    auto start = std::chrono::steady_clock::now();
+    run();
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    if (i > 0)
+      times.push_back(ms);
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s DIR REPEATS\n", argv[0]);
+    return 2;
+  }
+  try {
+    std::string dir = argv[1];
+    int repeats = std::max(1, std::atoi(argv[2]));
+    auto load = [&](const char *name) { return readNpy(dir + "/" + name + ".npy"); };
+    Array x = load("x"), w = load("w"), r = load("r"), b = load("b"),
+          h0 = load("h0"), c0 = load("c0"), dy = load("dy"), dh = load("dh"),
+          dc = load("dc");
+    int64_t B = x.shape[0], T = x.shape[1], I = x.shape[2], H = h0.shape[1];
+
+    engine eng(engine::kind::cpu, 0);
+    stream s(eng);
+    using tag = memory::format_tag;
+    using dt = memory::data_type;
+    auto md = [](memory::dims dims, tag t) {
+      return memory::desc(dims, dt::f32, t);
+    };
+    memory::desc layerIn = md({T, B, I}, tag::ntc),
+                 layerOut = md({T, B, H}, tag::ntc),
+                 state = md({1, 1, B, H}, tag::ldnc),
+                 weightsLayer = md({1, 1, I, 4, H}, tag::ldigo),
+                 weightsIter = md({1, 1, H, 4, H}, tag::ldigo),
+                 bias = md({1, 1, 4, H}, tag::ldgo);
+    memory::desc anyLayer = md({1, 1, I, 4, H}, tag::any),
+                 anyIter = md({1, 1, H, 4, H}, tag::any);
+    auto user = [&](const memory::desc &d, float *data) {
+      return memory(d, eng, data);
+    };
+    memory xm = user(layerIn, x.data.data()), h0m = user(state, h0.data.data()),
+           c0m = user(state, c0.data.data()), wm = user(weightsLayer, w.data.data()),
+           rm = user(weightsIter, r.data.data()), bm = user(bias, b.data.data());
+    std::vector<float> y(T * B * H), hT(B * H), cT(B * H);
+    memory ym = user(layerOut, y.data()), hTm = user(state, hT.data()),
+           cTm = user(state, cT.data());
+
+    auto forwardDesc = [&](prop_kind kind) {
+      return lstm_forward::desc(kind, rnn_direction::unidirectional_left2right,
+                                layerIn, state, state, anyLayer, anyIter, bias,
+                                layerOut, state, state);
+    };
+    auto inference = lstm_forward::primitive_desc(
+        forwardDesc(prop_kind::forward_inference), eng);
+    auto training = lstm_forward::primitive_desc(
+        forwardDesc(prop_kind::forward_training), eng);
+    auto reordered = [&](memory &from, const memory::desc &to) {
+      memory m(to, eng);
+      reorder(from, m).execute(s, from, m);
+      s.wait();
+      return m;
+    };
+    memory wInf = reordered(wm, inference.weights_layer_desc()),
+           rInf = reordered(rm, inference.weights_iter_desc()),
+           wTrain = reordered(wm, training.weights_layer_desc()),
+           rTrain = reordered(rm, training.weights_iter_desc());
+    memory workspace(training.workspace_desc(), eng);
+    lstm_forward inferencePrimitive(inference), trainingPrimitive(training);
+    auto forwardArgs = [&](memory &weights, memory &iter) {
+      return std::unordered_map<int, memory>{
+          {DNNL_ARG_SRC_LAYER, xm},      {DNNL_ARG_SRC_ITER, h0m},
+          {DNNL_ARG_SRC_ITER_C, c0m},    {DNNL_ARG_WEIGHTS_LAYER, weights},
+          {DNNL_ARG_WEIGHTS_ITER, iter}, {DNNL_ARG_BIAS, bm},
+          {DNNL_ARG_DST_LAYER, ym},      {DNNL_ARG_DST_ITER, hTm},
+          {DNNL_ARG_DST_ITER_C, cTm}};
+    };
+    auto inferenceArgs = forwardArgs(wInf, rInf);
+    auto trainingArgs = forwardArgs(wTrain, rTrain);
+    trainingArgs[DNNL_ARG_WORKSPACE] = workspace;
+    auto nothing = [] {};
+    double inferenceMs = medianMs(repeats, nothing, [&] {
+      inferencePrimitive.execute(s, inferenceArgs);
+      s.wait();
+    });
+    double trainingMs = medianMs(repeats, nothing, [&] {
+      trainingPrimitive.execute(s, trainingArgs);
+      s.wait();
+    });
+
+    // The backward, from the training forward's workspace.
+    memory::desc anyDiffLayer = md({1, 1, I, 4, H}, tag::any),
+                 anyDiffIter = md({1, 1, H, 4, H}, tag::any);
+    lstm_backward::desc backwardDesc(
+        prop_kind::backward, rnn_direction::unidirectional_left2right, layerIn,
+        state, state, anyLayer, anyIter, bias, layerOut, state, state, layerIn,
+        state, state, anyDiffLayer, anyDiffIter, bias, layerOut, state, state);
+    auto backward = lstm_backward::primitive_desc(backwardDesc, eng, training);
+    memory wBack = reordered(wm, backward.weights_layer_desc()),
+           rBack = reordered(rm, backward.weights_iter_desc());
+    std::vector<float> dx(B * T * I), dh0(B * H), dc0(B * H), db(4 * H);
+    memory dxm = user(layerIn, dx.data()), dh0m = user(state, dh0.data()),
+           dc0m = user(state, dc0.data()), dbm = user(bias, db.data()),
+           dym = user(layerOut, dy.data.data()), dhm = user(state, dh.data.data()),
+           dcm = user(state, dc.data.data());
+    memory dwBack(backward.diff_weights_layer_desc(), eng),
+        drBack(backward.diff_weights_iter_desc(), eng);
+    lstm_backward backwardPrimitive(backward);
+    std::unordered_map<int, memory> backwardArgs = {
+        {DNNL_ARG_SRC_LAYER, xm},          {DNNL_ARG_SRC_ITER, h0m},
+        {DNNL_ARG_SRC_ITER_C, c0m},        {DNNL_ARG_WEIGHTS_LAYER, wBack},
+        {DNNL_ARG_WEIGHTS_ITER, rBack},    {DNNL_ARG_BIAS, bm},
+        {DNNL_ARG_DST_LAYER, ym},          {DNNL_ARG_DST_ITER, hTm},
+        {DNNL_ARG_DST_ITER_C, cTm},        {DNNL_ARG_WORKSPACE, workspace},
+        {DNNL_ARG_DIFF_SRC_LAYER, dxm},    {DNNL_ARG_DIFF_SRC_ITER, dh0m},
+        {DNNL_ARG_DIFF_SRC_ITER_C, dc0m},  {DNNL_ARG_DIFF_WEIGHTS_LAYER, dwBack},
+        {DNNL_ARG_DIFF_WEIGHTS_ITER, drBack}, {DNNL_ARG_DIFF_BIAS, dbm},
+        {DNNL_ARG_DIFF_DST_LAYER, dym},    {DNNL_ARG_DIFF_DST_ITER, dhm},
+        {DNNL_ARG_DIFF_DST_ITER_C, dcm}};
+    // oneDNN accumulates into the weights' cotangents: zeroed before each
+    // run, outside the timed region. The workspace is the training
+    // forward's (run last above on the same inputs).
+    auto zeroWeights = [&] {
+      for (memory *m : {&dwBack, &drBack})
+        std::memset(m->get_data_handle(), 0, m->get_desc().get_size());
+      std::fill(db.begin(), db.end(), 0.0f);
+    };
+    double backwardMs = medianMs(repeats, zeroWeights, [&] {
+      backwardPrimitive.execute(s, backwardArgs);
+      s.wait();
+    });
+
+    std::vector<float> dw(I * 4 * H), dr(H * 4 * H);
+    memory dwm = user(weightsLayer, dw.data()), drm = user(weightsIter, dr.data());
+    reorder(dwBack, dwm).execute(s, dwBack, dwm);
+    reorder(drBack, drm).execute(s, drBack, drm);
+    s.wait();
+    writeNpy(dir + "/y.npy", {B, T, H}, y.data());
+    writeNpy(dir + "/dx.npy", {B, T, I}, dx.data());
+    writeNpy(dir + "/dw.npy", {I, 4 * H}, dw.data());
+    writeNpy(dir + "/dr.npy", {1, H, 4 * H}, dr.data());
+    writeNpy(dir + "/db.npy", {4 * H}, db.data());
+    writeNpy(dir + "/dh0.npy", {B, H}, dh0.data());
+    writeNpy(dir + "/dc0.npy", {B, H}, dc0.data());
+    const dnnl_version_t *version = dnnl_version();
+    std::printf("onednn %d.%d.%d forward_inference %.3f forward_training %.3f "
+                "backward %.3f\n",
+                version->major, version->minor, version->patch, inferenceMs,
+                trainingMs, backwardMs);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "seqc-bench-onednn-lstm: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
