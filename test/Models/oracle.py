@@ -40,32 +40,37 @@ def softplus(v):
     return np.log1p(np.exp(v))
 
 
+def layer_model(op, inputs, results, attrs="", extra="", init=None):
+    """The text of a one-layer model @layer over `inputs` (name, array)."""
+    args = ", ".join("%%%s: %s" % (n, t(a.shape)) for n, a in inputs)
+    keywords = ("bias", "recurrent_bias")
+    plain = [n for n, _ in inputs
+             if not (init and n in init) and n not in keywords]
+    text = "seqnn.%s " % op + ", ".join("%" + n for n in plain)
+    for n, _ in inputs:
+        if n in keywords:
+            text += " %s %%%s" % (n, n)
+    if init:
+        text += " init(" + ", ".join("%" + n for n in init) + ")" if op not in (
+            "mamba", "rglru", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet") else " init %" + init[0]
+    if extra:
+        text += " " + extra
+    if attrs:
+        text += " {" + attrs + "}"
+    in_types = ", ".join(t(a.shape) for _, a in inputs)
+    out_types = ", ".join(t(s) for s in results)
+    names = ", ".join("%%r%d" % i for i in range(len(results)))
+    return ("func.func @layer(%s) -> (%s) {\n  %s = %s\n      : (%s) -> (%s)\n"
+            "  return %s : %s\n}\n" % (args, out_types, names, text, in_types,
+                                      out_types, names, out_types))
+
+
 def run_seqc(seqc, op, inputs, results, attrs="", extra="", init=None):
     """Writes a one-layer model, runs it through seqc, returns its outputs."""
     with tempfile.TemporaryDirectory() as tmp:
-        args = ", ".join("%%%s: %s" % (n, t(a.shape)) for n, a in inputs)
-        keywords = ("bias", "recurrent_bias")
-        plain = [n for n, _ in inputs
-                 if not (init and n in init) and n not in keywords]
-        text = "seqnn.%s " % op + ", ".join("%" + n for n in plain)
-        for n, _ in inputs:
-            if n in keywords:
-                text += " %s %%%s" % (n, n)
-        if init:
-            text += " init(" + ", ".join("%" + n for n in init) + ")" if op not in (
-                "mamba", "rglru", "retnet", "gla", "mamba2", "deltanet", "gated_deltanet") else " init %" + init[0]
-        if extra:
-            text += " " + extra
-        if attrs:
-            text += " {" + attrs + "}"
-        in_types = ", ".join(t(a.shape) for _, a in inputs)
-        out_types = ", ".join(t(s) for s in results)
-        names = ", ".join("%%r%d" % i for i in range(len(results)))
         model = os.path.join(tmp, "layer.mlir")
         with open(model, "w") as f:
-            f.write("func.func @layer(%s) -> (%s) {\n  %s = %s\n      : (%s) -> (%s)\n"
-                    "  return %s : %s\n}\n" % (args, out_types, names, text, in_types,
-                                              out_types, names, out_types))
+            f.write(layer_model(op, inputs, results, attrs, extra, init))
         command = [seqc, "run", model, "--repeat=1", "--dump-outputs", tmp]
         for n, a in inputs:
             path = os.path.join(tmp, n + ".npy")

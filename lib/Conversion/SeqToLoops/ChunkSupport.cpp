@@ -331,7 +331,7 @@ Value inChunkCumsum(LoopBuilder &lb, Value logGates, bool reverse) {
             ib, {ib.extractSlice(logGates, 1, i), iter[0]}, {all, all},
             stepShape,
             [&](OpBuilder &eb, Location el, ValueRange a) {
-              Value g = arith::ExtFOp::create(eb, el, eb.getF64Type(), a[0]);
+              Value g = LoopBuilder(eb, el).convert(a[0], eb.getF64Type());
               return arith::AddFOp::create(eb, el, a[1], g).getResult();
             },
             f64);

@@ -47,8 +47,9 @@ Value zeroF32(OpBuilder &b, Location loc) {
 }
 
 /// sum over `reduced` of the product of x and y ([M, a, b] each, or y null:
-/// x alone), as [M, a] or [M, b].
-Value sumOfProducts(LoopBuilder &lb, Value x, Value y, unsigned reduced) {
+/// x alone), as [M, a] or [M, b], accumulated in `element` (f32 default).
+Value sumOfProducts(LoopBuilder &lb, Value x, Value y, unsigned reduced,
+                    Type element = {}) {
   auto shape = cast<RankedTensorType>(x.getType()).getShape();
   SmallVector<int64_t> kept = {shape[0], shape[reduced == 2 ? 1 : 2]};
   Dims out = reduced == 2 ? Dims{0, 1} : Dims{0, 2};
@@ -56,9 +57,17 @@ Value sumOfProducts(LoopBuilder &lb, Value x, Value y, unsigned reduced) {
   if (y)
     ins.push_back(y);
   SmallVector<Dims> inDims(ins.size(), Dims{0, 1, 2});
-  return lb.generic(ins, {zerosOf(lb, kept)}, inDims, {out}, 3, {reduced},
-                    [&](OpBuilder &b, Location l, ValueRange a) {
-                      Value term = y ? mulF(b, l, a[0], a[1]) : a[0];
+  if (!element)
+    element = lb.builder().getF32Type();
+  return lb.generic(ins, {zerosOf(lb, kept, element)}, inDims, {out}, 3,
+                    {reduced}, [&](OpBuilder &b, Location l, ValueRange a) {
+                      LoopBuilder sb(b, l);
+                      Value term =
+                          y ? arith::MulFOp::create(
+                                  b, l, sb.convert(a[0], element),
+                                  sb.convert(a[1], element))
+                                  .getResult()
+                            : sb.convert(a[0], element);
                       linalg::YieldOp::create(
                           b, l,
                           ValueRange{arith::AddFOp::create(
@@ -275,16 +284,22 @@ LogicalResult families::buildDeltaRuleChunkwiseAdjoint(
   if (L && adjoints.isActive(op.getGate())) {
     // What each L_i receives. The scores P and A: + their row sums at i,
     // - their column sums at j, of cotangent * value.
-    Value scoreProducts = elementwise(
-        lb, {scoresT, dScoresPlainT}, {Dims{0, 1, 2}, Dims{0, 1, 2}},
-        {M, C, C}, [](OpBuilder &eb, Location el, ValueRange a) {
-          return mulF(eb, el, a[0], a[1]);
-        }); // [M, j, i]
-    Value transformProducts = elementwise(
-        lb, {dGram, pieces.gram}, {Dims{0, 1, 2}, Dims{0, 1, 2}}, {M, C, C},
-        [](OpBuilder &eb, Location el, ValueRange a) {
-          return mulF(eb, el, a[0], a[1]);
-        }); // [M, i, j]
+    // In f64 from here on: the terms below cancel (each pair's exponent
+    // L_i - L_j is counted + at i and - at j, and the reverse sum keeps
+    // only the pairs across each step), which f32 loses at long chunks.
+    Type f64 = b.getF64Type();
+    auto productF64 = [&](OpBuilder &eb, Location el, ValueRange a) -> Value {
+      LoopBuilder sb(eb, el);
+      return arith::MulFOp::create(eb, el, sb.convert(a[0], f64),
+                                   sb.convert(a[1], f64));
+    };
+    Value scoreProducts =
+        elementwise(lb, {scoresT, dScoresPlainT},
+                    {Dims{0, 1, 2}, Dims{0, 1, 2}}, {M, C, C}, productF64,
+                    f64); // [M, j, i]
+    Value transformProducts =
+        elementwise(lb, {dGram, pieces.gram}, {Dims{0, 1, 2}, Dims{0, 1, 2}},
+                    {M, C, C}, productF64, f64); // [M, i, j]
     // The state leaving each chunk, for exp(L_C): exp(L_C) S + keys^T V'.
     Value decayedStates = elementwise(
         lb, {S, gamma}, {Dims{0, 1, 2}, Dims{0}}, {M, DK, DV},
@@ -294,22 +309,22 @@ LogicalResult families::buildDeltaRuleChunkwiseAdjoint(
     Value leaving = batchMatmul(lb, keys, corrected, decayedStates,
                                 /*transposeLhs=*/true);
     Value leavingTerm =
-        lb.generic({leaving, D}, {zerosOf(lb, {M})},
+        lb.generic({leaving, D}, {zerosOf(lb, {M}, f64)},
                    {Dims{0, 1, 2}, Dims{0, 1, 2}}, {Dims{0}}, 3, {1, 2},
-                   [](OpBuilder &eb, Location el, ValueRange a) {
+                   [&](OpBuilder &eb, Location el, ValueRange a) {
                      linalg::YieldOp::create(
                          eb, el,
                          ValueRange{arith::AddFOp::create(
-                             eb, el, a[2], mulF(eb, el, a[0], a[1]))});
+                             eb, el, a[2], productF64(eb, el, a))});
                    })[0];
     SmallVector<Value> terms = {
-        sumOfProducts(lb, queries, dQueries, 2),
-        sumOfProducts(lb, scoreProducts, Value(), 1), // as query i
-        sumOfProducts(lb, scoreProducts, Value(), 2), // as key j
-        sumOfProducts(lb, transformProducts, Value(), 2), // as row i
-        sumOfProducts(lb, transformProducts, Value(), 1), // as column j
-        sumOfProducts(lb, pieces.negBetaKeys, dNegBetaKeys, 2),
-        sumOfProducts(lb, keys, dKeys, 2),
+        sumOfProducts(lb, queries, dQueries, 2, f64),
+        sumOfProducts(lb, scoreProducts, Value(), 1, f64), // as query i
+        sumOfProducts(lb, scoreProducts, Value(), 2, f64), // as key j
+        sumOfProducts(lb, transformProducts, Value(), 2, f64), // as row i
+        sumOfProducts(lb, transformProducts, Value(), 1, f64), // as column j
+        sumOfProducts(lb, pieces.negBetaKeys, dNegBetaKeys, 2, f64),
+        sumOfProducts(lb, keys, dKeys, 2, f64),
         leavingTerm};
     SmallVector<Dims> termDims(7, Dims{0, 1});
     termDims.push_back(Dims{0});
@@ -328,10 +343,11 @@ LogicalResult families::buildDeltaRuleChunkwiseAdjoint(
               eb, el, arith::CmpIPredicate::eq,
               linalg::IndexOp::create(eb, el, 1),
               arith::ConstantIndexOp::create(eb, el, C - 1));
-          return add(sum, arith::SelectOp::create(eb, el, atEnd, a[7],
-                                                  zeroF32(eb, el))
+          Value zero = arith::ConstantOp::create(eb, el, eb.getF64FloatAttr(0));
+          return add(sum, arith::SelectOp::create(eb, el, atEnd, a[7], zero)
                               .getResult());
-        });
+        },
+        f64);
     adjoints.accumulate(
         op.getGate(),
         unpackStepChunks(lb, inChunkCumsum(lb, dL, /*reverse=*/true), layout,
