@@ -8,14 +8,12 @@ gets; seqc's f32 gradients of every input (x, each layer's W, R, biases and
 initial states) must match torch's f64 ones to rtol 1e-5.
 """
 import os
-import subprocess
 import sys
-import tempfile
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gradient_harness import compare, seqc_gradients  # noqa: E402
 from torch_parity import make_stack  # noqa: E402
 
 
@@ -49,35 +47,9 @@ def case(seqc, kind, layers, activation="tanh"):
         if kind == "lstm":
             expected["c0_%d" % layer] = c0s.grad[layer].numpy()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        model = os.path.join(tmp, "stack.mlir")
-        with open(model, "w") as f:
-            f.write(text)
-        command = [seqc, "run", model, "--grad", "--repeat=1", "--dump-outputs", tmp]
-        for n, a in inputs:
-            path = os.path.join(tmp, n + ".npy")
-            np.save(path, np.ascontiguousarray(a, dtype=np.float32))
-            command += ["--input", "%s=%s" % (n, path)]
-        for i, ct in enumerate(cotangents):
-            path = os.path.join(tmp, "ct%d.npy" % i)
-            np.save(path, ct.numpy().astype(np.float32))
-            command += ["--cotangent", "%d=%s" % (i, path)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        got = {n: np.load(os.path.join(tmp, "stack_grad_%s.npy" % n)) for n, _ in inputs}
-    ok, worst = True, 0.0
-    for name, want in expected.items():
-        have = got[name]
-        # rtol 1e-5 relative to the gradient's own scale (its largest entry):
-        # f32 arithmetic against f64.
-        error = float(np.max(np.abs(have - want)))
-        scale = float(np.max(np.abs(want)))
-        worst = max(worst, error / scale)
-        if have.shape != want.shape or error > 1e-5 * scale:
-            ok = False
-            print("  %s: max abs error %.3e of scale %.3e" % (name, error, scale))
+    got = seqc_gradients(seqc, text, "stack", inputs, cotangents)
     label = "%s%s x%d" % (kind, "(relu)" if activation == "relu" else "", layers)
-    print("%-16s worst relative error %.2e  %s" % (label, worst, "OK" if ok else "MISMATCH"))
-    return ok
+    return compare(label, expected, got)
 
 
 def main():

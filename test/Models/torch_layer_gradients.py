@@ -18,15 +18,14 @@ both ends); its error grows with the chunk: 1.5e-7 at chunks of 4 steps,
 (seqc, this test's inputs).
 """
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oracle  # noqa: E402
+from gradient_harness import compare, seqc_gradients  # noqa: E402
 from oracle import B, T, M, H, DK, normal, weight  # noqa: E402
 
 
@@ -220,34 +219,10 @@ def case(seqc, family):
     torch.autograd.backward(outputs, cotangents)
     inputs = list(arrays.items())
     text = oracle.layer_model(op, inputs, [tuple(o.shape) for o in outputs], attrs, extra, init)
-    with tempfile.TemporaryDirectory() as tmp:
-        model = os.path.join(tmp, "layer.mlir")
-        with open(model, "w") as f:
-            f.write(text)
-        command = [seqc, "run", model, "--grad", "--repeat=1", "--dump-outputs", tmp]
-        for n, a in inputs:
-            path = os.path.join(tmp, n + ".npy")
-            np.save(path, np.ascontiguousarray(a, dtype=np.float32))
-            command += ["--input", "%s=%s" % (n, path)]
-        for i, ct in enumerate(cotangents):
-            path = os.path.join(tmp, "ct%d.npy" % i)
-            np.save(path, ct.numpy().astype(np.float32))
-            command += ["--cotangent", "%d=%s" % (i, path)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        got = {n: np.load(os.path.join(tmp, "layer_grad_%s.npy" % n)) for n, _ in inputs}
-    ok, worst = True, 0.0
-    for name, _ in inputs:
-        want = leaves[name].grad.numpy()
-        have = got[name]
-        error = float(np.max(np.abs(have - want)))
-        scale = float(np.max(np.abs(want)))
-        worst = max(worst, error / scale)
-        rtol = 1e-4 if (op, name) in CHUNKED_GATE_PARAMETERS else 1e-5
-        if have.shape != want.shape or error > rtol * scale:
-            ok = False
-            print("  %s: max abs error %.3e of scale %.3e" % (name, error, scale))
-    print("%-16s worst relative error %.2e  %s" % (op, worst, "OK" if ok else "MISMATCH"))
-    return ok
+    got = seqc_gradients(seqc, text, "layer", inputs, cotangents)
+    expected = {n: leaves[n].grad.numpy() for n, _ in inputs}
+    return compare(op, expected, got,
+                   rtol=lambda name: 1e-4 if (op, name) in CHUNKED_GATE_PARAMETERS else 1e-5)
 
 
 CHUNKED_GATE_PARAMETERS = {("gated_deltanet", "a_log"), ("gated_deltanet", "dt_bias"),

@@ -12,12 +12,12 @@ forms property test: decays near 1 and strong ones (log gates from -20 to
 divisible by the chunk.
 """
 import os
-import subprocess
 import sys
-import tempfile
 
-import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gradient_harness import compare, seqc_gradients  # noqa: E402
 
 B, H, DK, DV = 2, 2, 8, 4
 
@@ -107,34 +107,10 @@ def case(seqc, op, gate, T, form, chunk, seed):
     text += "  %%o, %%s = seq.%s %s%s : (%s) -> (%s, %s)\n" % (op, operands, attrs, types, out, state)
     text += "  return %%o, %%s : %s, %s\n}\n" % (out, state)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        model = os.path.join(tmp, "f.mlir")
-        with open(model, "w") as f:
-            f.write(text)
-        command = [seqc, "run", model, "--grad", "--repeat=1", "--dump-outputs", tmp]
-        for n, a in args:
-            path = os.path.join(tmp, n + ".npy")
-            np.save(path, a.numpy().astype(np.float32))
-            command += ["--input", "%s=%s" % (n, path)]
-        for i, ct in enumerate(cotangents):
-            path = os.path.join(tmp, "ct%d.npy" % i)
-            np.save(path, ct.numpy().astype(np.float32))
-            command += ["--cotangent", "%d=%s" % (i, path)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        got = {n: np.load(os.path.join(tmp, "f_grad_%s.npy" % n)) for n, _ in args}
-    ok, worst = True, 0.0
-    for name, _ in args:
-        want = leaves[name].grad.numpy()
-        have = got[name]
-        error = float(np.max(np.abs(have - want)))
-        scale = float(np.max(np.abs(want)))
-        worst = max(worst, error / scale)
-        if have.shape != want.shape or error > 1e-5 * scale:
-            ok = False
-            print("  %s: max abs error %.3e of scale %.3e" % (name, error, scale))
+    got = seqc_gradients(seqc, text, "f", [(n, a.numpy()) for n, a in args], cotangents)
+    expected = {n: leaves[n].grad.numpy() for n, _ in args}
     label = "%s %s T%d %s%s" % (op, gate, T, form, " C%d" % chunk if form == "chunkwise" else "")
-    print("%-40s worst relative error %.2e  %s" % (label, worst, "OK" if ok else "MISMATCH"))
-    return ok
+    return compare(label, expected, got, width=40)
 
 
 def main():
