@@ -65,6 +65,24 @@ def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SeqContiguousDynamicExpands
+    : Pass<"seq-contiguous-dynamic-expands", "mlir::func::FuncOp"> {
+  let summary = "Rewrite expand_shapes that split one dynamic size into "
+                "several as reinterpret_casts";
+  let description = [{
+    With a dynamic batch and time, a layer's hoisted input projection
+    (one GEMM over all B*T steps) is split back into [B, T, ...]: a
+    `memref.expand_shape` with two dynamic sizes in one group. LLVM 22's
+    `expand-strided-metadata` crashes on that form (it builds a
+    reinterpret_cast from a stride it cannot compute). Its source is always
+    a contiguous buffer here (an allocation or an argument of the C ABI), so
+    the view is a `memref.reinterpret_cast` with row-major strides computed
+    from the sizes. An expand of a strided source of that form is reported,
+    not left to crash.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def SeqSerializeSmallParallelLoops
     : Pass<"seq-serialize-small-parallel-loops", "mlir::func::FuncOp"> {
   let summary = "Keep only the scf.parallel loops worth a thread team";

@@ -106,9 +106,12 @@ int loadProgram(mlir::MLIRContext &context, const std::string &path,
 /// interpreter's f64 copies of them). Returns non-zero after printing an
 /// error that names the argument and its size.
 int checkStaticSignature(const Program &program, bool withReference = false);
+/// With `allowDynamicBatchTime` (seqc compile --target=cpu), dimensions 0
+/// (batch) and 1 (time) may be dynamic.
 int checkStaticSignature(mlir::func::FuncOp function,
                          const std::vector<std::string> &argumentNames,
-                         bool withReference = false);
+                         bool withReference = false,
+                         bool allowDynamicBatchTime = false);
 
 /// Inputs for every argument: from `--input NAME=file.npy` where given,
 /// otherwise random with a distribution that suits the argument's role

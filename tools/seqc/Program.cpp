@@ -157,7 +157,7 @@ int checkStaticSignature(const Program &program, bool withReference) {
 
 int checkStaticSignature(func::FuncOp function,
                          const std::vector<std::string> &argumentNames,
-                         bool withReference) {
+                         bool withReference, bool allowDynamicBatchTime) {
   FunctionType type = function.getFunctionType();
   int64_t limit = memoryLimit();
   if (!limit)
@@ -171,9 +171,22 @@ int checkStaticSignature(func::FuncOp function,
     if (!tensor)
       return fail(what + " has type " + text +
                   "; seqc runs functions of ranked tensors only");
-    if (!tensor.hasStaticShape())
-      return fail(what + " has the dynamic shape " + text +
-                  "; seqc run/compile need static shapes");
+    if (!tensor.hasStaticShape()) {
+      if (!allowDynamicBatchTime)
+        return fail(what + " has the dynamic shape " + text +
+                    "; seqc run and compile for GPU targets need static "
+                    "shapes (seqc compile --target=cpu takes a dynamic "
+                    "batch and time)");
+      std::string problem = dynamicSizeProblem(tensor);
+      if (!problem.empty())
+        return fail(what + " has the shape " + text + ": " + problem);
+      // Its size is known at run time, where the entry point checks it.
+      return hostElementTypeOf(tensor)
+                 ? 0
+                 : fail(what + " has type " + text +
+                        "; supported element types are f32, f16, bf16 and "
+                        "complex<f32>");
+    }
     if (!hostElementTypeOf(tensor))
       return fail(what + " has type " + text +
                   "; supported element types are f32, f16, bf16 and "

@@ -411,7 +411,8 @@ int compileMain(MLIRContext &context) {
                                           : std::vector<std::string>(),
              /*withReference=*/isGpuTarget(targetName) &&
                  checkVectors == CheckVectors::on &&
-                 function == program.function)))
+                 function == program.function,
+             /*allowDynamicBatchTime=*/!isGpuTarget(targetName))))
       return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
   if (gradient && (rc = addGradientFunctions(*program.module, functions)))

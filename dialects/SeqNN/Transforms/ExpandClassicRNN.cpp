@@ -102,12 +102,14 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
     ExpandBuilder eb(rewriter, loc);
     Cell cell = cellOf(op);
     const int64_t G = OpT::kNumGates;
-    SmallVector<int64_t> xs = shapeOf(op.getX());
-    int64_t B = xs[0], T = xs[1], H = op.getHeads();
+    // Batch and time may be dynamic (one compiled function for every B and
+    // T); every other size is static, as the op's verifier requires.
+    SmallVector<OpFoldResult> xs = eb.sizesOf(op.getX());
+    OpFoldResult B = xs[0], T = xs[1];
+    int64_t H = op.getHeads();
     int64_t D = shapeOf(op.getW())[1] / G, Dh = D / H;
     size_t numStates = op.getFinalStates().size();
-    if (llvm::any_of(xs, ShapedType::isDynamic))
-      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    auto index = [&](int64_t v) -> OpFoldResult { return rewriter.getIndexAttr(v); };
 
     // The hoisted input projection, with every bias that is not gated.
     Value xw = eb.project(op.getX(), op.getW());
@@ -128,11 +130,12 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
     SmallVector<Value> init;
     for (size_t s = 0; s < numStates; ++s)
       init.push_back(op.getInit().empty()
-                         ? eb.zerosOf({B, H, Dh})
+                         ? eb.zerosOf({B, index(H), index(Dh)})
                          : eb.split(eb.toType(op.getInit()[s], eb.f32()), 1, {H, Dh}));
 
-    RankedTensorType stateType = eb.tensorOf({B, H, Dh});
-    SmallVector<Type> resultTypes = {eb.tensorOf({B, T, H, Dh})};
+    RankedTensorType stateType = eb.tensorOf({B, index(H), index(Dh)});
+    SmallVector<Type> resultTypes = {
+        eb.tensorOf({B, T, index(H), index(Dh)})};
     resultTypes.append(numStates, stateType);
     auto recurrence = seq::RecurrenceOp::create(
         rewriter, loc, TypeRange(resultTypes).take_front(1),
@@ -145,7 +148,8 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
       OpBuilder::InsertionGuard guard(rewriter);
       body = rewriter.createBlock(&recurrence.getBody());
     }
-    Value xt = body->addArgument(eb.tensorOf({B, G, H, Dh}), loc);
+    Value xt = body->addArgument(
+        eb.tensorOf({B, index(G), index(H), index(Dh)}), loc);
     SmallVector<Value> states;
     for (size_t s = 0; s < numStates; ++s)
       states.push_back(body->addArgument(stateType, loc));
@@ -161,14 +165,17 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
       auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
       // hr = h R per head, one batched matmul over heads:
       // [H, B, Dh] x [H, Dh, G*Dh] -> [H, B, G*Dh], viewed as [H, B, G, Dh].
+      // The step's batch size, read off its state (the body is isolated).
+      OpFoldResult stepB = ib.sizesOf(states[0])[0];
       Value hT = linalg::TransposeOp::create(
-                     rewriter, loc, states[0], ib.emptyOf({H, B, Dh}),
+                     rewriter, loc, states[0],
+                     ib.emptyOf({index(H), stepB, index(Dh)}),
                      ArrayRef<int64_t>{1, 0, 2})
                      .getResult()[0];
       Value rFlat = ib.merge(rArg, 2, 2);
       Value hr = linalg::BatchMatmulOp::create(
                      rewriter, loc, ValueRange{hT, rFlat},
-                     ValueRange{ib.zerosOf({H, B, G * Dh})})
+                     ValueRange{ib.zerosOf({index(H), stepB, index(G * Dh)})})
                      .getResult(0);
       hr = ib.split(hr, 2, {G, Dh});
       // The cell over (b, h, j), reading gate g through constant map

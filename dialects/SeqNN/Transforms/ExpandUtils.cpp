@@ -22,6 +22,21 @@ RankedTensorType ExpandBuilder::tensorOf(ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, f32());
 }
 
+RankedTensorType ExpandBuilder::tensorOf(ArrayRef<OpFoldResult> sizes) {
+  SmallVector<int64_t> shape;
+  for (OpFoldResult size : sizes)
+    shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+  return tensorOf(shape);
+}
+
+Value ExpandBuilder::emptyOf(ArrayRef<OpFoldResult> sizes) {
+  return empty(tensorOf(sizes), sizes);
+}
+
+Value ExpandBuilder::zerosOf(ArrayRef<OpFoldResult> sizes) {
+  return zeros(tensorOf(sizes), sizes);
+}
+
 Value ExpandBuilder::emptyOf(ArrayRef<int64_t> shape) {
   return empty(tensorOf(shape),
                getAsIndexOpFoldResult(builder().getContext(), shape));
@@ -34,14 +49,15 @@ Value ExpandBuilder::zerosOf(ArrayRef<int64_t> shape) {
 
 Value ExpandBuilder::project(Value x, Value w) {
   OpBuilder &b = builder();
-  SmallVector<int64_t> xs = shapeOf(x), ws = shapeOf(w);
+  SmallVector<OpFoldResult> xs = sizesOf(x), ws = sizesOf(w);
   // [B, T, M] -> [B*T, M]: one GEMM for every step of every sequence.
   Value rows = merge(x, 0, 2);
   Value product =
-      linalg::MatmulOp::create(b, location(), ValueRange{rows, w},
-                               ValueRange{zerosOf({xs[0] * xs[1], ws[1]})})
+      linalg::MatmulOp::create(
+          b, location(), ValueRange{rows, w},
+          ValueRange{zerosOf({sizesOf(rows)[0], ws[1]})})
           .getResult(0);
-  return split(product, 0, {xs[0], xs[1]});
+  return split(product, 0, ArrayRef<OpFoldResult>{xs[0], xs[1]});
 }
 
 Value ExpandBuilder::addBias(Value y, Value bias) {
@@ -99,26 +115,35 @@ Value ExpandBuilder::toType(Value value, Type element) {
 }
 
 Value ExpandBuilder::split(Value value, unsigned dim, ArrayRef<int64_t> sizes) {
+  return split(value, dim,
+               getAsIndexOpFoldResult(builder().getContext(), sizes));
+}
+
+Value ExpandBuilder::split(Value value, unsigned dim,
+                           ArrayRef<OpFoldResult> sizes) {
   auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> outputSizes, valueSizes = sizesOf(value);
   SmallVector<ReassociationIndices> groups;
   int64_t next = 0;
   for (int64_t d = 0; d < type.getRank(); ++d) {
     ReassociationIndices group;
     if (d == dim) {
-      for (int64_t s : sizes) {
-        shape.push_back(s);
+      for (OpFoldResult s : sizes) {
+        outputSizes.push_back(s);
         group.push_back(next++);
       }
     } else {
-      shape.push_back(type.getDimSize(d));
+      outputSizes.push_back(valueSizes[d]);
       group.push_back(next++);
     }
     groups.push_back(group);
   }
+  // Explicit output sizes: a group may split a dynamic B*T into B and T.
+  RankedTensorType result = tensorOf(outputSizes);
   return tensor::ExpandShapeOp::create(
-      builder(), location(), RankedTensorType::get(shape, type.getElementType()),
-      value, groups);
+      builder(), location(),
+      RankedTensorType::get(result.getShape(), type.getElementType()), value,
+      groups, outputSizes);
 }
 
 Value ExpandBuilder::merge(Value value, unsigned dim, unsigned count) {

@@ -14,8 +14,10 @@ public:
   using LoopBuilder::LoopBuilder;
 
   mlir::Type f32();
-  /// A static tensor type of the compute type.
+  /// A tensor type of the compute type (kDynamic entries are dynamic).
   mlir::RankedTensorType tensorOf(llvm::ArrayRef<int64_t> shape);
+  /// The same for sizes that may be SSA values (batch, time).
+  mlir::RankedTensorType tensorOf(llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
   /// x [B, T, M] times w [M, N] for all B*T steps in one matmul, in f32.
   mlir::Value project(mlir::Value x, mlir::Value w);
@@ -33,13 +35,18 @@ public:
   /// Reshape by splitting dimension `dim` into `sizes` (expand_shape).
   mlir::Value split(mlir::Value value, unsigned dim,
                     llvm::ArrayRef<int64_t> sizes);
+  /// The same with sizes that may be dynamic (splitting B*T into B, T).
+  mlir::Value split(mlir::Value value, unsigned dim,
+                    llvm::ArrayRef<mlir::OpFoldResult> sizes);
   /// Reshape by merging dimensions [dim, dim + count) (collapse_shape).
   mlir::Value merge(mlir::Value value, unsigned dim, unsigned count);
   /// An uninitialized tensor of the compute type, for outputs that a
   /// parallel linalg.generic overwrites.
   mlir::Value emptyOf(llvm::ArrayRef<int64_t> shape);
+  mlir::Value emptyOf(llvm::ArrayRef<mlir::OpFoldResult> sizes);
   /// Zeros of the compute type (for accumulators).
   mlir::Value zerosOf(llvm::ArrayRef<int64_t> shape);
+  mlir::Value zerosOf(llvm::ArrayRef<mlir::OpFoldResult> sizes);
   /// The f32 tensor `value`, or zeros of `shape` when `value` is null.
   mlir::Value orZeros(mlir::Value value, llvm::ArrayRef<int64_t> shape);
   /// The L2-normalized rows (last dimension) of `value`.
@@ -55,7 +62,7 @@ public:
                               double value);
 };
 
-/// Static sizes of a ranked tensor value.
+/// Static sizes of a ranked tensor value (kDynamic for dynamic ones).
 llvm::SmallVector<int64_t> shapeOf(mlir::Value value);
 
 } // namespace seqc::seqnn

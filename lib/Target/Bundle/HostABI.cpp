@@ -47,11 +47,43 @@ std::vector<Parameter> parametersOf(func::FuncOp function) {
   return parameters;
 }
 
+DynamicSizes dynamicSizesOf(func::FuncOp function) {
+  DynamicSizes sizes;
+  for (const Parameter &p : parametersOf(function)) {
+    sizes.batch |= p.type.getRank() > 0 && p.type.isDynamicDim(0);
+    sizes.time |= p.type.getRank() > 1 && p.type.isDynamicDim(1);
+  }
+  return sizes;
+}
+
+std::string dynamicSizeProblem(RankedTensorType type) {
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      return "dimension " + std::to_string(d) +
+             " is dynamic; only the batch (dimension 0) and time (dimension "
+             "1) may be, feature, head and state sizes are static";
+  return "";
+}
+
+std::string sizeExpression(RankedTensorType type, unsigned dim) {
+  if (!type.isDynamicDim(dim))
+    return std::to_string(type.getDimSize(dim));
+  return dim == 0 ? "batch" : "time";
+}
+
 std::string prototype(func::FuncOp function, bool withStream) {
   std::string text = "int seqc_" + function.getSymName().str() + "(";
   bool first = true;
   if (withStream) {
     text += "void *stream";
+    first = false;
+  }
+  DynamicSizes dynamic = dynamicSizesOf(function);
+  for (const char *name : {dynamic.batch ? "batch" : nullptr,
+                           dynamic.time ? "time" : nullptr}) {
+    if (!name)
+      continue;
+    text += std::string(first ? "" : ", ") + "int64_t " + name;
     first = false;
   }
   for (const Parameter &p : parametersOf(function)) {
@@ -107,18 +139,52 @@ void emitDescriptors(llvm::raw_ostream &os,
     os << "  seqc_memref_" << shape.size() << " d" << i << " = {(void *)"
        << p.name << ", (void *)" << p.name << ", 0";
     if (!shape.empty()) {
-      std::vector<int64_t> strides(shape.size(), 1);
-      for (size_t d = shape.size() - 1; d > 0; --d)
-        strides[d - 1] = strides[d] * shape[d];
+      // Row-major strides: the product of the static sizes after a
+      // dimension, times "time" where the time size is dynamic and after it.
+      std::vector<std::string> strides(shape.size());
+      int64_t staticProduct = 1;
+      bool timeAfter = false;
+      for (size_t d = shape.size(); d-- > 0;) {
+        strides[d] = std::to_string(staticProduct) +
+                     (timeAfter ? " * time" : "");
+        if (p.type.isDynamicDim(d))
+          timeAfter = true; // only dimension 1 can be, below dimension 0
+        else
+          staticProduct *= shape[d];
+      }
       os << ", {";
       for (size_t d = 0; d < shape.size(); ++d)
-        os << (d ? ", " : "") << shape[d];
+        os << (d ? ", " : "") << sizeExpression(p.type, d);
       os << "}, {";
       for (size_t d = 0; d < shape.size(); ++d)
         os << (d ? ", " : "") << strides[d];
       os << "}";
     }
     os << "};\n";
+  }
+}
+
+void emitDynamicSizeChecks(llvm::raw_ostream &os, func::FuncOp function) {
+  DynamicSizes dynamic = dynamicSizesOf(function);
+  if (!dynamic.any())
+    return;
+  os << "  if (";
+  if (dynamic.batch)
+    os << "batch < 1" << (dynamic.time ? " || " : "");
+  if (dynamic.time)
+    os << "time < 1";
+  os << ")\n    return 2;\n";
+  // Each buffer's bytes in checked arithmetic: sizes that wrap are an
+  // error, not a small buffer.
+  for (const Parameter &p : parametersOf(function)) {
+    if (p.type.hasStaticShape())
+      continue;
+    os << "  {\n    int64_t bytes = "
+       << elementSize(*hostElementTypeOf(p.type)) << ";\n";
+    for (int64_t d = 0; d < p.type.getRank(); ++d)
+      os << "    if (__builtin_mul_overflow(bytes, (int64_t)"
+         << sizeExpression(p.type, d) << ", &bytes))\n      return 2;\n";
+    os << "  }\n";
   }
 }
 
