@@ -68,14 +68,19 @@ FormModels formModels(Operation *op, const HardwareModel &target) {
     costed.addFormModels(target, models);
   else
     addSequentialOnly(op, target, models);
-  // Shapes the lowerings cannot take yet leave only the sequential form.
+  // Forms or shapes the lowerings cannot take yet (a dynamic time for the
+  // chunked forms) leave only the sequential form.
   llvm::erase_if(models.candidates, [&](const FormModel &m) {
-    return !seqc::hasFormLowering(op, m.kind);
+    return !seqc::hasFormLowering(op, m.kind) ||
+           !seqc::formShapeBlocker(op, m.kind).empty();
   });
   for (seq::FormKind kind : cast<seq::FormOpInterface>(op).getValidFormKinds())
     if (llvm::none_of(models.candidates,
-                      [&](const FormModel &m) { return m.kind == kind; }))
-      models.unavailable.push_back({kind, "no lowering yet"});
+                      [&](const FormModel &m) { return m.kind == kind; })) {
+      std::string shapes = seqc::formShapeBlocker(op, kind);
+      models.unavailable.push_back(
+          {kind, shapes.empty() ? "no lowering yet" : shapes});
+    }
   return models;
 }
 

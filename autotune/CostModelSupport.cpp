@@ -35,6 +35,10 @@ int64_t stepsOf(ArrayRef<int64_t> shape) {
   return shape.size() > 1 && !ShapedType::isDynamic(shape[1]) ? shape[1] : 1024;
 }
 
+int64_t batchOf(ArrayRef<int64_t> shape) {
+  return shape.empty() || ShapedType::isDynamic(shape[0]) ? 1 : shape[0];
+}
+
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 Cost cost(FormKind kind, double bytes, double flops, double steps,

@@ -19,6 +19,9 @@ llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
 double elementBytes(mlir::Value v);
 /// The time dimension, or a typical length when it is dynamic.
 int64_t stepsOf(llvm::ArrayRef<int64_t> shape);
+/// The batch (dimension 0); a dynamic one is costed as 1, like product():
+/// the form choice does not depend on it (every form scales with B).
+int64_t batchOf(llvm::ArrayRef<int64_t> shape);
 int64_t ceilDiv(int64_t a, int64_t b);
 
 /// seconds = max(bytes / bandwidth, flops / (peak * efficiency))

@@ -61,22 +61,16 @@ class _LayerFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, layer, *inputs):
         ctx.layer = layer
-        if not any(ctx.needs_input_grad[1:]):
-            ctx.residuals = None
-            return layer.inference()(*inputs)
         batch, time = inputs[0].shape[:2]
         module = layer.training_module(batch, time)
         outputs = module.layer_fwd(*inputs)
         count = layer.num_outputs
+        # The residuals the derivative reads (gate activations, states).
         ctx.save_for_backward(*inputs, *outputs[count:])
-        ctx.residuals = len(outputs) - count
         return outputs[:count]
 
     @staticmethod
     def backward(ctx, *cotangents):
-        if ctx.residuals is None:
-            raise RuntimeError("seqc.nn: backward() through a layer run "
-                               "without gradients enabled")
         saved = ctx.saved_tensors
         x, layer = saved[0], ctx.layer
         batch, time = x.shape[:2]
@@ -235,8 +229,12 @@ class _RNNBase(torch.nn.Module):
             else:
                 b = rb = torch.zeros(self._gates * self.hidden_size)
             states = [s[k].contiguous() for s in initial]
-            outputs = _LayerFunction.apply(layer, x.contiguous(), w, r, b, rb,
-                                           *states)
+            inputs = (x.contiguous(), w, r, b, rb, *states)
+            if torch.is_grad_enabled() and any(t.requires_grad for t in inputs):
+                outputs = _LayerFunction.apply(layer, *inputs)
+            else:
+                # Inference: the dynamic-shape function, whatever B and T.
+                outputs = layer.inference()(*inputs)
             x = outputs[0]
             for i in range(count):
                 finals[i].append(outputs[1 + i])

@@ -207,6 +207,13 @@ int explainMain(MLIRContext &context) {
       llvm::outs() << llvm::format("  %-11s (%s)\n",
                                    seq::stringifyFormKind(kind).str().c_str(),
                                    why.c_str());
+    bool dynamicShapes = llvm::any_of(op->getOperandTypes(), [](Type t) {
+      auto shaped = dyn_cast<ShapedType>(t);
+      return shaped && !shaped.hasStaticShape();
+    });
+    if (dynamicShapes)
+      llvm::outs() << "  dynamic sizes: costed at batch 1 and 1024 steps; "
+                      "the form holds for every batch and length\n";
     if (tuned)
       llvm::outs() << "  form from the tuning database: " << tunedNote << "\n";
     else

@@ -50,6 +50,11 @@ bool hasSequentialForm(mlir::Operation *op);
 /// aside).
 bool hasFormLowering(mlir::Operation *op, seq::FormKind kind);
 
+/// Why `op`'s shapes keep form `kind` from lowering (the chunked and
+/// parallel forms need static shapes; the sequential one takes a dynamic
+/// batch and time), or an empty string.
+std::string formShapeBlocker(mlir::Operation *op, seq::FormKind kind);
+
 /// Why seq-lower-forms cannot lower `op` in the form it carries (no
 /// lowering for that form, dynamic shapes, ...), or an empty string. The
 /// patterns check it before building IR; the pass reports it.

@@ -45,9 +45,13 @@ std::string seqc::formLoweringBlocker(Operation *op) {
            "' form yet; use #seq.form<sequential>";
   if (kind == FormKind::sequential)
     return cast<FormLoweringOpInterface>(op).getSequentialFormBlocker();
-  if (!hasStaticShapes(op))
-    return "the '" + name + "' form needs static shapes";
-  return "";
+  return formShapeBlocker(op, kind);
+}
+
+std::string seqc::formShapeBlocker(Operation *op, FormKind kind) {
+  if (kind == FormKind::sequential || hasStaticShapes(op))
+    return "";
+  return "the '" + stringifyFormKind(kind).str() + "' form needs static shapes";
 }
 
 bool seqc::hasSequentialForm(Operation *op) {

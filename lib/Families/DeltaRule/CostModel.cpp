@@ -26,7 +26,7 @@ void seqc::families::addDeltaRuleFormModels(seq::DeltaRuleOp op,
                                             const HardwareModel &t,
                                             FormModels &models) {
   ArrayRef<int64_t> q = shapeOf(op.getQ()), v = shapeOf(op.getV());
-  double B = q[0], H = q[2], dk = q[3], dv = v[3];
+  double B = batchOf(q), H = q[2], dk = q[3], dv = v[3];
   int64_t T = stepsOf(q);
   double io = B * T * H * (2 * dk + 2 * dv + 2) * elementBytes(op.getQ());
   std::string name = op->getName().getStringRef().str();

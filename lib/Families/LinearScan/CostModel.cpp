@@ -101,7 +101,7 @@ void seqc::families::addLinearScanFormModels(seq::LinearScanOp op,
                                              const HardwareModel &t,
                                              FormModels &models) {
   ArrayRef<int64_t> shape = shapeOf(op.getA());
-  ScanShape s{shape[0],
+  ScanShape s{batchOf(shape),
               stepsOf(shape),
               product(shape.drop_front(2)),
               elementBytes(op.getA()),

@@ -28,7 +28,7 @@ namespace {
 void addSoftmaxScanModels(seq::SoftmaxAttentionOp op, const HardwareModel &t,
                           FormModels &models) {
   ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
-  double B = k[0], H = k[2], dk = k[3], dv = v[3];
+  double B = batchOf(k), H = k[2], dk = k[3], dv = v[3];
   int64_t T = stepsOf(k);
   double io = B * T * H * (dk + 2 * dv) * elementBytes(op.getK());
   std::string name = op->getName().getStringRef().str();
@@ -70,7 +70,7 @@ void addSoftmaxScanModels(seq::SoftmaxAttentionOp op, const HardwareModel &t,
 void addSoftmaxAttentionModels(seq::SoftmaxAttentionOp op,
                                const HardwareModel &t, FormModels &models) {
   ArrayRef<int64_t> k = shapeOf(op.getK()), v = shapeOf(op.getV());
-  double B = k[0], H = k[2], dk = k[3], dv = v[3];
+  double B = batchOf(k), H = k[2], dk = k[3], dv = v[3];
   double T = stepsOf(k);
   double P = op.getInit().empty() ? 0 : shapeOf(op.getInit()[0])[1];
   double eb = elementBytes(op.getK());
