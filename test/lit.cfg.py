@@ -39,6 +39,9 @@ if not os.access(ptxas, os.X_OK):
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+# The training test's corpus: base-files ships it on every Debian machine.
+if os.path.exists("/usr/share/common-licenses/GPL-3"):
+    config.available_features.add("gpl3-text")
 try:
     ctypes.CDLL("libcuda.so.1")
     config.available_features.add("cuda-driver")
