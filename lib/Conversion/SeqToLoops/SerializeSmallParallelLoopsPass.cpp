@@ -1,6 +1,7 @@
 //===- SerializeSmallParallelLoopsPass.cpp --------------------------------===//
 #include "seqc/Conversion/SeqToLoops.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -59,6 +60,51 @@ std::optional<int64_t> staticWork(Operation *op) {
   return own * inner;
 }
 
+/// The work of `op`'s nest (as staticWork) computed at run time before
+/// `root`, for nests with dynamic trip counts; null when a bound is defined
+/// inside `root` (then it cannot be computed before the loop runs).
+Value runtimeWork(OpBuilder &b, Location loc, Operation *root, Operation *op) {
+  auto definedOutside = [&](Value v) {
+    return !root->isAncestor(v.getParentRegion()->getParentOp());
+  };
+  auto trips = [&](Value lb, Value ub, Value st) -> Value {
+    if (std::optional<int64_t> n = tripCount(lb, ub, st))
+      return b.createOrFold<arith::ConstantIndexOp>(loc, *n);
+    if (!definedOutside(lb) || !definedOutside(ub) || !definedOutside(st))
+      return nullptr;
+    Value span = b.createOrFold<arith::SubIOp>(loc, ub, lb);
+    return b.createOrFold<arith::CeilDivSIOp>(loc, span, st);
+  };
+  Value own = b.createOrFold<arith::ConstantIndexOp>(loc, 1);
+  auto multiply = [&](Value n) {
+    own = n ? b.createOrFold<arith::MulIOp>(loc, own, n) : Value();
+  };
+  if (auto parallel = dyn_cast<scf::ParallelOp>(op)) {
+    for (auto [lb, ub, st] : llvm::zip(parallel.getLowerBound(),
+                                       parallel.getUpperBound(),
+                                       parallel.getStep())) {
+      multiply(trips(lb, ub, st));
+      if (!own)
+        return nullptr;
+    }
+  } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    multiply(trips(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()));
+    if (!own)
+      return nullptr;
+  }
+  Value inner = b.createOrFold<arith::ConstantIndexOp>(loc, 1);
+  for (Region &region : op->getRegions())
+    for (Operation &nested : region.getOps()) {
+      if (!isa<scf::ParallelOp, scf::ForOp>(nested))
+        continue;
+      Value n = runtimeWork(b, loc, root, &nested);
+      if (!n)
+        return nullptr;
+      inner = b.createOrFold<arith::MaxSIOp>(loc, inner, n);
+    }
+  return b.createOrFold<arith::MulIOp>(loc, own, inner);
+}
+
 /// Rewrites `parallel` (no results) as a nest of scf.for.
 void serialize(scf::ParallelOp parallel) {
   OpBuilder b(parallel);
@@ -87,6 +133,7 @@ struct SeqSerializeSmallParallelLoopsPass
                                      minIterationsInLoop, 0)))
       return signalPassFailure();
     SmallVector<scf::ParallelOp> small;
+    SmallVector<std::pair<scf::ParallelOp, int64_t>> dynamic;
     getOperation()->walk([&](scf::ParallelOp parallel) {
       if (parallel.getNumResults() != 0)
         return;
@@ -99,11 +146,31 @@ struct SeqSerializeSmallParallelLoopsPass
       std::optional<int64_t> work = staticWork(parallel);
       if (nested || (work && *work < needed))
         small.push_back(parallel);
+      else if (!work)
+        dynamic.push_back({parallel, needed});
     });
     // Innermost first (walk is post-order), so that a serialized outer
     // loop clones already serialized bodies.
     for (scf::ParallelOp parallel : small)
       serialize(parallel);
+    // A nest whose work depends on a dynamic batch or length is versioned:
+    // the thread team where the work at run time is worth it, the serial
+    // nest where it is not (a batch-1 decoding step).
+    for (auto [parallel, needed] : dynamic) {
+      OpBuilder b(parallel);
+      Location loc = parallel.getLoc();
+      Value work = runtimeWork(b, loc, parallel, parallel);
+      if (!work)
+        continue;
+      Value worthIt = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sge, work,
+          arith::ConstantIndexOp::create(b, loc, needed));
+      auto branch = scf::IfOp::create(b, loc, worthIt, /*withElseRegion=*/true);
+      OpBuilder elseBuilder = branch.getElseBodyBuilder();
+      auto serial = cast<scf::ParallelOp>(elseBuilder.clone(*parallel));
+      parallel->moveBefore(branch.thenBlock()->getTerminator());
+      serialize(serial);
+    }
   }
 };
 

@@ -120,3 +120,35 @@ func.func @nested(%m: memref<256x256xf32>) {
   }
   return
 }
+
+// A dynamic batch times 256 features, with an inner loop of 4: versioned on
+// the work computed at run time (B * 256 * 4 >= 4096): the thread team for
+// a large batch, the serial nest for a small one.
+// CHECK-LABEL: func.func @dynamic_batch
+// CHECK-SAME:    (%[[M:.*]]: memref<?x256x4xf32>)
+// CHECK:         %[[B:.*]] = memref.dim %[[M]], %c0
+// CHECK:         %[[OWN:.*]] = arith.muli %[[B]], %c256
+// CHECK:         %[[WORK:.*]] = arith.muli %[[OWN]], %c4
+// CHECK:         %[[WORTH:.*]] = arith.cmpi sge, %[[WORK]], %c4096
+// CHECK:         scf.if %[[WORTH]] {
+// CHECK-NEXT:      scf.parallel
+// CHECK:         } else {
+// CHECK-NOT:       scf.parallel
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK:         }
+func.func @dynamic_batch(%m: memref<?x256x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c256 = arith.constant 256 : index
+  %one = arith.constant 1.0 : f32
+  %b = memref.dim %m, %c0 : memref<?x256x4xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%b, %c256) step (%c1, %c1) {
+    scf.for %k = %c0 to %c4 step %c1 {
+      memref.store %one, %m[%i, %j, %k] : memref<?x256x4xf32>
+    }
+  }
+  return
+}
