@@ -48,14 +48,13 @@ Value headScalars(ExpandBuilder &eb, Value x, Value w, Value bias,
   Value z = eb.project(x, w);
   if (bias)
     z = eb.addBias(z, bias);
-  SmallVector<int64_t> shape = shapeOf(z);
   SmallVector<Value> ins = {z};
   SmallVector<Dims> maps = {Dims{0, 1, 2}};
   if (perHead) {
     ins.push_back(perHead);
     maps.push_back(Dims{2});
   }
-  return eb.generic(ins, {eb.emptyOf(shape)}, maps, {Dims{0, 1, 2}}, 3, {},
+  return eb.generic(ins, {eb.emptyOf(eb.sizesOf(z))}, maps, {Dims{0, 1, 2}}, 3, {},
                     [&](OpBuilder &b, Location l, ValueRange args) {
                       LoopBuilder sb(b, l);
                       Value h = perHead ? sb.convert(args[1], b.getF32Type())
@@ -146,7 +145,10 @@ struct ExpandRetNet : OpRewritePattern<RetNetOp> {
     }
     Value decay = arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::get(eb.tensorOf({H}), ArrayRef(logDecay)));
-    Value gate = eb.generic({decay}, {eb.emptyOf({qs[0], qs[1], H})}, {Dims{2}},
+    Value gate = eb.generic({decay},
+                            {eb.emptyOf({eb.sizeOf(p.q, 0), eb.sizeOf(p.q, 1),
+                                         eb.size(H)})},
+                            {Dims{2}},
                             {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               linalg::YieldOp::create(b, l, args[0]);
@@ -199,7 +201,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
                              return ExpandBuilder::softplus(b, l, z);
                            });
     // g = dt * -exp(a_log)
-    Value gate = eb.generic({dt, op.getALog()}, {eb.emptyOf(shapeOf(dt))},
+    Value gate = eb.generic({dt, op.getALog()}, {eb.emptyOf(eb.sizesOf(dt))},
                             {Dims{0, 1, 2}, Dims{2}}, {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               LoopBuilder sb(b, l);
@@ -212,13 +214,17 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
     Value xv = projectHeads(eb, x, op.getWX(), H);
     SmallVector<int64_t> gs = shapeOf(groupB), xs = shapeOf(xv);
     int64_t B = xs[0], T = xs[1], N = gs[3], P = xs[3];
+    // Sizes of the per-head tensors; batch and time may be dynamic.
+    SmallVector<OpFoldResult> headSizes = {eb.sizeOf(xv, 0), eb.sizeOf(xv, 1),
+                                           eb.size(H), eb.size(N)};
+    SmallVector<OpFoldResult> valueSizes = eb.sizesOf(xv);
     // Head h reads group h / (H / G).
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     AffineMap groupOfHead = AffineMap::get(
         4, 0, {d(0), d(1), d(2).floorDiv(H / G), d(3)}, ctx);
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
     auto broadcastGroups = [&](Value grouped) {
-      return eb.generic({grouped}, {eb.emptyOf({B, T, H, N})},
+      return eb.generic({grouped}, {eb.emptyOf(headSizes)},
                         {groupOfHead, identity}, {},
                         [&](OpBuilder &b, Location l, ValueRange args) {
                           linalg::YieldOp::create(b, l, args[0]);
@@ -226,7 +232,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
     };
     Value k = broadcastGroups(groupB), q = broadcastGroups(groupC);
     // v = dt * x W_x
-    Value v = eb.generic({dt, xv}, {eb.emptyOf({B, T, H, P})},
+    Value v = eb.generic({dt, xv}, {eb.emptyOf(valueSizes)},
                          {Dims{0, 1, 2}, Dims{0, 1, 2, 3}}, {Dims{0, 1, 2, 3}},
                          4, {}, [&](OpBuilder &b, Location l, ValueRange args) {
                            linalg::YieldOp::create(b, l, ValueRange{arith::MulFOp::create(b, l, args[0], args[1])});
@@ -237,7 +243,7 @@ struct ExpandMamba2 : OpRewritePattern<Mamba2Op> {
         rewriter.getF64FloatAttr(1.0), nullptr);
     // o += d_h * x W_x
     Value o = eb.generic({la.getOutput(), op.getD(), xv},
-                         {eb.emptyOf({B, T, H, P})},
+                         {eb.emptyOf(valueSizes)},
                          {Dims{0, 1, 2, 3}, Dims{2}, Dims{0, 1, 2, 3}},
                          {Dims{0, 1, 2, 3}}, 4, {},
                          [&](OpBuilder &b, Location l, ValueRange args) {
@@ -307,7 +313,8 @@ struct ExpandAaren : OpRewritePattern<AarenOp> {
     SmallVector<int64_t> ks = shapeOf(k), vs = shapeOf(v);
     int64_t B = ks[0];
     // The learned query [H, dk], the same for every sequence: [B, H, dk].
-    Value q = eb.generic({op.getQuery()}, {eb.emptyOf({B, H, ks[3]})},
+    Value q = eb.generic({op.getQuery()},
+                         {eb.emptyOf({eb.sizeOf(k, 0), eb.size(H), eb.size(ks[3])})},
                          {Dims{1, 2}}, {Dims{0, 1, 2}}, 3, {},
                          [&](OpBuilder &b, Location l, ValueRange args) {
                            LoopBuilder sb(b, l);

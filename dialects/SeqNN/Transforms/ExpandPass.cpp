@@ -20,53 +20,60 @@ void seqc::seqnn::populateSeqNNExpandPatterns(RewritePatternSet &patterns) {
 }
 
 namespace {
-/// Where a layer has a dynamic size the expansions cannot build: only the
-/// classic recurrent layers take a dynamic batch and time, on their input
-/// (dimensions 0, 1), initial states (0) and results (0, and 1 of y).
+/// The initial states a layer was given (empty when it starts from zeros).
+SmallVector<Value> initialStatesOf(Operation *op) {
+  using namespace seqc::seqnn;
+  SmallVector<Value> states;
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<LRUOp, S4DOp>([&](auto layer) {
+        for (Value v : {layer.getInitRe(), layer.getInitIm()})
+          if (v)
+            states.push_back(v);
+      })
+      .Case<ElmanOp, LSTMOp, GRUOp, SLSTMOp, AarenOp, AttentionOp>(
+          [&](auto layer) { llvm::append_range(states, layer.getInit()); })
+      .Case<MambaOp, RGLRUOp, RetNetOp, GLAOp, Mamba2Op, DeltaNetOp,
+            GatedDeltaNetOp>([&](auto layer) {
+        if (Value v = layer.getInit())
+          states.push_back(v);
+      });
+  return states;
+}
+
+/// Where a layer has a dynamic size the expansions cannot build. Every
+/// layer takes a dynamic batch and time: dimensions 0 and 1 of its input
+/// (operand 0) and output (result 0), dimension 0 of its initial and final
+/// states; weights are static. (The attention layer's caches grow by T, so
+/// with a dynamic T their length would be dynamic: not supported.)
 /// Returns failure after reporting it on the op.
 LogicalResult checkDynamicSizes(Operation *op) {
-  bool classic = isa<seqc::seqnn::ElmanOp, seqc::seqnn::LSTMOp,
-                     seqc::seqnn::GRUOp, seqc::seqnn::SLSTMOp>(op);
   auto check = [&](Type type, unsigned allowedDims, StringRef what,
                    unsigned index) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor)
       return success();
-    for (int64_t d = 0; d < tensor.getRank(); ++d) {
-      if (!tensor.isDynamicDim(d) || d < allowedDims)
+    for (int64_t d = allowedDims; d < tensor.getRank(); ++d) {
+      if (!tensor.isDynamicDim(d))
         continue;
       InFlightDiagnostic diag = op->emitOpError()
                                 << what << " #" << index << " (" << type
                                 << ") has a dynamic dimension " << d;
-      if (classic)
-        diag.attachNote() << "only the batch (dimension 0) and time "
-                             "(dimension 1) of the input, initial states and "
-                             "results may be dynamic; weights are static";
-      else
-        diag.attachNote() << "dynamic batch and time are supported by the "
-                             "classic recurrent layers (elman, lstm, gru, "
-                             "slstm) so far";
+      diag.attachNote()
+          << "only the batch (dimension 0) and time (dimension 1) of the "
+             "input and output, and the batch of the states, may be dynamic; "
+             "weights are static";
       return failure();
     }
     return success();
   };
-  auto isInitialState = [&](Value value) {
-    return llvm::TypeSwitch<Operation *, bool>(op)
-        .Case<seqc::seqnn::ElmanOp, seqc::seqnn::LSTMOp, seqc::seqnn::GRUOp,
-              seqc::seqnn::SLSTMOp>([&](auto layer) {
-          return llvm::is_contained(layer.getInit(), value);
-        })
-        .Default(false);
-  };
+  SmallVector<Value> initial = initialStatesOf(op);
   for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
-    // Operand 0 is the input sequence.
-    unsigned allowed = !classic ? 0 : i == 0 ? 2 : isInitialState(operand);
+    unsigned allowed = i == 0 ? 2 : llvm::is_contained(initial, operand);
     if (failed(check(operand.getType(), allowed, "operand", i)))
       return failure();
   }
   for (auto [i, result] : llvm::enumerate(op->getResults()))
-    if (failed(check(result.getType(), !classic ? 0 : i == 0 ? 2 : 1,
-                     "result", i)))
+    if (failed(check(result.getType(), i == 0 ? 2 : 1, "result", i)))
       return failure();
   return success();
 }

@@ -33,7 +33,7 @@ Value sliceLast(ExpandBuilder &eb, Value value, int64_t begin, int64_t size) {
   OpBuilder &b = eb.builder();
   SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
   offsets.back() = b.getIndexAttr(begin);
-  SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(b.getContext(), shape),
+  SmallVector<OpFoldResult> sizes = eb.sizesOf(value),
                             strides(shape.size(), b.getIndexAttr(1));
   sizes.back() = b.getIndexAttr(size);
   return tensor::ExtractSliceOp::create(b, eb.location(), value, offsets, sizes,
@@ -47,10 +47,11 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
+    // Batch and time may be dynamic (B, T kDynamic in types; their sizes
+    // in Bs, Ts).
     SmallVector<int64_t> us = shapeOf(op.getU());
-    if (llvm::any_of(us, ShapedType::isDynamic))
-      return rewriter.notifyMatchFailure(op, "dynamic shapes");
     int64_t B = us[0], T = us[1], D = us[2];
+    OpFoldResult Bs = eb.sizeOf(op.getU(), 0), Ts = eb.sizeOf(op.getU(), 1);
     int64_t N = shapeOf(op.getALog())[1], R = shapeOf(op.getDtProj())[0];
     Value u = eb.toType(op.getU(), eb.f32());
 
@@ -65,7 +66,7 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
 
     using Dims = SmallVector<unsigned>;
     RankedTensorType scanType = eb.tensorOf({B, T, D, N});
-    Value empty = eb.emptyOf({B, T, D, N});
+    Value empty = eb.emptyOf({Bs, Ts, eb.size(D), eb.size(N)});
     // a = exp(dt * -exp(a_log)), b = dt * B_t * u over (b, t, d, n).
     ValueRange ab = eb.generic(
         {dt, op.getALog(), inB, u}, {empty, empty},
@@ -85,7 +86,7 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
                                           eb.tensorOf({B, D, N}), ab[0], ab[1],
                                           init, nullptr);
     // y[b, t, d] = d_d u[b, t, d] + sum_n C[b, t, n] h[b, t, d, n]
-    Value skip = eb.generic({op.getD(), u}, {eb.emptyOf({B, T, D})},
+    Value skip = eb.generic({op.getD(), u}, {eb.emptyOf(eb.sizesOf(u))},
                             {Dims{2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               LoopBuilder sb(b, l);
@@ -112,15 +113,13 @@ struct ExpandRGLRU : OpRewritePattern<RGLRUOp> {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
     SmallVector<int64_t> xs = shapeOf(op.getX());
-    if (llvm::any_of(xs, ShapedType::isDynamic))
-      return rewriter.notifyMatchFailure(op, "dynamic shapes");
     int64_t B = xs[0], T = xs[1], D = xs[2];
     double c = op.getC().convertToDouble();
     Value x = eb.toType(op.getX(), eb.f32());
     Value gateA = eb.addBias(eb.project(op.getX(), op.getWA()), op.getBA());
     Value gateX = eb.addBias(eb.project(op.getX(), op.getWX()), op.getBX());
     using Dims = SmallVector<unsigned>;
-    Value empty = eb.emptyOf({B, T, D});
+    Value empty = eb.emptyOf(eb.sizesOf(op.getX()));
     // With s = c r softplus(-lambda) >= 0: a = exp(-s) and
     // 1 - a^2 = tanh(s) (1 + a^2), which keeps its relative precision as s
     // goes to 0 (a long memory), where 1 - a^2 in f32 would cancel.
@@ -204,10 +203,9 @@ SmallVector<Value> complexLinearScan(PatternRewriter &rewriter,
   SmallVector<int64_t> shape = shapeOf(aRe), stateShape = shape;
   stateShape.erase(stateShape.begin() + 1);
   RankedTensorType seqType = eb.tensorOf(shape), stateType = eb.tensorOf(stateShape);
-  Value ones = eb.filled(stateType,
-                         getAsIndexOpFoldResult(rewriter.getContext(), stateShape),
-                         rewriter.getF32FloatAttr(1.0));
-  Value zeros = eb.zerosOf(stateShape);
+  SmallVector<OpFoldResult> stateSizes = eb.sizesOf(aRe, /*dropped=*/1);
+  Value ones = eb.filled(stateType, stateSizes, rewriter.getF32FloatAttr(1.0));
+  Value zeros = eb.zerosOf(stateSizes);
   auto scan = seq::ScanOp::create(
       rewriter, loc, SmallVector<Type>(4, seqType),
       SmallVector<Type>(4, stateType), ValueRange{aRe, aIm, bRe, bIm},
@@ -241,13 +239,11 @@ struct ExpandLRU : OpRewritePattern<LRUOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
-    SmallVector<int64_t> xs = shapeOf(op.getX());
-    int64_t B = xs[0], T = xs[1], D = xs[2], N = shapeOf(op.getNuLog())[0];
     Value bxRe = eb.project(op.getX(), op.getBRe());
     Value bxIm = eb.project(op.getX(), op.getBIm());
     using Dims = SmallVector<unsigned>;
     // a = lambda = exp(-exp(nu) + i exp(theta)), b = exp(gamma_log) x B.
-    Value empty = eb.emptyOf({B, T, N});
+    Value empty = eb.emptyOf(eb.sizesOf(bxRe));
     ValueRange ab = eb.generic(
         {op.getNuLog(), op.getThetaLog(), op.getGammaLog(), bxRe, bxIm},
         {empty, empty, empty, empty},
@@ -272,7 +268,7 @@ struct ExpandLRU : OpRewritePattern<LRUOp> {
     Value real = eb.project(h[0], op.getCRe());
     Value imag = eb.project(h[1], op.getCIm());
     Value y = eb.generic(
-        {real, imag, op.getD(), op.getX()}, {eb.emptyOf({B, T, D})},
+        {real, imag, op.getD(), op.getX()}, {eb.emptyOf(eb.sizesOf(op.getX()))},
         {Dims{0, 1, 2}, Dims{0, 1, 2}, Dims{2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}},
         3, {}, [&](OpBuilder &b, Location l, ValueRange args) {
           LoopBuilder sb(b, l);
@@ -296,8 +292,7 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     ExpandBuilder eb(rewriter, loc);
-    SmallVector<int64_t> xs = shapeOf(op.getX());
-    int64_t B = xs[0], T = xs[1], D = xs[2], N = shapeOf(op.getARealLog())[1];
+    int64_t D = shapeOf(op.getX())[2], N = shapeOf(op.getARealLog())[1];
     bool zoh = op.getDiscretization() == Discretization::zoh;
     using Dims = SmallVector<unsigned>;
     // The discretized A' and B' per channel and mode, [D, N] each part.
@@ -334,7 +329,8 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
           linalg::YieldOp::create(b, l, ValueRange{aBar.re, aBar.im, bBar.re, bBar.im});
         });
     // a = A' for every step, b = B' x_t, [B, T, D, N].
-    Value steps = eb.emptyOf({B, T, D, N});
+    Value steps = eb.emptyOf({eb.sizeOf(op.getX(), 0), eb.sizeOf(op.getX(), 1),
+                              eb.size(D), eb.size(N)});
     ValueRange ab = eb.generic(
         {discrete[0], discrete[1], discrete[2], discrete[3], op.getX()},
         {steps, steps, steps, steps},
@@ -352,7 +348,7 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
         rewriter, eb, ab[0], ab[1], ab[2], ab[3],
         optionalF32(eb, op.getInitRe()), optionalF32(eb, op.getInitIm()));
     // y = 2 Re(sum_n C h) + d x
-    Value skip = eb.generic({op.getD(), op.getX()}, {eb.emptyOf({B, T, D})},
+    Value skip = eb.generic({op.getD(), op.getX()}, {eb.emptyOf(eb.sizesOf(op.getX()))},
                             {Dims{2}, Dims{0, 1, 2}}, {Dims{0, 1, 2}}, 3, {},
                             [&](OpBuilder &b, Location l, ValueRange args) {
                               LoopBuilder sb(b, l);

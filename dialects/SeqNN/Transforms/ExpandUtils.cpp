@@ -33,18 +33,35 @@ Value ExpandBuilder::emptyOf(ArrayRef<OpFoldResult> sizes) {
   return empty(tensorOf(sizes), sizes);
 }
 
+OpFoldResult ExpandBuilder::sizeOf(Value value, unsigned dim) {
+  return sizesOf(value)[dim];
+}
+
+OpFoldResult ExpandBuilder::size(int64_t value) {
+  return builder().getIndexAttr(value);
+}
+
 Value ExpandBuilder::zerosOf(ArrayRef<OpFoldResult> sizes) {
   return zeros(tensorOf(sizes), sizes);
 }
 
+/// Static sizes as OpFoldResults. A dynamic entry here is an expansion
+/// that reads a dynamic batch or time as a number: a compiler bug that would
+/// allocate a garbage size, so it stops the compiler instead.
+static SmallVector<OpFoldResult> staticSizes(MLIRContext *context,
+                                             ArrayRef<int64_t> shape) {
+  if (llvm::any_of(shape, ShapedType::isDynamic))
+    llvm::report_fatal_error("seqnn-expand: a static-shape builder was given "
+                             "a dynamic size; pass the sizes as values");
+  return getAsIndexOpFoldResult(context, shape);
+}
+
 Value ExpandBuilder::emptyOf(ArrayRef<int64_t> shape) {
-  return empty(tensorOf(shape),
-               getAsIndexOpFoldResult(builder().getContext(), shape));
+  return empty(tensorOf(shape), staticSizes(builder().getContext(), shape));
 }
 
 Value ExpandBuilder::zerosOf(ArrayRef<int64_t> shape) {
-  return zeros(tensorOf(shape),
-               getAsIndexOpFoldResult(builder().getContext(), shape));
+  return zeros(tensorOf(shape), staticSizes(builder().getContext(), shape));
 }
 
 Value ExpandBuilder::project(Value x, Value w) {
@@ -159,12 +176,6 @@ Value ExpandBuilder::merge(Value value, unsigned dim, unsigned count) {
   return tensor::CollapseShapeOp::create(builder(), location(), value, groups);
 }
 
-Value ExpandBuilder::orZeros(Value value, ArrayRef<int64_t> shape) {
-  if (!value)
-    return zerosOf(shape);
-  return toType(value, f32());
-}
-
 Value ExpandBuilder::normalizeRows(Value value) {
   SmallVector<int64_t> shape = shapeOf(value);
   unsigned rank = shape.size();
@@ -172,9 +183,8 @@ Value ExpandBuilder::normalizeRows(Value value) {
   for (unsigned d = 0; d < rank; ++d)
     all.push_back(d);
   rows.assign(all.begin(), all.end() - 1);
-  SmallVector<int64_t> rowShape(shape.begin(), shape.end() - 1);
   Value sumSquares = generic(
-      {value}, {zerosOf(rowShape)}, {all}, {rows}, rank, {rank - 1},
+      {value}, {zerosOf(sizesOf(value, /*dropped=*/rank - 1))}, {all}, {rows}, rank, {rank - 1},
       [&](OpBuilder &b, Location loc, ValueRange args) {
         LoopBuilder sb(b, loc);
         Value v = sb.convert(args[0], b.getF32Type());

@@ -41,14 +41,19 @@ public:
   /// Reshape by merging dimensions [dim, dim + count) (collapse_shape).
   mlir::Value merge(mlir::Value value, unsigned dim, unsigned count);
   /// An uninitialized tensor of the compute type, for outputs that a
-  /// parallel linalg.generic overwrites.
+  /// parallel linalg.generic overwrites. The int64_t overloads take static
+  /// sizes only (a dynamic one is a fatal compiler error, not a garbage
+  /// allocation); dynamic batch and time go through the OpFoldResult ones.
   mlir::Value emptyOf(llvm::ArrayRef<int64_t> shape);
   mlir::Value emptyOf(llvm::ArrayRef<mlir::OpFoldResult> sizes);
+  /// The size of dimension `dim` of `value`: a constant, or a tensor.dim for
+  /// a dynamic batch or time.
+  mlir::OpFoldResult sizeOf(mlir::Value value, unsigned dim);
+  /// A static size as an OpFoldResult.
+  mlir::OpFoldResult size(int64_t value);
   /// Zeros of the compute type (for accumulators).
   mlir::Value zerosOf(llvm::ArrayRef<int64_t> shape);
   mlir::Value zerosOf(llvm::ArrayRef<mlir::OpFoldResult> sizes);
-  /// The f32 tensor `value`, or zeros of `shape` when `value` is null.
-  mlir::Value orZeros(mlir::Value value, llvm::ArrayRef<int64_t> shape);
   /// The L2-normalized rows (last dimension) of `value`.
   mlir::Value normalizeRows(mlir::Value value);
 

@@ -41,3 +41,19 @@ func.func @gru_dynamic_no_init(%x: tensor<?x?x16xf32>, %w: tensor<16x96xf32>, %r
       -> (tensor<?x?x32xf32>, tensor<?x32xf32>)
   return %y, %h : tensor<?x?x32xf32>, tensor<?x32xf32>
 }
+
+// A matrix-state layer: GLA's projections, gate and linear attention over
+// [?, ?, H, d], its state [?, H, dk, dv].
+// CHECK-LABEL: func.func @gla_dynamic
+// CHECK: seq.linear_attention {{.*}} gate <vector> {{.*}} : (tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x8x8xf32>)
+// CHECK-NOT: seqnn.
+func.func @gla_dynamic(%x: tensor<?x?x16xf32>, %wq: tensor<16x16xf32>, %wk: tensor<16x16xf32>,
+                       %wv: tensor<16x16xf32>, %wd: tensor<16x4xf32>, %wu: tensor<4x16xf32>,
+                       %gb: tensor<16xf32>, %wo: tensor<16x16xf32>)
+    -> (tensor<?x?x16xf32>, tensor<?x2x8x8xf32>) {
+  %y, %s = seqnn.gla %x, %wq, %wk, %wv, %wd, %wu, %gb, %wo {heads = 2}
+      : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>,
+         tensor<16x4xf32>, tensor<4x16xf32>, tensor<16xf32>, tensor<16x16xf32>)
+      -> (tensor<?x?x16xf32>, tensor<?x2x8x8xf32>)
+  return %y, %s : tensor<?x?x16xf32>, tensor<?x2x8x8xf32>
+}
