@@ -17,7 +17,8 @@ import torch
 
 from ._compiler import compile as _compile
 
-__all__ = ["LSTM", "GRU", "RNN"]
+__all__ = ["LSTM", "GRU", "RNN", "SLSTM", "GLA", "RetNet", "DeltaNet",
+           "GatedDeltaNet", "Mamba", "Mamba2", "Aaren"]
 
 
 def _type(shape):
@@ -55,8 +56,10 @@ def _layer_mlir(op, gates, input_size, hidden, batch=None, time=None,
 
 
 class _LayerFunction(torch.autograd.Function):
-    """One layer on (x, w, r, bias, recurrent_bias, *init); backward through
-    seqc's compiled derivative for this (batch, time)."""
+    """One compiled layer on its inputs (x first); backward through seqc's
+    compiled derivative for this (batch, time). `layer` gives
+    training_module(batch, time) (with layer_fwd and layer_bwd),
+    num_outputs and output_shapes(batch, time)."""
 
     @staticmethod
     def forward(ctx, layer, *inputs):
@@ -75,10 +78,8 @@ class _LayerFunction(torch.autograd.Function):
         x, layer = saved[0], ctx.layer
         batch, time = x.shape[:2]
         # Outputs autograd did not reach (a final state unused) get zeros.
-        shapes = [(batch, time, layer.hidden)]
-        shapes += [(batch, layer.hidden)] * (layer.num_outputs - 1)
         cotangents = [torch.zeros(shape) if c is None else c.contiguous()
-                      for c, shape in zip(cotangents, shapes)]
+                      for c, shape in zip(cotangents, layer.output_shapes(batch, time))]
         gradients = layer.training_module(batch, time).layer_bwd(*saved, *cotangents)
         return (None,) + tuple(gradients)
 
@@ -92,6 +93,9 @@ class _CompiledLayer:
         self.num_outputs = 3 if op == "lstm" else 2
         self._inference = None
         self._training = {}
+
+    def output_shapes(self, batch, time):
+        return [(batch, time, self.hidden)] + [(batch, self.hidden)] * (self.num_outputs - 1)
 
     def inference(self):
         if self._inference is None:
@@ -229,12 +233,7 @@ class _RNNBase(torch.nn.Module):
             else:
                 b = rb = torch.zeros(self._gates * self.hidden_size)
             states = [s[k].contiguous() for s in initial]
-            inputs = (x.contiguous(), w, r, b, rb, *states)
-            if torch.is_grad_enabled() and any(t.requires_grad for t in inputs):
-                outputs = _LayerFunction.apply(layer, *inputs)
-            else:
-                # Inference: the dynamic-shape function, whatever B and T.
-                outputs = layer.inference()(*inputs)
+            outputs = run_layer(layer, (x.contiguous(), w, r, b, rb, *states))
             x = outputs[0]
             for i in range(count):
                 finals[i].append(outputs[1 + i])
@@ -292,3 +291,17 @@ class RNN(_RNNBase):
     def forward(self, input, hx=None):
         y, (h,) = self._run(input, hx, 1)
         return y, h
+
+
+def run_layer(layer, inputs):
+    """Runs a compiled layer: through autograd when a gradient is needed,
+    else the dynamic-shape inference function."""
+    if torch.is_grad_enabled() and any(t.requires_grad for t in inputs):
+        return _LayerFunction.apply(layer, *inputs)
+    return layer.inference()(*inputs)
+
+
+# The other families (seqc.nn.GLA, ...): one seqnn op each.
+from ._sequence_layers import (Aaren, DeltaNet, GatedDeltaNet, GLA,  # noqa: E402,F401
+                               Mamba, Mamba2, RetNet, SLSTM)
+
