@@ -160,6 +160,15 @@ def _heads(d_model, num_heads, key_dim, value_dim):
     return key_dim, value_dim
 
 
+def _attention_weights(d_model, heads, dk, dv, *between):
+    """w_q, w_k, w_v, the layer's own weights, w_o: the attention layers'
+    operands in order."""
+    return ([("w_q", (d_model, heads * dk), _uniform(d_model)),
+             ("w_k", (d_model, heads * dk), _uniform(d_model)),
+             ("w_v", (d_model, heads * dv), _uniform(d_model))] + list(between) +
+            [("w_o", (heads * dv, d_model), _uniform(heads * dv))])
+
+
 class GLA(_SequenceLayer):
     """Gated linear attention (seqnn.gla): state (B, H, dk, dv)."""
     _op = "gla"
@@ -169,14 +178,11 @@ class GLA(_SequenceLayer):
         super().__init__()
         dk, dv = _heads(d_model, num_heads, key_dim, value_dim)
         H = num_heads
-        self._configure(d_model, d_model, [
-            ("w_q", (d_model, H * dk), _uniform(d_model)),
-            ("w_k", (d_model, H * dk), _uniform(d_model)),
-            ("w_v", (d_model, H * dv), _uniform(d_model)),
+        self._configure(d_model, d_model, _attention_weights(
+            d_model, H, dk, dv,
             ("w_gate_down", (d_model, gate_rank), _uniform(d_model)),
             ("w_gate_up", (gate_rank, H * dk), _uniform(gate_rank)),
-            ("gate_bias", (H * dk,), _zeros),
-            ("w_o", (H * dv, d_model), _uniform(H * dv))],
+            ("gate_bias", (H * dk,), _zeros)),
             [(H, dk, dv)], "heads = %d, gate_normalizer = %r" % (H, float(gate_normalizer)))
 
 
@@ -188,12 +194,8 @@ class RetNet(_SequenceLayer):
         super().__init__()
         dk, dv = _heads(d_model, num_heads, key_dim, value_dim)
         H = num_heads
-        self._configure(d_model, d_model, [
-            ("w_q", (d_model, H * dk), _uniform(d_model)),
-            ("w_k", (d_model, H * dk), _uniform(d_model)),
-            ("w_v", (d_model, H * dv), _uniform(d_model)),
-            ("w_o", (H * dv, d_model), _uniform(H * dv))],
-            [(H, dk, dv)], "heads = %d" % H)
+        self._configure(d_model, d_model, _attention_weights(d_model, H, dk, dv),
+                        [(H, dk, dv)], "heads = %d" % H)
 
 
 class DeltaNet(_SequenceLayer):
@@ -205,12 +207,8 @@ class DeltaNet(_SequenceLayer):
         super().__init__()
         dk, dv = _heads(d_model, num_heads, key_dim, value_dim)
         H = num_heads
-        self._configure(d_model, d_model, [
-            ("w_q", (d_model, H * dk), _uniform(d_model)),
-            ("w_k", (d_model, H * dk), _uniform(d_model)),
-            ("w_v", (d_model, H * dv), _uniform(d_model)),
-            ("w_beta", (d_model, H), _uniform(d_model)),
-            ("w_o", (H * dv, d_model), _uniform(H * dv))],
+        self._configure(d_model, d_model, _attention_weights(
+            d_model, H, dk, dv, ("w_beta", (d_model, H), _uniform(d_model))),
             [(H, dk, dv)], "heads = %d" % H,
             "allow_negative_eigenvalues" if allow_negative_eigenvalues else "")
 
@@ -224,15 +222,12 @@ class GatedDeltaNet(_SequenceLayer):
         super().__init__()
         dk, dv = _heads(d_model, num_heads, key_dim, value_dim)
         H = num_heads
-        self._configure(d_model, d_model, [
-            ("w_q", (d_model, H * dk), _uniform(d_model)),
-            ("w_k", (d_model, H * dk), _uniform(d_model)),
-            ("w_v", (d_model, H * dv), _uniform(d_model)),
+        self._configure(d_model, d_model, _attention_weights(
+            d_model, H, dk, dv,
             ("w_beta", (d_model, H), _uniform(d_model)),
             ("w_a", (d_model, H), _uniform(d_model)),
             ("a_log", (H,), _log_uniform_rate),
-            ("dt_bias", (H,), _dt_bias),
-            ("w_o", (H * dv, d_model), _uniform(H * dv))],
+            ("dt_bias", (H,), _dt_bias)),
             [(H, dk, dv)], "heads = %d" % H,
             "allow_negative_eigenvalues" if allow_negative_eigenvalues else "")
 

@@ -6,21 +6,13 @@ and for GLA and gated DeltaNet, outputs, final states and the gradients of
 the input, the initial state and every parameter against float64 PyTorch
 implementations of their equations (autograd).
 """
-import sys
-
 import torch
 import torch.nn.functional as F
 
 import seqc
+from checks import check, finish
 
 torch.manual_seed(0)
-failures = []
-
-
-def check(what, ok, detail=""):
-    print("%s: %s%s" % (what, "OK" if ok else "MISMATCH", " " + detail if detail else ""))
-    if not ok:
-        failures.append(what)
 
 
 def relative(a, b):
@@ -119,5 +111,4 @@ try:
 except ValueError as e:
     check("GLA wrong width", "expected (B, T, 16)" in str(e), "(%s)" % e)
 
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+finish()

@@ -6,20 +6,12 @@ calling conventions (batch_first, unbatched input, given initial states);
 and the errors for what is not supported. Prints one line per check and
 "MISMATCH" for any failure.
 """
-import sys
-
 import torch
 
 import seqc
+from checks import check, finish
 
 torch.manual_seed(0)
-failures = []
-
-
-def check(what, ok, detail=""):
-    print("%s: %s%s" % (what, "OK" if ok else "MISMATCH", " " + detail if detail else ""))
-    if not ok:
-        failures.append(what)
 
 
 def worst(a, b):
@@ -148,5 +140,4 @@ bad = list(good)
 bad[0] = torch.zeros(2, 4, 3).transpose(1, 2)
 raises("raw call: non-contiguous", ValueError, lambda: layer(*bad), "contiguous")
 
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+finish()
