@@ -106,6 +106,12 @@ int loadProgram(mlir::MLIRContext &context, const std::string &path,
 /// interpreter's f64 copies of them). Returns non-zero after printing an
 /// error that names the argument and its size.
 int checkStaticSignature(const Program &program, bool withReference = false);
+/// The same for a signature (a dynamic function's at the sizes it runs with).
+int checkStaticSignature(mlir::FunctionType signature,
+                         const std::vector<std::string> &argumentNames,
+                         llvm::StringRef functionName,
+                         bool withReference = false,
+                         bool allowDynamicBatchTime = false);
 /// With `allowDynamicBatchTime` (seqc compile --target=cpu), dimensions 0
 /// (batch) and 1 (time) may be dynamic.
 int checkStaticSignature(mlir::func::FuncOp function,
@@ -116,8 +122,17 @@ int checkStaticSignature(mlir::func::FuncOp function,
 /// Inputs for every argument: from `--input NAME=file.npy` where given,
 /// otherwise random with a distribution that suits the argument's role
 /// (decays in (-1, 1), log gates negative, betas in range, unit-norm keys).
+/// Of the shapes of `signature` when given (a dynamic function's, at the
+/// sizes it runs with), else of the function's own.
 int makeInputs(const Program &program, const std::vector<std::string> &files,
-               uint64_t seed, std::vector<HostTensor> &inputs);
+               uint64_t seed, std::vector<HostTensor> &inputs,
+               mlir::FunctionType signature = {});
+
+/// The program's signature with its dynamic batch (dimension 0) and time
+/// (dimension 1) set to `batch` and `time`; prints an error and returns
+/// nothing when one it needs is not positive.
+std::optional<mlir::FunctionType>
+concreteSignature(const Program &program, int64_t batch, int64_t time);
 
 /// Evaluates the function with the reference interpreter; with `capture`,
 /// also returns the values those SSA values took (in `*captured`).

@@ -18,8 +18,11 @@ using namespace mlir;
 namespace seqc::driver {
 
 int makeInputs(const Program &program, const std::vector<std::string> &files,
-               uint64_t seed, std::vector<HostTensor> &inputs) {
-  FunctionType type = func::FuncOp(program.function).getFunctionType();
+               uint64_t seed, std::vector<HostTensor> &inputs,
+               FunctionType signature) {
+  FunctionType type = signature
+                          ? signature
+                          : func::FuncOp(program.function).getFunctionType();
   llvm::StringMap<std::string> given;
   for (const std::string &entry : files) {
     size_t eq = entry.find('=');

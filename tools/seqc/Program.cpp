@@ -155,10 +155,49 @@ int checkStaticSignature(const Program &program, bool withReference) {
                               withReference);
 }
 
+std::optional<FunctionType> concreteSignature(const Program &program,
+                                              int64_t batch, int64_t time) {
+  func::FuncOp function = program.function;
+  DynamicSizes dynamic = dynamicSizesOf(function);
+  for (auto [needed, size, what] : {std::tuple(dynamic.batch, batch, "batch"),
+                                     std::tuple(dynamic.time, time, "time")}) {
+    if (needed && size < 1) {
+      fail("@" + function.getSymName() + " has a dynamic " + what +
+           ": give its size with --" + what + "=N (N >= 1)");
+      return std::nullopt;
+    }
+  }
+  auto concrete = [&](Type type) -> Type {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor)
+      return type;
+    SmallVector<int64_t> shape(tensor.getShape());
+    if (!shape.empty() && ShapedType::isDynamic(shape[0]))
+      shape[0] = batch;
+    if (shape.size() > 1 && ShapedType::isDynamic(shape[1]))
+      shape[1] = time;
+    return tensor.clone(shape);
+  };
+  SmallVector<Type> inputs, results;
+  for (Type t : function.getFunctionType().getInputs())
+    inputs.push_back(concrete(t));
+  for (Type t : function.getFunctionType().getResults())
+    results.push_back(concrete(t));
+  return FunctionType::get(function.getContext(), inputs, results);
+}
+
 int checkStaticSignature(func::FuncOp function,
                          const std::vector<std::string> &argumentNames,
                          bool withReference, bool allowDynamicBatchTime) {
-  FunctionType type = function.getFunctionType();
+  return checkStaticSignature(function.getFunctionType(), argumentNames,
+                              function.getSymName(), withReference,
+                              allowDynamicBatchTime);
+}
+
+int checkStaticSignature(FunctionType type,
+                         const std::vector<std::string> &argumentNames,
+                         llvm::StringRef functionName, bool withReference,
+                         bool allowDynamicBatchTime) {
   int64_t limit = memoryLimit();
   if (!limit)
     return 1;
@@ -220,12 +259,11 @@ int checkStaticSignature(func::FuncOp function,
                            (i < argumentNames.size()
                                 ? argumentNames[i]
                                 : "#" + std::to_string(i)) +
-                           "' of @" + function.getSymName().str()))
+                           "' of @" + functionName.str()))
       return rc;
   for (unsigned i = 0; i < type.getNumResults(); ++i)
     if (int rc = check(type.getResult(i), "result #" + std::to_string(i) +
-                                              " of @" +
-                                              function.getSymName().str()))
+                                              " of @" + functionName.str()))
       return rc;
   return 0;
 }

@@ -129,6 +129,16 @@ static cl::opt<std::string> checkVectorsMode(
 static cl::list<std::string>
     inputFiles("input", cl::desc("NAME=file.npy: the value of an argument"),
                cl::sub(runCommand));
+static cl::opt<int64_t> batchSize(
+    "batch", cl::init(0),
+    cl::desc("The batch size of a function with a dynamic batch (a `?` in "
+             "dimension 0)"),
+    cl::sub(runCommand));
+static cl::opt<int64_t> timeSize(
+    "time", cl::init(0),
+    cl::desc("The length of a function with a dynamic time (a `?` in "
+             "dimension 1)"),
+    cl::sub(runCommand));
 static cl::opt<std::string>
     dumpOutputs("dump-outputs",
                 cl::desc("Write every output to DIR/<func>_out<i>.npy"),
@@ -241,11 +251,30 @@ int runMain(MLIRContext &context) {
   int rc;
   if (handleEmit(*program.module, rc))
     return rc;
-  if ((rc = checkStaticSignature(program, /*withReference=*/check)))
+  // A dynamic batch or time runs at the sizes given on the command line.
+  FunctionType signature = func::FuncOp(program.function).getFunctionType();
+  DynamicSizes dynamic = dynamicSizesOf(program.function);
+  if (dynamic.any()) {
+    if (check || gradient)
+      return fail(std::string(check ? "--check" : "--grad") +
+                  " needs static shapes (the reference interpreter and "
+                  "seq-differentiate do): write the sizes into the types");
+    auto concrete = concreteSignature(program, batchSize, timeSize);
+    if (!concrete)
+      return 1;
+    signature = *concrete;
+  } else if (batchSize || timeSize) {
+    return fail("--batch and --time size a function with a dynamic batch or "
+                "time; @" + func::FuncOp(program.function).getSymName().str() +
+                " has static shapes");
+  }
+  if ((rc = checkStaticSignature(signature, program.argumentNames,
+                                 func::FuncOp(program.function).getSymName(),
+                                 /*withReference=*/check)))
     return rc;
 
   std::vector<HostTensor> inputs;
-  if ((rc = makeInputs(program, inputFiles, seed, inputs)))
+  if ((rc = makeInputs(program, inputFiles, seed, inputs, signature)))
     return rc;
   if (gradient)
     return runGradient(program, inputs,
@@ -256,7 +285,6 @@ int runMain(MLIRContext &context) {
     referenceInputs.push_back(eval::toReference(input));
 
   std::string name = func::FuncOp(program.function).getSymName().str();
-  FunctionType signature = func::FuncOp(program.function).getFunctionType();
   auto compileStart = std::chrono::steady_clock::now();
   // Layers are expanded first: the reference interpreter checks the seq
   // level, the rest of the pipeline lowers it.
