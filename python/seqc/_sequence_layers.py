@@ -310,3 +310,72 @@ class SLSTM(_SequenceLayer):
             ("recurrent_bias", (4 * D,), _zeros)],
             [(D,)] * 4, "heads = %d" % num_heads,
             keywords={"bias": "bias", "recurrent_bias": "recurrent_bias"})
+
+
+class LRU(_SequenceLayer):
+    """The linear recurrent unit (seqnn.lru) with d_state complex channels:
+    final state (re, im), each (B, d_state)."""
+    _op = "lru"
+    _init_syntax = "paren"
+
+    def __init__(self, d_model, d_state, r_min=0.9, r_max=0.999):
+        super().__init__()
+        N = d_state
+
+        def nu_log(t):
+            # |lambda| uniform on the ring [r_min, r_max] (the paper's init).
+            u = torch.empty_like(t).uniform_(0.0, 1.0)
+            t.copy_(torch.log(-0.5 * torch.log(u * (r_max ** 2 - r_min ** 2) + r_min ** 2)))
+
+        def theta_log(t):
+            t.copy_(torch.log(torch.empty_like(t).uniform_(1e-3, 2 * math.pi)))
+        self._configure(d_model, d_model, [
+            ("nu_log", (N,), nu_log), ("theta_log", (N,), theta_log),
+            ("gamma_log", (N,), _zeros),
+            ("b_re", (d_model, N), _uniform(2 * d_model)),
+            ("b_im", (d_model, N), _uniform(2 * d_model)),
+            ("c_re", (N, d_model), _uniform(N)), ("c_im", (N, d_model), _uniform(N)),
+            ("d", (d_model,), lambda t: t.normal_(0.0, 1.0))],
+            [(N,), (N,)])
+
+
+class S4D(_SequenceLayer):
+    """S4D (seqnn.s4d), zero-order hold, S4D-Lin init: final state (re, im),
+    each (B, d_model, d_state)."""
+    _op = "s4d"
+    _init_syntax = "paren"
+
+    def __init__(self, d_model, d_state=16):
+        super().__init__()
+        N = d_state
+
+        def log_dt(t):
+            t.uniform_(math.log(1e-3), math.log(1e-1))
+        self._configure(d_model, d_model, [
+            ("log_dt", (d_model,), log_dt),
+            ("a_real_log", (d_model, N), lambda t: t.fill_(math.log(0.5))),
+            ("a_imag", (d_model, N), lambda t: t.copy_(
+                math.pi * torch.arange(N, dtype=torch.float32).repeat(d_model, 1))),
+            ("b_re", (d_model, N), _ones), ("b_im", (d_model, N), _zeros),
+            ("c_re", (d_model, N), lambda t: t.normal_(0.0, 0.5 ** 0.5)),
+            ("c_im", (d_model, N), lambda t: t.normal_(0.0, 0.5 ** 0.5)),
+            ("d", (d_model,), lambda t: t.normal_(0.0, 1.0))],
+            [(d_model, N), (d_model, N)])
+
+
+class RGLRU(_SequenceLayer):
+    """Griffin's real-gated LRU (seqnn.rglru): final state (B, d_model)."""
+    _op = "rglru"
+
+    def __init__(self, d_model, c=8.0):
+        super().__init__()
+
+        def lam(t):
+            # sigmoid(lambda)^c uniform in [0.9, 0.999] (Griffin's init).
+            a = torch.empty_like(t).uniform_(0.9 ** 2, 0.999 ** 2) ** (1.0 / c)
+            t.copy_(torch.log(a / (1 - a)))
+        self._configure(d_model, d_model, [
+            ("w_a", (d_model, d_model), _uniform(d_model)), ("b_a", (d_model,), _zeros),
+            ("w_x", (d_model, d_model), _uniform(d_model)), ("b_x", (d_model,), _zeros),
+            ("lambda", (d_model,), lam)],
+            [(d_model,)], "c = %r" % float(c))

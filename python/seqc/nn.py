@@ -18,7 +18,7 @@ import torch
 from ._compiler import compile as _compile
 
 __all__ = ["LSTM", "GRU", "RNN", "SLSTM", "GLA", "RetNet", "DeltaNet",
-           "GatedDeltaNet", "Mamba", "Mamba2", "Aaren"]
+           "GatedDeltaNet", "Mamba", "Mamba2", "Aaren", "LRU", "S4D", "RGLRU"]
 
 
 def _type(shape):
@@ -302,6 +302,6 @@ def run_layer(layer, inputs):
 
 
 # The other families (seqc.nn.GLA, ...): one seqnn op each.
-from ._sequence_layers import (Aaren, DeltaNet, GatedDeltaNet, GLA,  # noqa: E402,F401
-                               Mamba, Mamba2, RetNet, SLSTM)
+from ._sequence_layers import (LRU, RGLRU, S4D, Aaren, DeltaNet,  # noqa: E402,F401
+                               GatedDeltaNet, GLA, Mamba, Mamba2, RetNet, SLSTM)
 

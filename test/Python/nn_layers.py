@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """seqc.nn's modules for the other families (GLA, RetNet, DeltaNet,
-GatedDeltaNet, Mamba, Mamba2, Aaren, SLSTM): parameters named after the
+GatedDeltaNet, Mamba, Mamba2, Aaren, SLSTM, LRU, S4D, RGLRU): parameters
+named after the
 op's operands; a run continued from its final state equals the full run;
 and for GLA and gated DeltaNet, outputs, final states and the gradients of
 the input, the initial state and every parameter against float64 PyTorch
@@ -68,6 +69,11 @@ MODULES = [
      ["w_b", "w_c", "w_x", "w_dt", "dt_bias", "a_log", "d", "w_o"]),
     ("Aaren", lambda: seqc.nn.Aaren(16, 2), ["query", "w_k", "w_v", "w_o"]),
     ("SLSTM", lambda: seqc.nn.SLSTM(16, 8, num_heads=2), ["w", "r", "bias", "recurrent_bias"]),
+    ("LRU", lambda: seqc.nn.LRU(16, 8),
+     ["nu_log", "theta_log", "gamma_log", "b_re", "b_im", "c_re", "c_im", "d"]),
+    ("S4D", lambda: seqc.nn.S4D(16, 4),
+     ["log_dt", "a_real_log", "a_imag", "b_re", "b_im", "c_re", "c_im", "d"]),
+    ("RGLRU", lambda: seqc.nn.RGLRU(16), ["w_a", "b_a", "w_x", "b_x", "lambda"]),
 ]
 
 modules = {}

@@ -213,9 +213,8 @@ int checkStaticSignature(FunctionType type,
     if (!tensor.hasStaticShape()) {
       if (!allowDynamicBatchTime)
         return fail(what + " has the dynamic shape " + text +
-                    "; seqc run and compile for GPU targets need static "
-                    "shapes (seqc compile --target=cpu takes a dynamic "
-                    "batch and time)");
+                    "; GPU targets and seqc tune need static shapes (the "
+                    "CPU target takes a dynamic batch and time)");
       std::string problem = dynamicSizeProblem(tensor);
       if (!problem.empty())
         return fail(what + " has the shape " + text + ": " + problem);
