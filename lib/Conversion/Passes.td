@@ -65,6 +65,27 @@ def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SeqLowerPacked : Pass<"seq-lower-packed", "mlir::ModuleOp"> {
+  let summary = "Run each seq.packed body once per sequence of its packed batch";
+  let description = [{
+    `seq.packed` becomes an `scf.for` over its N sequences: each iteration
+    slices steps `[offsets[n], offsets[n + 1])` of every sequence operand
+    and row n of every initial state, runs a copy of the body on them (its
+    seq ops then have a dynamic time, and the sequential form), and writes
+    the outputs back at the same steps and the final states at row n.
+
+    Before the loop the offsets are checked (`offsets[0] = 0`, strictly
+    increasing, `offsets[N]` = the total length); offsets that fail call
+    `seqc_invalid_packed_offsets()`, which the C entry point and the JIT
+    runner turn into an error (status 3) without returning. The slices are
+    clamped to the buffers besides, so no offsets make the code read or
+    write out of bounds.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def SeqContiguousDynamicExpands
     : Pass<"seq-contiguous-dynamic-expands", "mlir::func::FuncOp"> {
   let summary = "Rewrite expand_shapes that split one dynamic size into "

@@ -82,6 +82,9 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // keyed by the canonical op (what seqc tune measured): the layers'
     // expansion is canonicalized before the lookup.
     pm.addPass(seqnn::createSeqNNExpand());
+    // A packed batch becomes a loop over its sequences, each op in it one
+    // of batch 1 and dynamic time: forms are chosen for those.
+    pm.addPass(createSeqLowerPacked());
     addCleanupPasses(pm);
     addTuningRecordsPass(pm, tuningDatabase, "cpu");
     autotune::SeqSelectFormOptions select;

@@ -20,6 +20,8 @@ const char *elementTypeName(ElementType type) {
     return "bf16";
   case ElementType::complexF32:
     return "complex<f32>";
+  case ElementType::i64:
+    return "i64";
   }
   return "?";
 }
@@ -32,6 +34,7 @@ int64_t elementSize(ElementType type) {
   case ElementType::bf16:
     return 2;
   case ElementType::complexF32:
+  case ElementType::i64:
     return 8;
   }
   return 0;
@@ -43,7 +46,8 @@ const char *dtypeName(ElementType type) {
 
 std::optional<ElementType> parseDtypeName(const std::string &name) {
   for (ElementType type : {ElementType::f32, ElementType::f16,
-                           ElementType::bf16, ElementType::complexF32})
+                           ElementType::bf16, ElementType::complexF32,
+                           ElementType::i64})
     if (name == dtypeName(type))
       return type;
   return std::nullopt;
@@ -168,6 +172,11 @@ double HostTensor::get(int64_t i) const {
     getComplex(i, re, im);
     return re;
   }
+  case ElementType::i64: {
+    int64_t v;
+    std::memcpy(&v, bytes.data() + 8 * i, 8);
+    return static_cast<double>(v);
+  }
   }
   return 0;
 }
@@ -192,6 +201,11 @@ void HostTensor::set(int64_t i, double value) {
   case ElementType::complexF32:
     setComplex(i, value, 0.0);
     return;
+  case ElementType::i64: {
+    int64_t v = std::isfinite(value) ? static_cast<int64_t>(value) : 0;
+    std::memcpy(bytes.data() + 8 * i, &v, 8);
+    return;
+  }
   }
 }
 
@@ -369,10 +383,12 @@ bool readNpy(std::istream &in, const std::string &path, HostTensor &tensor,
     type = ElementType::bf16;
   else if (descr == "'<c8'")
     type = ElementType::complexF32;
+  else if (descr == "'<i8'")
+    type = ElementType::i64;
   else {
     error = "'" + path + "': unsupported dtype " + printable(descr) +
             " (expected '<f4' f32, '<f2' f16, '<u2' bf16 bits, '<c8' "
-            "complex64)";
+            "complex64, '<i8' int64)";
     return false;
   }
   std::vector<int64_t> shape;
@@ -409,6 +425,7 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   const char *descr = tensor.type == ElementType::f32    ? "<f4"
                       : tensor.type == ElementType::f16  ? "<f2"
                       : tensor.type == ElementType::bf16 ? "<u2"
+                      : tensor.type == ElementType::i64  ? "<i8"
                                                          : "<c8";
   std::ostringstream dict;
   dict << "{'descr': '" << descr << "', 'fortran_order': False, 'shape': (";

@@ -26,7 +26,7 @@ _identities = {}   # seqc binary path -> (mtime_ns, size, sha256)
 _compiles = [0]    # seqc compile invocations by this process
 
 _DTYPES = {"f32": "float32", "f16": "float16", "bf16": "bfloat16",
-           "complex64": "complex64"}
+           "complex64": "complex64", "i64": "int64"}
 
 
 class CompileError(RuntimeError):
@@ -228,15 +228,15 @@ class CpuFunction:
         shape = parameter["shape"]
         if tensor.dim() != len(shape):
             raise ValueError("%s: expected %d dimensions %s, got shape %s"
-                             % (where, len(shape), self._shape_text(shape),
+                             % (where, len(shape), self._shape_text(shape, parameter),
                                 list(tensor.shape)))
         for d, (want, got) in enumerate(zip(shape, tensor.shape)):
             if want >= 0:
                 if want != got:
                     raise ValueError("%s: expected shape %s, got %s" % (
-                        where, self._shape_text(shape), list(tensor.shape)))
+                        where, self._shape_text(shape, parameter), list(tensor.shape)))
                 continue
-            name = "batch" if d == 0 else "time"
+            name = self._size_name(parameter, d)
             if got < 1:
                 raise ValueError("%s: %s size %d (must be at least 1)"
                                  % (where, name, got))
@@ -248,10 +248,18 @@ class CpuFunction:
                              ".contiguous())" % where)
 
     @staticmethod
-    def _shape_text(shape):
-        names = {0: "batch", 1: "time"}
-        return "[%s]" % ", ".join(str(s) if s >= 0 else names[d]
-                                  for d, s in enumerate(shape))
+    def _size_name(parameter, dim):
+        """The dynamic size a -1 of the manifest stands for: a packed batch's
+        offsets (1-D i64), else the batch (dimension 0) or time (1)."""
+        if parameter["dtype"] == "i64" and len(parameter["shape"]) == 1:
+            return "offsets"
+        return "batch" if dim == 0 else "time"
+
+    def _shape_text(self, shape, parameter=None):
+        return "[%s]" % ", ".join(
+            str(s) if s >= 0 else
+            (self._size_name(parameter, d) if parameter else ("batch", "time")[d])
+            for d, s in enumerate(shape))
 
     def __call__(self, *inputs, out=None):
         import torch
@@ -261,32 +269,44 @@ class CpuFunction:
         sizes = {}
         for tensor, parameter in zip(inputs, self.inputs):
             self._bind(tensor, parameter, sizes, torch)
+        if "offsets" in sizes and "batch" in self.dynamic_sizes:
+            # A packed batch of N sequences: N + 1 offsets, N state rows.
+            if sizes.setdefault("batch", sizes["offsets"] - 1) != sizes["offsets"] - 1:
+                raise ValueError("%s: %d offsets describe %d sequences, but the "
+                                 "states have %d rows" % (
+                                     self.name, sizes["offsets"],
+                                     sizes["offsets"] - 1, sizes["batch"]))
         missing = [n for n in self.dynamic_sizes if n not in sizes]
         if missing:
             raise ValueError("%s: no input gives the %s size"
                              % (self.name, " or ".join(missing)))
 
-        def concrete(shape):
-            return [s if s >= 0 else sizes["batch" if d == 0 else "time"]
-                    for d, s in enumerate(shape)]
+        def concrete(parameter):
+            return [s if s >= 0 else sizes[self._size_name(parameter, d)]
+                    for d, s in enumerate(parameter["shape"])]
         if out is None:
-            out = tuple(torch.empty(concrete(p["shape"]),
+            out = tuple(torch.empty(concrete(p),
                                     dtype=getattr(torch, _DTYPES[p["dtype"]]))
                         for p in self.outputs)
         else:
             out = tuple(out)
             for tensor, parameter in zip(out, self.outputs):
                 if (tensor.device.type != "cpu" or not tensor.is_contiguous() or
-                        list(tensor.shape) != concrete(parameter["shape"])):
+                        list(tensor.shape) != concrete(parameter)):
                     raise ValueError("%s: out '%s' must be a contiguous CPU "
                                      "tensor of shape %s" % (
                                          self.name, parameter["name"],
-                                         concrete(parameter["shape"])))
+                                         concrete(parameter)))
         arguments = [sizes[n] for n in self.dynamic_sizes]
         arguments += [t.data_ptr() for t in tuple(inputs) + out]
         status = self._function(*arguments)
         if status == 1:
             raise MemoryError("%s: out of memory for its temporaries" % self.name)
+        if status == 3:
+            raise ValueError("%s: invalid packed offsets %s: they must start at 0, "
+                             "increase strictly and end at the total length" % (
+                                 self.name, inputs[[p["dtype"] for p in self.inputs]
+                                                   .index("i64")].tolist()))
         if status != 0:
             raise ValueError("%s: sizes %s rejected by the compiled code "
                              "(status %d)" % (self.name, sizes, status))

@@ -317,6 +317,10 @@ int runMain(MLIRContext &context) {
   // runs on the same buffers.
   unsigned timedRuns = std::max(1u, unsigned(repeats));
   double median = timeCall(*call, timedRuns);
+  if (median < 0 && call->failedOnInvalidOffsets())
+    return fail("@" + name + ": the offsets of a packed batch are invalid "
+                "(they must start at 0, increase strictly, end at the total "
+                "length, with one state row per sequence)");
   if (median < 0)
     return fail("@" + name + " ran out of memory: an allocation of " +
                 std::to_string(call->failedAllocationBytes()) +

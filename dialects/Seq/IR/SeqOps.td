@@ -212,6 +212,71 @@ def Seq_RecurrenceOp : Seq_Op<"recurrence", [
 }
 
 //===----------------------------------------------------------------------===//
+// seq.packed
+//===----------------------------------------------------------------------===//
+
+def Seq_Offsets : TensorRankOf<[I64], [1]>;
+
+def Seq_PackedOp : Seq_Op<"packed", [
+    AttrSizedOperandSegments, AttrSizedResultSegments, IsolatedFromAbove,
+    RecursiveMemoryEffects]> {
+  let summary = "runs its body on each sequence of a packed variable-length batch";
+  let description = [{
+    A packed batch is N sequences of different lengths concatenated along
+    time: every sequence operand is `[1, total, X...]` and `offsets`
+    (`[N + 1]`, i64; PyTorch's and fla's `cu_seqlens`) says where each
+    starts, `offsets[0] = 0`, strictly increasing, `offsets[N] = total`.
+    The body runs once per sequence n, on:
+
+    1. each sequence operand's steps `[offsets[n], offsets[n + 1])`, as
+       `[1, ?, X...]`;
+    2. each initial state's row n, as `[1, S...]` (states are `[N, S...]`);
+    3. each captured weight, unchanged.
+
+    It yields each output's steps for that sequence (`[1, ?, Y...]`, written
+    at the same offsets of the `[1, total, Y...]` result), then each final
+    state (`[1, S...]`, row n of the `[N, S...]` result). The result equals
+    running every sequence alone, whatever the lengths; no step of one
+    sequence reads another's.
+
+    Offsets that are not as above are an error at run time (the compiled
+    function returns status 3) and never a read or write out of bounds.
+
+    ```mlir
+    %y, %h = seq.packed offsets(%cu : tensor<?xi64>)
+        ins(%a, %x : tensor<1x?x4xf32>, tensor<1x?x4xf32>)
+        init(%h0 : tensor<?x4xf32>)
+        -> (tensor<1x?x4xf32>) final (tensor<?x4xf32>) {
+    ^bb0(%as: tensor<1x?x4xf32>, %xs: tensor<1x?x4xf32>, %h: tensor<1x4xf32>):
+      %ys, %hn = seq.linear_scan %as, %xs init %h
+          : (tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x4xf32>) -> (tensor<1x?x4xf32>, tensor<1x4xf32>)
+      seq.yield %ys, %hn : tensor<1x?x4xf32>, tensor<1x4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins
+    Seq_Offsets:$offsets,
+    Variadic<AnyRankedTensor>:$sequences,
+    Variadic<AnyRankedTensor>:$init,
+    Variadic<AnyRankedTensor>:$weights);
+  let results = (outs
+    Variadic<AnyRankedTensor>:$outputs,
+    Variadic<AnyRankedTensor>:$final_states);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `offsets` `(` $offsets `:` type($offsets) `)`
+    `ins` `(` $sequences `:` type($sequences) `)`
+    (`init` `(` custom<OperandsAfterKeyword>($init)^ `:` type($init) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict-with-keyword
+    `->` (`(` type($outputs)^ `)`)? (`final` `(` type($final_states)^ `)`)?
+    $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // The attention family
 //===----------------------------------------------------------------------===//
 
@@ -349,8 +414,8 @@ def Seq_SoftmaxAttentionOp : Seq_Op<"softmax_attention", [
 
 def Seq_YieldOp : Seq_Op<"yield", [
     Pure, Terminator, ReturnLike,
-    ParentOneOf<["ScanOp", "RecurrenceOp"]>]> {
-  let summary = "yields the values of a scan combiner or recurrence body";
+    ParentOneOf<["ScanOp", "RecurrenceOp", "PackedOp"]>]> {
+  let summary = "yields the values of a scan combiner, recurrence or packed body";
   let arguments = (ins Variadic<AnyType>:$values);
   let builders = [OpBuilder<(ins), [{ /* empty yield */ }]>];
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";

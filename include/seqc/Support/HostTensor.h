@@ -21,7 +21,9 @@
 
 namespace seqc {
 
-enum class ElementType { f32, f16, bf16, complexF32 };
+/// i64: integer data such as the offsets of a packed batch (values read
+/// and written through double are exact up to 2^53).
+enum class ElementType { f32, f16, bf16, complexF32, i64 };
 
 /// "f32", "f16", "bf16", "complex<f32>".
 const char *elementTypeName(ElementType type);

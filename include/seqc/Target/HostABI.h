@@ -37,21 +37,24 @@ std::vector<Parameter> parametersOf(mlir::func::FuncOp function);
 const char *cTypeOf(ElementType type);
 
 /// The sizes a function leaves to run time. Only the batch (dimension 0 of
-/// every parameter) and time (dimension 1) may be dynamic: one compiled
-/// function then serves every B and T, and the entry point takes them as
-/// `int64_t batch, int64_t time` (those the function has) before the
-/// buffers.
+/// every float parameter) and time (dimension 1) may be dynamic, and the
+/// length of a packed batch's offsets (a 1-D i64 parameter, N + 1 for N
+/// sequences): one compiled function then serves every B and T, and the
+/// entry point takes them as `int64_t batch, int64_t time, int64_t offsets`
+/// (those the function has) before the buffers. With both, the batch is
+/// the number of sequences: offsets = batch + 1.
 struct DynamicSizes {
   bool batch = false;
   bool time = false;
-  bool any() const { return batch || time; }
+  bool offsets = false;
+  bool any() const { return batch || time || offsets; }
 };
 DynamicSizes dynamicSizesOf(mlir::func::FuncOp function);
 /// Why `type` cannot be a bundle parameter's type for its dynamic sizes (a
 /// dynamic dimension other than 0 and 1), or an empty string.
 std::string dynamicSizeProblem(mlir::RankedTensorType type);
-/// The C expression of dimension `dim`'s size of `type` ("batch", "time" or
-/// a number).
+/// The C expression of dimension `dim`'s size of `type` ("batch", "time",
+/// "offsets" or a number).
 std::string sizeExpression(mlir::RankedTensorType type, unsigned dim);
 
 /// `int seqc_<f>([void *stream, ][int64_t batch, ][int64_t time, ]const T
@@ -68,8 +71,9 @@ void emitDescriptorTypes(llvm::raw_ostream &os,
                          llvm::ArrayRef<mlir::func::FuncOp> functions);
 void emitDescriptors(llvm::raw_ostream &os,
                      const std::vector<Parameter> &parameters);
-/// The entry point's check of its dynamic sizes: each at least 1, and every
-/// buffer's byte size within int64_t; otherwise it returns 2.
+/// The entry point's check of its dynamic sizes: batch and time at least 1,
+/// offsets at least 2 (and batch + 1 where both are dynamic), every buffer's
+/// byte size within int64_t; otherwise it returns 2.
 void emitDynamicSizeChecks(llvm::raw_ostream &os, mlir::func::FuncOp function);
 void emitCifaceDeclaration(llvm::raw_ostream &os, mlir::func::FuncOp function);
 void emitCifaceCall(llvm::raw_ostream &os, mlir::func::FuncOp function);

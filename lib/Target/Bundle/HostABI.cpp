@@ -1,6 +1,7 @@
 //===- HostABI.cpp - the C interface of a compiled bundle -----------------===//
 #include "seqc/Target/HostABI.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Program.h"
 
 #include <set>
@@ -20,6 +21,8 @@ std::optional<ElementType> hostElementTypeOf(Type type) {
   if (auto complex = dyn_cast<ComplexType>(element))
     if (complex.getElementType().isF32())
       return ElementType::complexF32;
+  if (element.isInteger(64))
+    return ElementType::i64;
   return std::nullopt;
 }
 
@@ -31,6 +34,8 @@ const char *cTypeOf(ElementType type) {
   case ElementType::f16:
   case ElementType::bf16:
     return "uint16_t";
+  case ElementType::i64:
+    return "int64_t";
   }
   return "void";
 }
@@ -47,9 +52,18 @@ std::vector<Parameter> parametersOf(func::FuncOp function) {
   return parameters;
 }
 
+/// A packed batch's offsets: a 1-D i64 tensor.
+static bool isOffsets(RankedTensorType type) {
+  return type.getRank() == 1 && type.getElementType().isInteger(64);
+}
+
 DynamicSizes dynamicSizesOf(func::FuncOp function) {
   DynamicSizes sizes;
   for (const Parameter &p : parametersOf(function)) {
+    if (isOffsets(p.type)) {
+      sizes.offsets |= p.type.isDynamicDim(0);
+      continue;
+    }
     sizes.batch |= p.type.getRank() > 0 && p.type.isDynamicDim(0);
     sizes.time |= p.type.getRank() > 1 && p.type.isDynamicDim(1);
   }
@@ -68,6 +82,8 @@ std::string dynamicSizeProblem(RankedTensorType type) {
 std::string sizeExpression(RankedTensorType type, unsigned dim) {
   if (!type.isDynamicDim(dim))
     return std::to_string(type.getDimSize(dim));
+  if (isOffsets(type))
+    return "offsets";
   return dim == 0 ? "batch" : "time";
 }
 
@@ -80,7 +96,8 @@ std::string prototype(func::FuncOp function, bool withStream) {
   }
   DynamicSizes dynamic = dynamicSizesOf(function);
   for (const char *name : {dynamic.batch ? "batch" : nullptr,
-                           dynamic.time ? "time" : nullptr}) {
+                           dynamic.time ? "time" : nullptr,
+                           dynamic.offsets ? "offsets" : nullptr}) {
     if (!name)
       continue;
     text += std::string(first ? "" : ", ") + "int64_t " + name;
@@ -168,12 +185,16 @@ void emitDynamicSizeChecks(llvm::raw_ostream &os, func::FuncOp function) {
   DynamicSizes dynamic = dynamicSizesOf(function);
   if (!dynamic.any())
     return;
-  os << "  if (";
+  std::vector<std::string> invalid;
   if (dynamic.batch)
-    os << "batch < 1" << (dynamic.time ? " || " : "");
+    invalid.push_back("batch < 1");
   if (dynamic.time)
-    os << "time < 1";
-  os << ")\n    return 2;\n";
+    invalid.push_back("time < 1");
+  if (dynamic.offsets)
+    invalid.push_back("offsets < 2");
+  if (dynamic.batch && dynamic.offsets)
+    invalid.push_back("offsets != batch + 1");
+  os << "  if (" << llvm::join(invalid, " || ") << ")\n    return 2;\n";
   // Each buffer's bytes in checked arithmetic: sizes that wrap are an
   // error, not a small buffer.
   for (const Parameter &p : parametersOf(function)) {

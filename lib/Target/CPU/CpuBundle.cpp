@@ -29,6 +29,16 @@ static constexpr const char *kCheckedAllocations = R"c(#include <setjmp.h>
 
 static _Thread_local jmp_buf *seqc_out_of_memory_target;
 
+/* Invalid offsets of a packed batch (seq.packed): status 3. The compiled
+ * code calls it through its C-interface name. */
+__attribute__((visibility("hidden"))) void
+_mlir_ciface_seqc_invalid_packed_offsets(void) {
+  if (seqc_out_of_memory_target)
+    longjmp(*seqc_out_of_memory_target, 3);
+  fprintf(stderr, "seqc: invalid packed offsets\n");
+  abort();
+}
+
 __attribute__((noreturn)) static void seqc_out_of_memory(uint64_t size) {
   if (seqc_out_of_memory_target)
     longjmp(*seqc_out_of_memory_target, 1);
@@ -84,8 +94,11 @@ writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
        << " * Each function returns 0, or 1 when it could not allocate its\n"
        << " * temporaries (out of memory; its outputs are then undefined),\n"
        << " * or 2 when a dynamic size (batch, time) is below 1 or a buffer\n"
-       << " * of those sizes would not fit in 64 bits. A `?` in a type below\n"
-       << " * is `batch` in dimension 0 and `time` in dimension 1.\n"
+       << " * of those sizes would not fit in 64 bits, or 3 when the offsets\n"
+       << " * of a packed batch are not 0, strictly increasing, the total\n"
+       << " * length, with one state row per sequence. A `?` in a type below\n"
+       << " * is `batch` in dimension 0 and `time` in dimension 1, `offsets`\n"
+       << " * in a 1-D i64 tensor (offsets = batch + 1).\n"
        << " * Buffers are contiguous row-major;\n"
        << " * inputs are not modified. bf16 and f16 elements are passed as\n"
        << " * their 16-bit patterns (uint16_t), complex<f32> as interleaved\n"
@@ -117,9 +130,10 @@ writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
       os << "  jmp_buf target;\n"
          << "  jmp_buf *saved = seqc_out_of_memory_target;\n"
          << "  seqc_out_of_memory_target = &target;\n"
-         << "  if (setjmp(target)) {\n"
+         << "  int status = setjmp(target);\n"
+         << "  if (status) {\n"
          << "    seqc_out_of_memory_target = saved;\n"
-         << "    return 1;\n  }\n";
+         << "    return status;\n  }\n";
       emitDescriptors(os, parametersOf(function));
       emitCifaceCall(os, function);
       os << "  seqc_out_of_memory_target = saved;\n  return 0;\n}\n";
@@ -149,6 +163,8 @@ writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
       sizes.push_back("batch");
     if (dynamic.time)
       sizes.push_back("time");
+    if (dynamic.offsets)
+      sizes.push_back("offsets");
     functionList.push_back(llvm::json::Object{
         {"name", function.getSymName().str()},
         {"symbol", "seqc_" + function.getSymName().str()},

@@ -63,15 +63,25 @@ extern "C" void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,
 
 extern "C" void _mlir_memref_to_llvm_free(void *pointer) { std::free(pointer); }
 
+/// seq.packed's offsets check failed (see seq-lower-packed): the call stops.
+/// Called through its C-interface name (llvm-request-c-wrappers).
+extern "C" void _mlir_ciface_seqc_invalid_packed_offsets() {
+  if (outOfMemoryTarget)
+    std::longjmp(*outOfMemoryTarget, 3);
+  std::fprintf(stderr, "seqc: invalid packed offsets in a worker thread\n");
+  std::abort();
+}
+
 namespace seqc {
 
 bool PreparedCall::run() {
   std::jmp_buf target;
   std::jmp_buf *saved = outOfMemoryTarget;
   outOfMemoryTarget = &target;
-  if (setjmp(target)) {
+  if (int status = setjmp(target)) {
     outOfMemoryTarget = saved;
-    failedBytes = outOfMemoryBytes;
+    invalidOffsets = status == 3;
+    failedBytes = invalidOffsets ? 0 : outOfMemoryBytes;
     return false;
   }
   function(packed.data());
@@ -153,6 +163,8 @@ CpuExecutable::create(ModuleOp module, unsigned optLevel) {
     add("_mlir_memref_to_llvm_aligned_alloc",
         &_mlir_memref_to_llvm_aligned_alloc);
     add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
+    add("_mlir_ciface_seqc_invalid_packed_offsets",
+        &_mlir_ciface_seqc_invalid_packed_offsets);
     return symbols;
   });
   if (objectPath)

@@ -35,10 +35,14 @@ public:
   /// failedAllocationBytes() says what it asked for.
   [[nodiscard]] bool run();
   uint64_t failedAllocationBytes() const { return failedBytes; }
+  /// Whether the failed call stopped at a packed batch's invalid offsets
+  /// (seq.packed) rather than at an allocation.
+  bool failedOnInvalidOffsets() const { return invalidOffsets; }
 
 private:
   friend class CpuExecutable;
   void (*function)(void **) = nullptr;
+  bool invalidOffsets = false;
   std::vector<std::vector<int64_t>> descriptors;
   std::vector<void *> descriptorPointers;
   std::vector<void *> packed;
