@@ -63,6 +63,12 @@ int makeInputs(const Program &program, const std::vector<std::string> &files,
                     loaded.describe() + ", but argument '" + name +
                     "' is " + tensor.describe());
       tensor = std::move(loaded);
+    } else if (tensor.type == ElementType::i64) {
+      // Integers here are a packed batch's offsets: random ones would only
+      // be rejected.
+      return fail("argument '" + name + "' (" + tensor.describe() +
+                  ") is integer data such as a packed batch's offsets; give "
+                  "it with --input " + name + "=FILE.npy (int64)");
     } else {
       eval::fillInput(tensor, eval::inputRoleOf(entry.getArgument(i)), rng);
     }

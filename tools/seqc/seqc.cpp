@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
 
+#include "dialects/Seq/IR/SeqOps.h"
 #include "seqc/InitAll.h"
 #include "seqc/Pipelines/CpuPipeline.h"
 #include "seqc/Pipelines/GpuPipeline.h"
@@ -450,6 +451,14 @@ int compileMain(MLIRContext &context) {
   if (gradient && (rc = addGradientFunctions(*program.module, functions)))
     return rc;
   if (isGpuTarget(targetName)) {
+    WalkResult packed = program.module->walk([](seq::PackedOp op) {
+      op.emitOpError("is lowered for the CPU target only so far (GPU code "
+                     "needs static shapes; a packed batch's sequences have "
+                     "dynamic lengths)");
+      return WalkResult::interrupt();
+    });
+    if (packed.wasInterrupted())
+      return fail("compilation failed (see the diagnostics above)");
     // Expanded and forms chosen for the chip: the level the reference
     // checks and the GPU pipeline continues from.
     std::vector<std::string> names;
