@@ -24,10 +24,11 @@ def _type(shape):
 
 
 class _CompiledOp:
-    """The compiled functions of one configured seqnn op."""
+    """The compiled functions of one configured seqnn op: batched (any B and
+    T) or packed (a seq.packed around it: x [1, total, d], N + 1 offsets)."""
 
-    def __init__(self, module, with_init):
-        self.module, self.with_init = module, with_init
+    def __init__(self, module, with_init, packed=False):
+        self.module, self.with_init, self.packed = module, with_init, packed
         self.num_outputs = 1 + len(module._state_shapes)
         self._inference = None
         self._training = {}
@@ -36,20 +37,20 @@ class _CompiledOp:
         return ([(batch, time, self.module._output_size)] +
                 [(batch,) + tuple(s) for s in self.module._state_shapes])
 
-    def text(self, batch=None, time=None):
+    def _op(self, prefix, batch, time):
+        """The seqnn op over values named prefix + x, weights, s<i>: its
+        text, its operand types and its result types."""
         m = self.module
-        names = ["x"] + [name for name, _ in m._weights]
         types = [_type((batch, time, m._input_size))]
         types += [_type(shape) for _, shape in m._weights]
-        operands = "%x"
+        operands = "%" + prefix + "x"
         for name, _ in m._weights:
             keyword = m._keywords.get(name)
-            operands += (" %s %%%s" % (keyword, name)) if keyword else ", %" + name
+            operands += ((" %s %%%s%s" % (keyword, prefix, name)) if keyword
+                         else ", %" + prefix + name)
         if self.with_init:
-            states = ["s%d" % i for i in range(len(m._state_shapes))]
-            names += states
             types += [_type((batch,) + tuple(s)) for s in m._state_shapes]
-            refs = ", ".join("%" + s for s in states)
+            refs = ", ".join("%%%ss%d" % (prefix, i) for i in range(len(m._state_shapes)))
             operands += (" init %s" % refs if m._init_syntax == "single"
                          else " init(%s)" % refs)
         if m._extra:
@@ -57,12 +58,59 @@ class _CompiledOp:
         if m._attributes:
             operands += " {%s}" % m._attributes
         results = [_type(s) for s in self.output_shapes(batch, time)]
+        return "seqnn.%s %s" % (m._op, operands), types, results
+
+    def text(self, batch=None, time=None):
+        m = self.module
+        names = (["x"] + [name for name, _ in m._weights] +
+                 (["s%d" % i for i in range(len(m._state_shapes))] if self.with_init else []))
+        op, types, results = self._op("", batch, time)
         values = ", ".join("%%r%d" % i for i in range(len(results)))
-        arguments = ", ".join("%%%s: %s" % (n, t) for n, t in zip(names, types))
-        return ("func.func @layer(%s) -> (%s) {\n  %s = seqnn.%s %s\n"
-                "      : (%s) -> (%s)\n  return %s : %s\n}\n" % (
-                    arguments, ", ".join(results), values, m._op, operands,
-                    ", ".join(types), ", ".join(results), values, ", ".join(results)))
+        if not self.packed:
+            arguments = ", ".join("%%%s: %s" % (n, t) for n, t in zip(names, types))
+            return ("func.func @layer(%s) -> (%s) {\n  %s = %s\n"
+                    "      : (%s) -> (%s)\n  return %s : %s\n}\n" % (
+                        arguments, ", ".join(results), values, op,
+                        ", ".join(types), ", ".join(results), values, ", ".join(results)))
+        # Packed: the function sees [1, total, d] and [N, ...] states; the op
+        # in the body one sequence's [1, ?, d] and [1, ...] rows.
+        outer_op, outer_types, outer_results = self._op("", 1, None)
+        states = len(m._state_shapes)
+        outer_states = [_type((None,) + tuple(s)) for s in m._state_shapes]
+        weights = len(m._weights)
+        arguments = ["%cu: tensor<?xi64>", "%%x: %s" % outer_types[0]]
+        arguments += ["%%%s: %s" % (n, t) for n, t in
+                      zip(names[1:1 + weights], outer_types[1:1 + weights])]
+        if self.with_init:
+            arguments += ["%%s%d: %s" % (i, t) for i, t in enumerate(outer_states)]
+        inner_op, inner_types, inner_results = self._op("b", 1, None)
+        block = ["%%bx: %s" % inner_types[0]]
+        if self.with_init:
+            block += ["%%bs%d: %s" % (i, t) for i, t in
+                      enumerate(inner_types[1 + weights:])]
+        block += ["%%b%s: %s" % (n, t) for n, t in
+                  zip(names[1:1 + weights], inner_types[1:1 + weights])]
+        init = ""
+        if self.with_init:
+            init = " init(%s : %s)" % (", ".join("%%s%d" % i for i in range(states)),
+                                       ", ".join(outer_states))
+        packed_results = [outer_results[0]] + outer_states
+        inner_values = ", ".join("%%o%d" % i for i in range(len(inner_results)))
+        return (
+            "func.func @layer(%s) -> (%s) {\n"
+            "  %s = seq.packed offsets(%%cu : tensor<?xi64>) ins(%%x : %s)%s\n"
+            "      weights(%s : %s)\n"
+            "      -> (%s) final (%s) {\n"
+            "  ^bb0(%s):\n    %s = %s\n        : (%s) -> (%s)\n"
+            "    seq.yield %s : %s\n  }\n  return %s : %s\n}\n" % (
+                ", ".join(arguments), ", ".join(packed_results),
+                values, outer_types[0], init,
+                ", ".join("%" + n for n in names[1:1 + weights]),
+                ", ".join(outer_types[1:1 + weights]),
+                packed_results[0], ", ".join(packed_results[1:]),
+                ", ".join(block), inner_values, inner_op, ", ".join(inner_types),
+                ", ".join(inner_results), inner_values, ", ".join(inner_results),
+                values, ", ".join(packed_results)))
 
     def inference(self):
         if self._inference is None:
@@ -92,12 +140,15 @@ class _SequenceLayer(torch.nn.Module):
             with torch.no_grad():
                 initialize(parameter)
             self.register_parameter(name, parameter)
-        self._compiled = {False: _CompiledOp(self, False), True: _CompiledOp(self, True)}
+        self._compiled = {(init, packed): _CompiledOp(self, init, packed)
+                          for init in (False, True) for packed in (False, True)}
 
     def extra_repr(self):
         return "%d -> %d, %s" % (self._input_size, self._output_size, self._attributes)
 
-    def forward(self, x, state=None):
+    def forward(self, x, state=None, cu_seqlens=None):
+        """x (B, T, d); or, with cu_seqlens (int64, N + 1 offsets), a packed
+        batch (1, total, d) of N sequences, states (N, ...)."""
         from .nn import run_layer
         name = type(self).__name__
         if not isinstance(x, torch.Tensor) or x.device.type != "cpu" or \
@@ -106,6 +157,16 @@ class _SequenceLayer(torch.nn.Module):
         if x.dim() != 3 or x.shape[2] != self._input_size or 0 in x.shape:
             raise ValueError("seqc.nn.%s: x of shape %s; expected (B, T, %d) with B, T "
                              ">= 1" % (name, list(x.shape), self._input_size))
+        rows = x.shape[0]
+        if cu_seqlens is not None:
+            if not isinstance(cu_seqlens, torch.Tensor) or cu_seqlens.dtype != torch.int64 \
+                    or cu_seqlens.dim() != 1 or cu_seqlens.numel() < 2:
+                raise TypeError("seqc.nn.%s: cu_seqlens must be a 1-D int64 tensor of N + 1 "
+                                "offsets" % name)
+            if x.shape[0] != 1:
+                raise ValueError("seqc.nn.%s: a packed batch is x (1, total, %d), got %s"
+                                 % (name, self._input_size, list(x.shape)))
+            rows = cu_seqlens.numel() - 1
         states = []
         if state is not None:
             states = list(state) if isinstance(state, (tuple, list)) else [state]
@@ -113,14 +174,16 @@ class _SequenceLayer(torch.nn.Module):
                 raise ValueError("seqc.nn.%s: expected %d initial states, got %d"
                                  % (name, len(self._state_shapes), len(states)))
             for s, shape in zip(states, self._state_shapes):
-                want = (x.shape[0],) + shape
+                want = (rows,) + shape
                 if tuple(s.shape) != want or s.dtype != torch.float32:
                     raise ValueError("seqc.nn.%s: initial state of shape %s; expected "
                                      "float32 %s" % (name, list(s.shape), list(want)))
             states = [s.contiguous() for s in states]
         weights = [getattr(self, n) for n, _ in self._weights]
-        outputs = run_layer(self._compiled[bool(states)],
-                            (x.contiguous(), *weights, *states))
+        inputs = (x.contiguous(), *weights, *states)
+        if cu_seqlens is not None:
+            inputs = (cu_seqlens.contiguous(),) + inputs
+        outputs = run_layer(self._compiled[(bool(states), cu_seqlens is not None)], inputs)
         finals = tuple(outputs[1:])
         return outputs[0], finals[0] if len(finals) == 1 else finals
 

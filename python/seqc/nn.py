@@ -297,6 +297,10 @@ def run_layer(layer, inputs):
     """Runs a compiled layer: through autograd when a gradient is needed,
     else the dynamic-shape inference function."""
     if torch.is_grad_enabled() and any(t.requires_grad for t in inputs):
+        if getattr(layer, "packed", False):
+            raise NotImplementedError(
+                "seqc.nn: gradients through a packed batch (cu_seqlens) are not "
+                "built yet; train on a padded batch, or run under torch.no_grad()")
         return _LayerFunction.apply(layer, *inputs)
     return layer.inference()(*inputs)
 

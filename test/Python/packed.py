@@ -120,6 +120,36 @@ for op, (operands, weights, state_shapes, attrs, syntax) in LAYERS.items():
           worst < 1e-5, "max error %.2e" % worst)
 
 
+# seqc.nn modules take a packed batch with cu_seqlens, fla's convention.
+torch.manual_seed(0)
+for module in (seqc.nn.GLA(16, 2), seqc.nn.Mamba2(16, 2, d_state=4),
+               seqc.nn.GatedDeltaNet(16, 2), seqc.nn.SLSTM(16, 8, num_heads=2),
+               seqc.nn.Aaren(16, 2), seqc.nn.LRU(16, 4)):
+    name = type(module).__name__
+    xs = torch.randn(1, TOTAL, 16)
+    with torch.no_grad():
+        _, first = module(xs, cu_seqlens=OFFSETS)
+        y, final = module(xs, first, cu_seqlens=OFFSETS)
+    finals = final if isinstance(final, tuple) else (final,)
+    starts = first if isinstance(first, tuple) else (first,)
+    worst = 0.0
+    for n, (s, e) in enumerate(zip(OFFSETS[:-1].tolist(), OFFSETS[1:].tolist())):
+        with torch.no_grad():
+            y1, f1 = module(xs[:, s:e].contiguous(), tuple(t[n:n + 1] for t in starts)
+                            if len(starts) > 1 else starts[0][n:n + 1])
+        f1 = f1 if isinstance(f1, tuple) else (f1,)
+        worst = max([worst, (y[:, s:e] - y1).abs().max().item()] +
+                    [(g[n:n + 1] - a1).abs().max().item() for g, a1 in zip(finals, f1)])
+    check("seqc.nn.%s(x, state, cu_seqlens=...) = each sequence alone" % name,
+          worst < 1e-5, "max error %.2e" % worst)
+try:
+    module = seqc.nn.GLA(16, 2)
+    module(torch.randn(1, TOTAL, 16), cu_seqlens=OFFSETS)[0].sum().backward()
+    check("backward through a packed batch", False, "no error")
+except NotImplementedError as e:
+    check("backward through a packed batch", "packed" in str(e), "(%s)" % e)
+
+
 def rejected(what, offsets, rows=N):
     states = rng.normal(size=(rows, 4))
     inputs = [torch.tensor(v, dtype=torch.float32) for v in (a, x, states)]
