@@ -86,8 +86,7 @@ def SeqLowerPacked : Pass<"seq-lower-packed", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
-def SeqContiguousDynamicExpands
-    : Pass<"seq-contiguous-dynamic-expands", "mlir::func::FuncOp"> {
+def SeqContiguousDynamicExpands : Pass<"seq-contiguous-dynamic-expands"> {
   let summary = "Rewrite expand_shapes that split one dynamic size into "
                 "several as reinterpret_casts";
   let description = [{
@@ -99,7 +98,8 @@ def SeqContiguousDynamicExpands
     a contiguous buffer here (an allocation or an argument of the C ABI), so
     the view is a `memref.reinterpret_cast` with row-major strides computed
     from the sizes. An expand of a strided source of that form is reported,
-    not left to crash.
+    not left to crash. It runs on any op (the CPU pipeline's functions, and
+    the GPU pipeline's host functions and kernels alike).
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }

@@ -142,7 +142,7 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // The memref.alloca_scope around each parallel body holds no alloca
     // here; inlining it lets scf-to-cf give the body blocks.
     pm.addPass(createCanonicalizerPass());
-    pm.addNestedPass<func::FuncOp>(createSeqContiguousDynamicExpands());
+    pm.addPass(createSeqContiguousDynamicExpands());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
     // bf16 conversions are expanded to integer arithmetic (the host has no

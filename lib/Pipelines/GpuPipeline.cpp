@@ -149,6 +149,9 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
     // default +ptx60 aborts). Host: launches on the caller's stream without
     // intermediate synchronization (gpu-async-region), then the LLVM
     // dialect with C-interface wrappers.
+    // Before the kernels' and the host's memref lowerings: LLVM 22 crashes
+    // on an expand_shape that splits a dynamic size into several.
+    pm.addPass(createSeqContiguousDynamicExpands());
     GpuNVVMAttachTargetOptions nvvm;
     nvvm.chip = chip;
     nvvm.features = "+ptx80";

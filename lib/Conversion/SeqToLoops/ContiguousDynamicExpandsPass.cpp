@@ -31,7 +31,7 @@ struct SeqContiguousDynamicExpandsPass
           SeqContiguousDynamicExpandsPass> {
   void runOnOperation() override {
     SmallVector<memref::ExpandShapeOp> expands;
-    getOperation().walk([&](memref::ExpandShapeOp op) {
+    getOperation()->walk([&](memref::ExpandShapeOp op) {
       if (splitsDynamicSize(op))
         expands.push_back(op);
     });

@@ -2,9 +2,12 @@
 // to a seq.recurrence over [?, ?, G, H, Dh] whose sizes come from the input
 // (tensor.dim), with the B*T projection split back by an expand_shape with
 // explicit sizes; the cell's step reads its batch off its state. The result
-// lowers through the whole CPU pipeline.
+// lowers through the whole CPU pipeline, and through the GPU pipeline
+// (which crashed in LLVM 22's expand-strided-metadata before
+// seq-contiguous-dynamic-expands ran there too: found by the compile fuzzer).
 // RUN: seq-opt %s -seqnn-expand -canonicalize | FileCheck %s
 // RUN: seq-opt %s --seqc-cpu-pipeline -o /dev/null
+// RUN: seq-opt %s '--seqc-gpu-pipeline=target=sm_90' -o /dev/null
 
 // CHECK-LABEL: func.func @lstm_dynamic
 // CHECK-SAME: %[[X:[^:]*]]: tensor<?x?x32xf32>
