@@ -6,6 +6,10 @@ loads unchanged) and calling convention. Each layer is one seqnn op
 (seqnn.lstm, seqnn.gru, seqnn.elman) compiled with a dynamic batch and
 time: one compile serves every batch size and sequence length.
 
+The other families (SLSTM, GLA, RetNet, DeltaNet, GatedDeltaNet, Mamba,
+Mamba2, Aaren, LRU, S4D, RGLRU) are in _sequence_layers.py, with the
+dialect's parameter names and packed batches (cu_seqlens).
+
 Gradients: backward() runs seqc's reverse-mode derivative of the layer
 (`seqc compile --grad`). Those functions need static shapes, so training
 compiles once per (batch, time) it sees; the cache keeps them across
