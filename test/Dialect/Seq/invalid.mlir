@@ -218,7 +218,7 @@ func.func @scan_rank_too_small(%x: tensor<8xf32>) {
 // -----
 
 func.func @yield_outside_scan() {
-  // expected-error @+1 {{expects parent op to be one of 'seq.scan, seq.recurrence'}}
+  // expected-error @+1 {{expects parent op to be one of 'seq.scan, seq.recurrence, seq.packed'}}
   seq.yield
 }
 
