@@ -202,7 +202,9 @@ void HostTensor::set(int64_t i, double value) {
     setComplex(i, value, 0.0);
     return;
   case ElementType::i64: {
-    int64_t v = std::isfinite(value) ? static_cast<int64_t>(value) : 0;
+    // Out of int64_t's range (or NaN) the cast would be undefined.
+    int64_t v = value > -0x1p63 && value < 0x1p63 ? static_cast<int64_t>(value)
+                                                  : 0;
     std::memcpy(bytes.data() + 8 * i, &v, 8);
     return;
   }

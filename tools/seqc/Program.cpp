@@ -159,23 +159,27 @@ std::optional<FunctionType> concreteSignature(const Program &program,
                                               int64_t batch, int64_t time) {
   func::FuncOp function = program.function;
   DynamicSizes dynamic = dynamicSizesOf(function);
-  for (auto [needed, size, what] : {std::tuple(dynamic.batch, batch, "batch"),
-                                     std::tuple(dynamic.time, time, "time")}) {
+  // A packed batch's offsets number its sequences (the batch) plus one.
+  for (auto [needed, size, what] :
+       {std::tuple(dynamic.batch || dynamic.offsets, batch, "batch"),
+        std::tuple(dynamic.time, time, "time")}) {
     if (needed && size < 1) {
       fail("@" + function.getSymName() + " has a dynamic " + what +
            ": give its size with --" + what + "=N (N >= 1)");
       return std::nullopt;
     }
   }
+  llvm::StringMap<int64_t> sizes = {
+      {"batch", batch}, {"time", time}, {"offsets", batch + 1}};
+  // Each dynamic size by the name the C entry point gives it.
   auto concrete = [&](Type type) -> Type {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor)
       return type;
     SmallVector<int64_t> shape(tensor.getShape());
-    if (!shape.empty() && ShapedType::isDynamic(shape[0]))
-      shape[0] = batch;
-    if (shape.size() > 1 && ShapedType::isDynamic(shape[1]))
-      shape[1] = time;
+    for (unsigned d = 0; d < shape.size(); ++d)
+      if (ShapedType::isDynamic(shape[d]))
+        shape[d] = sizes.lookup(sizeExpression(tensor, d));
     return tensor.clone(shape);
   };
   SmallVector<Type> inputs, results;
@@ -210,6 +214,10 @@ int checkStaticSignature(FunctionType type,
     if (!tensor)
       return fail(what + " has type " + text +
                   "; seqc runs functions of ranked tensors only");
+    if (!hostElementTypeOf(tensor))
+      return fail(what + " has type " + text +
+                  "; supported element types are f32, f16, bf16, "
+                  "complex<f32> and i64");
     if (!tensor.hasStaticShape()) {
       if (!allowDynamicBatchTime)
         return fail(what + " has the dynamic shape " + text +
@@ -219,16 +227,8 @@ int checkStaticSignature(FunctionType type,
       if (!problem.empty())
         return fail(what + " has the shape " + text + ": " + problem);
       // Its size is known at run time, where the entry point checks it.
-      return hostElementTypeOf(tensor)
-                 ? 0
-                 : fail(what + " has type " + text +
-                        "; supported element types are f32, f16, bf16 and "
-                        "complex<f32>");
+      return 0;
     }
-    if (!hostElementTypeOf(tensor))
-      return fail(what + " has type " + text +
-                  "; supported element types are f32, f16, bf16 and "
-                  "complex<f32>");
     // Sizes in checked arithmetic: a product that wraps is an error, not a
     // small buffer.
     std::vector<int64_t> shape(tensor.getShape());

@@ -97,23 +97,19 @@ LogicalResult PackedOp::verifyRegions() {
                          << " state rows, then " << numWeights
                          << " weights), got " << body.getNumArguments();
   unsigned index = 0;
-  for (Value v : getSequences()) {
-    if (failed(expectExactType(*this,
-                               "body argument #" + std::to_string(index),
-                               body.getArgument(index).getType(),
-                               perSequence(v.getType(), true),
-                               "one sequence's steps")))
-      return failure();
-    ++index;
-  }
-  for (Value v : getInit()) {
-    if (failed(expectExactType(*this,
-                               "body argument #" + std::to_string(index),
-                               body.getArgument(index).getType(),
-                               perSequence(v.getType(), false),
-                               "one sequence's initial state")))
-      return failure();
-    ++index;
+  for (auto [values, isSequence, meaning] :
+       {std::tuple(ValueRange(getSequences()), true, "one sequence's steps"),
+        std::tuple(ValueRange(getInit()), false,
+                   "one sequence's initial state")}) {
+    for (Value v : values) {
+      if (failed(expectExactType(*this,
+                                 "body argument #" + std::to_string(index),
+                                 body.getArgument(index).getType(),
+                                 perSequence(v.getType(), isSequence),
+                                 meaning)))
+        return failure();
+      ++index;
+    }
   }
   for (Value v : getWeights()) {
     if (body.getArgument(index).getType() != v.getType())

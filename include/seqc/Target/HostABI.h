@@ -48,6 +48,9 @@ struct DynamicSizes {
   bool time = false;
   bool offsets = false;
   bool any() const { return batch || time || offsets; }
+  /// The entry point's size parameters, in order: "batch", "time",
+  /// "offsets" (those the function has).
+  std::vector<std::string> names() const;
 };
 DynamicSizes dynamicSizesOf(mlir::func::FuncOp function);
 /// Why `type` cannot be a bundle parameter's type for its dynamic sizes (a

@@ -57,6 +57,17 @@ static bool isOffsets(RankedTensorType type) {
   return type.getRank() == 1 && type.getElementType().isInteger(64);
 }
 
+std::vector<std::string> DynamicSizes::names() const {
+  std::vector<std::string> names;
+  if (batch)
+    names.push_back("batch");
+  if (time)
+    names.push_back("time");
+  if (offsets)
+    names.push_back("offsets");
+  return names;
+}
+
 DynamicSizes dynamicSizesOf(func::FuncOp function) {
   DynamicSizes sizes;
   for (const Parameter &p : parametersOf(function)) {
@@ -94,12 +105,7 @@ std::string prototype(func::FuncOp function, bool withStream) {
     text += "void *stream";
     first = false;
   }
-  DynamicSizes dynamic = dynamicSizesOf(function);
-  for (const char *name : {dynamic.batch ? "batch" : nullptr,
-                           dynamic.time ? "time" : nullptr,
-                           dynamic.offsets ? "offsets" : nullptr}) {
-    if (!name)
-      continue;
+  for (const std::string &name : dynamicSizesOf(function).names()) {
     text += std::string(first ? "" : ", ") + "int64_t " + name;
     first = false;
   }

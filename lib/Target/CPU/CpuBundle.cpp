@@ -157,14 +157,9 @@ writeCpuBundle(ArrayRef<func::FuncOp> functions, ModuleOp lowered,
           {"dtype", dtypeName(*hostElementTypeOf(p.type))},
           {"shape", std::move(shape)}});
     }
-    DynamicSizes dynamic = dynamicSizesOf(function);
     llvm::json::Array sizes;
-    if (dynamic.batch)
-      sizes.push_back("batch");
-    if (dynamic.time)
-      sizes.push_back("time");
-    if (dynamic.offsets)
-      sizes.push_back("offsets");
+    for (const std::string &name : dynamicSizesOf(function).names())
+      sizes.push_back(name);
     functionList.push_back(llvm::json::Object{
         {"name", function.getSymName().str()},
         {"symbol", "seqc_" + function.getSymName().str()},
