@@ -215,6 +215,7 @@ std::optional<HardwareModel> fromModelFile(const std::string &path,
     read("chunkwise_efficiency", t.chunkwiseEfficiency);
     read("cores", t.cores);
     read("vector_bytes", t.vectorBytes);
+    read("vector_registers", t.vectorRegisters);
     read("l1_bytes", t.l1Bytes);
     read("l2_bytes", t.l2Bytes);
     read("l3_bytes", t.l3Bytes);
@@ -265,6 +266,8 @@ HardwareModel detectHostCpu() {
   cpu.name = "cpu";
   cpu.cores = std::max(1u, std::thread::hardware_concurrency());
   cpu.vectorBytes = widestVectorBytes();
+  // AVX-512 doubles the register file as well as its width.
+  cpu.vectorRegisters = cpu.vectorBytes == 64 ? 32 : 16;
   if (cachesFromSysfs(cpu)) {
     cpu.cacheSource = "sysfs";
   } else if (cachesFromCpuid(cpu)) {

@@ -46,6 +46,7 @@ struct HardwareModel {
   // CPU.
   int cores = 1;
   int vectorBytes = 16; // widest SIMD register
+  int vectorRegisters = 16; // architectural SIMD registers (32 with AVX-512)
   int64_t l1Bytes = 0, l2Bytes = 0, l3Bytes = 0;
   /// Where the cache sizes came from: "sysfs", "cpuid", "fallback" or
   /// "model file".

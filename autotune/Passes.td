@@ -64,4 +64,25 @@ def SeqApplyTuningRecords : Pass<"seq-apply-tuning-records"> {
   ];
 }
 
+def SeqSelectRegisterTiles
+    : Pass<"seq-select-register-tiles", "mlir::func::FuncOp"> {
+  let summary = "Choose the register block of each CPU contraction with Z3";
+  let description = [{
+    For every f32 `linalg.matmul` and `linalg.batch_matmul` on buffers
+    without a `seq.register_tile` that `seq-register-tile-contractions` can
+    lower (default indexing maps, static reduction and column sizes,
+    contiguous rows of B and C), solves the register-block problem of the
+    target (RegisterTileProblem.h: rows x vectors accumulators, B's vectors
+    and a broadcast within the vector registers, the modeled cycles of the
+    whole contraction with its tails minimized) and writes the block as
+    `#seq.register_tile<rows, columns, vector_width>`. A block already
+    written is kept. Contractions it cannot lower keep the loop lowering.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "Target: cpu (this host) or a .json CPU model file">
+  ];
+  let dependentDialects = ["seqc::seq::SeqDialect"];
+}
+
 #endif // SEQC_AUTOTUNE_PASSES_TD

@@ -5,6 +5,7 @@
 // results back as .npy files for the benchmark to compare with seqc's:
 //
 //   seqc-bench-onednn-lstm DIR REPEATS
+//   seqc-bench-onednn-lstm DIR REPEATS forward lstm|gru
 //
 // DIR holds x [B, T, I], w [I, 4H], r [1, H, 4H], b [4H] (oneDNN has one
 // bias: the benchmark passes bias + recurrent_bias), h0, c0 [B, H] and the
@@ -13,6 +14,13 @@
 // gradients dx, dw, dr, db, dh0, dc0 in the same layouts. Printed: one line
 // "onednn VERSION forward_inference MS forward_training MS backward MS",
 // medians of REPEATS runs after a warm-up.
+//
+// With `forward lstm|gru`: the inference forward only (benchmarks/
+// cpu_peers.py). DIR holds x, w, r, b, h0 (and c0 for the LSTM) in
+// oneDNN's gate order, which for the GRU (linear-before-reset, PyTorch's)
+// is (u, r, o) = PyTorch's (z, r, n), with a bias of 4 gates, the 4th the
+// candidate's recurrent bias. Written: y.npy; printed: "onednn VERSION
+// forward_inference MS".
 //
 //===----------------------------------------------------------------------===//
 #include <oneapi/dnnl/dnnl.hpp>
@@ -119,12 +127,101 @@ double medianMs(int repeats, const std::function<void()> &before,
   return times[times.size() / 2];
 }
 
+/// The inference forward of an LSTM or a linear-before-reset GRU.
+void forwardOnly(const std::string &dir, int repeats, bool gru) {
+  auto load = [&](const char *name) {
+    return readNpy(dir + "/" + name + ".npy");
+  };
+  Array x = load("x"), w = load("w"), r = load("r"), b = load("b"),
+        h0 = load("h0");
+  Array c0 = gru ? Array() : load("c0");
+  int64_t B = x.shape[0], T = x.shape[1], I = x.shape[2], H = h0.shape[1];
+  int64_t G = gru ? 3 : 4;
+  engine eng(engine::kind::cpu, 0);
+  stream s(eng);
+  using tag = memory::format_tag;
+  auto md = [](memory::dims dims, tag t) {
+    return memory::desc(dims, memory::data_type::f32, t);
+  };
+  memory::desc layerIn = md({T, B, I}, tag::ntc),
+               layerOut = md({T, B, H}, tag::ntc),
+               state = md({1, 1, B, H}, tag::ldnc),
+               weightsLayer = md({1, 1, I, G, H}, tag::ldigo),
+               weightsIter = md({1, 1, H, G, H}, tag::ldigo),
+               bias = md({1, 1, 4, H}, tag::ldgo),
+               anyLayer = md({1, 1, I, G, H}, tag::any),
+               anyIter = md({1, 1, H, G, H}, tag::any);
+  auto user = [&](const memory::desc &d, float *data) {
+    return memory(d, eng, data);
+  };
+  memory xm = user(layerIn, x.data.data()), h0m = user(state, h0.data.data()),
+         wm = user(weightsLayer, w.data.data()),
+         rm = user(weightsIter, r.data.data()), bm = user(bias, b.data.data());
+  std::vector<float> y(T * B * H), hT(B * H), cT(B * H);
+  memory ym = user(layerOut, y.data()), hTm = user(state, hT.data());
+  auto reordered = [&](memory &from, const memory::desc &to) {
+    memory m(to, eng);
+    reorder(from, m).execute(s, from, m);
+    s.wait();
+    return m;
+  };
+  std::unordered_map<int, memory> args = {
+      {DNNL_ARG_SRC_LAYER, xm}, {DNNL_ARG_SRC_ITER, h0m},
+      {DNNL_ARG_BIAS, bm},      {DNNL_ARG_DST_LAYER, ym},
+      {DNNL_ARG_DST_ITER, hTm}};
+  primitive forward;
+  auto direction = rnn_direction::unidirectional_left2right;
+  if (gru) {
+    auto pd = lbr_gru_forward::primitive_desc(
+        lbr_gru_forward::desc(prop_kind::forward_inference, direction,
+                              layerIn, state, anyLayer, anyIter, bias,
+                              layerOut, state),
+        eng);
+    args[DNNL_ARG_WEIGHTS_LAYER] = reordered(wm, pd.weights_layer_desc());
+    args[DNNL_ARG_WEIGHTS_ITER] = reordered(rm, pd.weights_iter_desc());
+    forward = lbr_gru_forward(pd);
+  } else {
+    auto pd = lstm_forward::primitive_desc(
+        lstm_forward::desc(prop_kind::forward_inference, direction, layerIn,
+                           state, state, anyLayer, anyIter, bias, layerOut,
+                           state, state),
+        eng);
+    args[DNNL_ARG_WEIGHTS_LAYER] = reordered(wm, pd.weights_layer_desc());
+    args[DNNL_ARG_WEIGHTS_ITER] = reordered(rm, pd.weights_iter_desc());
+    args[DNNL_ARG_SRC_ITER_C] = user(state, c0.data.data());
+    args[DNNL_ARG_DST_ITER_C] = user(state, cT.data());
+    forward = lstm_forward(pd);
+  }
+  double ms = medianMs(repeats, [] {}, [&] {
+    forward.execute(s, args);
+    s.wait();
+  });
+  writeNpy(dir + "/y.npy", {B, T, H}, y.data());
+  const dnnl_version_t *version = dnnl_version();
+  std::printf("onednn %d.%d.%d forward_inference %.3f\n", version->major,
+              version->minor, version->patch, ms);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s DIR REPEATS\n", argv[0]);
+  bool forwardMode = argc == 5 && std::string(argv[3]) == "forward" &&
+                     (std::string(argv[4]) == "lstm" ||
+                      std::string(argv[4]) == "gru");
+  if (argc != 3 && !forwardMode) {
+    std::fprintf(stderr, "usage: %s DIR REPEATS [forward lstm|gru]\n",
+                 argv[0]);
     return 2;
+  }
+  if (forwardMode) {
+    try {
+      forwardOnly(argv[1], std::max(1, std::atoi(argv[2])),
+                  std::string(argv[4]) == "gru");
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "seqc-bench-onednn-lstm: %s\n", e.what());
+      return 1;
+    }
+    return 0;
   }
   try {
     std::string dir = argv[1];

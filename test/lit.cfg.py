@@ -10,7 +10,7 @@ config.name = "seqc"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "check_examples.py"]
-config.excludes += ["Inputs", "oracle.py", "torch_parity.py", "torch_gradients.py", "train_lstm.py", "forms_agree.py", "check_bundles.py", "nn_rnn.py", "compile_cache.py", "train_char_lm.py", "dynamic_primitives.py", "dynamic_layers.py", "nn_layers.py", "checks.py", "packed.py"]
+config.excludes += ["Inputs", "oracle.py", "torch_parity.py", "torch_gradients.py", "train_lstm.py", "forms_agree.py", "check_bundles.py", "nn_rnn.py", "compile_cache.py", "train_char_lm.py", "dynamic_primitives.py", "dynamic_layers.py", "nn_layers.py", "checks.py", "packed.py", "microkernels.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
 

@@ -161,16 +161,45 @@ def SeqContractionLoopOrder
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
-def SeqVectorizableExp : Pass<"seq-vectorizable-exp", "mlir::func::FuncOp"> {
-  let summary = "Expand f32 math.exp to a polynomial LLVM can vectorize";
+def SeqRegisterTileContractions
+    : Pass<"seq-register-tile-contractions", "mlir::func::FuncOp"> {
+  let summary = "Lower register-tiled CPU contractions to microkernels";
   let description = [{
-    On the CPU, math.exp becomes a call to libm's expf, which LLVM does not
-    vectorize without a vector math library: a loop with one exponential
-    per element (the decays of chunked linear attention, softmax weights)
-    runs one element at a time. This pass rewrites f32 math.exp into
-    upstream MLIR's range-reduced polynomial (the approximation IREE uses,
-    within a few ulp of expf; -inf gives 0, overflow gives +inf), plain
-    arithmetic that vectorizes with the loop around it.
+    Every `linalg.matmul` and `linalg.batch_matmul` on buffers that carries
+    a `seq.register_tile` (written by `seq-select-register-tiles`, or by
+    hand) becomes a microkernel nest: an `scf.parallel` over blocks of
+    `rows` x `columns` outputs whose reduction loop carries the block's
+    accumulators as vectors (`vector.fma` of a broadcast row element of A
+    and a vector of B's row), so that they stay in registers for the whole
+    reduction; a masked column tail and a one-row kernel for the rows left
+    (which also covers a dynamic row count). The reduction loop carries the
+    tile too: each of its iterations is `rows * columns` multiply-adds.
+
+    A tiled op whose operands are not f32, whose maps are not the default
+    ones, whose reduction or column size is dynamic, or whose B or C rows
+    are not contiguous is an error naming the reason: the tile was written
+    for a kernel that cannot be built.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def SeqVectorizableMath : Pass<"seq-vectorizable-math", "mlir::func::FuncOp"> {
+  let summary = "Expand f32 math.exp and math.tanh to arithmetic LLVM can "
+                "vectorize";
+  let description = [{
+    On the CPU, math.exp and math.tanh become calls to libm's expf and
+    tanhf, which LLVM does not vectorize without a vector math library: a
+    loop with one per element (the decays of chunked linear attention,
+    softmax weights, every LSTM and GRU cell) runs one element at a time;
+    an LSTM step at B16 H256 spent longer in tanhf than in its h R product.
+    This pass rewrites f32 math.exp into upstream MLIR's range-reduced
+    polynomial (the approximation IREE uses, within a few ulp of expf; -inf
+    gives 0, overflow gives +inf) and f32 math.tanh into upstream's
+    rational approximation (clamped to +-1 beyond |x| = 7.9, odd, exact
+    at 0), plain arithmetic that vectorizes with the loop around it.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",

@@ -129,10 +129,14 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     return success();
   }
   case CpuStage::llvm: {
-    // Contractions loop with a contiguous innermost update and
-    // exponentials are plain arithmetic, so that LLVM vectorizes both.
+    // Matmuls become register-blocked microkernels (the block chosen by Z3
+    // for this host's vector registers); the other contractions loop with
+    // a contiguous innermost update and exponentials are plain arithmetic,
+    // so that LLVM vectorizes both.
+    pm.addNestedPass<func::FuncOp>(autotune::createSeqSelectRegisterTiles());
+    pm.addNestedPass<func::FuncOp>(createSeqRegisterTileContractions());
     pm.addNestedPass<func::FuncOp>(createSeqContractionLoopOrder());
-    pm.addNestedPass<func::FuncOp>(createSeqVectorizableExp());
+    pm.addNestedPass<func::FuncOp>(createSeqVectorizableMath());
     // Loop nests over parallel dimensions with enough work run on every
     // core (OpenMP: a thread team per outermost such nest; loops nested in
     // a recurrence's step loop stay serial).
@@ -151,6 +155,7 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     arith::ArithExpandOpsPassOptions expand;
     expand.includeBf16 = true;
     pm.addPass(arith::createArithExpandOpsPass(expand));
+    pm.addPass(createConvertVectorToLLVMPass());
     pm.addPass(createConvertMathToLLVMPass());
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(createConvertComplexToLLVMPass());

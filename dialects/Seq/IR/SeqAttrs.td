@@ -183,4 +183,33 @@ def Seq_GpuKernelAttr : Seq_Attr<"GpuKernel", "gpu_kernel"> {
   let genVerifyDecl = 1;
 }
 
+def Seq_RegisterTileAttr : Seq_Attr<"RegisterTile", "register_tile"> {
+  let summary = "The register block of a CPU contraction's microkernel";
+  let description = [{
+    Set as `seq.register_tile` on a `linalg.matmul` or `linalg.batch_matmul`
+    on buffers by `seq-select-register-tiles` (Z3 over the host's vector
+    registers and caches) or by hand, and read by
+    `seq-register-tile-contractions`, which lowers the contraction to a
+    microkernel: `rows` x `columns` accumulators held in vector registers of
+    `vector_width` lanes across the whole reduction, one broadcast
+    multiply-add per row and register per reduction step. The same pass
+    puts the attribute on the reduction loop it builds, whose iterations
+    each stand for `rows * columns` multiply-adds (what the thread-team
+    threshold of `seq-serialize-small-parallel-loops` counts).
+
+    Example: `#seq.register_tile<rows = 8, columns = 48, vector_width = 16>`.
+  }];
+  let parameters = (ins "int64_t":$rows, "int64_t":$columns,
+                        "int64_t":$vector_width);
+  let assemblyFormat = [{
+    `<` `rows` `=` $rows `,` `columns` `=` $columns `,`
+        `vector_width` `=` $vector_width `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Vector registers of accumulators per row.
+    int64_t getVectorsPerRow() const { return getColumns() / getVectorWidth(); }
+  }];
+}
+
 #endif // SEQ_ATTRS_TD

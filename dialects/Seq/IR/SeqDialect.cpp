@@ -2,6 +2,8 @@
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -94,6 +96,28 @@ FormAttr::withVariant(std::optional<SequentialVariant> variant) const {
   return FormAttr::get(getContext(), getKind(), variant, getChunkSize(),
                        getBlockThreads(), getItemsPerThread(), getHeadTile(),
                        getStateTerms(), getUnitsPerBlock(), getSplitK());
+}
+
+LogicalResult
+RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         int64_t rows, int64_t columns, int64_t vectorWidth) {
+  // The bounds are those of any vector register file: a block beyond them
+  // would spill every accumulator.
+  if (vectorWidth < 1 || vectorWidth > 64 || !llvm::isPowerOf2_64(vectorWidth))
+    return emitError() << "vector_width must be a power of two from 1 to 64, "
+                          "got "
+                       << vectorWidth;
+  if (rows < 1 || rows > 64)
+    return emitError() << "rows must be from 1 to 64, got " << rows;
+  if (columns < 1 || columns % vectorWidth != 0 || columns / vectorWidth > 64)
+    return emitError() << "columns must be a positive multiple of "
+                          "vector_width (at most 64 vectors), got "
+                       << columns;
+  if (rows * (columns / vectorWidth) > 64)
+    return emitError() << "rows x columns / vector_width accumulators must be "
+                          "at most 64, got "
+                       << rows * (columns / vectorWidth);
+  return success();
 }
 
 LogicalResult GpuKernelAttr::verify(
@@ -230,9 +254,15 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
                       every.getInt() >= 1 && isa<RecurrenceOp>(op),
                   "a positive i64 on a seq.recurrence");
   }
+  if (name == RegisterTileAttrHelper::getNameStr())
+    return expect(isa<RegisterTileAttr>(value) &&
+                      isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+                          scf::ForOp>(op),
+                  "a #seq.register_tile on a linalg.matmul, "
+                  "linalg.batch_matmul or the scf.for of its microkernel");
   return op->emitOpError()
          << "has an unknown seq attribute '" << name
          << "' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, "
-            "workgroup, step_invariant, coarsened, jammed, tuned and "
-            "checkpoint_every)";
+            "workgroup, step_invariant, coarsened, jammed, tuned, "
+            "checkpoint_every and register_tile)";
 }

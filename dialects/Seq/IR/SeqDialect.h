@@ -85,6 +85,9 @@ using TunedMarker = DiscardableAttr<SeqDialect::TunedAttrHelper, mlir::UnitAttr>
 /// backward.
 using CheckpointEveryOf =
     DiscardableAttr<SeqDialect::CheckpointEveryAttrHelper, mlir::IntegerAttr>;
+/// seq.register_tile: the register block of a CPU contraction's microkernel.
+using RegisterTileOf =
+    DiscardableAttr<SeqDialect::RegisterTileAttrHelper, RegisterTileAttr>;
 
 } // namespace seqc::seq
 

@@ -54,7 +54,10 @@ def Seq_Dialect : Dialect {
     // On a seq.recurrence: its backward keeps the state before every K-th
     // step only (1: every step), set by seq-differentiate's checkpoint
     // plan under a memory budget or by hand.
-    "::mlir::IntegerAttr":$checkpoint_every
+    "::mlir::IntegerAttr":$checkpoint_every,
+    // On a CPU contraction (linalg.matmul, linalg.batch_matmul on buffers)
+    // and on the reduction loop of the microkernel built from it.
+    "::seqc::seq::RegisterTileAttr":$register_tile
   );
   let dependentDialects = ["::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];

@@ -112,12 +112,13 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
     auto index = [&](int64_t v) -> OpFoldResult { return rewriter.getIndexAttr(v); };
 
     // The hoisted input projection, with every bias that is not gated.
-    Value xw = eb.project(op.getX(), op.getW());
-    if (Value bias = op.getBias())
-      xw = eb.addBias(xw, bias);
     Value recurrentBias = op.getRecurrentBias();
+    SmallVector<Value> biases;
+    if (Value bias = op.getBias())
+      biases.push_back(bias);
     if (recurrentBias && cell != Cell::gru)
-      xw = eb.addBias(xw, recurrentBias);
+      biases.push_back(recurrentBias);
+    Value xw = eb.project(op.getX(), op.getW(), biases);
     // [B, T, G*D] -> [B, T, G, H, Dh]
     xw = eb.split(xw, 2, {G, H, Dh});
     // R: [H, Dh, G*Dh] -> [H, Dh, G, Dh], in f32.

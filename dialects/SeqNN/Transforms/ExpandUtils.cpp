@@ -64,15 +64,34 @@ Value ExpandBuilder::zerosOf(ArrayRef<int64_t> shape) {
   return zeros(tensorOf(shape), staticSizes(builder().getContext(), shape));
 }
 
-Value ExpandBuilder::project(Value x, Value w) {
+Value ExpandBuilder::project(Value x, Value w, ValueRange biases) {
   OpBuilder &b = builder();
   SmallVector<OpFoldResult> xs = sizesOf(x), ws = sizesOf(w);
   // [B, T, M] -> [B*T, M]: one GEMM for every step of every sequence.
   Value rows = merge(x, 0, 2);
+  SmallVector<OpFoldResult> productSizes = {sizesOf(rows)[0], ws[1]};
+  Value init = zerosOf(productSizes);
+  if (!biases.empty()) {
+    // One bias row (their sum, in f32), broadcast over the rows by a
+    // generic that only yields it (a broadcast the derivative rules of
+    // linalg.generic know).
+    Value row = biases.size() == 1
+                    ? toType(biases[0], f32())
+                    : map(biases, [](OpBuilder &nb, Location loc,
+                                     ArrayRef<Value> values) {
+                        Value sum = values[0];
+                        for (Value v : values.drop_front())
+                          sum = arith::AddFOp::create(nb, loc, sum, v);
+                        return sum;
+                      });
+    init = generic({row}, {emptyOf(productSizes)}, {{1}}, {{0, 1}}, 2, {},
+                   [&](OpBuilder &nb, Location loc, ValueRange args) {
+                     linalg::YieldOp::create(nb, loc, args[0]);
+                   })[0];
+  }
   Value product =
-      linalg::MatmulOp::create(
-          b, location(), ValueRange{rows, w},
-          ValueRange{zerosOf({sizesOf(rows)[0], ws[1]})})
+      linalg::MatmulOp::create(b, location(), ValueRange{rows, w},
+                               ValueRange{init})
           .getResult(0);
   return split(product, 0, ArrayRef<OpFoldResult>{xs[0], xs[1]});
 }

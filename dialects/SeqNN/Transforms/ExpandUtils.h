@@ -19,8 +19,12 @@ public:
   /// The same for sizes that may be SSA values (batch, time).
   mlir::RankedTensorType tensorOf(llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
-  /// x [B, T, M] times w [M, N] for all B*T steps in one matmul, in f32.
-  mlir::Value project(mlir::Value x, mlir::Value w);
+  /// x [B, T, M] times w [M, N] for all B*T steps in one matmul, in f32,
+  /// plus the sum of `biases` (each [N]) as the matmul's initial value: no
+  /// pass over the [B*T, N] product per bias (the CPU microkernels start
+  /// their accumulators from the bias row).
+  mlir::Value project(mlir::Value x, mlir::Value w,
+                      mlir::ValueRange biases = {});
   /// y [..., N] + bias [N], in f32.
   mlir::Value addBias(mlir::Value y, mlir::Value bias);
   /// Elementwise map over tensors of one shape; inputs may be of any float

@@ -65,6 +65,12 @@ std::string formLoweringBlocker(mlir::Operation *op);
 void populateFormLoweringPatterns(mlir::Operation *root,
                                   mlir::RewritePatternSet &patterns);
 
+/// Why seq-register-tile-contractions cannot build a microkernel for the
+/// contraction `op` (not a matmul or batch_matmul on f32 buffers with the
+/// default maps, a dynamic reduction or column size, B or C rows that are
+/// not contiguous), or an empty string.
+std::string registerTileBlocker(mlir::Operation *op);
+
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"
 

@@ -27,8 +27,19 @@ std::optional<int64_t> tripCount(Value lower, Value upper, Value step) {
   return std::max<int64_t>(0, (*ub - *lb + *st - 1) / *st);
 }
 
+/// The scalar iterations one iteration of `loop` stands for: a
+/// microkernel's reduction loop (seq.register_tile) does rows x columns
+/// multiply-adds per step, the work of that many iterations of the loop
+/// nest it replaced.
+int64_t iterationWeight(Operation *loop) {
+  if (seqc::seq::RegisterTileAttr tile = seqc::seq::RegisterTileOf::get(loop))
+    return tile.getRows() * tile.getColumns();
+  return 1;
+}
+
 /// Iterations of `op`'s nest: its own dimensions times the largest nest
-/// inside it; nullopt when some count is dynamic (then it is worth it).
+/// inside it (through the branches of an scf.if, which counts once);
+/// nullopt when some count is dynamic (then it is worth it).
 std::optional<int64_t> staticWork(Operation *op) {
   int64_t own = 1;
   if (auto parallel = dyn_cast<scf::ParallelOp>(op)) {
@@ -45,12 +56,12 @@ std::optional<int64_t> staticWork(Operation *op) {
         loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
     if (!n)
       return std::nullopt;
-    own = *n;
+    own = *n * iterationWeight(loop);
   }
   int64_t inner = 1;
   for (Region &region : op->getRegions())
     for (Operation &nested : region.getOps()) {
-      if (!isa<scf::ParallelOp, scf::ForOp>(nested))
+      if (!isa<scf::ParallelOp, scf::ForOp, scf::IfOp>(nested))
         continue;
       std::optional<int64_t> n = staticWork(&nested);
       if (!n)
@@ -89,13 +100,15 @@ Value runtimeWork(OpBuilder &b, Location loc, Operation *root, Operation *op) {
     }
   } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
     multiply(trips(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()));
+    if (own && iterationWeight(loop) != 1)
+      multiply(b.createOrFold<arith::ConstantIndexOp>(loc, iterationWeight(loop)));
     if (!own)
       return nullptr;
   }
   Value inner = b.createOrFold<arith::ConstantIndexOp>(loc, 1);
   for (Region &region : op->getRegions())
     for (Operation &nested : region.getOps()) {
-      if (!isa<scf::ParallelOp, scf::ForOp>(nested))
+      if (!isa<scf::ParallelOp, scf::ForOp, scf::IfOp>(nested))
         continue;
       Value n = runtimeWork(b, loc, root, &nested);
       if (!n)

@@ -152,3 +152,44 @@ func.func @dynamic_batch(%m: memref<?x256x4xf32>) {
   }
   return
 }
+
+// A microkernel's reduction loop (seq.register_tile) does rows x columns
+// multiply-adds per iteration: 2 x 2 blocks of 256 steps of 4 x 32 are
+// 131072 iterations of the scalar nest, through the branches of an scf.if:
+// worth the team even in a step loop. Without the tile the same nest is
+// 1024 iterations: serial.
+// CHECK-LABEL: func.func @register_tiled
+// CHECK:         scf.for
+// CHECK:           scf.parallel
+// CHECK:         scf.for
+// CHECK-NOT:       scf.parallel
+// CHECK:         return
+func.func @register_tiled(%m: memref<8x64xf32>, %n: index, %flag: i1) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c256 = arith.constant 256 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %t = %c0 to %n step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c64) step (%c4, %c32) {
+      scf.if %flag {
+        scf.for %k = %c0 to %c256 step %c1 {
+          memref.store %one, %m[%i, %j] : memref<8x64xf32>
+        } {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}
+      }
+    }
+  }
+  scf.for %t = %c0 to %n step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c64) step (%c4, %c32) {
+      scf.if %flag {
+        scf.for %k = %c0 to %c256 step %c1 {
+          memref.store %one, %m[%i, %j] : memref<8x64xf32>
+        }
+      }
+    }
+  }
+  return
+}

@@ -880,7 +880,7 @@ func.func @marker_not_unit() attributes {seq.workgroup = "yes"} { return }
 
 // -----
 
-// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed, tuned and checkpoint_every)}}
+// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed, tuned, checkpoint_every and register_tile)}}
 func.func @unknown_seq_attribute() attributes {seq.persistent} { return }
 
 // -----
@@ -978,3 +978,32 @@ func.func @recurrence_negative_accumulators(%x: tensor<2x8x4xf32>, %h0: tensor<2
   }
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #seq.register_tile
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{vector_width must be a power of two from 1 to 64, got 12}}
+func.func @register_tile_width() attributes {t = #seq.register_tile<rows = 4, columns = 24, vector_width = 12>} { return }
+
+// -----
+
+// expected-error @+1 {{rows must be from 1 to 64, got 0}}
+func.func @register_tile_rows() attributes {t = #seq.register_tile<rows = 0, columns = 16, vector_width = 16>} { return }
+
+// -----
+
+// expected-error @+1 {{columns must be a positive multiple of vector_width (at most 64 vectors), got 40}}
+func.func @register_tile_columns() attributes {t = #seq.register_tile<rows = 4, columns = 40, vector_width = 16>} { return }
+
+// -----
+
+// expected-error @+1 {{rows x columns / vector_width accumulators must be at most 64, got 128}}
+func.func @register_tile_accumulators() attributes {t = #seq.register_tile<rows = 16, columns = 128, vector_width = 16>} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'seq.register_tile' must be a #seq.register_tile on a linalg.matmul, linalg.batch_matmul or the scf.for of its microkernel, got #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}}
+func.func @register_tile_on_func() attributes {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>} { return }

@@ -1,4 +1,4 @@
-//===- VectorizableExpPass.cpp --------------------------------------------===//
+//===- VectorizableMathPass.cpp --------------------------------------------===//
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -10,7 +10,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace seqc {
-#define GEN_PASS_DEF_SEQVECTORIZABLEEXP
+#define GEN_PASS_DEF_SEQVECTORIZABLEMATH
 #include "lib/Conversion/Passes.h.inc"
 } // namespace seqc
 
@@ -18,12 +18,13 @@ using namespace mlir;
 
 namespace {
 
-struct VectorizableExpPass
-    : seqc::impl::SeqVectorizableExpBase<VectorizableExpPass> {
+struct VectorizableMathPass
+    : seqc::impl::SeqVectorizableMathBase<VectorizableMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
-      return name == math::ExpOp::getOperationName();
+      return name == math::ExpOp::getOperationName() ||
+             name == math::TanhOp::getOperationName();
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

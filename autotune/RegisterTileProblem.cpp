@@ -1,0 +1,162 @@
+//===- RegisterTileProblem.cpp - Z3 over a CPU microkernel's block --------===//
+#include "autotune/RegisterTileProblem.h"
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include <algorithm>
+
+namespace seqc::autotune {
+
+namespace {
+
+constexpr int64_t kMaxRows = 16, kMaxVectors = 8;
+/// Scale of the cost above the tie-breaking terms.
+constexpr int64_t kTieBreak = (kMaxRows + 1) * (kMaxVectors + 1);
+/// Rows assumed for a dynamic row count (a batch times a length).
+constexpr int64_t kDynamicRows = 4096;
+/// Vector FMAs and loads issued per cycle, the FMA latency in cycles, the
+/// bytes per cycle the L2 cache delivers and the loop control of a step:
+/// the x86-64 cores of the last decade (Zen 4 issues its 512-bit FMAs as
+/// two halves, which halves the rate but not the block that hides the
+/// latency, so one model serves both vendors).
+constexpr double kFmaPerCycle = 2, kLoadsPerCycle = 2, kFmaLatency = 4,
+                 kL2BytesPerCycle = 32, kLoopCycles = 1;
+
+/// Cycles of one reduction step of a rows x vectors block: B's row (a
+/// panel of K x columns, larger than L1 for the contractions that matter)
+/// streams from L2, A's rows are broadcast from L1. (Measured on a Zen 4
+/// at 16384 x 1024 x 256: 2 x 8 ran 1.8x the time of 6 x 4, bound by L2.)
+double stepCycles(int64_t rows, int64_t vectors, int64_t vectorBytes) {
+  double fmas = double(rows * vectors) / kFmaPerCycle;
+  double loads = double(rows + vectors) / kLoadsPerCycle;
+  double l2 = double(vectors * vectorBytes) / kL2BytesPerCycle;
+  return std::max({fmas, loads, l2, kFmaLatency}) + kLoopCycles;
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Modeled cycles of the whole contraction with this block (what the
+/// microkernel lowering builds: full blocks, a column tail of the vectors
+/// left, one-row kernels for the rows left).
+double contractionCycles(const ContractionExtent &e, int64_t width,
+                         int64_t rows, int64_t vectors) {
+  int64_t m = e.m.value_or(kDynamicRows), bytes = width * 4;
+  auto stepCycles = [&](int64_t r, int64_t v) {
+    return autotune::stepCycles(r, v, bytes);
+  };
+  int64_t columns = vectors * width;
+  int64_t fullRowBlocks = m / rows, restRows = m % rows;
+  int64_t fullColumnBlocks = e.n / columns;
+  int64_t restVectors = ceilDiv(e.n % columns, width);
+  double perStep =
+      fullRowBlocks * (fullColumnBlocks * stepCycles(rows, vectors) +
+                       (restVectors ? stepCycles(rows, restVectors) : 0)) +
+      restRows * (fullColumnBlocks * stepCycles(1, vectors) +
+                  (restVectors ? stepCycles(1, restVectors) : 0));
+  return perStep * double(e.k);
+}
+
+struct Problem {
+  z3::context ctx;
+  z3::expr rows{ctx}, vectors{ctx};
+  z3::optimize opt{ctx};
+  std::vector<std::pair<z3::expr, std::string>> tracked;
+  int64_t width = 1, registers = 16;
+
+  Problem(const ContractionExtent &e, const HardwareModel &cpu) {
+    width = std::max<int64_t>(1, cpu.vectorBytes / 4);
+    registers = cpu.vectorRegisters;
+    rows = ctx.int_const("rows");
+    vectors = ctx.int_const("vectors");
+    require("domain_rows", fmt::format("rows from 1 to {}", kMaxRows),
+            rows >= 1 && rows <= ctx.int_val(kMaxRows));
+    require("domain_vectors", fmt::format("vectors from 1 to {}", kMaxVectors),
+            vectors >= 1 && vectors <= ctx.int_val(kMaxVectors));
+    require("vector_registers",
+            fmt::format("rows x vectors accumulators, the vectors of B's row "
+                        "and one broadcast fit the {} vector registers",
+                        registers),
+            rows * vectors + vectors + 1 <= ctx.int_val(registers));
+    if (e.m)
+      require("rows_within_m",
+              fmt::format("a block has at most the contraction's {} rows",
+                          *e.m),
+              rows <= ctx.int_val(std::max<int64_t>(1, *e.m)));
+    require("vectors_within_n",
+            fmt::format("a block's vectors cover at most the {} columns "
+                        "(rounded up to {}-lane vectors)",
+                        e.n, width),
+            vectors <= ctx.int_val(std::max<int64_t>(1, ceilDiv(e.n, width))));
+    // The cost, tabulated over the joint domain as a decision tree (rows,
+    // then vectors: exact, and linear integer arithmetic for Z3), in
+    // hundredths of a cycle per reduction step. Ties go to fewer rows (a
+    // shorter one-row tail), then to more vectors: folded into the one
+    // objective, which Z3 optimizes much faster than a lexicographic three.
+    z3::expr cost = ctx.int_val(0);
+    for (int64_t r = kMaxRows; r >= 1; --r) {
+      z3::expr byVectors = ctx.int_val(0);
+      for (int64_t v = kMaxVectors; v >= 1; --v) {
+        double cycles = contractionCycles(e, width, r, v) / double(e.k);
+        int64_t scaled = int64_t(cycles * 100) * kTieBreak +
+                         r * (kMaxVectors + 1) + (kMaxVectors - v);
+        byVectors = v == kMaxVectors
+                        ? ctx.int_val(scaled)
+                        : z3::ite(vectors == ctx.int_val(v),
+                                  ctx.int_val(scaled), byVectors);
+      }
+      cost = r == kMaxRows ? byVectors
+                           : z3::ite(rows == ctx.int_val(r), byVectors, cost);
+    }
+    opt.minimize(cost);
+  }
+
+  void require(const std::string &id, const std::string &words,
+               const z3::expr &formula) {
+    z3::expr literal = ctx.bool_const(id.c_str());
+    opt.add(z3::implies(literal, formula));
+    tracked.push_back({literal, id + ": " + words});
+  }
+
+  z3::expr_vector assumptions() {
+    z3::expr_vector all(ctx);
+    for (auto &[literal, words] : tracked)
+      all.push_back(literal);
+    return all;
+  }
+};
+
+} // namespace
+
+std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
+                                               const HardwareModel &cpu,
+                                               std::string &why) {
+  try {
+    Problem problem(extent, cpu);
+    z3::expr_vector assumptions = problem.assumptions();
+    if (problem.opt.check(assumptions) != z3::sat) {
+      std::vector<std::string> reasons;
+      z3::expr_vector core = problem.opt.unsat_core();
+      for (unsigned i = 0; i < core.size(); ++i)
+        for (auto &[literal, words] : problem.tracked)
+          if (z3::eq(literal, core[i]))
+            reasons.push_back(words);
+      why = fmt::format("no register block is feasible: {}",
+                        fmt::join(reasons, "; "));
+      return std::nullopt;
+    }
+    z3::model model = problem.opt.get_model();
+    RegisterTile tile;
+    tile.rows = model.eval(problem.rows).get_numeral_int64();
+    tile.vectors = model.eval(problem.vectors).get_numeral_int64();
+    tile.vectorWidth = problem.width;
+    tile.cycles =
+        contractionCycles(extent, problem.width, tile.rows, tile.vectors);
+    return tile;
+  } catch (const z3::exception &error) {
+    why = fmt::format("Z3 failed: {}", error.msg());
+    return std::nullopt;
+  }
+}
+
+} // namespace seqc::autotune

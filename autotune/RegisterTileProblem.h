@@ -1,0 +1,47 @@
+//===- RegisterTileProblem.h - Z3 over a CPU microkernel's block -*- C++ -*-===//
+//
+// The register block of a CPU contraction C[M, N] += A[M, K] B[K, N]: rows
+// of A broadcast against vectors of B's row, rows x vectors accumulators
+// held in vector registers over the whole reduction. Z3 chooses rows and
+// vectors under the register file (accumulators, B's vectors and one
+// broadcast must fit) and the problem's extent, minimizing the modeled
+// cycles of the whole contraction: per reduction step a block costs the
+// most of its multiply-adds over the FMA units, its loads over the load
+// ports, and the FMA latency (a step cannot finish before its accumulators'
+// previous multiply-adds); the column and row tails are costed with the
+// narrower kernels that compute them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_AUTOTUNE_REGISTERTILEPROBLEM_H
+#define SEQC_AUTOTUNE_REGISTERTILEPROBLEM_H
+
+#include "autotune/HardwareModel.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seqc::autotune {
+
+struct RegisterTile {
+  int64_t rows = 0, vectors = 0, vectorWidth = 0;
+  /// Modeled cycles of the whole contraction.
+  double cycles = 0;
+};
+
+/// The contraction's extent; `m` may be unknown (a dynamic row count: the
+/// blocks are costed for many rows).
+struct ContractionExtent {
+  std::optional<int64_t> m;
+  int64_t n = 0, k = 0;
+};
+
+/// The cheapest feasible block for f32 on `cpu`, or nothing with `why` set
+/// to the constraints of the unsat core.
+std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
+                                               const HardwareModel &cpu,
+                                               std::string &why);
+
+} // namespace seqc::autotune
+
+#endif // SEQC_AUTOTUNE_REGISTERTILEPROBLEM_H

@@ -1,0 +1,64 @@
+//===- SelectRegisterTilesPass.cpp - seq-select-register-tiles ------------===//
+#include "autotune/Passes.h"
+#include "autotune/RegisterTileProblem.h"
+#include "dialects/Seq/IR/SeqDialect.h"
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace seqc::autotune {
+#define GEN_PASS_DEF_SEQSELECTREGISTERTILES
+#include "autotune/Passes.h.inc"
+} // namespace seqc::autotune
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::autotune;
+
+namespace {
+
+struct SeqSelectRegisterTilesPass
+    : seqc::autotune::impl::SeqSelectRegisterTilesBase<
+          SeqSelectRegisterTilesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::string error;
+    std::optional<HardwareModel> hw = lookupTarget(target, error);
+    if (!hw || hw->isGpu) {
+      getOperation().emitError()
+          << "seq-select-register-tiles: "
+          << (hw ? "target '" + target + "' is not a CPU" : error);
+      return signalPassFailure();
+    }
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()) ||
+          seq::RegisterTileOf::isPresent(op) ||
+          !registerTileBlocker(op).empty())
+        return;
+      auto c = cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
+      auto b = cast<MemRefType>(op.getDpsInputOperand(1)->get().getType());
+      int64_t rank = c.getRank();
+      ContractionExtent extent;
+      if (!c.isDynamicDim(rank - 2))
+        extent.m = c.getDimSize(rank - 2);
+      extent.n = c.getDimSize(rank - 1);
+      extent.k = b.getDimSize(rank - 2);
+      if (extent.n == 0 || extent.k == 0 || extent.m == 0)
+        return;
+      std::string why;
+      std::optional<RegisterTile> tile = chooseRegisterTile(extent, *hw, why);
+      if (!tile) {
+        op->emitRemark() << "keeps the loop lowering: " << why;
+        return;
+      }
+      seq::RegisterTileOf::set(
+          op, seq::RegisterTileAttr::get(op->getContext(), tile->rows,
+                                         tile->vectors * tile->vectorWidth,
+                                         tile->vectorWidth));
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,190 @@
+"""seqc's CPU RNN layers against their CPU peers, same inputs, one run.
+
+For LSTM and GRU at B16 T1024 with input size = hidden size (H256, H768),
+f32, forward inference on all cores:
+
+- seqc: `seqc run` on the layer (seqnn.lstm / seqnn.gru), JIT-compiled,
+  median of --repeats runs after a warm-up;
+- oneDNN (Debian's libdnnl-dev) through build/bin/seqc-bench-onednn-lstm in
+  its forward mode (lstm_forward / lbr_gru_forward, forward_inference);
+- PyTorch's torch.nn.LSTM / torch.nn.GRU under torch.no_grad().
+
+Every peer's output y is compared with seqc's (largest absolute
+difference). Prints a table; --csv writes it.
+
+    python3 benchmarks/cpu_peers.py --repeats 3 --csv benchmarks/results/cpu_peers.csv
+"""
+import argparse
+import csv
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+
+GATES = {"lstm": 4, "gru": 3}
+
+
+def layer_model(cell, B, T, I, H):
+    """The layer as seqc MLIR: every argument given, torch's gate order."""
+    G = GATES[cell]
+    x, w, r = "tensor<%dx%dx%dxf32>" % (B, T, I), "tensor<%dx%dxf32>" % (I, G * H), \
+        "tensor<1x%dx%dxf32>" % (H, G * H)
+    b, s, y = "tensor<%dxf32>" % (G * H), "tensor<%dx%dxf32>" % (B, H), \
+        "tensor<%dx%dx%dxf32>" % (B, T, H)
+    states = ["h0", "c0"] if cell == "lstm" else ["h0"]
+    args = ", ".join(["%%x: %s" % x, "%%w: %s" % w, "%%r: %s" % r, "%%b: %s" % b,
+                      "%%rb: %s" % b] + ["%%%s: %s" % (n, s) for n in states])
+    results = [y] + [s] * len(states)
+    names = ["%y"] + ["%%%s_final" % n[0] for n in states]
+    init = ", ".join("%" + n for n in states)
+    types = ", ".join([x, w, r, b, b] + [s] * len(states))
+    return (
+        "func.func @%s(%s) -> (%s) {\n"
+        "  %s = seqnn.%s %%x, %%w, %%r bias %%b recurrent_bias %%rb init(%s)\n"
+        "      : (%s) -> (%s)\n"
+        "  return %s : %s\n"
+        "}\n" % (cell, args, ", ".join(results), ", ".join(names), cell, init,
+                 types, ", ".join(results), ", ".join(names), ", ".join(results)))
+
+
+def inputs(cell, B, T, I, H, seed=0):
+    """Inputs in seqc's (and torch's) layouts and gate order."""
+    G = GATES[cell]
+    rng = np.random.default_rng(seed)
+    scale = 1.0 / np.sqrt(H)
+    values = {
+        "x": rng.standard_normal((B, T, I)),
+        "w": rng.uniform(-scale, scale, (I, G * H)),
+        "r": rng.uniform(-scale, scale, (1, H, G * H)),
+        "b": rng.uniform(-scale, scale, (G * H,)),
+        "rb": rng.uniform(-scale, scale, (G * H,)),
+        "h0": rng.standard_normal((B, H)) * 0.5,
+    }
+    if cell == "lstm":
+        values["c0"] = rng.standard_normal((B, H)) * 0.5
+    return {k: v.astype(np.float32) for k, v in values.items()}
+
+
+def seqc_run(seqc, cell, values, dims, repeats, tmp):
+    """seqc's median ms and its output y."""
+    directory = os.path.join(tmp, "seqc")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "model.mlir")
+    with open(path, "w") as f:
+        f.write(layer_model(cell, *dims))
+    command = [seqc, "run", path, "--repeat=%d" % repeats, "--dump-outputs=" + directory]
+    for name, value in values.items():
+        np.save(os.path.join(directory, name + ".npy"), value)
+        command.append("--input=%s=%s" % (name, os.path.join(directory, name + ".npy")))
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    ms = float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))
+    return ms, np.load(os.path.join(directory, "%s_out0.npy" % cell))
+
+
+def onednn_order(cell, values):
+    """oneDNN's layouts: the GRU's gates (u, r, o) are torch's (z, r, n), and
+    its bias has a 4th gate, the candidate's recurrent bias; the LSTM has
+    one bias (the sum)."""
+    H = values["h0"].shape[1]
+    if cell == "lstm":
+        return {"x": values["x"], "w": values["w"], "r": values["r"],
+                "b": values["b"] + values["rb"], "h0": values["h0"], "c0": values["c0"]}
+
+    def gates(a, axis):
+        r, z, n = np.split(a, 3, axis=axis)
+        return np.concatenate([z, r, n], axis=axis)
+    b, rb = values["b"], values["rb"]
+    bias = gates(b + rb, 0)
+    bias[2 * H:] = b[2 * H:]  # the candidate's input bias alone
+    return {"x": values["x"], "w": gates(values["w"], 1), "r": gates(values["r"], 2),
+            "b": np.concatenate([bias, rb[2 * H:]]), "h0": values["h0"]}
+
+
+def onednn_run(onednn, cell, values, repeats, tmp):
+    directory = os.path.join(tmp, "onednn")
+    os.makedirs(directory, exist_ok=True)
+    for name, value in onednn_order(cell, values).items():
+        np.save(os.path.join(directory, name + ".npy"), np.ascontiguousarray(value))
+    out = subprocess.run([onednn, directory, str(repeats), "forward", cell], check=True,
+                         capture_output=True, text=True).stdout
+    match = re.search(r"onednn (\S+) forward_inference ([0-9.]+)", out)
+    return match.group(1), float(match.group(2)), np.load(os.path.join(directory, "y.npy"))
+
+
+def torch_run(cell, values, repeats, threads):
+    import torch
+    torch.set_num_threads(threads)
+    H = values["h0"].shape[1]
+    I = values["x"].shape[2]
+    module = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(I, H, batch_first=True)
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(torch.from_numpy(values["w"].T.copy()))
+        module.weight_hh_l0.copy_(torch.from_numpy(values["r"][0].T.copy()))
+        module.bias_ih_l0.copy_(torch.from_numpy(values["b"]))
+        module.bias_hh_l0.copy_(torch.from_numpy(values["rb"]))
+        x = torch.from_numpy(values["x"])
+        h0 = torch.from_numpy(values["h0"])[None]
+        state = (h0, torch.from_numpy(values["c0"])[None]) if cell == "lstm" else h0
+        times = []
+        for i in range(repeats + 1):
+            start = time.perf_counter()
+            y, _ = module(x, state)
+            if i:
+                times.append((time.perf_counter() - start) * 1e3)
+    return torch.__version__, sorted(times)[len(times) // 2], y.numpy()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seqc", default="build/bin/seqc")
+    parser.add_argument("--onednn", default="build/bin/seqc-bench-onednn-lstm")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default="lstm:256,lstm:768,gru:256,gru:768")
+    parser.add_argument("--csv", default="")
+    parser.add_argument("--no-torch", action="store_true")
+    args = parser.parse_args()
+    threads = os.cpu_count()
+    B, T = 16, 1024
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in args.sizes.split(","):
+            cell, H = item.split(":")
+            H = int(H)
+            dims = (B, T, H, H)
+            values = inputs(cell, *dims)
+            G = GATES[cell]
+            flops = 2.0 * B * T * (H * G * H) * 2  # x W and h R
+            ms, y = seqc_run(args.seqc, cell, values, dims, args.repeats, tmp)
+            workload = "%s B%d T%d H%d" % (cell.upper(), B, T, H)
+            results = [("seqc", "", ms, 0.0)]
+            if os.path.exists(args.onednn):
+                version, theirs, y1 = onednn_run(args.onednn, cell, values, args.repeats, tmp)
+                results.append(("oneDNN", version, theirs, float(np.abs(y1 - y).max())))
+            if not args.no_torch:
+                version, theirs, y2 = torch_run(cell, values, args.repeats, threads)
+                results.append(("PyTorch", version, theirs, float(np.abs(y2 - y).max())))
+            for peer, version, t, diff in results:
+                rows.append({"workload": workload, "peer": peer, "version": version,
+                             "threads": threads, "ms": round(t, 2),
+                             "gflops": round(flops / t / 1e6, 1),
+                             "seqc_speedup": round(t / ms, 2),
+                             "max_abs_diff_vs_seqc": "%.2e" % diff})
+    header = "%-22s %-8s %-12s %10s %9s %14s %12s" % (
+        "workload", "peer", "version", "ms", "GFLOP/s", "peer/seqc time", "max |dy|")
+    print(header)
+    for row in rows:
+        print("%-22s %-8s %-12s %10.2f %9.1f %14.2f %12s" % (
+            row["workload"], row["peer"], row["version"], row["ms"], row["gflops"],
+            row["seqc_speedup"], row["max_abs_diff_vs_seqc"]))
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()

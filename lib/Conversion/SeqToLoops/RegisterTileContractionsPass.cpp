@@ -1,0 +1,423 @@
+//===- RegisterTileContractionsPass.cpp -----------------------------------===//
+//
+// A contraction C[b, i, j] += A[b, i, k] B[b, k, j] (linalg.matmul,
+// linalg.batch_matmul on buffers) that carries a #seq.register_tile becomes
+// a microkernel nest:
+//
+//   scf.parallel (b, i0, j0) step (1, rows, columns)   -- every block
+//     acc[r][v] = C[b, i0 + r, j0 + v*w : w]           -- rows x vectors
+//     scf.for k iter_args(acc) {seq.register_tile}
+//       bv[v] = B[b, k, j0 + v*w : w]
+//       acc[r][v] = fma(broadcast(A[b, i0 + r, k]), bv[v], acc[r][v])
+//     C[...] = acc
+//
+// where the last column block is a column tail (fewer vectors, the last
+// one masked) and a partial last row block runs one-row kernels over the
+// rows left (which also serves a dynamic row count), all in one thread
+// team. The accumulators are loop-carried vectors, so LLVM keeps them in
+// registers for the whole reduction: rows x vectors multiply-adds per step
+// from `vectors` loads of B and `rows` broadcasts of A, where the generic
+// loop nest reloads and stores the output row at every step.
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Conversion/SeqToLoops.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQREGISTERTILECONTRACTIONS
+#include "lib/Conversion/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using seqc::seq::RegisterTileAttr;
+using seqc::seq::RegisterTileOf;
+
+namespace {
+
+/// The operands of a contraction in one shape: A [batch?, M, K],
+/// B [batch?, K, N], C [batch?, M, N].
+struct Contraction {
+  Value a, b, c;
+  bool batched = false;
+  /// What C holds when the contraction starts, when the op just before it
+  /// wrote it and is subsumed: a scalar (a fill, or a copy of a buffer only
+  /// ever filled) or a row [N] broadcast over C's rows. The accumulators
+  /// then start from it and C is written once, not filled, reread and
+  /// rewritten.
+  Value initScalar, initRow;
+  Operation *initWriter = nullptr;
+};
+
+/// The value every element of `buffer` holds if its only writer is one
+/// linalg.fill (an allocation filled once, e.g. zeros hoisted out of a
+/// step loop, that every step copies into its product's buffer).
+Value onlyFilledWith(Value buffer) {
+  if (!buffer.getDefiningOp<memref::AllocOp>())
+    return nullptr;
+  Value value;
+  for (OpOperand &use : buffer.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
+      if (value || fill.getDpsInitOperand(0) != &use)
+        return nullptr;
+      value = fill.getDpsInputOperand(0)->get();
+      continue;
+    }
+    auto copy = dyn_cast<linalg::CopyOp>(user);
+    if (isa<memref::DeallocOp>(user) ||
+        (copy && copy.getDpsInputOperand(0) == &use))
+      continue;
+    return nullptr;
+  }
+  return value;
+}
+
+/// The contiguous f32 row [N] that `op` broadcasts over every row of its
+/// output: a linalg.broadcast over all but the last dimension, or a
+/// linalg.generic that yields its one input read at the last index (the
+/// bias of a projection, seqnn-expand's form); null otherwise.
+Value broadcastRow(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInputs() != 1 ||
+      linalgOp.getNumDpsInits() != 1 || !linalgOp.hasPureBufferSemantics())
+    return nullptr;
+  Value row = linalgOp.getDpsInputOperand(0)->get();
+  auto rowType = dyn_cast<MemRefType>(row.getType());
+  auto outType =
+      cast<MemRefType>(linalgOp.getDpsInitOperand(0)->get().getType());
+  if (!rowType || rowType.getRank() != 1 || !rowType.getElementType().isF32())
+    return nullptr;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(rowType.getStridesAndOffset(strides, offset)) || strides[0] != 1)
+    return nullptr;
+  int64_t rank = outType.getRank();
+  if (auto broadcast = dyn_cast<linalg::BroadcastOp>(op))
+    return llvm::equal(broadcast.getDimensions(), llvm::seq<int64_t>(0, rank - 1))
+               ? row
+               : nullptr;
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumParallelLoops() != unsigned(rank) ||
+      generic.getNumLoops() != unsigned(rank))
+    return nullptr;
+  MLIRContext *context = op->getContext();
+  AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, context));
+  if (generic.getIndexingMapsArray() !=
+      SmallVector<AffineMap>{last, AffineMap::getMultiDimIdentityMap(rank,
+                                                                     context)})
+    return nullptr;
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  return body.getOperations().size() == 1 &&
+                 yield.getOperand(0) == body.getArgument(0)
+             ? row
+             : nullptr;
+}
+
+/// Finds the write of C just before the contraction that its
+/// accumulators can start from instead (Contraction::initScalar/initRow).
+void findInitialValue(linalg::LinalgOp op, Contraction &operands) {
+  Operation *previous = op->getPrevNode();
+  if (!previous)
+    return;
+  auto writes = [&](linalg::LinalgOp writer) {
+    return writer.getNumDpsInits() == 1 &&
+           writer.getDpsInitOperand(0)->get() == operands.c;
+  };
+  if (auto fill = dyn_cast<linalg::FillOp>(previous)) {
+    if (writes(fill) &&
+        fill.getDpsInputOperand(0)->get().getType().isF32()) {
+      operands.initScalar = fill.getDpsInputOperand(0)->get();
+      operands.initWriter = fill;
+    }
+  } else if (auto copy = dyn_cast<linalg::CopyOp>(previous)) {
+    Value filled = onlyFilledWith(copy.getDpsInputOperand(0)->get());
+    if (writes(copy) && filled && filled.getType().isF32()) {
+      operands.initScalar = filled;
+      operands.initWriter = copy;
+    }
+  } else if (Value row = broadcastRow(previous);
+             row && writes(cast<linalg::LinalgOp>(previous))) {
+    operands.initRow = row;
+    operands.initWriter = previous;
+  }
+}
+
+/// Why `op` cannot become a microkernel, or empty: f32 buffers, the default
+/// indexing maps, static K and N, and a unit innermost stride in B and C
+/// (their rows are read as vectors).
+std::string unsupportedReason(linalg::LinalgOp op, Contraction &operands) {
+  if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()))
+    return "it is not a linalg.matmul or linalg.batch_matmul";
+  if (!op.hasPureBufferSemantics())
+    return "it is not on buffers (the pass runs after bufferization)";
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
+    if (matmul.hasUserDefinedMaps())
+      return "it has transposed or broadcast operands (indexing_maps)";
+  } else if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
+    if (batch.hasUserDefinedMaps())
+      return "it has transposed or broadcast operands (indexing_maps)";
+    operands.batched = true;
+  }
+  operands.a = op.getDpsInputOperand(0)->get();
+  operands.b = op.getDpsInputOperand(1)->get();
+  operands.c = op.getDpsInitOperand(0)->get();
+  for (Value v : {operands.a, operands.b, operands.c})
+    if (!cast<MemRefType>(v.getType()).getElementType().isF32())
+      return "an operand is not f32";
+  auto bType = cast<MemRefType>(operands.b.getType());
+  int64_t rank = bType.getRank();
+  if (bType.isDynamicDim(rank - 1) || bType.isDynamicDim(rank - 2))
+    return "its reduction or column size is dynamic";
+  for (Value v : {operands.b, operands.c}) {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(cast<MemRefType>(v.getType()).getStridesAndOffset(strides,
+                                                                  offset)) ||
+        strides.back() != 1)
+      return "an operand's rows are not contiguous";
+  }
+  return "";
+}
+
+/// Builds the kernels of one contraction.
+class MicrokernelBuilder {
+public:
+  MicrokernelBuilder(OpBuilder &b, Location loc, const Contraction &operands,
+                     RegisterTileAttr tile)
+      : b(b), loc(loc), ops(operands), tile(tile),
+        width(tile.getVectorWidth()),
+        vectorType(VectorType::get({width}, b.getF32Type())) {}
+
+  void build() {
+    auto bType = cast<MemRefType>(ops.b.getType());
+    int64_t rank = bType.getRank();
+    int64_t n = bType.getDimSize(rank - 1);
+    int64_t rows = tile.getRows(), columns = tile.getColumns();
+    int64_t fullColumns = n / columns * columns, rest = n - fullColumns;
+    Value m = memref::DimOp::create(b, loc, ops.c, rank - 2);
+
+    // One thread team over every block (a fork and join per contraction,
+    // which inside a step loop is per step): full blocks, the column tail
+    // (the last column block, narrower and masked) and the row tail (the
+    // last row block when it is partial: one-row kernels over the rows
+    // left, which also serves a dynamic row count).
+    parallel({m, index(n)}, {rows, columns}, [&](Value bat, ValueRange ij) {
+      Value i0 = ij[0], j0 = ij[1];
+      Value lastRow = arith::AddIOp::create(b, loc, i0, index(rows));
+      Value fullRowBlock = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sle, lastRow, m);
+      auto columnBlock = [&](Value i, int64_t blockRows) {
+        if (rest == 0)
+          return kernel(bat, i, j0, blockRows, tile.getVectorsPerRow(), 0);
+        if (fullColumns == 0)
+          return kernel(bat, i, j0, blockRows, ceilDiv(rest, width),
+                        rest % width);
+        Value fullColumnBlock = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::slt, j0, index(fullColumns));
+        branch(
+            fullColumnBlock,
+            [&] { kernel(bat, i, j0, blockRows, tile.getVectorsPerRow(), 0); },
+            [&] {
+              kernel(bat, i, j0, blockRows, ceilDiv(rest, width), rest % width);
+            });
+      };
+      branch(
+          fullRowBlock, [&] { columnBlock(i0, rows); },
+          [&] {
+            auto loop = scf::ForOp::create(b, loc, i0, m, index(1));
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(loop.getBody()->getTerminator());
+            columnBlock(loop.getInductionVar(), 1);
+          });
+    });
+  }
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  static int64_t ceilDiv(int64_t a, int64_t d) { return (a + d - 1) / d; }
+
+  /// scf.if (condition) { then } else { otherwise }.
+  void branch(Value condition, function_ref<void()> then,
+              function_ref<void()> otherwise) {
+    auto ifOp = scf::IfOp::create(b, loc, condition, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    then();
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    otherwise();
+  }
+
+  /// An scf.parallel over the batch (when batched) and the given row and
+  /// column dimensions (upper bounds and steps, from 0), whose body gets
+  /// the batch index and the others.
+  void parallel(ArrayRef<Value> uppers, ArrayRef<int64_t> steps,
+                function_ref<void(Value, ValueRange)> body) {
+    SmallVector<Value> lbs, ubs, sts;
+    if (ops.batched) {
+      lbs.push_back(index(0));
+      ubs.push_back(memref::DimOp::create(b, loc, ops.c, 0));
+      sts.push_back(index(1));
+    }
+    for (auto [d, upper] : llvm::enumerate(uppers)) {
+      lbs.push_back(index(0));
+      ubs.push_back(upper);
+      sts.push_back(index(steps[d]));
+    }
+    OpBuilder::InsertionGuard guard(b);
+    scf::ParallelOp::create(
+        b, loc, lbs, ubs, sts,
+        [&](OpBuilder &nested, Location, ValueRange ivs) {
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          Value bat = ops.batched ? ivs.front() : Value();
+          body(bat, ops.batched ? ivs.drop_front() : ivs);
+        });
+  }
+
+  /// The indices of element (i, j) of a [batch?, rows, columns] operand.
+  SmallVector<Value> at(Value bat, Value i, Value j) {
+    SmallVector<Value> indices;
+    if (bat)
+      indices.push_back(bat);
+    indices.push_back(i);
+    indices.push_back(j);
+    return indices;
+  }
+
+  Value plus(Value v, int64_t c) {
+    return c == 0 ? v : arith::AddIOp::create(b, loc, v, index(c)).getResult();
+  }
+
+  /// One block of `rows` x `vectors` accumulators at (i0, j0); with
+  /// `lastLanes` > 0 the last vector holds that many columns (masked).
+  void kernel(Value bat, Value i0, Value j0, int64_t rows, int64_t vectors,
+              int64_t lastLanes) {
+    Value mask;
+    if (lastLanes > 0)
+      mask = vector::CreateMaskOp::create(
+          b, loc, VectorType::get({width}, b.getI1Type()),
+          ValueRange{index(lastLanes)});
+    Value zeros = arith::ConstantOp::create(
+        b, loc, vectorType,
+        DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0.0f)));
+    auto masked = [&](int64_t v) { return mask && v == vectors - 1; };
+    auto load = [&](Value memref, ArrayRef<Value> indices,
+                    int64_t v) -> Value {
+      if (masked(v))
+        return vector::MaskedLoadOp::create(b, loc, vectorType, memref,
+                                            indices, mask, zeros);
+      return vector::LoadOp::create(b, loc, vectorType, memref, indices);
+    };
+
+    SmallVector<Value> rowIndex, columnIndex;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIndex.push_back(plus(i0, r));
+    for (int64_t v = 0; v < vectors; ++v)
+      columnIndex.push_back(plus(j0, v * width));
+    SmallVector<Value> init;
+    Value scalarStart = ops.initScalar ? vector::BroadcastOp::create(
+                                             b, loc, vectorType, ops.initScalar)
+                                             .getResult()
+                                       : Value();
+    SmallVector<Value> rowStart;
+    for (int64_t v = 0; ops.initRow && v < vectors; ++v)
+      rowStart.push_back(load(ops.initRow, {columnIndex[v]}, v));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vectors; ++v)
+        init.push_back(scalarStart       ? scalarStart
+                       : ops.initRow     ? rowStart[v]
+                                         : load(ops.c, at(bat, rowIndex[r],
+                                                          columnIndex[v]),
+                                                v));
+
+    auto bType = cast<MemRefType>(ops.b.getType());
+    int64_t k = bType.getDimSize(bType.getRank() - 2);
+    auto reduction = scf::ForOp::create(
+        b, loc, index(0), index(k), index(1), init,
+        [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+          SmallVector<Value> rhs;
+          for (int64_t v = 0; v < vectors; ++v)
+            rhs.push_back(load(ops.b, at(bat, kk, columnIndex[v]), v));
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value a = memref::LoadOp::create(b, loc, ops.a,
+                                             at(bat, rowIndex[r], kk));
+            Value lhs = vector::BroadcastOp::create(b, loc, vectorType, a);
+            for (int64_t v = 0; v < vectors; ++v)
+              next.push_back(vector::FMAOp::create(b, loc, lhs, rhs[v],
+                                                   acc[r * vectors + v]));
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    RegisterTileOf::set(reduction,
+                        RegisterTileAttr::get(b.getContext(), rows,
+                                              vectors * width, width));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value value = reduction.getResult(r * vectors + v);
+        SmallVector<Value> indices = at(bat, rowIndex[r], columnIndex[v]);
+        if (masked(v))
+          vector::MaskedStoreOp::create(b, loc, ops.c, indices, mask, value);
+        else
+          vector::StoreOp::create(b, loc, value, ops.c, indices);
+      }
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Contraction ops;
+  RegisterTileAttr tile;
+  int64_t width;
+  VectorType vectorType;
+};
+
+} // namespace
+
+std::string seqc::registerTileBlocker(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return "it is not a linalg.matmul or linalg.batch_matmul";
+  Contraction operands;
+  return unsupportedReason(linalgOp, operands);
+}
+
+namespace {
+
+struct SeqRegisterTileContractionsPass
+    : seqc::impl::SeqRegisterTileContractionsBase<
+          SeqRegisterTileContractionsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> tiled;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()) &&
+          RegisterTileOf::isPresent(op))
+        tiled.push_back(op);
+    });
+    for (linalg::LinalgOp op : tiled) {
+      Contraction operands;
+      std::string reason = unsupportedReason(op, operands);
+      if (!reason.empty()) {
+        op->emitOpError("has a register tile but cannot become a microkernel: ")
+            << reason;
+        return signalPassFailure();
+      }
+      findInitialValue(op, operands);
+      OpBuilder b(op);
+      MicrokernelBuilder(b, op.getLoc(), operands, RegisterTileOf::get(op))
+          .build();
+      op->erase();
+      if (operands.initWriter)
+        operands.initWriter->erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,69 @@
+// seq-select-register-tiles: Z3 picks each f32 contraction's register
+// block for the target's vector registers (model files, so the test does
+// not depend on the host): AVX-512's 32 registers of 16 lanes hold larger
+// blocks than AVX2's 16 of 8; a dynamic row count is costed for many rows;
+// a written block is kept; a register file too small for any block leaves
+// the contraction to the loop lowering, with the constraints that conflict.
+// RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/avx512-cpu.json | FileCheck %s --check-prefix=AVX512
+// RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/avx2-cpu.json | FileCheck %s --check-prefix=AVX2
+// RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/two-register-cpu.json 2>&1 | FileCheck %s --check-prefix=TWO
+// RUN: not seq-opt %s --seq-select-register-tiles=target=sm_90 2>&1 | FileCheck %s --check-prefix=GPU
+
+// An LSTM's projection at B16 T1024 H256.
+// AVX512-LABEL: func.func @projection
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+// AVX2-LABEL: func.func @projection
+// AVX2: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 6, columns = 16, vector_width = 8>}
+// TWO: remark: keeps the loop lowering: no register block is feasible: {{.*}}vector_registers: rows x vectors accumulators, the vectors of B's row and one broadcast fit the 2 vector registers
+func.func @projection(%a: memref<16384x256xf32>, %b: memref<256x1024xf32>, %c: memref<16384x1024xf32>) {
+  linalg.matmul ins(%a, %b : memref<16384x256xf32>, memref<256x1024xf32>) outs(%c : memref<16384x1024xf32>)
+  return
+}
+
+// Its step's h R: 16 rows, which a block should divide (a one-row tail
+// costs as much as a full block).
+// AVX512-LABEL: func.func @step
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// AVX2-LABEL: func.func @step
+// AVX2: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 24, vector_width = 8>}
+func.func @step(%a: memref<1x16x256xf32>, %b: memref<1x256x1024xf32>, %c: memref<1x16x1024xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<1x16x256xf32>, memref<1x256x1024xf32>) outs(%c : memref<1x16x1024xf32>)
+  return
+}
+
+// AVX512-LABEL: func.func @dynamic_rows
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 9, columns = 48, vector_width = 16>}
+func.func @dynamic_rows(%a: memref<?x64xf32>, %b: memref<64x96xf32>, %c: memref<?x96xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x64xf32>, memref<64x96xf32>) outs(%c : memref<?x96xf32>)
+  return
+}
+
+// One row: the block is one row wide, as many vectors as fit.
+// AVX512-LABEL: func.func @single_row
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 1, columns = 48, vector_width = 16>}
+func.func @single_row(%a: memref<1x64xf32>, %b: memref<64x40xf32>, %c: memref<1x40xf32>) {
+  linalg.matmul ins(%a, %b : memref<1x64xf32>, memref<64x40xf32>) outs(%c : memref<1x40xf32>)
+  return
+}
+
+// AVX512-LABEL: func.func @written
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 2, columns = 16, vector_width = 16>}
+func.func @written(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %c: memref<8x16xf32>) {
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 2, columns = 16, vector_width = 16>}
+      ins(%a, %b : memref<8x8xf32>, memref<8x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}
+
+// Neither f64 nor a transposed operand has a microkernel: no block.
+// AVX512-LABEL: func.func @unsupported
+// AVX512-NOT: seq.register_tile
+// AVX512: return
+func.func @unsupported(%a: memref<8x8xf64>, %b: memref<8x16xf64>, %c: memref<8x16xf64>,
+                       %x: memref<8x8xf32>, %y: memref<16x8xf32>, %z: memref<8x16xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x8xf64>, memref<8x16xf64>) outs(%c : memref<8x16xf64>)
+  linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+      ins(%x, %y : memref<8x8xf32>, memref<16x8xf32>) outs(%z : memref<8x16xf32>)
+  return
+}
+
+// GPU: error: seq-select-register-tiles: target 'sm_90' is not a CPU

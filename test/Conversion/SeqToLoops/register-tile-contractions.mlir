@@ -1,0 +1,94 @@
+// seq-register-tile-contractions: a register-tiled matmul becomes one
+// scf.parallel over its blocks whose reduction loop carries rows x vectors
+// accumulators (vector.fma of a broadcast element of A and a vector of B);
+// the last column block is narrower and masked, a partial last row block
+// runs one-row kernels; a fill, a copy of a filled buffer or a bias
+// broadcast just before the matmul becomes the accumulators' start.
+// RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-register-tile-contractions,canonicalize))' -split-input-file | FileCheck %s
+
+// 13 x 37 with 4 x 32 blocks: full blocks, a column tail of 5 (one masked
+// vector) and a one-row tail of 1 row; the fill is subsumed.
+// CHECK-LABEL: func.func @tails
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.parallel (%[[I:.*]], %[[J:.*]]) = (%c0, %c0) to (%c13, %c37) step (%c4, %c32)
+// CHECK:           arith.cmpi sle
+// CHECK:           scf.if
+// CHECK:             scf.if
+// CHECK:               scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-2:         vector.load %arg1
+// CHECK:                 memref.load %arg0
+// CHECK:                 vector.broadcast
+// CHECK-COUNT-2:         vector.fma
+// CHECK:               } {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}
+// CHECK-COUNT-8:       vector.store
+// CHECK:             } else {
+// CHECK:               vector.constant_mask [5]
+// CHECK:               vector.maskedload %arg1
+// CHECK:               } {seq.register_tile = #seq.register_tile<rows = 4, columns = 16, vector_width = 16>}
+// CHECK-COUNT-4:       vector.maskedstore
+// CHECK:           } else {
+// CHECK:             scf.for %{{.*}} = %[[I]] to %c13 step %c1
+// CHECK:               } {seq.register_tile = #seq.register_tile<rows = 1, columns = 32, vector_width = 16>}
+// CHECK:               } {seq.register_tile = #seq.register_tile<rows = 1, columns = 16, vector_width = 16>}
+// CHECK-NOT:     linalg.matmul
+func.func @tails(%a: memref<13x7xf32>, %b: memref<7x37xf32>, %c: memref<13x37xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<13x37xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}
+      ins(%a, %b : memref<13x7xf32>, memref<7x37xf32>) outs(%c : memref<13x37xf32>)
+  return
+}
+
+// -----
+
+// Accumulators start from the broadcast bias row: no pass over C before
+// the product.
+// CHECK-LABEL: func.func @bias
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.parallel
+// CHECK-COUNT-2:   vector.load %arg3
+// CHECK:           scf.for
+// CHECK:       } {seq.register_tile
+func.func @bias(%a: memref<16x8xf32>, %b: memref<8x32xf32>, %c: memref<16x32xf32>, %bias: memref<32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<32xf32>) outs(%c : memref<16x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 8, columns = 32, vector_width = 16>}
+      ins(%a, %b : memref<16x8xf32>, memref<8x32xf32>) outs(%c : memref<16x32xf32>)
+  return
+}
+
+// -----
+
+// A step's product: a copy of a buffer that is only ever filled (zeros
+// hoisted out of the step loop) starts the accumulators at that value; the
+// batch dimension is a parallel dimension; a dynamic row count is fine.
+// CHECK-LABEL: func.func @step
+// CHECK:         %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK:         %[[M:.*]] = memref.dim %arg0, %c1
+// CHECK:         linalg.fill
+// CHECK:         scf.for
+// CHECK-NOT:       linalg.copy
+// CHECK:           scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c2, %[[M]], %c64) step (%c1, %c2, %c32)
+// CHECK:             scf.for {{.*}} iter_args({{.*}} = %[[Z]], {{.*}} = %[[Z]], {{.*}} = %[[Z]], {{.*}} = %[[Z]])
+// CHECK:             } {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16>}
+func.func @step(%h: memref<2x?x32xf32>, %r: memref<2x32x64xf32>, %n: index) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = memref.dim %h, %c1 : memref<2x?x32xf32>
+  %zeros = memref.alloc(%rows) : memref<2x?x64xf32>
+  linalg.fill ins(%zero : f32) outs(%zeros : memref<2x?x64xf32>)
+  scf.for %t = %c0 to %n step %c1 {
+    %gates = memref.alloc(%rows) : memref<2x?x64xf32>
+    linalg.copy ins(%zeros : memref<2x?x64xf32>) outs(%gates : memref<2x?x64xf32>)
+    linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16>}
+        ins(%h, %r : memref<2x?x32xf32>, memref<2x32x64xf32>) outs(%gates : memref<2x?x64xf32>)
+    memref.dealloc %gates : memref<2x?x64xf32>
+  }
+  memref.dealloc %zeros : memref<2x?x64xf32>
+  return
+}
