@@ -186,6 +186,23 @@ def SeqRegisterTileContractions
                            "mlir::vector::VectorDialect"];
 }
 
+def SeqInlineAllocaScopes : Pass<"seq-inline-alloca-scopes"> {
+  let summary = "Inline the memref.alloca_scope ops that hold no alloca";
+  let description = [{
+    `convert-scf-to-openmp` wraps every parallel body in a
+    `memref.alloca_scope`, which must stay one block until the memref
+    lowering, so `convert-scf-to-cf` cannot lower the loops inside it.
+    Upstream's canonicalization inlines a scope only when nothing in it may
+    allocate, and counts every op without memory effects (a `func.call`,
+    such as the deallocation helper bufferization calls) as one that may: a
+    body holding a whole layer (a piece of `seqnn-split-batch`) keeps its
+    scope and the pipeline fails. Here only a `memref.alloca` that is not
+    inside a nested allocation scope of its own keeps the scope: the
+    pipeline creates no other stack allocation.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def SeqVectorizableMath : Pass<"seq-vectorizable-math", "mlir::func::FuncOp"> {
   let summary = "Expand f32 math.exp and math.tanh to arithmetic LLVM can "
                 "vectorize";

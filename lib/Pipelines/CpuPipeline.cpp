@@ -1,6 +1,7 @@
 //===- CpuPipeline.cpp - the named CPU compilation pipeline ---------------===//
 #include "seqc/Pipelines/CpuPipeline.h"
 
+#include "autotune/HardwareModel.h"
 #include "autotune/Passes.h"
 #include "dialects/SeqNN/Transforms/Passes.h"
 #include "seqc/Conversion/SeqToLoops.h"
@@ -13,6 +14,7 @@
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -81,6 +83,14 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // Z3 over the cost model; ops that carry a form keep it. Records are
     // keyed by the canonical op (what seqc tune measured): the layers'
     // expansion is canonicalized before the lookup.
+    // Each layer's batch rows run as one piece per core, each piece on
+    // its own core through every step (no synchronization per step), when
+    // its recurrent weights fit one core's L2.
+    static const autotune::HardwareModel host = autotune::detectHostCpu();
+    seqnn::SeqNNSplitBatchOptions split;
+    split.pieces = host.cores;
+    split.cacheBytes = host.l2Bytes;
+    pm.addPass(seqnn::createSeqNNSplitBatch(split));
     pm.addPass(seqnn::createSeqNNExpand());
     // A packed batch becomes a loop over its sequences, each op in it one
     // of batch 1 and dynamic time: forms are chosen for those.
@@ -141,10 +151,12 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // core (OpenMP: a thread team per outermost such nest; loops nested in
     // a recurrence's step loop stay serial).
     pm.addPass(createConvertLinalgToParallelLoopsPass());
+    pm.addPass(createForallToParallelLoopPass());
     pm.addNestedPass<func::FuncOp>(createSeqSerializeSmallParallelLoops());
     pm.addPass(createConvertSCFToOpenMPPass());
     // The memref.alloca_scope around each parallel body holds no alloca
     // here; inlining it lets scf-to-cf give the body blocks.
+    pm.addPass(createSeqInlineAllocaScopes());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createSeqContiguousDynamicExpands());
     pm.addPass(memref::createExpandStridedMetadataPass());

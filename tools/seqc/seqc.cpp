@@ -286,9 +286,16 @@ int runMain(MLIRContext &context) {
     referenceInputs.push_back(eval::toReference(input));
 
   std::string name = func::FuncOp(program.function).getSymName().str();
+  // The reference interpreter checks the layers expanded as written, the
+  // compiled code comes from the pipeline's seq level (which also splits
+  // each layer's batch into one piece per core: the check covers that).
+  OwningOpRef<ModuleOp> reference;
+  if (check) {
+    reference = cast<ModuleOp>(program.module->clone());
+    if ((rc = expandLayers(*reference)))
+      return rc;
+  }
   auto compileStart = std::chrono::steady_clock::now();
-  // Layers are expanded first: the reference interpreter checks the seq
-  // level, the rest of the pipeline lowers it.
   if ((rc = lowerForCpu(*program.module, CpuStage::seq, CpuStage::seq)))
     return rc;
   program.function = program.module->lookupSymbol<func::FuncOp>(name);
@@ -349,6 +356,7 @@ int runMain(MLIRContext &context) {
   if (!check)
     return 0;
   std::vector<ref::Tensor> expected;
+  program.function = reference->lookupSymbol<func::FuncOp>(name);
   if ((rc = evaluateReference(program, referenceInputs, expected)))
     return fail("--check: the reference interpreter could not run @" + name);
   llvm::outs() << "seqc: check against the reference interpreter (f64):\n";

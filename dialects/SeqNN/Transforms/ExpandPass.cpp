@@ -19,9 +19,7 @@ void seqc::seqnn::populateSeqNNExpandPatterns(RewritePatternSet &patterns) {
   populateExpandAttentionPatterns(patterns);
 }
 
-namespace {
-/// The initial states a layer was given (empty when it starts from zeros).
-SmallVector<Value> initialStatesOf(Operation *op) {
+SmallVector<Value> seqc::seqnn::initialStatesOf(Operation *op) {
   using namespace seqc::seqnn;
   SmallVector<Value> states;
   llvm::TypeSwitch<Operation *>(op)
@@ -40,6 +38,7 @@ SmallVector<Value> initialStatesOf(Operation *op) {
   return states;
 }
 
+namespace {
 /// Where a layer has a dynamic size the expansions cannot build. Every
 /// layer takes a dynamic batch and time: dimensions 0 and 1 of its input
 /// (operand 0) and output (result 0), dimension 0 of its initial and final
@@ -66,7 +65,7 @@ LogicalResult checkDynamicSizes(Operation *op) {
     }
     return success();
   };
-  SmallVector<Value> initial = initialStatesOf(op);
+  SmallVector<Value> initial = seqc::seqnn::initialStatesOf(op);
   for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
     unsigned allowed = i == 0 ? 2 : llvm::is_contained(initial, operand);
     if (failed(check(operand.getType(), allowed, "operand", i)))

@@ -26,6 +26,11 @@ void populateExpandAttentionPatterns(mlir::RewritePatternSet &patterns);
 /// All of the above.
 void populateSeqNNExpandPatterns(mlir::RewritePatternSet &patterns);
 
+/// The initial states a layer was given (empty when it starts from zeros).
+/// With its input (operand 0) they are the operands with a batch dimension
+/// (dimension 0); every result has one.
+llvm::SmallVector<mlir::Value> initialStatesOf(mlir::Operation *op);
+
 #define GEN_PASS_DECL
 #include "dialects/SeqNN/Transforms/Passes.h.inc"
 

@@ -46,6 +46,9 @@ namespace {
 struct Contraction {
   Value a, b, c;
   bool batched = false;
+  /// A is given as A^T [batch?, K, M] (indexing maps (k, i) for A): its
+  /// elements are broadcast one at a time, so its layout costs nothing.
+  bool aTransposed = false;
   /// What C holds when the contraction starts, when the op just before it
   /// wrote it and is subsumed: a scalar (a fill, or a copy of a buffer only
   /// ever filled) or a row [N] broadcast over C's rows. The accumulators
@@ -158,14 +161,27 @@ std::string unsupportedReason(linalg::LinalgOp op, Contraction &operands) {
     return "it is not a linalg.matmul or linalg.batch_matmul";
   if (!op.hasPureBufferSemantics())
     return "it is not on buffers (the pass runs after bufferization)";
-  if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    if (matmul.hasUserDefinedMaps())
-      return "it has transposed or broadcast operands (indexing_maps)";
-  } else if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
-    if (batch.hasUserDefinedMaps())
-      return "it has transposed or broadcast operands (indexing_maps)";
-    operands.batched = true;
-  }
+  operands.batched = isa<linalg::BatchMatmulOp>(op.getOperation());
+  // The maps: the default ones, or A transposed ((b,) k, i) with B and C
+  // as usual.
+  unsigned loops = operands.batched ? 4 : 3;
+  MLIRContext *context = op->getContext();
+  auto map = [&](ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    if (operands.batched)
+      exprs.push_back(getAffineDimExpr(0, context));
+    for (unsigned d : dims)
+      exprs.push_back(getAffineDimExpr(d + (operands.batched ? 1 : 0), context));
+    return AffineMap::get(loops, 0, exprs, context);
+  };
+  // Loops (i, j, k) after the batch loop.
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[1] != map({2, 1}) || maps[2] != map({0, 1}))
+    return "it has transposed or broadcast operands (indexing_maps)";
+  if (maps[0] == map({2, 0}))
+    operands.aTransposed = true;
+  else if (maps[0] != map({0, 2}))
+    return "it has transposed or broadcast operands (indexing_maps)";
   operands.a = op.getDpsInputOperand(0)->get();
   operands.b = op.getDpsInputOperand(1)->get();
   operands.c = op.getDpsInitOperand(0)->get();
@@ -348,8 +364,10 @@ private:
             rhs.push_back(load(ops.b, at(bat, kk, columnIndex[v]), v));
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
-            Value a = memref::LoadOp::create(b, loc, ops.a,
-                                             at(bat, rowIndex[r], kk));
+            Value a = memref::LoadOp::create(
+                b, loc, ops.a,
+                ops.aTransposed ? at(bat, kk, rowIndex[r])
+                                : at(bat, rowIndex[r], kk));
             Value lhs = vector::BroadcastOp::create(b, loc, vectorType, a);
             for (int64_t v = 0; v < vectors; ++v)
               next.push_back(vector::FMAOp::create(b, loc, lhs, rhs[v],

@@ -133,6 +133,41 @@ void serialize(scf::ParallelOp parallel) {
   parallel.erase();
 }
 
+/// Keeps the innermost dimension of a pointwise parallel nest (a body
+/// without loops) serial inside each thread: convert-scf-to-openmp
+/// collapses every dimension of an scf.parallel into one linearized
+/// worksharing loop, whose div/mod index arithmetic LLVM does not
+/// vectorize, while the innermost dimension alone is the contiguous loop it
+/// does vectorize.
+void keepInnermostSerial(scf::ParallelOp parallel) {
+  if (parallel.getNumLoops() < 2 ||
+      llvm::any_of(parallel.getBody()->getOperations(), [](Operation &op) {
+        return op.getNumRegions() != 0;
+      }))
+    return;
+  OpBuilder b(parallel);
+  Location loc = parallel.getLoc();
+  auto outer = scf::ParallelOp::create(
+      b, loc, parallel.getLowerBound().drop_back(),
+      parallel.getUpperBound().drop_back(), parallel.getStep().drop_back(),
+      [&](OpBuilder &nb, Location, ValueRange ivs) {
+        scf::ForOp::create(
+            nb, loc, parallel.getLowerBound().back(),
+            parallel.getUpperBound().back(), parallel.getStep().back(),
+            ValueRange{},
+            [&](OpBuilder &fb, Location, Value iv, ValueRange) {
+              IRMapping mapping;
+              mapping.map(ValueRange(parallel.getInductionVars()).drop_back(), ivs);
+              mapping.map(parallel.getInductionVars().back(), iv);
+              for (Operation &op : parallel.getBody()->without_terminator())
+                fb.clone(op, mapping);
+              scf::YieldOp::create(fb, loc);
+            });
+      });
+  (void)outer;
+  parallel.erase();
+}
+
 struct SeqSerializeSmallParallelLoopsPass
     : seqc::impl::SeqSerializeSmallParallelLoopsBase<
           SeqSerializeSmallParallelLoopsPass> {
@@ -184,6 +219,13 @@ struct SeqSerializeSmallParallelLoopsPass
       parallel->moveBefore(branch.thenBlock()->getTerminator());
       serialize(serial);
     }
+    SmallVector<scf::ParallelOp> teams;
+    getOperation()->walk([&](scf::ParallelOp parallel) {
+      if (parallel.getNumResults() == 0)
+        teams.push_back(parallel);
+    });
+    for (scf::ParallelOp parallel : teams)
+      keepInnermostSerial(parallel);
   }
 };
 

@@ -193,3 +193,23 @@ func.func @register_tiled(%m: memref<8x64xf32>, %n: index, %flag: i1) {
   }
   return
 }
+
+// A pointwise nest kept for the team runs its innermost dimension as a
+// serial loop in each thread (the contiguous loop LLVM vectorizes; the
+// team's worksharing loop would collapse it with the others into one
+// linearized index).
+// CHECK-LABEL: func.func @pointwise_innermost
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%c64) step (%c1) {
+// CHECK-NEXT:      scf.for %{{.*}} = %c0 to %c128 step %c1 {
+// CHECK-NEXT:        memref.store
+func.func @pointwise_innermost(%m: memref<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c128) step (%c1, %c1) {
+    memref.store %one, %m[%i, %j] : memref<64x128xf32>
+  }
+  return
+}
