@@ -7,7 +7,9 @@ f32, forward inference on all cores:
   median of --repeats runs after a warm-up;
 - oneDNN (Debian's libdnnl-dev) through build/bin/seqc-bench-onednn-lstm in
   its forward mode (lstm_forward / lbr_gru_forward, forward_inference);
-- PyTorch's torch.nn.LSTM / torch.nn.GRU under torch.no_grad().
+- PyTorch's torch.nn.LSTM / torch.nn.GRU under torch.no_grad(), on as
+  many threads (--torch-repeats runs after a warm-up: Debian's CPU build
+  takes seconds per call).
 
 Every peer's output y is compared with seqc's (largest absolute
 difference). Prints a table; --csv writes it.
@@ -145,6 +147,8 @@ def main():
     parser.add_argument("--sizes", default="lstm:256,lstm:768,gru:256,gru:768")
     parser.add_argument("--csv", default="")
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--torch-repeats", type=int, default=1,
+                        help="PyTorch's runs (seconds each on a CPU build without MKL)")
     args = parser.parse_args()
     threads = os.cpu_count()
     B, T = 16, 1024
@@ -164,7 +168,7 @@ def main():
                 version, theirs, y1 = onednn_run(args.onednn, cell, values, args.repeats, tmp)
                 results.append(("oneDNN", version, theirs, float(np.abs(y1 - y).max())))
             if not args.no_torch:
-                version, theirs, y2 = torch_run(cell, values, args.repeats, threads)
+                version, theirs, y2 = torch_run(cell, values, args.torch_repeats, threads)
                 results.append(("PyTorch", version, theirs, float(np.abs(y2 - y).max())))
             for peer, version, t, diff in results:
                 rows.append({"workload": workload, "peer": peer, "version": version,
