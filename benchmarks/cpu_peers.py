@@ -12,7 +12,10 @@ f32, forward inference on all cores:
   takes seconds per call).
 
 Every peer's output y is compared with seqc's (largest absolute
-difference). Prints a table; --csv writes it.
+difference). Then the H768 projection x W alone ([16384 x 768] x
+[768 x 3072]) against numpy.matmul, i.e. the BLAS sgemm numpy links (Debian's
+libblas.so.3 alternative: OpenBLAS where libopenblas0 is installed; the
+table names the library). Prints a table; --csv writes it.
 
     python3 benchmarks/cpu_peers.py --repeats 3 --csv benchmarks/results/cpu_peers.csv
 """
@@ -139,12 +142,70 @@ def torch_run(cell, values, repeats, threads):
     return torch.__version__, sorted(times)[len(times) // 2], y.numpy()
 
 
+def projection_model(m, k, n):
+    a, b, c = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (k, n), "tensor<%dx%dxf32>" % (m, n)
+    return ("func.func @projection(%%x: %s, %%w: %s) -> %s {\n"
+            "  %%zero = arith.constant 0.0 : f32\n"
+            "  %%empty = tensor.empty() : %s\n"
+            "  %%init = linalg.fill ins(%%zero : f32) outs(%%empty : %s) -> %s\n"
+            "  %%y = linalg.matmul ins(%%x, %%w : %s, %s) outs(%%init : %s) -> %s\n"
+            "  return %%y : %s\n}\n" % (a, b, c, c, c, c, a, b, c, c, c))
+
+
+def blas_library():
+    """The BLAS library numpy's matmul runs (Debian's libblas.so.3
+    alternative: OpenBLAS when installed, else the reference BLAS)."""
+    with open("/proc/self/maps") as maps:
+        paths = [line.split()[-1] for line in maps if ".so" in line]
+    for name in ("libopenblas", "libblis", "libmkl", "libblas"):
+        for path in paths:
+            if os.path.basename(path).startswith(name):
+                return os.path.basename(path)
+    return "unknown"
+
+
+def projection_rows(seqc, repeats, tmp):
+    """x W of an LSTM layer's projection at H768 (B16 T1024: [16384 x 768] x
+    [768 x 3072]): seqc's microkernels against numpy.matmul (the BLAS sgemm
+    it links), into a preallocated output."""
+    m, k, n = 16384, 768, 3072
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((k, n)).astype(np.float32)
+    directory = os.path.join(tmp, "projection")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "model.mlir")
+    with open(path, "w") as f:
+        f.write(projection_model(m, k, n))
+    np.save(os.path.join(directory, "x.npy"), x)
+    np.save(os.path.join(directory, "w.npy"), w)
+    out = subprocess.run([seqc, "run", path, "--repeat=%d" % repeats, "--dump-outputs=" + directory,
+                          "--input=x=" + os.path.join(directory, "x.npy"),
+                          "--input=w=" + os.path.join(directory, "w.npy")],
+                         check=True, capture_output=True, text=True).stdout
+    ms = float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))
+    y = np.load(os.path.join(directory, "projection_out0.npy"))
+    product = np.empty((m, n), np.float32)
+    times = []
+    for i in range(repeats + 1):
+        start = time.perf_counter()
+        np.matmul(x, w, out=product)
+        if i:
+            times.append((time.perf_counter() - start) * 1e3)
+    theirs = sorted(times)[len(times) // 2]
+    flops = 2.0 * m * k * n
+    workload = "x W %dx%d . %dx%d" % (m, k, k, n)
+    return [("seqc", "", ms, 0.0, flops, workload),
+            ("BLAS sgemm", blas_library(), theirs, float(np.abs(product - y).max()), flops, workload)]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seqc", default="build/bin/seqc")
     parser.add_argument("--onednn", default="build/bin/seqc-bench-onednn-lstm")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", default="lstm:256,lstm:768,gru:256,gru:768")
+    parser.add_argument("--no-projection", action="store_true")
     parser.add_argument("--csv", default="")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--torch-repeats", type=int, default=1,
@@ -176,11 +237,20 @@ def main():
                              "gflops": round(flops / t / 1e6, 1),
                              "seqc_speedup": round(t / ms, 2),
                              "max_abs_diff_vs_seqc": "%.2e" % diff})
-    header = "%-22s %-8s %-12s %10s %9s %14s %12s" % (
+        if not args.no_projection:
+            projection = projection_rows(args.seqc, args.repeats, tmp)
+            ms = projection[0][2]
+            for peer, version, t, diff, flops, workload in projection:
+                rows.append({"workload": workload, "peer": peer, "version": version,
+                             "threads": threads, "ms": round(t, 2),
+                             "gflops": round(flops / t / 1e6, 1),
+                             "seqc_speedup": round(t / ms, 2),
+                             "max_abs_diff_vs_seqc": "%.2e" % diff})
+    header = "%-28s %-10s %-16s %10s %9s %14s %12s" % (
         "workload", "peer", "version", "ms", "GFLOP/s", "peer/seqc time", "max |dy|")
     print(header)
     for row in rows:
-        print("%-22s %-8s %-12s %10.2f %9.1f %14.2f %12s" % (
+        print("%-28s %-10s %-16s %10.2f %9.1f %14.2f %12s" % (
             row["workload"], row["peer"], row["version"], row["ms"], row["gflops"],
             row["seqc_speedup"], row["max_abs_diff_vs_seqc"]))
     if args.csv:
