@@ -296,13 +296,16 @@ HardwareModel detectHostCpu() {
                              {"seq.softmax_attention/parallel", 0.026},
   // The matrix-state ops: measured on benchmarks/gla_forms.py and
   // deltanet_forms.py (B=2 H=4 T=4096 d=64, 2 cores, vectorized
-  // exponentials): the sequential forms at ~20 GFLOP/s, the chunked forms'
-  // batched matmuls (contiguous-row loops, no register blocking) at ~29.
+  // exponentials): the sequential forms at ~20 GFLOP/s, GLA's chunked form
+  // at ~29 (its masked intra-chunk products are loops); the delta rule's
+  // chunked form, whose batched matmuls (the UT transform's among them) are
+  // register-blocked microkernels since issue 20, at ~42 (re-measured
+  // 2026-12-07: sequential 39.7 ms, chunkwise C=16 38.0 ms).
                              {"seq.linear_attention/sequential", 0.21},
                              {"seq.linear_attention/chunkwise", 0.30},
                              {"seq.linear_attention/parallel", 0.30},
                              {"seq.delta_rule/sequential", 0.21},
-                             {"seq.delta_rule/chunkwise", 0.30},
+                             {"seq.delta_rule/chunkwise", 0.44},
   // The chunked linear scan's per-step sums over its chunk (exponential,
   // sign, select; loops over the channels), B=4 T=4096 R=256: ~5 GFLOP/s.
                              {"seq.linear_scan/chunkwise", 0.055}};
