@@ -5,6 +5,8 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace seqc::autotune {
 
@@ -93,20 +95,24 @@ struct Problem {
     // hundredths of a cycle per reduction step. Ties go to fewer rows (a
     // shorter one-row tail), then to more vectors: folded into the one
     // objective, which Z3 optimizes much faster than a lexicographic three.
+    // Only the blocks that fit the registers are tabulated (the others are
+    // excluded by vector_registers anyway): a smaller table, a faster
+    // solve.
     z3::expr cost = ctx.int_val(0);
     for (int64_t r = kMaxRows; r >= 1; --r) {
-      z3::expr byVectors = ctx.int_val(0);
+      std::optional<z3::expr> byVectors;
       for (int64_t v = kMaxVectors; v >= 1; --v) {
+        if (r * v + v + 1 > registers)
+          continue;
         double cycles = contractionCycles(e, width, r, v) / double(e.k);
         int64_t scaled = int64_t(cycles * 100) * kTieBreak +
                          r * (kMaxVectors + 1) + (kMaxVectors - v);
-        byVectors = v == kMaxVectors
-                        ? ctx.int_val(scaled)
-                        : z3::ite(vectors == ctx.int_val(v),
-                                  ctx.int_val(scaled), byVectors);
+        byVectors = !byVectors ? ctx.int_val(scaled)
+                               : z3::ite(vectors == ctx.int_val(v),
+                                         ctx.int_val(scaled), *byVectors);
       }
-      cost = r == kMaxRows ? byVectors
-                           : z3::ite(rows == ctx.int_val(r), byVectors, cost);
+      if (byVectors)
+        cost = z3::ite(rows == ctx.int_val(r), *byVectors, cost);
     }
     opt.minimize(cost);
   }
@@ -128,9 +134,37 @@ struct Problem {
 
 } // namespace
 
+static std::optional<RegisterTile>
+solveRegisterTile(const ContractionExtent &extent, const HardwareModel &cpu,
+                  std::string &why);
+
 std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
                                                const HardwareModel &cpu,
                                                std::string &why) {
+  // The same contraction recurs across functions and compiles (each
+  // recurrence step, each fuzzed model): solved once per process.
+  static std::mutex cacheLock;
+  static std::map<std::string, RegisterTile> cache;
+  std::string key = fmt::format(
+      "{} {} {} {} {}", extent.m ? *extent.m : -1, extent.n, extent.k,
+      cpu.vectorBytes, cpu.vectorRegisters);
+  {
+    std::lock_guard<std::mutex> lock(cacheLock);
+    auto it = cache.find(key);
+    if (it != cache.end())
+      return it->second;
+  }
+  std::optional<RegisterTile> tile = solveRegisterTile(extent, cpu, why);
+  if (tile) {
+    std::lock_guard<std::mutex> lock(cacheLock);
+    cache.emplace(key, *tile);
+  }
+  return tile;
+}
+
+static std::optional<RegisterTile>
+solveRegisterTile(const ContractionExtent &extent, const HardwareModel &cpu,
+                  std::string &why) {
   try {
     Problem problem(extent, cpu);
     z3::expr_vector assumptions = problem.assumptions();
