@@ -15,8 +15,6 @@ namespace {
 constexpr int64_t kMaxRows = 16, kMaxVectors = 8;
 /// Scale of the cost above the tie-breaking terms.
 constexpr int64_t kTieBreak = (kMaxRows + 1) * (kMaxVectors + 1);
-/// Rows assumed for a dynamic row count (a batch times a length).
-constexpr int64_t kDynamicRows = 4096;
 /// Vector FMAs and loads issued per cycle, the FMA latency in cycles, the
 /// bytes per cycle the L2 cache delivers and the loop control of a step:
 /// the x86-64 cores of the last decade (Zen 4 issues its 512-bit FMAs as
@@ -43,7 +41,7 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 /// left, one-row kernels for the rows left).
 double contractionCycles(const ContractionExtent &e, int64_t width,
                          int64_t rows, int64_t vectors) {
-  int64_t m = e.m.value_or(kDynamicRows), bytes = width * 4;
+  int64_t m = e.m.value_or(e.dynamicRows), bytes = width * 4;
   auto stepCycles = [&](int64_t r, int64_t v) {
     return autotune::stepCycles(r, v, bytes);
   };
@@ -146,8 +144,8 @@ std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
   static std::mutex cacheLock;
   static std::map<std::string, RegisterTile> cache;
   std::string key = fmt::format(
-      "{} {} {} {} {}", extent.m ? *extent.m : -1, extent.n, extent.k,
-      cpu.vectorBytes, cpu.vectorRegisters);
+      "{} {} {} {} {}", extent.m ? *extent.m : -extent.dynamicRows, extent.n,
+      extent.k, cpu.vectorBytes, cpu.vectorRegisters);
   {
     std::lock_guard<std::mutex> lock(cacheLock);
     auto it = cache.find(key);

@@ -29,11 +29,14 @@ struct RegisterTile {
   double cycles = 0;
 };
 
-/// The contraction's extent; `m` may be unknown (a dynamic row count: the
-/// blocks are costed for many rows).
+/// The contraction's extent; `m` may be unknown (a dynamic row count), and
+/// is then costed as `dynamicRows`: many for a projection over all steps
+/// (a batch times a length), a batch's worth for a product inside a step
+/// loop (its rows are the batch).
 struct ContractionExtent {
   std::optional<int64_t> m;
   int64_t n = 0, k = 0;
+  int64_t dynamicRows = 4096;
 };
 
 /// The cheapest feasible block for f32 on `cpu`, or nothing with `why` set

@@ -43,6 +43,13 @@ struct SeqSelectRegisterTilesPass
       ContractionExtent extent;
       if (!c.isDynamicDim(rank - 2))
         extent.m = c.getDimSize(rank - 2);
+      // A dynamic row count inside a recurrence's step loop is a batch
+      // (costed as 16 rows, so that blocks split it evenly), elsewhere a
+      // batch times a length.
+      for (Operation *parent = op->getParentOp(); parent;
+           parent = parent->getParentOp())
+        if (seq::TimeLoopOf::isPresent(parent))
+          extent.dynamicRows = 16;
       extent.n = c.getDimSize(rank - 1);
       extent.k = b.getDimSize(rank - 2);
       if (extent.n == 0 || extent.k == 0 || extent.m == 0)

@@ -38,6 +38,20 @@ func.func @dynamic_rows(%a: memref<?x64xf32>, %b: memref<64x96xf32>, %c: memref<
   return
 }
 
+// A dynamic row count inside a recurrence's step loop is a batch: costed
+// as 16 rows (the projection's, above, as many): a block of 4 rows, where
+// the projection's 9 would leave 7 of 16 rows to tail kernels.
+// AVX512-LABEL: func.func @dynamic_batch_step
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+func.func @dynamic_batch_step(%a: memref<1x?x256xf32>, %b: memref<1x256x1024xf32>, %c: memref<1x?x1024xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %t = %c0 to %n step %c1 {
+    linalg.batch_matmul ins(%a, %b : memref<1x?x256xf32>, memref<1x256x1024xf32>) outs(%c : memref<1x?x1024xf32>)
+  } {seq.time_loop = #seq.form<sequential>}
+  return
+}
+
 // One row: the block is one row wide, as many vectors as fit.
 // AVX512-LABEL: func.func @single_row
 // AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 1, columns = 48, vector_width = 16>}

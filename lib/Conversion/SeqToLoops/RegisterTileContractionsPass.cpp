@@ -12,9 +12,9 @@
 //     C[...] = acc
 //
 // where the last column block is a column tail (fewer vectors, the last
-// one masked) and a partial last row block runs one-row kernels over the
-// rows left (which also serves a dynamic row count), all in one thread
-// team. The accumulators are loop-carried vectors, so LLVM keeps them in
+// one masked) and a partial last row block runs kernels of the powers of
+// two below `rows` over the rows left (which also serves a dynamic row
+// count), all in one thread team. The accumulators are loop-carried vectors, so LLVM keeps them in
 // registers for the whole reduction: rows x vectors multiply-adds per step
 // from `vectors` loads of B and `rows` broadcasts of A, where the generic
 // loop nest reloads and stores the output row at every step.
@@ -248,10 +248,32 @@ public:
       branch(
           fullRowBlock, [&] { columnBlock(i0, rows); },
           [&] {
-            auto loop = scf::ForOp::create(b, loc, i0, m, index(1));
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(loop.getBody()->getTerminator());
-            columnBlock(loop.getInductionVar(), 1);
+            // The rows left (fewer than `rows`) in kernels of the powers
+            // of two below `rows`, largest first: each at most once, so
+            // together exactly the rows left (their binary digits), in
+            // a few blocks where one-row kernels took one per row.
+            Value i = i0;
+            int64_t size = int64_t(1) << llvm::Log2_64(rows);
+            if (size == rows)
+              size /= 2;
+            for (; size >= 1; size /= 2) {
+              Value left = arith::SubIOp::create(b, loc, m, i);
+              Value fits = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::sge, left, index(size));
+              auto taken = scf::IfOp::create(b, loc, b.getIndexType(), fits,
+                                             /*withElseRegion=*/true);
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(taken.thenBlock());
+              columnBlock(i, size);
+              scf::YieldOp::create(
+                  b, loc, ValueRange{arith::AddIOp::create(b, loc, i,
+                                                           index(size))
+                                         .getResult()});
+              b.setInsertionPointToStart(taken.elseBlock());
+              scf::YieldOp::create(b, loc, ValueRange{i});
+              b.setInsertionPointAfter(taken);
+              i = taken.getResult(0);
+            }
           });
     });
   }

@@ -7,7 +7,9 @@
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-register-tile-contractions,canonicalize))' -split-input-file | FileCheck %s
 
 // 13 x 37 with 4 x 32 blocks: full blocks, a column tail of 5 (one masked
-// vector) and a one-row tail of 1 row; the fill is subsumed.
+// vector) and a row tail of 1 row, run by kernels of 2 and 1 rows (the
+// powers of two below 4, each taken if that many rows are left); the fill
+// is subsumed.
 // CHECK-LABEL: func.func @tails
 // CHECK-NOT:     linalg.fill
 // CHECK:         scf.parallel (%[[I:.*]], %[[J:.*]]) = (%c0, %c0) to (%c13, %c37) step (%c4, %c32)
@@ -27,7 +29,14 @@
 // CHECK:               } {seq.register_tile = #seq.register_tile<rows = 4, columns = 16, vector_width = 16>}
 // CHECK-COUNT-4:       vector.maskedstore
 // CHECK:           } else {
-// CHECK:             scf.for %{{.*}} = %[[I]] to %c13 step %c1
+// CHECK:             %[[LEFT:.*]] = arith.subi %c13, %[[I]]
+// CHECK:             %[[TWO:.*]] = arith.cmpi sge, %[[LEFT]], %c2
+// CHECK:             %[[NEXT:.*]] = scf.if %[[TWO]] -> (index) {
+// CHECK:               } {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16>}
+// CHECK:               } {seq.register_tile = #seq.register_tile<rows = 2, columns = 16, vector_width = 16>}
+// CHECK:             %[[LEFT1:.*]] = arith.subi %c13, %[[NEXT]]
+// CHECK:             %[[ONE:.*]] = arith.cmpi sge, %[[LEFT1]], %c1
+// CHECK:             scf.if %[[ONE]] {
 // CHECK:               } {seq.register_tile = #seq.register_tile<rows = 1, columns = 32, vector_width = 16>}
 // CHECK:               } {seq.register_tile = #seq.register_tile<rows = 1, columns = 16, vector_width = 16>}
 // CHECK-NOT:     linalg.matmul
