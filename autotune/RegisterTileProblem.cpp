@@ -49,11 +49,16 @@ double contractionCycles(const ContractionExtent &e, int64_t width,
   int64_t fullRowBlocks = m / rows, restRows = m % rows;
   int64_t fullColumnBlocks = e.n / columns;
   int64_t restVectors = ceilDiv(e.n % columns, width);
-  double perStep =
-      fullRowBlocks * (fullColumnBlocks * stepCycles(rows, vectors) +
-                       (restVectors ? stepCycles(rows, restVectors) : 0)) +
-      restRows * (fullColumnBlocks * stepCycles(1, vectors) +
-                  (restVectors ? stepCycles(1, restVectors) : 0));
+  auto rowBlock = [&](int64_t r) {
+    return fullColumnBlocks * stepCycles(r, vectors) +
+           (restVectors ? stepCycles(r, restVectors) : 0);
+  };
+  // The rows left run in kernels of the powers of two below `rows` (the
+  // binary digits of their count).
+  double perStep = fullRowBlocks * rowBlock(rows);
+  for (int64_t bit = 1; bit <= restRows; bit *= 2)
+    if (restRows & bit)
+      perStep += rowBlock(bit);
   return perStep * double(e.k);
 }
 

@@ -9,7 +9,7 @@
 // most of its multiply-adds over the FMA units, its loads over the load
 // ports, and the FMA latency (a step cannot finish before its accumulators'
 // previous multiply-adds); the column and row tails are costed with the
-// narrower kernels that compute them.
+// narrower and shorter kernels that compute them.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_AUTOTUNE_REGISTERTILEPROBLEM_H

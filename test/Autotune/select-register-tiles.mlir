@@ -32,15 +32,16 @@ func.func @step(%a: memref<1x16x256xf32>, %b: memref<1x256x1024xf32>, %c: memref
 }
 
 // AVX512-LABEL: func.func @dynamic_rows
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 9, columns = 48, vector_width = 16>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
 func.func @dynamic_rows(%a: memref<?x64xf32>, %b: memref<64x96xf32>, %c: memref<?x96xf32>) {
   linalg.matmul ins(%a, %b : memref<?x64xf32>, memref<64x96xf32>) outs(%c : memref<?x96xf32>)
   return
 }
 
 // A dynamic row count inside a recurrence's step loop is a batch: costed
-// as 16 rows (the projection's, above, as many): a block of 4 rows, where
-// the projection's 9 would leave 7 of 16 rows to tail kernels.
+// as 16 rows (a dynamic projection's, as many as 4096): a block of 4 rows,
+// which divides them, where a projection's 14 would leave 2 rows to
+// narrower kernels.
 // AVX512-LABEL: func.func @dynamic_batch_step
 // AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
 func.func @dynamic_batch_step(%a: memref<1x?x256xf32>, %b: memref<1x256x1024xf32>, %c: memref<1x?x1024xf32>, %n: index) {
