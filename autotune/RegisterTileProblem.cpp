@@ -42,16 +42,13 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 double contractionCycles(const ContractionExtent &e, int64_t width,
                          int64_t rows, int64_t vectors) {
   int64_t m = e.m.value_or(e.dynamicRows), bytes = width * 4;
-  auto stepCycles = [&](int64_t r, int64_t v) {
-    return autotune::stepCycles(r, v, bytes);
-  };
   int64_t columns = vectors * width;
   int64_t fullRowBlocks = m / rows, restRows = m % rows;
   int64_t fullColumnBlocks = e.n / columns;
   int64_t restVectors = ceilDiv(e.n % columns, width);
   auto rowBlock = [&](int64_t r) {
-    return fullColumnBlocks * stepCycles(r, vectors) +
-           (restVectors ? stepCycles(r, restVectors) : 0);
+    return fullColumnBlocks * stepCycles(r, vectors, bytes) +
+           (restVectors ? stepCycles(r, restVectors, bytes) : 0);
   };
   // The rows left run in kernels of the powers of two below `rows` (the
   // binary digits of their count).

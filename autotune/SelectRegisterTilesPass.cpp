@@ -23,13 +23,21 @@ struct SeqSelectRegisterTilesPass
           SeqSelectRegisterTilesPass> {
   using Base::Base;
 
+  /// The target once per pass instance, not once per function (the host
+  /// model reads sysfs and cpuid).
+  LogicalResult initialize(MLIRContext *) override {
+    std::optional<HardwareModel> model = lookupTarget(target, targetError);
+    if (model && model->isGpu)
+      targetError = "target '" + target + "' is not a CPU";
+    else
+      hw = model;
+    return success();
+  }
+
   void runOnOperation() override {
-    std::string error;
-    std::optional<HardwareModel> hw = lookupTarget(target, error);
-    if (!hw || hw->isGpu) {
+    if (!hw) {
       getOperation().emitError()
-          << "seq-select-register-tiles: "
-          << (hw ? "target '" + target + "' is not a CPU" : error);
+          << "seq-select-register-tiles: " << targetError;
       return signalPassFailure();
     }
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -66,6 +74,10 @@ struct SeqSelectRegisterTilesPass
                                          tile->vectorWidth));
     });
   }
+
+private:
+  std::optional<HardwareModel> hw;
+  std::string targetError;
 };
 
 } // namespace

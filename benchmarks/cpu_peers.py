@@ -199,6 +199,14 @@ def projection_rows(seqc, repeats, tmp):
             ("BLAS sgemm", blas_library(), theirs, float(np.abs(product - y).max()), flops, workload)]
 
 
+def table_row(workload, peer, version, threads, ms, seqc_ms, flops, diff):
+    return {"workload": workload, "peer": peer, "version": version,
+            "threads": threads, "ms": round(ms, 2),
+            "gflops": round(flops / ms / 1e6, 1),
+            "seqc_speedup": round(ms / seqc_ms, 2),
+            "max_abs_diff_vs_seqc": "%.2e" % diff}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seqc", default="build/bin/seqc")
@@ -231,21 +239,13 @@ def main():
             if not args.no_torch:
                 version, theirs, y2 = torch_run(cell, values, args.torch_repeats, threads)
                 results.append(("PyTorch", version, theirs, float(np.abs(y2 - y).max())))
-            for peer, version, t, diff in results:
-                rows.append({"workload": workload, "peer": peer, "version": version,
-                             "threads": threads, "ms": round(t, 2),
-                             "gflops": round(flops / t / 1e6, 1),
-                             "seqc_speedup": round(t / ms, 2),
-                             "max_abs_diff_vs_seqc": "%.2e" % diff})
+            rows += [table_row(workload, peer, version, threads, t, ms, flops, diff)
+                     for peer, version, t, diff in results]
         if not args.no_projection:
             projection = projection_rows(args.seqc, args.repeats, tmp)
             ms = projection[0][2]
-            for peer, version, t, diff, flops, workload in projection:
-                rows.append({"workload": workload, "peer": peer, "version": version,
-                             "threads": threads, "ms": round(t, 2),
-                             "gflops": round(flops / t / 1e6, 1),
-                             "seqc_speedup": round(t / ms, 2),
-                             "max_abs_diff_vs_seqc": "%.2e" % diff})
+            rows += [table_row(workload, peer, version, threads, t, ms, flops, diff)
+                     for peer, version, t, diff, flops, workload in projection]
     header = "%-28s %-10s %-16s %10s %9s %14s %12s" % (
         "workload", "peer", "version", "ms", "GFLOP/s", "peer/seqc time", "max |dy|")
     print(header)

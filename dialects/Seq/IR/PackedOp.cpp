@@ -66,18 +66,21 @@ LogicalResult PackedOp::verify() {
                             "entries), got "
                          << formatShape(tensor.getShape());
   };
-  for (auto [i, v] : llvm::enumerate(getSequences()))
-    if (failed(checkSequence("sequence #" + std::to_string(i), v.getType())))
-      return failure();
-  for (auto [i, v] : llvm::enumerate(getOutputs()))
-    if (failed(checkSequence("output #" + std::to_string(i), v.getType())))
-      return failure();
-  for (auto [i, v] : llvm::enumerate(getInit()))
-    if (failed(checkState("init #" + std::to_string(i), v.getType())))
-      return failure();
-  for (auto [i, v] : llvm::enumerate(getFinalStates()))
-    if (failed(checkState("final state #" + std::to_string(i), v.getType())))
-      return failure();
+  struct Group {
+    const char *what;
+    TypeRange types;
+    bool isSequence;
+  } groups[] = {{"sequence", getSequences().getTypes(), true},
+                {"output", getOutputs().getTypes(), true},
+                {"init", getInit().getTypes(), false},
+                {"final state", getFinalStates().getTypes(), false}};
+  for (const Group &group : groups)
+    for (auto [i, type] : llvm::enumerate(group.types)) {
+      std::string what = std::string(group.what) + " #" + std::to_string(i);
+      if (failed(group.isSequence ? checkSequence(what, type)
+                                  : checkState(what, type)))
+        return failure();
+    }
   if (!getInit().empty() && getInit().size() != getFinalStates().size())
     return emitOpError() << "has " << getInit().size()
                          << " initial states but " << getFinalStates().size()

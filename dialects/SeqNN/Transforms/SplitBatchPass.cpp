@@ -26,20 +26,20 @@ RankedTensorType withRows(Type type, int64_t rows) {
   return tensor.clone(shape);
 }
 
-/// The slice [first, first + rows) of `value` along dimension 0.
-SmallVector<OpFoldResult> rowSlice(OpBuilder &b, RankedTensorType type,
-                                   OpFoldResult first, int64_t rows,
-                                   SmallVector<OpFoldResult> &sizes,
-                                   SmallVector<OpFoldResult> &strides) {
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  offsets[0] = first;
-  sizes.clear();
-  strides.assign(type.getRank(), b.getIndexAttr(1));
-  sizes.push_back(b.getIndexAttr(rows));
-  for (int64_t d = 1; d < type.getRank(); ++d)
-    sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
-  return offsets;
-}
+/// Offsets, sizes and strides of rows [first, first + rows) of a tensor of
+/// `type` (all of every other dimension).
+struct RowSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  RowSlice(OpBuilder &b, RankedTensorType type, OpFoldResult first,
+           int64_t rows)
+      : offsets(type.getRank(), b.getIndexAttr(0)),
+        strides(type.getRank(), b.getIndexAttr(1)) {
+    offsets[0] = first;
+    sizes.push_back(b.getIndexAttr(rows));
+    for (int64_t d = 1; d < type.getRank(); ++d)
+      sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+  }
+};
 
 /// The bytes of `layer`'s largest operand without a batch dimension (its
 /// recurrent or projection weights).
@@ -101,12 +101,10 @@ void splitBatch(Operation *layer, int64_t pieces, int64_t cacheBytes) {
       if (!batched.contains(operand) || mapping.contains(operand))
         continue;
       auto type = cast<RankedTensorType>(operand.getType());
-      SmallVector<OpFoldResult> sizes, strides;
-      SmallVector<OpFoldResult> offsets =
-          rowSlice(b, type, first, rows, sizes, strides);
+      RowSlice slice(b, type, first, rows);
       mapping.map(operand, tensor::ExtractSliceOp::create(
-                               b, loc, withRows(type, rows), operand, offsets,
-                               sizes, strides));
+                               b, loc, withRows(type, rows), operand,
+                               slice.offsets, slice.sizes, slice.strides));
     }
     Operation *piece = b.clone(*layer, mapping);
     for (OpResult result : piece->getResults())
@@ -114,12 +112,11 @@ void splitBatch(Operation *layer, int64_t pieces, int64_t cacheBytes) {
     b.setInsertionPointToStart(forall.getTerminator().getBody());
     for (auto [result, shared] :
          llvm::zip(piece->getResults(), forall.getRegionIterArgs())) {
-      auto type = cast<RankedTensorType>(shared.getType());
-      SmallVector<OpFoldResult> sizes, strides;
-      SmallVector<OpFoldResult> offsets =
-          rowSlice(b, type, first, rows, sizes, strides);
-      tensor::ParallelInsertSliceOp::create(b, loc, result, shared, offsets,
-                                            sizes, strides);
+      RowSlice slice(b, cast<RankedTensorType>(shared.getType()), first,
+                     rows);
+      tensor::ParallelInsertSliceOp::create(b, loc, result, shared,
+                                            slice.offsets, slice.sizes,
+                                            slice.strides);
     }
   }
   layer->replaceAllUsesWith(forall.getResults());

@@ -147,7 +147,7 @@ void keepInnermostSerial(scf::ParallelOp parallel) {
     return;
   OpBuilder b(parallel);
   Location loc = parallel.getLoc();
-  auto outer = scf::ParallelOp::create(
+  scf::ParallelOp::create(
       b, loc, parallel.getLowerBound().drop_back(),
       parallel.getUpperBound().drop_back(), parallel.getStep().drop_back(),
       [&](OpBuilder &nb, Location, ValueRange ivs) {
@@ -164,7 +164,6 @@ void keepInnermostSerial(scf::ParallelOp parallel) {
               scf::YieldOp::create(fb, loc);
             });
       });
-  (void)outer;
   parallel.erase();
 }
 
