@@ -103,6 +103,15 @@ int widestVectorBytes() {
   return 16;
 }
 
+bool hasBf16DotProduct() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bf16");
+#else
+  return false;
+#endif
+}
+
 HardwareModel gpu(const std::string &name, const std::string &arch,
                       int sms, double bandwidth, double peak,
                       int64_t sharedPerBlock, int64_t sharedPerSM,
@@ -216,6 +225,7 @@ std::optional<HardwareModel> fromModelFile(const std::string &path,
     read("cores", t.cores);
     read("vector_bytes", t.vectorBytes);
     read("vector_registers", t.vectorRegisters);
+    read("bf16_dot_product", t.bf16DotProduct);
     read("l1_bytes", t.l1Bytes);
     read("l2_bytes", t.l2Bytes);
     read("l3_bytes", t.l3Bytes);
@@ -268,6 +278,7 @@ HardwareModel detectHostCpu() {
   cpu.vectorBytes = widestVectorBytes();
   // AVX-512 doubles the register file as well as its width.
   cpu.vectorRegisters = cpu.vectorBytes == 64 ? 32 : 16;
+  cpu.bf16DotProduct = hasBf16DotProduct();
   if (cachesFromSysfs(cpu)) {
     cpu.cacheSource = "sysfs";
   } else if (cachesFromCpuid(cpu)) {

@@ -47,6 +47,8 @@ struct HardwareModel {
   int cores = 1;
   int vectorBytes = 16; // widest SIMD register
   int vectorRegisters = 16; // architectural SIMD registers (32 with AVX-512)
+  /// AVX-512 BF16: vdpbf16ps, a dot product of bf16 pairs into f32 lanes.
+  bool bf16DotProduct = false;
   int64_t l1Bytes = 0, l2Bytes = 0, l3Bytes = 0;
   /// Where the cache sizes came from: "sysfs", "cpuid", "fallback" or
   /// "model file".

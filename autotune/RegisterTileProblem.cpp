@@ -27,9 +27,10 @@ constexpr double kFmaPerCycle = 2, kLoadsPerCycle = 2, kFmaLatency = 4,
 /// panel of K x columns, larger than L1 for the contractions that matter)
 /// streams from L2, A's rows are broadcast from L1. (Measured on a Zen 4
 /// at 16384 x 1024 x 256: 2 x 8 ran 1.8x the time of 6 x 4, bound by L2.)
-double stepCycles(int64_t rows, int64_t vectors, int64_t vectorBytes) {
-  double fmas = double(rows * vectors) / kFmaPerCycle;
-  double loads = double(rows + vectors) / kLoadsPerCycle;
+double stepCycles(int64_t rows, int64_t vectors, int64_t vectorBytes,
+                  int64_t terms) {
+  double fmas = double(rows * vectors * terms) / kFmaPerCycle;
+  double loads = double(rows * terms + vectors) / kLoadsPerCycle;
   double l2 = double(vectors * vectorBytes) / kL2BytesPerCycle;
   return std::max({fmas, loads, l2, kFmaLatency}) + kLoopCycles;
 }
@@ -46,9 +47,10 @@ double contractionCycles(const ContractionExtent &e, int64_t width,
   int64_t fullRowBlocks = m / rows, restRows = m % rows;
   int64_t fullColumnBlocks = e.n / columns;
   int64_t restVectors = ceilDiv(e.n % columns, width);
+  int64_t terms = std::max<int64_t>(1, e.bf16Terms);
   auto rowBlock = [&](int64_t r) {
-    return fullColumnBlocks * stepCycles(r, vectors, bytes) +
-           (restVectors ? stepCycles(r, restVectors, bytes) : 0);
+    return fullColumnBlocks * stepCycles(r, vectors, bytes, terms) +
+           (restVectors ? stepCycles(r, restVectors, bytes, terms) : 0);
   };
   // The rows left run in kernels of the powers of two below `rows` (the
   // binary digits of their count).
@@ -56,7 +58,7 @@ double contractionCycles(const ContractionExtent &e, int64_t width,
   for (int64_t bit = 1; bit <= restRows; bit *= 2)
     if (restRows & bit)
       perStep += rowBlock(bit);
-  return perStep * double(e.k);
+  return perStep * double(e.bf16Terms ? ceilDiv(e.k, 2) : e.k);
 }
 
 struct Problem {
@@ -146,8 +148,9 @@ std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
   static std::mutex cacheLock;
   static std::map<std::string, RegisterTile> cache;
   std::string key = fmt::format(
-      "{} {} {} {} {}", extent.m ? *extent.m : -extent.dynamicRows, extent.n,
-      extent.k, cpu.vectorBytes, cpu.vectorRegisters);
+      "{} {} {} {} {} {}", extent.m ? *extent.m : -extent.dynamicRows,
+      extent.n, extent.k, extent.bf16Terms, cpu.vectorBytes,
+      cpu.vectorRegisters);
   {
     std::lock_guard<std::mutex> lock(cacheLock);
     auto it = cache.find(key);

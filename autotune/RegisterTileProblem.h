@@ -25,6 +25,8 @@ namespace seqc::autotune {
 
 struct RegisterTile {
   int64_t rows = 0, vectors = 0, vectorWidth = 0;
+  /// The pair kernel's terms (ContractionExtent::bf16Terms); 0: f32.
+  int64_t bf16Terms = 0;
   /// Modeled cycles of the whole contraction.
   double cycles = 0;
 };
@@ -37,9 +39,14 @@ struct ContractionExtent {
   std::optional<int64_t> m;
   int64_t n = 0, k = 0;
   int64_t dynamicRows = 4096;
+  /// The bf16 pair kernel (vdpbf16ps) with A as this many bf16 terms; 0:
+  /// the f32 kernel. A pair step covers two steps of K with B's pairs in
+  /// vectors of the same bytes, and takes a product per term.
+  int64_t bf16Terms = 0;
 };
 
-/// The cheapest feasible block for f32 on `cpu`, or nothing with `why` set
+/// The cheapest feasible block on `cpu` (for the f32 kernel, or the bf16
+/// pair kernel when `extent.bf16Terms` is set), or nothing with `why` set
 /// to the constraints of the unsat core.
 std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
                                                const HardwareModel &cpu,

@@ -115,7 +115,7 @@ def onednn_run(onednn, cell, values, repeats, tmp):
         np.save(os.path.join(directory, name + ".npy"), np.ascontiguousarray(value))
     out = subprocess.run([onednn, directory, str(repeats), "forward", cell], check=True,
                          capture_output=True, text=True).stdout
-    match = re.search(r"onednn (\S+) forward_inference ([0-9.]+)", out)
+    match = re.search(r"onednn (\S+) forward_inference \S+ ([0-9.]+)", out)
     return match.group(1), float(match.group(2)), np.load(os.path.join(directory, "y.npy"))
 
 

@@ -5,7 +5,7 @@
 // results back as .npy files for the benchmark to compare with seqc's:
 //
 //   seqc-bench-onednn-lstm DIR REPEATS
-//   seqc-bench-onednn-lstm DIR REPEATS forward lstm|gru
+//   seqc-bench-onednn-lstm DIR REPEATS forward lstm|gru [f32|bf16]
 //
 // DIR holds x [B, T, I], w [I, 4H], r [1, H, 4H], b [4H] (oneDNN has one
 // bias: the benchmark passes bias + recurrent_bias), h0, c0 [B, H] and the
@@ -20,7 +20,9 @@
 // oneDNN's gate order, which for the GRU (linear-before-reset, PyTorch's)
 // is (u, r, o) = PyTorch's (z, r, n), with a bias of 4 gates, the 4th the
 // candidate's recurrent bias. Written: y.npy; printed: "onednn VERSION
-// forward_inference MS".
+// forward_inference f32|bf16 MS". bf16 is oneDNN's mixed precision: bf16
+// input, output, hidden state and weights; f32 bias, cell state and
+// accumulation.
 //
 //===----------------------------------------------------------------------===//
 #include <oneapi/dnnl/dnnl.hpp>
@@ -127,8 +129,11 @@ double medianMs(int repeats, const std::function<void()> &before,
   return times[times.size() / 2];
 }
 
-/// The inference forward of an LSTM or a linear-before-reset GRU.
-void forwardOnly(const std::string &dir, int repeats, bool gru) {
+/// The inference forward of an LSTM or a linear-before-reset GRU; with
+/// `bf16`, oneDNN's mixed-precision configuration: bf16 input, output,
+/// hidden state and weights, f32 bias and cell state (every operand
+/// reordered from the f32 files before the timed runs).
+void forwardOnly(const std::string &dir, int repeats, bool gru, bool bf16) {
   auto load = [&](const char *name) {
     return readNpy(dir + "/" + name + ".npy");
   };
@@ -140,31 +145,41 @@ void forwardOnly(const std::string &dir, int repeats, bool gru) {
   engine eng(engine::kind::cpu, 0);
   stream s(eng);
   using tag = memory::format_tag;
-  auto md = [](memory::dims dims, tag t) {
-    return memory::desc(dims, memory::data_type::f32, t);
+  using dt = memory::data_type;
+  dt narrow = bf16 ? dt::bf16 : dt::f32;
+  auto md = [](memory::dims dims, tag t, dt type = dt::f32) {
+    return memory::desc(dims, type, t);
   };
-  memory::desc layerIn = md({T, B, I}, tag::ntc),
-               layerOut = md({T, B, H}, tag::ntc),
-               state = md({1, 1, B, H}, tag::ldnc),
+  memory::desc layerIn = md({T, B, I}, tag::ntc, narrow),
+               layerOut = md({T, B, H}, tag::ntc, narrow),
+               state = md({1, 1, B, H}, tag::ldnc, narrow),
+               cellState = md({1, 1, B, H}, tag::ldnc),
                weightsLayer = md({1, 1, I, G, H}, tag::ldigo),
                weightsIter = md({1, 1, H, G, H}, tag::ldigo),
                bias = md({1, 1, 4, H}, tag::ldgo),
-               anyLayer = md({1, 1, I, G, H}, tag::any),
-               anyIter = md({1, 1, H, G, H}, tag::any);
-  auto user = [&](const memory::desc &d, float *data) {
-    return memory(d, eng, data);
-  };
-  memory xm = user(layerIn, x.data.data()), h0m = user(state, h0.data.data()),
-         wm = user(weightsLayer, w.data.data()),
-         rm = user(weightsIter, r.data.data()), bm = user(bias, b.data.data());
-  std::vector<float> y(T * B * H), hT(B * H), cT(B * H);
-  memory ym = user(layerOut, y.data()), hTm = user(state, hT.data());
+               anyLayer = md({1, 1, I, G, H}, tag::any, narrow),
+               anyIter = md({1, 1, H, G, H}, tag::any, narrow);
   auto reordered = [&](memory &from, const memory::desc &to) {
     memory m(to, eng);
     reorder(from, m).execute(s, from, m);
     s.wait();
     return m;
   };
+  // An f32 file's data in the layout (and element type) of `d`.
+  auto user = [&](const memory::desc &d, float *data) {
+    memory::desc f32 = memory::desc(d.dims(), dt::f32,
+                                    d.dims().size() == 3 ? tag::ntc
+                                                         : tag::ldnc);
+    if (d.data_type() == dt::f32)
+      return memory(d, eng, data);
+    memory wide(f32, eng, data);
+    return reordered(wide, d);
+  };
+  memory xm = user(layerIn, x.data.data()), h0m = user(state, h0.data.data()),
+         wm(weightsLayer, eng, w.data.data()),
+         rm(weightsIter, eng, r.data.data()), bm(bias, eng, b.data.data());
+  std::vector<float> y(T * B * H), hT(B * H), cT(B * H);
+  memory ym(layerOut, eng), hTm(state, eng);
   std::unordered_map<int, memory> args = {
       {DNNL_ARG_SRC_LAYER, xm}, {DNNL_ARG_SRC_ITER, h0m},
       {DNNL_ARG_BIAS, bm},      {DNNL_ARG_DST_LAYER, ym},
@@ -183,40 +198,48 @@ void forwardOnly(const std::string &dir, int repeats, bool gru) {
   } else {
     auto pd = lstm_forward::primitive_desc(
         lstm_forward::desc(prop_kind::forward_inference, direction, layerIn,
-                           state, state, anyLayer, anyIter, bias, layerOut,
-                           state, state),
+                           state, cellState, anyLayer, anyIter, bias, layerOut,
+                           state, cellState),
         eng);
     args[DNNL_ARG_WEIGHTS_LAYER] = reordered(wm, pd.weights_layer_desc());
     args[DNNL_ARG_WEIGHTS_ITER] = reordered(rm, pd.weights_iter_desc());
-    args[DNNL_ARG_SRC_ITER_C] = user(state, c0.data.data());
-    args[DNNL_ARG_DST_ITER_C] = user(state, cT.data());
+    args[DNNL_ARG_SRC_ITER_C] = memory(cellState, eng, c0.data.data());
+    args[DNNL_ARG_DST_ITER_C] = memory(cellState, eng, cT.data());
     forward = lstm_forward(pd);
   }
   double ms = medianMs(repeats, [] {}, [&] {
     forward.execute(s, args);
     s.wait();
   });
+  memory yWide(md({T, B, H}, tag::ntc), eng, y.data());
+  reorder(ym, yWide).execute(s, ym, yWide);
+  s.wait();
   writeNpy(dir + "/y.npy", {B, T, H}, y.data());
   const dnnl_version_t *version = dnnl_version();
-  std::printf("onednn %d.%d.%d forward_inference %.3f\n", version->major,
-              version->minor, version->patch, ms);
+  std::printf("onednn %d.%d.%d forward_inference %s %.3f\n", version->major,
+              version->minor, version->patch, bf16 ? "bf16" : "f32", ms);
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  bool forwardMode = argc == 5 && std::string(argv[3]) == "forward" &&
+  bool forwardMode = (argc == 5 || argc == 6) &&
+                     std::string(argv[3]) == "forward" &&
                      (std::string(argv[4]) == "lstm" ||
-                      std::string(argv[4]) == "gru");
+                      std::string(argv[4]) == "gru") &&
+                     (argc == 5 || std::string(argv[5]) == "bf16" ||
+                      std::string(argv[5]) == "f32");
   if (argc != 3 && !forwardMode) {
-    std::fprintf(stderr, "usage: %s DIR REPEATS [forward lstm|gru]\n",
+    std::fprintf(stderr,
+                 "usage: %s DIR REPEATS [forward lstm|gru [f32|bf16]]\n",
                  argv[0]);
     return 2;
   }
   if (forwardMode) {
     try {
       forwardOnly(argv[1], std::max(1, std::atoi(argv[2])),
-                  std::string(argv[4]) == "gru");
+                  std::string(argv[4]) == "gru",
+                  argc == 6 && std::string(argv[5]) == "bf16");
     } catch (const std::exception &e) {
       std::fprintf(stderr, "seqc-bench-onednn-lstm: %s\n", e.what());
       return 1;

@@ -48,6 +48,15 @@ try:
 except OSError:
     pass
 
+# AVX-512 BF16 on the host: the CPU pipeline then builds bf16 pair
+# microkernels (vdpbf16ps), which only such a host can run.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512_bf16" in cpuinfo.read():
+            config.available_features.add("host-avx512-bf16")
+except OSError:
+    pass
+
 # The sanitizer build (scripts/sanitize.sh): ASan reserves terabytes of
 # shadow address space, so tests that cap the address space cannot run.
 if "address" in getattr(config, "seqc_sanitize", ""):

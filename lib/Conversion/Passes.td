@@ -175,15 +175,26 @@ def SeqRegisterTileContractions
     (which also covers a dynamic row count). The reduction loop carries the
     tile too: each of its iterations is `rows * columns` multiply-adds.
 
-    A tiled op whose operands are not f32, whose maps are not the default
-    ones, whose reduction or column size is dynamic, or whose B or C rows
-    are not contiguous is an error naming the reason: the tile was written
-    for a kernel that cannot be built.
+    A tile with `bf16_terms` builds the bf16 pair kernel (AVX-512 BF16):
+    B's bf16 values (bf16 elements, or an f32 buffer that only holds a bf16
+    argument widened, such as a recurrence's weights) packed in pairs of
+    rows once, before the outermost loop that does not define B when
+    nothing writes B; A's pairs broadcast as 32-bit words, from A itself
+    (bf16) or from its `bf16_terms` bf16 terms (f32); one
+    `x86vector.avx512.dot` per accumulator, term and pair of steps.
+
+    A tiled op whose operands are not f32 (or, for the pair kernel, not
+    as above), whose maps are not the default ones, whose reduction or
+    column size is dynamic, or whose B or C rows are not contiguous is an
+    error naming the reason: the tile was written for a kernel that cannot
+    be built.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect",
+                           "mlir::x86vector::X86VectorDialect"];
 }
 
 def SeqInlineAllocaScopes : Pass<"seq-inline-alloca-scopes"> {

@@ -104,10 +104,21 @@ LogicalResult ReferenceEvaluator::unsupported(Operation &op, StringRef why) {
 
 /// Elementwise op over operands of one shape (scalars are rank 0).
 LogicalResult ReferenceEvaluator::elementwise(Operation &op) {
-  std::vector<const Tensor *> operands;
-  for (Value v : op.getOperands())
-    operands.push_back(&values[v]);
+  // An op with regions (a loop) is not elementwise; nor is one whose
+  // operands the interpreter has no values of that shape for (indices).
+  if (op.getNumRegions() != 0)
+    return unsupported(op);
   Tensor result(shapeOf(op.getResult(0).getType()));
+  std::vector<const Tensor *> operands;
+  for (Value v : op.getOperands()) {
+    auto it = values.find(v);
+    if (it == values.end() || (it->second.data.size() != 1 &&
+                               int64_t(it->second.data.size()) !=
+                                   result.numElements()))
+      return unsupported(op, "its operands are not float values of its "
+                             "result's shape");
+    operands.push_back(&it->second);
+  }
   std::vector<double> args(operands.size());
   for (int64_t i = 0; i < result.numElements(); ++i) {
     for (size_t k = 0; k < operands.size(); ++k)

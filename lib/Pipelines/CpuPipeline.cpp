@@ -76,7 +76,7 @@ void addHostToLLVMPasses(OpPassManager &pm, bool checkedAllocations) {
 }
 
 LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
-                          StringRef tuningDatabase) {
+                          StringRef tuningDatabase, int64_t stateTerms) {
   switch (stage) {
   case CpuStage::seq: {
     // Forms come from the tuning database where it has a record, else from
@@ -99,6 +99,7 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     addTuningRecordsPass(pm, tuningDatabase, "cpu");
     autotune::SeqSelectFormOptions select;
     select.target = "cpu";
+    select.stateTerms = stateTerms;
     pm.addPass(autotune::createSeqSelectForm(select));
     addCleanupPasses(pm);
     return success();
@@ -167,7 +168,10 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     arith::ArithExpandOpsPassOptions expand;
     expand.includeBf16 = true;
     pm.addPass(arith::createArithExpandOpsPass(expand));
-    pm.addPass(createConvertVectorToLLVMPass());
+    // The bf16 pair kernels' x86vector.avx512.dot becomes vdpbf16ps.
+    ConvertVectorToLLVMPassOptions vectorToLLVM;
+    vectorToLLVM.x86Vector = true;
+    pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
     pm.addPass(createConvertMathToLLVMPass());
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(createConvertComplexToLLVMPass());
@@ -185,12 +189,12 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
 }
 
 LogicalResult buildCpuPipeline(OpPassManager &pm, CpuStage last, CpuStage first,
-                               StringRef tuningDatabase) {
+                               StringRef tuningDatabase, int64_t stateTerms) {
   for (CpuStage stage :
        {CpuStage::seq, CpuStage::loops, CpuStage::buffers, CpuStage::llvm}) {
     if (stage < first)
       continue;
-    if (failed(addCpuStage(pm, stage, tuningDatabase)))
+    if (failed(addCpuStage(pm, stage, tuningDatabase, stateTerms)))
       return failure();
     if (stage == last)
       break;
@@ -205,6 +209,11 @@ struct CpuPipelineOptions : PassPipelineOptions<CpuPipelineOptions> {
                          llvm::cl::init("")};
   Option<std::string> stop{*this, "stop", llvm::cl::desc("last stage to run"),
                            llvm::cl::init("llvm")};
+  Option<int64_t> stateTerms{
+      *this, "state-terms",
+      llvm::cl::desc("bf16 terms of an f32 recurrent state in the step's "
+                     "product with bf16 weights (1 to 3; 0: the default, 3)"),
+      llvm::cl::init(0)};
 };
 } // namespace
 
@@ -216,7 +225,7 @@ void registerCpuPipeline() {
       [](OpPassManager &pm, const CpuPipelineOptions &options) {
         std::optional<CpuStage> last = parseCpuStage(options.stop);
         (void)buildCpuPipeline(pm, last.value_or(CpuStage::llvm), CpuStage::seq,
-                               options.db);
+                               options.db, options.stateTerms);
       });
 }
 

@@ -8,6 +8,7 @@
 // RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/avx2-cpu.json | FileCheck %s --check-prefix=AVX2
 // RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/two-register-cpu.json 2>&1 | FileCheck %s --check-prefix=TWO
 // RUN: not seq-opt %s --seq-select-register-tiles=target=sm_90 2>&1 | FileCheck %s --check-prefix=GPU
+// RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/avx512-bf16-cpu.json | FileCheck %s --check-prefix=BF16
 
 // An LSTM's projection at B16 T1024 H256.
 // AVX512-LABEL: func.func @projection
@@ -78,6 +79,46 @@ func.func @unsupported(%a: memref<8x8xf64>, %b: memref<8x16xf64>, %c: memref<8x1
   linalg.matmul ins(%a, %b : memref<8x8xf64>, memref<8x16xf64>) outs(%c : memref<8x16xf64>)
   linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
       ins(%x, %y : memref<8x8xf32>, memref<16x8xf32>) outs(%z : memref<8x16xf32>)
+  return
+}
+
+// bf16 operands: with AVX-512 BF16 the pair kernel (one term for a bf16
+// A); without it, a bf16 B has no microkernel. A recurrence's f32 state
+// against its widened bf16 weights: the pair kernel where the step loop's
+// form asks for one term (half the products of the f32 kernel), the f32
+// kernel for the default three (half again as many as f32's).
+// BF16-LABEL: func.func @bf16_projection
+// BF16: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, bf16_terms = 1>}
+// BF16-LABEL: func.func @bf16_step
+// BF16: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16, bf16_terms = 1>}
+// BF16: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// AVX512-LABEL: func.func @bf16_projection
+// AVX512-NOT: seq.register_tile
+// AVX512-LABEL: func.func @bf16_step
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+func.func @bf16_projection(%a: memref<16384x256xbf16>, %b: memref<256x1024xbf16>, %c: memref<16384x1024xf32>) {
+  linalg.matmul ins(%a, %b : memref<16384x256xbf16>, memref<256x1024xbf16>) outs(%c : memref<16384x1024xf32>)
+  return
+}
+
+func.func @bf16_step(%h: memref<1x16x256xf32>, %r: memref<1x256x1024xbf16>, %c: memref<1x16x1024xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %wide = memref.alloc() : memref<1x256x1024xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r : memref<1x256x1024xbf16>) outs(%wide : memref<1x256x1024xf32>) {
+  ^bb0(%in: bf16, %out: f32):
+    %e = arith.extf %in : bf16 to f32
+    linalg.yield %e : f32
+  }
+  scf.for %t = %c0 to %n step %c1 {
+    linalg.batch_matmul ins(%h, %wide : memref<1x16x256xf32>, memref<1x256x1024xf32>) outs(%c : memref<1x16x1024xf32>)
+  } {seq.time_loop = #seq.form<sequential, state_terms = 1>}
+  scf.for %t = %c0 to %n step %c1 {
+    linalg.batch_matmul ins(%h, %wide : memref<1x16x256xf32>, memref<1x256x1024xf32>) outs(%c : memref<1x16x1024xf32>)
+  } {seq.time_loop = #seq.form<sequential>}
+  memref.dealloc %wide : memref<1x256x1024xf32>
   return
 }
 

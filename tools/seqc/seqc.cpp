@@ -87,11 +87,13 @@ cl::opt<std::string> rnnVariant(
     cl::value_desc("fused|alternating"), cl::init(""), cl::sub(compileCommand));
 cl::opt<int64_t> rnnStateTerms(
     "rnn-state-terms",
-    cl::desc("GPU targets, either variant: bf16 terms an f32 recurrent "
-             "state is split into for the tensor cores' h R product: 3 (the "
+    cl::desc("Recurrences with bf16 weights: bf16 terms an f32 recurrent "
+             "state is split into for the step's h R product (GPU tensor "
+             "cores, either variant; CPUs with AVX-512 BF16): 3 (the "
              "default) keeps about f32's precision, 2 about 2^-17, 1 rounds "
-             "the state to bf16 as cuDNN's bf16 LSTM does"),
-    cl::value_desc("1|2|3"), cl::init(0), cl::sub(compileCommand));
+             "the state to bf16 as cuDNN's and oneDNN's bf16 LSTMs do"),
+    cl::value_desc("1|2|3"), cl::init(0), cl::sub(compileCommand),
+    cl::sub(runCommand));
 cl::opt<std::string> maxMemory(
     "max-memory",
     cl::desc("The most host memory the buffers of a run may take, checked "
@@ -161,7 +163,10 @@ int seqc::driver::lowerForCpu(ModuleOp module, CpuStage last,
                         /*printModuleScope=*/true,
                         /*printAfterOnlyOnChange=*/false);
   }
-  if (failed(buildCpuPipeline(pm, last, first, tuningDatabase)))
+  if (rnnStateTerms && (rnnStateTerms < 1 || rnnStateTerms > 3))
+    return fail("--rnn-state-terms must be 1, 2 or 3, not " +
+                std::to_string(rnnStateTerms));
+  if (failed(buildCpuPipeline(pm, last, first, tuningDatabase, rnnStateTerms)))
     return 1;
   if (failed(pm.run(module)))
     return fail("compilation failed (see the diagnostics above)");
@@ -426,9 +431,6 @@ int compileMain(MLIRContext &context) {
   if (rnnStateTerms && (rnnStateTerms < 1 || rnnStateTerms > 3))
     return fail("--rnn-state-terms must be 1, 2 or 3, not " +
                 std::to_string(rnnStateTerms));
-  if (rnnStateTerms && !isGpuTarget(targetName))
-    return fail("--rnn-state-terms chooses GPU code; the target is '" +
-                targetName + "'");
   Program program;
   if (int rc = loadProgram(context, inputFile, functionName, program))
     return rc;

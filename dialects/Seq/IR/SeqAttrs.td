@@ -197,14 +197,31 @@ def Seq_RegisterTileAttr : Seq_Attr<"RegisterTile", "register_tile"> {
     each stand for `rows * columns` multiply-adds (what the thread-team
     threshold of `seq-serialize-small-parallel-loops` counts).
 
+    `bf16_terms` (1 to 3), where the host has AVX-512 BF16: B is bf16 (or
+    an f32 buffer that only holds a bf16 one widened, such as a recurrence's
+    weights) and the kernel multiplies pairs of reduction steps with
+    `x86vector.avx512.dot` (vdpbf16ps, f32 accumulators), B packed once
+    into pairs of rows. A bf16 A is 1 term; an f32 A (a recurrent state)
+    enters as a sum of this many bf16 terms, one product each: 3 keeps
+    about f32's precision, 2 about 2^-17 relative, 1 rounds it to bf16 (the
+    recurrence's `state_terms`, as on the GPU).
+
     Example: `#seq.register_tile<rows = 8, columns = 48, vector_width = 16>`.
   }];
   let parameters = (ins "int64_t":$rows, "int64_t":$columns,
-                        "int64_t":$vector_width);
+                        "int64_t":$vector_width,
+                        OptionalParameter<"std::optional<int64_t>">:$bf16_terms);
   let assemblyFormat = [{
     `<` `rows` `=` $rows `,` `columns` `=` $columns `,`
-        `vector_width` `=` $vector_width `>`
+        `vector_width` `=` $vector_width
+        (`,` `bf16_terms` `=` $bf16_terms^)? `>`
   }];
+  let builders = [
+    AttrBuilder<(ins "int64_t":$rows, "int64_t":$columns,
+                     "int64_t":$vector_width), [{
+      return $_get($_ctxt, rows, columns, vector_width, std::nullopt);
+    }]>
+  ];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// Vector registers of accumulators per row.

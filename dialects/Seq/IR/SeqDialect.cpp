@@ -100,7 +100,8 @@ FormAttr::withVariant(std::optional<SequentialVariant> variant) const {
 
 LogicalResult
 RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                         int64_t rows, int64_t columns, int64_t vectorWidth) {
+                         int64_t rows, int64_t columns, int64_t vectorWidth,
+                         std::optional<int64_t> bf16Terms) {
   // The bounds are those of any vector register file: a block beyond them
   // would spill every accumulator.
   if (vectorWidth < 1 || vectorWidth > 64 || !llvm::isPowerOf2_64(vectorWidth))
@@ -117,6 +118,8 @@ RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "rows x columns / vector_width accumulators must be "
                           "at most 64, got "
                        << rows * (columns / vectorWidth);
+  if (bf16Terms && (*bf16Terms < 1 || *bf16Terms > 3))
+    return emitError() << "bf16_terms must be 1, 2 or 3, got " << *bf16Terms;
   return success();
 }
 

@@ -68,8 +68,10 @@ void populateFormLoweringPatterns(mlir::Operation *root,
 /// Why seq-register-tile-contractions cannot build a microkernel for the
 /// contraction `op` (not a matmul or batch_matmul on f32 buffers with the
 /// default maps, a dynamic reduction or column size, B or C rows that are
-/// not contiguous), or an empty string.
-std::string registerTileBlocker(mlir::Operation *op);
+/// not contiguous), or an empty string. With `bf16Pairs`, the bf16 pair
+/// kernel's instead: an f32 C, an f32 or bf16 A, and a B of bf16 values
+/// (bf16 elements, or f32 ones widened from a bf16 argument).
+std::string registerTileBlocker(mlir::Operation *op, bool bf16Pairs = false);
 
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"

@@ -35,14 +35,19 @@ std::optional<CpuStage> parseCpuStage(llvm::StringRef name);
 
 /// Appends the passes of `stage` to `pm`.
 /// With `tuningDatabase`, the seq stage takes forms from its records first.
+/// `stateTerms` (1 to 3; 0: the default, 3): bf16 terms of a recurrence's
+/// f32 state in its step's product with bf16 weights, written on the
+/// sequential form the seq stage picks.
 mlir::LogicalResult addCpuStage(mlir::OpPassManager &pm, CpuStage stage,
-                                llvm::StringRef tuningDatabase = "");
+                                llvm::StringRef tuningDatabase = "",
+                                int64_t stateTerms = 0);
 
 /// Appends the stages from `first` up to and including `last`.
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
                                      CpuStage last = CpuStage::llvm,
                                      CpuStage first = CpuStage::seq,
-                                     llvm::StringRef tuningDatabase = "");
+                                     llvm::StringRef tuningDatabase = "",
+                                     int64_t stateTerms = 0);
 
 /// seq-apply-tuning-records{db=... target=...}; nothing without a database.
 void addTuningRecordsPass(mlir::OpPassManager &pm,

@@ -19,8 +19,16 @@
 // from `vectors` loads of B and `rows` broadcasts of A, where the generic
 // loop nest reloads and stores the output row at every step.
 //
+// A tile with `bf16_terms` builds the bf16 pair kernel instead (hosts with
+// AVX-512 BF16): each reduction step takes two steps of K, B's rows packed
+// in pairs (once, before the outermost loop that does not define B, when
+// nothing writes B) and A's pair broadcast as a 32-bit word from A itself
+// (bf16, rows contiguous, K even) or from its bf16 terms, each term one
+// `x86vector.avx512.dot` per accumulator (Bf16Operands.h).
+//
 //===----------------------------------------------------------------------===//
 #include "seqc/Conversion/SeqToLoops.h"
+#include "lib/Conversion/SeqToLoops/Bf16Operands.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,6 +36,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/Pass/Pass.h"
 
 namespace seqc {
@@ -38,6 +47,7 @@ namespace seqc {
 using namespace mlir;
 using seqc::seq::RegisterTileAttr;
 using seqc::seq::RegisterTileOf;
+using namespace seqc;
 
 namespace {
 
@@ -56,6 +66,12 @@ struct Contraction {
   /// rewritten.
   Value initScalar, initRow;
   Operation *initWriter = nullptr;
+  /// The pair kernel's operands: B packed in pairs of rows
+  /// [batch?, ceil(K/2), 2N]; A's pairs in a bf16 buffer with contiguous
+  /// rows, [batch?, M, K] (A itself) or [batch?, terms, M, K'] (its terms).
+  Value bPairs, aPairs;
+  int64_t terms = 0;
+  bool aPairsHaveTerms = false;
 };
 
 /// The value every element of `buffer` holds if its only writer is one
@@ -153,10 +169,21 @@ void findInitialValue(linalg::LinalgOp op, Contraction &operands) {
   }
 }
 
-/// Why `op` cannot become a microkernel, or empty: f32 buffers, the default
-/// indexing maps, static K and N, and a unit innermost stride in B and C
-/// (their rows are read as vectors).
-std::string unsupportedReason(linalg::LinalgOp op, Contraction &operands) {
+/// Whether `v`'s rows are contiguous (unit innermost stride).
+bool contiguousRows(Value v) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(
+             cast<MemRefType>(v.getType()).getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// Why `op` cannot become a microkernel, or empty: the default indexing
+/// maps, static K and N, a unit innermost stride in C (and in B, read as
+/// vectors); f32 buffers, or for the pair kernel (`pairs`) an f32 C, an f32
+/// or bf16 A and a B that reads bf16 values (bf16ValuesOf).
+std::string unsupportedReason(linalg::LinalgOp op, Contraction &operands,
+                              bool pairs) {
   if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()))
     return "it is not a linalg.matmul or linalg.batch_matmul";
   if (!op.hasPureBufferSemantics())
@@ -185,21 +212,27 @@ std::string unsupportedReason(linalg::LinalgOp op, Contraction &operands) {
   operands.a = op.getDpsInputOperand(0)->get();
   operands.b = op.getDpsInputOperand(1)->get();
   operands.c = op.getDpsInitOperand(0)->get();
-  for (Value v : {operands.a, operands.b, operands.c})
-    if (!cast<MemRefType>(v.getType()).getElementType().isF32())
-      return "an operand is not f32";
+  auto elementOf = [](Value v) {
+    return cast<MemRefType>(v.getType()).getElementType();
+  };
+  if (!pairs) {
+    for (Value v : {operands.a, operands.b, operands.c})
+      if (!elementOf(v).isF32())
+        return "an operand is not f32";
+  } else {
+    if (!elementOf(operands.c).isF32() ||
+        !isa<Float32Type, BFloat16Type>(elementOf(operands.a)))
+      return "the bf16 pair kernel needs an f32 C and an f32 or bf16 A";
+    if (!bf16ValuesOf(operands.b, op, /*builder=*/nullptr))
+      return "B does not read bf16 values (bf16 elements, or f32 ones "
+             "widened from a bf16 argument nothing writes)";
+  }
   auto bType = cast<MemRefType>(operands.b.getType());
   int64_t rank = bType.getRank();
   if (bType.isDynamicDim(rank - 1) || bType.isDynamicDim(rank - 2))
     return "its reduction or column size is dynamic";
-  for (Value v : {operands.b, operands.c}) {
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(cast<MemRefType>(v.getType()).getStridesAndOffset(strides,
-                                                                  offset)) ||
-        strides.back() != 1)
-      return "an operand's rows are not contiguous";
-  }
+  if (!contiguousRows(operands.c) || (!pairs && !contiguousRows(operands.b)))
+    return "an operand's rows are not contiguous";
   return "";
 }
 
@@ -210,7 +243,8 @@ public:
                      RegisterTileAttr tile)
       : b(b), loc(loc), ops(operands), tile(tile),
         width(tile.getVectorWidth()),
-        vectorType(VectorType::get({width}, b.getF32Type())) {}
+        vectorType(VectorType::get({width}, b.getF32Type())),
+        pairType(VectorType::get({2 * width}, b.getBF16Type())) {}
 
   void build() {
     auto bType = cast<MemRefType>(ops.b.getType());
@@ -376,11 +410,15 @@ private:
                                                           columnIndex[v]),
                                                 v));
 
-    auto bType = cast<MemRefType>(ops.b.getType());
+    // The reduction's steps: K, or K's pairs for the pair kernel.
+    Value reductionB = ops.bPairs ? ops.bPairs : ops.b;
+    auto bType = cast<MemRefType>(reductionB.getType());
     int64_t k = bType.getDimSize(bType.getRank() - 2);
     auto reduction = scf::ForOp::create(
         b, loc, index(0), index(k), index(1), init,
         [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+          if (ops.bPairs)
+            return pairStep(bat, kk, acc, rowIndex, columnIndex, mask);
           SmallVector<Value> rhs;
           for (int64_t v = 0; v < vectors; ++v)
             rhs.push_back(load(ops.b, at(bat, kk, columnIndex[v]), v));
@@ -399,7 +437,8 @@ private:
         });
     RegisterTileOf::set(reduction,
                         RegisterTileAttr::get(b.getContext(), rows,
-                                              vectors * width, width));
+                                              vectors * width, width,
+                                              tile.getBf16Terms()));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         Value value = reduction.getResult(r * vectors + v);
@@ -411,23 +450,135 @@ private:
       }
   }
 
+  /// One step of the pair kernel: reduction steps 2 kk and 2 kk + 1. B's
+  /// packed row kk gives each vector of columns as 2 x width bf16 (a
+  /// column's pair side by side); A's pair of each row (and term) is one
+  /// 32-bit word broadcast to every lane.
+  void pairStep(Value bat, Value kk, ValueRange acc, ArrayRef<Value> rowIndex,
+                ArrayRef<Value> columnIndex, Value mask) {
+    int64_t vectors = columnIndex.size();
+    Value pairMask, zeros;
+    if (mask) {
+      auto lanes = cast<vector::CreateMaskOp>(mask.getDefiningOp())
+                       .getOperand(0);
+      pairMask = vector::CreateMaskOp::create(
+          b, loc, VectorType::get({2 * width}, b.getI1Type()),
+          ValueRange{arith::MulIOp::create(b, loc, lanes, index(2))});
+      zeros = arith::ConstantOp::create(
+          b, loc, pairType,
+          DenseElementsAttr::get(pairType, b.getFloatAttr(b.getBF16Type(), 0)));
+    }
+    Value two = index(2);
+    SmallVector<Value> rhs;
+    for (int64_t v = 0; v < vectors; ++v) {
+      SmallVector<Value> indices = at(
+          bat, kk, arith::MulIOp::create(b, loc, columnIndex[v], two));
+      rhs.push_back(pairMask && v == vectors - 1
+                        ? vector::MaskedLoadOp::create(b, loc, pairType,
+                                                       ops.bPairs, indices,
+                                                       pairMask, zeros)
+                              .getResult()
+                        : vector::LoadOp::create(b, loc, pairType, ops.bPairs,
+                                                 indices)
+                              .getResult());
+    }
+    Value pairColumn = arith::MulIOp::create(b, loc, kk, two);
+    auto wordType = VectorType::get({1}, b.getI32Type());
+    SmallVector<Value> next(acc.begin(), acc.end());
+    for (int64_t r = 0; r < int64_t(rowIndex.size()); ++r)
+      for (int64_t t = 0; t < std::max<int64_t>(1, ops.terms); ++t) {
+        SmallVector<Value> indices;
+        if (bat)
+          indices.push_back(bat);
+        if (ops.aPairsHaveTerms)
+          indices.push_back(index(t));
+        indices.append({rowIndex[r], pairColumn});
+        Value pair = vector::LoadOp::create(
+            b, loc, VectorType::get({2}, b.getBF16Type()), ops.aPairs,
+            indices);
+        Value word = vector::BitCastOp::create(b, loc, wordType, pair);
+        Value words = vector::BroadcastOp::create(
+            b, loc, VectorType::get({width}, b.getI32Type()), word);
+        Value lhs = vector::BitCastOp::create(b, loc, pairType, words);
+        for (int64_t v = 0; v < vectors; ++v)
+          next[r * vectors + v] = x86vector::DotBF16Op::create(
+              b, loc, next[r * vectors + v], lhs, rhs[v]);
+      }
+    scf::YieldOp::create(b, loc, next);
+  }
+
   OpBuilder &b;
   Location loc;
   Contraction ops;
   RegisterTileAttr tile;
   int64_t width;
-  VectorType vectorType;
+  VectorType vectorType, pairType;
 };
 
 } // namespace
 
-std::string seqc::registerTileBlocker(Operation *op) {
+std::string seqc::registerTileBlocker(Operation *op, bool bf16Pairs) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp)
     return "it is not a linalg.matmul or linalg.batch_matmul";
   Contraction operands;
-  return unsupportedReason(linalgOp, operands);
+  return unsupportedReason(linalgOp, operands, bf16Pairs);
 }
+
+namespace {
+
+/// Where B's packed pairs are built: before the outermost op around `op`
+/// in the block that defines `bf16B`, when nothing writes B (once per call,
+/// not per step of a loop around `op`); else right before `op`.
+Operation *packingPoint(Operation *op, Value bf16B) {
+  if (!isReadOnlyBuffer(bf16B))
+    return op;
+  Block *block = isa<BlockArgument>(bf16B)
+                     ? cast<BlockArgument>(bf16B).getOwner()
+                     : bf16B.getDefiningOp()->getBlock();
+  Operation *outermost = block->findAncestorOpInBlock(*op);
+  return outermost ? outermost : op;
+}
+
+/// Builds the pair kernel's operands (Contraction::bPairs, aPairs) and the
+/// deallocations of those it allocates.
+void preparePairs(linalg::LinalgOp op, Contraction &operands,
+                  RegisterTileAttr tile) {
+  Location loc = op.getLoc();
+  // B: its bf16 values (the views of a widened argument rebuilt at the
+  // argument), packed where they cannot change.
+  Value bf16B = bf16ValuesOf(operands.b, op, nullptr);
+  Operation *point = packingPoint(op, bf16B);
+  OpBuilder b(point);
+  bf16B = bf16ValuesOf(operands.b, op, &b);
+  operands.bPairs = packRowPairs(b, loc, bf16B);
+  b.setInsertionPointAfter(point);
+  memref::DeallocOp::create(b, loc, operands.bPairs);
+
+  // A: itself when its pairs are already 32-bit words (bf16, rows
+  // contiguous, K even); else its bf16 terms, split before the kernel.
+  auto aType = cast<MemRefType>(operands.a.getType());
+  int64_t k = cast<MemRefType>(operands.b.getType())
+                  .getDimSize(aType.getRank() - 2);
+  bool direct = aType.getElementType().isBF16() && !operands.aTransposed &&
+                k % 2 == 0 && contiguousRows(operands.a);
+  operands.terms = aType.getElementType().isBF16()
+                       ? 1
+                       : tile.getBf16Terms().value_or(3);
+  if (direct) {
+    operands.aPairs = operands.a;
+    return;
+  }
+  b.setInsertionPoint(op);
+  operands.aPairs =
+      splitIntoBf16Terms(b, loc, operands.a, operands.aTransposed,
+                         operands.batched, operands.terms);
+  operands.aPairsHaveTerms = true;
+  b.setInsertionPointAfter(op);
+  memref::DeallocOp::create(b, loc, operands.aPairs);
+}
+
+} // namespace
 
 namespace {
 
@@ -443,16 +594,23 @@ struct SeqRegisterTileContractionsPass
     });
     for (linalg::LinalgOp op : tiled) {
       Contraction operands;
-      std::string reason = unsupportedReason(op, operands);
+      RegisterTileAttr tile = RegisterTileOf::get(op);
+      bool pairs = tile.getBf16Terms().has_value();
+      std::string reason = unsupportedReason(op, operands, pairs);
+      if (reason.empty() && pairs && tile.getVectorWidth() != 16 &&
+          tile.getVectorWidth() != 8 && tile.getVectorWidth() != 4)
+        reason = "the bf16 pair kernel's vector_width is 4, 8 or 16 f32 "
+                 "lanes (vdpbf16ps)";
       if (!reason.empty()) {
         op->emitOpError("has a register tile but cannot become a microkernel: ")
             << reason;
         return signalPassFailure();
       }
       findInitialValue(op, operands);
+      if (pairs)
+        preparePairs(op, operands, tile);
       OpBuilder b(op);
-      MicrokernelBuilder(b, op.getLoc(), operands, RegisterTileOf::get(op))
-          .build();
+      MicrokernelBuilder(b, op.getLoc(), operands, tile).build();
       op->erase();
       if (operands.initWriter)
         operands.initWriter->erase();

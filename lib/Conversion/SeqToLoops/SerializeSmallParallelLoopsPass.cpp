@@ -32,8 +32,10 @@ std::optional<int64_t> tripCount(Value lower, Value upper, Value step) {
 /// multiply-adds per step, the work of that many iterations of the loop
 /// nest it replaced.
 int64_t iterationWeight(Operation *loop) {
+  // A pair kernel's iteration is two reduction steps of each term.
   if (seqc::seq::RegisterTileAttr tile = seqc::seq::RegisterTileOf::get(loop))
-    return tile.getRows() * tile.getColumns();
+    return tile.getRows() * tile.getColumns() *
+           (tile.getBf16Terms() ? 2 * *tile.getBf16Terms() : 1);
   return 1;
 }
 

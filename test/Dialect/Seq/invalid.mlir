@@ -1005,5 +1005,10 @@ func.func @register_tile_accumulators() attributes {t = #seq.register_tile<rows 
 
 // -----
 
+// expected-error @+1 {{bf16_terms must be 1, 2 or 3, got 4}}
+func.func @register_tile_bf16_terms() attributes {t = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 4>} { return }
+
+// -----
+
 // expected-error @+1 {{'func.func' op attribute 'seq.register_tile' must be a #seq.register_tile on a linalg.matmul, linalg.batch_matmul or the scf.for of its microkernel, got #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}}
 func.func @register_tile_on_func() attributes {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>} { return }
