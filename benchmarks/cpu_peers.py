@@ -11,6 +11,11 @@ f32, forward inference on all cores:
   many threads (--torch-repeats runs after a warm-up: Debian's CPU build
   takes seconds per call).
 
+Where the host has AVX-512 BF16, each size again in bf16 against oneDNN's
+bf16 LSTM/GRU (bf16 data, hidden state and weights; f32 cell state and
+accumulation): seqc with its state rounded to bf16 in h R as oneDNN does
+(--rnn-state-terms=1) and with f32's precision (3 terms).
+
 Every peer's output y is compared with seqc's (largest absolute
 difference). Then the H768 projection x W alone ([16384 x 768] x
 [768 x 3072]) against numpy.matmul, i.e. the BLAS sgemm numpy links (Debian's
@@ -73,20 +78,41 @@ def inputs(cell, B, T, I, H, seed=0):
     return {k: v.astype(np.float32) for k, v in values.items()}
 
 
-def seqc_run(seqc, cell, values, dims, repeats, tmp):
-    """seqc's median ms and its output y."""
+def to_bf16_bits(a):
+    """f32 values as bf16 bits (round to nearest even): seqc's bf16 .npy."""
+    bits = np.ascontiguousarray(a, np.float32).view(np.uint32).astype(np.uint64)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def from_bf16_bits(bits):
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def seqc_run(seqc, cell, values, dims, repeats, tmp, bf16=False, state_terms=0):
+    """seqc's median ms and its output y; with `bf16` every argument and
+    result is bf16 (f32 state and accumulation), the state entering h R as
+    `state_terms` bf16 terms."""
     directory = os.path.join(tmp, "seqc")
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, "model.mlir")
+    model = layer_model(cell, *dims)
     with open(path, "w") as f:
-        f.write(layer_model(cell, *dims))
+        f.write(model.replace("xf32>", "xbf16>") if bf16 else model)
     command = [seqc, "run", path, "--repeat=%d" % repeats, "--dump-outputs=" + directory]
+    if state_terms:
+        command.append("--rnn-state-terms=%d" % state_terms)
     for name, value in values.items():
-        np.save(os.path.join(directory, name + ".npy"), value)
+        np.save(os.path.join(directory, name + ".npy"), to_bf16_bits(value) if bf16 else value)
         command.append("--input=%s=%s" % (name, os.path.join(directory, name + ".npy")))
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     ms = float(re.search(r"on cpu: ([0-9.]+) ms", out).group(1))
-    return ms, np.load(os.path.join(directory, "%s_out0.npy" % cell))
+    y = np.load(os.path.join(directory, "%s_out0.npy" % cell))
+    return ms, from_bf16_bits(y) if bf16 else y
+
+
+def host_has_bf16():
+    with open("/proc/cpuinfo") as cpuinfo:
+        return " avx512_bf16" in cpuinfo.read()
 
 
 def onednn_order(cell, values):
@@ -108,12 +134,13 @@ def onednn_order(cell, values):
             "b": np.concatenate([bias, rb[2 * H:]]), "h0": values["h0"]}
 
 
-def onednn_run(onednn, cell, values, repeats, tmp):
+def onednn_run(onednn, cell, values, repeats, tmp, bf16=False):
     directory = os.path.join(tmp, "onednn")
     os.makedirs(directory, exist_ok=True)
     for name, value in onednn_order(cell, values).items():
         np.save(os.path.join(directory, name + ".npy"), np.ascontiguousarray(value))
-    out = subprocess.run([onednn, directory, str(repeats), "forward", cell], check=True,
+    out = subprocess.run([onednn, directory, str(repeats), "forward", cell,
+                          "bf16" if bf16 else "f32"], check=True,
                          capture_output=True, text=True).stdout
     match = re.search(r"onednn (\S+) forward_inference \S+ ([0-9.]+)", out)
     return match.group(1), float(match.group(2)), np.load(os.path.join(directory, "y.npy"))
@@ -218,6 +245,8 @@ def main():
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--torch-repeats", type=int, default=1,
                         help="PyTorch's runs (seconds each on a CPU build without MKL)")
+    parser.add_argument("--no-bf16", action="store_true",
+                        help="skip the bf16 rows (run where the host has AVX-512 BF16)")
     args = parser.parse_args()
     threads = os.cpu_count()
     B, T = 16, 1024
@@ -241,6 +270,22 @@ def main():
                 results.append(("PyTorch", version, theirs, float(np.abs(y2 - y).max())))
             rows += [table_row(workload, peer, version, threads, t, ms, flops, diff)
                      for peer, version, t, diff in results]
+            if args.no_bf16 or not host_has_bf16() or not os.path.exists(args.onednn):
+                continue
+            # bf16 against oneDNN's bf16 (bf16 data, hidden state and
+            # weights; f32 cell state and accumulation): seqc with the
+            # state rounded to bf16 in h R as oneDNN does (1 term), and
+            # with f32's precision (3 terms). Inputs: the f32 ones rounded.
+            rounded = {k: from_bf16_bits(to_bf16_bits(v)) for k, v in values.items()}
+            ms, y = seqc_run(args.seqc, cell, rounded, dims, args.repeats, tmp, True, 1)
+            ms3, y3 = seqc_run(args.seqc, cell, rounded, dims, args.repeats, tmp, True, 3)
+            version, theirs, y1 = onednn_run(args.onednn, cell, rounded, args.repeats, tmp, True)
+            workload += " bf16"
+            rows += [table_row(workload, peer, version, threads, t, ms, flops, diff)
+                     for peer, version, t, diff in [
+                         ("seqc", "1 state term", ms, 0.0),
+                         ("seqc", "3 state terms", ms3, float(np.abs(y3 - y).max())),
+                         ("oneDNN", version + " bf16", theirs, float(np.abs(y1 - y).max()))]]
         if not args.no_projection:
             projection = projection_rows(args.seqc, args.repeats, tmp)
             ms = projection[0][2]

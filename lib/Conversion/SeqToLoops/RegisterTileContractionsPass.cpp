@@ -74,28 +74,27 @@ struct Contraction {
   bool aPairsHaveTerms = false;
 };
 
-/// The value every element of `buffer` holds if its only writer is one
-/// linalg.fill (an allocation filled once, e.g. zeros hoisted out of a
-/// step loop, that every step copies into its product's buffer).
-Value onlyFilledWith(Value buffer) {
+/// The one op that writes `buffer`, an allocation whose other users only
+/// copy it elsewhere or free it (a fill of zeros hoisted out of a step
+/// loop, or a projection's bias broadcast, that each user copies into its
+/// product's buffer); null otherwise.
+Operation *soleWriter(Value buffer) {
   if (!buffer.getDefiningOp<memref::AllocOp>())
     return nullptr;
-  Value value;
+  Operation *writer = nullptr;
   for (OpOperand &use : buffer.getUses()) {
     Operation *user = use.getOwner();
-    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
-      if (value || fill.getDpsInitOperand(0) != &use)
-        return nullptr;
-      value = fill.getDpsInputOperand(0)->get();
-      continue;
-    }
     auto copy = dyn_cast<linalg::CopyOp>(user);
     if (isa<memref::DeallocOp>(user) ||
         (copy && copy.getDpsInputOperand(0) == &use))
       continue;
-    return nullptr;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+    if (writer || !linalgOp || linalgOp.getNumDpsInits() != 1 ||
+        linalgOp.getDpsInitOperand(0) != &use)
+      return nullptr;
+    writer = user;
   }
-  return value;
+  return writer;
 }
 
 /// The contiguous f32 row [N] that `op` broadcasts over every row of its
@@ -157,9 +156,16 @@ void findInitialValue(linalg::LinalgOp op, Contraction &operands) {
       operands.initWriter = fill;
     }
   } else if (auto copy = dyn_cast<linalg::CopyOp>(previous)) {
-    Value filled = onlyFilledWith(copy.getDpsInputOperand(0)->get());
-    if (writes(copy) && filled && filled.getType().isF32()) {
-      operands.initScalar = filled;
+    // A copy of a buffer only ever filled, or only ever a row broadcast.
+    Operation *source = writes(copy)
+                            ? soleWriter(copy.getDpsInputOperand(0)->get())
+                            : nullptr;
+    if (auto fill = dyn_cast_or_null<linalg::FillOp>(source);
+        fill && fill.getDpsInputOperand(0)->get().getType().isF32()) {
+      operands.initScalar = fill.getDpsInputOperand(0)->get();
+      operands.initWriter = copy;
+    } else if (Value row = source ? broadcastRow(source) : Value()) {
+      operands.initRow = row;
       operands.initWriter = copy;
     }
   } else if (Value row = broadcastRow(previous);
@@ -582,6 +588,22 @@ void preparePairs(linalg::LinalgOp op, Contraction &operands,
 
 namespace {
 
+/// Erases the write the accumulators now start from; when it was a copy,
+/// also what wrote its source once no other copy reads it (a 32 MiB
+/// broadcast of a projection's bias, written for nothing otherwise).
+void eraseInitWriter(Operation *writer) {
+  auto copy = dyn_cast<linalg::CopyOp>(writer);
+  Value source = copy ? copy.getDpsInputOperand(0)->get() : Value();
+  writer->erase();
+  if (!source)
+    return;
+  if (Operation *sourceWriter = soleWriter(source);
+      sourceWriter && llvm::all_of(source.getUsers(), [&](Operation *user) {
+        return user == sourceWriter || isa<memref::DeallocOp>(user);
+      }))
+    sourceWriter->erase();
+}
+
 struct SeqRegisterTileContractionsPass
     : seqc::impl::SeqRegisterTileContractionsBase<
           SeqRegisterTileContractionsPass> {
@@ -613,7 +635,7 @@ struct SeqRegisterTileContractionsPass
       MicrokernelBuilder(b, op.getLoc(), operands, tile).build();
       op->erase();
       if (operands.initWriter)
-        operands.initWriter->erase();
+        eraseInitWriter(operands.initWriter);
     }
   }
 };

@@ -2,8 +2,9 @@
 // scf.parallel over its blocks whose reduction loop carries rows x vectors
 // accumulators (vector.fma of a broadcast element of A and a vector of B);
 // the last column block is narrower and masked, a partial last row block
-// runs one-row kernels; a fill, a copy of a filled buffer or a bias
-// broadcast just before the matmul becomes the accumulators' start.
+// runs one-row kernels; a fill, a bias broadcast, or a copy of a buffer
+// only ever filled or broadcast just before the matmul becomes the
+// accumulators' start.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-register-tile-contractions,canonicalize))' -split-input-file | FileCheck %s
 
 // 13 x 37 with 4 x 32 blocks: full blocks, a column tail of 5 (one masked
@@ -72,13 +73,42 @@ func.func @bias(%a: memref<16x8xf32>, %b: memref<8x32xf32>, %c: memref<16x32xf32
 
 // -----
 
+// A copy of a buffer that only ever holds the broadcast bias (a batch
+// split's pieces each copying one broadcast into their projection's
+// output): the accumulators start from the row, and neither the copy nor
+// the broadcast, which nothing else reads, is left.
+// CHECK-LABEL: func.func @copied_bias
+// CHECK-NOT:     linalg.generic
+// CHECK-NOT:     linalg.copy
+// CHECK:         scf.parallel
+// CHECK-COUNT-2:   vector.load %arg3
+// CHECK:           scf.for
+// CHECK:       } {seq.register_tile
+func.func @copied_bias(%a: memref<16x8xf32>, %b: memref<8x32xf32>, %c: memref<16x32xf32>, %bias: memref<32xf32>) {
+  %broadcast = memref.alloc() : memref<16x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<32xf32>) outs(%broadcast : memref<16x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.copy ins(%broadcast : memref<16x32xf32>) outs(%c : memref<16x32xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 8, columns = 32, vector_width = 16>}
+      ins(%a, %b : memref<16x8xf32>, memref<8x32xf32>) outs(%c : memref<16x32xf32>)
+  memref.dealloc %broadcast : memref<16x32xf32>
+  return
+}
+
+// -----
+
 // A step's product: a copy of a buffer that is only ever filled (zeros
-// hoisted out of the step loop) starts the accumulators at that value; the
-// batch dimension is a parallel dimension; a dynamic row count is fine.
+// hoisted out of the step loop) starts the accumulators at that value, and
+// the fill, which nothing else reads, goes too; the batch dimension is a
+// parallel dimension; a dynamic row count is fine.
 // CHECK-LABEL: func.func @step
 // CHECK:         %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
 // CHECK:         %[[M:.*]] = memref.dim %arg0, %c1
-// CHECK:         linalg.fill
+// CHECK-NOT:     linalg.fill
 // CHECK:         scf.for
 // CHECK-NOT:       linalg.copy
 // CHECK:           scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c2, %[[M]], %c64) step (%c1, %c2, %c32)
