@@ -116,7 +116,10 @@ def SeqSerializeSmallParallelLoops
     - one nested in another `scf.parallel`: the outer loop already has the
       threads;
     - one whose static work (the product of the trip counts of its own and
-      every nested loop's dimensions) is below `min-iterations`, or below
+      every nested loop's dimensions, times the arithmetic operations of
+      an innermost body, at least 1: an LSTM cell's, whose exponentials
+      are polynomials by now, are about a hundred; or a microkernel step's
+      multiply-adds) is below `min-iterations`, or below
       `min-iterations-in-loop` inside a step loop (`scf.for`, `scf.while`),
       where the team forks and joins every step: on this 2-core machine a
       GLA step (2 x 4 x 64 x 64 state elements) ran 3.6x slower in parallel

@@ -30,13 +30,25 @@ std::optional<int64_t> tripCount(Value lower, Value upper, Value step) {
 /// The scalar iterations one iteration of `loop` stands for: a
 /// microkernel's reduction loop (seq.register_tile) does rows x columns
 /// multiply-adds per step, the work of that many iterations of the loop
-/// nest it replaced.
+/// nest it replaced; the body of an innermost loop is its arithmetic on
+/// values (an LSTM cell's exponentials, already polynomials here, count
+/// as their dozens of operations; a copy as 1).
 int64_t iterationWeight(Operation *loop) {
   // A pair kernel's iteration is two reduction steps of each term.
   if (seqc::seq::RegisterTileAttr tile = seqc::seq::RegisterTileOf::get(loop))
     return tile.getRows() * tile.getColumns() *
            (tile.getBf16Terms() ? 2 * *tile.getBf16Terms() : 1);
-  return 1;
+  int64_t arithmetic = 0;
+  for (Operation &op : loop->getRegion(0).getOps()) {
+    if (op.getNumRegions() != 0)
+      return 1; // not innermost: the nested loops count
+    if (isa<arith::ArithDialect>(op.getDialect()) &&
+        !isa<arith::ConstantOp>(op) &&
+        llvm::none_of(op.getResultTypes(),
+                      [](Type t) { return t.isIndex(); }))
+      ++arithmetic;
+  }
+  return std::max<int64_t>(1, arithmetic);
 }
 
 /// Iterations of `op`'s nest: its own dimensions times the largest nest
@@ -53,6 +65,7 @@ std::optional<int64_t> staticWork(Operation *op) {
         return std::nullopt;
       own *= *n;
     }
+    own *= iterationWeight(parallel);
   } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
     std::optional<int64_t> n = tripCount(
         loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
@@ -100,6 +113,8 @@ Value runtimeWork(OpBuilder &b, Location loc, Operation *root, Operation *op) {
       if (!own)
         return nullptr;
     }
+    if (iterationWeight(parallel) != 1)
+      multiply(b.createOrFold<arith::ConstantIndexOp>(loc, iterationWeight(parallel)));
   } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
     multiply(trips(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()));
     if (own && iterationWeight(loop) != 1)

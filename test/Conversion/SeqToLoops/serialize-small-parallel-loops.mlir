@@ -67,6 +67,42 @@ func.func @in_step_loop(%m: memref<256x256xf32>, %steps: index) {
   return
 }
 
+// A pointwise nest's work is its iterations times its arithmetic: inside a
+// step loop, 128 x 128 iterations of 8 operations (an RNN cell's math is
+// dozens) are worth a team where 128 x 128 stores are not.
+// CHECK-LABEL: func.func @arithmetic_in_step_loop
+// CHECK:         scf.for
+// CHECK:           scf.parallel
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK-NOT:           scf.parallel
+// OMP-LABEL:   func.func @arithmetic_in_step_loop
+// OMP:           omp.parallel
+func.func @arithmetic_in_step_loop(%m: memref<128x128xf32>, %steps: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %t = %c0 to %steps step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c128) step (%c1, %c1) {
+      %x = memref.load %m[%i, %j] : memref<128x128xf32>
+      %a = arith.mulf %x, %x : f32
+      %b = arith.addf %a, %one : f32
+      %c = arith.divf %one, %b : f32
+      %d = arith.mulf %c, %x : f32
+      %e = arith.subf %d, %a : f32
+      %f = arith.maximumf %e, %x : f32
+      %g = arith.mulf %f, %c : f32
+      %h = arith.addf %g, %one : f32
+      memref.store %h, %m[%i, %j] : memref<128x128xf32>
+    }
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c128) step (%c1, %c1) {
+      memref.store %one, %m[%i, %j] : memref<128x128xf32>
+    }
+  }
+  return
+}
+
 // Dynamic bounds: assumed large, kept.
 // CHECK-LABEL: func.func @dynamic
 // CHECK:         scf.parallel
