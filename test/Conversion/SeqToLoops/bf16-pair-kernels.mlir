@@ -20,7 +20,7 @@
 // CHECK: arith.subf
 // CHECK: arith.truncf
 // CHECK: scf.parallel
-// CHECK: scf.for %[[P:.*]] = %{{.*}} to %c128 {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %c128{{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: vector.load %[[PACKED]]{{.*}} vector<32xbf16>
 // CHECK: %[[K:.*]] = arith.muli %[[P]], %c2
 // CHECK: vector.load %[[TERMS]][%{{.*}}, %c0{{.*}}, %{{.*}}, %[[K]]] {{.*}} vector<2xbf16>
@@ -71,10 +71,19 @@ func.func @projection(%a: memref<64x8xbf16>, %b: memref<8x40xbf16>, %c: memref<6
   return
 }
 
-// Odd K: B's last pair and A's copy end in a zero (a fill before each).
+// Odd K: B's last pair row holds row K - 1 and zeros; A's copy ends in a
+// zero (filled first).
 // CHECK-LABEL: func.func @odd_reduction
 // CHECK: %[[PACKED:.*]] = memref.alloc() : memref<3x32xbf16>
-// CHECK: linalg.fill ins(%{{.*}} : bf16) outs(%[[PACKED]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : bf16
+// CHECK: scf.for
+// CHECK: memref.load %arg1
+// CHECK: memref.store {{.*}}, %[[PACKED]]
+// CHECK: scf.for
+// CHECK: %[[LAST:.*]] = arith.constant 2 : index
+// CHECK: memref.load %arg1
+// CHECK: memref.store {{.*}}, %[[PACKED]][%[[LAST]],
+// CHECK: memref.store %[[ZERO]], %[[PACKED]][%[[LAST]],
 // CHECK: %[[COPY:.*]] = memref.alloc() : memref<1x4x6xbf16>
 // CHECK: linalg.fill ins(%{{.*}} : bf16) outs(%[[COPY]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c3
