@@ -10,10 +10,11 @@
 // 13 x 37 with 4 x 32 blocks: full blocks, a column tail of 5 (one masked
 // vector) and a row tail of 1 row, run by kernels of 2 and 1 rows (the
 // powers of two below 4, each taken if that many rows are left); the fill
-// is subsumed.
+// is subsumed. A has few rows (at most 64): the blocks of one column panel
+// are consecutive (columns outer), so B's panel is read once.
 // CHECK-LABEL: func.func @tails
 // CHECK-NOT:     linalg.fill
-// CHECK:         scf.parallel (%[[I:.*]], %[[J:.*]]) = (%c0, %c0) to (%c13, %c37) step (%c4, %c32)
+// CHECK:         scf.parallel (%[[J:.*]], %[[I:.*]]) = (%c0, %c0) to (%c37, %c13) step (%c32, %c4)
 // CHECK:           arith.cmpi sle
 // CHECK:           scf.if
 // CHECK:             scf.if
@@ -129,5 +130,17 @@ func.func @step(%h: memref<2x?x32xf32>, %r: memref<2x32x64xf32>, %n: index) {
     memref.dealloc %gates : memref<2x?x64xf32>
   }
   memref.dealloc %zeros : memref<2x?x64xf32>
+  return
+}
+
+// -----
+
+// Many rows (a projection over all steps): a row block sweeps the columns
+// (rows outer), so A is read once.
+// CHECK-LABEL: func.func @many_rows
+// CHECK:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c128, %c64) step (%c8, %c32)
+func.func @many_rows(%a: memref<128x8xf32>, %b: memref<8x64xf32>, %c: memref<128x64xf32>) {
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 8, columns = 32, vector_width = 16>}
+      ins(%a, %b : memref<128x8xf32>, memref<8x64xf32>) outs(%c : memref<128x64xf32>)
   return
 }
