@@ -89,6 +89,16 @@ bool isReadOnlyBuffer(Value buffer) {
          onlyRead(argument, nullptr);
 }
 
+bool holdsOneWrite(Value buffer) {
+  if (isReadOnlyBuffer(buffer))
+    return true;
+  SmallVector<Operation *> views;
+  Value root = viewedRoot(buffer, views);
+  linalg::GenericOp writer;
+  return root.getDefiningOp<memref::AllocOp>() && onlyRead(root, &writer) &&
+         writer;
+}
+
 Value bf16ValuesOf(Value buffer, Operation *user, OpBuilder *builder) {
   auto type = cast<MemRefType>(buffer.getType());
   if (type.getElementType().isBF16())

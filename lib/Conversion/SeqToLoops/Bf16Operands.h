@@ -33,6 +33,12 @@ mlir::Value bf16ValuesOf(mlir::Value buffer, mlir::Operation *user,
 /// function argument that no op writes.
 bool isReadOnlyBuffer(mlir::Value buffer);
 
+/// Whether `buffer` keeps the values it is first given: a read-only
+/// argument, or (views of) an allocation that one linalg op writes and
+/// every other user only reads (bufferization reuses a dead buffer for a
+/// later value, which a reader further on must not take for the first).
+bool holdsOneWrite(mlir::Value buffer);
+
 /// B [batch?, K, N] bf16 packed in pairs of rows: a new buffer
 /// [batch?, ceil(K / 2), 2 N] whose row p holds B[2p, j], B[2p + 1, j] at
 /// columns 2j, 2j + 1 (zero past K). The caller deallocates it.

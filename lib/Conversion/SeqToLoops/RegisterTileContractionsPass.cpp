@@ -164,7 +164,11 @@ void findInitialValue(linalg::LinalgOp op, Contraction &operands) {
         fill && fill.getDpsInputOperand(0)->get().getType().isF32()) {
       operands.initScalar = fill.getDpsInputOperand(0)->get();
       operands.initWriter = copy;
-    } else if (Value row = source ? broadcastRow(source) : Value()) {
+    } else if (Value row = source ? broadcastRow(source) : Value();
+               row && holdsOneWrite(row)) {
+      // The row is read where the copy was, later than the broadcast: it
+      // must still hold what was broadcast (a bf16 GRU's widened bias was
+      // overwritten in place by its widened recurrent bias in between).
       operands.initRow = row;
       operands.initWriter = copy;
     }

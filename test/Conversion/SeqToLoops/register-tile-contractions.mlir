@@ -135,6 +135,47 @@ func.func @step(%h: memref<2x?x32xf32>, %r: memref<2x32x64xf32>, %n: index) {
 
 // -----
 
+// The same, but the row's buffer is rewritten after the broadcast (the
+// buffer of a bf16 GRU's widened bias reused for its widened recurrent
+// bias): the copy stays, the accumulators start from C.
+// CHECK-LABEL: func.func @rewritten_bias
+// CHECK:         linalg.copy
+// CHECK:         scf.parallel
+// CHECK-COUNT-2:   vector.load %arg2
+func.func @rewritten_bias(%a: memref<16x8xf32>, %b: memref<8x32xf32>, %c: memref<16x32xf32>,
+                          %bias: memref<32xbf16>, %other: memref<32xbf16>) {
+  %row = memref.alloc() : memref<32xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%bias : memref<32xbf16>) outs(%row : memref<32xf32>) {
+  ^bb0(%in: bf16, %out: f32):
+    %e = arith.extf %in : bf16 to f32
+    linalg.yield %e : f32
+  }
+  %broadcast = memref.alloc() : memref<16x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%row : memref<32xf32>) outs(%broadcast : memref<16x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%other : memref<32xbf16>) outs(%row : memref<32xf32>) {
+  ^bb0(%in: bf16, %out: f32):
+    %e = arith.extf %in : bf16 to f32
+    linalg.yield %e : f32
+  }
+  linalg.copy ins(%broadcast : memref<16x32xf32>) outs(%c : memref<16x32xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 8, columns = 32, vector_width = 16>}
+      ins(%a, %b : memref<16x8xf32>, memref<8x32xf32>) outs(%c : memref<16x32xf32>)
+  memref.dealloc %broadcast : memref<16x32xf32>
+  memref.dealloc %row : memref<32xf32>
+  return
+}
+
+// -----
+
 // Many rows (a projection over all steps): a row block sweeps the columns
 // (rows outer), so A is read once.
 // CHECK-LABEL: func.func @many_rows
