@@ -136,25 +136,18 @@ Value bf16ValuesOf(Value buffer, Operation *user, OpBuilder *builder) {
 
 namespace {
 
-/// scf.for nests over [0, upper) for each upper bound, innermost last.
+/// scf.for nests over [0, upper) for each upper bound, innermost last
+/// (upstream's scf::buildLoopNest with zero lower bounds and unit steps).
 void loopNest(OpBuilder &b, Location loc, ArrayRef<Value> uppers,
               function_ref<void(OpBuilder &, ValueRange)> body) {
-  SmallVector<Value> ivs;
-  std::function<void(OpBuilder &, size_t)> nest = [&](OpBuilder &nb,
-                                                       size_t depth) {
-    if (depth == uppers.size())
-      return body(nb, ivs);
-    Value zero = arith::ConstantIndexOp::create(nb, loc, 0);
-    Value one = arith::ConstantIndexOp::create(nb, loc, 1);
-    scf::ForOp::create(nb, loc, zero, uppers[depth], one, ValueRange{},
-                       [&](OpBuilder &inner, Location, Value iv, ValueRange) {
-                         ivs.push_back(iv);
-                         nest(inner, depth + 1);
-                         ivs.pop_back();
-                         scf::YieldOp::create(inner, loc);
-                       });
-  };
-  nest(b, 0);
+  SmallVector<Value> zeros(uppers.size(),
+                           arith::ConstantIndexOp::create(b, loc, 0));
+  SmallVector<Value> ones(uppers.size(),
+                          arith::ConstantIndexOp::create(b, loc, 1));
+  scf::buildLoopNest(b, loc, zeros, uppers, ones,
+                     [&](OpBuilder &nb, Location, ValueRange ivs) {
+                       body(nb, ivs);
+                     });
 }
 
 /// A new bf16 buffer of `shape` (dynamic sizes from `dynamicSizes`), all

@@ -456,7 +456,7 @@ private:
         b, loc, index(0), index(k), index(1), init,
         [&](OpBuilder &, Location, Value kk, ValueRange acc) {
           if (ops.bPairs)
-            return pairStep(bat, kk, acc, rowIndex, columnIndex, mask);
+            return pairStep(bat, kk, acc, rowIndex, columnIndex, lastLanes);
           SmallVector<Value> rhs;
           for (int64_t v = 0; v < vectors; ++v)
             rhs.push_back(load(ops.b, at(bat, kk, columnIndex[v]), v));
@@ -493,15 +493,14 @@ private:
   /// column's pair side by side); A's pair of each row (and term) is one
   /// 32-bit word broadcast to every lane.
   void pairStep(Value bat, Value kk, ValueRange acc, ArrayRef<Value> rowIndex,
-                ArrayRef<Value> columnIndex, Value mask) {
+                ArrayRef<Value> columnIndex, int64_t lastLanes) {
     int64_t vectors = columnIndex.size();
     Value pairMask, zeros;
-    if (mask) {
-      auto lanes = cast<vector::CreateMaskOp>(mask.getDefiningOp())
-                       .getOperand(0);
+    if (lastLanes > 0) {
+      // A column's pair is two bf16 lanes.
       pairMask = vector::CreateMaskOp::create(
           b, loc, VectorType::get({2 * width}, b.getI1Type()),
-          ValueRange{arith::MulIOp::create(b, loc, lanes, index(2))});
+          ValueRange{index(2 * lastLanes)});
       zeros = arith::ConstantOp::create(
           b, loc, pairType,
           DenseElementsAttr::get(pairType, b.getFloatAttr(b.getBF16Type(), 0)));
