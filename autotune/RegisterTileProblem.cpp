@@ -140,6 +140,46 @@ static std::optional<RegisterTile>
 solveRegisterTile(const ContractionExtent &extent, const HardwareModel &cpu,
                   std::string &why);
 
+int64_t chooseReductionBlock(const ContractionExtent &e,
+                             const RegisterTile &tile,
+                             const HardwareModel &cpu) {
+  int64_t m = e.m.value_or(e.dynamicRows);
+  int64_t rowBlocks = ceilDiv(m, tile.rows);
+  int64_t elementBytes = e.bf16Terms ? 2 : 4;
+  int64_t bBytes = e.k * e.n * elementBytes, cBytes = m * e.n * 4;
+  // The last-level cache's share: half of it (the other half holds A's
+  // rows, C's and the other core's), or a core's L2 per core where the
+  // host model does not know it.
+  int64_t llc = cpu.l3Bytes > 0 ? cpu.l3Bytes / 2
+                                : cpu.l2Bytes * std::max<int64_t>(1, cpu.cores);
+  if (e.columnsOuter || rowBlocks < 2 || bBytes <= llc || cpu.l2Bytes <= 0)
+    return 0;
+  try {
+    z3::context ctx;
+    z3::optimize opt(ctx);
+    z3::expr block = ctx.int_const("reduction_block");
+    auto i64 = [&](int64_t v) { return ctx.int_val(v); };
+    opt.add(block >= 16 && block < i64(e.k));
+    // Blocks start A's rows on 64-byte lines; pairs take K two at a time.
+    opt.add(block % 16 == 0);
+    // The rows of B a block reads stay in L2 while every row block of A
+    // sweeps them.
+    opt.add(block * i64(e.n * elementBytes) <= i64(cpu.l2Bytes));
+    // C, stored and reloaded once per block after the first: from memory
+    // when it is larger than the cache's share, a traffic that must stay
+    // below the rereads of B it saves ((rowBlocks - 1) x B).
+    if (cBytes > llc)
+      opt.add(block * i64((rowBlocks - 1) * (bBytes / 1024)) >=
+              i64(2 * (cBytes / 1024)) * i64(e.k));
+    opt.maximize(block);
+    if (opt.check() != z3::sat)
+      return 0;
+    return opt.get_model().eval(block).get_numeral_int64();
+  } catch (const z3::exception &) {
+    return 0;
+  }
+}
+
 std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
                                                const HardwareModel &cpu,
                                                std::string &why) {
@@ -148,9 +188,9 @@ std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
   static std::mutex cacheLock;
   static std::map<std::string, RegisterTile> cache;
   std::string key = fmt::format(
-      "{} {} {} {} {} {}", extent.m ? *extent.m : -extent.dynamicRows,
+      "{} {} {} {} {} {} {} {} {}", extent.m ? *extent.m : -extent.dynamicRows,
       extent.n, extent.k, extent.bf16Terms, cpu.vectorBytes,
-      cpu.vectorRegisters);
+      cpu.vectorRegisters, extent.columnsOuter, cpu.l2Bytes, cpu.l3Bytes);
   {
     std::lock_guard<std::mutex> lock(cacheLock);
     auto it = cache.find(key);
@@ -189,6 +229,7 @@ solveRegisterTile(const ContractionExtent &extent, const HardwareModel &cpu,
     tile.vectorWidth = problem.width;
     tile.cycles =
         contractionCycles(extent, problem.width, tile.rows, tile.vectors);
+    tile.reductionBlock = chooseReductionBlock(extent, tile, cpu);
     return tile;
   } catch (const z3::exception &error) {
     why = fmt::format("Z3 failed: {}", error.msg());

@@ -27,6 +27,9 @@ struct RegisterTile {
   int64_t rows = 0, vectors = 0, vectorWidth = 0;
   /// The pair kernel's terms (ContractionExtent::bf16Terms); 0: f32.
   int64_t bf16Terms = 0;
+  /// Steps of K per reduction block (RegisterTileAttr's reduction_block);
+  /// 0: the whole reduction at once.
+  int64_t reductionBlock = 0;
   /// Modeled cycles of the whole contraction.
   double cycles = 0;
 };
@@ -43,7 +46,22 @@ struct ContractionExtent {
   /// the f32 kernel. A pair step covers two steps of K with B's pairs in
   /// vectors of the same bytes, and takes a product per term.
   int64_t bf16Terms = 0;
+  /// The microkernel runs the blocks of a column panel consecutively (few
+  /// rows: registerTileColumnsOuter), not a row block's columns: B's panel
+  /// is then reused from cache and the reduction is not blocked.
+  bool columnsOuter = false;
 };
+
+/// The reduction block of a contraction with the block `tile` on `cpu`, or
+/// 0 for none. When each row block sweeps all of B and B is larger than
+/// the last-level cache's share, B would stream from memory once per row
+/// block; Z3 then picks the longest block of K whose rows of B fit in L2
+/// (a multiple of 16, even for pairs) and whose rereads of C (stored and
+/// loaded between blocks, from memory when C too is larger than the
+/// cache) cost less memory traffic than B's rereads save.
+int64_t chooseReductionBlock(const ContractionExtent &extent,
+                             const RegisterTile &tile,
+                             const HardwareModel &cpu);
 
 /// The cheapest feasible block on `cpu` (for the f32 kernel, or the bf16
 /// pair kernel when `extent.bf16Terms` is set), or nothing with `why` set

@@ -69,6 +69,7 @@ struct SeqSelectRegisterTilesPass
           extent.dynamicRows = 16;
           stateTerms = form.getStateTerms().value_or(stateTerms);
         }
+      extent.columnsOuter = registerTileColumnsOuter(op);
       extent.n = c.getDimSize(rank - 1);
       extent.k = b.getDimSize(rank - 2);
       if (extent.n == 0 || extent.k == 0 || extent.m == 0)
@@ -99,7 +100,10 @@ struct SeqSelectRegisterTilesPass
                   op->getContext(), tile->rows,
                   tile->vectors * tile->vectorWidth, tile->vectorWidth,
                   tile->bf16Terms ? std::optional<int64_t>(tile->bf16Terms)
-                                  : std::nullopt));
+                                  : std::nullopt,
+                  tile->reductionBlock
+                      ? std::optional<int64_t>(tile->reductionBlock)
+                      : std::nullopt));
     });
   }
 

@@ -123,3 +123,37 @@ func.func @bf16_step(%h: memref<1x16x256xf32>, %r: memref<1x256x1024xbf16>, %c: 
 }
 
 // GPU: error: seq-select-register-tiles: target 'sm_90' is not a CPU
+
+// A weight gradient over all steps (K = B x T = 16384): B (64 MiB) is
+// larger than half the L3, and each of A's 19 row blocks would stream it
+// from memory. The reduction runs in blocks whose 512 rows of B (2 MiB)
+// fit the L2.
+// AVX512-LABEL: func.func @weight_gradient
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, reduction_block = 512>}
+func.func @weight_gradient(%a: memref<256x16384xf32>, %b: memref<16384x1024xf32>, %c: memref<256x1024xf32>) {
+  linalg.matmul ins(%a, %b : memref<256x16384xf32>, memref<16384x1024xf32>) outs(%c : memref<256x1024xf32>)
+  return
+}
+
+// Not blocked: a B that stays in the L3 (an H768 projection's 9 MiB); few
+// rows, whose blocks of one column panel run together (B read once); a C
+// so wide (256 x 32768) that storing and reloading it between blocks of 16
+// steps (all the L2 holds of its B) moves more than B's rereads.
+// AVX512-LABEL: func.func @cached_weights
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+// AVX512-LABEL: func.func @few_rows_long_reduction
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// AVX512-LABEL: func.func @wide_output
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+func.func @cached_weights(%a: memref<16384x768xf32>, %b: memref<768x3072xf32>, %c: memref<16384x3072xf32>) {
+  linalg.matmul ins(%a, %b : memref<16384x768xf32>, memref<768x3072xf32>) outs(%c : memref<16384x3072xf32>)
+  return
+}
+func.func @few_rows_long_reduction(%a: memref<16x16384xf32>, %b: memref<16384x1024xf32>, %c: memref<16x1024xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x16384xf32>, memref<16384x1024xf32>) outs(%c : memref<16x1024xf32>)
+  return
+}
+func.func @wide_output(%a: memref<256x1024xf32>, %b: memref<1024x32768xf32>, %c: memref<256x32768xf32>) {
+  linalg.matmul ins(%a, %b : memref<256x1024xf32>, memref<1024x32768xf32>) outs(%c : memref<256x32768xf32>)
+  return
+}

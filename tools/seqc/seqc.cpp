@@ -435,7 +435,8 @@ int compileMain(MLIRContext &context) {
   if (int rc = loadProgram(context, inputFile, functionName, program))
     return rc;
   int rc;
-  if (handleEmit(*program.module, rc))
+  // With --grad, --emit shows the gradient functions too.
+  if (!gradient && handleEmit(*program.module, rc))
     return rc;
   // With --func, the bundle exports that function; otherwise every public
   // one, each of which needs a static signature.
@@ -459,6 +460,8 @@ int compileMain(MLIRContext &context) {
       return rc;
   std::string stem = llvm::sys::path::stem(inputFile).str();
   if (gradient && (rc = addGradientFunctions(*program.module, functions)))
+    return rc;
+  if (gradient && handleEmit(*program.module, rc))
     return rc;
   if (isGpuTarget(targetName)) {
     WalkResult packed = program.module->walk([](seq::PackedOp op) {

@@ -206,20 +206,25 @@ def Seq_RegisterTileAttr : Seq_Attr<"RegisterTile", "register_tile"> {
     about f32's precision, 2 about 2^-17 relative, 1 rounds it to bf16 (the
     recurrence's `state_terms`, as on the GPU).
 
+    `reduction_block`: the reduction runs in blocks of this many steps of
+    K, one thread team per block, the accumulators stored to C between
+    them, so that the rows of B a block reads stay in the L2 cache while
+    every row block of A sweeps them (a contraction over all of a
+    sequence's steps, K = B x T, whose B would otherwise stream from memory
+    once per row block). Absent: the whole reduction at once.
+
     Example: `#seq.register_tile<rows = 8, columns = 48, vector_width = 16>`.
   }];
   let parameters = (ins "int64_t":$rows, "int64_t":$columns,
                         "int64_t":$vector_width,
-                        OptionalParameter<"std::optional<int64_t>">:$bf16_terms);
-  let assemblyFormat = [{
-    `<` `rows` `=` $rows `,` `columns` `=` $columns `,`
-        `vector_width` `=` $vector_width
-        (`,` `bf16_terms` `=` $bf16_terms^)? `>`
-  }];
+                        OptionalParameter<"std::optional<int64_t>">:$bf16_terms,
+                        OptionalParameter<"std::optional<int64_t>">:$reduction_block);
+  let assemblyFormat = "`<` struct(params) `>`";
   let builders = [
     AttrBuilder<(ins "int64_t":$rows, "int64_t":$columns,
                      "int64_t":$vector_width), [{
-      return $_get($_ctxt, rows, columns, vector_width, std::nullopt);
+      return $_get($_ctxt, rows, columns, vector_width, std::nullopt,
+                   std::nullopt);
     }]>
   ];
   let genVerifyDecl = 1;

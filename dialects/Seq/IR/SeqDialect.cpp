@@ -101,7 +101,8 @@ FormAttr::withVariant(std::optional<SequentialVariant> variant) const {
 LogicalResult
 RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t rows, int64_t columns, int64_t vectorWidth,
-                         std::optional<int64_t> bf16Terms) {
+                         std::optional<int64_t> bf16Terms,
+                         std::optional<int64_t> reductionBlock) {
   // The bounds are those of any vector register file: a block beyond them
   // would spill every accumulator.
   if (vectorWidth < 1 || vectorWidth > 64 || !llvm::isPowerOf2_64(vectorWidth))
@@ -120,6 +121,13 @@ RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << rows * (columns / vectorWidth);
   if (bf16Terms && (*bf16Terms < 1 || *bf16Terms > 3))
     return emitError() << "bf16_terms must be 1, 2 or 3, got " << *bf16Terms;
+  // The pair kernel steps through K two at a time.
+  if (reductionBlock && (*reductionBlock < 1 || (bf16Terms && *reductionBlock % 2)))
+    return emitError() << "reduction_block must be positive"
+                       << (bf16Terms ? " and even (the bf16 pair kernel "
+                                       "steps through pairs of K)"
+                                     : "")
+                       << ", got " << *reductionBlock;
   return success();
 }
 

@@ -73,6 +73,12 @@ void populateFormLoweringPatterns(mlir::Operation *root,
 /// (bf16 elements, or f32 ones widened from a bf16 argument).
 std::string registerTileBlocker(mlir::Operation *op, bool bf16Pairs = false);
 
+/// Whether the microkernel of the contraction `op` runs the blocks of one
+/// column panel consecutively rather than a row block's columns: when its
+/// rows are few (at most 64, or a dynamic count inside a recurrence's step
+/// loop: a batch), so that a step reads each panel of B once.
+bool registerTileColumnsOuter(mlir::Operation *op);
+
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"
 

@@ -72,6 +72,9 @@ struct Contraction {
   Value bPairs, aPairs;
   int64_t terms = 0;
   bool aPairsHaveTerms = false;
+  /// The blocks of a column panel run consecutively
+  /// (registerTileColumnsOuter).
+  bool columnsOuter = false;
 };
 
 /// The one op that writes `buffer`, an allocation whose other users only
@@ -261,7 +264,6 @@ public:
     int64_t rank = bType.getRank();
     int64_t n = bType.getDimSize(rank - 1);
     int64_t rows = tile.getRows(), columns = tile.getColumns();
-    int64_t fullColumns = n / columns * columns, rest = n - fullColumns;
     Value m = memref::DimOp::create(b, loc, ops.c, rank - 2);
 
     // One thread team over every block (a fork and join per contraction,
@@ -275,13 +277,54 @@ public:
     // h R at H768: R, 4.7 MiB in bf16, was streamed from L3 once per row
     // block); with many rows (a projection) a row block sweeps the columns,
     // so A is read once.
-    bool columnsOuter = fewRows();
+    bool columnsOuter = ops.columnsOuter;
     SmallVector<Value> uppers = {m, index(n)};
     SmallVector<int64_t> steps = {rows, columns};
     if (columnsOuter) {
       std::swap(uppers[0], uppers[1]);
       std::swap(steps[0], steps[1]);
     }
+    // A blocked reduction: one team per block of K's steps (of K's pairs
+    // for the pair kernel), in order, each block's accumulators starting
+    // from what the one before stored.
+    int64_t reductionSteps = this->reductionSteps();
+    int64_t block = reductionSteps;
+    if (std::optional<int64_t> steps = tile.getReductionBlock())
+      block = ops.bPairs ? std::max<int64_t>(1, *steps / 2) : *steps;
+    if (block >= reductionSteps) {
+      chunkStart = index(0);
+      chunkEnd = index(reductionSteps);
+      blocks(uppers, steps, columnsOuter, m, n);
+      return;
+    }
+    scf::ForOp::create(
+        b, loc, index(0), index(reductionSteps), index(block), ValueRange{},
+        [&](OpBuilder &nested, Location, Value k0, ValueRange) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          chunkStart = k0;
+          chunkEnd = arith::MinSIOp::create(b, loc, plus(k0, block),
+                                            index(reductionSteps));
+          blocks(uppers, steps, columnsOuter, m, n);
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+private:
+  /// The reduction's steps: K, or K's pairs for the pair kernel.
+  int64_t reductionSteps() {
+    Value reductionB = ops.bPairs ? ops.bPairs : ops.b;
+    auto bType = cast<MemRefType>(reductionB.getType());
+    return bType.getDimSize(bType.getRank() - 2);
+  }
+
+  /// One thread team over every block of C, for the reduction steps from
+  /// chunkStart to chunkEnd.
+  void blocks(ArrayRef<Value> uppers, ArrayRef<int64_t> steps,
+              bool columnsOuter, Value m, int64_t n) {
+    int64_t rows = tile.getRows(), columns = tile.getColumns();
+    int64_t fullColumns = n / columns * columns, rest = n - fullColumns;
     parallel(uppers, steps, [&](Value bat, ValueRange blockIndex) {
       Value i0 = blockIndex[columnsOuter ? 1 : 0],
             j0 = blockIndex[columnsOuter ? 0 : 1];
@@ -336,22 +379,8 @@ public:
     });
   }
 
-private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
 
-  /// Whether A's rows are at most a few row blocks: at most 64, or a
-  /// dynamic count inside a recurrence's step loop (a batch).
-  bool fewRows() {
-    auto cType = cast<MemRefType>(ops.c.getType());
-    int64_t m = cType.getDimSize(cType.getRank() - 2);
-    if (!ShapedType::isDynamic(m))
-      return m <= 64;
-    for (Operation *parent = b.getInsertionBlock()->getParentOp(); parent;
-         parent = parent->getParentOp())
-      if (seqc::seq::TimeLoopOf::isPresent(parent))
-        return true;
-    return false;
-  }
   static int64_t ceilDiv(int64_t a, int64_t d) { return (a + d - 1) / d; }
 
   /// scf.if (condition) { then } else { otherwise }.
@@ -432,28 +461,55 @@ private:
       rowIndex.push_back(plus(i0, r));
     for (int64_t v = 0; v < vectors; ++v)
       columnIndex.push_back(plus(j0, v * width));
+    auto loadC = [&] {
+      SmallVector<Value> values;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t v = 0; v < vectors; ++v)
+          values.push_back(
+              load(ops.c, at(bat, rowIndex[r], columnIndex[v]), v));
+      return values;
+    };
+    auto start = [&] {
+      if (!ops.initScalar && !ops.initRow)
+        return loadC();
+      SmallVector<Value> values;
+      Value scalarStart =
+          ops.initScalar
+              ? vector::BroadcastOp::create(b, loc, vectorType, ops.initScalar)
+                    .getResult()
+              : Value();
+      SmallVector<Value> rowStart;
+      for (int64_t v = 0; ops.initRow && v < vectors; ++v)
+        rowStart.push_back(load(ops.initRow, {columnIndex[v]}, v));
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t v = 0; v < vectors; ++v)
+          values.push_back(scalarStart ? scalarStart : rowStart[v]);
+      return values;
+    };
+    // A later block of a blocked reduction continues from C.
     SmallVector<Value> init;
-    Value scalarStart = ops.initScalar ? vector::BroadcastOp::create(
-                                             b, loc, vectorType, ops.initScalar)
-                                             .getResult()
-                                       : Value();
-    SmallVector<Value> rowStart;
-    for (int64_t v = 0; ops.initRow && v < vectors; ++v)
-      rowStart.push_back(load(ops.initRow, {columnIndex[v]}, v));
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vectors; ++v)
-        init.push_back(scalarStart       ? scalarStart
-                       : ops.initRow     ? rowStart[v]
-                                         : load(ops.c, at(bat, rowIndex[r],
-                                                          columnIndex[v]),
-                                                v));
+    std::optional<int64_t> first = getConstantIntValue(chunkStart);
+    if (first && *first == 0) {
+      init = start();
+    } else if (!ops.initScalar && !ops.initRow) {
+      init = loadC();
+    } else {
+      Value isFirst =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, chunkStart,
+                                index(0));
+      SmallVector<Type> types(rows * vectors, vectorType);
+      auto choice = scf::IfOp::create(b, loc, types, isFirst,
+                                      /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(choice.thenBlock());
+      scf::YieldOp::create(b, loc, start());
+      b.setInsertionPointToStart(choice.elseBlock());
+      scf::YieldOp::create(b, loc, loadC());
+      init.assign(choice.getResults().begin(), choice.getResults().end());
+    }
 
-    // The reduction's steps: K, or K's pairs for the pair kernel.
-    Value reductionB = ops.bPairs ? ops.bPairs : ops.b;
-    auto bType = cast<MemRefType>(reductionB.getType());
-    int64_t k = bType.getDimSize(bType.getRank() - 2);
     auto reduction = scf::ForOp::create(
-        b, loc, index(0), index(k), index(1), init,
+        b, loc, chunkStart, chunkEnd, index(1), init,
         [&](OpBuilder &, Location, Value kk, ValueRange acc) {
           if (ops.bPairs)
             return pairStep(bat, kk, acc, rowIndex, columnIndex, lastLanes);
@@ -476,7 +532,8 @@ private:
     RegisterTileOf::set(reduction,
                         RegisterTileAttr::get(b.getContext(), rows,
                                               vectors * width, width,
-                                              tile.getBf16Terms()));
+                                              tile.getBf16Terms(),
+                                              tile.getReductionBlock()));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         Value value = reduction.getResult(r * vectors + v);
@@ -550,9 +607,25 @@ private:
   RegisterTileAttr tile;
   int64_t width;
   VectorType vectorType, pairType;
+  /// The reduction steps the kernels being built run (all of them, or one
+  /// block of a blocked reduction).
+  Value chunkStart, chunkEnd;
 };
 
 } // namespace
+
+bool seqc::registerTileColumnsOuter(Operation *op) {
+  auto c = cast<ShapedType>(
+      cast<linalg::LinalgOp>(op).getDpsInitOperand(0)->get().getType());
+  int64_t m = c.getDimSize(c.getRank() - 2);
+  if (!ShapedType::isDynamic(m))
+    return m <= 64;
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (seqc::seq::TimeLoopOf::isPresent(parent))
+      return true;
+  return false;
+}
 
 std::string seqc::registerTileBlocker(Operation *op, bool bf16Pairs) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -660,6 +733,7 @@ struct SeqRegisterTileContractionsPass
         return signalPassFailure();
       }
       findInitialValue(op, operands);
+      operands.columnsOuter = registerTileColumnsOuter(op);
       if (pairs)
         preparePairs(op, operands, tile);
       OpBuilder b(op);

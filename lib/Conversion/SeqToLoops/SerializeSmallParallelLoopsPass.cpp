@@ -2,6 +2,7 @@
 #include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -31,19 +32,34 @@ std::optional<int64_t> tripCount(Value lower, Value upper, Value step) {
 /// microkernel's reduction loop (seq.register_tile) does rows x columns
 /// multiply-adds per step, the work of that many iterations of the loop
 /// nest it replaced; the body of an innermost loop is its arithmetic on
-/// values (an LSTM cell's exponentials, already polynomials here, count
-/// as their dozens of operations; a copy as 1).
+/// values that change from one iteration to the next (an LSTM cell's
+/// exponentials, already polynomials here, count as their dozens of
+/// operations; a copy as 1; a linear-attention state update as its
+/// multiply-add, not as the exponential of its row's gate, which LLVM
+/// hoists out of the loop).
 int64_t iterationWeight(Operation *loop) {
   // A pair kernel's iteration is two reduction steps of each term.
   if (seqc::seq::RegisterTileAttr tile = seqc::seq::RegisterTileOf::get(loop))
     return tile.getRows() * tile.getColumns() *
            (tile.getBf16Terms() ? 2 * *tile.getBf16Terms() : 1);
+  // What changes in the innermost loop LLVM sees: a loop's induction
+  // variable and carried values; of a pointwise parallel nest, the last
+  // dimension (the serial loop keepInnermostSerial leaves in each thread).
+  Block &body = loop->getRegion(0).front();
+  llvm::SmallPtrSet<Value, 16> varying(body.args_begin(), body.args_end());
+  if (isa<scf::ParallelOp>(loop)) {
+    varying.clear();
+    varying.insert(body.getArguments().back());
+  }
   int64_t arithmetic = 0;
-  for (Operation &op : loop->getRegion(0).getOps()) {
+  for (Operation &op : body) {
     if (op.getNumRegions() != 0)
       return 1; // not innermost: the nested loops count
-    if (isa<arith::ArithDialect>(op.getDialect()) &&
-        !isa<arith::ConstantOp>(op) &&
+    if (llvm::none_of(op.getOperands(),
+                      [&](Value v) { return varying.contains(v); }))
+      continue;
+    varying.insert(op.result_begin(), op.result_end());
+    if (isa<arith::ArithDialect, math::MathDialect>(op.getDialect()) &&
         llvm::none_of(op.getResultTypes(),
                       [](Type t) { return t.isIndex(); }))
       ++arithmetic;

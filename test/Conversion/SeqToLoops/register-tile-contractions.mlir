@@ -185,3 +185,47 @@ func.func @many_rows(%a: memref<128x8xf32>, %b: memref<8x64xf32>, %c: memref<128
       ins(%a, %b : memref<128x8xf32>, memref<8x64xf32>) outs(%c : memref<128x64xf32>)
   return
 }
+
+// -----
+
+// A blocked reduction (reduction_block = 32 of K = 100): one thread team
+// per block of K, in order; the last block is 4 steps (min). The first
+// block's accumulators start from the subsumed fill, each later one from
+// what the block before stored in C.
+// CHECK-LABEL: func.func @blocked_reduction
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.for %[[K0:.*]] = %c0 to %c100 step %c32 {
+// CHECK:           %[[END:.*]] = arith.addi %[[K0]], %c32
+// CHECK:           %[[KEND:.*]] = arith.minsi %[[END]], %c100
+// CHECK:           scf.parallel
+// CHECK:             %[[FIRST:.*]] = arith.cmpi eq, %[[K0]], %c0
+// CHECK:             %[[START:.*]]:8 = scf.if %[[FIRST]] -> (vector<16xf32>
+// CHECK:               scf.yield %cst, %cst, %cst, %cst, %cst, %cst, %cst, %cst
+// CHECK:             } else {
+// CHECK-COUNT-8:       vector.load %arg2
+// CHECK:             }
+// CHECK:             scf.for %{{.*}} = %[[K0]] to %[[KEND]] step %c1 iter_args(%{{.*}} = %[[START]]#0
+// CHECK:             } {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, reduction_block = 32>}
+// CHECK-COUNT-8:     vector.store
+func.func @blocked_reduction(%a: memref<128x100xf32>, %b: memref<100x64xf32>, %c: memref<128x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<128x64xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, reduction_block = 32>}
+      ins(%a, %b : memref<128x100xf32>, memref<100x64xf32>) outs(%c : memref<128x64xf32>)
+  return
+}
+
+// -----
+
+// Accumulated into C's own values: every block starts from C, no branch.
+// CHECK-LABEL: func.func @blocked_accumulate
+// CHECK:         scf.for %[[K0:.*]] = %c0 to %c64 step %c32 {
+// CHECK:           scf.parallel
+// CHECK-NOT:         scf.if {{.*}} -> (vector
+// CHECK-COUNT-2:     vector.load %arg2
+// CHECK:             scf.for %{{.*}} = %[[K0]] to
+func.func @blocked_accumulate(%a: memref<8x64xf32>, %b: memref<64x32xf32>, %c: memref<8x32xf32>) {
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 1, columns = 32, vector_width = 16, reduction_block = 32>}
+      ins(%a, %b : memref<8x64xf32>, memref<64x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}

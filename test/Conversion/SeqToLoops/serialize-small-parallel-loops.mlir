@@ -103,6 +103,42 @@ func.func @arithmetic_in_step_loop(%m: memref<128x128xf32>, %steps: index) {
   return
 }
 
+// Only what changes along the innermost dimension counts: a linear
+// attention state update S[i, j] = exp(g[i]) S[i, j] + k[i] v[j] runs the
+// same 10 operations, but all except its products depend on i alone
+// (LLVM hoists them out of the loop over j), so it stays serial where the
+// previous nest's team is worth it (a GLA step ran 3.6x slower on a team).
+// CHECK-LABEL: func.func @invariant_arithmetic_in_step_loop
+// CHECK:         scf.for
+// CHECK-NOT:       scf.parallel
+// CHECK:         return
+func.func @invariant_arithmetic_in_step_loop(%s: memref<128x128xf32>, %g: memref<128xf32>,
+                                             %k: memref<128xf32>, %v: memref<128xf32>, %steps: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %t = %c0 to %steps step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c128) step (%c1, %c1) {
+      %gi = memref.load %g[%i] : memref<128xf32>
+      %ki = memref.load %k[%i] : memref<128xf32>
+      %a = arith.mulf %gi, %gi : f32
+      %b = arith.addf %a, %one : f32
+      %c = arith.divf %one, %b : f32
+      %d = arith.mulf %c, %gi : f32
+      %e = arith.subf %d, %a : f32
+      %f = arith.addf %e, %one : f32
+      %decay = math.exp %f : f32
+      %x = memref.load %s[%i, %j] : memref<128x128xf32>
+      %vj = memref.load %v[%j] : memref<128xf32>
+      %kv = arith.mulf %ki, %vj : f32
+      %h = math.fma %decay, %x, %kv : f32
+      memref.store %h, %s[%i, %j] : memref<128x128xf32>
+    }
+  }
+  return
+}
+
 // Dynamic bounds: assumed large, kept.
 // CHECK-LABEL: func.func @dynamic
 // CHECK:         scf.parallel

@@ -1010,5 +1010,20 @@ func.func @register_tile_bf16_terms() attributes {t = #seq.register_tile<rows = 
 
 // -----
 
+// expected-error @+1 {{reduction_block must be positive, got 0}}
+func.func @register_tile_reduction_block() attributes {t = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, reduction_block = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{reduction_block must be positive and even (the bf16 pair kernel steps through pairs of K), got 33}}
+func.func @register_tile_odd_pair_block() attributes {t = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 1, reduction_block = 33>} { return }
+
+// -----
+
+// expected-error @+1 {{struct is missing required parameter: rows}}
+func.func @register_tile_missing_rows() attributes {t = #seq.register_tile<columns = 32, vector_width = 16>} { return }
+
+// -----
+
 // expected-error @+1 {{'func.func' op attribute 'seq.register_tile' must be a #seq.register_tile on a linalg.matmul, linalg.batch_matmul or the scf.for of its microkernel, got #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}}
 func.func @register_tile_on_func() attributes {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>} { return }

@@ -276,6 +276,8 @@ func.func @recurrence_accumulator(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>, %
 // CHECK: scf.for
 // CHECK: } {seq.register_tile = #seq.register_tile<rows = 1, columns = 8, vector_width = 8>}
 // CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 2>}
+// CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, reduction_block = 64>}
+// CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 1, reduction_block = 128>}
 func.func @register_tiles(%a: memref<16x4xf32>, %b: memref<4x48xf32>, %c: memref<16x48xf32>, %w: memref<4x48xbf16>) {
   linalg.matmul {seq.register_tile = #seq.register_tile<rows = 8, columns = 48, vector_width = 16>}
       ins(%a, %b : memref<16x4xf32>, memref<4x48xf32>) outs(%c : memref<16x48xf32>)
@@ -285,6 +287,10 @@ func.func @register_tiles(%a: memref<16x4xf32>, %b: memref<4x48xf32>, %c: memref
   scf.for %k = %c0 to %c4 step %c1 {
   } {seq.register_tile = #seq.register_tile<rows = 1, columns = 8, vector_width = 8>}
   linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 2>}
+      ins(%a, %w : memref<16x4xf32>, memref<4x48xbf16>) outs(%c : memref<16x48xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, reduction_block = 64>}
+      ins(%a, %b : memref<16x4xf32>, memref<4x48xf32>) outs(%c : memref<16x48xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<reduction_block = 128, rows = 4, columns = 32, vector_width = 16, bf16_terms = 1>}
       ins(%a, %w : memref<16x4xf32>, memref<4x48xbf16>) outs(%c : memref<16x48xf32>)
   return
 }
