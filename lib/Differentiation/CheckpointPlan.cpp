@@ -95,8 +95,20 @@ FailureOr<CheckpointPlan> ad::planCheckpoints(func::FuncOp function,
     return failure();
   int64_t everyState =
       residualBytes(measured->forward, measured->numResiduals);
+  // The products each forward recurrence of the twin keeps (its outputs
+  // marked seq.kept_products), in the order of the recurrences here.
+  SmallVector<int64_t> productBytes;
+  measured->forward.walk([&](seq::RecurrenceOp op) {
+    int64_t bytes = 0;
+    if (IntegerAttr kept = seq::KeptProductsOf::get(op))
+      for (Value product : op.getOutputs().take_back(kept.getInt()))
+        bytes += bytesOf(product.getType());
+    productBytes.push_back(bytes);
+  });
+  if (productBytes.size() != recurrences.size())
+    productBytes.assign(recurrences.size(), 0);
   int64_t recurrenceStates = 0;
-  for (seq::RecurrenceOp op : recurrences) {
+  for (auto [index, op] : llvm::enumerate(recurrences)) {
     CheckpointChoice choice;
     choice.recurrence = op;
     choice.steps = cast<RankedTensorType>(op.getOutputs().empty()
@@ -108,7 +120,8 @@ FailureOr<CheckpointPlan> ad::planCheckpoints(func::FuncOp function,
     for (Value state : op.getFinalStates().take_front(states))
       choice.stateBytes += bytesOf(state.getType());
     choice.recomputeSeconds = forwardSeconds(op);
-    recurrenceStates += choice.steps * choice.stateBytes;
+    choice.productBytes = productBytes[index] / std::max<int64_t>(1, choice.steps);
+    recurrenceStates += choice.steps * (choice.stateBytes + choice.productBytes);
     plan.choices.push_back(choice);
   }
   plan.otherResidualBytes = std::max<int64_t>(0, everyState - recurrenceStates);
@@ -124,7 +137,8 @@ FailureOr<CheckpointPlan> ad::planCheckpoints(func::FuncOp function,
   for (auto [index, choice] : llvm::enumerate(plan.choices)) {
     z3::expr k = z.int_const(("every_" + std::to_string(index)).c_str());
     z3::expr_vector domain(z);
-    z3::expr keptHere = z.int_val(choice.steps * choice.stateBytes);
+    z3::expr keptHere =
+        z.int_val(choice.steps * (choice.stateBytes + choice.productBytes));
     z3::expr segmentsHere = z.int_val(int64_t(0));
     for (int64_t d : intervals(choice.steps)) {
       domain.push_back(k == z.int_val(d));
@@ -172,7 +186,9 @@ FailureOr<CheckpointPlan> ad::planCheckpoints(func::FuncOp function,
   int64_t largestSegment = 0;
   for (auto [choice, k] : llvm::zip(plan.choices, every)) {
     choice.every = model.eval(k, true).get_numeral_int64();
-    choice.keptBytes = choice.steps / choice.every * choice.stateBytes;
+    choice.keptBytes =
+        choice.steps / choice.every *
+        (choice.stateBytes + (choice.every == 1 ? choice.productBytes : 0));
     plan.residualBytes += choice.keptBytes;
     if (choice.every > 1)
       largestSegment =
@@ -194,8 +210,8 @@ std::string ad::describeCheckpointPlan(const CheckpointPlan &plan) {
   os << "\ncheckpoints under the memory budget of " << sizeText(plan.budgetBytes)
      << " (Z3, " << std::fixed << std::setprecision(1) << plan.solveMs
      << " ms; least recomputation, then least memory, then fewest segments):\n";
-  os << "  recurrence                steps  state bytes/step  every  "
-        "kept bytes      recompute (cost model)\n";
+  os << "  recurrence                steps  state bytes/step  product bytes/step"
+        "  every  kept bytes      recompute (cost model)\n";
   for (const CheckpointChoice &c : plan.choices) {
     std::string where = "seq.recurrence";
     if (auto file = dyn_cast<FileLineColLoc>(c.recurrence->getLoc()))
@@ -204,7 +220,7 @@ std::string ad::describeCheckpointPlan(const CheckpointPlan &plan) {
                             file.getLine(), file.getColumn());
     os << "  " << std::left << std::setw(24) << where << std::right
        << std::setw(6) << c.steps << std::setw(18) << c.stateBytes
-       << std::setw(7) << c.every << "  " << std::left << std::setw(16)
+       << std::setw(20) << c.productBytes << std::setw(7) << c.every << "  " << std::left << std::setw(16)
        << c.keptBytes << std::right;
     if (c.every > 1)
       os << std::setprecision(1) << c.recomputeSeconds * 1e6 << " us";

@@ -113,6 +113,8 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // What a step computes from weights alone (a backward recurrence's R^T)
     // once, before the time loop.
     pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
+    // A backward recurrence's time-reversed sequences indexed in place.
+    pm.addNestedPass<func::FuncOp>(createSeqFoldTimeReversals());
     return success();
   case CpuStage::buffers: {
     // Inputs are read-only (the C ABI promises not to modify them); results

@@ -1,31 +1,35 @@
 // seq-differentiate on a recurrence (an Elman cell with a bias weight):
 // the forward function keeps the states of every step (here the output
-// itself, so nothing more is stored); the backward function is a
-// recurrence over reversed time whose body recomputes the step and runs its
-// reverse sweep. The recurrent weight, which enters only as the right
+// itself, so nothing more is stored) and the step's recurrent product h @ W
+// (seq.kept_products); the backward function is a recurrence over reversed
+// time whose body recomputes the step from them (without the matmul) and
+// runs its reverse sweep. The recurrent weight, which enters only as the right
 // operand of h @ W, gets its cotangent from one matmul over all rows and
 // steps after the loop; the bias is summed in the loop as an accumulator.
 // RUN: seq-opt %s -seq-differentiate | FileCheck %s
+// RUN: seq-opt %s -seq-differentiate -canonicalize | FileCheck %s --check-prefix=KEPT
 
 // CHECK-LABEL: func.func @cell_fwd(
-// CHECK: %[[HS:.*]], %[[H:.*]] = seq.recurrence
-// CHECK: return %[[HS]], %[[H]], %[[HS]] :
+// CHECK: %[[HS:.*]]:2, %[[H:.*]] = seq.recurrence {{.*}} attributes {seq.kept_products = 1 : i64}
+// CHECK: return %[[HS]]#0, %[[H]], %[[HS]]#0, %[[HS]]#1 :
 
 // CHECK-LABEL: func.func @cell_bwd(
 // CHECK-SAME: %[[X:[^:]*]]: tensor<2x6x4xf32>, %[[H0:[^:]*]]: tensor<2x4xf32>, %[[R:[^:]*]]: tensor<4x4xf32>, %[[BIAS:[^:]*]]: tensor<4xf32>,
-// CHECK-SAME: %[[STATES:[^:]*]]: tensor<2x6x4xf32>, %[[DHS:[^:]*]]: tensor<2x6x4xf32>, %[[DH:[^:]*]]: tensor<2x4xf32>)
+// CHECK-SAME: %[[STATES:[^:]*]]: tensor<2x6x4xf32>, %[[PRODUCTS:[^:]*]]: tensor<2x6x4xf32>, %[[DHS:[^:]*]]: tensor<2x6x4xf32>, %[[DH:[^:]*]]: tensor<2x4xf32>)
 // CHECK-SAME: -> (tensor<2x6x4xf32>, tensor<2x4xf32>, tensor<4x4xf32>, tensor<4xf32>)
 // The states before each step: h0, then the saved states shifted by one.
 // CHECK: tensor.insert_slice %[[H0]] into
 // CHECK: tensor.extract_slice %[[STATES]][0, 0, 0] [2, 5, 4]
-// The backward recurrence: inputs x, the states before each step and the
-// output cotangents (reversed); states the state cotangent and the bias
-// accumulator; outputs dx and, per step, h and d(h @ W).
-// CHECK: %[[OUTS:.*]]:3, %[[FINALS:.*]]:2 = seq.recurrence ins({{.*}} : tensor<2x6x4xf32>, tensor<2x6x4xf32>, tensor<2x6x4xf32>)
+// The backward recurrence: inputs x, the states before each step, the
+// output cotangents and the kept products (reversed); states the state
+// cotangent and the bias accumulator; outputs dx and, per step, h and
+// d(h @ W).
+// CHECK: %[[OUTS:.*]]:3, %[[FINALS:.*]]:2 = seq.recurrence ins({{.*}} : tensor<2x6x4xf32>, tensor<2x6x4xf32>, tensor<2x6x4xf32>, tensor<2x6x4xf32>)
 // CHECK-SAME: init(%[[DH]], %{{.*}} : tensor<2x4xf32>, tensor<4xf32>) weights(%[[R]], %[[BIAS]] : tensor<4x4xf32>, tensor<4xf32>)
 // CHECK-SAME: attributes {accumulators = 1 : i64}
 // CHECK-SAME: -> (tensor<2x6x4xf32>, tensor<2x6x4xf32>, tensor<2x6x4xf32>) final(tensor<2x4xf32>, tensor<4xf32>)
-// The step recomputed, then differentiated:
+// The step recomputed (its matmul now dead: the kept product replaces it),
+// then differentiated:
 // CHECK: linalg.matmul
 // CHECK: math.tanh %{{.*}} : tensor<2x4xf32>
 // CHECK: math.tanh %{{.*}} : f32
@@ -60,3 +64,14 @@ func.func @cell(%x: tensor<2x6x4xf32>, %h0: tensor<2x4xf32>, %r: tensor<4x4xf32>
   }
   return %hs, %h : tensor<2x6x4xf32>, tensor<2x4xf32>
 }
+
+// After canonicalization the backward step has one matmul, d(pre) @ W^T (the
+// state's cotangent); the forward product is read from the kept input.
+// KEPT-LABEL: func.func @cell_bwd(
+// KEPT: seq.recurrence
+// KEPT-NEXT: ^bb0(%{{.*}}: tensor<2x4xf32>, %[[S:[^:]*]]: tensor<2x4xf32>, %{{.*}}: tensor<2x4xf32>, %[[HW:[^:]*]]: tensor<2x4xf32>,
+// KEPT-NOT: linalg.matmul ins(%[[S]]
+// KEPT: ins({{.*}}%[[HW]]
+// KEPT: linalg.matmul
+// KEPT-NOT: linalg.matmul
+// KEPT: seq.yield

@@ -55,6 +55,12 @@ static cl::opt<bool> nanAgrees(
     cl::desc("Count an element both sides compute as NaN as agreeing (for "
              "backward functions, whose seeded residuals no forward would "
              "pass); the count is printed"));
+static cl::opt<bool> residualsFromForward(
+    "residuals-from-forward", cl::init(false),
+    cl::desc("For a backward function @f_bwd (seq-differentiate): its "
+             "residuals are what the reference run of @f_fwd computes on the "
+             "seeded inputs, not seeded themselves, so that they are "
+             "consistent with the inputs as a forward would pass them"));
 static cl::opt<double> rtol("rtol", cl::init(1e-4),
                             cl::desc("Relative tolerance"));
 static cl::opt<double>
@@ -125,6 +131,39 @@ int main(int argc, char **argv) {
       for (double &x : data)
         x = std::ldexp(std::round(std::ldexp(uniform(rng), 7)), -7);
     inputs.push_back(std::move(data));
+  }
+  // The residuals of a backward from its forward: after buffer results
+  // became out-parameters, @f is (inputs, outputs), @f_fwd (inputs,
+  // outputs, residuals) and @f_bwd (inputs, residuals, output cotangents,
+  // input cotangents).
+  if (residualsFromForward) {
+    StringRef name = functionName;
+    if (!name.consume_back("_bwd"))
+      return fail("--residuals-from-forward needs a backward function "
+                  "(@f_bwd), not @" + functionName);
+    auto original = module->lookupSymbol<func::FuncOp>(name);
+    auto forward = module->lookupSymbol<func::FuncOp>((name + "_fwd").str());
+    if (!original || !forward)
+      return fail("--residuals-from-forward: no @" + name.str() + " and @" +
+                  name.str() + "_fwd next to @" + functionName);
+    int64_t all = reference.getNumArguments(),
+            forwardArgs = forward.getNumArguments();
+    int64_t numInputs = all - forwardArgs,
+            numOutputs = int64_t(original.getNumArguments()) - numInputs,
+            numResiduals = forwardArgs - numInputs - numOutputs;
+    if (numInputs < 0 || numOutputs < 0 || numResiduals < 0)
+      return fail("--residuals-from-forward: @" + name.str() +
+                  ", its _fwd and _bwd do not have seq-differentiate's "
+                  "signatures");
+    std::vector<seqc::emulate::Contents> forwardBuffers(
+        inputs.begin(), inputs.begin() + numInputs);
+    for (Type type : forward.getArgumentTypes().drop_front(numInputs))
+      forwardBuffers.emplace_back(cast<MemRefType>(type).getNumElements(), 0.0);
+    if (std::string error = seqc::emulate::runFunction(forward, forwardBuffers);
+        !error.empty())
+      return fail("the forward: " + error);
+    for (int64_t r = 0; r < numResiduals; ++r)
+      inputs[numInputs + r] = forwardBuffers[numInputs + numOutputs + r];
   }
   std::vector<seqc::emulate::Contents> expected = inputs, actual = inputs;
   if (std::string error = seqc::emulate::runFunction(reference, expected);

@@ -265,6 +265,15 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
                       every.getInt() >= 1 && isa<RecurrenceOp>(op),
                   "a positive i64 on a seq.recurrence");
   }
+  if (name == KeptProductsAttrHelper::getNameStr()) {
+    auto kept = dyn_cast<IntegerAttr>(value);
+    auto recurrence = dyn_cast<RecurrenceOp>(op);
+    return expect(kept && kept.getType().isInteger(64) && kept.getInt() >= 1 &&
+                      recurrence &&
+                      kept.getInt() <= int64_t(recurrence.getOutputs().size()),
+                  "a positive i64 on a seq.recurrence, at most its number of "
+                  "outputs");
+  }
   if (name == RegisterTileAttrHelper::getNameStr())
     return expect(isa<RegisterTileAttr>(value) &&
                       isa<linalg::MatmulOp, linalg::BatchMatmulOp,
@@ -275,5 +284,5 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
          << "has an unknown seq attribute '" << name
          << "' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, "
             "workgroup, step_invariant, coarsened, jammed, tuned, "
-            "checkpoint_every and register_tile)";
+            "checkpoint_every, kept_products and register_tile)";
 }

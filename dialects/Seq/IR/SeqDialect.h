@@ -85,6 +85,10 @@ using TunedMarker = DiscardableAttr<SeqDialect::TunedAttrHelper, mlir::UnitAttr>
 /// backward.
 using CheckpointEveryOf =
     DiscardableAttr<SeqDialect::CheckpointEveryAttrHelper, mlir::IntegerAttr>;
+/// seq.kept_products: how many of a recurrence's last outputs are the
+/// products of every step its backward reads instead of recomputing.
+using KeptProductsOf =
+    DiscardableAttr<SeqDialect::KeptProductsAttrHelper, mlir::IntegerAttr>;
 /// seq.register_tile: the register block of a CPU contraction's microkernel.
 using RegisterTileOf =
     DiscardableAttr<SeqDialect::RegisterTileAttrHelper, RegisterTileAttr>;

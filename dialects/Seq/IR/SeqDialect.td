@@ -55,6 +55,10 @@ def Seq_Dialect : Dialect {
     // step only (1: every step), set by seq-differentiate's checkpoint
     // plan under a memory budget or by hand.
     "::mlir::IntegerAttr":$checkpoint_every,
+    // On a seq.recurrence of a forward-with-residuals function: its last N
+    // outputs are the recurrent products of every step, kept for its
+    // backward (which then does not multiply them again).
+    "::mlir::IntegerAttr":$kept_products,
     // On a CPU contraction (linalg.matmul, linalg.batch_matmul on buffers)
     // and on the reduction loop of the microkernel built from it.
     "::seqc::seq::RegisterTileAttr":$register_tile

@@ -31,6 +31,10 @@ struct CheckpointChoice {
   mlir::Operation *recurrence;
   int64_t steps;
   int64_t stateBytes;  ///< every state of one step
+  /// The recurrent products of one step the backward reads when every
+  /// step's state is kept (seq.kept_products); checkpointed segments
+  /// recompute them.
+  int64_t productBytes = 0;
   int64_t every;       ///< K: 1 keeps every step's state
   int64_t keptBytes;   ///< states outliving the forward
   double recomputeSeconds; ///< the recurrence's forward (cost model)

@@ -2,10 +2,11 @@
 //
 // Backpropagation through time, as a seq.recurrence again: the backward
 // recurrence runs over reversed time; its body is the forward step
-// recomputed from the saved state (its gates are not stored, as FlashRNN
-// and cuDNN's training kernels recompute or keep them per step), followed
-// by that step's reverse sweep (the body differentiated op by op with the
-// same rules as the function around it). Its states are the cotangents of
+// recomputed from the saved state and the step's kept recurrent products
+// (h R: the forward outputs them per step, seq.kept_products, so that the
+// backward does not multiply them again; cuDNN keeps its gates likewise),
+// followed by that step's reverse sweep (the body differentiated op by op
+// with the same rules as the function around it). Its states are the cotangents of
 // the forward states and the running sums of the weights' cotangents; its
 // outputs are the inputs' cotangents per step:
 //
@@ -23,10 +24,13 @@
 // cuDNN and FlashRNN compute it). Any other weight is summed in the
 // backward recurrence, as a declared accumulator state.
 //
-// The residual is the state before every step. The forward op is rewritten
-// to output its states after every step (a state it already yields as an
-// output is not stored twice); the states before each step are those
-// shifted by one with the initial state first.
+// The residuals are the state before every step and the recurrent products
+// of every step. The forward op is rewritten to output its states after
+// every step (a state it already yields as an output is not stored twice)
+// and its products; the states before each step are those shifted by one
+// with the initial state first. With checkpoints, only the states before
+// each segment are kept, and each segment's recomputation outputs its
+// products for the segment's backward.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Families/Recurrence/Recurrence.h"
@@ -58,14 +62,50 @@ static int64_t stepsOf(RecurrenceOp op) {
   return ShapedType::kDynamic;
 }
 
+/// Replaces `op` by a recurrence with the same body and, after its outputs,
+/// one more output per value of `extra` (values of its body, appended to
+/// its yield); `outputs`, values of op's outputs, are updated to the new
+/// op's. Returns the new outputs.
+static SmallVector<Value> withMoreOutputs(RecurrenceOp &op, ValueRange extra,
+                                          SmallVectorImpl<Value> &outputs,
+                                          AdjointBuilder &adjoints) {
+  auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
+  int64_t steps = stepsOf(op);
+  SmallVector<Type> outputTypes(op.getOutputs().getTypes());
+  for (Value v : extra)
+    outputTypes.push_back(sequenceOf(v.getType(), steps));
+  yield->insertOperands(yield->getNumOperands(), extra);
+  OpBuilder b(op);
+  auto kept = RecurrenceOp::create(b, op.getLoc(), outputTypes,
+                                   op.getFinalStates().getTypes(),
+                                   op.getInputs(), op.getInit(),
+                                   op.getWeights(), op.getFormAttr(),
+                                   op.getAccumulatorsAttr());
+  kept->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+  kept.getBody().takeBody(op.getBody());
+  unsigned numOutputs = op.getOutputs().size();
+  for (unsigned m = 0; m < numOutputs; ++m) {
+    op.getOutputs()[m].replaceAllUsesWith(kept.getOutputs()[m]);
+    adjoints.transfer(op.getOutputs()[m], kept.getOutputs()[m]);
+    for (Value &v : outputs)
+      if (v == op.getOutputs()[m])
+        v = kept.getOutputs()[m];
+  }
+  for (auto [old, now] : llvm::zip(op.getFinalStates(), kept.getFinalStates())) {
+    old.replaceAllUsesWith(now);
+    adjoints.transfer(old, now);
+  }
+  op.erase();
+  op = kept;
+  return SmallVector<Value>(kept.getOutputs().drop_front(numOutputs));
+}
+
 /// The states after every step, as sequences; rewrites `op` to output the
 /// ones it does not already yield as outputs.
 static SmallVector<Value> keepStatesPerStep(RecurrenceOp &op,
                                             AdjointBuilder &adjoints) {
-  Block &body = op.getBody().front();
-  auto yield = cast<YieldOp>(body.getTerminator());
+  auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
   unsigned numStates = op.getFinalStates().size();
-  int64_t steps = stepsOf(op);
   // Per state: the output that already holds it after every step, or -1.
   SmallVector<int64_t> fromOutput(numStates, -1);
   SmallVector<unsigned> missing;
@@ -77,43 +117,17 @@ static SmallVector<Value> keepStatesPerStep(RecurrenceOp &op,
     if (fromOutput[j] < 0)
       missing.push_back(j);
   }
-  auto perStepOf = [&](RecurrenceOp recurrence) {
-    SmallVector<Value> perStep(numStates);
-    unsigned extra = op.getOutputs().size();
-    for (unsigned j = 0; j < numStates; ++j)
-      perStep[j] = recurrence.getOutputs()[fromOutput[j] >= 0 ? fromOutput[j]
-                                                                : extra++];
-    return perStep;
-  };
-  if (missing.empty())
-    return perStepOf(op);
-
-  OpBuilder b(op);
-  SmallVector<Type> outputTypes(op.getOutputs().getTypes());
+  SmallVector<Value> perStep(numStates);
+  for (unsigned j = 0; j < numStates; ++j)
+    if (fromOutput[j] >= 0)
+      perStep[j] = op.getOutputs()[fromOutput[j]];
+  SmallVector<Value> nextStates;
   for (unsigned j : missing)
-    outputTypes.push_back(sequenceOf(op.getFinalStates()[j].getType(), steps));
-  auto kept = RecurrenceOp::create(b, op.getLoc(), outputTypes,
-                                   op.getFinalStates().getTypes(),
-                                   op.getInputs(), op.getInit(),
-                                   op.getWeights(), op.getFormAttr(),
-                                   op.getAccumulatorsAttr());
-  kept->setDiscardableAttrs(op->getDiscardableAttrDictionary());
-  kept.getBody().takeBody(op.getBody());
-  for (unsigned j : missing)
-    yield->insertOperands(yield->getNumOperands(), yield.getOperand(j));
-
-  unsigned numOutputs = op.getOutputs().size();
-  for (unsigned m = 0; m < numOutputs; ++m) {
-    op.getOutputs()[m].replaceAllUsesWith(kept.getOutputs()[m]);
-    adjoints.transfer(op.getOutputs()[m], kept.getOutputs()[m]);
-  }
-  for (unsigned j = 0; j < numStates; ++j) {
-    op.getFinalStates()[j].replaceAllUsesWith(kept.getFinalStates()[j]);
-    adjoints.transfer(op.getFinalStates()[j], kept.getFinalStates()[j]);
-  }
-  SmallVector<Value> perStep = perStepOf(kept);
-  op.erase();
-  op = kept;
+    nextStates.push_back(yield.getOperand(j));
+  SmallVector<Value> added =
+      withMoreOutputs(op, nextStates, perStep, adjoints);
+  for (auto [j, value] : llvm::zip(missing, added))
+    perStep[j] = value;
   return perStep;
 }
 
@@ -203,6 +217,27 @@ static Value contractOverSteps(OpBuilder &b, Location loc, Value lhs, Value g,
       .getResult(0);
 }
 
+/// Rewrites `op` to also output, per step, the product of each of
+/// `contractions` (ops of its body), rows first; returns those sequences.
+/// Recomputing a step's products in the backward costs as many
+/// multiply-adds as the forward's; keeping them costs their bytes (cuDNN
+/// keeps its gates too).
+/// `outputs`, values of op's outputs, are updated to the new op's.
+static SmallVector<Value>
+keepProductsPerStep(RecurrenceOp &op, ArrayRef<linalg::LinalgOp> contractions,
+                    SmallVectorImpl<Value> &outputs, AdjointBuilder &adjoints) {
+  if (contractions.empty())
+    return {};
+  OpBuilder bb(op.getBody().front().getTerminator());
+  SmallVector<Value> products;
+  for (linalg::LinalgOp contraction : contractions)
+    products.push_back(rowsFirst(bb, op.getLoc(), contraction->getResult(0),
+                                 isa<linalg::BatchMatmulOp>(contraction)));
+  SmallVector<Value> kept = withMoreOutputs(op, products, outputs, adjoints);
+  KeptProductsOf::set(op, bb.getI64IntegerAttr(contractions.size()));
+  return kept;
+}
+
 namespace {
 /// What the backward of a recurrence differentiates, decided once.
 struct BackwardPlan {
@@ -256,11 +291,16 @@ static Block *stepBlock(Location loc, ValueRange inputs, ValueRange init,
 /// cotangents `stateCotangents` after the last of these steps and the
 /// running weight cotangents `sums`; `weights` are op's weights as seen
 /// where it is built.
+///
+/// `products`, when given, holds per hoisted contraction its product of
+/// every step, rows first ([B, S, ...]), kept by the forward: the step's
+/// recomputation reads it instead of multiplying again (its reverse sweep
+/// still differentiates the contraction, which reads only its operands).
 static FailureOr<BackwardResult>
 buildBackward(OpBuilder &b, Location loc, RecurrenceOp op,
               const BackwardPlan &plan, ValueRange xs, ValueRange before,
               ValueRange gys, ValueRange stateCotangents, ValueRange sums,
-              ValueRange weights) {
+              ValueRange weights, ValueRange products = {}) {
   unsigned numInputs = op.getInputs().size();
   unsigned numStates = op.getFinalStates().size();
   unsigned numWeights = op.getWeights().size();
@@ -271,6 +311,8 @@ buildBackward(OpBuilder &b, Location loc, RecurrenceOp op,
   for (Value v : before)
     inputs.push_back(reverseTime(b, loc, v));
   for (Value v : gys)
+    inputs.push_back(reverseTime(b, loc, v));
+  for (Value v : products)
     inputs.push_back(reverseTime(b, loc, v));
   SmallVector<Value> init(stateCotangents.begin(), stateCotangents.end());
   init.append(sums.begin(), sums.end());
@@ -306,6 +348,8 @@ buildBackward(OpBuilder &b, Location loc, RecurrenceOp op,
   auto xArgs = args.take_front(numInputs);
   auto sArgs = args.slice(numInputs, numStates);
   auto dyArgs = args.slice(numInputs + numStates, plan.seededOutputs.size());
+  auto productArgs = args.slice(
+      numInputs + numStates + plan.seededOutputs.size(), products.size());
   unsigned stateBase = inputs.size();
   auto dsArgs = args.slice(stateBase, numStates);
   auto dwArgs = args.slice(stateBase + numStates, plan.summedWeights.size());
@@ -358,6 +402,20 @@ buildBackward(OpBuilder &b, Location loc, RecurrenceOp op,
         rowsFirst(bb, loc, step.cotangentOrZeros(product, loc), batched));
   }
   YieldOp::create(bb, loc, yielded);
+  // The kept products replace the recomputed ones (whose contractions are
+  // then dead: canonicalization erases them).
+  for (auto [h, entry] : llvm::enumerate(plan.hoisted)) {
+    if (h >= products.size())
+      break;
+    bool batched = isa<linalg::BatchMatmulOp>(entry.second.contraction);
+    Value product = mapping.lookup(entry.second.contraction->getResult(0));
+    OpBuilder at(product.getDefiningOp());
+    at.setInsertionPointAfter(product.getDefiningOp());
+    Value kept = rowsFirst(at, loc, productArgs[h], batched);
+    product.replaceUsesWithIf(kept, [&](OpOperand &use) {
+      return use.getOwner() != kept.getDefiningOp();
+    });
+  }
 
   BackwardResult result;
   unsigned n = 0;
@@ -407,7 +465,8 @@ buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
                           const BackwardPlan &plan, ValueRange checkpoints,
                           ValueRange gys, ValueRange stateCotangents,
                           ValueRange sums, int64_t every,
-                          ArrayRef<Type> keptOutputTypes) {
+                          ArrayRef<Type> keptOutputTypes,
+                          AdjointBuilder &adjoints) {
   unsigned numInputs = op.getInputs().size();
   unsigned numStates = op.getFinalStates().size();
   SmallVector<Value> inputs;
@@ -460,12 +519,21 @@ buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
     after.push_back(segment.getOutputs()[fromOutput >= 0 ? fromOutput
                                                           : extra++]);
   }
+  // The segment's recurrent products too, from the same recomputation:
+  // its backward does not multiply them a second time.
+  SmallVector<linalg::LinalgOp> segmentContractions;
+  for (auto &entry : plan.hoisted) {
+    Operation *mapped = cloneMap.lookup(linalg::LinalgOp(entry.second.contraction).getOperation());
+    segmentContractions.push_back(cast<linalg::LinalgOp>(mapped));
+  }
+  SmallVector<Value> products =
+      keepProductsPerStep(segment, segmentContractions, after, adjoints);
   SmallVector<Value> before;
   for (unsigned j = 0; j < numStates; ++j)
     before.push_back(statesBeforeEachStep(bb, loc, ckpts[j], after[j]));
   auto inner = buildBackward(bb, loc, op, plan, xSegs, before, gySegs,
                              carried.take_front(numStates),
-                             carried.drop_front(numStates), wArgs);
+                             carried.drop_front(numStates), wArgs, products);
   if (failed(inner)) {
     delete body;
     return failure();
@@ -587,15 +655,22 @@ LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
     }
     backward = buildCheckpointedBackward(
         b, loc, op, plan, checkpoints, gys, stateCotangents, sums, every,
-        llvm::to_vector(op.getOutputs().getTypes()));
+        llvm::to_vector(op.getOutputs().getTypes()), adjoints);
   } else {
+    // Every step's state kept: its recurrent products too, so that the
+    // backward does not multiply them again.
+    SmallVector<linalg::LinalgOp> contractions;
+    for (auto &entry : plan.hoisted)
+      contractions.push_back(entry.second.contraction);
+    SmallVector<Value> products =
+        keepProductsPerStep(op, contractions, statesAfter, adjoints);
     SmallVector<Value> before;
     for (unsigned j = 0; j < numStates; ++j) {
       Value init = op.getInit().empty() ? Value() : op.getInit()[j];
       before.push_back(statesBeforeEachStep(b, loc, init, statesAfter[j]));
     }
     backward = buildBackward(b, loc, op, plan, op.getInputs(), before, gys,
-                             stateCotangents, sums, op.getWeights());
+                             stateCotangents, sums, op.getWeights(), products);
   }
   if (failed(backward))
     return failure();

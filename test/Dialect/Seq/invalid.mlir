@@ -880,7 +880,7 @@ func.func @marker_not_unit() attributes {seq.workgroup = "yes"} { return }
 
 // -----
 
-// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed, tuned, checkpoint_every and register_tile)}}
+// expected-error @+1 {{'func.func' op has an unknown seq attribute 'seq.persistent' (the seq dialect sets gpu_kernel, kernel_prefix, time_loop, workgroup, step_invariant, coarsened, jammed, tuned, checkpoint_every, kept_products and register_tile)}}
 func.func @unknown_seq_attribute() attributes {seq.persistent} { return }
 
 // -----
