@@ -115,6 +115,8 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
     // A backward recurrence's time-reversed sequences indexed in place.
     pm.addNestedPass<func::FuncOp>(createSeqFoldTimeReversals());
+    // Transposes that only move unit dimensions become views.
+    pm.addNestedPass<func::FuncOp>(createSeqUnitTransposesToReshapes());
     return success();
   case CpuStage::buffers: {
     // Inputs are read-only (the C ABI promises not to modify them); results
