@@ -890,6 +890,23 @@ func.func @checkpoint_every_not_on_recurrence() attributes {seq.checkpoint_every
 
 // -----
 
+// expected-error @+1 {{'func.func' op attribute 'seq.kept_products' must be a positive i64 on a seq.recurrence, at most its number of outputs, got 1 : i64}}
+func.func @kept_products_not_on_recurrence() attributes {seq.kept_products = 1 : i64} { return }
+
+// -----
+
+func.func @kept_products_beyond_outputs(%x: tensor<2x8x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'seq.recurrence' op attribute 'seq.kept_products' must be a positive i64 on a seq.recurrence, at most its number of outputs, got 1 : i64}}
+  %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) attributes {seq.kept_products = 1 : i64} -> final(tensor<2x4xf32>) {
+  ^bb0(%xt: tensor<2x4xf32>, %s: tensor<2x4xf32>):
+    %n = arith.addf %xt, %s : tensor<2x4xf32>
+    seq.yield %n : tensor<2x4xf32>
+  }
+  return %h : tensor<2x4xf32>
+}
+
+// -----
+
 func.func @checkpoint_every_zero(%x: tensor<2x8x4xf32>) -> tensor<2x4xf32> {
   // expected-error @+1 {{'seq.recurrence' op attribute 'seq.checkpoint_every' must be a positive i64 on a seq.recurrence, got 0 : i64}}
   %h = seq.recurrence ins(%x : tensor<2x8x4xf32>) attributes {seq.checkpoint_every = 0 : i64} -> final(tensor<2x4xf32>) {

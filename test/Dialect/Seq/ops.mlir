@@ -117,6 +117,22 @@ func.func @recurrence_final_state_only(%x: tensor<3x5x4xf16>) -> tensor<3x4xf16>
   return %hT : tensor<3x4xf16>
 }
 
+// A forward-with-residuals recurrence whose last output is the recurrent
+// product of every step, kept for its backward (seq.kept_products).
+// CHECK-LABEL: func.func @recurrence_kept_products
+// CHECK: seq.recurrence ins(%{{.*}} : tensor<3x5x4xf32>) weights(%{{.*}} : tensor<4x4xf32>) attributes {seq.kept_products = 1 : i64} -> (tensor<3x5x4xf32>) final(tensor<3x4xf32>) {
+func.func @recurrence_kept_products(%x: tensor<3x5x4xf32>, %w: tensor<4x4xf32>) -> (tensor<3x5x4xf32>, tensor<3x4xf32>) {
+  %p, %hT = seq.recurrence ins(%x : tensor<3x5x4xf32>) weights(%w : tensor<4x4xf32>) attributes {seq.kept_products = 1 : i64} -> (tensor<3x5x4xf32>) final (tensor<3x4xf32>) {
+  ^bb0(%xt: tensor<3x4xf32>, %h: tensor<3x4xf32>, %wt: tensor<4x4xf32>):
+    %z = arith.constant dense<0.0> : tensor<3x4xf32>
+    %hw = linalg.matmul ins(%h, %wt : tensor<3x4xf32>, tensor<4x4xf32>) outs(%z : tensor<3x4xf32>) -> tensor<3x4xf32>
+    %s = arith.addf %xt, %hw : tensor<3x4xf32>
+    %n = math.tanh %s : tensor<3x4xf32>
+    seq.yield %n, %hw : tensor<3x4xf32>, tensor<3x4xf32>
+  }
+  return %p, %hT : tensor<3x5x4xf32>, tensor<3x4xf32>
+}
+
 // CHECK-LABEL: func.func @linear_attention_ungated
 // CHECK: seq.linear_attention %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x64x4x32xf32>, tensor<2x64x4x32xf32>, tensor<2x64x4x16xf32>) -> (tensor<2x64x4x16xf32>, tensor<2x4x32x16xf32>)
 func.func @linear_attention_ungated(%q: tensor<2x64x4x32xf32>, %k: tensor<2x64x4x32xf32>, %v: tensor<2x64x4x16xf32>) -> tensor<2x64x4x16xf32> {
