@@ -34,6 +34,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Families/Recurrence/Recurrence.h"
+#include "lib/Families/Recurrence/StepResiduals.h"
 
 #include "seqc/Differentiation/Adjoint.h"
 
@@ -45,91 +46,7 @@ using namespace mlir;
 using namespace seqc;
 using namespace seqc::seq;
 using namespace seqc::ad;
-
-/// [B, X...] -> [B, T, X...].
-static RankedTensorType sequenceOf(Type state, int64_t steps) {
-  auto type = cast<RankedTensorType>(state);
-  SmallVector<int64_t> shape(type.getShape());
-  shape.insert(shape.begin() + 1, steps);
-  return RankedTensorType::get(shape, type.getElementType());
-}
-
-static int64_t stepsOf(RecurrenceOp op) {
-  if (!op.getInputs().empty())
-    return cast<RankedTensorType>(op.getInputs()[0].getType()).getDimSize(1);
-  if (!op.getOutputs().empty())
-    return cast<RankedTensorType>(op.getOutputs()[0].getType()).getDimSize(1);
-  return ShapedType::kDynamic;
-}
-
-/// Replaces `op` by a recurrence with the same body and, after its outputs,
-/// one more output per value of `extra` (values of its body, appended to
-/// its yield); `outputs`, values of op's outputs, are updated to the new
-/// op's. Returns the new outputs.
-static SmallVector<Value> withMoreOutputs(RecurrenceOp &op, ValueRange extra,
-                                          SmallVectorImpl<Value> &outputs,
-                                          AdjointBuilder &adjoints) {
-  auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
-  int64_t steps = stepsOf(op);
-  SmallVector<Type> outputTypes(op.getOutputs().getTypes());
-  for (Value v : extra)
-    outputTypes.push_back(sequenceOf(v.getType(), steps));
-  yield->insertOperands(yield->getNumOperands(), extra);
-  OpBuilder b(op);
-  auto kept = RecurrenceOp::create(b, op.getLoc(), outputTypes,
-                                   op.getFinalStates().getTypes(),
-                                   op.getInputs(), op.getInit(),
-                                   op.getWeights(), op.getFormAttr(),
-                                   op.getAccumulatorsAttr());
-  kept->setDiscardableAttrs(op->getDiscardableAttrDictionary());
-  kept.getBody().takeBody(op.getBody());
-  unsigned numOutputs = op.getOutputs().size();
-  for (unsigned m = 0; m < numOutputs; ++m) {
-    op.getOutputs()[m].replaceAllUsesWith(kept.getOutputs()[m]);
-    adjoints.transfer(op.getOutputs()[m], kept.getOutputs()[m]);
-    for (Value &v : outputs)
-      if (v == op.getOutputs()[m])
-        v = kept.getOutputs()[m];
-  }
-  for (auto [old, now] : llvm::zip(op.getFinalStates(), kept.getFinalStates())) {
-    old.replaceAllUsesWith(now);
-    adjoints.transfer(old, now);
-  }
-  op.erase();
-  op = kept;
-  return SmallVector<Value>(kept.getOutputs().drop_front(numOutputs));
-}
-
-/// The states after every step, as sequences; rewrites `op` to output the
-/// ones it does not already yield as outputs.
-static SmallVector<Value> keepStatesPerStep(RecurrenceOp &op,
-                                            AdjointBuilder &adjoints) {
-  auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
-  unsigned numStates = op.getFinalStates().size();
-  // Per state: the output that already holds it after every step, or -1.
-  SmallVector<int64_t> fromOutput(numStates, -1);
-  SmallVector<unsigned> missing;
-  for (unsigned j = 0; j < numStates; ++j) {
-    Value next = yield.getOperand(j);
-    for (unsigned m = 0; m < op.getOutputs().size(); ++m)
-      if (yield.getOperand(numStates + m) == next)
-        fromOutput[j] = m;
-    if (fromOutput[j] < 0)
-      missing.push_back(j);
-  }
-  SmallVector<Value> perStep(numStates);
-  for (unsigned j = 0; j < numStates; ++j)
-    if (fromOutput[j] >= 0)
-      perStep[j] = op.getOutputs()[fromOutput[j]];
-  SmallVector<Value> nextStates;
-  for (unsigned j : missing)
-    nextStates.push_back(yield.getOperand(j));
-  SmallVector<Value> added =
-      withMoreOutputs(op, nextStates, perStep, adjoints);
-  for (auto [j, value] : llvm::zip(missing, added))
-    perStep[j] = value;
-  return perStep;
-}
+using namespace seqc::families;
 
 namespace {
 /// A contraction of the step whose right operand is a view of a weight.
@@ -178,10 +95,6 @@ weightContractions(BlockArgument arg, int64_t batch) {
   return found;
 }
 
-/// Rows first: [nb, B, X] -> [B, nb, X] for a batch_matmul's operands.
-static Value rowsFirst(OpBuilder &b, Location loc, Value value, bool batched) {
-  return batched ? transposeTensor(b, loc, value, {1, 0, 2}) : value;
-}
 
 /// sum over rows and steps of lhs^T g, from the per-step operands stacked
 /// as [B, T, X] (matmul) or [B, T, nb, X] (batch_matmul).
@@ -217,26 +130,6 @@ static Value contractOverSteps(OpBuilder &b, Location loc, Value lhs, Value g,
       .getResult(0);
 }
 
-/// Rewrites `op` to also output, per step, the product of each of
-/// `contractions` (ops of its body), rows first; returns those sequences.
-/// Recomputing a step's products in the backward costs as many
-/// multiply-adds as the forward's; keeping them costs their bytes (cuDNN
-/// keeps its gates too).
-/// `outputs`, values of op's outputs, are updated to the new op's.
-static SmallVector<Value>
-keepProductsPerStep(RecurrenceOp &op, ArrayRef<linalg::LinalgOp> contractions,
-                    SmallVectorImpl<Value> &outputs, AdjointBuilder &adjoints) {
-  if (contractions.empty())
-    return {};
-  OpBuilder bb(op.getBody().front().getTerminator());
-  SmallVector<Value> products;
-  for (linalg::LinalgOp contraction : contractions)
-    products.push_back(rowsFirst(bb, op.getLoc(), contraction->getResult(0),
-                                 isa<linalg::BatchMatmulOp>(contraction)));
-  SmallVector<Value> kept = withMoreOutputs(op, products, outputs, adjoints);
-  KeptProductsOf::set(op, bb.getI64IntegerAttr(contractions.size()));
-  return kept;
-}
 
 namespace {
 /// What the backward of a recurrence differentiates, decided once.
