@@ -120,8 +120,10 @@ FailureOr<CheckpointPlan> ad::planCheckpoints(func::FuncOp function,
     for (Value state : op.getFinalStates().take_front(states))
       choice.stateBytes += bytesOf(state.getType());
     choice.recomputeSeconds = forwardSeconds(op);
-    choice.productBytes = productBytes[index] / std::max<int64_t>(1, choice.steps);
-    recurrenceStates += choice.steps * (choice.stateBytes + choice.productBytes);
+    choice.productBytes =
+        productBytes[index] / std::max<int64_t>(1, choice.steps);
+    recurrenceStates +=
+        choice.steps * (choice.stateBytes + choice.productBytes);
     plan.choices.push_back(choice);
   }
   plan.otherResidualBytes = std::max<int64_t>(0, everyState - recurrenceStates);
@@ -220,8 +222,8 @@ std::string ad::describeCheckpointPlan(const CheckpointPlan &plan) {
                             file.getLine(), file.getColumn());
     os << "  " << std::left << std::setw(24) << where << std::right
        << std::setw(6) << c.steps << std::setw(18) << c.stateBytes
-       << std::setw(20) << c.productBytes << std::setw(7) << c.every << "  " << std::left << std::setw(16)
-       << c.keptBytes << std::right;
+       << std::setw(20) << c.productBytes << std::setw(7) << c.every << "  "
+       << std::left << std::setw(16) << c.keptBytes << std::right;
     if (c.every > 1)
       os << std::setprecision(1) << c.recomputeSeconds * 1e6 << " us";
     else

@@ -122,7 +122,8 @@ RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (bf16Terms && (*bf16Terms < 1 || *bf16Terms > 3))
     return emitError() << "bf16_terms must be 1, 2 or 3, got " << *bf16Terms;
   // The pair kernel steps through K two at a time.
-  if (reductionBlock && (*reductionBlock < 1 || (bf16Terms && *reductionBlock % 2)))
+  if (reductionBlock &&
+      (*reductionBlock < 1 || (bf16Terms && *reductionBlock % 2)))
     return emitError() << "reduction_block must be positive"
                        << (bf16Terms ? " and even (the bf16 pair kernel "
                                        "steps through pairs of K)"

@@ -48,7 +48,8 @@ std::optional<int64_t> reversedDimension(linalg::GenericOp op) {
       cast<linalg::YieldOp>(body.getTerminator()).getOperand(0) !=
           body.getArgument(0))
     return std::nullopt;
-  auto type = dyn_cast<RankedTensorType>(op.getDpsInputOperand(0)->get().getType());
+  auto type =
+      dyn_cast<RankedTensorType>(op.getDpsInputOperand(0)->get().getType());
   if (!type || type != op->getResult(0).getType())
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();

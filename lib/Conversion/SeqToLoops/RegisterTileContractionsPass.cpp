@@ -61,12 +61,9 @@ struct Contraction {
   /// elements are broadcast one at a time, so its layout costs nothing.
   bool aTransposed = false;
   /// What C holds when the contraction starts, when the op just before it
-  /// wrote it and is subsumed: a scalar (a fill, or a copy of a buffer only
-  /// ever filled) or a row [N] broadcast over C's rows. The accumulators
-  /// then start from it and C is written once, not filled, reread and
-  /// rewritten.
-  Value initScalar, initRow;
-  Operation *initWriter = nullptr;
+  /// wrote it and is subsumed (ContractionStart.h). The accumulators then
+  /// start from it and C is written once, not filled, reread and rewritten.
+  ContractionStart start;
   /// The pair kernel's operands: B packed in pairs of rows
   /// [batch?, ceil(K/2), 2N]; A's pairs in a bf16 buffer with contiguous
   /// rows, [batch?, M, K] (A itself) or [batch?, terms, M, K'] (its terms).
@@ -366,17 +363,17 @@ private:
       return values;
     };
     auto start = [&] {
-      if (!ops.initScalar && !ops.initRow)
+      if (!ops.start.scalar && !ops.start.row)
         return loadC();
       SmallVector<Value> values;
-      Value scalarStart =
-          ops.initScalar
-              ? vector::BroadcastOp::create(b, loc, vectorType, ops.initScalar)
-                    .getResult()
-              : Value();
+      Value scalarStart = ops.start.scalar
+                              ? vector::BroadcastOp::create(b, loc, vectorType,
+                                                            ops.start.scalar)
+                                    .getResult()
+                              : Value();
       SmallVector<Value> rowStart;
-      for (int64_t v = 0; ops.initRow && v < vectors; ++v)
-        rowStart.push_back(load(ops.initRow, {columnIndex[v]}, v));
+      for (int64_t v = 0; ops.start.row && v < vectors; ++v)
+        rowStart.push_back(load(ops.start.row, {columnIndex[v]}, v));
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t v = 0; v < vectors; ++v)
           values.push_back(scalarStart ? scalarStart : rowStart[v]);
@@ -387,7 +384,7 @@ private:
     std::optional<int64_t> first = getConstantIntValue(chunkStart);
     if (first && *first == 0) {
       init = start();
-    } else if (!ops.initScalar && !ops.initRow) {
+    } else if (!ops.start.scalar && !ops.start.row) {
       init = loadC();
     } else {
       Value isFirst =
@@ -612,18 +609,15 @@ struct SeqRegisterTileContractionsPass
             << reason;
         return signalPassFailure();
       }
-      ContractionStart start = findContractionStart(op, operands.c);
-      operands.initScalar = start.scalar;
-      operands.initRow = start.row;
-      operands.initWriter = start.writer;
+      operands.start = findContractionStart(op, operands.c);
       operands.columnsOuter = registerTileColumnsOuter(op);
       if (pairs)
         preparePairs(op, operands, tile);
       OpBuilder b(op);
       MicrokernelBuilder(b, op.getLoc(), operands, tile).build();
       op->erase();
-      if (operands.initWriter)
-        eraseStartWriter(operands.initWriter);
+      if (operands.start.writer)
+        eraseStartWriter(operands.start.writer);
     }
   }
 };

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Pass/Pass.h"
 
 namespace seqc {
@@ -25,24 +26,6 @@ namespace seqc {
 using namespace mlir;
 
 namespace {
-
-/// Reassociation of `shape` onto its dimensions of size other than 1 (each
-/// unit dimension joins the group after it, or the last group); empty when
-/// all are 1.
-SmallVector<ReassociationIndices> groupsOntoNonUnit(ArrayRef<int64_t> shape) {
-  SmallVector<ReassociationIndices> groups;
-  ReassociationIndices pending;
-  for (int64_t d = 0; d < int64_t(shape.size()); ++d) {
-    pending.push_back(d);
-    if (shape[d] != 1) {
-      groups.push_back(pending);
-      pending.clear();
-    }
-  }
-  if (!pending.empty() && !groups.empty())
-    groups.back().append(pending.begin(), pending.end());
-  return groups;
-}
 
 struct SeqUnitTransposesToReshapesPass
     : seqc::impl::SeqUnitTransposesToReshapesBase<
@@ -65,29 +48,31 @@ struct SeqUnitTransposesToReshapesPass
           nonUnit.push_back(source);
       if (!llvm::is_sorted(nonUnit))
         continue;
-      SmallVector<ReassociationIndices> from =
-          groupsOntoNonUnit(input.getShape());
-      SmallVector<ReassociationIndices> to =
-          groupsOntoNonUnit(result.getShape());
-      if (from.empty() || to.empty() || from.size() != to.size())
-        continue;
-      OpBuilder b(op);
-      Location loc = op.getLoc();
       SmallVector<int64_t> flat;
       for (int64_t source : nonUnit)
         flat.push_back(input.getDimSize(source));
+      if (flat.empty())
+        continue;
+      std::optional<SmallVector<ReassociationIndices>> from =
+          getReassociationIndicesForCollapse(input.getShape(), flat);
+      std::optional<SmallVector<ReassociationIndices>> to =
+          getReassociationIndicesForCollapse(result.getShape(), flat);
+      if (!from || !to)
+        continue;
+      OpBuilder b(op);
+      Location loc = op.getLoc();
       auto flatType = RankedTensorType::get(flat, input.getElementType());
       // (A side without unit dimensions needs no reshape.)
       Value collapsed =
-          int64_t(from.size()) == input.getRank()
+          int64_t(from->size()) == input.getRank()
               ? op.getInput()
               : tensor::CollapseShapeOp::create(b, loc, flatType,
-                                                op.getInput(), from)
+                                                op.getInput(), *from)
                     .getResult();
       Value reshaped =
-          int64_t(to.size()) == result.getRank()
+          int64_t(to->size()) == result.getRank()
               ? collapsed
-              : tensor::ExpandShapeOp::create(b, loc, result, collapsed, to)
+              : tensor::ExpandShapeOp::create(b, loc, result, collapsed, *to)
                     .getResult();
       op->getResult(0).replaceAllUsesWith(reshaped);
       op->erase();

@@ -6,9 +6,9 @@
 // (h R: the forward outputs them per step, seq.kept_products, so that the
 // backward does not multiply them again; cuDNN keeps its gates likewise),
 // followed by that step's reverse sweep (the body differentiated op by op
-// with the same rules as the function around it). Its states are the cotangents of
-// the forward states and the running sums of the weights' cotangents; its
-// outputs are the inputs' cotangents per step:
+// with the same rules as the function around it). Its states are the
+// cotangents of the forward states and the running sums of the weights'
+// cotangents; its outputs are the inputs' cotangents per step:
 //
 //   per step t = T-1 .. 0, with s = the state before step t:
 //     (s', y_t) = step(x_t, s, W)                       -- recomputed
@@ -95,7 +95,6 @@ weightContractions(BlockArgument arg, int64_t batch) {
   return found;
 }
 
-
 /// sum over rows and steps of lhs^T g, from the per-step operands stacked
 /// as [B, T, X] (matmul) or [B, T, nb, X] (batch_matmul).
 static Value contractOverSteps(OpBuilder &b, Location loc, Value lhs, Value g,
@@ -129,7 +128,6 @@ static Value contractOverSteps(OpBuilder &b, Location loc, Value lhs, Value g,
                                   ValueRange{zeros})
       .getResult(0);
 }
-
 
 namespace {
 /// What the backward of a recurrence differentiates, decided once.
@@ -358,7 +356,6 @@ buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
                           const BackwardPlan &plan, ValueRange checkpoints,
                           ValueRange gys, ValueRange stateCotangents,
                           ValueRange sums, int64_t every,
-                          ArrayRef<Type> keptOutputTypes,
                           AdjointBuilder &adjoints) {
   unsigned numInputs = op.getInputs().size();
   unsigned numStates = op.getFinalStates().size();
@@ -387,7 +384,7 @@ buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
 
   // The segment's forward states, recomputed from its checkpoint.
   SmallVector<Type> segmentOutputTypes;
-  for (Type t : keptOutputTypes) {
+  for (Type t : op.getOutputs().getTypes()) {
     auto type = cast<RankedTensorType>(t);
     SmallVector<int64_t> shape(type.getShape());
     shape[1] = every;
@@ -399,25 +396,17 @@ buildCheckpointedBackward(OpBuilder &b, Location loc, RecurrenceOp op,
       ckpts, wArgs, FormAttr(), op.getAccumulatorsAttr());
   IRMapping cloneMap;
   op.getBody().cloneInto(&segment.getBody(), cloneMap);
-  unsigned numOutputs = op.getOutputs().size();
-  Block &forwardBody = op.getBody().front();
-  auto yield = cast<YieldOp>(forwardBody.getTerminator());
+  // (op outputs every state per step already: keepStatesPerStep.)
   SmallVector<Value> after;
-  unsigned extra = numOutputs;
-  for (unsigned j = 0; j < numStates; ++j) {
-    int64_t fromOutput = -1;
-    for (unsigned m = 0; m < numOutputs; ++m)
-      if (yield.getOperand(numStates + m) == yield.getOperand(j))
-        fromOutput = m;
-    after.push_back(segment.getOutputs()[fromOutput >= 0 ? fromOutput
-                                                          : extra++]);
-  }
+  for (unsigned j = 0; j < numStates; ++j)
+    after.push_back(segment.getOutputs()[*outputHoldingState(segment, j)]);
   // The segment's recurrent products too, from the same recomputation:
   // its backward does not multiply them a second time.
   SmallVector<linalg::LinalgOp> segmentContractions;
-  for (auto &entry : plan.hoisted) {
-    Operation *mapped = cloneMap.lookup(linalg::LinalgOp(entry.second.contraction).getOperation());
-    segmentContractions.push_back(cast<linalg::LinalgOp>(mapped));
+  for (const auto &entry : plan.hoisted) {
+    Operation *contraction = entry.second.contraction;
+    segmentContractions.push_back(
+        cast<linalg::LinalgOp>(cloneMap.lookup(contraction)));
   }
   SmallVector<Value> products =
       keepProductsPerStep(segment, segmentContractions, after, adjoints);
@@ -548,7 +537,7 @@ LogicalResult families::buildRecurrenceAdjoint(RecurrenceOp op,
     }
     backward = buildCheckpointedBackward(
         b, loc, op, plan, checkpoints, gys, stateCotangents, sums, every,
-        llvm::to_vector(op.getOutputs().getTypes()), adjoints);
+        adjoints);
   } else {
     // Every step's state kept: its recurrent products too, so that the
     // backward does not multiply them again.

@@ -19,7 +19,6 @@ using namespace seqc::ad;
 
 namespace seqc::families {
 
-/// [B, X...] -> [B, T, X...].
 RankedTensorType sequenceOf(Type state, int64_t steps) {
   auto type = cast<RankedTensorType>(state);
   SmallVector<int64_t> shape(type.getShape());
@@ -35,13 +34,11 @@ int64_t stepsOf(RecurrenceOp op) {
   return ShapedType::kDynamic;
 }
 
-/// Replaces `op` by a recurrence with the same body and, after its outputs,
-/// one more output per value of `extra` (values of its body, appended to
-/// its yield); `outputs`, values of op's outputs, are updated to the new
-/// op's. Returns the new outputs.
 SmallVector<Value> withMoreOutputs(RecurrenceOp &op, ValueRange extra,
                                           SmallVectorImpl<Value> &outputs,
                                           AdjointBuilder &adjoints) {
+  if (extra.empty())
+    return {};
   auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
   int64_t steps = stepsOf(op);
   SmallVector<Type> outputTypes(op.getOutputs().getTypes());
@@ -73,48 +70,37 @@ SmallVector<Value> withMoreOutputs(RecurrenceOp &op, ValueRange extra,
   return SmallVector<Value>(kept.getOutputs().drop_front(numOutputs));
 }
 
-/// The states after every step, as sequences; rewrites `op` to output the
-/// ones it does not already yield as outputs.
-SmallVector<Value> keepStatesPerStep(RecurrenceOp &op,
-                                            AdjointBuilder &adjoints) {
+std::optional<unsigned> outputHoldingState(RecurrenceOp op, unsigned j) {
   auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
   unsigned numStates = op.getFinalStates().size();
-  // Per state: the output that already holds it after every step, or -1.
-  SmallVector<int64_t> fromOutput(numStates, -1);
-  SmallVector<unsigned> missing;
-  for (unsigned j = 0; j < numStates; ++j) {
-    Value next = yield.getOperand(j);
-    for (unsigned m = 0; m < op.getOutputs().size(); ++m)
-      if (yield.getOperand(numStates + m) == next)
-        fromOutput[j] = m;
-    if (fromOutput[j] < 0)
-      missing.push_back(j);
-  }
-  SmallVector<Value> perStep(numStates);
+  for (unsigned m = 0; m < op.getOutputs().size(); ++m)
+    if (yield.getOperand(numStates + m) == yield.getOperand(j))
+      return m;
+  return std::nullopt;
+}
+
+SmallVector<Value> keepStatesPerStep(RecurrenceOp &op,
+                                     AdjointBuilder &adjoints) {
+  auto yield = cast<YieldOp>(op.getBody().front().getTerminator());
+  unsigned numStates = op.getFinalStates().size();
+  SmallVector<Value> missing, unchanged;
   for (unsigned j = 0; j < numStates; ++j)
-    if (fromOutput[j] >= 0)
-      perStep[j] = op.getOutputs()[fromOutput[j]];
-  SmallVector<Value> nextStates;
-  for (unsigned j : missing)
-    nextStates.push_back(yield.getOperand(j));
-  SmallVector<Value> added =
-      withMoreOutputs(op, nextStates, perStep, adjoints);
-  for (auto [j, value] : llvm::zip(missing, added))
-    perStep[j] = value;
+    if (!outputHoldingState(op, j))
+      missing.push_back(yield.getOperand(j));
+  withMoreOutputs(op, missing, unchanged, adjoints);
+  SmallVector<Value> perStep;
+  for (unsigned j = 0; j < numStates; ++j)
+    perStep.push_back(op.getOutputs()[*outputHoldingState(op, j)]);
   return perStep;
 }
 
-/// Rows first: [nb, B, X] -> [B, nb, X] for a batch_matmul's operands.
 Value rowsFirst(OpBuilder &b, Location loc, Value value, bool batched) {
   return batched ? transposeTensor(b, loc, value, {1, 0, 2}) : value;
 }
 
-/// Rewrites `op` to also output, per step, the product of each of
-/// `contractions` (ops of its body), rows first; returns those sequences.
-/// Recomputing a step's products in the backward costs as many
-/// multiply-adds as the forward's; keeping them costs their bytes (cuDNN
-/// keeps its gates too).
-/// `outputs`, values of op's outputs, are updated to the new op's.
+// Recomputing a step's products in the backward costs as many multiply-adds
+// as the forward's; keeping them costs their bytes (cuDNN keeps its gates
+// too).
 SmallVector<Value>
 keepProductsPerStep(RecurrenceOp &op, ArrayRef<linalg::LinalgOp> contractions,
                     SmallVectorImpl<Value> &outputs, AdjointBuilder &adjoints) {

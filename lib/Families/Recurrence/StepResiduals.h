@@ -25,11 +25,16 @@ int64_t stepsOf(seq::RecurrenceOp op);
 
 /// Replaces `op` by a recurrence with the same body and one more output per
 /// value of `extra` (values of its body); `outputs`, values of op's
-/// outputs, are updated to the new op's. Returns the new outputs.
+/// outputs, are updated to the new op's. Returns the new outputs; with no
+/// `extra`, leaves `op` as it is.
 llvm::SmallVector<mlir::Value>
 withMoreOutputs(seq::RecurrenceOp &op, mlir::ValueRange extra,
                 llvm::SmallVectorImpl<mlir::Value> &outputs,
                 ad::AdjointBuilder &adjoints);
+
+/// The output of `op` that holds its state `j` after every step (an output
+/// its body yields the state's next value as), if any.
+std::optional<unsigned> outputHoldingState(seq::RecurrenceOp op, unsigned j);
 
 /// The states after every step, as sequences; rewrites `op` to output the
 /// ones it does not already yield as outputs.
