@@ -1,5 +1,6 @@
 //===- ApplyTuningRecordsPass.cpp - seq-apply-tuning-records --------------===//
 #include "autotune/Passes.h"
+#include "autotune/TilingProblem.h"
 #include "autotune/WorkloadKey.h"
 #include "dialects/Seq/IR/SeqDialect.h"
 
@@ -55,6 +56,13 @@ struct SeqApplyTuningRecordsPass
       std::optional<TileConfig> config = fromRecord(*best);
       if (!config)
         return;
+      // A record holds what was tuned; the prefix form's workers (how many
+      // cores share one sequence) follow from the machine and the shape,
+      // and come from the model's configuration of the same form.
+      if (config->kind == seqc::seq::FormKind::prefix && !config->workers)
+        for (const TileConfig &c : chooseForm(op, *hw).best)
+          if (c.kind == config->kind)
+            config->workers = c.workers;
       op->setAttr("form", config->toAttr(op->getContext()));
       seqc::seq::TunedMarker::set(op);
     });

@@ -26,7 +26,7 @@ namespace seqc::autotune {
 seq::FormAttr TileConfig::toAttr(MLIRContext *context) const {
   return seq::FormAttr::get(context, kind, variant, chunkSize, blockThreads,
                             itemsPerThread, std::nullopt, stateTerms,
-                            std::nullopt, std::nullopt);
+                            std::nullopt, std::nullopt, workers);
 }
 
 TileConfig TileConfig::fromAttr(seq::FormAttr form) {
@@ -37,6 +37,7 @@ TileConfig TileConfig::fromAttr(seq::FormAttr form) {
   c.blockThreads = form.getBlockThreads();
   c.itemsPerThread = form.getItemsPerThread();
   c.stateTerms = form.getStateTerms();
+  c.workers = form.getWorkers();
   return c;
 }
 
@@ -53,13 +54,15 @@ std::string TileConfig::str() const {
     s += fmt::format(" items_per_thread={}", *itemsPerThread);
   if (stateTerms)
     s += fmt::format(" state_terms={}", *stateTerms);
+  if (workers)
+    s += fmt::format(" workers={}", *workers);
   return s;
 }
 
 bool TileConfig::sameTiles(const TileConfig &o) const {
   return kind == o.kind && variant == o.variant && chunkSize == o.chunkSize &&
          blockThreads == o.blockThreads && itemsPerThread == o.itemsPerThread &&
-         stateTerms == o.stateTerms;
+         stateTerms == o.stateTerms && workers == o.workers;
 }
 
 FormModels formModels(Operation *op, const HardwareModel &target) {

@@ -47,6 +47,8 @@ struct TileConfig {
   /// bf16 terms of the f32 state in the step's tensor-core product, either
   /// variant (a precision the user chose; the tuner never lowers it).
   std::optional<int64_t> stateTerms;
+  /// Prefix form on a CPU: chunks of one sequence in flight, one per thread.
+  std::optional<int64_t> workers;
   Cost cost;
 
   /// `#seq.form<...>` with these parameters.

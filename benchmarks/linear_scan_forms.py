@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""seq.linear_scan on the CPU: the sequential form against the prefix form
-(reduce-then-scan over chunks), at a small B*D (B=1, D=64, T=65536) and a
-large one (B=16, D=1024, T=4096), f32, each compiled and timed by
-`seqc run` (median of --repeats runs after a warm-up, same inputs).
+"""seq.linear_scan on the CPU: the sequential form (one sequence per core)
+against the prefix form (rounds of one chunk per core: reduce, chain the
+carries, scan; workers = the host's cores), at a small B*D (B=1, D=64,
+T=65536) and a large one (B=16, D=1024, T=4096), f32, each compiled and
+timed by `seqc run` (median of --repeats runs after a warm-up, same
+inputs), and the form seq-select-form picks.
 
 Usage: linear_scan_forms.py [--seqc build/bin/seqc] [--repeats N] [--csv FILE]
 """
 import argparse
+import os
 import tempfile
 
 from seqc_timing import chosen_form, run_ms
@@ -28,9 +31,11 @@ def main():
     parser.add_argument("--csv", default="")
     args = parser.parse_args()
     shapes = [(1, 65536, 64), (16, 4096, 1024)]
-    forms = [("sequential", "#seq.form<sequential>"),
-             ("prefix C=256", "#seq.form<prefix, chunk_size = 256>"),
-             ("prefix C=1024", "#seq.form<prefix, chunk_size = 1024>")]
+    workers = os.cpu_count() or 1
+    forms = [("sequential", "#seq.form<sequential>")] + [
+        ("prefix C=%d" % c,
+         "#seq.form<prefix, chunk_size = %d, workers = %d>" % (c, workers))
+        for c in (64, 256, 1024)]
     rows, picks = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         for b, t, d in shapes:

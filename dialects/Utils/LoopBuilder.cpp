@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 
@@ -76,6 +77,25 @@ Value LoopBuilder::insertSlice(Value slice, Value dest, unsigned dim,
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
   return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
                                        strides);
+}
+
+void LoopBuilder::parallelInsertSlice(Value slice, Value dest, unsigned dim,
+                                      Value index) {
+  auto type = cast<RankedTensorType>(dest.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  offsets[dim] = index;
+  // Sizes are computed in the body: the terminator region holds only the
+  // parallel inserts.
+  SmallVector<OpFoldResult> sizes = sizesOf(dest);
+  sizes[dim] = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  auto forall = cast<scf::ForallOp>(
+      cast<BlockArgument>(dest).getOwner()->getParentOp());
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+                                        strides);
 }
 
 Value LoopBuilder::extractTimeSlice(Value seq, Value t) {

@@ -28,6 +28,12 @@ public:
   mlir::Value insertSlice(mlir::Value slice, mlir::Value dest, unsigned dim,
                           mlir::Value index);
 
+  /// The same write from the body of an scf.forall whose shared output is
+  /// `dest`: sizes computed at the insertion point (in the body), the
+  /// tensor.parallel_insert_slice appended to the forall's terminator.
+  void parallelInsertSlice(mlir::Value slice, mlir::Value dest, unsigned dim,
+                           mlir::Value index);
+
   /// `seq[:, t, ...]` as a tensor of rank one less.
   mlir::Value extractTimeSlice(mlir::Value seq, mlir::Value t);
   /// `seq[:, t, ...] = slice`, returning the updated sequence.

@@ -71,6 +71,10 @@ void addHostToLLVMPasses(OpPassManager &pm, bool checkedAllocations) {
   pm.addPass(createConvertIndexToLLVMPass());
   FinalizeMemRefToLLVMConversionPassOptions memrefs;
   memrefs.useGenericFunctions = checkedAllocations;
+  // Aligned temporaries from an aligned allocator, not from rounding up a
+  // malloc'd pointer through integers: that round trip hides where the
+  // pointer came from (and that it aliases nothing) from LLVM.
+  memrefs.useAlignedAlloc = checkedAllocations;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefs));
   pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 }

@@ -103,6 +103,9 @@ LogicalResult addGpuStage(OpPassManager &pm, GpuStage stage, StringRef target,
     // globals.
     pm.addPass(createSeqLowerToGPUKernels());
     pm.addPass(createSeqLowerForms());
+    // A form's loops over sequences or chunks (scf.forall: the CPU's
+    // threads) stay host loops around the kernels of their bodies here.
+    pm.addPass(createForallToForLoopPass());
     pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
     pm.addNestedPass<func::FuncOp>(createSeqSplatConstantsToFill());
     pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());

@@ -58,12 +58,17 @@ def linear_scan_case(rng, lengths):
     else:
         a = nrng.uniform(-0.999, 0.999, (B, T, D))
     b = nrng.standard_normal((B, T, D))
+    # The prefix form in rounds of 1, 2 or 3 chunks per sequence (the CPU's
+    # threads), or every chunk in one round.
+    workers = [0, 1, 2, 3][int(nrng.integers(4))] if kind == "prefix" else 0
+    params = "chunk_size = %d" % C + (", workers = %d" % workers if workers else "")
     s, st, o = t((B, T, D), dtype), t((B, D), "f32"), t((B, T, D), "f32")
     text = ("func.func @case(%%a: %s, %%b: %s) -> (%s, %s) {\n"
-            "  %%h, %%l = seq.linear_scan %%a, %%b {form = #seq.form<%s, chunk_size = %d>}"
+            "  %%h, %%l = seq.linear_scan %%a, %%b {form = #seq.form<%s, %s>}"
             " : (%s, %s) -> (%s, %s)\n  return %%h, %%l : %s, %s\n}\n"
-            % (s, s, o, st, kind, C, s, s, o, st, o, st))
-    return "linear_scan %s T=%d C=%d B=%d D=%d %s %s" % (kind, T, C, B, D, dtype, mode), \
+            % (s, s, o, st, kind, params, s, s, o, st, o, st))
+    return "linear_scan %s T=%d C=%d%s B=%d D=%d %s %s" % (
+        kind, T, C, " workers=%d" % workers if workers else "", B, D, dtype, mode), \
         text, {"a": a, "b": b}, dtype
 
 

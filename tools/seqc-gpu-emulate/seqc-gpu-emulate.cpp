@@ -106,6 +106,11 @@ int main(int argc, char **argv) {
   if (failed(applyPipeline(
           *module, referencePipeline.empty() ? before : referencePipeline)))
     return fail("the reference pipeline failed");
+  // The CPU pipeline's thread loops (scf.forall on buffers) run as the
+  // serial loops they are equivalent to.
+  if (failed(applyPipeline(*module, "scf-forall-to-for")) ||
+      failed(applyPipeline(*after, "scf-forall-to-for")))
+    return fail("scf-forall-to-for failed");
 
   auto reference = module->lookupSymbol<func::FuncOp>(functionName);
   auto transformed = after->lookupSymbol<func::FuncOp>(functionName);

@@ -45,7 +45,7 @@ TEST_F(SeqDialectTest, FormAttrRoundTripsItsParameters) {
   auto form = FormAttr::get(&context, FormKind::chunkwise, std::nullopt,
                             /*chunk_size=*/64, /*block_threads=*/128,
                             std::nullopt, std::nullopt, std::nullopt,
-                            std::nullopt, std::nullopt);
+                            std::nullopt, std::nullopt, std::nullopt);
   EXPECT_EQ(form.getKind(), FormKind::chunkwise);
   EXPECT_EQ(form.getChunkSize(), 64);
   EXPECT_EQ(form.getBlockThreads(), 128);
@@ -69,7 +69,7 @@ TEST_F(SeqDialectTest, FormAttrRejectsInvalidParameters) {
   auto form = FormAttr::getChecked(emitFn, &context, FormKind::parallel,
                                    std::optional(SequentialVariant::fused),
                                    unset, unset, unset, unset, unset, unset,
-                                   unset);
+                                   unset, unset);
   EXPECT_FALSE(form);
   EXPECT_EQ(message, "form parameter 'variant' applies to the sequential "
                      "form only, not to 'parallel'");
@@ -101,7 +101,7 @@ TEST_F(SeqDialectTest, BuildsAndVerifiesALinearScan) {
   scan.setFormAttr(FormAttr::get(&context, FormKind::prefix, std::nullopt,
                                  16, std::nullopt, std::nullopt,
                                  std::nullopt, std::nullopt, std::nullopt,
-                                 std::nullopt));
+                                 std::nullopt, std::nullopt));
   EXPECT_EQ(formOp.getFormAttr().getKind(), FormKind::prefix);
   module.erase();
 }

@@ -46,7 +46,12 @@ def Seq_FormAttr : Seq_Attr<"Form", "form"> {
       grid barrier per step) or `alternating` (GEMM + pointwise per step)
       GPU code.
     - `prefix`: a hierarchical parallel prefix over time (reduce-then-scan);
-      `chunk_size` is the length of the sequential leaf segment.
+      `chunk_size` is the length of the sequential leaf segment. `workers`
+      (CPU loop nests): the chunks of one sequence in flight at once, one
+      per thread. Each round reduces `workers` chunks in parallel, chains
+      their carries, then scans each chunk from its carry while its a and b
+      are still in that thread's L2, so that the sequence is read from
+      memory once; absent, every chunk is reduced at once (the GPU shape).
     - `chunkwise`: chunks of `chunk_size` steps, intra-chunk work as dense
       matmuls, inter-chunk state passing. `chunk_size` need not divide T.
     - `parallel`: the quadratic masked form of the attention family.
@@ -80,12 +85,13 @@ def Seq_FormAttr : Seq_Attr<"Form", "form"> {
     OptionalParameter<"std::optional<int64_t>">:$head_tile,
     OptionalParameter<"std::optional<int64_t>">:$state_terms,
     OptionalParameter<"std::optional<int64_t>">:$units_per_block,
-    OptionalParameter<"std::optional<int64_t>">:$split_k
+    OptionalParameter<"std::optional<int64_t>">:$split_k,
+    OptionalParameter<"std::optional<int64_t>">:$workers
   );
   let assemblyFormat = [{
     `<` $kind (`,` struct($variant, $chunk_size, $block_threads,
                           $items_per_thread, $head_tile, $state_terms,
-                          $units_per_block, $split_k)^)? `>`
+                          $units_per_block, $split_k, $workers)^)? `>`
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

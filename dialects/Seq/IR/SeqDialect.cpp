@@ -36,7 +36,8 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
                  std::optional<int64_t> headTile,
                  std::optional<int64_t> stateTerms,
                  std::optional<int64_t> unitsPerBlock,
-                 std::optional<int64_t> splitK) {
+                 std::optional<int64_t> splitK,
+                 std::optional<int64_t> workers) {
   // Positive, and no larger than anything they could tile: a chunk past
   // 2^20 steps or a block past CUDA's 1024 threads is a typo or garbage, and
   // sizes derived from it (padded lengths, chunk^2 matrices) would overflow.
@@ -56,7 +57,8 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
       failed(checkRange("items_per_thread", itemsPerThread, 1024)) ||
       failed(checkRange("head_tile", headTile, kMostSteps)) ||
       failed(checkRange("units_per_block", unitsPerBlock, kMostSteps)) ||
-      failed(checkRange("split_k", splitK, kMostSteps)))
+      failed(checkRange("split_k", splitK, kMostSteps)) ||
+      failed(checkRange("workers", workers, 4096)))
     return failure();
   if (splitK && (*splitK > 32 || !llvm::isPowerOf2_64(*splitK)))
     return emitError() << "form parameter 'split_k' must be a power of two "
@@ -78,6 +80,10 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
       return emitError() << "form parameter '" << name
                          << "' applies to the sequential form only, not to '"
                          << stringifyFormKind(kind) << "'";
+  if (workers && kind != FormKind::prefix)
+    return emitError() << "form parameter 'workers' applies to the prefix "
+                          "form only, not to '"
+                       << stringifyFormKind(kind) << "'";
   if (chunkSize && kind != FormKind::chunkwise && kind != FormKind::prefix)
     return emitError() << "form parameter 'chunk_size' applies to the "
                           "chunkwise and prefix forms only, not to '"
@@ -88,14 +94,16 @@ FormAttr::verify(function_ref<InFlightDiagnostic()> emitError, FormKind kind,
 FormAttr FormAttr::withChunkSize(std::optional<int64_t> chunkSize) const {
   return FormAttr::get(getContext(), getKind(), getVariant(), chunkSize,
                        getBlockThreads(), getItemsPerThread(), getHeadTile(),
-                       getStateTerms(), getUnitsPerBlock(), getSplitK());
+                       getStateTerms(), getUnitsPerBlock(), getSplitK(),
+                       getWorkers());
 }
 
 FormAttr
 FormAttr::withVariant(std::optional<SequentialVariant> variant) const {
   return FormAttr::get(getContext(), getKind(), variant, getChunkSize(),
                        getBlockThreads(), getItemsPerThread(), getHeadTile(),
-                       getStateTerms(), getUnitsPerBlock(), getSplitK());
+                       getStateTerms(), getUnitsPerBlock(), getSplitK(),
+                       getWorkers());
 }
 
 LogicalResult

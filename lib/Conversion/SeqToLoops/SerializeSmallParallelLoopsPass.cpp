@@ -224,7 +224,15 @@ struct SeqSerializeSmallParallelLoopsPass
                         parallel->getParentOfType<scf::WhileOp>();
       int64_t needed = inStepLoop ? minIterationsInLoop : minIterations;
       std::optional<int64_t> work = staticWork(parallel);
-      if (nested || (work && *work < needed))
+      // One iteration (a batch of one) has nothing to share.
+      int64_t iterations = 1;
+      for (auto [lb, ub, st] :
+           llvm::zip(parallel.getLowerBound(), parallel.getUpperBound(),
+                     parallel.getStep())) {
+        std::optional<int64_t> n = tripCount(lb, ub, st);
+        iterations = n ? iterations * *n : 0;
+      }
+      if (nested || iterations == 1 || (work && *work < needed))
         small.push_back(parallel);
       else if (!work)
         dynamic.push_back({parallel, needed});

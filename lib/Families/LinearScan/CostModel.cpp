@@ -95,6 +95,21 @@ std::vector<TileVariable> scanThreadVariables() {
           {"items_per_thread", {1, 2, 4, 8, 16}, &TileConfig::itemsPerThread}};
 }
 
+/// Cores that `items` independent sequences or chunks keep busy.
+double cpuWidth(int64_t items, const HardwareModel &t) {
+  return double(std::clamp<int64_t>(items, 1, t.cores));
+}
+
+/// The prefix form's chunks per sequence in flight on a CPU: 1, 2, 4, ...
+/// up to the cores.
+TileVariable workersVariable(const HardwareModel &t) {
+  std::vector<int64_t> domain;
+  for (int64_t n = 1; n < t.cores; n *= 2)
+    domain.push_back(n);
+  domain.push_back(t.cores);
+  return {"workers", domain, &TileConfig::workers};
+}
+
 } // namespace
 
 void seqc::families::addLinearScanFormModels(seq::LinearScanOp op,
@@ -127,8 +142,13 @@ void seqc::families::addLinearScanFormModels(seq::LinearScanOp op,
     };
   }
   sequential.cost = [s, t, gpuKernel](const TileConfig &c) {
-    if (!gpuKernel)
-      return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t);
+    if (!gpuKernel) {
+      // Sequences on separate cores (Sequential.cpp's loop over the batch),
+      // each streaming its own a, b and h.
+      double width = cpuWidth(s.B, t);
+      return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t,
+                  t.bandwidth * width, 0, t.sequentialEfficiency * width);
+    }
     // One pass; each thread's loop over time pays an FMA per step, its
     // loads overlap (Little's law in scanBandwidth).
     return cost(FormKind::sequential, s.io(), 2 * s.elements(), s.T, 1, t,
@@ -140,35 +160,56 @@ void seqc::families::addLinearScanFormModels(seq::LinearScanOp op,
 
   if (!seqc::hasFormLowering(op, FormKind::prefix))
     return;
-  // Reduce-then-scan: on the CPU the local scans and the fix-up read and
-  // write the sequence twice more than the sequential form, and the
-  // critical path is C + T / C; the GPU kernels' terms are below.
+  // Reduce-then-scan (Prefix.cpp). On a CPU: rounds of `workers` chunks
+  // per sequence, one chunk per core; a chunk's scan re-reads from L2 the a
+  // and b its reduction just brought in, so the sequence streams from
+  // memory once, on min(B * workers, cores) cores. The GPU kernels' terms
+  // are below.
   FormModel prefix{FormKind::prefix, name, {chunkVariable(s.T)}, {}, {},
                    registers};
   if (gpuKernel)
     for (TileVariable &v : scanThreadVariables())
       prefix.variables.push_back(v);
+  else
+    prefix.variables.push_back(workersVariable(t));
   prefix.constrain = [s, t, gpuKernel](ConstraintBuilder &b) {
     if (gpuKernel) {
       constrainScanThreads(b, s, t);
       return;
     }
-    // The carry pass walks the chunk aggregates (product and offset) of a
-    // batch entry across all chunks; they must stay in L2 between passes.
-    z3::expr chunks =
-        b.table("chunk_size", [T = s.T](int64_t c) { return ceilDiv(T, c); });
-    b.require("aggregates_fit_l2",
-              fmt::format("ceil(T/chunk_size) chunks * R={} channels * 2 "
-                          "aggregates * {} B <= L2 {}",
-                          s.R, s.hBytes, bytesText(t.l2Bytes)),
-              chunks * b.constant(int64_t(s.R * 2 * s.hBytes)) <=
-                  b.constant(t.l2Bytes));
+    // A chunk's a, b and h stay in its core's L2 between the reduction and
+    // the scan (half of it: a larger chunk measured 2.5x slower than the
+    // sequential form on a 2 MiB L2, not faster).
+    int64_t chunkBytes = int64_t(s.R * (2 * s.aBytes + s.hBytes));
+    b.require("chunk_fits_l2",
+              fmt::format("chunk_size * R={} channels * {} B (a, b, h) <= "
+                          "half of L2 {}",
+                          s.R, chunkBytes / std::max<int64_t>(s.R, 1),
+                          bytesText(t.l2Bytes)),
+              b.var("chunk_size") * b.constant(chunkBytes) <=
+                  b.constant(t.l2Bytes / 2));
   };
   prefix.cost = [s, t, gpuKernel](const TileConfig &c) {
     int64_t chunks = ceilDiv(s.T, *c.chunkSize);
-    if (!gpuKernel)
-      return cost(FormKind::prefix, 3 * s.io(), 5 * s.elements(),
-                  *c.chunkSize + chunks, 3, t);
+    if (!gpuKernel) {
+      // A sequence of fewer chunks than workers leaves the rest idle.
+      int64_t workers = std::min(*c.workers, chunks);
+      double width = cpuWidth(s.B * workers, t);
+      // More chunks in flight than cores: a chunk's a and b have left the
+      // cache by its scan, and are read twice.
+      double bytes = s.B * workers <= t.cores
+                         ? s.io()
+                         : s.elements() * (4 * s.aBytes + s.hBytes);
+      int64_t rounds = ceilDiv(chunks, workers);
+      // Per round: a chunk's reduction and scan on each core, the chain of
+      // `workers` carries; two forks and joins of the team.
+      double steps = rounds * (2.0 * *c.chunkSize + workers);
+      // Its streaming multiply-adds at each core's vector rate.
+      Cost estimate = cost(FormKind::prefix, bytes, 5 * s.elements(), steps,
+                           2 * rounds, t, t.bandwidth * width, 0, width);
+      estimate.seconds += 2.0 * rounds * t.chunkKernelTime;
+      return estimate;
+    }
     // The kernels' traffic: the aggregate pass reads a and b, the apply
     // pass reads them again and writes h; the aggregates (product and
     // offset per chunk and channel) are written once and read twice. On

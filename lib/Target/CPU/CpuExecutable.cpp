@@ -63,6 +63,18 @@ extern "C" void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,
 
 extern "C" void _mlir_memref_to_llvm_free(void *pointer) { std::free(pointer); }
 
+/// The allocation functions above return fresh memory, as malloc does; LLVM
+/// knows that of malloc by name, not of these. Without `noalias` on their
+/// results every temporary may alias the inputs and outputs, and the loop
+/// vectorizer, facing run-time checks on each pair, left per-step loops
+/// scalar (a scan chunk's 64 channels: one float at a time).
+static void markAllocatorsNoAlias(llvm::Module &module) {
+  for (const char *name :
+       {"_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_aligned_alloc"})
+    if (llvm::Function *allocator = module.getFunction(name))
+      allocator->addRetAttr(llvm::Attribute::NoAlias);
+}
+
 /// seq.packed's offsets check failed (see seq-lower-packed): the call stops.
 /// Called through its C-interface name (llvm-request-c-wrappers).
 extern "C" void _mlir_ciface_seqc_invalid_packed_offsets() {
@@ -135,7 +147,11 @@ CpuExecutable::create(ModuleOp module, unsigned optLevel) {
   executable->machine = std::move(*machine);
   // `transformer` is a function_ref: the callable must outlive create().
   std::function<llvm::Error(llvm::Module *)> optimize =
-      makeOptimizingTransformer(optLevel, 0, executable->machine.get());
+      [transform = makeOptimizingTransformer(
+           optLevel, 0, executable->machine.get())](llvm::Module *module) {
+        markAllocatorsNoAlias(*module);
+        return transform(module);
+      };
   ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
@@ -258,6 +274,7 @@ llvm::Error emitHostObjectFile(ModuleOp module, StringRef path,
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
   hoistStaticAllocas(*llvmModule);
+  markAllocatorsNoAlias(*llvmModule);
 
   auto optimize = makeOptimizingTransformer(3, 0, machine.get());
   if (llvm::Error err = optimize(llvmModule.get()))

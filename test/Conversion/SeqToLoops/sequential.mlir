@@ -2,12 +2,13 @@
 // states and the output sequences, each step parallel over the rest.
 // RUN: seq-opt %s -seq-lower-forms -canonicalize -split-input-file | FileCheck %s
 
-// Batch outermost: each sequence streams through its own [T, D] block.
+// Batch outermost, one sequence per thread (scf.forall): each streams
+// through its own [T, D] block.
 // CHECK-LABEL: func.func @linear_scan
 // CHECK-SAME: (%[[A:.*]]: tensor<2x37x8xbf16>, %[[B:.*]]: tensor<2x37x8xbf16>)
 // No init: the state starts at zero, in f32.
 // CHECK:      %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x8xf32>)
-// CHECK:      %[[BATCH:.*]]:2 = scf.for %[[N:.*]] = %c0 to %c2 step %c1 iter_args(%[[HS:.*]] = %{{.*}}, %[[LASTS:.*]] = %{{.*}}) -> (tensor<2x37x8xf32>, tensor<2x8xf32>)
+// CHECK:      %[[BATCH:.*]]:2 = scf.forall (%[[N:.*]]) in (2) shared_outs(%[[HS:.*]] = %{{.*}}, %[[LASTS:.*]] = %{{.*}}) -> (tensor<2x37x8xf32>, tensor<2x8xf32>)
 // CHECK-DAG:    %[[AN:.*]] = tensor.extract_slice %[[A]][%[[N]], 0, 0] [1, 37, 8] [1, 1, 1] : tensor<2x37x8xbf16> to tensor<37x8xbf16>
 // CHECK-DAG:    %[[BN:.*]] = tensor.extract_slice %[[B]][%[[N]], 0, 0] [1, 37, 8] [1, 1, 1] : tensor<2x37x8xbf16> to tensor<37x8xbf16>
 // The initial state is copied, so that the in-place update never writes
@@ -24,8 +25,9 @@
 // CHECK:            arith.addf
 // CHECK:          %[[W:.*]] = tensor.insert_slice %[[NEXT]]#1 into %[[OUT]][%[[T]], 0] [1, 8]
 // CHECK:          scf.yield %[[NEXT]]#0, %[[W]]
-// CHECK:        tensor.insert_slice %[[TIME]]#1 into %[[HS]][%[[N]], 0, 0] [1, 37, 8]
-// CHECK:        tensor.insert_slice %[[TIME]]#0 into %[[LASTS]][%[[N]], 0] [1, 8]
+// CHECK:        scf.forall.in_parallel
+// CHECK-NEXT:     tensor.parallel_insert_slice %[[TIME]]#1 into %[[HS]][%[[N]], 0, 0] [1, 37, 8]
+// CHECK-NEXT:     tensor.parallel_insert_slice %[[TIME]]#0 into %[[LASTS]][%[[N]], 0] [1, 8]
 // CHECK:      return %[[BATCH]]#0, %[[BATCH]]#1
 func.func @linear_scan(%a: tensor<2x37x8xbf16>, %b: tensor<2x37x8xbf16>) -> (tensor<2x37x8xf32>, tensor<2x8xf32>) {
   %h, %last = seq.linear_scan %a, %b {form = #seq.form<sequential>}

@@ -285,3 +285,24 @@ func.func @pointwise_innermost(%m: memref<64x128xf32>) {
   }
   return
 }
+
+// One iteration (a batch of one around a long scan) has nothing to share:
+// serialized however much work it holds.
+// CHECK-LABEL: func.func @single_iteration
+// CHECK-NOT:     scf.parallel
+// CHECK:         scf.for %{{.*}} = %c0 to %c1
+// CHECK:           scf.for %{{.*}} = %c0 to %c65536
+// OMP-LABEL:   func.func @single_iteration
+// OMP-NOT:       omp.parallel
+func.func @single_iteration(%m: memref<1x65536xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c65536 = arith.constant 65536 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    scf.for %t = %c0 to %c65536 step %c1 {
+      memref.store %one, %m[%i, %t] : memref<1x65536xf32>
+    }
+  }
+  return
+}

@@ -812,6 +812,21 @@ func.func @form_split_k_past_warp() attributes {f = #seq.form<sequential, split_
 
 // -----
 
+// expected-error @+1 {{form parameter 'workers' must be positive, got 0}}
+func.func @form_workers_zero() attributes {f = #seq.form<prefix, chunk_size = 64, workers = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'workers' must be at most 4096, got 5000}}
+func.func @form_workers_huge() attributes {f = #seq.form<prefix, workers = 5000>} { return }
+
+// -----
+
+// expected-error @+1 {{form parameter 'workers' applies to the prefix form only, not to 'chunkwise'}}
+func.func @form_workers_chunkwise() attributes {f = #seq.form<chunkwise, chunk_size = 64, workers = 2>} { return }
+
+// -----
+
 // expected-error @+1 {{form parameter 'units_per_block' applies to the sequential form only, not to 'chunkwise'}}
 func.func @form_units_per_block_chunkwise() attributes {f = #seq.form<chunkwise, units_per_block = 4>} { return }
 

@@ -47,6 +47,15 @@ func.func @linear_scan_plain(%a: tensor<2x37x8xf32>, %b: tensor<2x37x8xf32>) -> 
   return %last : tensor<2x8xf32>
 }
 
+// The prefix form on a CPU: rounds of two chunks of one sequence in flight.
+// CHECK-LABEL: func.func @linear_scan_prefix_workers
+// CHECK: seq.linear_scan %{{.*}}, %{{.*}} {form = #seq.form<prefix, chunk_size = 1024, workers = 2>}
+func.func @linear_scan_prefix_workers(%a: tensor<1x65536x64xf32>) -> tensor<1x64xf32> {
+  %h, %last = seq.linear_scan %a, %a {form = #seq.form<prefix, chunk_size = 1024, workers = 2>}
+      : (tensor<1x65536x64xf32>, tensor<1x65536x64xf32>) -> (tensor<1x65536x64xf32>, tensor<1x64xf32>)
+  return %last : tensor<1x64xf32>
+}
+
 // bf16 inputs accumulated in an f32 state, Mamba's [B, T, D, N] layout.
 // CHECK-LABEL: func.func @linear_scan_init_mixed_precision
 // CHECK: seq.linear_scan %{{.*}}, %{{.*}} init %{{.*}} {form = #seq.form<chunkwise, chunk_size = 64, head_tile = 16>} : (tensor<4x128x64x16xbf16>, tensor<4x128x64x16xbf16>, tensor<4x64x16xf32>) -> (tensor<4x128x64x16xf32>, tensor<4x64x16xf32>)
