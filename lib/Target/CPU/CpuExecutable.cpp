@@ -12,6 +12,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -20,6 +21,7 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -44,24 +46,40 @@ thread_local uint64_t outOfMemoryBytes = 0;
 }
 } // namespace
 
-extern "C" void *_mlir_memref_to_llvm_alloc(uint64_t size) {
-  void *pointer = std::malloc(size);
-  if (!pointer && size)
-    outOfMemory(size);
-  return pointer;
-}
-
+// Every block comes from malloc, over-allocated by its alignment, with the
+// block's start in the word before the pointer returned. posix_memalign
+// would split each block it carves: under the raised mmap threshold (see
+// initializeHostTarget) the split-off pieces fragment the heap, and a
+// second call of big_mamba grew it by all its temporaries again (peak
+// memory doubled, time 2-3x). Blocks of one size from malloc are reused.
 extern "C" void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,
                                                     uint64_t size) {
-  if (alignment <= alignof(std::max_align_t))
-    return _mlir_memref_to_llvm_alloc(size);
-  void *pointer = nullptr;
-  if (posix_memalign(&pointer, alignment, size ? size : 1) != 0)
+  alignment = std::max<uint64_t>(alignment, sizeof(void *));
+  uint64_t padding = alignment + sizeof(void *);
+  if (size > UINT64_MAX - padding)
     outOfMemory(size);
-  return pointer;
+  auto *block = static_cast<char *>(std::malloc(size + padding));
+  if (!block)
+    outOfMemory(size);
+  uintptr_t start = reinterpret_cast<uintptr_t>(block) + sizeof(void *);
+  auto *user = block + (llvm::alignTo(start, alignment) -
+                        reinterpret_cast<uintptr_t>(block));
+  std::memcpy(user - sizeof(void *), &block, sizeof(void *));
+  return user;
 }
 
-extern "C" void _mlir_memref_to_llvm_free(void *pointer) { std::free(pointer); }
+extern "C" void *_mlir_memref_to_llvm_alloc(uint64_t size) {
+  return _mlir_memref_to_llvm_aligned_alloc(alignof(std::max_align_t), size);
+}
+
+extern "C" void _mlir_memref_to_llvm_free(void *pointer) {
+  if (!pointer)
+    return;
+  void *block;
+  std::memcpy(&block, static_cast<char *>(pointer) - sizeof(void *),
+              sizeof(void *));
+  std::free(block);
+}
 
 /// The allocation functions above return fresh memory, as malloc does; LLVM
 /// knows that of malloc by name, not of these. Without `noalias` on their
