@@ -270,4 +270,35 @@ def SeqVectorizableMath : Pass<"seq-vectorizable-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def SeqStepStateInRegisters
+    : Pass<"seq-step-state-in-registers", "mlir::func::FuncOp"> {
+  let summary = "Carry a step loop's small elementwise state in vector "
+                "registers";
+  let description = [{
+    A step loop of the sequential and prefix forms updates its state with a
+    `linalg.generic` over the channels: `h = a * h + b` on a `tensor<64xf32>`
+    iter_arg. Bufferized, the state is a buffer that every step loads and
+    stores again, and LLVM cannot keep it in registers (it is a loop over
+    the channels inside the step loop): the store-to-load forwarding sits
+    on the chain of dependent steps. This pass rewrites each such update
+    (directly in an `scf.for`; one static dimension; identity maps, all
+    parallel; arith operations and the f32 math operations that have
+    vector code) into vector arithmetic (upstream's linalg vectorizer),
+    then moves the state's read before the loop and its write after it
+    (upstream's loop-invariant subset hoisting): the loop carries a
+    `vector<64xf32>` from step to step.
+
+    Only updates whose outputs fit in `register-bytes` (the CPU pipeline
+    passes half the host's vector register file) are rewritten: a state of
+    1024 channels as one vector would spill every step, and the loop over
+    the channels in memory is already bound by bandwidth there.
+  }];
+  let options = [
+    Option<"registerBytes", "register-bytes", "int64_t", "1024",
+           "Most bytes of state (the update's outputs) carried in registers">
+  ];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // SEQC_CONVERSION_PASSES_TD

@@ -61,6 +61,12 @@ void addCleanupPasses(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+/// This machine's CPU, detected once.
+static const autotune::HardwareModel &hostCpu() {
+  static const autotune::HardwareModel host = autotune::detectHostCpu();
+  return host;
+}
+
 /// The passes of each stage, built from their typed constructors (renaming
 /// a pass breaks the build, not a run); seq-opt runs each under its
 /// registered name.
@@ -90,7 +96,7 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     // Each layer's batch rows run as one piece per core, each piece on
     // its own core through every step (no synchronization per step), when
     // its recurrent weights fit one core's L2.
-    static const autotune::HardwareModel host = autotune::detectHostCpu();
+    const autotune::HardwareModel &host = hostCpu();
     seqnn::SeqNNSplitBatchOptions split;
     split.pieces = host.cores;
     split.cacheBytes = host.l2Bytes;
@@ -121,6 +127,16 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     pm.addNestedPass<func::FuncOp>(createSeqFoldTimeReversals());
     // Transposes that only move unit dimensions become views.
     pm.addNestedPass<func::FuncOp>(createSeqUnitTransposesToReshapes());
+    {
+      // A step's small state stays in vector registers from step to step;
+      // half the register file, the rest for the step's operands.
+      SeqStepStateInRegistersOptions registers;
+      registers.registerBytes =
+          hostCpu().vectorBytes * hostCpu().vectorRegisters / 2;
+      pm.addNestedPass<func::FuncOp>(
+          createSeqStepStateInRegisters(registers));
+      addCleanupPasses(pm);
+    }
     return success();
   case CpuStage::buffers: {
     // Inputs are read-only (the C ABI promises not to modify them); results
@@ -183,6 +199,8 @@ LogicalResult addCpuStage(OpPassManager &pm, CpuStage stage,
     pm.addPass(createConvertMathToLLVMPass());
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(createConvertComplexToLLVMPass());
+    // The padding of vector transfers (seq-step-state-in-registers).
+    pm.addPass(createUBToLLVMConversionPass());
     // Temporaries are allocated through functions that report a failed
     // allocation to the caller (CpuExecutable.h), not malloc.
     addHostToLLVMPasses(pm, /*checkedAllocations=*/true);

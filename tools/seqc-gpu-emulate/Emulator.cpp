@@ -172,6 +172,34 @@ void Interpreter::run(Operation *op, Env &env, ThreadState *thread) {
     }
     return;
   }
+  // 1-D in-bounds transfers along a buffer's innermost dimension (the CPU
+  // pipeline's step states in registers, seq-step-state-in-registers):
+  // loads and stores of consecutive elements.
+  if (auto transfer = dyn_cast<VectorTransferOpInterface>(op)) {
+    if (transfer.getVectorType().getRank() != 1 || transfer.getMask() ||
+        !transfer.getPermutationMap().isMinorIdentity() ||
+        !transfer.isDimInBounds(0) || !isa<MemRefType>(transfer.getShapedType()))
+      return fail(op, "only 1-D in-bounds transfers along a buffer's "
+                      "innermost dimension are emulated");
+    RV base = env.get(transfer.getBase());
+    SmallVector<int64_t> at = indicesOf(transfer.getIndices(), env);
+    Type element = transfer.getVectorType().getElementType();
+    int64_t lanes = transfer.getVectorType().getNumElements();
+    if (auto write = dyn_cast<vector::TransferWriteOp>(op)) {
+      RV value = env.get(write.getVector());
+      for (int64_t lane = 0; lane < lanes; ++lane, ++at.back())
+        storeElement(element, value.e[lane], *base.m, at);
+      return;
+    }
+    RV r;
+    for (int64_t lane = 0; lane < lanes; ++lane, ++at.back())
+      r.e.push_back(loadElement(element, *base.m, at));
+    return env.set(op->getResult(0), r);
+  }
+  // Padding of the transfers above, never read (they are in bounds).
+  if (auto poison = dyn_cast<ub::PoisonOp>(op))
+    return env.set(poison.getResult(),
+                   RV::real(std::numeric_limits<double>::quiet_NaN()));
   if (auto extract = dyn_cast<vector::ExtractOp>(op)) {
     if (extract.getNumIndices() != 1 || !extract.getDynamicPosition().empty())
       return fail(op, "only a static 1-D vector.extract is emulated");
