@@ -24,6 +24,14 @@ def FormLoweringOpInterface : OpInterface<"FormLoweringOpInterface"> {
       "checks of static shapes for the parallel forms come on top).",
       "bool", "hasFormLowering", (ins "::seqc::seq::FormKind":$kind)>,
     InterfaceMethod<
+      "Whether the lowering of `kind` takes a dynamic batch and time (the "
+      "sequential one does; a chunked form that computes its chunk count "
+      "and bounds at run time may).",
+      "bool", "hasDynamicShapeLowering", (ins "::seqc::seq::FormKind":$kind),
+      [{}], [{
+        return kind == ::seqc::seq::FormKind::sequential;
+      }]>,
+    InterfaceMethod<
       "Why the sequential lowering cannot take this op (a dynamic size it "
       "cannot derive, ...), or an empty string.",
       "std::string", "getSequentialFormBlocker", (ins), [{}], [{

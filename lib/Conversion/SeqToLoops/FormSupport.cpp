@@ -51,6 +51,9 @@ std::string seqc::formLoweringBlocker(Operation *op) {
 std::string seqc::formShapeBlocker(Operation *op, FormKind kind) {
   if (kind == FormKind::sequential || hasStaticShapes(op))
     return "";
+  if (auto lowering = dyn_cast<FormLoweringOpInterface>(op))
+    if (lowering.hasDynamicShapeLowering(kind))
+      return "";
   return "the '" + stringifyFormKind(kind).str() + "' form needs static shapes";
 }
 

@@ -35,6 +35,16 @@ struct Lowering
     return false;
   }
 
+  // The prefix form computes its chunk count, rounds and chunk bounds from
+  // the batch and length at run time; its channels stay static.
+  bool hasDynamicShapeLowering(Operation *op, FormKind kind) const {
+    ArrayRef<int64_t> shape =
+        cast<LinearScanOp>(op).getA().getType().getShape();
+    return kind == FormKind::sequential ||
+           (kind == FormKind::prefix &&
+            llvm::none_of(shape.drop_front(2), ShapedType::isDynamic));
+  }
+
   // Every linear scan is offered to the kernels; they decline complex and
   // dynamic ones and the chunkwise form, which take the loop-nest path.
   bool hasGpuKernelLowering(Operation *) const { return true; }
