@@ -151,6 +151,21 @@ Value LoopBuilder::convert(Value value, Type to) {
   return arith::TruncFOp::create(b, loc, to, value);
 }
 
+Value LoopBuilder::convertElements(Value tensor, Type to) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getElementType() == to)
+    return tensor;
+  SmallVector<unsigned> dims;
+  for (unsigned d = 0; d < type.getRank(); ++d)
+    dims.push_back(d);
+  return generic({tensor}, {empty(type.clone(to), sizesOf(tensor))}, {dims},
+                 {dims}, dims.size(), {},
+                 [&](OpBuilder &bb, Location l, ValueRange args) {
+                   linalg::YieldOp::create(
+                       bb, l, LoopBuilder(bb, l).convert(args[0], to));
+                 })[0];
+}
+
 ValueRange LoopBuilder::generic(
     ValueRange inputs, ValueRange outputs,
     ArrayRef<SmallVector<unsigned>> inputDims,

@@ -58,6 +58,10 @@ public:
   mlir::Value scalar(mlir::Type type, double value);
   /// Converts a scalar between float types (extf / truncf / identity).
   mlir::Value convert(mlir::Value value, mlir::Type to);
+  /// A ranked tensor with its elements converted to `to` (a new tensor of
+  /// the same sizes, dynamic ones included), or the tensor if they are
+  /// `to` already.
+  mlir::Value convertElements(mlir::Value tensor, mlir::Type to);
 
   /// linalg.generic over `numDims` loops with the given maps; all loops are
   /// parallel except those listed in `reductionDims`.

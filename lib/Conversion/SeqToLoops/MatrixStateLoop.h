@@ -16,10 +16,9 @@
 namespace seqc {
 
 /// How one step updates the matrix state: given the step's slices and the
-/// current state, returns the next state.
+/// current state (in the compute type), returns the next state (the same).
 using MatrixStateUpdate = llvm::function_ref<mlir::Value(
-    LoopBuilder &, mlir::Value t, mlir::Value state, mlir::Type compute,
-    mlir::Type stateElement)>;
+    LoopBuilder &, mlir::Value t, mlir::Value state, mlir::Type compute)>;
 
 /// Replaces `op` (results: outputs, final state) by the loop over time.
 llvm::LogicalResult

@@ -59,11 +59,13 @@ struct LowerDeltaRuleChunkwise : OpRewritePattern<DeltaRuleOp> {
     LoopBuilder lb(rewriter, loc);
     // Matmul operands in the output's 16-bit type, if it has one, where
     // rounding them is harmless: K K^T (exact, the keys are in it already),
-    // the scores Q K^T, and the products with the state (Q S, -W S). The
-    // UT transform's products and those with the corrected values V'
-    // (which cancel: V' = U - W S) stay f32: with bf16 operands they put
-    // 4-5% errors into bf16 outputs at beta near 1 or 2 (forms_agree seeds
-    // 7005, 91046).
+    // the scores Q K^T, and the state's read-out Q S. The UT transform's
+    // products, those with the corrected values V' (which cancel:
+    // V' = U - W S) and -W S itself (it feeds the next chunk's state: a
+    // rounded S compounds from chunk to chunk) stay f32: with bf16
+    // operands they put 4-9% errors into bf16 outputs at beta near 1 or 2
+    // (forms_agree seeds 7005, 91046; -W S: 2120, 2324, eigenvalues near
+    // -1 over 1000 steps).
     Type operands =
         matmulOperandType(op.getOutput().getType().getElementType());
     families::DeltaRuleChunks chunks = families::computeDeltaRuleChunks(

@@ -36,8 +36,7 @@ struct LowerDeltaRule : OpRewritePattern<DeltaRuleOp> {
       return failure();
     Value k = op.getK(), v = op.getV(), beta = op.getBeta(),
           gate = op.getGate();
-    auto update = [&](LoopBuilder &ib, Value t, Value state, Type compute,
-                      Type stateElement) {
+    auto update = [&](LoopBuilder &ib, Value t, Value state, Type compute) {
       Value kT = ib.extractTimeSlice(k, t), vT = ib.extractTimeSlice(v, t);
       // kS[b, h, j] = sum_i k[b, h, i] S[b, h, i, j]
       auto vType = cast<RankedTensorType>(vT.getType());
@@ -72,7 +71,7 @@ struct LowerDeltaRule : OpRewritePattern<DeltaRuleOp> {
             }
             Value write = arith::MulFOp::create(eb, el, betaKey, value);
             Value next = arith::AddFOp::create(eb, el, kept, write);
-            linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
+            linalg::YieldOp::create(eb, el, next);
           })[0];
     };
     return lowerMatrixStateLoop(op, rewriter, op.getQ(), k, v, op.getInit(),

@@ -152,10 +152,10 @@ DeltaRuleChunks families::computeDeltaRuleChunks(LoopBuilder &lb,
         LoopBuilder ib(nb, l);
         Value S = iter[0];
         Value statesIn = ib.insertSlice(S, iter[1], 1, n);
-        // V' = U - W S, accumulated onto U.
+        // V' = U - W S, accumulated onto U, in f32 (see Chunkwise.cpp).
         Value corrected =
             batchMatmul(ib, ib.extractSlice(perChunkNegW, 1, n), S,
-                        ib.extractSlice(perChunkU, 1, n), false, operands);
+                        ib.extractSlice(perChunkU, 1, n), false);
         Value decayed = S;
         if (perChunkGamma)
           decayed = elementwise(ib, {ib.extractSlice(perChunkGamma, 1, n), S},

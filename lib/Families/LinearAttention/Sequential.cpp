@@ -37,8 +37,7 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     Value k = op.getK(), v = op.getV(), gate = op.getGate();
     GateKind kind = op.getGateKind();
     // S = diag(exp(g)) S + k v^T, in place.
-    auto update = [&](LoopBuilder &ib, Value t, Value state, Type compute,
-                      Type stateElement) {
+    auto update = [&](LoopBuilder &ib, Value t, Value state, Type compute) {
       SmallVector<Value> ins = {ib.extractTimeSlice(k, t),
                                 ib.extractTimeSlice(v, t)};
       SmallVector<Dims> maps = {Dims{0, 1, 2}, Dims{0, 1, 3}};
@@ -60,7 +59,7 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
                 arith::MulFOp::create(eb, el, sb.convert(args[0], compute),
                                       sb.convert(args[1], compute));
             Value next = arith::AddFOp::create(eb, el, s, kv);
-            linalg::YieldOp::create(eb, el, sb.convert(next, stateElement));
+            linalg::YieldOp::create(eb, el, next);
           })[0];
     };
     return lowerMatrixStateLoop(op, rewriter, op.getQ(), k, v, op.getInit(),

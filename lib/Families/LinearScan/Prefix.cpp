@@ -124,7 +124,10 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
     Value a = op.getA(), b = op.getB();
     RankedTensorType aType = op.getA().getType();
     PrefixChunks pc;
-    pc.element = op.getH().getType().getElementType();
+    // The states in the compute type (f32 for a 16-bit h), rounded only
+    // where they are written (h, the final state), as the reference rounds.
+    Type hElement = op.getH().getType().getElementType();
+    pc.element = computeType(hElement);
     pc.rest.assign(aType.getShape().begin() + 2, aType.getShape().end());
     pc.C = form.getChunkSize().value_or(256);
     pc.batch = lb.dim(a, 0);
@@ -139,21 +142,14 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
     int64_t P = workers ? *workers : ShapedType::kDynamic;
     auto attr = [&](double v) { return rewriter.getFloatAttr(pc.element, v); };
 
-    // The state entering the first round, in the state's type (a copy: the
-    // chained update below must not write into the caller's `init`).
+    // The state entering the first round, in the compute type (the chained
+    // update below is a new value: bufferization keeps the caller's `init`).
     SmallVector<unsigned> stateDims = pc.channelDims(1); // [B, ...]
     RankedTensorType stateType = pc.tensorOf({B});
     SmallVector<OpFoldResult> stateSizes = pc.sizes(rewriter, {B}, {pc.batch});
-    Value init =
-        op.getInit()
-            ? lb.generic({op.getInit()}, {lb.empty(stateType, stateSizes)},
-                         {stateDims}, {stateDims}, stateDims.size(), {},
-                         [&](OpBuilder &bb, Location l, ValueRange args) {
-                           LoopBuilder sb(bb, l);
-                           linalg::YieldOp::create(
-                               bb, l, sb.convert(args[0], pc.element));
-                         })[0]
-            : lb.filled(stateType, stateSizes, attr(0.0));
+    Value init = op.getInit()
+                     ? lb.convertElements(op.getInit(), pc.element)
+                     : lb.filled(stateType, stateSizes, attr(0.0));
     Value h = lb.empty(op.getH().getType(), lb.sizesOf(a));
 
     auto roundLoop = scf::ForOp::create(
@@ -270,7 +266,8 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
               sizes.push_back(rb.getIndexAttr(d));
             SmallVector<OpFoldResult> strides(offsets.size(),
                                               rb.getIndexAttr(1));
-            RankedTensorType hChunkType = pc.tensorOf({ShapedType::kDynamic});
+            RankedTensorType hChunkType =
+                pc.tensorOf({ShapedType::kDynamic}).clone(hElement);
             Value hChunk = tensor::ExtractSliceOp::create(
                 rb, l, hChunkType, shared, offsets, sizes, strides);
             SmallVector<unsigned> dims = pc.channelDims(0);
@@ -288,7 +285,10 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
                       [&](OpBuilder &eb, Location el, ValueRange args) {
                         Value hv = scanStep(eb, el, pc.element, args[0],
                                             args[1], args[2]);
-                        linalg::YieldOp::create(eb, el, ValueRange{hv, hv});
+                        linalg::YieldOp::create(
+                            eb, el,
+                            ValueRange{hv, LoopBuilder(eb, el).convert(
+                                               hv, hElement)});
                       });
                   Value written = st.insertSlice(next[1], acc[1], 0, t);
                   scf::YieldOp::create(sb, sl, ValueRange{next[0], written});
@@ -300,7 +300,10 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
           scf::YieldOp::create(
               rb, l, ValueRange{chain.getResult(0), scan.getResult(0)});
         });
-    rewriter.replaceOp(op, {roundLoop.getResult(1), roundLoop.getResult(0)});
+    rewriter.replaceOp(
+        op, {roundLoop.getResult(1),
+             lb.convertElements(roundLoop.getResult(0),
+                                op.getFinalState().getType().getElementType())});
     return success();
   }
 };

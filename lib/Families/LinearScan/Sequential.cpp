@@ -43,6 +43,11 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
     Value a = op.getA(), b = op.getB();
     RankedTensorType stateType = op.getFinalState().getType();
     Type stateElement = stateType.getElementType();
+    // The state is carried in the compute type (f32 for a 16-bit state) and
+    // rounded only where it is written (h, the final state), as the
+    // reference rounds: rounded every step, the errors compound.
+    Type compute = computeType(stateElement);
+    Type hElement = op.getH().getType().getElementType();
     Value init =
         op.getInit() ? op.getInit() : lb.zeros(stateType, lb.sizesOf(a, 1));
     Value states = lb.empty(op.getH().getType(), lb.sizesOf(a));
@@ -65,13 +70,14 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
       Value aN = bb.extractSlice(a, 0, n), bN = bb.extractSlice(b, 0, n);
       Value hN = bb.extractSlice(outer[0], 0, n);
       Value stateN = bb.extractSlice(init, 0, n);
-      // The initial state is copied: the update below is in place and
-      // must not write into the caller's `init`.
+      // The initial state is copied (or converted): the update below is in
+      // place and must not write into the caller's `init`.
       auto stateNType = cast<RankedTensorType>(stateN.getType());
-      Value state =
-          linalg::CopyOp::create(ob, ol, stateN,
-                                 bb.empty(stateNType, bb.sizesOf(stateN)))
-              .getResult(0);
+      Value state = bb.convertElements(stateN, compute);
+      if (state == stateN)
+        state = linalg::CopyOp::create(ob, ol, stateN,
+                                       bb.empty(stateNType, bb.sizesOf(stateN)))
+                    .getResult(0);
       auto timeLoop = scf::ForOp::create(
           ob, ol, bb.index(0), bb.dim(aN, 0), bb.index(1),
           ValueRange{state, hN},
@@ -92,18 +98,21 @@ struct LowerLinearScan : OpRewritePattern<LinearScanOp> {
                         complex::MulOp::create(eb, el, args[0], args[2]);
                     result = complex::AddOp::create(eb, el, product, args[1]);
                   } else {
-                    Value aS = sb.convert(args[0], stateElement);
-                    Value bS = sb.convert(args[1], stateElement);
+                    Value aS = sb.convert(args[0], compute);
+                    Value bS = sb.convert(args[1], compute);
                     Value product = arith::MulFOp::create(eb, el, aS, args[2]);
                     result = arith::AddFOp::create(eb, el, product, bS);
                   }
-                  linalg::YieldOp::create(eb, el, ValueRange{result, result});
+                  linalg::YieldOp::create(
+                      eb, el, ValueRange{result, sb.convert(result, hElement)});
                 });
             Value written = ib.insertSlice(updated[1], iter[1], 0, t);
             scf::YieldOp::create(nb, l, ValueRange{updated[0], written});
           });
       bb.parallelInsertSlice(timeLoop.getResult(1), outer[0], 0, n);
-      bb.parallelInsertSlice(timeLoop.getResult(0), outer[1], 0, n);
+      bb.parallelInsertSlice(
+          bb.convertElements(timeLoop.getResult(0), stateElement), outer[1],
+          0, n);
     }
     rewriter.replaceOp(op, {batchLoop.getResult(0), batchLoop.getResult(1)});
     return success();

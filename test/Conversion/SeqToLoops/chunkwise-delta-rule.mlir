@@ -50,15 +50,15 @@ func.func @deltanet(%q: tensor<1x20x1x8xf32>, %k: tensor<1x20x1x8xf32>, %v: tens
   return %o, %s : tensor<1x20x1x8xf32>, tensor<1x1x8x8xf32>
 }
 
-// A bf16 output: K K^T, Q K^T and the products with the state take bf16
-// operands; the UT transform's products and those with the corrected
-// values V' (which cancel) stay f32.
+// A bf16 output: K K^T, Q K^T and the state's read-out Q S take bf16
+// operands; the UT transform's products, those with the corrected values
+// V' (which cancel) and -W S (it feeds the next chunk's state) stay f32.
 // CHECK-LABEL: func.func @deltanet_bf16
 // CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x32x16xbf16>, tensor<2x16x32xbf16>) outs(%{{.*}} : tensor<2x32x32xf32>)
 // CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x32x32xf32>, tensor<2x32x16xf32>)
 // CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x32x32xf32>, tensor<2x32x16xf32>)
 // CHECK:      scf.for
-// CHECK:        linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<1x32x16xbf16>, tensor<1x16x16xbf16>) outs(%{{.*}} : tensor<1x32x16xf32>)
+// CHECK:        linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<1x32x16xf32>, tensor<1x16x16xf32>) outs(%{{.*}} : tensor<1x32x16xf32>)
 // CHECK:        linalg.batch_matmul indexing_maps = [{{.*}}] ins(%{{.*}}, %{{.*}} : tensor<1x32x16xf32>, tensor<1x32x16xf32>)
 // CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x32x16xbf16>, tensor<2x16x16xbf16>)
 // CHECK:      linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x32x16xbf16>, tensor<2x16x32xbf16>)
