@@ -38,7 +38,7 @@ Value projectHeads(ExpandBuilder &eb, Value x, Value w, int64_t heads) {
 
 /// o [B, T, H, d] merged and projected by w_o, in the declared type.
 Value outputProjection(ExpandBuilder &eb, Value o, Value wO, Type element) {
-  return eb.toType(eb.project(eb.merge(o, 2, 2), wO), element);
+  return eb.convertElements(eb.project(eb.merge(o, 2, 2), wO), element);
 }
 
 /// A per-step, per-head map of the projection x w [B, T, H].
@@ -68,7 +68,7 @@ FloatAttr scaleFor(OpBuilder &b, int64_t keyDim) {
 }
 
 Value initState(ExpandBuilder &eb, Value init) {
-  return init ? eb.toType(init, eb.f32()) : Value();
+  return init ? eb.convertElements(init, eb.f32()) : Value();
 }
 
 /// Replaces a layer with (y, final state) from a matrix-state seq op.
@@ -77,7 +77,7 @@ void replaceMatrixLayer(PatternRewriter &rewriter, ExpandBuilder &eb,
   Type yElement = cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
   Type sElement = cast<RankedTensorType>(op->getResult(1).getType()).getElementType();
   rewriter.replaceOp(op, {outputProjection(eb, o, wO, yElement),
-                          eb.toType(state, sElement)});
+                          eb.convertElements(state, sElement)});
 }
 
 /// q, k and v of a layer, each [B, T, H, d].
@@ -121,7 +121,8 @@ void replaceSoftmaxLayer(PatternRewriter &rewriter, ExpandBuilder &eb,
   SmallVector<Value> results = {outputProjection(
       eb, attention.getOutput(), wO, elementOf(op->getResult(0)))};
   for (auto [s, state] : llvm::enumerate(attention.getFinalStates()))
-    results.push_back(eb.toType(state, elementOf(op->getResult(s + 1))));
+    results.push_back(
+        eb.convertElements(state, elementOf(op->getResult(s + 1))));
   rewriter.replaceOp(op, results);
 }
 
@@ -322,7 +323,7 @@ struct ExpandAaren : OpRewritePattern<AarenOp> {
                          })[0];
     SmallVector<Value> init;
     for (Value s : op.getInit())
-      init.push_back(eb.toType(s, eb.f32()));
+      init.push_back(eb.convertElements(s, eb.f32()));
     SmallVector<Type> stateTypes = {eb.tensorOf({B, H}), eb.tensorOf({B, H}),
                                     eb.tensorOf({B, H, vs[3]})};
     auto attention = seq::SoftmaxAttentionOp::create(
@@ -346,7 +347,7 @@ struct ExpandAttention : OpRewritePattern<AttentionOp> {
     ArrayRef<int64_t> ks = p.qShape, vs = p.vShape;
     SmallVector<Value> init;
     for (Value s : op.getInit())
-      init.push_back(eb.toType(s, eb.f32()));
+      init.push_back(eb.convertElements(s, eb.f32()));
     int64_t total = shapeOf(op.getFinalStates()[0])[1];
     SmallVector<Type> cacheTypes = {eb.tensorOf({ks[0], total, H, ks[3]}),
                                     eb.tensorOf({vs[0], total, H, vs[3]})};

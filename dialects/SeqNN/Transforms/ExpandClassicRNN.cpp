@@ -122,17 +122,20 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
     // [B, T, G*D] -> [B, T, G, H, Dh]
     xw = eb.split(xw, 2, {G, H, Dh});
     // R: [H, Dh, G*Dh] -> [H, Dh, G, Dh], in f32.
-    Value r = eb.split(eb.toType(op.getR(), eb.f32()), 2, {G, Dh});
+    Value r = eb.split(eb.convertElements(op.getR(), eb.f32()), 2, {G, Dh});
     SmallVector<Value> weights = {r};
     bool hasRecurrentBias = cell == Cell::gru && recurrentBias;
     if (hasRecurrentBias)
-      weights.push_back(eb.split(eb.toType(recurrentBias, eb.f32()), 0, {G, H, Dh}));
+      weights.push_back(
+          eb.split(eb.convertElements(recurrentBias, eb.f32()), 0, {G, H, Dh}));
 
     SmallVector<Value> init;
     for (size_t s = 0; s < numStates; ++s)
-      init.push_back(op.getInit().empty()
-                         ? eb.zerosOf({B, index(H), index(Dh)})
-                         : eb.split(eb.toType(op.getInit()[s], eb.f32()), 1, {H, Dh}));
+      init.push_back(
+          op.getInit().empty()
+              ? eb.zerosOf({B, index(H), index(Dh)})
+              : eb.split(eb.convertElements(op.getInit()[s], eb.f32()), 1,
+                         {H, Dh}));
 
     RankedTensorType stateType = eb.tensorOf({B, index(H), index(Dh)});
     SmallVector<Type> resultTypes = {
@@ -227,12 +230,12 @@ struct ExpandClassicRNN : OpRewritePattern<OpT> {
 
     // Back to the declared layouts and element types.
     Type yElement = op.getY().getType().getElementType();
-    SmallVector<Value> results = {
-        eb.toType(eb.merge(recurrence.getOutputs()[0], 2, 2), yElement)};
+    SmallVector<Value> results = {eb.convertElements(
+        eb.merge(recurrence.getOutputs()[0], 2, 2), yElement)};
     for (auto [s, finalState] : llvm::enumerate(op.getFinalStates()))
-      results.push_back(eb.toType(eb.merge(recurrence.getFinalStates()[s], 1, 2),
-                                  cast<RankedTensorType>(finalState.getType())
-                                      .getElementType()));
+      results.push_back(eb.convertElements(
+          eb.merge(recurrence.getFinalStates()[s], 1, 2),
+          cast<RankedTensorType>(finalState.getType()).getElementType()));
     rewriter.replaceOp(op, results);
     return success();
   }

@@ -53,7 +53,7 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
     int64_t B = us[0], T = us[1], D = us[2];
     OpFoldResult Bs = eb.sizeOf(op.getU(), 0), Ts = eb.sizeOf(op.getU(), 1);
     int64_t N = shapeOf(op.getALog())[1], R = shapeOf(op.getDtProj())[0];
-    Value u = eb.toType(op.getU(), eb.f32());
+    Value u = eb.convertElements(op.getU(), eb.f32());
 
     Value projected = eb.project(op.getU(), op.getXProj());
     Value dtLow = sliceLast(eb, projected, 0, R);
@@ -81,7 +81,8 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
           Value x = arith::MulFOp::create(b, l, dtB, args[3]);
           linalg::YieldOp::create(b, l, ValueRange{a, x});
         });
-    Value init = op.getInit() ? eb.toType(op.getInit(), eb.f32()) : Value();
+    Value init =
+        op.getInit() ? eb.convertElements(op.getInit(), eb.f32()) : Value();
     auto scan = seq::LinearScanOp::create(rewriter, loc, scanType,
                                           eb.tensorOf({B, D, N}), ab[0], ab[1],
                                           init, nullptr);
@@ -98,9 +99,10 @@ struct ExpandMamba : OpRewritePattern<MambaOp> {
                                     {Dims{0, 1, 3}, Dims{0, 1, 2, 3}},
                                     Dims{0, 1, 2}, 4, {3}, eb.f32());
     rewriter.replaceOp(
-        op, {eb.toType(y, op.getY().getType().getElementType()),
-             eb.toType(scan.getFinalState(),
-                       op.getFinalState().getType().getElementType())});
+        op,
+        {eb.convertElements(y, op.getY().getType().getElementType()),
+         eb.convertElements(scan.getFinalState(),
+                            op.getFinalState().getType().getElementType())});
     return success();
   }
 };
@@ -115,7 +117,7 @@ struct ExpandRGLRU : OpRewritePattern<RGLRUOp> {
     SmallVector<int64_t> xs = shapeOf(op.getX());
     int64_t B = xs[0], T = xs[1], D = xs[2];
     double c = op.getC().convertToDouble();
-    Value x = eb.toType(op.getX(), eb.f32());
+    Value x = eb.convertElements(op.getX(), eb.f32());
     Value gateA = eb.addBias(eb.project(op.getX(), op.getWA()), op.getBA());
     Value gateX = eb.addBias(eb.project(op.getX(), op.getWX()), op.getBX());
     using Dims = SmallVector<unsigned>;
@@ -148,14 +150,16 @@ struct ExpandRGLRU : OpRewritePattern<RGLRUOp> {
               arith::MulFOp::create(b, l, i, args[3]));
           linalg::YieldOp::create(b, l, ValueRange{a, input});
         });
-    Value init = op.getInit() ? eb.toType(op.getInit(), eb.f32()) : Value();
+    Value init =
+        op.getInit() ? eb.convertElements(op.getInit(), eb.f32()) : Value();
     auto scan = seq::LinearScanOp::create(rewriter, loc, eb.tensorOf({B, T, D}),
                                           eb.tensorOf({B, D}), ab[0], ab[1],
                                           init, nullptr);
     rewriter.replaceOp(
-        op, {eb.toType(scan.getH(), op.getY().getType().getElementType()),
-             eb.toType(scan.getFinalState(),
-                       op.getFinalState().getType().getElementType())});
+        op,
+        {eb.convertElements(scan.getH(), op.getY().getType().getElementType()),
+         eb.convertElements(scan.getFinalState(),
+                            op.getFinalState().getType().getElementType())});
     return success();
   }
 };
@@ -229,7 +233,7 @@ SmallVector<Value> complexLinearScan(PatternRewriter &rewriter,
 }
 
 Value optionalF32(ExpandBuilder &eb, Value value) {
-  return value ? eb.toType(value, eb.f32()) : Value();
+  return value ? eb.convertElements(value, eb.f32()) : Value();
 }
 
 struct ExpandLRU : OpRewritePattern<LRUOp> {
@@ -278,9 +282,10 @@ struct ExpandLRU : OpRewritePattern<LRUOp> {
           linalg::YieldOp::create(b, l, c.add(c.sub(args[0], args[1]), skip));
         })[0];
     rewriter.replaceOp(
-        op, {eb.toType(y, op.getY().getType().getElementType()),
-             eb.toType(h[2], op.getFinalRe().getType().getElementType()),
-             eb.toType(h[3], op.getFinalIm().getType().getElementType())});
+        op,
+        {eb.convertElements(y, op.getY().getType().getElementType()),
+         eb.convertElements(h[2], op.getFinalRe().getType().getElementType()),
+         eb.convertElements(h[3], op.getFinalIm().getType().getElementType())});
     return success();
   }
 };
@@ -369,9 +374,10 @@ struct ExpandS4D : OpRewritePattern<S4DOp> {
           linalg::YieldOp::create(b, l, c.add(args[4], twice));
         })[0];
     rewriter.replaceOp(
-        op, {eb.toType(y, op.getY().getType().getElementType()),
-             eb.toType(h[2], op.getFinalRe().getType().getElementType()),
-             eb.toType(h[3], op.getFinalIm().getType().getElementType())});
+        op,
+        {eb.convertElements(y, op.getY().getType().getElementType()),
+         eb.convertElements(h[2], op.getFinalRe().getType().getElementType()),
+         eb.convertElements(h[3], op.getFinalIm().getType().getElementType())});
     return success();
   }
 };

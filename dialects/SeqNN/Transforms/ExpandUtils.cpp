@@ -76,7 +76,7 @@ Value ExpandBuilder::project(Value x, Value w, ValueRange biases) {
     // generic that only yields it (a broadcast the derivative rules of
     // linalg.generic know).
     Value row = biases.size() == 1
-                    ? toType(biases[0], f32())
+                    ? convertElements(biases[0], f32())
                     : map(biases, [](OpBuilder &nb, Location loc,
                                      ArrayRef<Value> values) {
                         Value sum = values[0];
@@ -130,23 +130,6 @@ Value ExpandBuilder::map(
                    for (Value a : args.drop_back())
                      converted.push_back(sb.convert(a, b.getF32Type()));
                    linalg::YieldOp::create(b, loc, fn(b, loc, converted));
-                 })[0];
-}
-
-Value ExpandBuilder::toType(Value value, Type element) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getElementType() == element)
-    return value;
-  SmallVector<unsigned> all;
-  for (unsigned d = 0; d < type.getRank(); ++d)
-    all.push_back(d);
-  return generic({value},
-                 {empty(RankedTensorType::get(type.getShape(), element),
-                        sizesOf(value))},
-                 {all}, {all}, type.getRank(), {},
-                 [&](OpBuilder &b, Location loc, ValueRange args) {
-                   LoopBuilder sb(b, loc);
-                   linalg::YieldOp::create(b, loc, sb.convert(args[0], element));
                  })[0];
 }
 

@@ -7,8 +7,8 @@
 namespace seqc::seqnn {
 
 /// Builders for the layer expansions, on top of the loop builder. Layers
-/// are computed in f32 ("the compute type"); `toType` converts results to
-/// the declared element types at the end.
+/// are computed in f32 ("the compute type"); `convertElements` converts
+/// results to the declared element types at the end.
 class ExpandBuilder : public LoopBuilder {
 public:
   using LoopBuilder::LoopBuilder;
@@ -34,8 +34,6 @@ public:
                                                  mlir::Location,
                                                  llvm::ArrayRef<mlir::Value>)>
                       fn);
-  /// `value` converted (elementwise) to element type `element`.
-  mlir::Value toType(mlir::Value value, mlir::Type element);
   /// Reshape by splitting dimension `dim` into `sizes` (expand_shape).
   mlir::Value split(mlir::Value value, unsigned dim,
                     llvm::ArrayRef<int64_t> sizes);

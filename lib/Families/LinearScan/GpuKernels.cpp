@@ -28,8 +28,9 @@
 // as `seq.vector_width`.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Families/LinearScan/LinearScan.h"
+#include "dialects/Utils/LoopBuilder.h"
 #include "lib/Conversion/SeqToGPU/IndexArithmetic.h"
+#include "lib/Families/LinearScan/LinearScan.h"
 #include "seqc/Conversion/SeqToGPU.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -106,7 +107,12 @@ struct ScanKernelBuilder : IndexArithmetic {
         b, cast<VectorType>(laneType(elementOf(buffer))), buffer, indices,
         /*nontemporal=*/false, vectorAlignment(buffer));
   }
+  /// Stores `value`, rounded to the buffer's element type (a state in f32
+  /// written to a 16-bit h).
   void store(Value value, Value buffer, ValueRange indices) {
+    Type stored = laneType(elementOf(buffer));
+    if (value.getType() != stored)
+      value = arith::TruncFOp::create(b, stored, value);
     if (lanes == 1)
       memref::StoreOp::create(b, value, buffer, indices);
     else
@@ -364,8 +370,7 @@ void emitCarry(ImplicitLocOpBuilder &b, Type stateType, Value product,
                                               kb.index(kWarp * warps - 1)),
                         /*withElse=*/false);
   b.setInsertionPointToStart(&isLast.getThenRegion().front());
-  memref::StoreOp::create(b, rescan.getResult(0), last,
-                          ValueRange{batch, channel});
+  kb.store(rescan.getResult(0), last, ValueRange{batch, channel});
   b.setInsertionPointToEnd(&launch.getBody().front());
   gpu::TerminatorOp::create(b);
 }
@@ -385,7 +390,9 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
       return rewriter.notifyMatchFailure(op, "no GPU kernel for this form");
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
-    Type stateType = hType.getElementType();
+    // The state in the compute type (f32 for a 16-bit h), rounded only
+    // where it is stored, as the reference rounds.
+    Type stateType = computeType(hType.getElementType());
     ArrayRef<int64_t> shape = aType.getShape();
     int64_t B = shape[0], T = shape[1], C = 1;
     for (int64_t d : shape.drop_front(2))
@@ -406,10 +413,10 @@ struct LinearScanToKernels : OpRewritePattern<LinearScanOp> {
     Value init = op.getInit() ? collapsedBuffer(b, bufferOf(b, op.getInit()), 1)
                               : Value();
     auto hBuffer = memref::AllocOp::create(
-        b, MemRefType::get(hType.getShape(), stateType));
+        b, MemRefType::get(hType.getShape(), hType.getElementType()));
     RankedTensorType finalType = op.getFinalState().getType();
     auto finalBuffer = memref::AllocOp::create(
-        b, MemRefType::get(finalType.getShape(), stateType));
+        b, MemRefType::get(finalType.getShape(), finalType.getElementType()));
     Value h = collapsedBuffer(b, hBuffer, 2);
     Value last = collapsedBuffer(b, finalBuffer, 1);
 
