@@ -50,10 +50,14 @@ except OSError:
 
 # AVX-512 BF16 on the host: the CPU pipeline then builds bf16 pair
 # microkernels (vdpbf16ps), which only such a host can run.
+# FMA3 on the host: multiplies and adds contract into vfmadd.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
-        if " avx512_bf16" in cpuinfo.read():
+        flags = cpuinfo.read()
+        if " avx512_bf16" in flags:
             config.available_features.add("host-avx512-bf16")
+        if " fma " in flags:
+            config.available_features.add("host-fma")
 except OSError:
     pass
 
