@@ -28,14 +28,22 @@ SmallVector<OpFoldResult> LoopBuilder::sizesOf(Value tensor, int64_t dropped) {
   return sizes;
 }
 
+LoopBuilder::SliceAt LoopBuilder::sliceAt(Value tensor, unsigned dim,
+                                          Value index) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  SliceAt slice;
+  slice.offsets.assign(rank, b.getIndexAttr(0));
+  slice.offsets[dim] = index;
+  slice.sizes = sizesOf(tensor);
+  slice.sizes[dim] = b.getIndexAttr(1);
+  slice.strides.assign(rank, b.getIndexAttr(1));
+  return slice;
+}
+
 Value LoopBuilder::extractSlice(Value source, unsigned dim, Value index) {
   auto type = cast<RankedTensorType>(source.getType());
   int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-  offsets[dim] = index;
-  SmallVector<OpFoldResult> sizes = sizesOf(source);
-  sizes[dim] = b.getIndexAttr(1);
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  auto [offsets, sizes, strides] = sliceAt(source, dim, index);
   SmallVector<int64_t> sliceShape(type.getShape());
   sliceShape.erase(sliceShape.begin() + dim);
   auto sliceType = RankedTensorType::get(sliceShape, type.getElementType());
@@ -68,28 +76,16 @@ Value LoopBuilder::extractSlice(Value source, unsigned dim, Value index) {
 
 Value LoopBuilder::insertSlice(Value slice, Value dest, unsigned dim,
                                Value index) {
-  auto type = cast<RankedTensorType>(dest.getType());
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-  offsets[dim] = index;
-  SmallVector<OpFoldResult> sizes = sizesOf(dest);
-  sizes[dim] = b.getIndexAttr(1);
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
-                                       strides);
+  SliceAt at = sliceAt(dest, dim, index);
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, at.offsets,
+                                       at.sizes, at.strides);
 }
 
 void LoopBuilder::parallelInsertSlice(Value slice, Value dest, unsigned dim,
                                       Value index) {
-  auto type = cast<RankedTensorType>(dest.getType());
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-  offsets[dim] = index;
   // Sizes are computed in the body: the terminator region holds only the
   // parallel inserts.
-  SmallVector<OpFoldResult> sizes = sizesOf(dest);
-  sizes[dim] = b.getIndexAttr(1);
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  auto [offsets, sizes, strides] = sliceAt(dest, dim, index);
   auto forall = cast<scf::ForallOp>(
       cast<BlockArgument>(dest).getOwner()->getParentOp());
   OpBuilder::InsertionGuard guard(b);

@@ -22,6 +22,12 @@ public:
   /// The size of dimension `dim` of `tensor` as an index value.
   mlir::Value dim(mlir::Value tensor, int64_t dim);
 
+  /// Offsets, sizes and strides of the unit-size slice of `tensor` at
+  /// `index` along `dim` (every other dimension whole).
+  struct SliceAt {
+    llvm::SmallVector<mlir::OpFoldResult> offsets, sizes, strides;
+  };
+  SliceAt sliceAt(mlir::Value tensor, unsigned dim, mlir::Value index);
   /// The slice at `index` of dimension `dim`, as a tensor of rank one less.
   mlir::Value extractSlice(mlir::Value source, unsigned dim, mlir::Value index);
   /// Writes `slice` at `index` of dimension `dim` of `dest`.

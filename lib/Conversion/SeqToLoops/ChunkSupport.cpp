@@ -145,12 +145,9 @@ Value unpackState(LoopBuilder &lb, Value state, RankedTensorType type) {
 
 Value convertElements(LoopBuilder &lb, Value value, Type element,
                       Dims dims) {
+  if (dims.empty())
+    return lb.convertElements(value, element);
   auto type = cast<RankedTensorType>(value.getType());
-  if (dims.empty()) {
-    if (type.getElementType() == element)
-      return value;
-    dims = identityDims(type.getRank());
-  }
   SmallVector<int64_t> shape(dims.size());
   for (auto [loop, dim] : llvm::enumerate(dims))
     shape[dim] = type.getDimSize(loop);

@@ -250,7 +250,8 @@ struct LowerLinearScanPrefix : OpRewritePattern<LinearScanOp> {
             rb.setInsertionPointToStart(scan.getBody());
             LoopBuilder fb(rb, l);
             Value n = scan.getInductionVar(0), j = scan.getInductionVar(1);
-            auto [start, end] = pc.bounds(rb, l, j);
+            std::pair<Value, Value> bounds = pc.bounds(rb, l, j);
+            Value start = bounds.first, end = bounds.second;
             Value length = arith::SubIOp::create(rb, l, end, start);
             Value aN = fb.extractSlice(a, 0, n), bN = fb.extractSlice(b, 0, n);
             Value carry = fb.extractSlice(fb.extractSlice(carries, 0, n), 0, j);
