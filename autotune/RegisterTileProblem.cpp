@@ -180,6 +180,19 @@ int64_t chooseReductionBlock(const ContractionExtent &e,
   }
 }
 
+bool choosePackedB(const ContractionExtent &e, const RegisterTile &tile,
+                   const HardwareModel &cpu) {
+  if (e.bf16Terms || e.n <= tile.vectors * tile.vectorWidth)
+    return false;
+  int64_t l1 = cpu.l1Bytes > 0 ? cpu.l1Bytes : 32 << 10;
+  if (e.k * e.n * 4 <= l1 / 2)
+    return false;
+  int64_t m = e.m.value_or(e.dynamicRows);
+  // Blocks of one column panel in a row (columnsOuter) read it strided
+  // only once: a copy made for them alone would not pay.
+  return e.packsOnce || (!e.columnsOuter && m >= 4 * tile.rows);
+}
+
 std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
                                                const HardwareModel &cpu,
                                                std::string &why) {
@@ -187,10 +200,12 @@ std::optional<RegisterTile> chooseRegisterTile(const ContractionExtent &extent,
   // recurrence step, each fuzzed model): solved once per process.
   static std::mutex cacheLock;
   static std::map<std::string, RegisterTile> cache;
-  std::string key = fmt::format(
-      "{} {} {} {} {} {} {} {} {}", extent.m ? *extent.m : -extent.dynamicRows,
-      extent.n, extent.k, extent.bf16Terms, cpu.vectorBytes,
-      cpu.vectorRegisters, extent.columnsOuter, cpu.l2Bytes, cpu.l3Bytes);
+  std::string key =
+      fmt::format("{} {} {} {} {} {} {} {} {} {} {}",
+                  extent.m ? *extent.m : -extent.dynamicRows, extent.n,
+                  extent.k, extent.bf16Terms, cpu.vectorBytes,
+                  cpu.vectorRegisters, extent.columnsOuter, extent.packsOnce,
+                  cpu.l1Bytes, cpu.l2Bytes, cpu.l3Bytes);
   {
     std::lock_guard<std::mutex> lock(cacheLock);
     auto it = cache.find(key);
@@ -230,6 +245,7 @@ solveRegisterTile(const ContractionExtent &extent, const HardwareModel &cpu,
     tile.cycles =
         contractionCycles(extent, problem.width, tile.rows, tile.vectors);
     tile.reductionBlock = chooseReductionBlock(extent, tile, cpu);
+    tile.packedB = choosePackedB(extent, tile, cpu);
     return tile;
   } catch (const z3::exception &error) {
     why = fmt::format("Z3 failed: {}", error.msg());

@@ -30,6 +30,8 @@ struct RegisterTile {
   /// Steps of K per reduction block (RegisterTileAttr's reduction_block);
   /// 0: the whole reduction at once.
   int64_t reductionBlock = 0;
+  /// The f32 kernel reads B packed in panels (RegisterTileAttr's packed_b).
+  bool packedB = false;
   /// Modeled cycles of the whole contraction.
   double cycles = 0;
 };
@@ -50,6 +52,10 @@ struct ContractionExtent {
   /// rows: registerTileColumnsOuter), not a row block's columns: B's panel
   /// is then reused from cache and the reduction is not blocked.
   bool columnsOuter = false;
+  /// A packed copy of B would be made once for many runs of the
+  /// contraction (its B is a recurrence's weights, packed before the time
+  /// loop).
+  bool packsOnce = false;
 };
 
 /// The reduction block of a contraction with the block `tile` on `cpu`, or
@@ -62,6 +68,15 @@ struct ContractionExtent {
 int64_t chooseReductionBlock(const ContractionExtent &extent,
                              const RegisterTile &tile,
                              const HardwareModel &cpu);
+
+/// Whether the f32 kernel with block `tile` reads B packed in panels of
+/// its columns: when B has more than one panel and does not fit in half of
+/// L1 (where it stays whatever its layout), and the copy pays for itself:
+/// made once for many runs of the contraction, or read by 4 row blocks or
+/// more that each sweep the columns (each would otherwise stride through
+/// B's rows; the copy costs about one such pass).
+bool choosePackedB(const ContractionExtent &extent, const RegisterTile &tile,
+                   const HardwareModel &cpu);
 
 /// The cheapest feasible block on `cpu` (for the f32 kernel, or the bf16
 /// pair kernel when `extent.bf16Terms` is set), or nothing with `why` set

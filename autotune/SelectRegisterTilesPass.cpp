@@ -70,6 +70,7 @@ struct SeqSelectRegisterTilesPass
           stateTerms = form.getStateTerms().value_or(stateTerms);
         }
       extent.columnsOuter = registerTileColumnsOuter(op);
+      extent.packsOnce = registerTilePacksOnce(op);
       extent.n = c.getDimSize(rank - 1);
       extent.k = b.getDimSize(rank - 2);
       if (extent.n == 0 || extent.k == 0 || extent.m == 0)
@@ -103,7 +104,8 @@ struct SeqSelectRegisterTilesPass
                                   : std::nullopt,
                   tile->reductionBlock
                       ? std::optional<int64_t>(tile->reductionBlock)
-                      : std::nullopt));
+                      : std::nullopt,
+                  tile->packedB));
     });
   }
 

@@ -10,11 +10,12 @@
 // RUN: not seq-opt %s --seq-select-register-tiles=target=sm_90 2>&1 | FileCheck %s --check-prefix=GPU
 // RUN: seq-opt %s --seq-select-register-tiles=target=%S/Inputs/avx512-bf16-cpu.json | FileCheck %s --check-prefix=BF16
 
-// An LSTM's projection at B16 T1024 H256.
+// An LSTM's projection at B16 T1024 H256: B (1 MiB) packed in panels, as
+// its 1170 row blocks each sweep it.
 // AVX512-LABEL: func.func @projection
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, packed_b = true>}
 // AVX2-LABEL: func.func @projection
-// AVX2: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 6, columns = 16, vector_width = 8>}
+// AVX2: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 6, columns = 16, vector_width = 8, packed_b = true>}
 // TWO: remark: keeps the loop lowering: no register block is feasible: {{.*}}vector_registers: rows x vectors accumulators, the vectors of B's row and one broadcast fit the 2 vector registers
 func.func @projection(%a: memref<16384x256xf32>, %b: memref<256x1024xf32>, %c: memref<16384x1024xf32>) {
   linalg.matmul ins(%a, %b : memref<16384x256xf32>, memref<256x1024xf32>) outs(%c : memref<16384x1024xf32>)
@@ -22,7 +23,8 @@ func.func @projection(%a: memref<16384x256xf32>, %b: memref<256x1024xf32>, %c: m
 }
 
 // Its step's h R: 16 rows, which a block should divide (a one-row tail
-// costs as much as a full block).
+// costs as much as a full block). Not packed: the blocks of a column panel
+// run together, reading it from B once, and nothing runs this op twice.
 // AVX512-LABEL: func.func @step
 // AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
 // AVX2-LABEL: func.func @step
@@ -33,7 +35,7 @@ func.func @step(%a: memref<1x16x256xf32>, %b: memref<1x256x1024xf32>, %c: memref
 }
 
 // AVX512-LABEL: func.func @dynamic_rows
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, packed_b = true>}
 func.func @dynamic_rows(%a: memref<?x64xf32>, %b: memref<64x96xf32>, %c: memref<?x96xf32>) {
   linalg.matmul ins(%a, %b : memref<?x64xf32>, memref<64x96xf32>) outs(%c : memref<?x96xf32>)
   return
@@ -42,9 +44,10 @@ func.func @dynamic_rows(%a: memref<?x64xf32>, %b: memref<64x96xf32>, %c: memref<
 // A dynamic row count inside a recurrence's step loop is a batch: costed
 // as 16 rows (a dynamic projection's, as many as 4096): a block of 4 rows,
 // which divides them, where a projection's 14 would leave 2 rows to
-// narrower kernels.
+// narrower kernels. Its B, a function argument, is packed once before the
+// loop for every step.
 // AVX512-LABEL: func.func @dynamic_batch_step
-// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16, packed_b = true>}
 func.func @dynamic_batch_step(%a: memref<1x?x256xf32>, %b: memref<1x256x1024xf32>, %c: memref<1x?x1024xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -54,11 +57,20 @@ func.func @dynamic_batch_step(%a: memref<1x?x256xf32>, %b: memref<1x256x1024xf32
   return
 }
 
-// One row: the block is one row wide, as many vectors as fit.
+// One row: the block is one row wide, as many vectors as fit; one panel,
+// not packed.
 // AVX512-LABEL: func.func @single_row
 // AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 1, columns = 48, vector_width = 16>}
+// A B of 8 KiB stays in L1 whatever its layout: not packed.
+// AVX512-LABEL: func.func @small_b
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
 func.func @single_row(%a: memref<1x64xf32>, %b: memref<64x40xf32>, %c: memref<1x40xf32>) {
   linalg.matmul ins(%a, %b : memref<1x64xf32>, memref<64x40xf32>) outs(%c : memref<1x40xf32>)
+  return
+}
+
+func.func @small_b(%a: memref<4096x32xf32>, %b: memref<32x64xf32>, %c: memref<4096x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<4096x32xf32>, memref<32x64xf32>) outs(%c : memref<4096x64xf32>)
   return
 }
 
@@ -129,7 +141,7 @@ func.func @bf16_step(%h: memref<1x16x256xf32>, %r: memref<1x256x1024xbf16>, %c: 
 // from memory. The reduction runs in blocks whose 512 rows of B (2 MiB)
 // fit the L2.
 // AVX512-LABEL: func.func @weight_gradient
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, reduction_block = 512>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, reduction_block = 512, packed_b = true>}
 func.func @weight_gradient(%a: memref<256x16384xf32>, %b: memref<16384x1024xf32>, %c: memref<256x1024xf32>) {
   linalg.matmul ins(%a, %b : memref<256x16384xf32>, memref<16384x1024xf32>) outs(%c : memref<256x1024xf32>)
   return
@@ -140,11 +152,11 @@ func.func @weight_gradient(%a: memref<256x16384xf32>, %b: memref<16384x1024xf32>
 // so wide (256 x 32768) that storing and reloading it between blocks of 16
 // steps (all the L2 holds of its B) moves more than B's rereads.
 // AVX512-LABEL: func.func @cached_weights
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, packed_b = true>}
 // AVX512-LABEL: func.func @few_rows_long_reduction
 // AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
 // AVX512-LABEL: func.func @wide_output
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, packed_b = true>}
 func.func @cached_weights(%a: memref<16384x768xf32>, %b: memref<768x3072xf32>, %c: memref<16384x3072xf32>) {
   linalg.matmul ins(%a, %b : memref<16384x768xf32>, memref<768x3072xf32>) outs(%c : memref<16384x3072xf32>)
   return

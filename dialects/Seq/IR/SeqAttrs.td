@@ -219,18 +219,27 @@ def Seq_RegisterTileAttr : Seq_Attr<"RegisterTile", "register_tile"> {
     sequence's steps, K = B x T, whose B would otherwise stream from memory
     once per row block). Absent: the whole reduction at once.
 
+    `packed_b`: B is copied once into panels of `columns` columns
+    ([batch?, ceil(N / columns), K, columns]) where nothing writes it (a
+    recurrence's weights: before the time loop) or else before the
+    contraction, so that a block's reduction reads one contiguous panel
+    instead of a vector from each of K rows N apart (rows a page or more
+    apart: a new page and cache set every step). The bf16 pair kernel
+    always packs its B, in panels of pairs of rows, whatever this says.
+
     Example: `#seq.register_tile<rows = 8, columns = 48, vector_width = 16>`.
   }];
   let parameters = (ins "int64_t":$rows, "int64_t":$columns,
                         "int64_t":$vector_width,
                         OptionalParameter<"std::optional<int64_t>">:$bf16_terms,
-                        OptionalParameter<"std::optional<int64_t>">:$reduction_block);
+                        OptionalParameter<"std::optional<int64_t>">:$reduction_block,
+                        DefaultValuedParameter<"bool", "false">:$packed_b);
   let assemblyFormat = "`<` struct(params) `>`";
   let builders = [
     AttrBuilder<(ins "int64_t":$rows, "int64_t":$columns,
                      "int64_t":$vector_width), [{
       return $_get($_ctxt, rows, columns, vector_width, std::nullopt,
-                   std::nullopt);
+                   std::nullopt, false);
     }]>
   ];
   let genVerifyDecl = 1;

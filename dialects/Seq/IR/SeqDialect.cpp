@@ -110,7 +110,7 @@ LogicalResult
 RegisterTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t rows, int64_t columns, int64_t vectorWidth,
                          std::optional<int64_t> bf16Terms,
-                         std::optional<int64_t> reductionBlock) {
+                         std::optional<int64_t> reductionBlock, bool) {
   // The bounds are those of any vector register file: a block beyond them
   // would spill every accumulator.
   if (vectorWidth < 1 || vectorWidth > 64 || !llvm::isPowerOf2_64(vectorWidth))

@@ -79,6 +79,12 @@ std::string registerTileBlocker(mlir::Operation *op, bool bf16Pairs = false);
 /// loop: a batch), so that a step reads each panel of B once.
 bool registerTileColumnsOuter(mlir::Operation *op);
 
+/// Whether the f32 kernel's packed copy of the contraction `op`'s B
+/// (`packed_b`) would be made once for many runs of `op`: nothing writes B
+/// while the function runs and `op` is nested in an op (a loop) of the block
+/// that defines B, before which the copy is made.
+bool registerTilePacksOnce(mlir::Operation *op);
+
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"
 

@@ -167,61 +167,6 @@ Value allocateBf16(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 
 } // namespace
 
-Value packRowPairs(OpBuilder &b, Location loc, Value rows) {
-  auto type = cast<MemRefType>(rows.getType());
-  int64_t rank = type.getRank();
-  int64_t k = type.getDimSize(rank - 2), n = type.getDimSize(rank - 1);
-  SmallVector<int64_t> shape;
-  SmallVector<Value> dynamicSizes, uppers;
-  if (rank == 3) {
-    shape.push_back(type.getDimSize(0));
-    Value batch = memref::DimOp::create(b, loc, rows, 0);
-    if (type.isDynamicDim(0))
-      dynamicSizes.push_back(batch);
-    uppers.push_back(batch);
-  }
-  shape.append({(k + 1) / 2, 2 * n});
-  Value packed = allocateBf16(b, loc, shape, dynamicSizes, /*zeroed=*/false);
-  // packed[.., p, 2 j + s] = rows[.., 2 p + s, j]: both elements of a
-  // column's pair in one iteration, so that LLVM vectorizes the loop over
-  // j as an interleaved store. Odd K: a last pair row of rows[K - 1, j]
-  // and zeros.
-  Value two = arith::ConstantIndexOp::create(b, loc, 2);
-  Value zero = arith::ConstantOp::create(b, loc, b.getBF16Type(),
-                                         b.getFloatAttr(b.getBF16Type(), 0));
-  auto pairRows = [&](Value count, bool lastOdd) {
-    SmallVector<Value> bounds(uppers);
-    bounds.append({count, arith::ConstantIndexOp::create(b, loc, n)});
-    loopNest(b, loc, bounds, [&](OpBuilder &nb, ValueRange ivs) {
-      Value p = lastOdd ? arith::ConstantIndexOp::create(nb, loc, k / 2)
-                              .getResult()
-                        : ivs[rank - 2];
-      Value j = ivs[rank - 1];
-      Value first = arith::MulIOp::create(nb, loc, p, two);
-      Value column = arith::MulIOp::create(nb, loc, j, two);
-      SmallVector<Value> at(ivs.begin(), ivs.end()), to(ivs.begin(), ivs.end());
-      at[rank - 2] = first;
-      Value even = memref::LoadOp::create(nb, loc, rows, at);
-      Value odd = zero;
-      if (!lastOdd) {
-        at[rank - 2] = arith::AddIOp::create(
-            nb, loc, first, arith::ConstantIndexOp::create(nb, loc, 1));
-        odd = memref::LoadOp::create(nb, loc, rows, at);
-      }
-      to[rank - 2] = p;
-      to[rank - 1] = column;
-      memref::StoreOp::create(nb, loc, even, packed, to);
-      to[rank - 1] = arith::AddIOp::create(
-          nb, loc, column, arith::ConstantIndexOp::create(nb, loc, 1));
-      memref::StoreOp::create(nb, loc, odd, packed, to);
-    });
-  };
-  pairRows(arith::ConstantIndexOp::create(b, loc, k / 2), /*lastOdd=*/false);
-  if (k % 2)
-    pairRows(arith::ConstantIndexOp::create(b, loc, 1), /*lastOdd=*/true);
-  return packed;
-}
-
 Value splitIntoBf16Terms(OpBuilder &b, Location loc, Value a, bool transposed,
                          bool batched, int64_t terms) {
   auto type = cast<MemRefType>(a.getType());

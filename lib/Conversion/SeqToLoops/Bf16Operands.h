@@ -6,8 +6,8 @@
 // holds B[2p, j], B[2p+1, j] side by side for every column j) and A's pair
 // (A[i, 2p], A[i, 2p+1]) broadcast as one 32-bit word. This file finds the
 // bf16 values behind a contraction's operands (a recurrence's weights are
-// an f32 buffer that only holds bf16 weights widened), packs B once where
-// it cannot change, and splits an f32 A into bf16 terms.
+// an f32 buffer that only holds bf16 weights widened) and splits an f32 A
+// into bf16 terms; B's pairs are packed by PackedPanels.h.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CONVERSION_SEQTOLOOPS_BF16OPERANDS_H
@@ -38,12 +38,6 @@ bool isReadOnlyBuffer(mlir::Value buffer);
 /// every other user only reads (bufferization reuses a dead buffer for a
 /// later value, which a reader further on must not take for the first).
 bool holdsOneWrite(mlir::Value buffer);
-
-/// B [batch?, K, N] bf16 packed in pairs of rows: a new buffer
-/// [batch?, ceil(K / 2), 2 N] whose row p holds B[2p, j], B[2p + 1, j] at
-/// columns 2j, 2j + 1 (zero past K). The caller deallocates it.
-mlir::Value packRowPairs(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value rows);
 
 /// A [batch?, M, K] (or, transposed, [batch?, K, M]) f32 or bf16 as
 /// `terms` bf16 terms whose sum is A (the first A rounded to bf16, each

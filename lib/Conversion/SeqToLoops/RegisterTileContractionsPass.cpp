@@ -14,22 +14,27 @@
 // where the last column block is a column tail (fewer vectors, the last
 // one masked) and a partial last row block runs kernels of the powers of
 // two below `rows` over the rows left (which also serves a dynamic row
-// count), all in one thread team. The accumulators are loop-carried vectors, so LLVM keeps them in
-// registers for the whole reduction: rows x vectors multiply-adds per step
-// from `vectors` loads of B and `rows` broadcasts of A, where the generic
-// loop nest reloads and stores the output row at every step.
+// count), all in one thread team. The accumulators are loop-carried vectors, so
+// LLVM keeps them in registers for the whole reduction: rows x vectors
+// multiply-adds per step from `vectors` loads of B and `rows` broadcasts of A,
+// where the generic loop nest reloads and stores the output row at every step.
+//
+// With `packed_b`, B is first copied into panels of the block's columns
+// (PackedPanels.h), once, before the outermost loop that does not define B
+// when nothing writes B; a block then reads its panel contiguously.
 //
 // A tile with `bf16_terms` builds the bf16 pair kernel instead (hosts with
 // AVX-512 BF16): each reduction step takes two steps of K, B's rows packed
-// in pairs (once, before the outermost loop that does not define B, when
-// nothing writes B) and A's pair broadcast as a 32-bit word from A itself
-// (bf16, rows contiguous, K even) or from its bf16 terms, each term one
-// `x86vector.avx512.dot` per accumulator (Bf16Operands.h).
+// in pairs and panels (where `packed_b` would pack them) and A's pair
+// broadcast as a 32-bit word from A itself (bf16, rows contiguous, K even)
+// or from its bf16 terms, each term one `x86vector.avx512.dot` per
+// accumulator (Bf16Operands.h).
 //
 //===----------------------------------------------------------------------===//
-#include "seqc/Conversion/SeqToLoops.h"
 #include "lib/Conversion/SeqToLoops/Bf16Operands.h"
 #include "lib/Conversion/SeqToLoops/ContractionStart.h"
+#include "lib/Conversion/SeqToLoops/PackedPanels.h"
+#include "seqc/Conversion/SeqToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -64,9 +69,13 @@ struct Contraction {
   /// wrote it and is subsumed (ContractionStart.h). The accumulators then
   /// start from it and C is written once, not filled, reread and rewritten.
   ContractionStart start;
-  /// The pair kernel's operands: B packed in pairs of rows
-  /// [batch?, ceil(K/2), 2N]; A's pairs in a bf16 buffer with contiguous
-  /// rows, [batch?, M, K] (A itself) or [batch?, terms, M, K'] (its terms).
+  /// B packed in panels of the block's columns [batch?, panels, K,
+  /// columns] (`packed_b`), or null.
+  Value bPanels;
+  /// The pair kernel's operands: B packed in panels of pairs of rows
+  /// [batch?, panels, ceil(K/2), 2 columns]; A's pairs in a bf16 buffer with
+  /// contiguous rows, [batch?, M, K] (A itself) or [batch?, terms, M, K'] (its
+  /// terms).
   Value bPairs, aPairs;
   int64_t terms = 0;
   bool aPairsHaveTerms = false;
@@ -354,6 +363,10 @@ private:
       rowIndex.push_back(plus(i0, r));
     for (int64_t v = 0; v < vectors; ++v)
       columnIndex.push_back(plus(j0, v * width));
+    // The block's panel of a packed B (j0 is a multiple of the columns).
+    Value panel;
+    if (ops.bPanels || ops.bPairs)
+      panel = arith::DivUIOp::create(b, loc, j0, index(tile.getColumns()));
     auto loadC = [&] {
       SmallVector<Value> values;
       for (int64_t r = 0; r < rows; ++r)
@@ -405,10 +418,13 @@ private:
         b, loc, chunkStart, chunkEnd, index(1), init,
         [&](OpBuilder &, Location, Value kk, ValueRange acc) {
           if (ops.bPairs)
-            return pairStep(bat, kk, acc, rowIndex, columnIndex, lastLanes);
+            return pairStep(bat, panel, kk, acc, rowIndex, vectors, lastLanes);
           SmallVector<Value> rhs;
           for (int64_t v = 0; v < vectors; ++v)
-            rhs.push_back(load(ops.b, at(bat, kk, columnIndex[v]), v));
+            rhs.push_back(
+                ops.bPanels
+                    ? load(ops.bPanels, inPanel(bat, panel, kk, v * width), v)
+                    : load(ops.b, at(bat, kk, columnIndex[v]), v));
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
             Value a = memref::LoadOp::create(
@@ -422,11 +438,11 @@ private:
           }
           scf::YieldOp::create(b, loc, next);
         });
-    RegisterTileOf::set(reduction,
-                        RegisterTileAttr::get(b.getContext(), rows,
-                                              vectors * width, width,
-                                              tile.getBf16Terms(),
-                                              tile.getReductionBlock()));
+    RegisterTileOf::set(
+        reduction,
+        RegisterTileAttr::get(b.getContext(), rows, vectors * width, width,
+                              tile.getBf16Terms(), tile.getReductionBlock(),
+                              tile.getPackedB()));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         Value value = reduction.getResult(r * vectors + v);
@@ -438,13 +454,21 @@ private:
       }
   }
 
-  /// One step of the pair kernel: reduction steps 2 kk and 2 kk + 1. B's
-  /// packed row kk gives each vector of columns as 2 x width bf16 (a
+  /// The indices of element `lane` of row kk of packed panel `panel`.
+  SmallVector<Value> inPanel(Value bat, Value panel, Value kk, int64_t lane) {
+    SmallVector<Value> indices;
+    if (bat)
+      indices.push_back(bat);
+    indices.append({panel, kk, index(lane)});
+    return indices;
+  }
+
+  /// One step of the pair kernel: reduction steps 2 kk and 2 kk + 1. Row kk
+  /// of B's packed panel gives each vector of columns as 2 x width bf16 (a
   /// column's pair side by side); A's pair of each row (and term) is one
   /// 32-bit word broadcast to every lane.
-  void pairStep(Value bat, Value kk, ValueRange acc, ArrayRef<Value> rowIndex,
-                ArrayRef<Value> columnIndex, int64_t lastLanes) {
-    int64_t vectors = columnIndex.size();
+  void pairStep(Value bat, Value panel, Value kk, ValueRange acc,
+                ArrayRef<Value> rowIndex, int64_t vectors, int64_t lastLanes) {
     Value pairMask, zeros;
     if (lastLanes > 0) {
       // A column's pair is two bf16 lanes.
@@ -458,8 +482,7 @@ private:
     Value two = index(2);
     SmallVector<Value> rhs;
     for (int64_t v = 0; v < vectors; ++v) {
-      SmallVector<Value> indices = at(
-          bat, kk, arith::MulIOp::create(b, loc, columnIndex[v], two));
+      SmallVector<Value> indices = inPanel(bat, panel, kk, 2 * v * width);
       rhs.push_back(pairMask && v == vectors - 1
                         ? vector::MaskedLoadOp::create(b, loc, pairType,
                                                        ops.bPairs, indices,
@@ -530,17 +553,28 @@ std::string seqc::registerTileBlocker(Operation *op, bool bf16Pairs) {
 
 namespace {
 
-/// Where B's packed pairs are built: before the outermost op around `op`
-/// in the block that defines `bf16B`, when nothing writes B (once per call,
-/// not per step of a loop around `op`); else right before `op`.
-Operation *packingPoint(Operation *op, Value bf16B) {
-  if (!isReadOnlyBuffer(bf16B))
+/// Where B's packed copy is built: before the outermost op around `op` in
+/// the block that defines `source` (B, or the bf16 values it holds), when
+/// nothing writes it (once per call, not per step of a loop around `op`);
+/// else right before `op`.
+Operation *packingPoint(Operation *op, Value source) {
+  if (!isReadOnlyBuffer(source))
     return op;
-  Block *block = isa<BlockArgument>(bf16B)
-                     ? cast<BlockArgument>(bf16B).getOwner()
-                     : bf16B.getDefiningOp()->getBlock();
+  Block *block = isa<BlockArgument>(source)
+                     ? cast<BlockArgument>(source).getOwner()
+                     : source.getDefiningOp()->getBlock();
   Operation *outermost = block->findAncestorOpInBlock(*op);
   return outermost ? outermost : op;
+}
+
+/// Builds Contraction::bPanels (`packed_b`) and its deallocation.
+void preparePanels(linalg::LinalgOp op, Contraction &operands,
+                   RegisterTileAttr tile) {
+  Operation *point = packingPoint(op, operands.b);
+  OpBuilder b(point);
+  operands.bPanels = packPanels(b, op.getLoc(), operands.b, tile.getColumns());
+  b.setInsertionPointAfter(point);
+  memref::DeallocOp::create(b, op.getLoc(), operands.bPanels);
 }
 
 /// Builds the pair kernel's operands (Contraction::bPairs, aPairs) and the
@@ -554,7 +588,7 @@ void preparePairs(linalg::LinalgOp op, Contraction &operands,
   Operation *point = packingPoint(op, bf16B);
   OpBuilder b(point);
   bf16B = bf16ValuesOf(operands.b, op, &b);
-  operands.bPairs = packRowPairs(b, loc, bf16B);
+  operands.bPairs = packPairPanels(b, loc, bf16B, tile.getColumns());
   b.setInsertionPointAfter(point);
   memref::DeallocOp::create(b, loc, operands.bPairs);
 
@@ -582,6 +616,11 @@ void preparePairs(linalg::LinalgOp op, Contraction &operands,
 }
 
 } // namespace
+
+bool seqc::registerTilePacksOnce(Operation *op) {
+  Value b = cast<linalg::LinalgOp>(op).getDpsInputOperand(1)->get();
+  return packingPoint(op, b) != op;
+}
 
 namespace {
 
@@ -613,6 +652,8 @@ struct SeqRegisterTileContractionsPass
       operands.columnsOuter = registerTileColumnsOuter(op);
       if (pairs)
         preparePairs(op, operands, tile);
+      else if (tile.getPackedB())
+        preparePanels(op, operands, tile);
       OpBuilder b(op);
       MicrokernelBuilder(b, op.getLoc(), operands, tile).build();
       op->erase();

@@ -1,16 +1,18 @@
 // seq-register-tile-contractions builds the bf16 pair kernel for a tile
-// with bf16_terms: B's bf16 values packed in pairs of rows, A's pairs
+// with bf16_terms: B's bf16 values packed in panels of the tile's columns
+// and in pairs of rows, A's pairs
 // broadcast as 32-bit words, one x86vector.avx512.dot per accumulator and
 // term, each reduction step two steps of K.
 // RUN: seq-opt %s -pass-pipeline='builtin.module(func.func(seq-register-tile-contractions))' | FileCheck %s
 
 // A recurrence step: its f32 state against bf16 weights widened once. The
 // weights (an argument nothing writes) are packed once, before the time
-// loop; the state is split into its 2 terms at every step, before the
+// loop, in 32 panels of 32 columns (as 64 bf16: a column's pair side by
+// side), each read by the kernel at its panel; the state is split into its 2 terms at every step, before the
 // kernel, and freed after it.
 // CHECK-LABEL: func.func @step
 // CHECK: linalg.generic
-// CHECK: %[[PACKED:.*]] = memref.alloc() : memref<1x128x2048xbf16>
+// CHECK: %[[PACKED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x32x128x64xbf16>
 // CHECK: scf.for
 // CHECK: memref.load %arg1
 // CHECK: memref.store {{.*}}, %[[PACKED]]
@@ -19,9 +21,11 @@
 // CHECK: arith.truncf
 // CHECK: arith.subf
 // CHECK: arith.truncf
-// CHECK: scf.parallel
+// CHECK: scf.parallel ({{%[a-z0-9_]+}}, %[[J0:arg[0-9]+]], {{%[a-z0-9_]+}}) =
+// CHECK: %[[PANEL:.*]] = arith.divui %[[J0]], %c32
 // CHECK: scf.for %[[P:.*]] = %{{.*}} to %c128{{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: vector.load %[[PACKED]]{{.*}} vector<32xbf16>
+// CHECK: vector.load %[[PACKED]][%{{.*}}, %[[PANEL]], %[[P]], %c0{{.*}}] {{.*}} vector<32xbf16>
+// CHECK: vector.load %[[PACKED]][%{{.*}}, %[[PANEL]], %[[P]], %c32{{.*}}] {{.*}} vector<32xbf16>
 // CHECK: %[[K:.*]] = arith.muli %[[P]], %c2
 // CHECK: vector.load %[[TERMS]][%{{.*}}, %c0{{.*}}, %{{.*}}, %[[K]]] {{.*}} vector<2xbf16>
 // CHECK: vector.bitcast {{.*}} : vector<2xbf16> to vector<1xi32>
@@ -54,9 +58,10 @@ func.func @step(%h: memref<1x16x256xf32>, %r: memref<1x256x1024xbf16>, %c: memre
 
 // bf16 x bf16 with even K and contiguous rows: A's pairs are read in place
 // (no terms buffer); the last 8 of the 40 columns are a masked tail, whose
-// pairs are 16 bf16 lanes.
+// pairs are 16 bf16 lanes (the second panel's other lanes are never
+// written nor read).
 // CHECK-LABEL: func.func @projection
-// CHECK: %[[PACKED:.*]] = memref.alloc() : memref<4x80xbf16>
+// CHECK: %[[PACKED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x64xbf16>
 // CHECK-NOT: memref.alloc
 // CHECK: scf.parallel
 // CHECK: vector.load %arg0[%{{.*}}, %{{.*}}] : memref<64x8xbf16>, vector<2xbf16>
@@ -74,7 +79,7 @@ func.func @projection(%a: memref<64x8xbf16>, %b: memref<8x40xbf16>, %c: memref<6
 // Odd K: B's last pair row holds row K - 1 and zeros; A's copy ends in a
 // zero (filled first).
 // CHECK-LABEL: func.func @odd_reduction
-// CHECK: %[[PACKED:.*]] = memref.alloc() : memref<3x32xbf16>
+// CHECK: %[[PACKED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x3x32xbf16>
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : bf16
 // CHECK: scf.for
 // CHECK: memref.load %arg1
@@ -82,8 +87,8 @@ func.func @projection(%a: memref<64x8xbf16>, %b: memref<8x40xbf16>, %c: memref<6
 // CHECK: scf.for
 // CHECK: %[[LAST:.*]] = arith.constant 2 : index
 // CHECK: memref.load %arg1
-// CHECK: memref.store {{.*}}, %[[PACKED]][%[[LAST]],
-// CHECK: memref.store %[[ZERO]], %[[PACKED]][%[[LAST]],
+// CHECK: memref.store {{.*}}, %[[PACKED]][%{{.*}}, %[[LAST]],
+// CHECK: memref.store %[[ZERO]], %[[PACKED]][%{{.*}}, %[[LAST]],
 // CHECK: %[[COPY:.*]] = memref.alloc() : memref<1x4x6xbf16>
 // CHECK: linalg.fill ins(%{{.*}} : bf16) outs(%[[COPY]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c3

@@ -229,3 +229,63 @@ func.func @blocked_accumulate(%a: memref<8x64xf32>, %b: memref<64x32xf32>, %c: m
       ins(%a, %b : memref<8x64xf32>, memref<64x32xf32>) outs(%c : memref<8x32xf32>)
   return
 }
+
+// -----
+
+// packed_b on a step's product: the weights (an argument nothing writes)
+// are copied once, before the step loop, into 2 panels of 32 columns per
+// batch entry; each block (columns outer: a column panel's blocks in a
+// row) reads row k of its panel (j0 / 32) contiguously, and the copy is
+// freed after the loop.
+// CHECK-LABEL: func.func @packed_step
+// CHECK:         %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x2x32x32xf32>
+// CHECK:         scf.for %[[B:.*]] = %c0 to %c2
+// CHECK:           scf.for %[[P:.*]] = %c0 to %c2
+// CHECK:             scf.for %[[K:.*]] = %c0 to %c32
+// CHECK:               scf.for %[[C:.*]] = %c0 to %c32
+// CHECK:                 %[[BASE:.*]] = arith.muli %[[P]], %c32
+// CHECK:                 %[[J:.*]] = arith.addi %[[BASE]], %[[C]]
+// CHECK:                 %[[V:.*]] = memref.load %arg1[%[[B]], %[[K]], %[[J]]]
+// CHECK:                 memref.store %[[V]], %[[PANELS]][%[[B]], %[[P]], %[[K]], %[[C]]]
+// CHECK:         scf.for
+// CHECK:           scf.parallel (%[[BAT:[a-z0-9_]+]], %[[J0:[a-z0-9_]+]], %{{[a-z0-9_]+}}) =
+// CHECK:             %[[PANEL:.*]] = arith.divui %[[J0]], %c32
+// CHECK:             scf.for %[[KK:.*]] = %c0 to %c32
+// CHECK:               vector.load %[[PANELS]][%[[BAT]], %[[PANEL]], %[[KK]], %c0]
+// CHECK:               vector.load %[[PANELS]][%[[BAT]], %[[PANEL]], %[[KK]], %c16]
+// CHECK-NOT:           %arg1[
+// CHECK:             } {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16, packed_b = true>}
+// CHECK:         memref.dealloc %[[PANELS]]
+// CHECK-NEXT:    return
+func.func @packed_step(%h: memref<2x8x32xf32>, %r: memref<2x32x64xf32>, %c: memref<2x8x64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %t = %c0 to %n step %c1 {
+    linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16, packed_b = true>}
+        ins(%h, %r : memref<2x8x32xf32>, memref<2x32x64xf32>) outs(%c : memref<2x8x64xf32>)
+  }
+  return
+}
+
+// -----
+
+// packed_b on a written B: packed right before the product (each run of
+// it), and its 40 columns in one full panel of 32 and a last one of which
+// only 8 columns are copied, read masked by the column tail's kernel.
+// CHECK-LABEL: func.func @packed_written
+// CHECK:         linalg.fill
+// CHECK:         %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x32xf32>
+// CHECK:         scf.for %{{.*}} = %c0 to %c4
+// CHECK:           scf.for %{{.*}} = %c0 to %c8
+// CHECK:             memref.store {{.*}}, %[[PANELS]][%c1,
+// CHECK:         scf.parallel
+// CHECK:           vector.load %[[PANELS]]
+// CHECK:           vector.maskedload %[[PANELS]]
+// CHECK:         memref.dealloc %[[PANELS]]
+func.func @packed_written(%a: memref<64x4xf32>, %b: memref<4x40xf32>, %c: memref<64x40xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%b : memref<4x40xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, packed_b = true>}
+      ins(%a, %b : memref<64x4xf32>, memref<4x40xf32>) outs(%c : memref<64x40xf32>)
+  return
+}

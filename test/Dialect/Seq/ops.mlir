@@ -303,6 +303,9 @@ func.func @recurrence_accumulator(%x: tensor<2x8x4xf32>, %h0: tensor<2x4xf32>, %
 // CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 2>}
 // CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, reduction_block = 64>}
 // CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, bf16_terms = 1, reduction_block = 128>}
+// CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, packed_b = true>}
+// packed_b = false is the default, not printed.
+// CHECK: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16>}
 func.func @register_tiles(%a: memref<16x4xf32>, %b: memref<4x48xf32>, %c: memref<16x48xf32>, %w: memref<4x48xbf16>) {
   linalg.matmul {seq.register_tile = #seq.register_tile<rows = 8, columns = 48, vector_width = 16>}
       ins(%a, %b : memref<16x4xf32>, memref<4x48xf32>) outs(%c : memref<16x48xf32>)
@@ -317,5 +320,9 @@ func.func @register_tiles(%a: memref<16x4xf32>, %b: memref<4x48xf32>, %c: memref
       ins(%a, %b : memref<16x4xf32>, memref<4x48xf32>) outs(%c : memref<16x48xf32>)
   linalg.matmul {seq.register_tile = #seq.register_tile<reduction_block = 128, rows = 4, columns = 32, vector_width = 16, bf16_terms = 1>}
       ins(%a, %w : memref<16x4xf32>, memref<4x48xbf16>) outs(%c : memref<16x48xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, packed_b = true>}
+      ins(%a, %b : memref<16x4xf32>, memref<4x48xf32>) outs(%c : memref<16x48xf32>)
+  linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 32, vector_width = 16, packed_b = false>}
+      ins(%a, %b : memref<16x4xf32>, memref<4x48xf32>) outs(%c : memref<16x48xf32>)
   return
 }
