@@ -152,7 +152,13 @@ int64_t chooseReductionBlock(const ContractionExtent &e,
   // host model does not know it.
   int64_t llc = cpu.l3Bytes > 0 ? cpu.l3Bytes / 2
                                 : cpu.l2Bytes * std::max<int64_t>(1, cpu.cores);
-  if (e.columnsOuter || rowBlocks < 2 || bBytes <= llc || cpu.l2Bytes <= 0)
+  // A B that fits L2 is reread from there. A larger one comes from L3 (or
+  // memory) once per row block, which a Xeon's mesh L3 cannot deliver at
+  // the kernel's rate: the weight gradients dW = x^T dG of an LSTM at H256
+  // (B = dG, 64 MiB, within its 260 MiB L3) ran at about 50 GFLOP/s a core
+  // unblocked, and the backward took 453 -> 330 ms blocked.
+  if (e.columnsOuter || rowBlocks < 2 || cpu.l2Bytes <= 0 ||
+      bBytes <= cpu.l2Bytes)
     return 0;
   try {
     z3::context ctx;

@@ -60,11 +60,11 @@ struct ContractionExtent {
 
 /// The reduction block of a contraction with the block `tile` on `cpu`, or
 /// 0 for none. When each row block sweeps all of B and B is larger than
-/// the last-level cache's share, B would stream from memory once per row
-/// block; Z3 then picks the longest block of K whose rows of B fit in L2
-/// (a multiple of 16, even for pairs) and whose rereads of C (stored and
-/// loaded between blocks, from memory when C too is larger than the
-/// cache) cost less memory traffic than B's rereads save.
+/// L2, B would stream from L3 or memory once per row block; Z3 then picks the
+/// longest block of K whose rows of B fit in L2 (a multiple of 16, even for
+/// pairs) and whose rereads of C (stored and loaded between blocks, from memory
+/// when C too is larger than the cache) cost less memory traffic than B's
+/// rereads save.
 int64_t chooseReductionBlock(const ContractionExtent &extent,
                              const RegisterTile &tile,
                              const HardwareModel &cpu);

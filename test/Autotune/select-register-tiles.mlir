@@ -98,17 +98,18 @@ func.func @unsupported(%a: memref<8x8xf64>, %b: memref<8x16xf64>, %c: memref<8x1
 // A); without it, a bf16 B has no microkernel. A recurrence's f32 state
 // against its widened bf16 weights: the pair kernel where the step loop's
 // form asks for one term (half the products of the f32 kernel), the f32
-// kernel for the default three (half again as many as f32's).
+// kernel for the default three (half again as many as f32's), its B (the
+// widened weights, written once before the loop) packed once.
 // BF16-LABEL: func.func @bf16_projection
 // BF16: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, bf16_terms = 1>}
 // BF16-LABEL: func.func @bf16_step
 // BF16: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16, bf16_terms = 1>}
-// BF16: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// BF16: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16, packed_b = true>}
 // AVX512-LABEL: func.func @bf16_projection
 // AVX512-NOT: seq.register_tile
 // AVX512-LABEL: func.func @bf16_step
-// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
-// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16, packed_b = true>}
+// AVX512: linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16, packed_b = true>}
 func.func @bf16_projection(%a: memref<16384x256xbf16>, %b: memref<256x1024xbf16>, %c: memref<16384x1024xf32>) {
   linalg.matmul ins(%a, %b : memref<16384x256xbf16>, memref<256x1024xbf16>) outs(%c : memref<16384x1024xf32>)
   return
@@ -147,12 +148,14 @@ func.func @weight_gradient(%a: memref<256x16384xf32>, %b: memref<16384x1024xf32>
   return
 }
 
-// Not blocked: a B that stays in the L3 (an H768 projection's 9 MiB); few
-// rows, whose blocks of one column panel run together (B read once); a C
-// so wide (256 x 32768) that storing and reloading it between blocks of 16
+// An H768 projection's B (9 MiB) fits the L3 but not the L2: its row
+// blocks would each read it from L3, which a mesh L3 delivers too slowly;
+// blocks of 160 rows of B (1.9 MiB) stay in L2. Not blocked: few rows,
+// whose blocks of one column panel run together (B read once); a C so
+// wide (256 x 32768) that storing and reloading it between blocks of 16
 // steps (all the L2 holds of its B) moves more than B's rereads.
 // AVX512-LABEL: func.func @cached_weights
-// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, packed_b = true>}
+// AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 14, columns = 32, vector_width = 16, reduction_block = 160, packed_b = true>}
 // AVX512-LABEL: func.func @few_rows_long_reduction
 // AVX512: linalg.matmul {seq.register_tile = #seq.register_tile<rows = 4, columns = 96, vector_width = 16>}
 // AVX512-LABEL: func.func @wide_output

@@ -216,8 +216,8 @@ def Seq_RegisterTileAttr : Seq_Attr<"RegisterTile", "register_tile"> {
     K, one thread team per block, the accumulators stored to C between
     them, so that the rows of B a block reads stay in the L2 cache while
     every row block of A sweeps them (a contraction over all of a
-    sequence's steps, K = B x T, whose B would otherwise stream from memory
-    once per row block). Absent: the whole reduction at once.
+    sequence's steps, K = B x T, whose B would otherwise stream from L3 or
+    memory once per row block). Absent: the whole reduction at once.
 
     `packed_b`: B is copied once into panels of `columns` columns
     ([batch?, ceil(N / columns), K, columns]) where nothing writes it (a

@@ -17,9 +17,9 @@ namespace seqc {
 namespace {
 
 /// Whether every use of `buffer` and of its views only reads it, but for
-/// deallocations and, when `writer` is given, one linalg.generic that
-/// writes `buffer` itself as its init (returned in `*writer`).
-bool onlyRead(Value buffer, linalg::GenericOp *writer) {
+/// deallocations and, when `writer` is given, one linalg op that writes
+/// `buffer` itself as its init (returned in `*writer`).
+bool onlyRead(Value buffer, linalg::LinalgOp *writer) {
   for (OpOperand &use : buffer.getUses()) {
     Operation *user = use.getOwner();
     if (isa<memref::DeallocOp>(user))
@@ -30,9 +30,9 @@ bool onlyRead(Value buffer, linalg::GenericOp *writer) {
         return false;
       continue;
     }
-    auto generic = dyn_cast<linalg::GenericOp>(user);
-    if (writer && !*writer && generic && generic.isDpsInit(&use)) {
-      *writer = generic;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+    if (writer && !*writer && linalgOp && linalgOp.isDpsInit(&use)) {
+      *writer = linalgOp;
       continue;
     }
     auto effects = dyn_cast<MemoryEffectOpInterface>(user);
@@ -94,9 +94,16 @@ bool holdsOneWrite(Value buffer) {
     return true;
   SmallVector<Operation *> views;
   Value root = viewedRoot(buffer, views);
-  linalg::GenericOp writer;
-  return root.getDefiningOp<memref::AllocOp>() && onlyRead(root, &writer) &&
-         writer;
+  return soleWriter(buffer) != nullptr;
+}
+
+Operation *soleWriter(Value buffer) {
+  SmallVector<Operation *> views;
+  Value root = viewedRoot(buffer, views);
+  linalg::LinalgOp writer;
+  if (!root.getDefiningOp<memref::AllocOp>() || !onlyRead(root, &writer))
+    return nullptr;
+  return writer;
 }
 
 Value bf16ValuesOf(Value buffer, Operation *user, OpBuilder *builder) {
@@ -109,8 +116,11 @@ Value bf16ValuesOf(Value buffer, Operation *user, OpBuilder *builder) {
   Value root = viewedRoot(buffer, views);
   if (!root.getDefiningOp<memref::AllocOp>())
     return nullptr;
-  linalg::GenericOp writer;
-  if (!onlyRead(root, &writer) || !writer || !isBf16Widening(writer))
+  linalg::LinalgOp written;
+  if (!onlyRead(root, &written) || !written)
+    return nullptr;
+  auto writer = dyn_cast<linalg::GenericOp>(written.getOperation());
+  if (!writer || !isBf16Widening(writer))
     return nullptr;
   // The widening runs before the contraction reads the buffer, and what it
   // widened cannot have changed since: an argument nothing writes.

@@ -39,6 +39,10 @@ bool isReadOnlyBuffer(mlir::Value buffer);
 /// later value, which a reader further on must not take for the first).
 bool holdsOneWrite(mlir::Value buffer);
 
+/// The one linalg op that writes `buffer`, (views of) an allocation every
+/// other user of which only reads it; else null.
+mlir::Operation *soleWriter(mlir::Value buffer);
+
 /// A [batch?, M, K] (or, transposed, [batch?, K, M]) f32 or bf16 as
 /// `terms` bf16 terms whose sum is A (the first A rounded to bf16, each
 /// next one what the terms before it left): a new buffer

@@ -554,17 +554,27 @@ std::string seqc::registerTileBlocker(Operation *op, bool bf16Pairs) {
 namespace {
 
 /// Where B's packed copy is built: before the outermost op around `op` in
-/// the block that defines `source` (B, or the bf16 values it holds), when
-/// nothing writes it (once per call, not per step of a loop around `op`);
-/// else right before `op`.
+/// the block where `source` (B, or the bf16 values it holds) gets its
+/// values for good (once per call, not per step of a loop around `op`):
+/// the function's block for an argument nothing writes, the block of the
+/// one op that writes an allocation (a recurrence's R^T, transposed before
+/// the time loop) when that op comes first; else right before `op`.
 Operation *packingPoint(Operation *op, Value source) {
-  if (!isReadOnlyBuffer(source))
+  Block *block = nullptr;
+  Operation *writer = nullptr;
+  if (isReadOnlyBuffer(source)) {
+    block = isa<BlockArgument>(source) ? cast<BlockArgument>(source).getOwner()
+                                       : source.getDefiningOp()->getBlock();
+  } else if ((writer = soleWriter(source))) {
+    block = writer->getBlock();
+  }
+  if (!block)
     return op;
-  Block *block = isa<BlockArgument>(source)
-                     ? cast<BlockArgument>(source).getOwner()
-                     : source.getDefiningOp()->getBlock();
   Operation *outermost = block->findAncestorOpInBlock(*op);
-  return outermost ? outermost : op;
+  if (!outermost || outermost == op ||
+      (writer && !writer->isBeforeInBlock(outermost)))
+    return op;
+  return outermost;
 }
 
 /// Builds Contraction::bPanels (`packed_b`) and its deallocation.

@@ -289,3 +289,54 @@ func.func @packed_written(%a: memref<64x4xf32>, %b: memref<4x40xf32>, %c: memref
       ins(%a, %b : memref<64x4xf32>, memref<4x40xf32>) outs(%c : memref<64x40xf32>)
   return
 }
+
+// -----
+
+// packed_b on a product with a B written once before the loop (a
+// backward's R^T, transposed from R): packed right after its one writer,
+// before the loop, not at every step.
+// CHECK-LABEL: func.func @packed_after_writer
+// CHECK:         linalg.transpose
+// CHECK:         %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x32x32xf32>
+// CHECK:         scf.for
+// CHECK:           memref.store {{.*}}, %[[PANELS]]
+// CHECK:         scf.for
+// CHECK-NOT:       memref.alloc
+// CHECK:           scf.parallel
+// CHECK:             vector.load %[[PANELS]]
+// CHECK:         memref.dealloc %[[PANELS]]
+func.func @packed_after_writer(%h: memref<1x8x32xf32>, %r: memref<1x64x32xf32>, %c: memref<1x8x64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rt = memref.alloc() : memref<1x32x64xf32>
+  linalg.transpose ins(%r : memref<1x64x32xf32>) outs(%rt : memref<1x32x64xf32>) permutation = [0, 2, 1]
+  scf.for %t = %c0 to %n step %c1 {
+    linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16, packed_b = true>}
+        ins(%h, %rt : memref<1x8x32xf32>, memref<1x32x64xf32>) outs(%c : memref<1x8x64xf32>)
+  }
+  memref.dealloc %rt : memref<1x32x64xf32>
+  return
+}
+
+// -----
+
+// The same B written again inside the loop: packed at every step, right
+// before the product.
+// CHECK-LABEL: func.func @packed_each_step
+// CHECK:         scf.for
+// CHECK:           linalg.transpose
+// CHECK:           %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x32x32xf32>
+// CHECK:           scf.parallel
+// CHECK:           memref.dealloc %[[PANELS]]
+func.func @packed_each_step(%h: memref<1x8x32xf32>, %r: memref<1x64x32xf32>, %c: memref<1x8x64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rt = memref.alloc() : memref<1x32x64xf32>
+  scf.for %t = %c0 to %n step %c1 {
+    linalg.transpose ins(%r : memref<1x64x32xf32>) outs(%rt : memref<1x32x64xf32>) permutation = [0, 2, 1]
+    linalg.batch_matmul {seq.register_tile = #seq.register_tile<rows = 2, columns = 32, vector_width = 16, packed_b = true>}
+        ins(%h, %rt : memref<1x8x32xf32>, memref<1x32x64xf32>) outs(%c : memref<1x8x64xf32>)
+  }
+  memref.dealloc %rt : memref<1x32x64xf32>
+  return
+}
