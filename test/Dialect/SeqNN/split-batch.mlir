@@ -2,7 +2,8 @@
 // over pieces of its batch (the largest count up to `pieces` that divides
 // it), each the same layer on its rows of the input and of the initial
 // states, written into its rows of every result; the weights are shared.
-// A batch of 1, a dynamic batch and layers in a packed batch stay.
+// A dynamic batch gets the split and the whole layer, chosen at run time.
+// A batch of 1 and layers in a packed batch stay.
 // RUN: seq-opt %s --seqnn-split-batch=pieces=4 -split-input-file | FileCheck %s
 // RUN: seq-opt %s --seqnn-split-batch=pieces=1 -split-input-file | FileCheck %s --check-prefix=ONE
 // RUN: seq-opt %s --seqnn-split-batch="pieces=4 cache-bytes=1024" -split-input-file | FileCheck %s --check-prefix=CACHE
@@ -74,11 +75,49 @@ func.func @large_weights(%x: tensor<2x5x4xf32>, %w: tensor<4x20xf32>, %r: tensor
 // CHECK-LABEL: func.func @unsplit
 // CHECK-NOT:     scf.forall
 // CHECK:         return
-func.func @unsplit(%x1: tensor<1x5x4xf32>, %x2: tensor<?x5x4xf32>, %w: tensor<4x8xf32>, %r: tensor<1x8x8xf32>)
-    -> (tensor<1x5x8xf32>, tensor<?x5x8xf32>) {
+func.func @unsplit(%x1: tensor<1x5x4xf32>, %w: tensor<4x8xf32>, %r: tensor<1x8x8xf32>)
+    -> tensor<1x5x8xf32> {
   %y1, %h1 = seqnn.elman %x1, %w, %r : (tensor<1x5x4xf32>, tensor<4x8xf32>, tensor<1x8x8xf32>) -> (tensor<1x5x8xf32>, tensor<1x8xf32>)
-  %y2, %h2 = seqnn.elman %x2, %w, %r : (tensor<?x5x4xf32>, tensor<4x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x5x8xf32>, tensor<?x8xf32>)
-  return %y1, %y2 : tensor<1x5x8xf32>, tensor<?x5x8xf32>
+  return %y1 : tensor<1x5x8xf32>
+}
+
+// -----
+
+// A dynamic batch (and length): both versions, chosen at run time. With at
+// least 4 rows, 4 pieces of rows [p B / 4, (p + 1) B / 4) (sizes differing
+// by one at most, none empty), the results' length from the input's;
+// fewer rows (a decoding batch of 1), the layer whole.
+// CHECK-LABEL: func.func @dynamic_batch
+// CHECK:         %[[B:.*]] = tensor.dim %arg0, %c0
+// CHECK:         %[[T:.*]] = tensor.dim %arg0, %c1
+// CHECK:         %[[Y:.*]] = tensor.empty(%[[B]], %[[T]]) : tensor<?x?x8xf32>
+// CHECK:         %[[H:.*]] = tensor.empty(%[[B]]) : tensor<?x8xf32>
+// CHECK:         %[[ENOUGH:.*]] = arith.cmpi sge, %[[B]], %c4
+// CHECK:         %[[R:.*]]:2 = scf.if %[[ENOUGH]]
+// CHECK:           scf.forall (%[[P:.*]]) in (4) shared_outs(%[[OY:.*]] = %[[Y]], %[[OH:.*]] = %[[H]])
+// CHECK:             %[[PB:.*]] = arith.muli %[[P]], %[[B]]
+// CHECK:             %[[FIRST:.*]] = arith.divui %[[PB]], %c4
+// CHECK:             %[[NEXTP:.*]] = arith.addi %[[P]], %c1
+// CHECK:             %[[NB:.*]] = arith.muli %[[NEXTP]], %[[B]]
+// CHECK:             %[[NEXT:.*]] = arith.divui %[[NB]], %c4
+// CHECK:             %[[ROWS:.*]] = arith.subi %[[NEXT]], %[[FIRST]]
+// CHECK:             %[[XT:.*]] = tensor.dim %arg0, %c1
+// CHECK:             %[[X:.*]] = tensor.extract_slice %arg0[%[[FIRST]], 0, 0] [%[[ROWS]], %[[XT]], 4] [1, 1, 1]
+// CHECK:             seqnn.elman %[[X]], %arg1, %arg2 : (tensor<?x?x4xf32>
+// CHECK:             scf.forall.in_parallel
+// CHECK-NEXT:          tensor.parallel_insert_slice {{.*}} into %[[OY]][%[[FIRST]], 0, 0] [%[[ROWS]], %{{.*}}, 8] [1, 1, 1]
+// CHECK-NEXT:          tensor.parallel_insert_slice {{.*}} into %[[OH]][%[[FIRST]], 0] [%[[ROWS]], 8] [1, 1]
+// CHECK:         } else {
+// CHECK-NEXT:      %[[WY:.*]], %[[WH:.*]] = seqnn.elman %arg0, %arg1, %arg2 : (tensor<?x?x4xf32>
+// CHECK-NEXT:      scf.yield %[[WY]], %[[WH]]
+// CHECK:         return %[[R]]#0
+// ONE-LABEL:   func.func @dynamic_batch
+// ONE-NOT:       scf.if
+// ONE-NOT:       scf.forall
+func.func @dynamic_batch(%x: tensor<?x?x4xf32>, %w: tensor<4x8xf32>, %r: tensor<1x8x8xf32>)
+    -> tensor<?x?x8xf32> {
+  %y, %h = seqnn.elman %x, %w, %r : (tensor<?x?x4xf32>, tensor<4x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  return %y : tensor<?x?x8xf32>
 }
 
 // NEGATIVE: seqnn-split-batch: pieces must be 0 or more, got -1
