@@ -46,7 +46,8 @@ import time
 SUBPROCESS_ENV = dict(os.environ)
 
 
-def avx512_flags():
+def cpu_flags():
+    """The host's CPU flags (/proc/cpuinfo), empty where unreadable."""
     try:
         with open("/proc/cpuinfo") as f:
             flags = next((line for line in f if line.startswith("flags")), "")
@@ -55,10 +56,10 @@ def avx512_flags():
     return set(flags.split())
 
 
-_flags = avx512_flags()
-if "avx512f" in _flags:
+CPU_FLAGS = cpu_flags()
+if "avx512f" in CPU_FLAGS:
     os.environ.setdefault("OPENBLAS_CORETYPE",
-                          "COOPERLAKE" if "avx512_bf16" in _flags else "SKYLAKEX")
+                          "COOPERLAKE" if "avx512_bf16" in CPU_FLAGS else "SKYLAKEX")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
@@ -141,8 +142,7 @@ def seqc_run(seqc, cell, values, dims, repeats, tmp, bf16=False, state_terms=0):
 
 
 def host_has_bf16():
-    with open("/proc/cpuinfo") as cpuinfo:
-        return " avx512_bf16" in cpuinfo.read()
+    return "avx512_bf16" in CPU_FLAGS
 
 
 def onednn_order(cell, values):

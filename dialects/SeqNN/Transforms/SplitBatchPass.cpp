@@ -64,11 +64,11 @@ using PieceRows =
 
 /// An scf.forall over `pieces` pieces of `layer`'s batch: each the layer
 /// on its rows of the `batched` operands (the weights shared), written
-/// into its rows of `outputs` (one full tensor per result).
+/// into its rows of `outputs` (one full tensor per result). A constant row
+/// count gives the pieces static types.
 scf::ForallOp buildPieces(OpBuilder &b, Operation *layer, int64_t pieces,
                           const llvm::SmallPtrSetImpl<Value> &batched,
-                          ValueRange outputs, std::optional<int64_t> rows,
-                          PieceRows rowsOf) {
+                          ValueRange outputs, PieceRows rowsOf) {
   Location loc = layer->getLoc();
   auto forall = scf::ForallOp::create(
       b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(pieces)}, outputs,
@@ -76,6 +76,7 @@ scf::ForallOp buildPieces(OpBuilder &b, Operation *layer, int64_t pieces,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(forall.getBody());
   auto [first, count] = rowsOf(b, forall.getInductionVar(0));
+  std::optional<int64_t> rows = getConstantIntValue(count);
   IRMapping mapping;
   for (Value operand : layer->getOperands()) {
     if (!batched.contains(operand) || mapping.contains(operand))
@@ -141,7 +142,7 @@ void splitBatch(Operation *layer, int64_t pieces, int64_t cacheBytes) {
                                                 tensor.getElementType()));
     }
     scf::ForallOp forall = buildPieces(
-        b, layer, pieces, batched, outputs, rows,
+        b, layer, pieces, batched, outputs,
         [&](OpBuilder &nb, Value p) -> std::pair<OpFoldResult, OpFoldResult> {
           Value first = arith::MulIOp::create(
               nb, loc, p, arith::ConstantIndexOp::create(nb, loc, rows));
@@ -189,7 +190,7 @@ void splitBatch(Operation *layer, int64_t pieces, int64_t cacheBytes) {
           nb, loc, scaled, arith::ConstantIndexOp::create(nb, loc, pieces));
     };
     scf::ForallOp forall = buildPieces(
-        b, layer, pieces, batched, outputs, std::nullopt,
+        b, layer, pieces, batched, outputs,
         [&](OpBuilder &nb, Value p) -> std::pair<OpFoldResult, OpFoldResult> {
           Value first = boundary(nb, p);
           Value next = boundary(

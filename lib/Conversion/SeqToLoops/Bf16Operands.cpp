@@ -1,5 +1,6 @@
 //===- Bf16Operands.cpp - operands of the bf16 pair microkernels ----------===//
 #include "lib/Conversion/SeqToLoops/Bf16Operands.h"
+#include "lib/Conversion/SeqToLoops/PackedPanels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -145,20 +146,6 @@ Value bf16ValuesOf(Value buffer, Operation *user, OpBuilder *builder) {
 }
 
 namespace {
-
-/// scf.for nests over [0, upper) for each upper bound, innermost last
-/// (upstream's scf::buildLoopNest with zero lower bounds and unit steps).
-void loopNest(OpBuilder &b, Location loc, ArrayRef<Value> uppers,
-              function_ref<void(OpBuilder &, ValueRange)> body) {
-  SmallVector<Value> zeros(uppers.size(),
-                           arith::ConstantIndexOp::create(b, loc, 0));
-  SmallVector<Value> ones(uppers.size(),
-                          arith::ConstantIndexOp::create(b, loc, 1));
-  scf::buildLoopNest(b, loc, zeros, uppers, ones,
-                     [&](OpBuilder &nb, Location, ValueRange ivs) {
-                       body(nb, ivs);
-                     });
-}
 
 /// A new bf16 buffer of `shape` (dynamic sizes from `dynamicSizes`), all
 /// zeros when `zeroed`.

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
+using seqc::loopNest;
 
 namespace {
 
@@ -53,20 +54,13 @@ Value pack(OpBuilder &b, Location loc, Value rows, int64_t columns,
                   bool lastOdd) {
     if (count == 0 || width == 0 || rowCount == 0)
       return;
-    SmallVector<Value> lower, upper, step;
-    if (batched) {
-      lower.push_back(index(b, loc, 0));
-      upper.push_back(batch);
-      step.push_back(index(b, loc, 1));
-    }
-    for (int64_t bound : {count, rowCount, width}) {
-      lower.push_back(index(b, loc, 0));
-      upper.push_back(index(b, loc, bound));
-      step.push_back(index(b, loc, 1));
-    }
-    scf::buildLoopNest(
-        b, loc, lower, upper, step,
-        [&](OpBuilder &nb, Location, ValueRange ivs) {
+    SmallVector<Value> uppers;
+    if (batched)
+      uppers.push_back(batch);
+    for (int64_t bound : {count, rowCount, width})
+      uppers.push_back(index(b, loc, bound));
+    loopNest(
+        b, loc, uppers, [&](OpBuilder &nb, ValueRange ivs) {
           Value bat = batched ? ivs[0] : Value();
           ValueRange rest = ivs.drop_front(batched ? 1 : 0);
           Value panel =
@@ -120,6 +114,15 @@ Value pack(OpBuilder &b, Location loc, Value rows, int64_t columns,
 }
 
 } // namespace
+
+void seqc::loopNest(OpBuilder &b, Location loc, ArrayRef<Value> uppers,
+                    function_ref<void(OpBuilder &, ValueRange)> body) {
+  SmallVector<Value> zeros(uppers.size(), index(b, loc, 0));
+  SmallVector<Value> ones(uppers.size(), index(b, loc, 1));
+  scf::buildLoopNest(
+      b, loc, zeros, uppers, ones,
+      [&](OpBuilder &nb, Location, ValueRange ivs) { body(nb, ivs); });
+}
 
 Value seqc::packPanels(OpBuilder &b, Location loc, Value rows,
                        int64_t columns) {
